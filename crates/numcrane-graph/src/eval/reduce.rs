@@ -1,0 +1,171 @@
+//! Reductions (sum, prod, max, min, any, all), argmin/argmax, and cumulative scans.
+//!
+//! Each moves the reduced axes last with a permuted layout, reads the elements in that order,
+//! and reduces each contiguous run. Float sums are pairwise over f64, so they are at least as
+//! accurate as NumPy's pairwise float32/float64 sums on every axis.
+
+use super::scalar::Num;
+use super::{realized_from, values};
+use crate::buffer::Buffer;
+use crate::element::CastTo;
+use crate::error::{Error, Result};
+use crate::layout::Layout;
+use crate::node::{Node, Realized};
+use crate::op::{ArgReduceOp, BinaryOp, ReduceOp, ScanOp};
+use crate::with_dtype;
+use std::sync::Arc;
+
+/// `x` viewed with `moved` axes last (in order) and the other axes first (in order).
+fn move_axes_last(x: &Realized, moved: &[usize]) -> Realized {
+    let nd = x.layout.ndim();
+    let mut perm: Vec<usize> = (0..nd).filter(|a| !moved.contains(a)).collect();
+    perm.extend_from_slice(moved);
+    Realized {
+        buffer: x.buffer.clone(),
+        layout: x.layout.permute(&perm),
+    }
+}
+
+/// Pairwise sum in f64 (blocks of 8 summed directly, as NumPy does below 8 elements).
+fn pairwise_sum<T: Copy + CastTo<f64>>(xs: &[T]) -> f64 {
+    if xs.len() <= 8 {
+        return xs.iter().map(|&v| v.cast()).sum();
+    }
+    let mid = xs.len() / 2;
+    pairwise_sum(&xs[..mid]) + pairwise_sum(&xs[mid..])
+}
+
+/// Per-type total of a run of elements for `ReduceOp::Sum`.
+trait Total: Num {
+    fn total(xs: &[Self]) -> Self;
+}
+
+macro_rules! float_total {
+    ($($t:ty),*) => { $( impl Total for $t {
+        fn total(xs: &[$t]) -> $t { pairwise_sum(xs) as $t }
+    } )* };
+}
+float_total!(f32, f64);
+
+macro_rules! int_total {
+    ($($t:ty),*) => { $( impl Total for $t {
+        fn total(xs: &[$t]) -> $t { xs.iter().fold(0, |a: $t, &b| a.wrapping_add(b)) }
+    } )* };
+}
+int_total!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+impl Total for bool {
+    fn total(xs: &[bool]) -> bool {
+        xs.iter().any(|&b| b)
+    }
+}
+
+pub(super) fn reduce(
+    node: &Node,
+    op: ReduceOp,
+    axes: &[usize],
+    _keepdims: bool,
+    x: &Realized,
+) -> Result<Realized> {
+    let moved = move_axes_last(x, axes);
+    let inner: usize = axes.iter().map(|&a| x.layout.shape[a]).product();
+    with_dtype!(x.buffer.dtype(), T => reduce_typed::<T>(node, op, inner, &moved))
+}
+
+fn reduce_typed<T: Total>(node: &Node, op: ReduceOp, inner: usize, x: &Realized) -> Result<Realized> {
+    let data = values::<T>(x)?;
+    let fold = |f: fn(T, T) -> T, init: T| {
+        move |run: &[T]| run.iter().fold(init, |a, &b| f(a, b))
+    };
+    let unsupported = || Error::dtype(op.name(), T::DTYPE, node.location());
+    let reduce_run: Box<dyn Fn(&[T]) -> T> = match op {
+        ReduceOp::Sum | ReduceOp::Any => Box::new(T::total),
+        ReduceOp::Prod | ReduceOp::All => {
+            Box::new(fold(T::binary(BinaryOp::Mul).ok_or_else(unsupported)?, T::one()))
+        }
+        ReduceOp::Max | ReduceOp::Min => {
+            let which = if op == ReduceOp::Max { BinaryOp::Maximum } else { BinaryOp::Minimum };
+            let f = T::binary(which).ok_or_else(unsupported)?;
+            Box::new(move |run: &[T]| match run.split_first() {
+                Some((&first, rest)) => rest.iter().fold(first, |a, &b| f(a, b)),
+                None => T::zero(),
+            })
+        }
+    };
+    realized_from::<T>(node, |out| {
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = reduce_run(&data[i * inner..(i + 1) * inner]);
+        }
+        Ok(())
+    })
+}
+
+pub(super) fn arg_reduce(node: &Node, op: ArgReduceOp, axis: usize, x: &Realized) -> Result<Realized> {
+    let moved = move_axes_last(x, &[axis]);
+    let inner = x.layout.shape[axis];
+    with_dtype!(x.buffer.dtype(), T => arg_reduce_typed::<T>(node, op, inner, &moved))
+}
+
+fn arg_reduce_typed<T: Num>(node: &Node, op: ArgReduceOp, inner: usize, x: &Realized) -> Result<Realized> {
+    let data = values::<T>(x)?;
+    let better: fn(T, T) -> bool = match op {
+        ArgReduceOp::ArgMax => |v, best| v > best,
+        ArgReduceOp::ArgMin => |v, best| v < best,
+    };
+    realized_from::<i64>(node, |out| {
+        for (i, o) in out.iter_mut().enumerate() {
+            let run = &data[i * inner..(i + 1) * inner];
+            let mut best = 0usize;
+            for (j, &v) in run.iter().enumerate().skip(1) {
+                if run[best].is_nan() {
+                    break;
+                }
+                // The first NaN wins, as in NumPy.
+                if v.is_nan() || better(v, run[best]) {
+                    best = j;
+                }
+            }
+            *o = best as i64;
+        }
+        Ok(())
+    })
+}
+
+pub(super) fn scan(node: &Node, op: ScanOp, axis: usize, x: &Realized) -> Result<Realized> {
+    with_dtype!(x.buffer.dtype(), T => scan_typed::<T>(node, op, axis, x))
+}
+
+fn scan_typed<T: Num>(node: &Node, op: ScanOp, axis: usize, x: &Realized) -> Result<Realized> {
+    let moved = move_axes_last(x, &[axis]);
+    let inner = x.layout.shape[axis];
+    let data = values::<T>(&moved)?;
+    let which = match op {
+        ScanOp::CumSum => BinaryOp::Add,
+        ScanOp::CumProd => BinaryOp::Mul,
+    };
+    let f = T::binary(which).ok_or_else(|| Error::dtype(op.name(), T::DTYPE, node.location()))?;
+    let mut buffer = Buffer::zeros(T::DTYPE, data.len(), op.name())?;
+    let out = buffer.as_mut_slice::<T>()?;
+    if inner > 0 {
+        for (src, dst) in data.chunks(inner).zip(out.chunks_mut(inner)) {
+            let mut acc = src[0];
+            dst[0] = acc;
+            for (d, &v) in dst[1..].iter_mut().zip(&src[1..]) {
+                acc = f(acc, v);
+                *d = acc;
+            }
+        }
+    }
+    // The result was written with the scanned axis last; view it back in the input's order.
+    let nd = x.layout.ndim();
+    let mut perm: Vec<usize> = (0..nd).filter(|&a| a != axis).collect();
+    perm.push(axis);
+    let mut inverse = vec![0; nd];
+    for (i, &p) in perm.iter().enumerate() {
+        inverse[p] = i;
+    }
+    Ok(Realized {
+        buffer: Arc::new(buffer),
+        layout: Layout::contiguous(&moved.layout.shape).permute(&inverse),
+    })
+}

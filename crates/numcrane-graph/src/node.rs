@@ -1,0 +1,220 @@
+//! Graph nodes: an op, its inputs, dtype, static shape, source location, and (once evaluated)
+//! the realized data.
+//!
+//! Nodes are immutable and shared through `Arc`. Two things change after construction, both
+//! monotonically: `realized` is set once by evaluation, and at that moment the node lets go of
+//! its inputs, so a realized node behaves as a leaf and long iterative programs
+//! (`w = (w - lr * g).eval()`) do not keep every earlier step's graph and buffers alive.
+//! A node built from bad arguments carries its `Error` ("poisoned"); the error travels to every
+//! node built on it and comes out of `.eval()`.
+
+use crate::buffer::Buffer;
+use crate::dtype::DType;
+use crate::error::{Error, SourceLocation};
+use crate::layout::Layout;
+use crate::op::Op;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+/// Shared handle to a node.
+pub type NodeRef = Arc<Node>;
+
+/// The data of an evaluated node: a buffer seen through a layout (views share buffers).
+#[derive(Clone, Debug)]
+pub struct Realized {
+    /// The storage.
+    pub buffer: Arc<Buffer>,
+    /// The index map from the node's multi-index to buffer elements.
+    pub layout: Layout,
+}
+
+/// One operation in the graph.
+pub struct Node {
+    id: u64,
+    op: Op,
+    inputs: Mutex<Vec<NodeRef>>,
+    dtype: DType,
+    shape: Vec<usize>,
+    location: SourceLocation,
+    error: Option<Error>,
+    realized: OnceLock<Realized>,
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
+impl Node {
+    /// Builds a node. If an input is poisoned, the new node carries that input's error instead
+    /// of computing anything, so the first mistake is the one reported.
+    pub fn new(
+        op: Op,
+        inputs: Vec<NodeRef>,
+        dtype: DType,
+        shape: Vec<usize>,
+        location: SourceLocation,
+    ) -> NodeRef {
+        Node::build(op, inputs, dtype, shape, location, None)
+    }
+
+    /// A node that failed to build. It keeps `dtype` and `shape` (the builder's best guess of
+    /// what was meant) so that building can continue; evaluating it returns the error (or an
+    /// input's earlier error).
+    pub fn poisoned(
+        error: Error,
+        op: Op,
+        inputs: Vec<NodeRef>,
+        dtype: DType,
+        shape: Vec<usize>,
+        location: SourceLocation,
+    ) -> NodeRef {
+        Node::build(op, inputs, dtype, shape, location, Some(error))
+    }
+
+    fn build(
+        op: Op,
+        inputs: Vec<NodeRef>,
+        dtype: DType,
+        shape: Vec<usize>,
+        location: SourceLocation,
+        own_error: Option<Error>,
+    ) -> NodeRef {
+        let error = inputs.iter().find_map(|i| i.error.clone()).or(own_error);
+        Arc::new(Node {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            op,
+            inputs: Mutex::new(inputs),
+            dtype,
+            shape,
+            location,
+            error,
+            realized: OnceLock::new(),
+        })
+    }
+
+    /// A node that is realized from the start (user data).
+    pub fn leaf(buffer: Arc<Buffer>, layout: Layout, location: SourceLocation) -> NodeRef {
+        let node = Node::new(
+            Op::Leaf,
+            Vec::new(),
+            buffer.dtype(),
+            layout.shape.clone(),
+            location,
+        );
+        let _ = node.realized.set(Realized { buffer, layout });
+        node
+    }
+
+    /// A process-unique id (creation order).
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The operation.
+    pub fn op(&self) -> &Op {
+        &self.op
+    }
+
+    /// The inputs (empty once the node is realized).
+    pub fn inputs(&self) -> Vec<NodeRef> {
+        self.lock_inputs().clone()
+    }
+
+    fn lock_inputs(&self) -> MutexGuard<'_, Vec<NodeRef>> {
+        // A poisoned mutex only means another thread panicked while holding the guard; the
+        // vector itself is always valid.
+        self.inputs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The element type.
+    pub fn dtype(&self) -> DType {
+        self.dtype
+    }
+
+    /// The static shape.
+    pub fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+
+    /// Where the user built this node.
+    pub fn location(&self) -> SourceLocation {
+        self.location
+    }
+
+    /// The error this node was built with, if any.
+    pub fn error(&self) -> Option<&Error> {
+        self.error.as_ref()
+    }
+
+    /// The data, if evaluated.
+    pub fn realized(&self) -> Option<&Realized> {
+        self.realized.get()
+    }
+
+    /// Stores the result of evaluation and drops the inputs. Setting twice keeps the first
+    /// (two threads may evaluate the same node; both results are equal).
+    pub fn set_realized(&self, r: Realized) {
+        let _ = self.realized.set(r);
+        let old = std::mem::take(&mut *self.lock_inputs());
+        drop_iteratively(old);
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let inputs = std::mem::take(self.inputs.get_mut().unwrap_or_else(|e| e.into_inner()));
+        drop_iteratively(inputs);
+    }
+}
+
+/// Drops a list of node handles without recursion, so dropping a graph that is a chain of a
+/// million nodes does not overflow the stack.
+fn drop_iteratively(mut stack: Vec<NodeRef>) {
+    while let Some(node) = stack.pop() {
+        if let Some(node) = Arc::into_inner(node) {
+            let mut node = node;
+            let inputs = std::mem::take(node.inputs.get_mut().unwrap_or_else(|e| e.into_inner()));
+            stack.extend(inputs);
+            // `node` drops here with no inputs left: no recursion.
+        }
+    }
+}
+
+impl std::fmt::Debug for Node {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Node#{}({}, {}, {:?}{})",
+            self.id,
+            self.op.name(),
+            self.dtype,
+            self.shape,
+            if self.realized().is_some() { ", realized" } else { "" }
+        )
+    }
+}
+
+/// The nodes reachable from `roots` that still need computing, inputs before users
+/// (realized nodes appear but are not descended into). Iterative, so deep graphs are fine.
+pub fn topo_order(roots: &[NodeRef]) -> Vec<NodeRef> {
+    use std::collections::HashSet;
+    let mut seen: HashSet<u64> = HashSet::new();
+    let mut order = Vec::new();
+    // (node, inputs already pushed)
+    let mut stack: Vec<(NodeRef, bool)> = roots.iter().rev().map(|r| (r.clone(), false)).collect();
+    while let Some((node, expanded)) = stack.pop() {
+        if expanded {
+            order.push(node);
+            continue;
+        }
+        if !seen.insert(node.id) {
+            continue;
+        }
+        let inputs = node.inputs();
+        stack.push((node, true));
+        for input in inputs.into_iter().rev() {
+            if !seen.contains(&input.id) {
+                stack.push((input, false));
+            }
+        }
+    }
+    order
+}
