@@ -1,0 +1,767 @@
+//! The `.npy` file format: NumPy's one-array binary file.
+//!
+//! A file is the magic `\x93NUMPY`, a version (1.0, 2.0 or 3.0), the length of a header
+//! (2 bytes little-endian in 1.0, 4 bytes in 2.0 and 3.0), the header itself and the raw
+//! elements. The header is a Python dict literal such as
+//! `{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }`, padded with spaces and a
+//! newline so the data starts at a multiple of 64 bytes.
+//!
+//! The reader accepts every version, both byte orders and both element orders for the dtypes
+//! numcrane has; it parses the header by hand (no `eval`), checks every length before reading
+//! and returns `Error::InvalidArgument { op: "load_npy", .. }` for anything malformed. The
+//! writer produces exactly the bytes `np.save` produces for a C-order little-endian array.
+
+use numcrane_graph::layout::checked_size;
+use numcrane_graph::{Buffer, DType, Element, Error, Layout, Result, SourceLocation};
+
+/// The first six bytes of every .npy file.
+const MAGIC: &[u8; 6] = b"\x93NUMPY";
+/// NumPy aligns the start of the data to this many bytes.
+const ARRAY_ALIGN: usize = 64;
+/// NumPy leaves room for the growing axis to reach this many digits (`np.lib.format`).
+const GROWTH_AXIS_MAX_DIGITS: usize = 21;
+/// The operation named in read errors.
+const OP: &str = "load_npy";
+
+/// Parses a whole .npy file held in memory.
+///
+/// Returns the elements in a native-endian buffer and the layout that views them with the
+/// file's shape: row-major for C order; for Fortran order the buffer is the row-major array of
+/// the reversed shape, seen through the reversed axis permutation (so no data is moved).
+#[track_caller]
+pub fn read_npy_bytes(bytes: &[u8]) -> Result<(Buffer, Layout)> {
+    let location = SourceLocation::caller();
+    let fail = |message: String| Error::invalid(OP, message, location);
+
+    let header = split_header(bytes).map_err(&fail)?;
+    let parsed = parse_header(header.text).map_err(&fail)?;
+    let (dtype, order) = parse_descr(&parsed.descr).map_err(&fail)?;
+
+    let size = checked_size(&parsed.shape)
+        .ok_or_else(|| fail(format!("shape {:?} has too many elements", parsed.shape)))?;
+    // Strides are `isize` and every axis length, even beside a zero-length axis, takes part
+    // in them: refuse shapes whose non-zero lengths cannot be addressed in bytes.
+    let addressable = parsed
+        .shape
+        .iter()
+        .try_fold(dtype.itemsize(), |acc, &d| acc.checked_mul(d.max(1)))
+        .is_some_and(|n| n <= isize::MAX as usize);
+    if !addressable {
+        return Err(fail(format!(
+            "shape {:?} of {} is too large to address",
+            parsed.shape, dtype
+        )));
+    }
+    let nbytes = size * dtype.itemsize();
+    let data = header.data;
+    if data.len() != nbytes {
+        return Err(fail(format!(
+            "data size mismatch: shape {:?} of {} needs {} bytes, the file has {}",
+            parsed.shape,
+            dtype,
+            nbytes,
+            data.len()
+        )));
+    }
+
+    let swap = dtype.itemsize() > 1 && order != ByteOrder::Native;
+    let buffer = numcrane_graph::with_dtype!(dtype, T => fill::<T>(data, swap))?;
+
+    let layout = if parsed.fortran_order {
+        let rev_shape: Vec<usize> = parsed.shape.iter().rev().copied().collect();
+        let rev_axes: Vec<usize> = (0..parsed.shape.len()).rev().collect();
+        Layout::contiguous(&rev_shape).permute(&rev_axes)
+    } else {
+        Layout::contiguous(&parsed.shape)
+    };
+    Ok((buffer, layout))
+}
+
+/// Serialises a C-contiguous array as a version 1.0 .npy file, byte for byte as `np.save`
+/// writes it: little-endian elements, `fortran_order: False`, header padded to 64 bytes.
+///
+/// `data` holds the elements as native-endian bytes in row-major order and should be
+/// `size(shape) * dtype.itemsize()` bytes long; it is written as given. A header too long for
+/// version 1.0 (only possible with thousands of axes) is written as version 2.0, as NumPy does.
+pub fn write_npy_bytes(dtype: DType, shape: &[usize], data: &[u8]) -> Vec<u8> {
+    let shape_repr = match shape {
+        [one] => format!("({one},)"),
+        dims => {
+            let parts: Vec<String> = dims.iter().map(|d| d.to_string()).collect();
+            format!("({})", parts.join(", "))
+        }
+    };
+    let mut header = format!(
+        "{{'descr': '{}', 'fortran_order': False, 'shape': {}, }}",
+        descr_of(dtype),
+        shape_repr
+    );
+    // NumPy's spare room so the first axis can grow in place.
+    if let Some(first) = shape.first() {
+        let digits = first.to_string().len();
+        header.push_str(&" ".repeat(GROWTH_AXIS_MAX_DIGITS.saturating_sub(digits)));
+    }
+
+    let wrap = |len_bytes: usize| {
+        let hlen = header.len() + 1; // + the final newline
+        let padlen = ARRAY_ALIGN - (MAGIC.len() + 2 + len_bytes + hlen) % ARRAY_ALIGN;
+        (hlen + padlen, padlen)
+    };
+    let (total, padlen) = wrap(2);
+    let mut out = Vec::with_capacity(MAGIC.len() + 6 + total + data.len());
+    out.extend_from_slice(MAGIC);
+    if let Ok(total16) = u16::try_from(total) {
+        out.extend_from_slice(&[1, 0]);
+        out.extend_from_slice(&total16.to_le_bytes());
+        out.extend_from_slice(header.as_bytes());
+        out.extend(std::iter::repeat_n(b' ', padlen));
+    } else {
+        let (total, padlen) = wrap(4);
+        out.extend_from_slice(&[2, 0]);
+        // A header of 4 GiB cannot come from a real shape; saturate rather than panic.
+        out.extend_from_slice(&u32::try_from(total).unwrap_or(u32::MAX).to_le_bytes());
+        out.extend_from_slice(header.as_bytes());
+        out.extend(std::iter::repeat_n(b' ', padlen));
+    }
+    out.push(b'\n');
+
+    let itemsize = dtype.itemsize();
+    if cfg!(target_endian = "big") && itemsize > 1 {
+        for chunk in data.chunks(itemsize) {
+            out.extend(chunk.iter().rev());
+        }
+    } else {
+        out.extend_from_slice(data);
+    }
+    out
+}
+
+/// NumPy's `dtype.str` for the little-endian version of a dtype.
+fn descr_of(dtype: DType) -> &'static str {
+    match dtype {
+        DType::Bool => "|b1",
+        DType::I8 => "|i1",
+        DType::I16 => "<i2",
+        DType::I32 => "<i4",
+        DType::I64 => "<i8",
+        DType::U8 => "|u1",
+        DType::U16 => "<u2",
+        DType::U32 => "<u4",
+        DType::U64 => "<u8",
+        DType::F32 => "<f4",
+        DType::F64 => "<f8",
+    }
+}
+
+/// Whether the file's elements need their bytes reversed on this machine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ByteOrder {
+    Native,
+    Swapped,
+}
+
+/// The header text and the element bytes of a file.
+struct Split<'a> {
+    text: &'a [u8],
+    data: &'a [u8],
+}
+
+/// Checks the magic and version and cuts the file into header and data.
+fn split_header(bytes: &[u8]) -> Result<Split<'_>, String> {
+    let rest = bytes
+        .strip_prefix(MAGIC.as_slice())
+        .ok_or_else(|| "not a .npy file: the magic string \\x93NUMPY is missing".to_string())?;
+    let (major, minor, rest) = match rest {
+        [major, minor, rest @ ..] => (*major, *minor, rest),
+        _ => return Err("truncated file: no format version".to_string()),
+    };
+    let (hlen, rest) = match (major, minor) {
+        (1, 0) => match rest {
+            [a, b, rest @ ..] => (u16::from_le_bytes([*a, *b]) as usize, rest),
+            _ => return Err("truncated file: no header length".to_string()),
+        },
+        (2, 0) | (3, 0) => match rest {
+            [a, b, c, d, rest @ ..] => (u32::from_le_bytes([*a, *b, *c, *d]) as usize, rest),
+            _ => return Err("truncated file: no header length".to_string()),
+        },
+        _ => {
+            return Err(format!(
+                "unsupported .npy format version {major}.{minor} (1.0, 2.0 and 3.0 are read)"
+            ))
+        }
+    };
+    if rest.len() < hlen {
+        return Err(format!(
+            "truncated header: {hlen} bytes announced, {} present",
+            rest.len()
+        ));
+    }
+    let (text, data) = rest.split_at(hlen);
+    Ok(Split { text, data })
+}
+
+/// The three entries of a header dict.
+#[derive(Debug, PartialEq)]
+struct Header {
+    descr: String,
+    fortran_order: bool,
+    shape: Vec<usize>,
+}
+
+/// A cursor over the header text; every read is bounds-checked.
+struct Cursor<'a> {
+    text: &'a [u8],
+    pos: usize,
+}
+
+impl Cursor<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.text.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    fn expect(&mut self, c: u8) -> Result<(), String> {
+        self.skip_ws();
+        match self.peek() {
+            Some(got) if got == c => {
+                self.pos += 1;
+                Ok(())
+            }
+            Some(got) => Err(format!(
+                "bad header: expected '{}' at byte {}, found '{}'",
+                c as char,
+                self.pos,
+                got.escape_ascii()
+            )),
+            None => Err(format!(
+                "bad header: expected '{}', found the end of the header",
+                c as char
+            )),
+        }
+    }
+
+    /// A Python string literal in single or double quotes, without escapes (NumPy never
+    /// writes any in the three keys and their values).
+    fn string(&mut self) -> Result<String, String> {
+        self.skip_ws();
+        let quote = match self.peek() {
+            Some(q @ (b'\'' | b'"')) => q,
+            _ => {
+                return Err(format!(
+                    "bad header: expected a string at byte {}",
+                    self.pos
+                ))
+            }
+        };
+        let start = self.pos + 1;
+        let len = self.text[start..]
+            .iter()
+            .position(|&c| c == quote || c == b'\\' || c == b'\n')
+            .ok_or_else(|| "bad header: unterminated string".to_string())?;
+        if self.text[start + len] != quote {
+            return Err("bad header: escapes and line breaks in strings are not supported".into());
+        }
+        self.pos = start + len + 1;
+        Ok(String::from_utf8_lossy(&self.text[start..start + len]).into_owned())
+    }
+
+    /// A bare word such as `True` or `False`.
+    fn word(&mut self) -> &[u8] {
+        self.skip_ws();
+        let start = self.pos;
+        while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || c == b'_') {
+            self.pos += 1;
+        }
+        &self.text[start..self.pos]
+    }
+
+    /// A non-negative decimal integer, with Python 2's optional `L` suffix.
+    fn uint(&mut self) -> Result<usize, String> {
+        self.skip_ws();
+        let start = self.pos;
+        let mut value = 0usize;
+        while let Some(c @ b'0'..=b'9') = self.peek() {
+            value = value
+                .checked_mul(10)
+                .and_then(|v| v.checked_add(usize::from(c - b'0')))
+                .ok_or_else(|| "bad header: shape dimension does not fit in usize".to_string())?;
+            self.pos += 1;
+        }
+        if self.pos == start {
+            return Err(format!(
+                "bad header: expected a non-negative integer in the shape at byte {}",
+                self.pos
+            ));
+        }
+        if matches!(self.peek(), Some(b'L' | b'l')) {
+            self.pos += 1;
+        }
+        Ok(value)
+    }
+
+    /// A tuple of integers: `()`, `(3,)`, `(3, 4)`, `(3, 4,)`.
+    fn shape(&mut self) -> Result<Vec<usize>, String> {
+        self.skip_ws();
+        if self.peek() != Some(b'(') {
+            return Err("bad header: 'shape' must be a tuple of integers".into());
+        }
+        self.pos += 1;
+        let mut dims = Vec::new();
+        let mut trailing_comma = false;
+        loop {
+            self.skip_ws();
+            if self.peek() == Some(b')') {
+                self.pos += 1;
+                break;
+            }
+            if !dims.is_empty() && !trailing_comma {
+                return Err(format!(
+                    "bad header: expected ',' or ')' at byte {}",
+                    self.pos
+                ));
+            }
+            dims.push(self.uint()?);
+            self.skip_ws();
+            trailing_comma = self.peek() == Some(b',');
+            if trailing_comma {
+                self.pos += 1;
+            }
+        }
+        // `(3)` is the integer 3 in Python, not a tuple.
+        if dims.len() == 1 && !trailing_comma {
+            return Err("bad header: 'shape' must be a tuple, e.g. (3,), not (3)".into());
+        }
+        Ok(dims)
+    }
+}
+
+/// Parses the header dict. Exactly the keys `descr`, `fortran_order` and `shape` must appear,
+/// each once, as NumPy requires.
+fn parse_header(text: &[u8]) -> Result<Header, String> {
+    let mut c = Cursor { text, pos: 0 };
+    let (mut descr, mut fortran, mut shape) = (None, None, None);
+    c.expect(b'{')?;
+    loop {
+        c.skip_ws();
+        if c.peek() == Some(b'}') {
+            c.pos += 1;
+            break;
+        }
+        let key = c.string()?;
+        c.expect(b':')?;
+        c.skip_ws();
+        let duplicate = match key.as_str() {
+            "descr" => {
+                if c.peek() == Some(b'[') {
+                    return Err("structured dtypes (a list 'descr') are not supported".into());
+                }
+                descr.replace(c.string()?).is_some()
+            }
+            "fortran_order" => {
+                let value = match c.word() {
+                    b"True" => true,
+                    b"False" => false,
+                    _ => return Err("bad header: 'fortran_order' must be True or False".into()),
+                };
+                fortran.replace(value).is_some()
+            }
+            "shape" => shape.replace(c.shape()?).is_some(),
+            other => return Err(format!("bad header: unexpected key '{other}'")),
+        };
+        if duplicate {
+            return Err(format!("bad header: key '{key}' appears twice"));
+        }
+        c.skip_ws();
+        match c.peek() {
+            Some(b',') => c.pos += 1,
+            Some(b'}') => {}
+            _ => {
+                return Err(format!(
+                    "bad header: expected ',' or '}}' at byte {}",
+                    c.pos
+                ))
+            }
+        }
+    }
+    c.skip_ws();
+    if c.pos != text.len() {
+        return Err(format!(
+            "bad header: unexpected text after the dict at byte {}",
+            c.pos
+        ));
+    }
+    let missing = |k: &str| format!("bad header: key '{k}' is missing");
+    Ok(Header {
+        descr: descr.ok_or_else(|| missing("descr"))?,
+        fortran_order: fortran.ok_or_else(|| missing("fortran_order"))?,
+        shape: shape.ok_or_else(|| missing("shape"))?,
+    })
+}
+
+/// Maps a descr such as `<f4`, `>i8` or `|b1` to a dtype and whether its bytes need reversing.
+fn parse_descr(descr: &str) -> Result<(DType, ByteOrder), String> {
+    let (order, code) = match descr.as_bytes().first() {
+        Some(b'<') => (Some(false), &descr[1..]),
+        Some(b'>') => (Some(true), &descr[1..]),
+        Some(b'|' | b'=') => (None, &descr[1..]),
+        _ => (None, descr),
+    };
+    let dtype = match code {
+        "b1" | "?" => DType::Bool,
+        "i1" => DType::I8,
+        "i2" => DType::I16,
+        "i4" => DType::I32,
+        "i8" => DType::I64,
+        "u1" => DType::U8,
+        "u2" => DType::U16,
+        "u4" => DType::U32,
+        "u8" => DType::U64,
+        "f4" => DType::F32,
+        "f8" => DType::F64,
+        _ => {
+            return Err(format!(
+                "unsupported dtype '{descr}' (numcrane reads bool, int8..int64, uint8..uint64, \
+                 float32 and float64)"
+            ))
+        }
+    };
+    let big_endian_host = cfg!(target_endian = "big");
+    let order = match order {
+        Some(file_big) if file_big != big_endian_host => ByteOrder::Swapped,
+        _ => ByteOrder::Native,
+    };
+    Ok((dtype, order))
+}
+
+/// Element types that can be decoded from their native-endian bytes.
+trait FromNeBytes: Element {
+    /// Decodes one element from exactly `size_of::<Self>()` bytes.
+    fn from_ne(bytes: &[u8]) -> Self;
+}
+
+impl FromNeBytes for bool {
+    fn from_ne(bytes: &[u8]) -> Self {
+        // Any nonzero byte is true, as in NumPy; storing it as 1 keeps the buffer's promise
+        // that bool elements hold only 0 or 1.
+        bytes.first().is_some_and(|&b| b != 0)
+    }
+}
+
+macro_rules! from_ne_bytes {
+    ($($t:ty),*) => { $(
+        impl FromNeBytes for $t {
+            fn from_ne(bytes: &[u8]) -> Self {
+                let mut raw = [0u8; std::mem::size_of::<$t>()];
+                let n = raw.len().min(bytes.len());
+                raw[..n].copy_from_slice(&bytes[..n]);
+                <$t>::from_ne_bytes(raw)
+            }
+        }
+    )* };
+}
+from_ne_bytes!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+
+/// Decodes `data` (a whole number of elements, checked by the caller) into a new buffer.
+fn fill<T: FromNeBytes>(data: &[u8], swap: bool) -> Result<Buffer> {
+    let itemsize = std::mem::size_of::<T>();
+    let mut buffer = Buffer::zeros(T::DTYPE, data.len() / itemsize, OP)?;
+    let out = buffer.as_mut_slice::<T>()?;
+    let mut scratch = [0u8; 8];
+    for (dst, chunk) in out.iter_mut().zip(data.chunks_exact(itemsize)) {
+        *dst = if swap {
+            let tmp = &mut scratch[..itemsize];
+            tmp.copy_from_slice(chunk);
+            tmp.reverse();
+            T::from_ne(tmp)
+        } else {
+            T::from_ne(chunk)
+        };
+    }
+    Ok(buffer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use numcrane_graph::with_dtype;
+
+    /// Native-endian bytes of a slice of elements.
+    fn ne_bytes<T: Element + ToNe>(values: &[T]) -> Vec<u8> {
+        values.iter().flat_map(|v| v.to_ne()).collect()
+    }
+
+    trait ToNe {
+        fn to_ne(&self) -> Vec<u8>;
+    }
+    impl ToNe for bool {
+        fn to_ne(&self) -> Vec<u8> {
+            vec![*self as u8]
+        }
+    }
+    macro_rules! to_ne {
+        ($($t:ty),*) => { $( impl ToNe for $t {
+            fn to_ne(&self) -> Vec<u8> { self.to_ne_bytes().to_vec() }
+        } )* };
+    }
+    to_ne!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+
+    /// Builds a file by hand from a header text and data bytes, as version (major, 0).
+    fn file(major: u8, header: &str, data: &[u8]) -> Vec<u8> {
+        let mut out = MAGIC.to_vec();
+        out.extend_from_slice(&[major, 0]);
+        if major == 1 {
+            out.extend_from_slice(&(header.len() as u16).to_le_bytes());
+        } else {
+            out.extend_from_slice(&(header.len() as u32).to_le_bytes());
+        }
+        out.extend_from_slice(header.as_bytes());
+        out.extend_from_slice(data);
+        out
+    }
+
+    fn read_values<T: Element>(bytes: &[u8]) -> (Vec<T>, Layout) {
+        let (buf, layout) = read_npy_bytes(bytes).expect("valid file");
+        let values = buf.as_slice::<T>().unwrap();
+        (layout.offsets().map(|o| values[o]).collect(), layout)
+    }
+
+    fn err_message(bytes: &[u8]) -> String {
+        match read_npy_bytes(bytes) {
+            Err(Error::InvalidArgument { op, message, .. }) => {
+                assert_eq!(op, "load_npy");
+                message
+            }
+            other => panic!("expected InvalidArgument, got {other:?}"),
+        }
+    }
+
+    fn roundtrip<T: Element + ToNe>(values: &[T], shape: &[usize]) {
+        let bytes = write_npy_bytes(T::DTYPE, shape, &ne_bytes(values));
+        let header_end = bytes.len() - std::mem::size_of_val(values);
+        assert_eq!(header_end % ARRAY_ALIGN, 0, "data is 64-byte aligned");
+        assert_eq!(bytes[header_end - 1], b'\n');
+        let (got, layout) = read_values::<T>(&bytes);
+        assert_eq!(layout, Layout::contiguous(shape));
+        assert_eq!(ne_bytes(&got), ne_bytes(values), "{}", T::DTYPE);
+    }
+
+    #[test]
+    fn roundtrip_every_dtype() {
+        roundtrip(&[true, false, true, true, false, false], &[2, 3]);
+        roundtrip(&[i8::MIN, -1, 0, 1, i8::MAX], &[5]);
+        roundtrip(&[i16::MIN, -2, 0, 300, i16::MAX, 7], &[3, 2]);
+        roundtrip(&[i32::MIN, -1, 0, 70000, i32::MAX, 9], &[1, 2, 3]);
+        roundtrip(&[i64::MIN, -1, 0, 1 << 40, i64::MAX, 3], &[6]);
+        roundtrip(&[0u8, 1, 128, 255], &[2, 2]);
+        roundtrip(&[0u16, 1, 40000, u16::MAX], &[4, 1]);
+        roundtrip(&[0u32, 1, 3_000_000_000, u32::MAX], &[4]);
+        roundtrip(&[0u64, 1, 1 << 63, u64::MAX], &[2, 1, 2]);
+        roundtrip(
+            &[0.0f32, -0.0, 1.5, f32::NAN, f32::INFINITY, -1e-40],
+            &[2, 3],
+        );
+        roundtrip(
+            &[0.0f64, -0.0, 1.5, f64::NAN, f64::NEG_INFINITY, 5e-324],
+            &[3, 2],
+        );
+        roundtrip(&[42.0f64], &[]);
+        roundtrip::<f32>(&[], &[0]);
+        roundtrip::<i32>(&[], &[3, 0, 2]);
+    }
+
+    #[test]
+    fn writer_matches_numpy_bytes() {
+        // np.save of np.arange(3, dtype='<i4'): header of 118 bytes, data at offset 128.
+        let bytes = write_npy_bytes(DType::I32, &[3], &ne_bytes(&[0i32, 1, 2]));
+        let mut expected = MAGIC.to_vec();
+        expected.extend_from_slice(&[1, 0, 118, 0]);
+        let header = "{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }";
+        expected.extend_from_slice(header.as_bytes());
+        expected.extend(std::iter::repeat_n(b' ', 118 - header.len() - 1));
+        expected.push(b'\n');
+        expected.extend_from_slice(&[0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0]);
+        assert_eq!(bytes, expected);
+
+        // A 0-d array has no growth padding; np.save gives 128 header bytes here too.
+        let bytes = write_npy_bytes(DType::F64, &[], &ne_bytes(&[1.0f64]));
+        assert_eq!(bytes.len(), 128 + 8);
+        let header = b"{'descr': '<f8', 'fortran_order': False, 'shape': (), }";
+        assert_eq!(&bytes[10..10 + header.len()], header.as_slice());
+    }
+
+    #[test]
+    fn reads_every_version() {
+        let data = ne_bytes(&[1.0f64, 2.0]);
+        let header = "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }\n";
+        for major in [1, 2, 3] {
+            let (v, _) = read_values::<f64>(&file(major, header, &data));
+            assert_eq!(v, vec![1.0, 2.0]);
+        }
+        assert!(err_message(&file(4, header, &data)).contains("version 4.0"));
+    }
+
+    #[test]
+    fn reads_big_endian() {
+        let mut data = Vec::new();
+        for v in [1i32, -2, 70000] {
+            data.extend_from_slice(&v.to_be_bytes());
+        }
+        let header = "{'descr': '>i4', 'fortran_order': False, 'shape': (3,), }";
+        let (v, _) = read_values::<i32>(&file(1, header, &data));
+        assert_eq!(v, vec![1, -2, 70000]);
+
+        let data: Vec<u8> = [1.5f64, f64::NEG_INFINITY]
+            .iter()
+            .flat_map(|v| v.to_be_bytes())
+            .collect();
+        let header = "{'descr': '>f8', 'fortran_order': False, 'shape': (2,), }";
+        let (v, _) = read_values::<f64>(&file(1, header, &data));
+        assert_eq!(v, vec![1.5, f64::NEG_INFINITY]);
+
+        let data: Vec<u8> = [7u16, 65000].iter().flat_map(|v| v.to_le_bytes()).collect();
+        let header = "{'descr': '<u2', 'fortran_order': False, 'shape': (2,), }";
+        let (v, _) = read_values::<u16>(&file(1, header, &data));
+        assert_eq!(v, vec![7, 65000]);
+    }
+
+    #[test]
+    fn reads_fortran_order() {
+        // np.asfortranarray(np.arange(6).reshape(2, 3)) stores 0 3 1 4 2 5.
+        let data = ne_bytes(&[0i64, 3, 1, 4, 2, 5]);
+        let header = "{'descr': '<i8', 'fortran_order': True, 'shape': (2, 3), }";
+        let (v, layout) = read_values::<i64>(&file(1, header, &data));
+        assert_eq!(layout.shape, vec![2, 3]);
+        assert_eq!(layout.strides, vec![1, 2]);
+        assert_eq!(v, vec![0, 1, 2, 3, 4, 5]);
+
+        // Three axes: element (i, j, k) sits at i + 2 j + 6 k.
+        let shape = [2usize, 3, 4];
+        let mut data = vec![0i32; 24];
+        for i in 0..2 {
+            for j in 0..3 {
+                for k in 0..4 {
+                    data[i + 2 * j + 6 * k] = (i * 100 + j * 10 + k) as i32;
+                }
+            }
+        }
+        let header = "{'descr': '<i4', 'fortran_order': True, 'shape': (2, 3, 4), }";
+        let (v, layout) = read_values::<i32>(&file(1, header, &ne_bytes(&data)));
+        assert_eq!(layout.shape, shape);
+        let expected: Vec<i32> = (0..2)
+            .flat_map(|i| (0..3).flat_map(move |j| (0..4).map(move |k| i * 100 + j * 10 + k)))
+            .collect();
+        assert_eq!(v, expected);
+    }
+
+    #[test]
+    fn accepts_header_variants() {
+        let data = ne_bytes(&[1u8, 2, 3, 4]);
+        for header in [
+            "{\"descr\": \"|u1\", \"fortran_order\": False, \"shape\": (2, 2)}",
+            "{'shape': (2,2,), 'fortran_order': False, 'descr': 'u1'}\n",
+            "  { 'descr' : '|u1' , 'fortran_order' : False , 'shape' : ( 2L , 2L ) , }   \n",
+        ] {
+            let (v, layout) = read_values::<u8>(&file(1, header, &data));
+            assert_eq!(layout.shape, vec![2, 2], "{header}");
+            assert_eq!(v, vec![1, 2, 3, 4]);
+        }
+        let header = "{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }";
+        let (v, _) = read_values::<bool>(&file(1, header, &[0, 1, 7]));
+        assert_eq!(v, vec![false, true, true]);
+        let header = "{'descr': '<f4', 'fortran_order': False, 'shape': (), }";
+        let (v, layout) = read_values::<f32>(&file(1, header, &ne_bytes(&[2.5f32])));
+        assert_eq!((v, layout.shape), (vec![2.5], vec![]));
+    }
+
+    #[test]
+    fn rejects_malformed_files() {
+        let ok = "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }";
+        let data = ne_bytes(&[1.0f32, 2.0]);
+        assert!(err_message(b"").contains("magic"));
+        assert!(err_message(b"\x93NUMPX\x01\x00").contains("magic"));
+        assert!(err_message(b"\x93NUMPY").contains("truncated"));
+        assert!(err_message(b"\x93NUMPY\x01\x00\x10").contains("truncated"));
+        assert!(err_message(b"\x93NUMPY\x02\x00\x10\x00").contains("truncated"));
+        assert!(err_message(b"\x93NUMPY\x01\x00\xff\x00{'descr'").contains("truncated"));
+        let whole = file(1, ok, &data);
+        for cut in 0..whole.len() {
+            // Every prefix is an error, never a panic.
+            assert!(read_npy_bytes(&whole[..cut]).is_err(), "prefix {cut}");
+        }
+
+        let bad = |header: &str| err_message(&file(1, header, &data));
+        assert!(bad("").contains("expected '{'"));
+        assert!(bad("{'descr': '<f4', 'fortran_order': False}").contains("'shape' is missing"));
+        assert!(bad("{'descr': '<f4', 'fortran_order': 0, 'shape': (2,)}").contains("True or"));
+        assert!(bad("{'descr': '<f4', 'fortran_order': False, 'shape': (2)}").contains("tuple"));
+        assert!(bad("{'descr': '<f4', 'fortran_order': False, 'shape': [2]}").contains("tuple"));
+        assert!(
+            bad("{'descr': '<f4', 'fortran_order': False, 'shape': (-2,)}").contains("integer")
+        );
+        assert!(
+            bad("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'x': 1}")
+                .contains("unexpected key")
+        );
+        assert!(
+            bad("{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2,)}")
+                .contains("twice")
+        );
+        assert!(
+            bad("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), } x")
+                .contains("after the dict")
+        );
+        assert!(
+            bad("{'descr': '<f4, 'fortran_order': False, 'shape': (2,)}").contains("bad header")
+        );
+        assert!(bad("{'descr': '<f4' 'fortran_order': False, 'shape': (2,)}").contains("expected"));
+        assert!(
+            bad("{'descr': '<f2', 'fortran_order': False, 'shape': (2,)}")
+                .contains("unsupported dtype '<f2'")
+        );
+        assert!(
+            bad("{'descr': '<c8', 'fortran_order': False, 'shape': (2,)}")
+                .contains("unsupported dtype")
+        );
+        assert!(
+            bad("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,)}")
+                .contains("structured")
+        );
+        assert!(
+            bad("{'descr': '<f4', 'fortran_order': False, 'shape': (3,)}").contains("mismatch")
+        );
+        assert!(
+            bad("{'descr': '<f4', 'fortran_order': False, 'shape': (1,)}").contains("mismatch")
+        );
+        assert!(bad(
+            "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999999,)}"
+        )
+        .contains("usize"));
+        let huge = format!(
+            "{{'descr': '<f4', 'fortran_order': False, 'shape': ({0}, {0}, {0}), }}",
+            1u64 << 30
+        );
+        assert!(bad(&huge).contains("too many elements"));
+        let huge_empty = format!(
+            "{{'descr': '<f4', 'fortran_order': False, 'shape': (0, {0}, {0}), }}",
+            1u64 << 40
+        );
+        assert!(err_message(&file(1, &huge_empty, &[])).contains("too large"));
+    }
+
+    #[test]
+    fn read_write_agree_for_all_dtypes() {
+        for dtype in DType::ALL {
+            let bytes = vec![1u8; dtype.itemsize() * 6];
+            let file = write_npy_bytes(dtype, &[3, 2], &bytes);
+            let (buf, layout) = read_npy_bytes(&file).unwrap();
+            assert_eq!(buf.dtype(), dtype);
+            assert_eq!(layout.shape, vec![3, 2]);
+            with_dtype!(dtype, T => assert_eq!(buf.as_slice::<T>().unwrap().len(), 6));
+        }
+    }
+}
