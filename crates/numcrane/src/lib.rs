@@ -1,1 +1,36 @@
-//! numcrane
+//! numcrane: NumPy for Rust, made lazy.
+//!
+//! Operations on [`Array`]s return new arrays at once without touching data: each is a node in
+//! a graph with a dtype and a static shape. [`Array::eval`] computes what is needed and stores
+//! the result in the node. Names and semantics follow NumPy 2 (see docs/numpy-to-numcrane.md).
+//!
+//! ```
+//! use numcrane::{array, DType};
+//! let x = array([[1.0f32, 2.0], [3.0, 4.0]]);
+//! let y = (&x - x.mean(0)) / x.std(0);
+//! assert_eq!(y.dtype(), DType::F32);
+//! assert_eq!(y.eval().unwrap().to_vec::<f32>().unwrap(), vec![-1.0, -1.0, 1.0, 1.0]);
+//! ```
+#![deny(missing_docs)]
+
+mod array;
+mod backend;
+mod build;
+mod creation;
+pub mod io;
+mod operand;
+mod ops;
+mod print;
+mod reduce;
+mod slicing;
+mod ufunc;
+mod views;
+
+pub use array::{eval_all, Array, IntoShape};
+pub use creation::*;
+pub use numcrane_graph::{DType, Element, Error, Kind, Result, Scalar};
+pub use operand::IntoOperand;
+pub use reduce::{keepdims, Axes};
+pub use slicing::{NewAxis, SliceArg, Ellipsis};
+pub use ufunc::*;
+pub use views::{broadcast_arrays, broadcast_shapes, IntoDims};

@@ -1,0 +1,287 @@
+//! `Array`: the user's handle to a lazy array, its attributes, evaluation and data access.
+//!
+//! An `Array` is a cheap-to-clone `Arc` to an immutable graph node. Building operations never
+//! touches data; `eval` computes and stores the data in the node; reading data evaluates first
+//! when needed.
+
+use crate::backend;
+use numcrane_graph::error::SourceLocation;
+use numcrane_graph::layout::checked_size;
+use numcrane_graph::{Buffer, DType, Element, Error, Layout, Node, NodeRef, Op, Realized, Result};
+use std::sync::Arc;
+
+/// A lazy n-dimensional array.
+///
+/// ```
+/// use numcrane::array;
+/// let a = array([1i32, 2, 3]);
+/// let b = (&a * 2 + 1).eval().unwrap();
+/// assert_eq!(b.to_vec::<i32>().unwrap(), vec![3, 5, 7]);
+/// ```
+#[derive(Clone)]
+pub struct Array {
+    pub(crate) node: NodeRef,
+}
+
+/// Something that names a shape: `[2, 3]`, `&[2, 3]`, `vec![2, 3]`, `5` (1-d) or `[]` (0-d).
+pub trait IntoShape {
+    /// The dimensions.
+    fn into_shape(self) -> Vec<usize>;
+}
+
+impl<const N: usize> IntoShape for [usize; N] {
+    fn into_shape(self) -> Vec<usize> {
+        self.to_vec()
+    }
+}
+impl IntoShape for &[usize] {
+    fn into_shape(self) -> Vec<usize> {
+        self.to_vec()
+    }
+}
+impl IntoShape for Vec<usize> {
+    fn into_shape(self) -> Vec<usize> {
+        self
+    }
+}
+impl IntoShape for &Vec<usize> {
+    fn into_shape(self) -> Vec<usize> {
+        self.clone()
+    }
+}
+impl IntoShape for usize {
+    fn into_shape(self) -> Vec<usize> {
+        vec![self]
+    }
+}
+
+impl Array {
+    pub(crate) fn from_node(node: NodeRef) -> Array {
+        Array { node }
+    }
+
+    /// An array holding already computed data (used by readers such as `io::read_npy`).
+    #[doc(hidden)]
+    #[track_caller]
+    pub fn from_realized(buffer: Arc<Buffer>, layout: Layout) -> Array {
+        Array::from_node(Node::leaf(buffer, layout, SourceLocation::caller()))
+    }
+
+    /// An array of the given shape holding `data` in row-major order.
+    /// A length that does not match the shape gives an error at `eval`.
+    ///
+    /// ```
+    /// let a = numcrane::Array::from_vec(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0], [2, 3]);
+    /// assert_eq!(a.shape(), &[2, 3]);
+    /// ```
+    #[track_caller]
+    pub fn from_vec<T: Element>(data: Vec<T>, shape: impl IntoShape) -> Array {
+        let loc = SourceLocation::caller();
+        let shape = shape.into_shape();
+        match checked_size(&shape) {
+            Some(n) if n == data.len() => {}
+            _ => {
+                let err = Error::BadReshape {
+                    op: "from_vec",
+                    from: vec![data.len()].as_slice().into(),
+                    to: format!("{:?}", shape),
+                    location: loc,
+                };
+                return Array::from_node(Node::poisoned(err, Op::Leaf, vec![], T::DTYPE, shape, loc));
+            }
+        }
+        match Buffer::from_slice(&data) {
+            Ok(b) => Array::from_node(Node::leaf(Arc::new(b), Layout::contiguous(&shape), loc)),
+            Err(e) => Array::from_node(Node::poisoned(e, Op::Leaf, vec![], T::DTYPE, shape, loc)),
+        }
+    }
+
+    /// A 0-d array holding one value.
+    #[track_caller]
+    pub fn scalar<T: Element>(value: T) -> Array {
+        Array::from_vec(vec![value], [])
+    }
+
+    /// The graph node (for backends and debugging tools).
+    #[doc(hidden)]
+    pub fn node(&self) -> &NodeRef {
+        &self.node
+    }
+
+    /// The dimensions.
+    pub fn shape(&self) -> &[usize] {
+        self.node.shape()
+    }
+
+    /// Number of dimensions.
+    pub fn ndim(&self) -> usize {
+        self.shape().len()
+    }
+
+    /// Number of elements.
+    pub fn size(&self) -> usize {
+        self.shape().iter().product()
+    }
+
+    /// The element type.
+    pub fn dtype(&self) -> DType {
+        self.node.dtype()
+    }
+
+    /// Bytes per element.
+    pub fn itemsize(&self) -> usize {
+        self.dtype().itemsize()
+    }
+
+    /// Bytes the elements take (`size * itemsize`), as NumPy's `nbytes`.
+    pub fn nbytes(&self) -> usize {
+        self.size() * self.itemsize()
+    }
+
+    /// Strides in bytes of a realized array (None before evaluation), as NumPy's `strides`.
+    pub fn strides(&self) -> Option<Vec<isize>> {
+        let r = self.node.realized()?;
+        let item = self.itemsize() as isize;
+        Some(r.layout.strides.iter().map(|s| s * item).collect())
+    }
+
+    /// True once the data has been computed.
+    pub fn is_realized(&self) -> bool {
+        self.node.realized().is_some()
+    }
+
+    /// The error this array was built with, if any (the one `eval` would return), without
+    /// evaluating anything.
+    pub fn error(&self) -> Option<&Error> {
+        self.node.error()
+    }
+
+    /// Computes the array and returns it realized. Evaluating a realized array does nothing.
+    ///
+    /// Errors made while building the expression (incompatible shapes, bad axes, ...) come out
+    /// here, naming the operation and the line that built it.
+    pub fn eval(&self) -> Result<Array> {
+        backend::realize(std::slice::from_ref(&self.node))?;
+        Ok(self.clone())
+    }
+
+    pub(crate) fn realized(&self) -> Result<&Realized> {
+        if self.node.realized().is_none() {
+            backend::realize(std::slice::from_ref(&self.node))?;
+        }
+        self.node
+            .realized()
+            .ok_or_else(|| Error::internal("eval", "node not realized after evaluation"))
+    }
+
+    /// The elements in row-major order, evaluating first if needed. `T` must be the dtype's
+    /// Rust type (use `astype` to convert).
+    pub fn to_vec<T: Element>(&self) -> Result<Vec<T>> {
+        self.check_type::<T>("to_vec")?;
+        Ok(numcrane_graph::eval::values::<T>(self.realized()?)?.into_owned())
+    }
+
+    /// The single element of a one-element array (any shape), evaluating first if needed.
+    #[track_caller]
+    pub fn item<T: Element>(&self) -> Result<T> {
+        self.check_type::<T>("item")?;
+        if self.size() != 1 {
+            return Err(Error::invalid(
+                "item",
+                format!(
+                    "can only convert an array of size 1 to a scalar, not size {} (shape {:?})",
+                    self.size(),
+                    self.shape()
+                ),
+                SourceLocation::caller(),
+            ));
+        }
+        let values = numcrane_graph::eval::values::<T>(self.realized()?)?;
+        values
+            .first()
+            .copied()
+            .ok_or_else(|| Error::internal("item", "size-1 array without element"))
+    }
+
+    /// An iterator over the elements in row-major order (evaluates first if needed).
+    pub fn iter<T: Element>(&self) -> Result<std::vec::IntoIter<T>> {
+        Ok(self.to_vec::<T>()?.into_iter())
+    }
+
+    /// The elements of a realized, row-major contiguous array without copying.
+    /// Errors if the array is not realized, not contiguous, or `T` is not its dtype.
+    pub fn as_slice<T: Element>(&self) -> Result<&[T]> {
+        self.check_type::<T>("as_slice")?;
+        let r = self.node.realized().ok_or_else(|| {
+            Error::invalid(
+                "as_slice",
+                "array is not realized: call .eval() first",
+                self.node.location(),
+            )
+        })?;
+        if !r.layout.is_c_contiguous() {
+            return Err(Error::invalid(
+                "as_slice",
+                "array is a non-contiguous view: use to_vec() or .copy() first",
+                self.node.location(),
+            ));
+        }
+        let start = if r.layout.size() == 0 { 0 } else { r.layout.offset };
+        r.buffer
+            .as_slice::<T>()?
+            .get(start..start + r.layout.size())
+            .ok_or_else(|| Error::internal("as_slice", "layout outside its buffer"))
+    }
+
+    /// The elements as native-endian bytes in row-major order (evaluates first if needed).
+    pub fn contiguous_bytes(&self) -> Result<Vec<u8>> {
+        fn bytes_of<T: Element>(r: &Realized) -> Result<Vec<u8>> {
+            let values = numcrane_graph::eval::values::<T>(r)?;
+            let n = std::mem::size_of_val(values.as_ref());
+            // SAFETY: `values` is a slice of plain integer/float/bool elements without padding;
+            // viewing its memory as `n` initialised bytes is valid for its lifetime.
+            let bytes = unsafe { std::slice::from_raw_parts(values.as_ptr() as *const u8, n) };
+            Ok(bytes.to_vec())
+        }
+        let r = self.realized()?;
+        numcrane_graph::with_dtype!(self.dtype(), T => bytes_of::<T>(r))
+    }
+
+    fn check_type<T: Element>(&self, op: &'static str) -> Result<()> {
+        if T::DTYPE == self.dtype() {
+            Ok(())
+        } else {
+            Err(Error::WrongElementType {
+                op,
+                actual: self.dtype(),
+                requested: T::DTYPE,
+            })
+        }
+    }
+}
+
+/// Evaluates several arrays together, sharing the work on their common inputs.
+pub fn eval_all(arrays: &[&Array]) -> Result<()> {
+    let nodes: Vec<NodeRef> = arrays.iter().map(|a| a.node.clone()).collect();
+    backend::realize(&nodes)
+}
+
+impl std::fmt::Display for Array {
+    /// NumPy's `str(a)`; evaluates the array (an error prints as `<error: ...>`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.realized() {
+            Ok(r) => f.write_str(&crate::print::format_array(r, self.dtype(), self.shape(), false)),
+            Err(e) => write!(f, "<error: {e}>"),
+        }
+    }
+}
+
+impl std::fmt::Debug for Array {
+    /// NumPy's `repr(a)`; evaluates the array (an error prints as `<error: ...>`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.realized() {
+            Ok(r) => f.write_str(&crate::print::format_array(r, self.dtype(), self.shape(), true)),
+            Err(e) => write!(f, "<error: {e}>"),
+        }
+    }
+}

@@ -1,0 +1,403 @@
+//! Array creation with NumPy's names: array, zeros, ones, full, empty, *_like, arange,
+//! linspace, logspace, eye, identity, diag, tril, triu, meshgrid.
+//!
+//! Constants and ranges are lazy graph sources (`Full`, `Arange`), so `zeros(...) + x` costs
+//! no buffer; linspace, eye, tri* and diag are composites of them so fusion sees through them.
+//! Rust's element type decides the dtype: `array([1, 2])` is int32 (Rust's default integer),
+//! `array([1.0, 2.0])` float64.
+
+use crate::build;
+use crate::operand::Operand;
+use crate::{Array, IntoShape};
+use numcrane_graph::error::SourceLocation;
+use numcrane_graph::layout::checked_size;
+use numcrane_graph::{BinaryOp, DType, Element, Error, Op, Scalar, ViewOp};
+
+/// Nested Rust data that forms a rectangular array: scalars, `[T; N]`, `Vec<T>`, `&[T]`, nested.
+pub trait NestedData {
+    /// The element type.
+    type Elem: Element;
+    /// The shape of this value (from the first element at each level).
+    fn data_shape(&self) -> Vec<usize>;
+    /// Appends the elements in row-major order; false if some level is ragged.
+    fn flatten_into(&self, shape: &[usize], out: &mut Vec<Self::Elem>) -> bool;
+}
+
+macro_rules! nested_scalar {
+    ($($t:ty),*) => { $(
+        impl NestedData for $t {
+            type Elem = $t;
+            fn data_shape(&self) -> Vec<usize> { vec![] }
+            fn flatten_into(&self, shape: &[usize], out: &mut Vec<$t>) -> bool {
+                out.push(*self);
+                shape.is_empty()
+            }
+        }
+    )* };
+}
+nested_scalar!(bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+
+fn slice_shape<A: NestedData>(items: &[A]) -> Vec<usize> {
+    let mut shape = vec![items.len()];
+    if let Some(first) = items.first() {
+        shape.extend(first.data_shape());
+    }
+    shape
+}
+
+fn slice_flatten<A: NestedData>(items: &[A], shape: &[usize], out: &mut Vec<A::Elem>) -> bool {
+    match shape.split_first() {
+        Some((&n, rest)) if n == items.len() => items.iter().all(|x| x.flatten_into(rest, out)),
+        _ => false,
+    }
+}
+
+impl<A: NestedData, const N: usize> NestedData for [A; N] {
+    type Elem = A::Elem;
+    fn data_shape(&self) -> Vec<usize> {
+        slice_shape(self)
+    }
+    fn flatten_into(&self, shape: &[usize], out: &mut Vec<A::Elem>) -> bool {
+        slice_flatten(self, shape, out)
+    }
+}
+
+impl<A: NestedData> NestedData for Vec<A> {
+    type Elem = A::Elem;
+    fn data_shape(&self) -> Vec<usize> {
+        slice_shape(self)
+    }
+    fn flatten_into(&self, shape: &[usize], out: &mut Vec<A::Elem>) -> bool {
+        slice_flatten(self, shape, out)
+    }
+}
+
+impl<A: NestedData> NestedData for &[A] {
+    type Elem = A::Elem;
+    fn data_shape(&self) -> Vec<usize> {
+        slice_shape(self)
+    }
+    fn flatten_into(&self, shape: &[usize], out: &mut Vec<A::Elem>) -> bool {
+        slice_flatten(self, shape, out)
+    }
+}
+
+/// An array from nested Rust data (NumPy's `np.array`); ragged data gives an error at eval.
+///
+/// ```
+/// let a = numcrane::array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]);
+/// assert_eq!(a.shape(), &[2, 3]);
+/// assert_eq!(a.dtype(), numcrane::DType::F64);
+/// ```
+#[track_caller]
+pub fn array<D: NestedData>(data: D) -> Array {
+    let loc = SourceLocation::caller();
+    let shape = data.data_shape();
+    let mut values = Vec::with_capacity(checked_size(&shape).unwrap_or(0));
+    if !data.flatten_into(&shape, &mut values) {
+        let err = Error::invalid(
+            "array",
+            format!("the nested data is ragged: it is not a rectangular array of shape {shape:?}"),
+            loc,
+        );
+        return build::poison(err, Op::Leaf, &[], <D::Elem as Element>::DTYPE, shape, loc);
+    }
+    Array::from_vec(values, shape)
+}
+
+/// `np.asarray`: the array itself (arrays are immutable, so no copy is ever needed).
+pub fn asarray(a: &Array) -> Array {
+    a.clone()
+}
+
+fn checked_shape(op: &'static str, shape: Vec<usize>, loc: SourceLocation) -> Result<Vec<usize>, Error> {
+    match checked_size(&shape) {
+        Some(_) => Ok(shape),
+        None => Err(Error::invalid(op, format!("array is too big: the product of shape {shape:?} overflows"), loc)),
+    }
+}
+
+fn full_at(op: &'static str, shape: Vec<usize>, value: Scalar, loc: SourceLocation) -> Array {
+    match checked_shape(op, shape, loc) {
+        Ok(shape) => build::full(shape, value, loc),
+        Err(e) => build::poison(e, Op::Full(value), &[], value.dtype(), vec![0], loc),
+    }
+}
+
+/// An array of zeros.
+#[track_caller]
+pub fn zeros(shape: impl IntoShape, dtype: DType) -> Array {
+    full_at("zeros", shape.into_shape(), Scalar::Bool(false).cast(dtype), SourceLocation::caller())
+}
+
+/// An array of ones.
+#[track_caller]
+pub fn ones(shape: impl IntoShape, dtype: DType) -> Array {
+    full_at("ones", shape.into_shape(), Scalar::Bool(true).cast(dtype), SourceLocation::caller())
+}
+
+/// NumPy's `empty`: numcrane has no uninitialised arrays, so this is `zeros`.
+#[track_caller]
+pub fn empty(shape: impl IntoShape, dtype: DType) -> Array {
+    full_at("empty", shape.into_shape(), Scalar::Bool(false).cast(dtype), SourceLocation::caller())
+}
+
+/// An array with every element `value`; the dtype is `value`'s Rust type.
+#[track_caller]
+pub fn full<T: Element>(shape: impl IntoShape, value: T) -> Array {
+    full_at("full", shape.into_shape(), value.to_scalar(), SourceLocation::caller())
+}
+
+/// Zeros with the shape and dtype of `a`.
+#[track_caller]
+pub fn zeros_like(a: &Array) -> Array {
+    zeros(a.shape(), a.dtype())
+}
+
+/// Ones with the shape and dtype of `a`.
+#[track_caller]
+pub fn ones_like(a: &Array) -> Array {
+    ones(a.shape(), a.dtype())
+}
+
+/// `empty` with the shape and dtype of `a` (zeros).
+#[track_caller]
+pub fn empty_like(a: &Array) -> Array {
+    zeros(a.shape(), a.dtype())
+}
+
+/// `value` (cast to `a`'s dtype) with the shape of `a`.
+#[track_caller]
+pub fn full_like<T: Element>(a: &Array, value: T) -> Array {
+    full_at("full_like", a.shape().to_vec(), value.to_scalar().cast(a.dtype()), SourceLocation::caller())
+}
+
+/// Evenly spaced values in `[start, stop)` (NumPy's `arange`); the dtype is `T`'s.
+/// NumPy's one-argument `arange(n)` is `arange(0, n, 1)`.
+///
+/// ```
+/// let a = numcrane::arange(0.0, 1.0, 0.25);
+/// assert_eq!(a.to_vec::<f64>().unwrap(), vec![0.0, 0.25, 0.5, 0.75]);
+/// ```
+#[track_caller]
+pub fn arange<T: Element>(start: T, stop: T, step: T) -> Array {
+    arange_at(start.to_scalar(), stop.to_scalar(), step.to_scalar(), SourceLocation::caller())
+}
+
+fn arange_at(start: Scalar, stop: Scalar, step: Scalar, loc: SourceLocation) -> Array {
+    let dtype = start.dtype();
+    let op = Op::Arange { start, step };
+    let len: Result<usize, Error> = match (start.as_i128(), stop.as_i128(), step.as_i128()) {
+        _ if dtype.is_bool() => Err(Error::dtype("arange", dtype, loc)),
+        (Some(_), Some(_), Some(0)) => Err(Error::invalid("arange", "Maximum allowed size exceeded (step is zero)", loc)),
+        (Some(a), Some(b), Some(d)) => {
+            let n = if d > 0 { (b - a + d - 1).div_euclid(d) } else { (a - b - d - 1).div_euclid(-d) };
+            usize::try_from(n.max(0)).map_err(|_| Error::invalid("arange", "too many elements", loc))
+        }
+        _ => {
+            let (a, b, d) = (start.as_f64(), stop.as_f64(), step.as_f64());
+            let n = ((b - a) / d).ceil();
+            if d == 0.0 || !n.is_finite() {
+                Err(Error::invalid("arange", format!("cannot compute length of arange({a}, {b}, {d})"), loc))
+            } else if n > isize::MAX as f64 {
+                Err(Error::invalid("arange", "too many elements", loc))
+            } else {
+                Ok(n.max(0.0) as usize)
+            }
+        }
+    };
+    match len {
+        Ok(n) => build::node(op, &[], dtype, vec![n], loc),
+        Err(e) => build::poison(e, op, &[], dtype, vec![0], loc),
+    }
+}
+
+/// `num` evenly spaced float64 values from `start` to `stop` inclusive (NumPy's `linspace`).
+#[track_caller]
+pub fn linspace(start: f64, stop: f64, num: usize) -> Array {
+    linspace_at(start, stop, num, true, SourceLocation::caller()).0
+}
+
+/// `linspace` with `endpoint` (false: `stop` excluded); also returns the step (NumPy's
+/// `retstep=True`; NaN when there is no step).
+#[track_caller]
+pub fn linspace_with(start: f64, stop: f64, num: usize, endpoint: bool) -> (Array, f64) {
+    linspace_at(start, stop, num, endpoint, SourceLocation::caller())
+}
+
+/// NumPy's algorithm: `iota * step + start` (or `iota / div * delta` when the step underflows
+/// to 0), with the last value set to `stop` exactly.
+fn linspace_at(start: f64, stop: f64, num: usize, endpoint: bool, loc: SourceLocation) -> (Array, f64) {
+    let div = if endpoint { num.saturating_sub(1) } else { num };
+    let delta = stop - start;
+    let iota = arange_at(Scalar::F64(0.0), Scalar::F64(num as f64), Scalar::F64(1.0), loc);
+    let w = |v: f64| Operand::Weak(Scalar::F64(v));
+    let mul = |x: Array, v: f64| build::binary(BinaryOp::Mul, Operand::Array(x), w(v), loc);
+    let (y, step) = if div > 0 {
+        let step = delta / div as f64;
+        if step == 0.0 {
+            let scaled = build::binary(BinaryOp::Div, Operand::Array(iota.clone()), w(div as f64), loc);
+            (mul(scaled, delta), step)
+        } else {
+            (mul(iota.clone(), step), step)
+        }
+    } else {
+        (mul(iota.clone(), delta), f64::NAN)
+    };
+    let mut y = build::binary(BinaryOp::Add, Operand::Array(y), w(start), loc);
+    if endpoint && num > 1 {
+        let last = build::binary(BinaryOp::Eq, Operand::Array(iota), w((num - 1) as f64), loc);
+        y = build::select(Operand::Array(last), w(stop), Operand::Array(y), loc);
+    }
+    (y, step)
+}
+
+/// `10 ** linspace(start, stop, num)` (NumPy's `logspace` with base 10).
+#[track_caller]
+pub fn logspace(start: f64, stop: f64, num: usize) -> Array {
+    logspace_base(start, stop, num, 10.0)
+}
+
+/// `base ** linspace(start, stop, num)`.
+#[track_caller]
+pub fn logspace_base(start: f64, stop: f64, num: usize, base: f64) -> Array {
+    let loc = SourceLocation::caller();
+    let y = linspace_at(start, stop, num, true, loc).0;
+    build::binary(BinaryOp::Pow, Operand::Weak(Scalar::F64(base)), Operand::Array(y), loc)
+}
+
+/// Column index minus row index over an `n x m` grid (int64), the basis of eye and tri*.
+fn diagonal_offsets(n: usize, m: usize, loc: SourceLocation) -> Array {
+    let rows = arange_at(Scalar::I64(0), Scalar::I64(n as i64), Scalar::I64(1), loc).reshape_at(vec![n, 1], loc);
+    let cols = arange_at(Scalar::I64(0), Scalar::I64(m as i64), Scalar::I64(1), loc).reshape_at(vec![1, m], loc);
+    build::binary(BinaryOp::Sub, Operand::Array(cols), Operand::Array(rows), loc)
+}
+
+/// The `n x n` identity matrix.
+#[track_caller]
+pub fn identity(n: usize, dtype: DType) -> Array {
+    eye_at(n, n, 0, dtype, SourceLocation::caller())
+}
+
+/// The `n x n` identity matrix (NumPy's `eye(n)`).
+#[track_caller]
+pub fn eye(n: usize, dtype: DType) -> Array {
+    eye_at(n, n, 0, dtype, SourceLocation::caller())
+}
+
+/// An `n x m` matrix with ones on the `k`-th diagonal (NumPy's `eye(n, m, k)`).
+#[track_caller]
+pub fn eye_k(n: usize, m: usize, k: isize, dtype: DType) -> Array {
+    eye_at(n, m, k, dtype, SourceLocation::caller())
+}
+
+fn eye_at(n: usize, m: usize, k: isize, dtype: DType, loc: SourceLocation) -> Array {
+    let on = build::binary(
+        BinaryOp::Eq,
+        Operand::Array(diagonal_offsets(n, m, loc)),
+        Operand::Weak(Scalar::I64(k as i64)),
+        loc,
+    );
+    build::cast(&on, dtype, loc)
+}
+
+/// Lower triangle of the last two axes: elements with `col - row <= k` kept, others zero.
+#[track_caller]
+pub fn tril(m: &Array, k: isize) -> Array {
+    triangle(m, k, BinaryOp::Le, "tril", SourceLocation::caller())
+}
+
+/// Upper triangle of the last two axes: elements with `col - row >= k` kept, others zero.
+#[track_caller]
+pub fn triu(m: &Array, k: isize) -> Array {
+    triangle(m, k, BinaryOp::Ge, "triu", SourceLocation::caller())
+}
+
+fn triangle(m: &Array, k: isize, cmp: BinaryOp, op: &'static str, loc: SourceLocation) -> Array {
+    let nd = m.ndim();
+    if nd < 2 {
+        let e = Error::invalid(op, format!("input must be at least 2-d, got shape {:?}", m.shape()), loc);
+        return build::poison(e, Op::Where, &[m], m.dtype(), m.shape().to_vec(), loc);
+    }
+    let offsets = diagonal_offsets(m.shape()[nd - 2], m.shape()[nd - 1], loc);
+    let keep = build::binary(cmp, Operand::Array(offsets), Operand::Weak(Scalar::I64(k as i64)), loc);
+    let zero = Scalar::Bool(false).cast(m.dtype());
+    build::select(Operand::Array(keep), Operand::Array(m.clone()), Operand::Weak(zero), loc)
+}
+
+/// NumPy's `diag`: a 1-d `v` gives a square matrix with `v` on the `k`-th diagonal; a 2-d `v`
+/// gives its `k`-th diagonal (a view).
+#[track_caller]
+pub fn diag(v: &Array, k: isize) -> Array {
+    let loc = SourceLocation::caller();
+    match v.ndim() {
+        2 => v.diagonal(k),
+        1 => diag_from_vector(v, k, loc),
+        _ => {
+            let e = Error::invalid("diag", format!("input must be 1-d or 2-d, got shape {:?}", v.shape()), loc);
+            build::poison(e, Op::View(ViewOp::Diagonal(k)), &[v], v.dtype(), v.shape().to_vec(), loc)
+        }
+    }
+}
+
+/// Places `v` on a diagonal using only views and padding: each element followed by `n` zeros,
+/// laid out row by row, lands on the main diagonal of an `n x n` matrix; padding by |k| then
+/// shifts it to the k-th diagonal.
+fn diag_from_vector(v: &Array, k: isize, loc: SourceLocation) -> Array {
+    let n = v.shape()[0];
+    let zero = Scalar::Bool(false).cast(v.dtype());
+    let shift = k.unsigned_abs();
+    let square = if n == 0 {
+        build::full(vec![0, 0], zero, loc)
+    } else {
+        let column = v.reshape_at(vec![n, 1], loc);
+        let spread = pad(&column, vec![0, 0], vec![0, n], zero, loc);
+        let flat = spread.reshape_at(vec![n * (n + 1)], loc);
+        let head = build::view(&flat, ViewOp::Slice(vec![(0, 1, n * n)]), vec![n * n], loc);
+        head.reshape_at(vec![n, n], loc)
+    };
+    if shift == 0 {
+        return square;
+    }
+    let (before, after) = if k > 0 { (vec![0, shift], vec![shift, 0]) } else { (vec![shift, 0], vec![0, shift]) };
+    pad(&square, before, after, zero, loc)
+}
+
+/// `x` surrounded by constant `value` (a Pad node).
+fn pad(x: &Array, before: Vec<usize>, after: Vec<usize>, value: Scalar, loc: SourceLocation) -> Array {
+    let shape = x.shape().iter().zip(before.iter().zip(&after)).map(|(&n, (&b, &a))| n + b + a).collect();
+    build::node(Op::Pad { before, after, value }, &[x], x.dtype(), shape, loc)
+}
+
+/// Grid indexing for [`meshgrid`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Indexing {
+    /// Cartesian (NumPy's default): the first two output axes are swapped.
+    Xy,
+    /// Matrix indexing: output axis i follows input i.
+    Ij,
+}
+
+/// Coordinate matrices from coordinate vectors (each input is flattened); the results are
+/// broadcast views.
+#[track_caller]
+pub fn meshgrid(xs: &[&Array], indexing: Indexing) -> Vec<Array> {
+    let loc = SourceLocation::caller();
+    let n = xs.len();
+    let mut position: Vec<usize> = (0..n).collect();
+    if indexing == Indexing::Xy && n >= 2 {
+        position.swap(0, 1);
+    }
+    let mut out_shape = vec![0; n];
+    for (i, x) in xs.iter().enumerate() {
+        out_shape[position[i]] = x.size();
+    }
+    xs.iter()
+        .enumerate()
+        .map(|(i, x)| {
+            let mut shape = vec![1; n];
+            shape[position[i]] = x.size();
+            x.reshape_at(shape, loc).broadcast_to_at(&out_shape, loc)
+        })
+        .collect()
+}

@@ -1,0 +1,322 @@
+//! Reductions and scans: sum, prod, mean, var, std, min, max, argmin, argmax, any, all,
+//! cumsum, cumprod.
+//!
+//! Axes are given NumPy's way: `..` for all axes (NumPy's `axis=None`), one integer (negative
+//! counts from the end), or several; wrap them in [`keepdims`] to keep reduced axes as length 1.
+//! Accumulator dtypes follow NumPy (sums of small integers and bool in int64/uint64, means of
+//! integers in float64). mean/var/std are built from sum so fusion sees through them.
+
+use crate::build;
+use crate::operand::Operand;
+use crate::Array;
+use numcrane_graph::error::SourceLocation;
+use numcrane_graph::{ArgReduceOp, BinaryOp, DType, Error, Op, ReduceOp, Scalar, ScanOp, UnaryOp, ViewOp};
+use std::ops::RangeFull;
+
+/// Which axes a reduction runs over, and whether they are kept with length 1.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Axes {
+    axes: Option<Vec<isize>>,
+    keepdims: bool,
+}
+
+impl Axes {
+    /// All axes (NumPy's `axis=None`).
+    pub fn all() -> Axes {
+        Axes { axes: None, keepdims: false }
+    }
+
+    /// Keeps reduced axes as length 1 (NumPy's `keepdims=True`).
+    pub fn keepdims(mut self) -> Axes {
+        self.keepdims = true;
+        self
+    }
+}
+
+/// `axes` with `keepdims=True`: `x.sum(keepdims(0))`.
+pub fn keepdims(axes: impl Into<Axes>) -> Axes {
+    axes.into().keepdims()
+}
+
+impl From<RangeFull> for Axes {
+    fn from(_: RangeFull) -> Axes {
+        Axes::all()
+    }
+}
+
+macro_rules! axes_from_int {
+    ($($t:ty),*) => { $(
+        impl From<$t> for Axes {
+            fn from(a: $t) -> Axes {
+                Axes { axes: Some(vec![a as isize]), keepdims: false }
+            }
+        }
+        impl<const N: usize> From<[$t; N]> for Axes {
+            fn from(a: [$t; N]) -> Axes {
+                Axes { axes: Some(a.iter().map(|&x| x as isize).collect()), keepdims: false }
+            }
+        }
+        impl From<&[$t]> for Axes {
+            fn from(a: &[$t]) -> Axes {
+                Axes { axes: Some(a.iter().map(|&x| x as isize).collect()), keepdims: false }
+            }
+        }
+        impl From<Vec<$t>> for Axes {
+            fn from(a: Vec<$t>) -> Axes {
+                Axes { axes: Some(a.iter().map(|&x| x as isize).collect()), keepdims: false }
+            }
+        }
+        impl From<Option<$t>> for Axes {
+            fn from(a: Option<$t>) -> Axes {
+                Axes { axes: a.map(|x| vec![x as isize]), keepdims: false }
+            }
+        }
+    )* };
+}
+axes_from_int!(i32, i64, isize, usize);
+
+/// Resolved reduction axes: sorted distinct input axes and the output shape.
+struct Resolved {
+    axes: Vec<usize>,
+    keepdims: bool,
+    out_shape: Vec<usize>,
+    count: usize,
+}
+
+fn resolve(op: &'static str, x: &Array, axes: Axes, loc: SourceLocation) -> Result<Resolved, Error> {
+    let ndim = x.ndim();
+    let mut list: Vec<usize> = match &axes.axes {
+        None => (0..ndim).collect(),
+        Some(given) => given
+            .iter()
+            .map(|&a| build::axis(op, a, ndim, loc))
+            .collect::<Result<_, _>>()?,
+    };
+    list.sort_unstable();
+    if list.windows(2).any(|w| w[0] == w[1]) {
+        return Err(Error::invalid(op, "duplicate value in 'axis'", loc));
+    }
+    let shape = x.shape();
+    let out_shape = (0..ndim)
+        .filter_map(|i| match (list.contains(&i), axes.keepdims) {
+            (false, _) => Some(shape[i]),
+            (true, true) => Some(1),
+            (true, false) => None,
+        })
+        .collect();
+    let count = list.iter().map(|&a| shape[a]).product();
+    Ok(Resolved { axes: list, keepdims: axes.keepdims, out_shape, count })
+}
+
+/// A reduction node (with the input already in its accumulator dtype).
+fn reduce_node(op: ReduceOp, x: &Array, axes: Axes, loc: SourceLocation) -> Array {
+    let r = match resolve(op.name(), x, axes, loc) {
+        Ok(r) => r,
+        Err(e) => return build::poison(e, Op::Reduce { op, axes: vec![], keepdims: false }, &[x], x.dtype(), vec![], loc),
+    };
+    let node_op = Op::Reduce { op, axes: r.axes.clone(), keepdims: r.keepdims };
+    if op.needs_elements() && r.count == 0 && r.out_shape.iter().product::<usize>() > 0 {
+        let err = Error::EmptyReduction { op: op.name(), shape: x.shape().into(), location: loc };
+        return build::poison(err, node_op, &[x], x.dtype(), r.out_shape, loc);
+    }
+    if r.axes.is_empty() {
+        return x.clone();
+    }
+    build::node(node_op, &[x], x.dtype(), r.out_shape, loc)
+}
+
+fn weak(v: f64) -> Operand {
+    Operand::Weak(Scalar::F64(v))
+}
+
+impl Array {
+    /// Sum over `axes` (`..` for all). Integers and bool accumulate in int64/uint64; floats use
+    /// pairwise summation.
+    ///
+    /// ```
+    /// use numcrane::{array, keepdims};
+    /// let x = array([[1, 2], [3, 4]]);
+    /// assert_eq!(x.sum(..).item::<i64>().unwrap(), 10);
+    /// assert_eq!(x.sum(0).to_vec::<i64>().unwrap(), vec![4, 6]);
+    /// assert_eq!(x.sum(keepdims(1)).shape(), &[2, 1]);
+    /// ```
+    #[track_caller]
+    pub fn sum(&self, axes: impl Into<Axes>) -> Array {
+        let loc = SourceLocation::caller();
+        let acc = build::cast(self, self.dtype().sum_accumulator(), loc);
+        reduce_node(ReduceOp::Sum, &acc, axes.into(), loc)
+    }
+
+    /// Product over `axes`, with the accumulator dtypes of `sum`.
+    #[track_caller]
+    pub fn prod(&self, axes: impl Into<Axes>) -> Array {
+        let loc = SourceLocation::caller();
+        let acc = build::cast(self, self.dtype().sum_accumulator(), loc);
+        reduce_node(ReduceOp::Prod, &acc, axes.into(), loc)
+    }
+
+    /// Maximum over `axes`, propagating NaN; an error for zero elements.
+    #[track_caller]
+    pub fn max(&self, axes: impl Into<Axes>) -> Array {
+        reduce_node(ReduceOp::Max, self, axes.into(), SourceLocation::caller())
+    }
+
+    /// Minimum over `axes`, propagating NaN; an error for zero elements.
+    #[track_caller]
+    pub fn min(&self, axes: impl Into<Axes>) -> Array {
+        reduce_node(ReduceOp::Min, self, axes.into(), SourceLocation::caller())
+    }
+
+    /// True where any element over `axes` is nonzero.
+    #[track_caller]
+    pub fn any(&self, axes: impl Into<Axes>) -> Array {
+        let loc = SourceLocation::caller();
+        reduce_node(ReduceOp::Any, &build::cast(self, DType::Bool, loc), axes.into(), loc)
+    }
+
+    /// True where all elements over `axes` are nonzero.
+    #[track_caller]
+    pub fn all(&self, axes: impl Into<Axes>) -> Array {
+        let loc = SourceLocation::caller();
+        reduce_node(ReduceOp::All, &build::cast(self, DType::Bool, loc), axes.into(), loc)
+    }
+
+    /// Arithmetic mean over `axes`: float64 for integer inputs, the input's dtype for floats.
+    /// The mean of zero elements is NaN.
+    #[track_caller]
+    pub fn mean(&self, axes: impl Into<Axes>) -> Array {
+        self.mean_at(axes.into(), SourceLocation::caller())
+    }
+
+    fn mean_at(&self, axes: Axes, loc: SourceLocation) -> Array {
+        let dt = if self.dtype().is_float() { self.dtype() } else { DType::F64 };
+        let x = build::cast(self, dt, loc);
+        let count = match resolve("mean", &x, axes.clone(), loc) {
+            Ok(r) => r.count,
+            Err(e) => return build::poison(e, Op::Reduce { op: ReduceOp::Sum, axes: vec![], keepdims: false }, &[self], dt, vec![], loc),
+        };
+        let total = reduce_node(ReduceOp::Sum, &x, axes, loc);
+        build::binary(BinaryOp::Div, Operand::Array(total), weak(count as f64), loc)
+    }
+
+    /// Variance over `axes` with `ddof = 0` (NumPy's default).
+    #[track_caller]
+    pub fn var(&self, axes: impl Into<Axes>) -> Array {
+        self.var_at(axes.into(), 0.0, SourceLocation::caller())
+    }
+
+    /// Variance over `axes`, dividing by `n - ddof` (`ddof = 1` gives the sample variance).
+    #[track_caller]
+    pub fn var_ddof(&self, axes: impl Into<Axes>, ddof: f64) -> Array {
+        self.var_at(axes.into(), ddof, SourceLocation::caller())
+    }
+
+    /// Standard deviation over `axes` with `ddof = 0`.
+    #[track_caller]
+    pub fn std(&self, axes: impl Into<Axes>) -> Array {
+        let loc = SourceLocation::caller();
+        build::unary(UnaryOp::Sqrt, &self.var_at(axes.into(), 0.0, loc), loc)
+    }
+
+    /// Standard deviation over `axes`, dividing by `n - ddof`.
+    #[track_caller]
+    pub fn std_ddof(&self, axes: impl Into<Axes>, ddof: f64) -> Array {
+        let loc = SourceLocation::caller();
+        build::unary(UnaryOp::Sqrt, &self.var_at(axes.into(), ddof, loc), loc)
+    }
+
+    /// NumPy's two-pass variance: `sum(|x - mean|^2) / max(n - ddof, 0)`.
+    fn var_at(&self, axes: Axes, ddof: f64, loc: SourceLocation) -> Array {
+        let dt = if self.dtype().is_float() { self.dtype() } else { DType::F64 };
+        let x = build::cast(self, dt, loc);
+        let count = match resolve("var", &x, axes.clone(), loc) {
+            Ok(r) => r.count,
+            Err(e) => return build::poison(e, Op::Reduce { op: ReduceOp::Sum, axes: vec![], keepdims: false }, &[self], dt, vec![], loc),
+        };
+        let mean = x.mean_at(axes.clone().keepdims(), loc);
+        let d = build::binary(BinaryOp::Sub, Operand::Array(x), Operand::Array(mean), loc);
+        let sq = build::binary(BinaryOp::Mul, Operand::Array(d.clone()), Operand::Array(d), loc);
+        let total = reduce_node(ReduceOp::Sum, &sq, axes, loc);
+        let denom = (count as f64 - ddof).max(0.0);
+        build::binary(BinaryOp::Div, Operand::Array(total), weak(denom), loc)
+    }
+
+    /// Index of the maximum along one axis (`..` for the flattened array); the first one on
+    /// ties, the first NaN if any.
+    #[track_caller]
+    pub fn argmax(&self, axis: impl Into<Axes>) -> Array {
+        self.arg_reduce(ArgReduceOp::ArgMax, axis.into(), SourceLocation::caller())
+    }
+
+    /// Index of the minimum along one axis (`..` for the flattened array); the first one on
+    /// ties, the first NaN if any.
+    #[track_caller]
+    pub fn argmin(&self, axis: impl Into<Axes>) -> Array {
+        self.arg_reduce(ArgReduceOp::ArgMin, axis.into(), SourceLocation::caller())
+    }
+
+    fn arg_reduce(&self, op: ArgReduceOp, axes: Axes, loc: SourceLocation) -> Array {
+        let poison_op = Op::ArgReduce { op, axis: 0, keepdims: false };
+        let (x, axis) = match axes.axes.as_deref() {
+            None => (build::view(self, ViewOp::Reshape(vec![self.size()]), vec![self.size()], loc), 0),
+            Some([a]) => match build::axis(op.name(), *a, self.ndim(), loc) {
+                Ok(a) => (self.clone(), a),
+                Err(e) => return build::poison(e, poison_op, &[self], DType::I64, vec![], loc),
+            },
+            Some(_) => {
+                let e = Error::invalid(op.name(), "takes one axis, not several", loc);
+                return build::poison(e, poison_op, &[self], DType::I64, vec![], loc);
+            }
+        };
+        let mut out_shape: Vec<usize> = x.shape().to_vec();
+        if x.shape()[axis] == 0 {
+            let err = Error::EmptyReduction { op: op.name(), shape: self.shape().into(), location: loc };
+            return build::poison(err, poison_op, &[self], DType::I64, vec![], loc);
+        }
+        out_shape.remove(axis);
+        let node = build::node(Op::ArgReduce { op, axis, keepdims: false }, &[&x], DType::I64, out_shape, loc);
+        if !axes.keepdims {
+            return node;
+        }
+        let kept: Vec<usize> = match axes.axes {
+            None => vec![1; self.ndim()],
+            Some(_) => {
+                let mut s = self.shape().to_vec();
+                s[axis] = 1;
+                s
+            }
+        };
+        build::view(&node, ViewOp::Reshape(kept.clone()), kept, loc)
+    }
+
+    /// Cumulative sum along one axis (`..` for the flattened array), with `sum`'s dtypes.
+    #[track_caller]
+    pub fn cumsum(&self, axis: impl Into<Axes>) -> Array {
+        self.scan(ScanOp::CumSum, axis.into(), SourceLocation::caller())
+    }
+
+    /// Cumulative product along one axis (`..` for the flattened array), with `sum`'s dtypes.
+    #[track_caller]
+    pub fn cumprod(&self, axis: impl Into<Axes>) -> Array {
+        self.scan(ScanOp::CumProd, axis.into(), SourceLocation::caller())
+    }
+
+    fn scan(&self, op: ScanOp, axes: Axes, loc: SourceLocation) -> Array {
+        let acc_dt = self.dtype().sum_accumulator();
+        let acc = build::cast(self, acc_dt, loc);
+        let poison_op = Op::Scan { op, axis: 0 };
+        let (x, axis) = match axes.axes.as_deref() {
+            None => (build::view(&acc, ViewOp::Reshape(vec![self.size()]), vec![self.size()], loc), 0),
+            Some([a]) => match build::axis(op.name(), *a, self.ndim(), loc) {
+                Ok(a) => (acc, a),
+                Err(e) => return build::poison(e, poison_op, &[self], acc_dt, vec![], loc),
+            },
+            Some(_) => {
+                let e = Error::invalid(op.name(), "takes one axis, not several", loc);
+                return build::poison(e, poison_op, &[self], acc_dt, vec![], loc);
+            }
+        };
+        let shape = x.shape().to_vec();
+        build::node(Op::Scan { op, axis }, &[&x], acc_dt, shape, loc)
+    }
+}

@@ -1,0 +1,244 @@
+//! Basic indexing: integers, `start..stop;step` slices (negative values count from the end,
+//! negative steps walk backwards), `NewAxis` and `Ellipsis`, written with the [`s!`] macro.
+//!
+//! `a[1:-1, ::-2, 3]` in NumPy is `a.slice(s![1..-1, ..;-2, 3])` here. The result is a view:
+//! a `Slice` node followed by a reshape that drops indexed axes and inserts new ones.
+
+use crate::build;
+use crate::Array;
+use numcrane_graph::error::SourceLocation;
+use numcrane_graph::{Error, Op, ViewOp};
+use std::ops::{Range, RangeFrom, RangeFull, RangeInclusive, RangeTo, RangeToInclusive};
+
+/// One entry of a multi-axis index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SliceArg {
+    /// One position; the axis disappears. Negative counts from the end.
+    Index(isize),
+    /// `start..stop` with a step; None means the default end for the step's direction.
+    Range {
+        /// first position (None: 0, or the last element for negative steps)
+        start: Option<isize>,
+        /// end position, exclusive (None: past the end in the step's direction)
+        stop: Option<isize>,
+        /// nonzero step
+        step: isize,
+    },
+    /// A new axis of length 1 (NumPy's `np.newaxis` / `None`).
+    NewAxis,
+    /// As many full slices as needed to index every axis (NumPy's `...`).
+    Ellipsis,
+}
+
+/// Marker for a new length-1 axis in `s![..]`.
+#[derive(Clone, Copy, Debug)]
+pub struct NewAxis;
+
+/// Marker for `...` in `s![..]`.
+#[derive(Clone, Copy, Debug)]
+pub struct Ellipsis;
+
+impl SliceArg {
+    /// This entry with a step (only meaningful for ranges; an index ignores it).
+    pub fn step_by(self, step: isize) -> SliceArg {
+        match self {
+            SliceArg::Range { start, stop, .. } => SliceArg::Range { start, stop, step },
+            other => other,
+        }
+    }
+}
+
+impl From<NewAxis> for SliceArg {
+    fn from(_: NewAxis) -> SliceArg {
+        SliceArg::NewAxis
+    }
+}
+impl From<Ellipsis> for SliceArg {
+    fn from(_: Ellipsis) -> SliceArg {
+        SliceArg::Ellipsis
+    }
+}
+impl From<RangeFull> for SliceArg {
+    fn from(_: RangeFull) -> SliceArg {
+        SliceArg::Range { start: None, stop: None, step: 1 }
+    }
+}
+
+macro_rules! slice_from_int {
+    ($($t:ty),*) => { $(
+        impl From<$t> for SliceArg {
+            fn from(i: $t) -> SliceArg { SliceArg::Index(i as isize) }
+        }
+        impl From<Range<$t>> for SliceArg {
+            fn from(r: Range<$t>) -> SliceArg {
+                SliceArg::Range { start: Some(r.start as isize), stop: Some(r.end as isize), step: 1 }
+            }
+        }
+        impl From<RangeFrom<$t>> for SliceArg {
+            fn from(r: RangeFrom<$t>) -> SliceArg {
+                SliceArg::Range { start: Some(r.start as isize), stop: None, step: 1 }
+            }
+        }
+        impl From<RangeTo<$t>> for SliceArg {
+            fn from(r: RangeTo<$t>) -> SliceArg {
+                SliceArg::Range { start: None, stop: Some(r.end as isize), step: 1 }
+            }
+        }
+        impl From<RangeInclusive<$t>> for SliceArg {
+            fn from(r: RangeInclusive<$t>) -> SliceArg {
+                let end = *r.end() as isize;
+                // `..=-1` means "through the last element": no stop.
+                let stop = if end == -1 { None } else { Some(end + 1) };
+                SliceArg::Range { start: Some(*r.start() as isize), stop, step: 1 }
+            }
+        }
+        impl From<RangeToInclusive<$t>> for SliceArg {
+            fn from(r: RangeToInclusive<$t>) -> SliceArg {
+                let end = r.end as isize;
+                let stop = if end == -1 { None } else { Some(end + 1) };
+                SliceArg::Range { start: None, stop, step: 1 }
+            }
+        }
+    )* };
+}
+slice_from_int!(i32, i64, isize, usize);
+
+/// Builds a multi-axis index: `s![1, 2..5, ..;-1, NewAxis, Ellipsis]`.
+///
+/// Each entry is an integer, a Rust range (`a..b`, `a..`, `..b`, `..`, `a..=b`) optionally
+/// followed by `;step`, [`NewAxis`] or [`Ellipsis`].
+///
+/// ```
+/// use numcrane::{arange, s};
+/// let a = arange(0, 10, 1);
+/// assert_eq!(a.slice(s![..;-3]).to_vec::<i32>().unwrap(), vec![9, 6, 3, 0]);
+/// assert_eq!(a.slice(s![-3..]).to_vec::<i32>().unwrap(), vec![7, 8, 9]);
+/// ```
+#[macro_export]
+macro_rules! s {
+    ($($e:expr $(; $step:expr)?),* $(,)?) => {
+        vec![$( {
+            let arg: $crate::SliceArg = ($e).into();
+            $( let arg = arg.step_by($step as isize); )?
+            arg
+        } ),*]
+    };
+}
+
+/// Python's `slice.indices`: (start, step, len) for a range over an axis of length `n`.
+fn normalize_range(start: Option<isize>, stop: Option<isize>, step: isize, n: usize) -> (usize, isize, usize) {
+    let n = n as isize;
+    let clamp = |v: isize, lo: isize, hi: isize| v.max(lo).min(hi);
+    let fix = |v: isize| if v < 0 { v + n } else { v };
+    let (begin, end) = if step > 0 {
+        (clamp(start.map(fix).unwrap_or(0), 0, n), clamp(stop.map(fix).unwrap_or(n), 0, n))
+    } else {
+        (
+            clamp(start.map(fix).unwrap_or(n - 1), -1, n - 1),
+            clamp(stop.map(fix).unwrap_or(-1), -1, n - 1),
+        )
+    };
+    let len = if step > 0 {
+        if end > begin { (end - begin + step - 1) / step } else { 0 }
+    } else if begin > end {
+        (begin - end + (-step) - 1) / (-step)
+    } else {
+        0
+    };
+    let first = if len > 0 { begin as usize } else { 0 };
+    (first, step, len as usize)
+}
+
+impl Array {
+    /// Basic indexing with a list of [`SliceArg`]s, usually written with [`s!`](crate::s).
+    /// The result is a view.
+    #[track_caller]
+    pub fn slice(&self, args: Vec<SliceArg>) -> Array {
+        let loc = SourceLocation::caller();
+        match self.slice_plan(&args, loc) {
+            Ok((specs, shape)) => {
+                let sliced_shape: Vec<usize> = specs.iter().map(|s| s.2).collect();
+                let full = specs.iter().zip(self.shape()).all(|(&(st, step, len), &n)| st == 0 && step == 1 && len == n);
+                let sliced = if full {
+                    self.clone()
+                } else {
+                    build::view(self, ViewOp::Slice(specs), sliced_shape, loc)
+                };
+                sliced.reshape_at(shape, loc)
+            }
+            Err(e) => build::poison(e, Op::View(ViewOp::Slice(vec![])), &[self], self.dtype(), self.shape().to_vec(), loc),
+        }
+    }
+
+    /// Per-axis (start, step, len) and the final shape (indexed axes removed, new axes added).
+    fn slice_plan(&self, args: &[SliceArg], loc: SourceLocation) -> Result<(Vec<(usize, isize, usize)>, Vec<usize>), Error> {
+        let nd = self.ndim();
+        let consuming = args.iter().filter(|a| matches!(a, SliceArg::Index(_) | SliceArg::Range { .. })).count();
+        let ellipses = args.iter().filter(|a| matches!(a, SliceArg::Ellipsis)).count();
+        if ellipses > 1 {
+            return Err(Error::invalid("slice", "an index can only have a single ellipsis", loc));
+        }
+        if consuming > nd {
+            return Err(Error::invalid(
+                "slice",
+                format!("too many indices for array: array is {nd}-dimensional, but {consuming} were indexed"),
+                loc,
+            ));
+        }
+        let mut expanded = Vec::with_capacity(args.len() + nd);
+        for a in args {
+            if let SliceArg::Ellipsis = a {
+                expanded.extend(std::iter::repeat_n(SliceArg::from(..), nd - consuming));
+            } else {
+                expanded.push(*a);
+            }
+        }
+        if ellipses == 0 {
+            expanded.extend(std::iter::repeat_n(SliceArg::from(..), nd - consuming));
+        }
+        let mut specs = Vec::with_capacity(nd);
+        let mut shape = Vec::new();
+        let mut axis = 0;
+        for a in expanded {
+            match a {
+                SliceArg::NewAxis => shape.push(1),
+                SliceArg::Index(i) => {
+                    let n = self.shape()[axis];
+                    let pos = if i < 0 { i + n as isize } else { i };
+                    if pos < 0 || pos >= n as isize {
+                        return Err(Error::IndexOutOfRange { op: "slice", index: i, axis, size: n, location: loc });
+                    }
+                    specs.push((pos as usize, 1, 1));
+                    axis += 1;
+                }
+                SliceArg::Range { start, stop, step } => {
+                    if step == 0 {
+                        return Err(Error::invalid("slice", "slice step cannot be zero", loc));
+                    }
+                    let spec = normalize_range(start, stop, step, self.shape()[axis]);
+                    shape.push(spec.2);
+                    specs.push(spec);
+                    axis += 1;
+                }
+                SliceArg::Ellipsis => {}
+            }
+        }
+        Ok((specs, shape))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_range;
+
+    #[test]
+    fn python_slice_indices() {
+        // Values from Python: slice(start, stop, step).indices(10) and len(range(...)).
+        assert_eq!(normalize_range(None, None, -1, 10), (9, -1, 10));
+        assert_eq!(normalize_range(Some(-3), None, 1, 10), (7, 1, 3));
+        assert_eq!(normalize_range(Some(5), Some(1), -2, 10), (5, -2, 2));
+        assert_eq!(normalize_range(Some(20), None, 1, 10), (0, 1, 0));
+        assert_eq!(normalize_range(None, Some(-20), -1, 10), (9, -1, 10));
+        assert_eq!(normalize_range(None, None, 3, 0), (0, 3, 0));
+    }
+}

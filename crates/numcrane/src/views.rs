@@ -1,0 +1,328 @@
+//! Shape manipulation that never copies: reshape, transpose/permute, swapaxes, moveaxis,
+//! squeeze, expand_dims, broadcast_to, flip, ravel, diagonal. Each builds a `View` node, an
+//! index map over its input (reshape of a non-contiguous view copies at evaluation, as NumPy).
+
+use crate::build;
+use crate::Array;
+use numcrane_graph::error::SourceLocation;
+use numcrane_graph::layout::checked_size;
+use numcrane_graph::{Error, Op, ViewOp};
+
+/// Something that names a target shape that may contain one `-1` (inferred):
+/// `[2, -1]`, `&[2isize, 3][..]`, `vec![6]`, or a `&[usize]` shape such as `other.shape()`.
+pub trait IntoDims {
+    /// The dimensions, with -1 meaning "infer".
+    fn into_dims(self) -> Vec<isize>;
+}
+
+impl<const N: usize> IntoDims for [isize; N] {
+    fn into_dims(self) -> Vec<isize> {
+        self.to_vec()
+    }
+}
+impl IntoDims for &[isize] {
+    fn into_dims(self) -> Vec<isize> {
+        self.to_vec()
+    }
+}
+impl IntoDims for Vec<isize> {
+    fn into_dims(self) -> Vec<isize> {
+        self
+    }
+}
+impl IntoDims for &[usize] {
+    fn into_dims(self) -> Vec<isize> {
+        self.iter().map(|&d| d as isize).collect()
+    }
+}
+impl IntoDims for Vec<usize> {
+    fn into_dims(self) -> Vec<isize> {
+        self.iter().map(|&d| d as isize).collect()
+    }
+}
+impl IntoDims for isize {
+    fn into_dims(self) -> Vec<isize> {
+        vec![self]
+    }
+}
+
+/// Resolves a -1 in `dims` against `size` elements.
+fn infer_shape(dims: &[isize], size: usize) -> Option<Vec<usize>> {
+    let unknown = dims.iter().filter(|&&d| d == -1).count();
+    if unknown > 1 || dims.iter().any(|&d| d < -1) {
+        return None;
+    }
+    let known: Vec<usize> = dims.iter().filter(|&&d| d != -1).map(|&d| d as usize).collect();
+    let known_size = checked_size(&known)?;
+    let shape: Vec<usize> = if unknown == 1 {
+        if known_size == 0 || size % known_size != 0 {
+            return None;
+        }
+        dims.iter()
+            .map(|&d| if d == -1 { size / known_size } else { d as usize })
+            .collect()
+    } else {
+        known
+    };
+    (checked_size(&shape)? == size).then_some(shape)
+}
+
+/// The shape two shapes broadcast to, or None (NumPy's `broadcast_shapes` for two shapes).
+pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Option<Vec<usize>> {
+    numcrane_graph::layout::broadcast_shapes(a, b)
+}
+
+/// All arrays broadcast to their common shape (views).
+#[track_caller]
+pub fn broadcast_arrays(arrays: &[&Array]) -> Vec<Array> {
+    let loc = SourceLocation::caller();
+    let mut shape: Option<Vec<usize>> = Some(vec![]);
+    for a in arrays {
+        shape = shape.and_then(|s| broadcast_shapes(&s, a.shape()));
+    }
+    arrays
+        .iter()
+        .map(|a| match &shape {
+            Some(s) => a.broadcast_to_at(s, loc),
+            None => {
+                let err = Error::invalid(
+                    "broadcast_arrays",
+                    format!(
+                        "shape mismatch: {:?} cannot be broadcast to a single shape",
+                        arrays.iter().map(|a| a.shape().to_vec()).collect::<Vec<_>>()
+                    ),
+                    loc,
+                );
+                build::poison(err, Op::View(ViewOp::Broadcast(vec![])), &[a], a.dtype(), a.shape().to_vec(), loc)
+            }
+        })
+        .collect()
+}
+
+impl Array {
+    fn poison_view(&self, err: Error, loc: SourceLocation) -> Array {
+        build::poison(err, Op::View(ViewOp::Reshape(vec![])), &[self], self.dtype(), self.shape().to_vec(), loc)
+    }
+
+    /// The same elements in row-major order with another shape; one dimension may be -1.
+    ///
+    /// ```
+    /// let a = numcrane::arange(0, 6, 1).reshape([2, -1]);
+    /// assert_eq!(a.shape(), &[2, 3]);
+    /// ```
+    #[track_caller]
+    pub fn reshape(&self, dims: impl IntoDims) -> Array {
+        let loc = SourceLocation::caller();
+        let dims = dims.into_dims();
+        match infer_shape(&dims, self.size()) {
+            Some(shape) => self.reshape_at(shape, loc),
+            None => self.poison_view(
+                Error::BadReshape {
+                    op: "reshape",
+                    from: self.shape().into(),
+                    to: format!("{dims:?}"),
+                    location: loc,
+                },
+                loc,
+            ),
+        }
+    }
+
+    pub(crate) fn reshape_at(&self, shape: Vec<usize>, loc: SourceLocation) -> Array {
+        if shape == self.shape() {
+            return self.clone();
+        }
+        build::view(self, ViewOp::Reshape(shape.clone()), shape, loc)
+    }
+
+    /// The flattened array (a view when the layout allows, as NumPy's `ravel`).
+    #[track_caller]
+    pub fn ravel(&self) -> Array {
+        self.reshape_at(vec![self.size()], SourceLocation::caller())
+    }
+
+    /// The flattened array as a copy (NumPy's `flatten`).
+    #[track_caller]
+    pub fn flatten(&self) -> Array {
+        self.copy().reshape_at(vec![self.size()], SourceLocation::caller())
+    }
+
+    /// Axes reversed (NumPy's `a.T` / `transpose()`).
+    #[track_caller]
+    pub fn transpose(&self) -> Array {
+        let axes: Vec<usize> = (0..self.ndim()).rev().collect();
+        self.permute_at(axes, SourceLocation::caller())
+    }
+
+    /// Axes reversed, NumPy's `a.T`.
+    #[track_caller]
+    #[allow(non_snake_case)]
+    pub fn T(&self) -> Array {
+        self.transpose()
+    }
+
+    /// Axes reordered: axis `i` of the result is axis `axes[i]` (NumPy's `transpose(axes)`);
+    /// negative axes count from the end.
+    #[track_caller]
+    pub fn permute(&self, axes: &[isize]) -> Array {
+        let loc = SourceLocation::caller();
+        let nd = self.ndim();
+        if axes.len() != nd {
+            return self.poison_view(
+                Error::invalid("transpose", format!("axes {axes:?} don't match array of {nd} dimensions"), loc),
+                loc,
+            );
+        }
+        let mut list = Vec::with_capacity(nd);
+        for &a in axes {
+            match build::axis("transpose", a, nd, loc) {
+                Ok(a) if !list.contains(&a) => list.push(a),
+                Ok(_) => return self.poison_view(Error::invalid("transpose", "repeated axis in transpose", loc), loc),
+                Err(e) => return self.poison_view(e, loc),
+            }
+        }
+        self.permute_at(list, loc)
+    }
+
+    pub(crate) fn permute_at(&self, axes: Vec<usize>, loc: SourceLocation) -> Array {
+        if axes.iter().enumerate().all(|(i, &a)| i == a) {
+            return self.clone();
+        }
+        let shape = axes.iter().map(|&a| self.shape()[a]).collect();
+        build::view(self, ViewOp::Permute(axes), shape, loc)
+    }
+
+    /// Exchanges two axes.
+    #[track_caller]
+    pub fn swapaxes(&self, a: isize, b: isize) -> Array {
+        let loc = SourceLocation::caller();
+        let nd = self.ndim();
+        match (build::axis("swapaxes", a, nd, loc), build::axis("swapaxes", b, nd, loc)) {
+            (Ok(a), Ok(b)) => {
+                let mut axes: Vec<usize> = (0..nd).collect();
+                axes.swap(a, b);
+                self.permute_at(axes, loc)
+            }
+            (Err(e), _) | (_, Err(e)) => self.poison_view(e, loc),
+        }
+    }
+
+    /// Moves axis `source` to position `destination`, keeping the others in order.
+    #[track_caller]
+    pub fn moveaxis(&self, source: isize, destination: isize) -> Array {
+        let loc = SourceLocation::caller();
+        let nd = self.ndim();
+        match (build::axis("moveaxis", source, nd, loc), build::axis("moveaxis", destination, nd, loc)) {
+            (Ok(s), Ok(d)) => {
+                let mut axes: Vec<usize> = (0..nd).filter(|&a| a != s).collect();
+                axes.insert(d, s);
+                self.permute_at(axes, loc)
+            }
+            (Err(e), _) | (_, Err(e)) => self.poison_view(e, loc),
+        }
+    }
+
+    /// Removes all length-1 axes.
+    #[track_caller]
+    pub fn squeeze(&self) -> Array {
+        let shape = self.shape().iter().copied().filter(|&d| d != 1).collect();
+        self.reshape_at(shape, SourceLocation::caller())
+    }
+
+    /// Removes the given length-1 axis (an error if its length is not 1).
+    #[track_caller]
+    pub fn squeeze_axis(&self, axis: isize) -> Array {
+        let loc = SourceLocation::caller();
+        match build::axis("squeeze", axis, self.ndim(), loc) {
+            Ok(a) if self.shape()[a] == 1 => {
+                let mut shape = self.shape().to_vec();
+                shape.remove(a);
+                self.reshape_at(shape, loc)
+            }
+            Ok(_) => self.poison_view(
+                Error::invalid("squeeze", "cannot select an axis to squeeze out which has size not equal to one", loc),
+                loc,
+            ),
+            Err(e) => self.poison_view(e, loc),
+        }
+    }
+
+    /// Inserts a length-1 axis at position `axis` of the result (negative counts from the end).
+    #[track_caller]
+    pub fn expand_dims(&self, axis: isize) -> Array {
+        let loc = SourceLocation::caller();
+        match build::axis("expand_dims", axis, self.ndim() + 1, loc) {
+            Ok(a) => {
+                let mut shape = self.shape().to_vec();
+                shape.insert(a, 1);
+                self.reshape_at(shape, loc)
+            }
+            Err(e) => self.poison_view(e, loc),
+        }
+    }
+
+    /// A view repeating the array to `shape` under NumPy's broadcasting rules.
+    #[track_caller]
+    pub fn broadcast_to(&self, shape: &[usize]) -> Array {
+        self.broadcast_to_at(shape, SourceLocation::caller())
+    }
+
+    pub(crate) fn broadcast_to_at(&self, shape: &[usize], loc: SourceLocation) -> Array {
+        let ok = shape.len() >= self.ndim()
+            && broadcast_shapes(self.shape(), shape).as_deref() == Some(shape)
+            && checked_size(shape).is_some();
+        if !ok {
+            let err = Error::BadReshape {
+                op: "broadcast_to",
+                from: self.shape().into(),
+                to: format!("{shape:?}"),
+                location: loc,
+            };
+            return self.poison_view(err, loc);
+        }
+        build::broadcast(self, shape, loc)
+    }
+
+    /// The elements in reverse order along `axis`.
+    #[track_caller]
+    pub fn flip(&self, axis: isize) -> Array {
+        let loc = SourceLocation::caller();
+        match build::axis("flip", axis, self.ndim(), loc) {
+            Ok(a) => self.flip_axes(&[a], loc),
+            Err(e) => self.poison_view(e, loc),
+        }
+    }
+
+    /// The elements in reverse order along every axis (NumPy's `flip(a)` without axis).
+    #[track_caller]
+    pub fn flip_all(&self) -> Array {
+        let axes: Vec<usize> = (0..self.ndim()).collect();
+        self.flip_axes(&axes, SourceLocation::caller())
+    }
+
+    fn flip_axes(&self, axes: &[usize], loc: SourceLocation) -> Array {
+        let specs = self
+            .shape()
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| if axes.contains(&i) && n > 0 { (n - 1, -1, n) } else { (0, 1, n) })
+            .collect();
+        build::view(self, ViewOp::Slice(specs), self.shape().to_vec(), loc)
+    }
+
+    /// The `k`-th diagonal of the last two axes as a view (k > 0 above the main diagonal).
+    #[track_caller]
+    pub fn diagonal(&self, k: isize) -> Array {
+        let loc = SourceLocation::caller();
+        let nd = self.ndim();
+        if nd < 2 {
+            return self.poison_view(Error::invalid("diagonal", "diag requires an array of at least two dimensions", loc), loc);
+        }
+        let (rows, cols) = (self.shape()[nd - 2], self.shape()[nd - 1]);
+        let (r0, c0) = if k >= 0 { (0, k.unsigned_abs()) } else { (k.unsigned_abs(), 0) };
+        let len = rows.saturating_sub(r0).min(cols.saturating_sub(c0));
+        let mut shape = self.shape()[..nd - 2].to_vec();
+        shape.push(len);
+        build::view(self, ViewOp::Diagonal(k), shape, loc)
+    }
+}
