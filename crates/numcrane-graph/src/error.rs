@@ -65,7 +65,9 @@ impl From<&[usize]> for ShapeDisplay {
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum Error {
     /// Operand shapes that cannot be broadcast together (or must be equal and are not).
-    #[error("{op}: operands could not be broadcast together with shapes {lhs} {rhs} (at {location})")]
+    #[error(
+        "{op}: operands could not be broadcast together with shapes {lhs} {rhs} (at {location})"
+    )]
     ShapeMismatch {
         /// the operation
         op: &'static str,
@@ -101,7 +103,9 @@ pub enum Error {
         location: SourceLocation,
     },
     /// An integer index outside `-size..size`.
-    #[error("{op}: index {index} is out of bounds for axis {axis} with size {size} (at {location})")]
+    #[error(
+        "{op}: index {index} is out of bounds for axis {axis} with size {size} (at {location})"
+    )]
     IndexOutOfRange {
         /// the operation
         op: &'static str,

@@ -187,7 +187,11 @@ impl std::fmt::Debug for Node {
             self.op.name(),
             self.dtype,
             self.shape,
-            if self.realized().is_some() { ", realized" } else { "" }
+            if self.realized().is_some() {
+                ", realized"
+            } else {
+                ""
+            }
         )
     }
 }

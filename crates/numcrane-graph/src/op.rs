@@ -136,7 +136,10 @@ impl UnaryOp {
 
     /// True for predicates that return bool whatever the input dtype.
     pub fn returns_bool(self) -> bool {
-        matches!(self, UnaryOp::IsNan | UnaryOp::IsInf | UnaryOp::IsFinite | UnaryOp::Not)
+        matches!(
+            self,
+            UnaryOp::IsNan | UnaryOp::IsInf | UnaryOp::IsFinite | UnaryOp::Not
+        )
     }
 }
 
@@ -437,10 +440,7 @@ impl Op {
     /// True for ops computed independently per output element from the same position of
     /// equally shaped inputs.
     pub fn is_elementwise(&self) -> bool {
-        matches!(
-            self,
-            Op::Cast | Op::Unary(_) | Op::Binary(_) | Op::Where
-        )
+        matches!(self, Op::Cast | Op::Unary(_) | Op::Binary(_) | Op::Where)
     }
 
     /// True for pure index maps.

@@ -87,7 +87,14 @@ impl Array {
                     to: format!("{:?}", shape),
                     location: loc,
                 };
-                return Array::from_node(Node::poisoned(err, Op::Leaf, vec![], T::DTYPE, shape, loc));
+                return Array::from_node(Node::poisoned(
+                    err,
+                    Op::Leaf,
+                    vec![],
+                    T::DTYPE,
+                    shape,
+                    loc,
+                ));
             }
         }
         match Buffer::from_slice(&data) {
@@ -226,7 +233,11 @@ impl Array {
                 self.node.location(),
             ));
         }
-        let start = if r.layout.size() == 0 { 0 } else { r.layout.offset };
+        let start = if r.layout.size() == 0 {
+            0
+        } else {
+            r.layout.offset
+        };
         r.buffer
             .as_slice::<T>()?
             .get(start..start + r.layout.size())
@@ -270,7 +281,12 @@ impl std::fmt::Display for Array {
     /// NumPy's `str(a)`; evaluates the array (an error prints as `<error: ...>`).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.realized() {
-            Ok(r) => f.write_str(&crate::print::format_array(r, self.dtype(), self.shape(), false)),
+            Ok(r) => f.write_str(&crate::print::format_array(
+                r,
+                self.dtype(),
+                self.shape(),
+                false,
+            )),
             Err(e) => write!(f, "<error: {e}>"),
         }
     }
@@ -280,7 +296,12 @@ impl std::fmt::Debug for Array {
     /// NumPy's `repr(a)`; evaluates the array (an error prints as `<error: ...>`).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.realized() {
-            Ok(r) => f.write_str(&crate::print::format_array(r, self.dtype(), self.shape(), true)),
+            Ok(r) => f.write_str(&crate::print::format_array(
+                r,
+                self.dtype(),
+                self.shape(),
+                true,
+            )),
             Err(e) => write!(f, "<error: {e}>"),
         }
     }

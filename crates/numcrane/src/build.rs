@@ -9,9 +9,7 @@ use crate::operand::Operand;
 use crate::Array;
 use numcrane_graph::error::SourceLocation;
 use numcrane_graph::layout::broadcast_shapes;
-use numcrane_graph::{
-    BinaryOp, DType, Error, Node, Op, Scalar, UnaryOp, ViewOp, WeakKind,
-};
+use numcrane_graph::{BinaryOp, DType, Error, Node, Op, Scalar, UnaryOp, ViewOp, WeakKind};
 
 /// An array that failed to build: evaluating it returns `err`.
 pub(crate) fn poison(
@@ -27,7 +25,13 @@ pub(crate) fn poison(
 }
 
 /// A new node over array inputs.
-pub(crate) fn node(op: Op, inputs: &[&Array], dtype: DType, shape: Vec<usize>, loc: SourceLocation) -> Array {
+pub(crate) fn node(
+    op: Op,
+    inputs: &[&Array],
+    dtype: DType,
+    shape: Vec<usize>,
+    loc: SourceLocation,
+) -> Array {
     let inputs = inputs.iter().map(|a| a.node.clone()).collect();
     Array::from_node(Node::new(op, inputs, dtype, shape, loc))
 }
@@ -101,7 +105,11 @@ pub(crate) fn promote_operands(a: &Operand, b: &Operand) -> DType {
 fn binary_compute_dtype(op: BinaryOp, common: DType) -> Result<DType, String> {
     use BinaryOp::*;
     if op == Div {
-        return Ok(if common.is_float() { common } else { DType::F64 });
+        return Ok(if common.is_float() {
+            common
+        } else {
+            DType::F64
+        });
     }
     if op.is_float_only() {
         return Ok(common.float_for_inexact());
@@ -169,7 +177,12 @@ pub(crate) fn binary(op: BinaryOp, a: Operand, b: Operand, loc: SourceLocation) 
     let compute = match compute {
         Ok(c) => c,
         Err(detail) => {
-            let err = Error::DTypeNotSupported { op: op.name(), dtype: common, detail, location: loc };
+            let err = Error::DTypeNotSupported {
+                op: op.name(),
+                dtype: common,
+                detail,
+                location: loc,
+            };
             let shape = shape.unwrap_or_else(|| a.shape().to_vec());
             return poison(err, Op::Binary(op), &refs, out_dtype(common), shape, loc);
         }
@@ -181,7 +194,14 @@ pub(crate) fn binary(op: BinaryOp, a: Operand, b: Operand, loc: SourceLocation) 
             rhs: b.shape().into(),
             location: loc,
         };
-        return poison(err, Op::Binary(op), &refs, out_dtype(compute), a.shape().to_vec(), loc);
+        return poison(
+            err,
+            Op::Binary(op),
+            &refs,
+            out_dtype(compute),
+            a.shape().to_vec(),
+            loc,
+        );
     };
     let mut inputs = Vec::with_capacity(2);
     for x in [a, b] {
@@ -190,7 +210,13 @@ pub(crate) fn binary(op: BinaryOp, a: Operand, b: Operand, loc: SourceLocation) 
             Err(e) => return poison(e, Op::Binary(op), &refs, out_dtype(compute), shape, loc),
         }
     }
-    node(Op::Binary(op), &[&inputs[0], &inputs[1]], out_dtype(compute), shape, loc)
+    node(
+        Op::Binary(op),
+        &[&inputs[0], &inputs[1]],
+        out_dtype(compute),
+        shape,
+        loc,
+    )
 }
 
 /// The dtype a unary op computes in for input dtype `dt`, or the detail of why it can't.
@@ -218,11 +244,20 @@ pub(crate) fn unary(op: UnaryOp, x: &Array, loc: SourceLocation) -> Array {
     match unary_compute_dtype(op, dt) {
         Ok(compute) => {
             let input = cast(x, compute, loc);
-            let out = if op.returns_bool() { DType::Bool } else { compute };
+            let out = if op.returns_bool() {
+                DType::Bool
+            } else {
+                compute
+            };
             node(Op::Unary(op), &[&input], out, shape, loc)
         }
         Err(detail) => {
-            let err = Error::DTypeNotSupported { op: op.name(), dtype: dt, detail, location: loc };
+            let err = Error::DTypeNotSupported {
+                op: op.name(),
+                dtype: dt,
+                detail,
+                location: loc,
+            };
             poison(err, Op::Unary(op), &[x], dt, shape, loc)
         }
     }
@@ -239,8 +274,8 @@ pub(crate) fn select(cond: Operand, a: Operand, b: Operand, loc: SourceLocation)
         })
         .collect();
     let refs: Vec<&Array> = refs_owned.iter().collect();
-    let shape = broadcast_shapes(cond.shape(), a.shape())
-        .and_then(|s| broadcast_shapes(&s, b.shape()));
+    let shape =
+        broadcast_shapes(cond.shape(), a.shape()).and_then(|s| broadcast_shapes(&s, b.shape()));
     let Some(shape) = shape else {
         let err = Error::invalid(
             "where",
@@ -258,7 +293,11 @@ pub(crate) fn select(cond: Operand, a: Operand, b: Operand, loc: SourceLocation)
         match o {
             Operand::Array(x) => Ok(broadcast(&cast(&x, dt, loc), &shape, loc)),
             Operand::Weak(s) => {
-                let v = if dt.is_bool() { Some(s.cast(dt)) } else { s.weak_to(dt) };
+                let v = if dt.is_bool() {
+                    Some(s.cast(dt))
+                } else {
+                    s.weak_to(dt)
+                };
                 let v = v.ok_or_else(|| Error::ScalarOutOfRange {
                     op: "where",
                     value: s.to_string(),
@@ -269,7 +308,13 @@ pub(crate) fn select(cond: Operand, a: Operand, b: Operand, loc: SourceLocation)
             }
         }
     };
-    let parts = (|| Ok::<_, Error>([to_array(cond, DType::Bool)?, to_array(a, dtype)?, to_array(b, dtype)?]))();
+    let parts = (|| {
+        Ok::<_, Error>([
+            to_array(cond, DType::Bool)?,
+            to_array(a, dtype)?,
+            to_array(b, dtype)?,
+        ])
+    })();
     match parts {
         Ok([c, x, y]) => node(Op::Where, &[&c, &x, &y], dtype, shape, loc),
         Err(e) => poison(e, Op::Where, &refs, dtype, shape, loc),
@@ -277,7 +322,12 @@ pub(crate) fn select(cond: Operand, a: Operand, b: Operand, loc: SourceLocation)
 }
 
 /// Normalises an axis for an op, or the error naming it.
-pub(crate) fn axis(op: &'static str, axis: isize, ndim: usize, loc: SourceLocation) -> Result<usize, Error> {
+pub(crate) fn axis(
+    op: &'static str,
+    axis: isize,
+    ndim: usize,
+    loc: SourceLocation,
+) -> Result<usize, Error> {
     numcrane_graph::layout::normalize_axis(axis, ndim).ok_or(Error::AxisOutOfRange {
         op,
         axis,

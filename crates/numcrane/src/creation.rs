@@ -110,10 +110,18 @@ pub fn asarray(a: &Array) -> Array {
     a.clone()
 }
 
-fn checked_shape(op: &'static str, shape: Vec<usize>, loc: SourceLocation) -> Result<Vec<usize>, Error> {
+fn checked_shape(
+    op: &'static str,
+    shape: Vec<usize>,
+    loc: SourceLocation,
+) -> Result<Vec<usize>, Error> {
     match checked_size(&shape) {
         Some(_) => Ok(shape),
-        None => Err(Error::invalid(op, format!("array is too big: the product of shape {shape:?} overflows"), loc)),
+        None => Err(Error::invalid(
+            op,
+            format!("array is too big: the product of shape {shape:?} overflows"),
+            loc,
+        )),
     }
 }
 
@@ -127,25 +135,45 @@ fn full_at(op: &'static str, shape: Vec<usize>, value: Scalar, loc: SourceLocati
 /// An array of zeros.
 #[track_caller]
 pub fn zeros(shape: impl IntoShape, dtype: DType) -> Array {
-    full_at("zeros", shape.into_shape(), Scalar::Bool(false).cast(dtype), SourceLocation::caller())
+    full_at(
+        "zeros",
+        shape.into_shape(),
+        Scalar::Bool(false).cast(dtype),
+        SourceLocation::caller(),
+    )
 }
 
 /// An array of ones.
 #[track_caller]
 pub fn ones(shape: impl IntoShape, dtype: DType) -> Array {
-    full_at("ones", shape.into_shape(), Scalar::Bool(true).cast(dtype), SourceLocation::caller())
+    full_at(
+        "ones",
+        shape.into_shape(),
+        Scalar::Bool(true).cast(dtype),
+        SourceLocation::caller(),
+    )
 }
 
 /// NumPy's `empty`: numcrane has no uninitialised arrays, so this is `zeros`.
 #[track_caller]
 pub fn empty(shape: impl IntoShape, dtype: DType) -> Array {
-    full_at("empty", shape.into_shape(), Scalar::Bool(false).cast(dtype), SourceLocation::caller())
+    full_at(
+        "empty",
+        shape.into_shape(),
+        Scalar::Bool(false).cast(dtype),
+        SourceLocation::caller(),
+    )
 }
 
 /// An array with every element `value`; the dtype is `value`'s Rust type.
 #[track_caller]
 pub fn full<T: Element>(shape: impl IntoShape, value: T) -> Array {
-    full_at("full", shape.into_shape(), value.to_scalar(), SourceLocation::caller())
+    full_at(
+        "full",
+        shape.into_shape(),
+        value.to_scalar(),
+        SourceLocation::caller(),
+    )
 }
 
 /// Zeros with the shape and dtype of `a`.
@@ -169,7 +197,12 @@ pub fn empty_like(a: &Array) -> Array {
 /// `value` (cast to `a`'s dtype) with the shape of `a`.
 #[track_caller]
 pub fn full_like<T: Element>(a: &Array, value: T) -> Array {
-    full_at("full_like", a.shape().to_vec(), value.to_scalar().cast(a.dtype()), SourceLocation::caller())
+    full_at(
+        "full_like",
+        a.shape().to_vec(),
+        value.to_scalar().cast(a.dtype()),
+        SourceLocation::caller(),
+    )
 }
 
 /// Evenly spaced values in `[start, stop)` (NumPy's `arange`); the dtype is `T`'s.
@@ -181,7 +214,12 @@ pub fn full_like<T: Element>(a: &Array, value: T) -> Array {
 /// ```
 #[track_caller]
 pub fn arange<T: Element>(start: T, stop: T, step: T) -> Array {
-    arange_at(start.to_scalar(), stop.to_scalar(), step.to_scalar(), SourceLocation::caller())
+    arange_at(
+        start.to_scalar(),
+        stop.to_scalar(),
+        step.to_scalar(),
+        SourceLocation::caller(),
+    )
 }
 
 fn arange_at(start: Scalar, stop: Scalar, step: Scalar, loc: SourceLocation) -> Array {
@@ -189,16 +227,29 @@ fn arange_at(start: Scalar, stop: Scalar, step: Scalar, loc: SourceLocation) -> 
     let op = Op::Arange { start, step };
     let len: Result<usize, Error> = match (start.as_i128(), stop.as_i128(), step.as_i128()) {
         _ if dtype.is_bool() => Err(Error::dtype("arange", dtype, loc)),
-        (Some(_), Some(_), Some(0)) => Err(Error::invalid("arange", "Maximum allowed size exceeded (step is zero)", loc)),
+        (Some(_), Some(_), Some(0)) => Err(Error::invalid(
+            "arange",
+            "Maximum allowed size exceeded (step is zero)",
+            loc,
+        )),
         (Some(a), Some(b), Some(d)) => {
-            let n = if d > 0 { (b - a + d - 1).div_euclid(d) } else { (a - b - d - 1).div_euclid(-d) };
-            usize::try_from(n.max(0)).map_err(|_| Error::invalid("arange", "too many elements", loc))
+            let n = if d > 0 {
+                (b - a + d - 1).div_euclid(d)
+            } else {
+                (a - b - d - 1).div_euclid(-d)
+            };
+            usize::try_from(n.max(0))
+                .map_err(|_| Error::invalid("arange", "too many elements", loc))
         }
         _ => {
             let (a, b, d) = (start.as_f64(), stop.as_f64(), step.as_f64());
             let n = ((b - a) / d).ceil();
             if d == 0.0 || !n.is_finite() {
-                Err(Error::invalid("arange", format!("cannot compute length of arange({a}, {b}, {d})"), loc))
+                Err(Error::invalid(
+                    "arange",
+                    format!("cannot compute length of arange({a}, {b}, {d})"),
+                    loc,
+                ))
             } else if n > isize::MAX as f64 {
                 Err(Error::invalid("arange", "too many elements", loc))
             } else {
@@ -227,16 +278,32 @@ pub fn linspace_with(start: f64, stop: f64, num: usize, endpoint: bool) -> (Arra
 
 /// NumPy's algorithm: `iota * step + start` (or `iota / div * delta` when the step underflows
 /// to 0), with the last value set to `stop` exactly.
-fn linspace_at(start: f64, stop: f64, num: usize, endpoint: bool, loc: SourceLocation) -> (Array, f64) {
+fn linspace_at(
+    start: f64,
+    stop: f64,
+    num: usize,
+    endpoint: bool,
+    loc: SourceLocation,
+) -> (Array, f64) {
     let div = if endpoint { num.saturating_sub(1) } else { num };
     let delta = stop - start;
-    let iota = arange_at(Scalar::F64(0.0), Scalar::F64(num as f64), Scalar::F64(1.0), loc);
+    let iota = arange_at(
+        Scalar::F64(0.0),
+        Scalar::F64(num as f64),
+        Scalar::F64(1.0),
+        loc,
+    );
     let w = |v: f64| Operand::Weak(Scalar::F64(v));
     let mul = |x: Array, v: f64| build::binary(BinaryOp::Mul, Operand::Array(x), w(v), loc);
     let (y, step) = if div > 0 {
         let step = delta / div as f64;
         if step == 0.0 {
-            let scaled = build::binary(BinaryOp::Div, Operand::Array(iota.clone()), w(div as f64), loc);
+            let scaled = build::binary(
+                BinaryOp::Div,
+                Operand::Array(iota.clone()),
+                w(div as f64),
+                loc,
+            );
             (mul(scaled, delta), step)
         } else {
             (mul(iota.clone(), step), step)
@@ -263,14 +330,26 @@ pub fn logspace(start: f64, stop: f64, num: usize) -> Array {
 pub fn logspace_base(start: f64, stop: f64, num: usize, base: f64) -> Array {
     let loc = SourceLocation::caller();
     let y = linspace_at(start, stop, num, true, loc).0;
-    build::binary(BinaryOp::Pow, Operand::Weak(Scalar::F64(base)), Operand::Array(y), loc)
+    build::binary(
+        BinaryOp::Pow,
+        Operand::Weak(Scalar::F64(base)),
+        Operand::Array(y),
+        loc,
+    )
 }
 
 /// Column index minus row index over an `n x m` grid (int64), the basis of eye and tri*.
 fn diagonal_offsets(n: usize, m: usize, loc: SourceLocation) -> Array {
-    let rows = arange_at(Scalar::I64(0), Scalar::I64(n as i64), Scalar::I64(1), loc).reshape_at(vec![n, 1], loc);
-    let cols = arange_at(Scalar::I64(0), Scalar::I64(m as i64), Scalar::I64(1), loc).reshape_at(vec![1, m], loc);
-    build::binary(BinaryOp::Sub, Operand::Array(cols), Operand::Array(rows), loc)
+    let rows = arange_at(Scalar::I64(0), Scalar::I64(n as i64), Scalar::I64(1), loc)
+        .reshape_at(vec![n, 1], loc);
+    let cols = arange_at(Scalar::I64(0), Scalar::I64(m as i64), Scalar::I64(1), loc)
+        .reshape_at(vec![1, m], loc);
+    build::binary(
+        BinaryOp::Sub,
+        Operand::Array(cols),
+        Operand::Array(rows),
+        loc,
+    )
 }
 
 /// The `n x n` identity matrix.
@@ -316,13 +395,27 @@ pub fn triu(m: &Array, k: isize) -> Array {
 fn triangle(m: &Array, k: isize, cmp: BinaryOp, op: &'static str, loc: SourceLocation) -> Array {
     let nd = m.ndim();
     if nd < 2 {
-        let e = Error::invalid(op, format!("input must be at least 2-d, got shape {:?}", m.shape()), loc);
+        let e = Error::invalid(
+            op,
+            format!("input must be at least 2-d, got shape {:?}", m.shape()),
+            loc,
+        );
         return build::poison(e, Op::Where, &[m], m.dtype(), m.shape().to_vec(), loc);
     }
     let offsets = diagonal_offsets(m.shape()[nd - 2], m.shape()[nd - 1], loc);
-    let keep = build::binary(cmp, Operand::Array(offsets), Operand::Weak(Scalar::I64(k as i64)), loc);
+    let keep = build::binary(
+        cmp,
+        Operand::Array(offsets),
+        Operand::Weak(Scalar::I64(k as i64)),
+        loc,
+    );
     let zero = Scalar::Bool(false).cast(m.dtype());
-    build::select(Operand::Array(keep), Operand::Array(m.clone()), Operand::Weak(zero), loc)
+    build::select(
+        Operand::Array(keep),
+        Operand::Array(m.clone()),
+        Operand::Weak(zero),
+        loc,
+    )
 }
 
 /// NumPy's `diag`: a 1-d `v` gives a square matrix with `v` on the `k`-th diagonal; a 2-d `v`
@@ -334,8 +427,19 @@ pub fn diag(v: &Array, k: isize) -> Array {
         2 => v.diagonal(k),
         1 => diag_from_vector(v, k, loc),
         _ => {
-            let e = Error::invalid("diag", format!("input must be 1-d or 2-d, got shape {:?}", v.shape()), loc);
-            build::poison(e, Op::View(ViewOp::Diagonal(k)), &[v], v.dtype(), v.shape().to_vec(), loc)
+            let e = Error::invalid(
+                "diag",
+                format!("input must be 1-d or 2-d, got shape {:?}", v.shape()),
+                loc,
+            );
+            build::poison(
+                e,
+                Op::View(ViewOp::Diagonal(k)),
+                &[v],
+                v.dtype(),
+                v.shape().to_vec(),
+                loc,
+            )
         }
     }
 }
@@ -359,14 +463,39 @@ fn diag_from_vector(v: &Array, k: isize, loc: SourceLocation) -> Array {
     if shift == 0 {
         return square;
     }
-    let (before, after) = if k > 0 { (vec![0, shift], vec![shift, 0]) } else { (vec![shift, 0], vec![0, shift]) };
+    let (before, after) = if k > 0 {
+        (vec![0, shift], vec![shift, 0])
+    } else {
+        (vec![shift, 0], vec![0, shift])
+    };
     pad(&square, before, after, zero, loc)
 }
 
 /// `x` surrounded by constant `value` (a Pad node).
-fn pad(x: &Array, before: Vec<usize>, after: Vec<usize>, value: Scalar, loc: SourceLocation) -> Array {
-    let shape = x.shape().iter().zip(before.iter().zip(&after)).map(|(&n, (&b, &a))| n + b + a).collect();
-    build::node(Op::Pad { before, after, value }, &[x], x.dtype(), shape, loc)
+fn pad(
+    x: &Array,
+    before: Vec<usize>,
+    after: Vec<usize>,
+    value: Scalar,
+    loc: SourceLocation,
+) -> Array {
+    let shape = x
+        .shape()
+        .iter()
+        .zip(before.iter().zip(&after))
+        .map(|(&n, (&b, &a))| n + b + a)
+        .collect();
+    build::node(
+        Op::Pad {
+            before,
+            after,
+            value,
+        },
+        &[x],
+        x.dtype(),
+        shape,
+        loc,
+    )
 }
 
 /// Grid indexing for [`meshgrid`].

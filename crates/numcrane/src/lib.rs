@@ -31,6 +31,6 @@ pub use creation::*;
 pub use numcrane_graph::{DType, Element, Error, Kind, Result, Scalar};
 pub use operand::IntoOperand;
 pub use reduce::{keepdims, Axes};
-pub use slicing::{NewAxis, SliceArg, Ellipsis};
+pub use slicing::{Ellipsis, NewAxis, SliceArg};
 pub use ufunc::*;
 pub use views::{broadcast_arrays, broadcast_shapes, IntoDims};

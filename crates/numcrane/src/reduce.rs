@@ -10,7 +10,9 @@ use crate::build;
 use crate::operand::Operand;
 use crate::Array;
 use numcrane_graph::error::SourceLocation;
-use numcrane_graph::{ArgReduceOp, BinaryOp, DType, Error, Op, ReduceOp, Scalar, ScanOp, UnaryOp, ViewOp};
+use numcrane_graph::{
+    ArgReduceOp, BinaryOp, DType, Error, Op, ReduceOp, Scalar, ScanOp, UnaryOp, ViewOp,
+};
 use std::ops::RangeFull;
 
 /// Which axes a reduction runs over, and whether they are kept with length 1.
@@ -23,7 +25,10 @@ pub struct Axes {
 impl Axes {
     /// All axes (NumPy's `axis=None`).
     pub fn all() -> Axes {
-        Axes { axes: None, keepdims: false }
+        Axes {
+            axes: None,
+            keepdims: false,
+        }
     }
 
     /// Keeps reduced axes as length 1 (NumPy's `keepdims=True`).
@@ -83,7 +88,12 @@ struct Resolved {
     count: usize,
 }
 
-fn resolve(op: &'static str, x: &Array, axes: Axes, loc: SourceLocation) -> Result<Resolved, Error> {
+fn resolve(
+    op: &'static str,
+    x: &Array,
+    axes: Axes,
+    loc: SourceLocation,
+) -> Result<Resolved, Error> {
     let ndim = x.ndim();
     let mut list: Vec<usize> = match &axes.axes {
         None => (0..ndim).collect(),
@@ -105,18 +115,44 @@ fn resolve(op: &'static str, x: &Array, axes: Axes, loc: SourceLocation) -> Resu
         })
         .collect();
     let count = list.iter().map(|&a| shape[a]).product();
-    Ok(Resolved { axes: list, keepdims: axes.keepdims, out_shape, count })
+    Ok(Resolved {
+        axes: list,
+        keepdims: axes.keepdims,
+        out_shape,
+        count,
+    })
 }
 
 /// A reduction node (with the input already in its accumulator dtype).
 fn reduce_node(op: ReduceOp, x: &Array, axes: Axes, loc: SourceLocation) -> Array {
     let r = match resolve(op.name(), x, axes, loc) {
         Ok(r) => r,
-        Err(e) => return build::poison(e, Op::Reduce { op, axes: vec![], keepdims: false }, &[x], x.dtype(), vec![], loc),
+        Err(e) => {
+            return build::poison(
+                e,
+                Op::Reduce {
+                    op,
+                    axes: vec![],
+                    keepdims: false,
+                },
+                &[x],
+                x.dtype(),
+                vec![],
+                loc,
+            )
+        }
     };
-    let node_op = Op::Reduce { op, axes: r.axes.clone(), keepdims: r.keepdims };
+    let node_op = Op::Reduce {
+        op,
+        axes: r.axes.clone(),
+        keepdims: r.keepdims,
+    };
     if op.needs_elements() && r.count == 0 && r.out_shape.iter().product::<usize>() > 0 {
-        let err = Error::EmptyReduction { op: op.name(), shape: x.shape().into(), location: loc };
+        let err = Error::EmptyReduction {
+            op: op.name(),
+            shape: x.shape().into(),
+            location: loc,
+        };
         return build::poison(err, node_op, &[x], x.dtype(), r.out_shape, loc);
     }
     if r.axes.is_empty() {
@@ -171,14 +207,24 @@ impl Array {
     #[track_caller]
     pub fn any(&self, axes: impl Into<Axes>) -> Array {
         let loc = SourceLocation::caller();
-        reduce_node(ReduceOp::Any, &build::cast(self, DType::Bool, loc), axes.into(), loc)
+        reduce_node(
+            ReduceOp::Any,
+            &build::cast(self, DType::Bool, loc),
+            axes.into(),
+            loc,
+        )
     }
 
     /// True where all elements over `axes` are nonzero.
     #[track_caller]
     pub fn all(&self, axes: impl Into<Axes>) -> Array {
         let loc = SourceLocation::caller();
-        reduce_node(ReduceOp::All, &build::cast(self, DType::Bool, loc), axes.into(), loc)
+        reduce_node(
+            ReduceOp::All,
+            &build::cast(self, DType::Bool, loc),
+            axes.into(),
+            loc,
+        )
     }
 
     /// Arithmetic mean over `axes`: float64 for integer inputs, the input's dtype for floats.
@@ -189,14 +235,36 @@ impl Array {
     }
 
     fn mean_at(&self, axes: Axes, loc: SourceLocation) -> Array {
-        let dt = if self.dtype().is_float() { self.dtype() } else { DType::F64 };
+        let dt = if self.dtype().is_float() {
+            self.dtype()
+        } else {
+            DType::F64
+        };
         let x = build::cast(self, dt, loc);
         let count = match resolve("mean", &x, axes.clone(), loc) {
             Ok(r) => r.count,
-            Err(e) => return build::poison(e, Op::Reduce { op: ReduceOp::Sum, axes: vec![], keepdims: false }, &[self], dt, vec![], loc),
+            Err(e) => {
+                return build::poison(
+                    e,
+                    Op::Reduce {
+                        op: ReduceOp::Sum,
+                        axes: vec![],
+                        keepdims: false,
+                    },
+                    &[self],
+                    dt,
+                    vec![],
+                    loc,
+                )
+            }
         };
         let total = reduce_node(ReduceOp::Sum, &x, axes, loc);
-        build::binary(BinaryOp::Div, Operand::Array(total), weak(count as f64), loc)
+        build::binary(
+            BinaryOp::Div,
+            Operand::Array(total),
+            weak(count as f64),
+            loc,
+        )
     }
 
     /// Variance over `axes` with `ddof = 0` (NumPy's default).
@@ -227,15 +295,37 @@ impl Array {
 
     /// NumPy's two-pass variance: `sum(|x - mean|^2) / max(n - ddof, 0)`.
     fn var_at(&self, axes: Axes, ddof: f64, loc: SourceLocation) -> Array {
-        let dt = if self.dtype().is_float() { self.dtype() } else { DType::F64 };
+        let dt = if self.dtype().is_float() {
+            self.dtype()
+        } else {
+            DType::F64
+        };
         let x = build::cast(self, dt, loc);
         let count = match resolve("var", &x, axes.clone(), loc) {
             Ok(r) => r.count,
-            Err(e) => return build::poison(e, Op::Reduce { op: ReduceOp::Sum, axes: vec![], keepdims: false }, &[self], dt, vec![], loc),
+            Err(e) => {
+                return build::poison(
+                    e,
+                    Op::Reduce {
+                        op: ReduceOp::Sum,
+                        axes: vec![],
+                        keepdims: false,
+                    },
+                    &[self],
+                    dt,
+                    vec![],
+                    loc,
+                )
+            }
         };
         let mean = x.mean_at(axes.clone().keepdims(), loc);
         let d = build::binary(BinaryOp::Sub, Operand::Array(x), Operand::Array(mean), loc);
-        let sq = build::binary(BinaryOp::Mul, Operand::Array(d.clone()), Operand::Array(d), loc);
+        let sq = build::binary(
+            BinaryOp::Mul,
+            Operand::Array(d.clone()),
+            Operand::Array(d),
+            loc,
+        );
         let total = reduce_node(ReduceOp::Sum, &sq, axes, loc);
         let denom = (count as f64 - ddof).max(0.0);
         build::binary(BinaryOp::Div, Operand::Array(total), weak(denom), loc)
@@ -256,9 +346,21 @@ impl Array {
     }
 
     fn arg_reduce(&self, op: ArgReduceOp, axes: Axes, loc: SourceLocation) -> Array {
-        let poison_op = Op::ArgReduce { op, axis: 0, keepdims: false };
+        let poison_op = Op::ArgReduce {
+            op,
+            axis: 0,
+            keepdims: false,
+        };
         let (x, axis) = match axes.axes.as_deref() {
-            None => (build::view(self, ViewOp::Reshape(vec![self.size()]), vec![self.size()], loc), 0),
+            None => (
+                build::view(
+                    self,
+                    ViewOp::Reshape(vec![self.size()]),
+                    vec![self.size()],
+                    loc,
+                ),
+                0,
+            ),
             Some([a]) => match build::axis(op.name(), *a, self.ndim(), loc) {
                 Ok(a) => (self.clone(), a),
                 Err(e) => return build::poison(e, poison_op, &[self], DType::I64, vec![], loc),
@@ -270,11 +372,25 @@ impl Array {
         };
         let mut out_shape: Vec<usize> = x.shape().to_vec();
         if x.shape()[axis] == 0 {
-            let err = Error::EmptyReduction { op: op.name(), shape: self.shape().into(), location: loc };
+            let err = Error::EmptyReduction {
+                op: op.name(),
+                shape: self.shape().into(),
+                location: loc,
+            };
             return build::poison(err, poison_op, &[self], DType::I64, vec![], loc);
         }
         out_shape.remove(axis);
-        let node = build::node(Op::ArgReduce { op, axis, keepdims: false }, &[&x], DType::I64, out_shape, loc);
+        let node = build::node(
+            Op::ArgReduce {
+                op,
+                axis,
+                keepdims: false,
+            },
+            &[&x],
+            DType::I64,
+            out_shape,
+            loc,
+        );
         if !axes.keepdims {
             return node;
         }
@@ -306,7 +422,15 @@ impl Array {
         let acc = build::cast(self, acc_dt, loc);
         let poison_op = Op::Scan { op, axis: 0 };
         let (x, axis) = match axes.axes.as_deref() {
-            None => (build::view(&acc, ViewOp::Reshape(vec![self.size()]), vec![self.size()], loc), 0),
+            None => (
+                build::view(
+                    &acc,
+                    ViewOp::Reshape(vec![self.size()]),
+                    vec![self.size()],
+                    loc,
+                ),
+                0,
+            ),
             Some([a]) => match build::axis(op.name(), *a, self.ndim(), loc) {
                 Ok(a) => (acc, a),
                 Err(e) => return build::poison(e, poison_op, &[self], acc_dt, vec![], loc),

@@ -60,7 +60,11 @@ impl From<Ellipsis> for SliceArg {
 }
 impl From<RangeFull> for SliceArg {
     fn from(_: RangeFull) -> SliceArg {
-        SliceArg::Range { start: None, stop: None, step: 1 }
+        SliceArg::Range {
+            start: None,
+            stop: None,
+            step: 1,
+        }
     }
 }
 
@@ -126,12 +130,20 @@ macro_rules! s {
 }
 
 /// Python's `slice.indices`: (start, step, len) for a range over an axis of length `n`.
-fn normalize_range(start: Option<isize>, stop: Option<isize>, step: isize, n: usize) -> (usize, isize, usize) {
+fn normalize_range(
+    start: Option<isize>,
+    stop: Option<isize>,
+    step: isize,
+    n: usize,
+) -> (usize, isize, usize) {
     let n = n as isize;
     let clamp = |v: isize, lo: isize, hi: isize| v.max(lo).min(hi);
     let fix = |v: isize| if v < 0 { v + n } else { v };
     let (begin, end) = if step > 0 {
-        (clamp(start.map(fix).unwrap_or(0), 0, n), clamp(stop.map(fix).unwrap_or(n), 0, n))
+        (
+            clamp(start.map(fix).unwrap_or(0), 0, n),
+            clamp(stop.map(fix).unwrap_or(n), 0, n),
+        )
     } else {
         (
             clamp(start.map(fix).unwrap_or(n - 1), -1, n - 1),
@@ -139,7 +151,11 @@ fn normalize_range(start: Option<isize>, stop: Option<isize>, step: isize, n: us
         )
     };
     let len = if step > 0 {
-        if end > begin { (end - begin + step - 1) / step } else { 0 }
+        if end > begin {
+            (end - begin + step - 1) / step
+        } else {
+            0
+        }
     } else if begin > end {
         (begin - end + (-step) - 1) / (-step)
     } else {
@@ -148,6 +164,10 @@ fn normalize_range(start: Option<isize>, stop: Option<isize>, step: isize, n: us
     let first = if len > 0 { begin as usize } else { 0 };
     (first, step, len as usize)
 }
+
+/// Per-axis `(start, step, len)` of the Slice node, and the shape after indexed axes are
+/// dropped and new axes inserted.
+type SlicePlan = (Vec<(usize, isize, usize)>, Vec<usize>);
 
 impl Array {
     /// Basic indexing with a list of [`SliceArg`]s, usually written with [`s!`](crate::s).
@@ -158,7 +178,10 @@ impl Array {
         match self.slice_plan(&args, loc) {
             Ok((specs, shape)) => {
                 let sliced_shape: Vec<usize> = specs.iter().map(|s| s.2).collect();
-                let full = specs.iter().zip(self.shape()).all(|(&(st, step, len), &n)| st == 0 && step == 1 && len == n);
+                let full = specs
+                    .iter()
+                    .zip(self.shape())
+                    .all(|(&(st, step, len), &n)| st == 0 && step == 1 && len == n);
                 let sliced = if full {
                     self.clone()
                 } else {
@@ -166,17 +189,34 @@ impl Array {
                 };
                 sliced.reshape_at(shape, loc)
             }
-            Err(e) => build::poison(e, Op::View(ViewOp::Slice(vec![])), &[self], self.dtype(), self.shape().to_vec(), loc),
+            Err(e) => build::poison(
+                e,
+                Op::View(ViewOp::Slice(vec![])),
+                &[self],
+                self.dtype(),
+                self.shape().to_vec(),
+                loc,
+            ),
         }
     }
 
     /// Per-axis (start, step, len) and the final shape (indexed axes removed, new axes added).
-    fn slice_plan(&self, args: &[SliceArg], loc: SourceLocation) -> Result<(Vec<(usize, isize, usize)>, Vec<usize>), Error> {
+    fn slice_plan(&self, args: &[SliceArg], loc: SourceLocation) -> Result<SlicePlan, Error> {
         let nd = self.ndim();
-        let consuming = args.iter().filter(|a| matches!(a, SliceArg::Index(_) | SliceArg::Range { .. })).count();
-        let ellipses = args.iter().filter(|a| matches!(a, SliceArg::Ellipsis)).count();
+        let consuming = args
+            .iter()
+            .filter(|a| matches!(a, SliceArg::Index(_) | SliceArg::Range { .. }))
+            .count();
+        let ellipses = args
+            .iter()
+            .filter(|a| matches!(a, SliceArg::Ellipsis))
+            .count();
         if ellipses > 1 {
-            return Err(Error::invalid("slice", "an index can only have a single ellipsis", loc));
+            return Err(Error::invalid(
+                "slice",
+                "an index can only have a single ellipsis",
+                loc,
+            ));
         }
         if consuming > nd {
             return Err(Error::invalid(
@@ -206,7 +246,13 @@ impl Array {
                     let n = self.shape()[axis];
                     let pos = if i < 0 { i + n as isize } else { i };
                     if pos < 0 || pos >= n as isize {
-                        return Err(Error::IndexOutOfRange { op: "slice", index: i, axis, size: n, location: loc });
+                        return Err(Error::IndexOutOfRange {
+                            op: "slice",
+                            index: i,
+                            axis,
+                            size: n,
+                            location: loc,
+                        });
                     }
                     specs.push((pos as usize, 1, 1));
                     axis += 1;

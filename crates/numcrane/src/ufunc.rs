@@ -237,15 +237,30 @@ binary_methods! {
 /// ```
 #[track_caller]
 pub fn where_(cond: impl IntoOperand, a: impl IntoOperand, b: impl IntoOperand) -> Array {
-    build::select(cond.into_operand(), a.into_operand(), b.into_operand(), SourceLocation::caller())
+    build::select(
+        cond.into_operand(),
+        a.into_operand(),
+        b.into_operand(),
+        SourceLocation::caller(),
+    )
 }
 
 /// `min(max(x, lo), hi)` (NumPy's `clip`).
 #[track_caller]
 pub fn clip(x: &Array, lo: impl IntoOperand, hi: impl IntoOperand) -> Array {
     let loc = SourceLocation::caller();
-    let lower = build::binary(BinaryOp::Maximum, Operand::Array(x.clone()), lo.into_operand(), loc);
-    build::binary(BinaryOp::Minimum, Operand::Array(lower), hi.into_operand(), loc)
+    let lower = build::binary(
+        BinaryOp::Maximum,
+        Operand::Array(x.clone()),
+        lo.into_operand(),
+        loc,
+    );
+    build::binary(
+        BinaryOp::Minimum,
+        Operand::Array(lower),
+        hi.into_operand(),
+        loc,
+    )
 }
 
 /// Rounds to `decimals` decimal places, ties to even (NumPy's `round` / `around`): scales by
@@ -259,9 +274,19 @@ pub fn round(x: &Array, decimals: i32) -> Array {
             return x.clone();
         }
         let scale = 10f64.powi(-decimals);
-        let scaled = build::binary(BinaryOp::Div, Operand::Array(x.clone()), Operand::Weak(Scalar::F64(scale)), loc);
+        let scaled = build::binary(
+            BinaryOp::Div,
+            Operand::Array(x.clone()),
+            Operand::Weak(Scalar::F64(scale)),
+            loc,
+        );
         let rounded = build::unary(UnaryOp::Rint, &scaled, loc);
-        let back = build::binary(BinaryOp::Mul, Operand::Array(rounded), Operand::Weak(Scalar::F64(scale)), loc);
+        let back = build::binary(
+            BinaryOp::Mul,
+            Operand::Array(rounded),
+            Operand::Weak(Scalar::F64(scale)),
+            loc,
+        );
         return build::cast(&back, dt, loc);
     }
     let (op_in, op_out, scale) = if decimals >= 0 {
@@ -269,9 +294,19 @@ pub fn round(x: &Array, decimals: i32) -> Array {
     } else {
         (BinaryOp::Div, BinaryOp::Mul, 10f64.powi(-decimals))
     };
-    let scaled = build::binary(op_in, Operand::Array(x.clone()), Operand::Weak(Scalar::F64(scale)), loc);
+    let scaled = build::binary(
+        op_in,
+        Operand::Array(x.clone()),
+        Operand::Weak(Scalar::F64(scale)),
+        loc,
+    );
     let rounded = build::unary(UnaryOp::Rint, &scaled, loc);
-    build::binary(op_out, Operand::Array(rounded), Operand::Weak(Scalar::F64(scale)), loc)
+    build::binary(
+        op_out,
+        Operand::Array(rounded),
+        Operand::Weak(Scalar::F64(scale)),
+        loc,
+    )
 }
 
 /// Replaces NaN with 0 and infinities with the largest finite values (NumPy's defaults).
@@ -284,12 +319,32 @@ pub fn nan_to_num(x: &Array) -> Array {
         _ => return x.clone(),
     };
     let a = Operand::Array(x.clone());
-    let is_pos = build::binary(BinaryOp::Eq, a.clone(), Operand::Weak(Scalar::F64(f64::INFINITY)), loc);
-    let is_neg = build::binary(BinaryOp::Eq, a.clone(), Operand::Weak(Scalar::F64(f64::NEG_INFINITY)), loc);
+    let is_pos = build::binary(
+        BinaryOp::Eq,
+        a.clone(),
+        Operand::Weak(Scalar::F64(f64::INFINITY)),
+        loc,
+    );
+    let is_neg = build::binary(
+        BinaryOp::Eq,
+        a.clone(),
+        Operand::Weak(Scalar::F64(f64::NEG_INFINITY)),
+        loc,
+    );
     let nan = build::unary(UnaryOp::IsNan, x, loc);
     let y = build::select(Operand::Array(nan), Operand::Weak(Scalar::F64(0.0)), a, loc);
-    let y = build::select(Operand::Array(is_pos), Operand::Weak(big), Operand::Array(y), loc);
-    build::select(Operand::Array(is_neg), Operand::Weak(small), Operand::Array(y), loc)
+    let y = build::select(
+        Operand::Array(is_pos),
+        Operand::Weak(big),
+        Operand::Array(y),
+        loc,
+    );
+    build::select(
+        Operand::Array(is_neg),
+        Operand::Weak(small),
+        Operand::Array(y),
+        loc,
+    )
 }
 
 /// The real part (the array itself for real dtypes).
@@ -312,7 +367,12 @@ pub fn conj(x: &Array) -> Array {
 /// The angle of each element in radians: 0 for non-negative reals, pi for negative ones.
 #[track_caller]
 pub fn angle(x: &Array) -> Array {
-    build::binary(BinaryOp::Arctan2, Operand::Weak(Scalar::F64(0.0)), Operand::Array(x.clone()), SourceLocation::caller())
+    build::binary(
+        BinaryOp::Arctan2,
+        Operand::Weak(Scalar::F64(0.0)),
+        Operand::Array(x.clone()),
+        SourceLocation::caller(),
+    )
 }
 
 impl Array {
@@ -326,7 +386,13 @@ impl Array {
     /// A new array with the same values that shares nothing with `self` once evaluated.
     #[track_caller]
     pub fn copy(&self) -> Array {
-        build::node(Op::Cast, &[self], self.dtype(), self.shape().to_vec(), SourceLocation::caller())
+        build::node(
+            Op::Cast,
+            &[self],
+            self.dtype(),
+            self.shape().to_vec(),
+            SourceLocation::caller(),
+        )
     }
 
     /// `clip(self, lo, hi)`.

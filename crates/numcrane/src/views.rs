@@ -52,14 +52,24 @@ fn infer_shape(dims: &[isize], size: usize) -> Option<Vec<usize>> {
     if unknown > 1 || dims.iter().any(|&d| d < -1) {
         return None;
     }
-    let known: Vec<usize> = dims.iter().filter(|&&d| d != -1).map(|&d| d as usize).collect();
+    let known: Vec<usize> = dims
+        .iter()
+        .filter(|&&d| d != -1)
+        .map(|&d| d as usize)
+        .collect();
     let known_size = checked_size(&known)?;
     let shape: Vec<usize> = if unknown == 1 {
-        if known_size == 0 || size % known_size != 0 {
+        if known_size == 0 || !size.is_multiple_of(known_size) {
             return None;
         }
         dims.iter()
-            .map(|&d| if d == -1 { size / known_size } else { d as usize })
+            .map(|&d| {
+                if d == -1 {
+                    size / known_size
+                } else {
+                    d as usize
+                }
+            })
             .collect()
     } else {
         known
@@ -89,11 +99,21 @@ pub fn broadcast_arrays(arrays: &[&Array]) -> Vec<Array> {
                     "broadcast_arrays",
                     format!(
                         "shape mismatch: {:?} cannot be broadcast to a single shape",
-                        arrays.iter().map(|a| a.shape().to_vec()).collect::<Vec<_>>()
+                        arrays
+                            .iter()
+                            .map(|a| a.shape().to_vec())
+                            .collect::<Vec<_>>()
                     ),
                     loc,
                 );
-                build::poison(err, Op::View(ViewOp::Broadcast(vec![])), &[a], a.dtype(), a.shape().to_vec(), loc)
+                build::poison(
+                    err,
+                    Op::View(ViewOp::Broadcast(vec![])),
+                    &[a],
+                    a.dtype(),
+                    a.shape().to_vec(),
+                    loc,
+                )
             }
         })
         .collect()
@@ -101,7 +121,14 @@ pub fn broadcast_arrays(arrays: &[&Array]) -> Vec<Array> {
 
 impl Array {
     fn poison_view(&self, err: Error, loc: SourceLocation) -> Array {
-        build::poison(err, Op::View(ViewOp::Reshape(vec![])), &[self], self.dtype(), self.shape().to_vec(), loc)
+        build::poison(
+            err,
+            Op::View(ViewOp::Reshape(vec![])),
+            &[self],
+            self.dtype(),
+            self.shape().to_vec(),
+            loc,
+        )
     }
 
     /// The same elements in row-major order with another shape; one dimension may be -1.
@@ -144,7 +171,8 @@ impl Array {
     /// The flattened array as a copy (NumPy's `flatten`).
     #[track_caller]
     pub fn flatten(&self) -> Array {
-        self.copy().reshape_at(vec![self.size()], SourceLocation::caller())
+        self.copy()
+            .reshape_at(vec![self.size()], SourceLocation::caller())
     }
 
     /// Axes reversed (NumPy's `a.T` / `transpose()`).
@@ -169,7 +197,11 @@ impl Array {
         let nd = self.ndim();
         if axes.len() != nd {
             return self.poison_view(
-                Error::invalid("transpose", format!("axes {axes:?} don't match array of {nd} dimensions"), loc),
+                Error::invalid(
+                    "transpose",
+                    format!("axes {axes:?} don't match array of {nd} dimensions"),
+                    loc,
+                ),
                 loc,
             );
         }
@@ -177,7 +209,12 @@ impl Array {
         for &a in axes {
             match build::axis("transpose", a, nd, loc) {
                 Ok(a) if !list.contains(&a) => list.push(a),
-                Ok(_) => return self.poison_view(Error::invalid("transpose", "repeated axis in transpose", loc), loc),
+                Ok(_) => {
+                    return self.poison_view(
+                        Error::invalid("transpose", "repeated axis in transpose", loc),
+                        loc,
+                    )
+                }
                 Err(e) => return self.poison_view(e, loc),
             }
         }
@@ -197,7 +234,10 @@ impl Array {
     pub fn swapaxes(&self, a: isize, b: isize) -> Array {
         let loc = SourceLocation::caller();
         let nd = self.ndim();
-        match (build::axis("swapaxes", a, nd, loc), build::axis("swapaxes", b, nd, loc)) {
+        match (
+            build::axis("swapaxes", a, nd, loc),
+            build::axis("swapaxes", b, nd, loc),
+        ) {
             (Ok(a), Ok(b)) => {
                 let mut axes: Vec<usize> = (0..nd).collect();
                 axes.swap(a, b);
@@ -212,7 +252,10 @@ impl Array {
     pub fn moveaxis(&self, source: isize, destination: isize) -> Array {
         let loc = SourceLocation::caller();
         let nd = self.ndim();
-        match (build::axis("moveaxis", source, nd, loc), build::axis("moveaxis", destination, nd, loc)) {
+        match (
+            build::axis("moveaxis", source, nd, loc),
+            build::axis("moveaxis", destination, nd, loc),
+        ) {
             (Ok(s), Ok(d)) => {
                 let mut axes: Vec<usize> = (0..nd).filter(|&a| a != s).collect();
                 axes.insert(d, s);
@@ -240,7 +283,11 @@ impl Array {
                 self.reshape_at(shape, loc)
             }
             Ok(_) => self.poison_view(
-                Error::invalid("squeeze", "cannot select an axis to squeeze out which has size not equal to one", loc),
+                Error::invalid(
+                    "squeeze",
+                    "cannot select an axis to squeeze out which has size not equal to one",
+                    loc,
+                ),
                 loc,
             ),
             Err(e) => self.poison_view(e, loc),
@@ -305,7 +352,13 @@ impl Array {
             .shape()
             .iter()
             .enumerate()
-            .map(|(i, &n)| if axes.contains(&i) && n > 0 { (n - 1, -1, n) } else { (0, 1, n) })
+            .map(|(i, &n)| {
+                if axes.contains(&i) && n > 0 {
+                    (n - 1, -1, n)
+                } else {
+                    (0, 1, n)
+                }
+            })
             .collect();
         build::view(self, ViewOp::Slice(specs), self.shape().to_vec(), loc)
     }
@@ -316,10 +369,21 @@ impl Array {
         let loc = SourceLocation::caller();
         let nd = self.ndim();
         if nd < 2 {
-            return self.poison_view(Error::invalid("diagonal", "diag requires an array of at least two dimensions", loc), loc);
+            return self.poison_view(
+                Error::invalid(
+                    "diagonal",
+                    "diag requires an array of at least two dimensions",
+                    loc,
+                ),
+                loc,
+            );
         }
         let (rows, cols) = (self.shape()[nd - 2], self.shape()[nd - 1]);
-        let (r0, c0) = if k >= 0 { (0, k.unsigned_abs()) } else { (k.unsigned_abs(), 0) };
+        let (r0, c0) = if k >= 0 {
+            (0, k.unsigned_abs())
+        } else {
+            (k.unsigned_abs(), 0)
+        };
         let len = rows.saturating_sub(r0).min(cols.saturating_sub(c0));
         let mut shape = self.shape()[..nd - 2].to_vec();
         shape.push(len);

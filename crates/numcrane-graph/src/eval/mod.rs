@@ -82,9 +82,9 @@ pub fn compute(node: &Node, args: &[&Realized]) -> Result<Realized> {
         return Err(e.clone());
     }
     let arg = |i: usize| {
-        args.get(i).copied().ok_or_else(|| {
-            Error::internal(node.op().name(), format!("missing input {i}"))
-        })
+        args.get(i)
+            .copied()
+            .ok_or_else(|| Error::internal(node.op().name(), format!("missing input {i}")))
     };
     match node.op() {
         Op::Leaf => Err(Error::internal("evaluate", "leaf without data")),

@@ -60,6 +60,9 @@ impl Total for bool {
     }
 }
 
+/// Reduces one contiguous run of elements to a value.
+type RunReducer<T> = Box<dyn Fn(&[T]) -> T>;
+
 pub(super) fn reduce(
     node: &Node,
     op: ReduceOp,
@@ -72,19 +75,27 @@ pub(super) fn reduce(
     with_dtype!(x.buffer.dtype(), T => reduce_typed::<T>(node, op, inner, &moved))
 }
 
-fn reduce_typed<T: Total>(node: &Node, op: ReduceOp, inner: usize, x: &Realized) -> Result<Realized> {
+fn reduce_typed<T: Total>(
+    node: &Node,
+    op: ReduceOp,
+    inner: usize,
+    x: &Realized,
+) -> Result<Realized> {
     let data = values::<T>(x)?;
-    let fold = |f: fn(T, T) -> T, init: T| {
-        move |run: &[T]| run.iter().fold(init, |a, &b| f(a, b))
-    };
+    let fold = |f: fn(T, T) -> T, init: T| move |run: &[T]| run.iter().fold(init, |a, &b| f(a, b));
     let unsupported = || Error::dtype(op.name(), T::DTYPE, node.location());
-    let reduce_run: Box<dyn Fn(&[T]) -> T> = match op {
+    let reduce_run: RunReducer<T> = match op {
         ReduceOp::Sum | ReduceOp::Any => Box::new(T::total),
-        ReduceOp::Prod | ReduceOp::All => {
-            Box::new(fold(T::binary(BinaryOp::Mul).ok_or_else(unsupported)?, T::one()))
-        }
+        ReduceOp::Prod | ReduceOp::All => Box::new(fold(
+            T::binary(BinaryOp::Mul).ok_or_else(unsupported)?,
+            T::one(),
+        )),
         ReduceOp::Max | ReduceOp::Min => {
-            let which = if op == ReduceOp::Max { BinaryOp::Maximum } else { BinaryOp::Minimum };
+            let which = if op == ReduceOp::Max {
+                BinaryOp::Maximum
+            } else {
+                BinaryOp::Minimum
+            };
             let f = T::binary(which).ok_or_else(unsupported)?;
             Box::new(move |run: &[T]| match run.split_first() {
                 Some((&first, rest)) => rest.iter().fold(first, |a, &b| f(a, b)),
@@ -100,13 +111,23 @@ fn reduce_typed<T: Total>(node: &Node, op: ReduceOp, inner: usize, x: &Realized)
     })
 }
 
-pub(super) fn arg_reduce(node: &Node, op: ArgReduceOp, axis: usize, x: &Realized) -> Result<Realized> {
+pub(super) fn arg_reduce(
+    node: &Node,
+    op: ArgReduceOp,
+    axis: usize,
+    x: &Realized,
+) -> Result<Realized> {
     let moved = move_axes_last(x, &[axis]);
     let inner = x.layout.shape[axis];
     with_dtype!(x.buffer.dtype(), T => arg_reduce_typed::<T>(node, op, inner, &moved))
 }
 
-fn arg_reduce_typed<T: Num>(node: &Node, op: ArgReduceOp, inner: usize, x: &Realized) -> Result<Realized> {
+fn arg_reduce_typed<T: Num>(
+    node: &Node,
+    op: ArgReduceOp,
+    inner: usize,
+    x: &Realized,
+) -> Result<Realized> {
     let data = values::<T>(x)?;
     let better: fn(T, T) -> bool = match op {
         ArgReduceOp::ArgMax => |v, best| v > best,

@@ -228,7 +228,15 @@ macro_rules! int_num {
                     #[allow(unused_comparisons)]
                     Abs => |x| if x < 0 { x.wrapping_neg() } else { x },
                     #[allow(unused_comparisons)]
-                    Sign => |x| if x > 0 { 1 } else if x < 0 { (0 as $t).wrapping_sub(1) } else { 0 },
+                    Sign => |x| {
+                        if x > 0 {
+                            1
+                        } else if x < 0 {
+                            (0 as $t).wrapping_sub(1)
+                        } else {
+                            0
+                        }
+                    },
                     Square => |x| x.wrapping_mul(x),
                     // C integer division 1 / x, with 0 for x == 0 as NumPy gives.
                     Reciprocal => |x| if x == 0 { 0 } else { (1 as $t).wrapping_div(x) },
@@ -279,7 +287,13 @@ macro_rules! int_num {
                     BitXor => |a, b| a ^ b,
                     // NumPy's npy_lshift: shifting by the bit width or more (or by a negative
                     // amount, seen as huge) gives 0.
-                    LeftShift => |a, b| if (b as u64) < BITS { a << (b as u64) } else { 0 },
+                    LeftShift => |a, b| {
+                        if (b as u64) < BITS {
+                            a << (b as u64)
+                        } else {
+                            0
+                        }
+                    },
                     #[allow(unused_comparisons)]
                     RightShift => |a, b| {
                         if (b as u64) < BITS {

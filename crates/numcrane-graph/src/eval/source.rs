@@ -32,7 +32,12 @@ pub(super) fn arange(node: &Node, start: Scalar, step: Scalar) -> Result<Realize
     } else {
         let (s, d) = match (start.as_i128(), step.as_i128()) {
             (Some(s), Some(d)) => (s, d),
-            _ => return Err(Error::internal("arange", "integer arange with float bounds")),
+            _ => {
+                return Err(Error::internal(
+                    "arange",
+                    "integer arange with float bounds",
+                ))
+            }
         };
         with_dtype!(dtype, T => realized_from::<T>(node, |out| {
             for (i, o) in out.iter_mut().enumerate() {

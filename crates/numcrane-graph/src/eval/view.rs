@@ -27,7 +27,10 @@ pub(super) fn view(node: &Node, v: &ViewOp, x: &Realized) -> Result<Realized> {
         }
         ViewOp::Diagonal(k) => l.diagonal(*k),
     };
-    Ok(Realized { buffer: x.buffer.clone(), layout })
+    Ok(Realized {
+        buffer: x.buffer.clone(),
+        layout,
+    })
 }
 
 /// A reshape whose input strides cannot be re-expressed: copy to row-major first (as NumPy).
