@@ -11,7 +11,7 @@
 use crate::buffer::Buffer;
 use crate::dtype::DType;
 use crate::error::{Error, SourceLocation};
-use crate::layout::Layout;
+use crate::layout::{checked_size, Layout};
 use crate::op::Op;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -77,6 +77,16 @@ impl Node {
         location: SourceLocation,
         own_error: Option<Error>,
     ) -> NodeRef {
+        // Every node's size fits in usize: code downstream may multiply dimensions freely.
+        let own_error = own_error.or_else(|| {
+            checked_size(&shape)
+                .is_none()
+                .then(|| Error::InvalidArgument {
+                    op: op.name(),
+                    message: format!("array is too big: the product of shape {shape:?} overflows"),
+                    location,
+                })
+        });
         let error = inputs.iter().find_map(|i| i.error.clone()).or(own_error);
         Arc::new(Node {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),

@@ -127,7 +127,8 @@ impl Array {
 
     /// Number of elements.
     pub fn size(&self) -> usize {
-        self.shape().iter().product()
+        // Saturates for the shape of a node poisoned for being too big.
+        numcrane_graph::layout::size_of(self.shape())
     }
 
     /// The element type.

@@ -101,6 +101,20 @@ pub(crate) fn promote_operands(a: &Operand, b: &Operand) -> DType {
     }
 }
 
+/// NumPy 2 compares integer arrays with out-of-range Python integers by value
+/// (`int8_array < 300` is all true): compute such comparisons in a dtype holding both.
+fn widen_for_comparison(common: DType, a: &Operand, b: &Operand) -> DType {
+    let mut dt = common;
+    for o in [a, b] {
+        if let Operand::Weak(s) = o {
+            if common.is_int() && s.weak_to(common).is_none() {
+                dt = dt.promote(s.dtype());
+            }
+        }
+    }
+    dt
+}
+
 /// The dtype a binary op computes in, given the promoted dtype of its operands.
 fn binary_compute_dtype(op: BinaryOp, common: DType) -> Result<DType, String> {
     use BinaryOp::*;
@@ -143,8 +157,10 @@ fn operand_to_array(
     match x {
         Operand::Array(a) => Ok(cast(&a, compute, loc)),
         Operand::Weak(s) => {
-            let value = if compute.is_bool() {
-                s.cast(DType::Bool)
+            // Logical ops test truth; float computations hold any Rust integer; integer
+            // computations need the value to fit the array's dtype (NumPy 2 raises otherwise).
+            let value = if compute.is_bool() || compute.is_float() {
+                s.cast(compute)
             } else {
                 s.weak_to(common)
                     .ok_or_else(|| Error::ScalarOutOfRange {
@@ -162,7 +178,10 @@ fn operand_to_array(
 
 /// `op(a, b)` with NumPy's promotion and broadcasting.
 pub(crate) fn binary(op: BinaryOp, a: Operand, b: Operand, loc: SourceLocation) -> Array {
-    let common = promote_operands(&a, &b);
+    let mut common = promote_operands(&a, &b);
+    if op.is_comparison() {
+        common = widen_for_comparison(common, &a, &b);
+    }
     let compute = binary_compute_dtype(op, common);
     let out_dtype = |c: DType| if op.returns_bool() { DType::Bool } else { c };
     let shape = broadcast_shapes(a.shape(), b.shape());

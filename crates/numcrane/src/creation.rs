@@ -451,12 +451,23 @@ fn diag_from_vector(v: &Array, k: isize, loc: SourceLocation) -> Array {
     let n = v.shape()[0];
     let zero = Scalar::Bool(false).cast(v.dtype());
     let shift = k.unsigned_abs();
+    let Some(cells) = n.checked_mul(n + 1) else {
+        let e = Error::invalid("diag", format!("array is too big: {n} x {n}"), loc);
+        return build::poison(
+            e,
+            Op::View(ViewOp::Diagonal(k)),
+            &[v],
+            v.dtype(),
+            vec![0, 0],
+            loc,
+        );
+    };
     let square = if n == 0 {
         build::full(vec![0, 0], zero, loc)
     } else {
         let column = v.reshape_at(vec![n, 1], loc);
         let spread = pad(&column, vec![0, 0], vec![0, n], zero, loc);
-        let flat = spread.reshape_at(vec![n * (n + 1)], loc);
+        let flat = spread.reshape_at(vec![cells], loc);
         let head = build::view(&flat, ViewOp::Slice(vec![(0, 1, n * n)]), vec![n * n], loc);
         head.reshape_at(vec![n, n], loc)
     };

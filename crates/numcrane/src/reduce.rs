@@ -114,7 +114,9 @@ fn resolve(
             (true, false) => None,
         })
         .collect();
-    let count = list.iter().map(|&a| shape[a]).product();
+    let count = list
+        .iter()
+        .fold(1usize, |acc, &a| acc.saturating_mul(shape[a]));
     Ok(Resolved {
         axes: list,
         keepdims: axes.keepdims,
@@ -147,7 +149,8 @@ fn reduce_node(op: ReduceOp, x: &Array, axes: Axes, loc: SourceLocation) -> Arra
         axes: r.axes.clone(),
         keepdims: r.keepdims,
     };
-    if op.needs_elements() && r.count == 0 && r.out_shape.iter().product::<usize>() > 0 {
+    // NumPy raises whenever the reduced axes hold no elements, even if the output is empty.
+    if op.needs_elements() && r.count == 0 {
         let err = Error::EmptyReduction {
             op: op.name(),
             shape: x.shape().into(),

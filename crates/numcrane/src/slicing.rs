@@ -130,38 +130,46 @@ macro_rules! s {
 }
 
 /// Python's `slice.indices`: (start, step, len) for a range over an axis of length `n`.
+/// Computed in i128 so extreme starts, stops and steps cannot overflow; a range of at most one
+/// element gets step 1 so the view's stride stays within the array.
 fn normalize_range(
     start: Option<isize>,
     stop: Option<isize>,
     step: isize,
     n: usize,
 ) -> (usize, isize, usize) {
-    let n = n as isize;
-    let clamp = |v: isize, lo: isize, hi: isize| v.max(lo).min(hi);
-    let fix = |v: isize| if v < 0 { v + n } else { v };
-    let (begin, end) = if step > 0 {
+    let (n, step_wide) = (n as i128, step as i128);
+    let fix = |v: isize| {
+        let v = v as i128;
+        if v < 0 {
+            v + n
+        } else {
+            v
+        }
+    };
+    let (begin, end) = if step_wide > 0 {
         (
-            clamp(start.map(fix).unwrap_or(0), 0, n),
-            clamp(stop.map(fix).unwrap_or(n), 0, n),
+            start.map(fix).unwrap_or(0).clamp(0, n),
+            stop.map(fix).unwrap_or(n).clamp(0, n),
         )
     } else {
         (
-            clamp(start.map(fix).unwrap_or(n - 1), -1, n - 1),
-            clamp(stop.map(fix).unwrap_or(-1), -1, n - 1),
+            start.map(fix).unwrap_or(n - 1).clamp(-1, n - 1),
+            stop.map(fix).unwrap_or(-1).clamp(-1, n - 1),
         )
     };
-    let len = if step > 0 {
-        if end > begin {
-            (end - begin + step - 1) / step
-        } else {
-            0
-        }
-    } else if begin > end {
-        (begin - end + (-step) - 1) / (-step)
+    let distance = if step_wide > 0 {
+        end - begin
+    } else {
+        begin - end
+    };
+    let len = if distance > 0 {
+        (distance - 1) / step_wide.abs() + 1
     } else {
         0
     };
     let first = if len > 0 { begin as usize } else { 0 };
+    let step = if len > 1 { step } else { 1 };
     (first, step, len as usize)
 }
 
@@ -284,7 +292,9 @@ mod tests {
         assert_eq!(normalize_range(Some(-3), None, 1, 10), (7, 1, 3));
         assert_eq!(normalize_range(Some(5), Some(1), -2, 10), (5, -2, 2));
         assert_eq!(normalize_range(Some(20), None, 1, 10), (0, 1, 0));
+        assert_eq!(normalize_range(Some(3), None, isize::MAX, 10), (3, 1, 1));
+        assert_eq!(normalize_range(None, None, isize::MIN, 10), (9, 1, 1));
         assert_eq!(normalize_range(None, Some(-20), -1, 10), (9, -1, 10));
-        assert_eq!(normalize_range(None, None, 3, 0), (0, 3, 0));
+        assert_eq!(normalize_range(None, None, 3, 0), (0, 1, 0));
     }
 }

@@ -71,7 +71,7 @@ pub(super) fn reduce(
     x: &Realized,
 ) -> Result<Realized> {
     let moved = move_axes_last(x, axes);
-    let inner: usize = axes.iter().map(|&a| x.layout.shape[a]).product();
+    let inner = axes.iter().fold(1usize, |acc, &a| acc.saturating_mul(x.layout.shape[a]));
     with_dtype!(x.buffer.dtype(), T => reduce_typed::<T>(node, op, inner, &moved))
 }
 
