@@ -56,9 +56,16 @@ TOLERANCES = {
 }
 
 
-def npy_bytes(a):
+def npy_bytes(a, fmt=None):
+    """The .npy file of `a`: C order, little-endian, version 1.0 unless `fmt` asks for "F"
+    (Fortran order), ">" (big-endian), "F>" (both), "v2" or "v3" (header versions)."""
     buf = io.BytesIO()
-    np.save(buf, np.ascontiguousarray(a), allow_pickle=False)
+    # np.ascontiguousarray would turn 0-d arrays into 1-d ones.
+    a = np.array(a, order="F" if fmt and "F" in fmt else "C")
+    if fmt and ">" in fmt:
+        a = a.astype(a.dtype.newbyteorder(">"), order="K")
+    version = {"v2": (2, 0), "v3": (3, 0)}.get(fmt)
+    np.lib.format.write_array(buf, a, version=version, allow_pickle=False)
     return buf.getvalue()
 
 
@@ -76,17 +83,23 @@ class Golden:
             self.written.add(name)
         return name
 
-    def input(self, a):
-        a = np.asarray(a)
-        data = npy_bytes(a)
-        return self._write(f"in_{hashlib.sha1(data).hexdigest()[:16]}.npy", a)
+    def input(self, a, fmt=None):
+        data = npy_bytes(np.asarray(a), fmt)
+        name = f"in_{hashlib.sha1(data).hexdigest()[:16]}.npy"
+        if name not in self.written:
+            (DATA / name).write_bytes(data)
+            self.written.add(name)
+        return name
 
-    def add(self, name, kind, fn, inputs, compute, args=None, tol=EXACT, f16_fallback=True):
+    def add(self, name, kind, fn, inputs, compute, args=None, tol=EXACT, f16_fallback=True,
+            formats=None):
         """Runs `compute(*inputs)` in NumPy and records the case.
 
         When NumPy's answer is float16 the inputs are cast to float32 and it runs again
-        (see the module doc). Any exception makes an error case.
+        (see the module doc). Any exception makes an error case. `formats` gives each input's
+        file format (see `npy_bytes`); the values are the same whatever the format.
         """
+        formats = formats or [None] * len(inputs)
         if name in self.names:
             raise ValueError(f"duplicate case name {name}")
         self.names.add(name)
@@ -103,7 +116,7 @@ class Golden:
             "name": name,
             "kind": kind,
             "fn": fn,
-            "inputs": [self.input(x) for x in inputs],
+            "inputs": [self.input(x, f) for x, f in zip(inputs, formats)],
             "output": None,
             "error": error is not None,
             "args": args,
@@ -191,6 +204,26 @@ def promotion(g):
             g.add(f"scalar.subtract.{dt}.{kind}.left", "scalar", "subtract", [a],
                   lambda x, v=value: np.subtract(v, x),
                   {"scalar": value, "scalar_kind": kind, "side": "left"})
+    # More functions with a weak scalar on the right.
+    for fn, dt, kind, value in [("power", "int32", "int", 2), ("power", "float32", "int", 3),
+                                ("power", "float32", "float", 0.5), ("power", "uint8", "int", 2),
+                                ("maximum", "int8", "int", 2), ("maximum", "float32", "int", 2),
+                                ("maximum", "uint8", "float", 2.5), ("minimum", "bool", "int", 0),
+                                ("less", "int16", "int", 5), ("less", "float32", "float", 2.5),
+                                ("less", "uint64", "int", 3), ("equal", "float64", "bool", True),
+                                ("floor_divide", "int32", "int", 2),
+                                ("floor_divide", "float32", "float", -2.0),
+                                ("remainder", "int64", "int", -3),
+                                ("remainder", "float64", "int", 4),
+                                ("subtract", "uint8", "int", 1), ("true_divide", "int16", "float", -4.0),
+                                ("arctan2", "float32", "float", 1.0),
+                                ("arctan2", "int8", "int", 1)]:
+        a = np.array([0, 1, 2, 5, 7, 9], dtype=dt) if dt != "bool" else np.array(
+            [True, False, True])
+        tol = TRANSCENDENTAL if fn in BINARY_TRANSC else EXACT
+        g.add(f"scalar.{fn}.{dt}.{kind}.{value}", "scalar", fn, [a],
+              lambda x, f=getattr(np, fn), v=value: f(x, v),
+              {"scalar": value, "scalar_kind": kind, "side": "right"}, tol=tol)
     # NEP 50: a Python int that does not fit the array's integer dtype is an error.
     for dt, value in [("int8", 300), ("int8", -129), ("uint8", -1), ("uint8", 256),
                       ("int32", 2**31), ("uint64", -1)]:
@@ -439,6 +472,8 @@ def reductions(g):
 
     def reduce_case(name, a, fn, axis, keepdims, ddof=None):
         args = {"axis": axis, "keepdims": keepdims}
+        if fn in ("var", "std") and ddof is None:
+            ddof = 0
         npfn = getattr(np, fn)
         kwargs = {"axis": np_axis(axis), "keepdims": keepdims}
         if ddof is not None:
@@ -481,6 +516,12 @@ def reductions(g):
     a = np.array([[1.0, float("inf"), -2.0], [float("-inf"), 0.0, float("inf")]])
     for fn in ["min", "max", "argmin", "argmax"]:
         reduce_case(f"reduce.{fn}.float64.inf.axis1", a, fn, 1, False)
+
+    # Many float32 elements: NumPy sums pairwise, so a plain running float32 sum would drift
+    # past the tolerance here.
+    big = rng.uniform(0, 1, size=(256, 256)).astype(np.float32)
+    for fn, axis in [("sum", None), ("sum", 0), ("sum", 1), ("mean", None), ("var", None)]:
+        reduce_case(f"reduce.{fn}.float32.large.axis{axis_tag(axis)}", big, fn, axis, False)
 
     # Empty and 0-d arrays.
     empties = {
@@ -571,8 +612,8 @@ def creation(g):
     a234 = np.arange(24, dtype=np.int32).reshape(2, 3, 4)
     for fn in ["tril", "triu"]:
         make(f"{fn}.3d", fn, {"k": 0}, lambda x, f=getattr(np, fn): f(x), EXACT, [a234])
-        make(f"{fn}.1d", fn, {"k": 0}, lambda x, f=getattr(np, fn): f(x), EXACT,
-             [np.arange(3.0)])
+    # (NumPy also accepts 1-d input to tril/triu, broadcasting it against an n x n mask; that
+    # quirk is left out.)
 
     x = np.array([1.0, 2.0, 3.0])
     y = np.array([-1, 0, 1, 2], dtype=np.int32)
@@ -635,6 +676,62 @@ def astype(g):
               {"dtype": dst})
 
 
+def file_formats(g):
+    """Inputs stored in Fortran order, big-endian or with newer headers: loading must give the
+    same values, and every operation must work on the strided views the loader makes."""
+    rng = np.random.default_rng(SEED + 7)
+    x345 = rng.uniform(-2, 2, size=(3, 4, 5))
+    loads = [
+        ("f64_fortran_3d", x345, "F"),
+        ("i32_big_2d", np.arange(-6, 6, dtype=np.int32).reshape(3, 4) * 1000003, ">"),
+        ("u16_big", np.array([0, 1, 258, 65535], dtype=np.uint16), ">"),
+        ("f32_big_fortran", x345.astype(np.float32), "F>"),
+        ("bool_fortran", rng.random((4, 3)) < 0.5, "F"),
+        ("i64_v2", np.arange(7, dtype=np.int64) - 3, "v2"),
+        ("f64_v3", np.linspace(-1, 1, 5), "v3"),
+        ("f64_big_0d", np.array(-2.5), ">"),
+        ("f32_fortran_empty", np.zeros((2, 0, 3), dtype=np.float32), "F"),
+        ("u64_big_fortran", (np.arange(6, dtype=np.uint64) * (2**61 + 3)).reshape(2, 3), "F>"),
+    ]
+    for tag, a, fmt in loads:
+        g.add(f"io.load.{tag}", "io", "load", [a], lambda x: x, formats=[fmt])
+
+    xf = x345
+    for fn, axis in itertools.product(["sum", "max", "argmax", "mean"], axis_choices(3)):
+        if fn == "argmax" and isinstance(axis, list):
+            continue
+        kwargs = {"axis": np_axis(axis)}
+        g.add(f"fortran.reduce.{fn}.axis{axis_tag(axis)}", "reduction", fn, [xf],
+              lambda x, f=getattr(np, fn), kw=kwargs: f(x, **kw),
+              {"axis": axis, "keepdims": False},
+              tol=EXACT if fn in ("max", "argmax") else REDUCTION, formats=["F"])
+    y = rng.uniform(-2, 2, size=(3, 4, 5))
+    for fn, fmts in [("add", ["F", None]), ("multiply", ["F", "F"]), ("maximum", [None, "F>"]),
+                     ("less", ["F", ">"])]:
+        g.add(f"fortran.binary.{fn}.{'_'.join(f or 'C' for f in fmts)}", "binary", fn, [xf, y],
+              getattr(np, fn), formats=fmts)
+    g.add("fortran.unary.exp", "unary", "exp", [xf], np.exp, tol=TRANSCENDENTAL, formats=["F"])
+    g.add("fortran.scan.cumsum.axis1", "scan", "cumsum", [xf], lambda x: np.cumsum(x, axis=1),
+          {"axis": 1}, tol=REDUCTION, formats=["F"])
+    g.add("fortran.astype.int32", "astype", "astype", [xf * 10], lambda x: x.astype(np.int32),
+          {"dtype": "int32"}, formats=["F"])
+    for name, ops in [("reshape", [{"op": "reshape", "shape": [-1, 3]}]),
+                      ("ravel", [{"op": "ravel"}]),
+                      ("transpose", [{"op": "transpose", "axes": None}]),
+                      ("slice", [{"op": "slice", "slices": [[None, None, -1], [1, 3, None]]}]),
+                      ("diagonal", [{"op": "slice", "slices": [[0, 1, None]]},
+                                    {"op": "reshape", "shape": [4, 5]},
+                                    {"op": "diagonal", "k": 1}])]:
+        def compute(x, ops=ops):
+            for op in ops:
+                x = apply_view(x, op)
+            return x.copy()
+        g.add(f"fortran.view.{name}", "view", ops[-1]["op"], [xf], compute, {"ops": ops},
+              formats=["F"])
+    g.add("fortran.workload.w3", "workload", "standardize", [xf.reshape(12, 5)],
+          lambda a: (a - a.mean(0)) / a.std(0), tol=REDUCTION, formats=["F"])
+
+
 def workload(g):
     rng = np.random.default_rng(SEED + 3)
     x = rng.standard_normal((64, 48)) * 3 + 1
@@ -649,7 +746,7 @@ def main():
     DATA.mkdir(parents=True)
     g = Golden()
     for family in [promotion, binary, unary, broadcasting, views, reductions, creation,
-                   where_clip, astype, workload]:
+                   where_clip, astype, file_formats, workload]:
         family(g)
     (GOLDEN / "cases.json").write_text(json.dumps(g.cases, indent=1, allow_nan=False) + "\n")
     kinds = {}

@@ -68,3 +68,70 @@ pub fn save_npy(path: impl AsRef<Path>, a: &Array) -> Result<()> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use numcrane_graph::DType;
+
+    /// A fresh path in the system's temporary directory.
+    fn temp_path(name: &str) -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("numcrane-io-{}-{name}", std::process::id()))
+    }
+
+    #[test]
+    fn save_then_load_gives_the_same_array() {
+        // A transposed view: saving must write it in C order of the view, not of its buffer.
+        let a = Array::from_vec((0..6).map(|v| v as f32 * 1.5).collect(), [2, 3]).transpose();
+        let path = temp_path("roundtrip.npy");
+        save_npy(&path, &a).unwrap();
+        let b = load_npy(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(b.dtype(), DType::F32);
+        assert_eq!(b.shape(), &[3, 2]);
+        assert_eq!(b.to_vec::<f32>().unwrap(), a.to_vec::<f32>().unwrap());
+    }
+
+    #[test]
+    fn fortran_files_load_as_views() {
+        let data: Vec<u8> = [0i16, 3, 1, 4, 2, 5]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        let header = b"{'descr': '<i2', 'fortran_order': True, 'shape': (2, 3), }\n";
+        let mut file = b"\x93NUMPY\x01\x00".to_vec();
+        file.extend_from_slice(&(header.len() as u16).to_le_bytes());
+        file.extend_from_slice(header);
+        file.extend_from_slice(&data);
+        let a = read_npy(&file).unwrap();
+        assert_eq!(a.shape(), &[2, 3]);
+        assert_eq!(a.to_vec::<i16>().unwrap(), vec![0, 1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn io_failures_name_the_operation_and_path() {
+        let missing = temp_path("does-not-exist.npy");
+        match load_npy(&missing) {
+            Err(Error::InvalidArgument { op, message, .. }) => {
+                assert_eq!(op, "load_npy");
+                assert!(message.contains("does-not-exist.npy"), "{message}");
+            }
+            other => panic!("expected InvalidArgument, got {other:?}"),
+        }
+        let bad_dir = temp_path("no-such-dir").join("a.npy");
+        let a = Array::from_vec(vec![1u8, 2], [2]);
+        match save_npy(&bad_dir, &a) {
+            Err(Error::InvalidArgument { op, message, .. }) => {
+                assert_eq!(op, "save_npy");
+                assert!(message.contains("no-such-dir"), "{message}");
+            }
+            other => panic!("expected InvalidArgument, got {other:?}"),
+        }
+        let garbage = temp_path("garbage.npy");
+        std::fs::write(&garbage, b"not an npy file").unwrap();
+        let err = load_npy(&garbage).unwrap_err();
+        std::fs::remove_file(&garbage).unwrap();
+        assert!(err.to_string().contains("garbage.npy"), "{err}");
+        assert!(err.to_string().contains("magic"), "{err}");
+    }
+}
