@@ -340,7 +340,7 @@ pub enum ViewOp {
     /// One `(start, step, len)` per input axis, already normalised: `start` is a valid index
     /// when `len > 0`, `step` is nonzero (negative steps walk backwards).
     Slice(Vec<(usize, isize, usize)>),
-    /// The `k`-th diagonal of the last two axes, appended as the last axis.
+    /// The `k`-th diagonal of the last two axes, which it replaces with one last axis.
     Diagonal(isize),
 }
 

@@ -322,14 +322,30 @@ fn linspace_at(
 /// `10 ** linspace(start, stop, num)` (NumPy's `logspace` with base 10).
 #[track_caller]
 pub fn logspace(start: f64, stop: f64, num: usize) -> Array {
-    logspace_base(start, stop, num, 10.0)
+    logspace_at(start, stop, num, true, 10.0, SourceLocation::caller())
 }
 
 /// `base ** linspace(start, stop, num)`.
 #[track_caller]
 pub fn logspace_base(start: f64, stop: f64, num: usize, base: f64) -> Array {
-    let loc = SourceLocation::caller();
-    let y = linspace_at(start, stop, num, true, loc).0;
+    logspace_at(start, stop, num, true, base, SourceLocation::caller())
+}
+
+/// `base ** linspace(start, stop, num, endpoint)` (NumPy's `logspace` with every option).
+#[track_caller]
+pub fn logspace_with(start: f64, stop: f64, num: usize, endpoint: bool, base: f64) -> Array {
+    logspace_at(start, stop, num, endpoint, base, SourceLocation::caller())
+}
+
+fn logspace_at(
+    start: f64,
+    stop: f64,
+    num: usize,
+    endpoint: bool,
+    base: f64,
+    loc: SourceLocation,
+) -> Array {
+    let y = linspace_at(start, stop, num, endpoint, loc).0;
     build::binary(
         BinaryOp::Pow,
         Operand::Weak(Scalar::F64(base)),

@@ -245,22 +245,32 @@ pub fn where_(cond: impl IntoOperand, a: impl IntoOperand, b: impl IntoOperand) 
     )
 }
 
-/// `min(max(x, lo), hi)` (NumPy's `clip`).
+/// `min(max(x, lo), hi)` (NumPy's `clip`). As in NumPy, an integer bound beyond the range of
+/// an integer array's dtype on the side it limits (`clip(u8, -3, 300)`) limits nothing.
 #[track_caller]
 pub fn clip(x: &Array, lo: impl IntoOperand, hi: impl IntoOperand) -> Array {
     let loc = SourceLocation::caller();
-    let lower = build::binary(
-        BinaryOp::Maximum,
-        Operand::Array(x.clone()),
-        lo.into_operand(),
-        loc,
-    );
-    build::binary(
-        BinaryOp::Minimum,
-        Operand::Array(lower),
-        hi.into_operand(),
-        loc,
-    )
+    let (lo, hi) = (lo.into_operand(), hi.into_operand());
+    let mut y = x.clone();
+    if !bound_is_vacuous(x, &lo, true) {
+        y = build::binary(BinaryOp::Maximum, Operand::Array(y), lo, loc);
+    }
+    if !bound_is_vacuous(x, &hi, false) {
+        y = build::binary(BinaryOp::Minimum, Operand::Array(y), hi, loc);
+    }
+    y
+}
+
+/// True for a Rust integer bound below (lower) or above (upper) every value of `x`'s
+/// integer dtype.
+fn bound_is_vacuous(x: &Array, bound: &Operand, lower: bool) -> bool {
+    let (Operand::Weak(s), Some((min, max))) = (bound, x.dtype().int_range()) else {
+        return false;
+    };
+    match s.as_i128() {
+        Some(v) if x.dtype().is_int() => (lower && v < min) || (!lower && v > max),
+        _ => false,
+    }
 }
 
 /// Rounds to `decimals` decimal places, ties to even (NumPy's `round` / `around`): scales by

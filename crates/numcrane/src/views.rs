@@ -363,30 +363,55 @@ impl Array {
         build::view(self, ViewOp::Slice(specs), self.shape().to_vec(), loc)
     }
 
-    /// The `k`-th diagonal of the last two axes as a view (k > 0 above the main diagonal).
+    /// The `k`-th diagonal over the first two axes, appended as the last axis of the result
+    /// (NumPy's `a.diagonal(k)`; k > 0 above the main diagonal). A view.
     #[track_caller]
     pub fn diagonal(&self, k: isize) -> Array {
-        let loc = SourceLocation::caller();
+        self.diagonal_at(k, 0, 1, SourceLocation::caller())
+    }
+
+    /// The `k`-th diagonal over `axis1` and `axis2` (NumPy's `diagonal(k, axis1, axis2)`).
+    #[track_caller]
+    pub fn diagonal_axes(&self, k: isize, axis1: isize, axis2: isize) -> Array {
+        self.diagonal_at(k, axis1, axis2, SourceLocation::caller())
+    }
+
+    fn diagonal_at(&self, k: isize, axis1: isize, axis2: isize, loc: SourceLocation) -> Array {
         let nd = self.ndim();
         if nd < 2 {
-            return self.poison_view(
-                Error::invalid(
-                    "diagonal",
-                    "diag requires an array of at least two dimensions",
-                    loc,
-                ),
+            let e = Error::invalid(
+                "diagonal",
+                "diag requires an array of at least two dimensions",
                 loc,
             );
+            return self.poison_view(e, loc);
         }
-        let (rows, cols) = (self.shape()[nd - 2], self.shape()[nd - 1]);
+        let (a1, a2) = match (
+            build::axis("diagonal", axis1, nd, loc),
+            build::axis("diagonal", axis2, nd, loc),
+        ) {
+            (Ok(a), Ok(b)) if a != b => (a, b),
+            (Ok(_), Ok(_)) => {
+                return self.poison_view(
+                    Error::invalid("diagonal", "axis1 and axis2 cannot be the same", loc),
+                    loc,
+                )
+            }
+            (Err(e), _) | (_, Err(e)) => return self.poison_view(e, loc),
+        };
+        // Move the two axes last, then take the diagonal of the last two (the layout's form).
+        let mut perm: Vec<usize> = (0..nd).filter(|&a| a != a1 && a != a2).collect();
+        perm.extend([a1, a2]);
+        let moved = self.permute_at(perm, loc);
+        let (rows, cols) = (moved.shape()[nd - 2], moved.shape()[nd - 1]);
         let (r0, c0) = if k >= 0 {
             (0, k.unsigned_abs())
         } else {
             (k.unsigned_abs(), 0)
         };
         let len = rows.saturating_sub(r0).min(cols.saturating_sub(c0));
-        let mut shape = self.shape()[..nd - 2].to_vec();
+        let mut shape = moved.shape()[..nd - 2].to_vec();
         shape.push(len);
-        build::view(self, ViewOp::Diagonal(k), shape, loc)
+        build::view(&moved, ViewOp::Diagonal(k), shape, loc)
     }
 }

@@ -71,7 +71,9 @@ pub(super) fn reduce(
     x: &Realized,
 ) -> Result<Realized> {
     let moved = move_axes_last(x, axes);
-    let inner = axes.iter().fold(1usize, |acc, &a| acc.saturating_mul(x.layout.shape[a]));
+    let inner = axes
+        .iter()
+        .fold(1usize, |acc, &a| acc.saturating_mul(x.layout.shape[a]));
     with_dtype!(x.buffer.dtype(), T => reduce_typed::<T>(node, op, inner, &moved))
 }
 
