@@ -612,8 +612,10 @@ def creation(g):
     a234 = np.arange(24, dtype=np.int32).reshape(2, 3, 4)
     for fn in ["tril", "triu"]:
         make(f"{fn}.3d", fn, {"k": 0}, lambda x, f=getattr(np, fn): f(x), EXACT, [a234])
-    # (NumPy also accepts 1-d input to tril/triu, broadcasting it against an n x n mask; that
-    # quirk is left out.)
+    # NumPy accepts 1-d input to tril/triu, broadcasting it against an n x n mask.
+    for fn, k in itertools.product(["tril", "triu"], [0, -1]):
+        make(f"{fn}.1d.k{k}", fn, {"k": k}, lambda x, f=getattr(np, fn), k=k: f(x, k), EXACT,
+             [np.arange(1, 5, dtype=np.int16)])
 
     x = np.array([1.0, 2.0, 3.0])
     y = np.array([-1, 0, 1, 2], dtype=np.int32)

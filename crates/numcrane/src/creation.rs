@@ -396,29 +396,31 @@ fn eye_at(n: usize, m: usize, k: isize, dtype: DType, loc: SourceLocation) -> Ar
     build::cast(&on, dtype, loc)
 }
 
-/// Lower triangle of the last two axes: elements with `col - row <= k` kept, others zero.
+/// Lower triangle of the last two axes: elements with `col - row <= k` kept, others zero
+/// (a 1-d input of length n gives an n x n matrix, as in NumPy).
 #[track_caller]
 pub fn tril(m: &Array, k: isize) -> Array {
     triangle(m, k, BinaryOp::Le, "tril", SourceLocation::caller())
 }
 
-/// Upper triangle of the last two axes: elements with `col - row >= k` kept, others zero.
+/// Upper triangle of the last two axes: elements with `col - row >= k` kept, others zero
+/// (a 1-d input of length n gives an n x n matrix, as in NumPy).
 #[track_caller]
 pub fn triu(m: &Array, k: isize) -> Array {
     triangle(m, k, BinaryOp::Ge, "triu", SourceLocation::caller())
 }
 
 fn triangle(m: &Array, k: isize, cmp: BinaryOp, op: &'static str, loc: SourceLocation) -> Array {
-    let nd = m.ndim();
-    if nd < 2 {
-        let e = Error::invalid(
-            op,
-            format!("input must be at least 2-d, got shape {:?}", m.shape()),
-            loc,
-        );
-        return build::poison(e, Op::Where, &[m], m.dtype(), m.shape().to_vec(), loc);
-    }
-    let offsets = diagonal_offsets(m.shape()[nd - 2], m.shape()[nd - 1], loc);
+    // As NumPy, a 1-d input of length n is masked as if repeated into n rows.
+    let (rows, cols) = match m.shape() {
+        [] => {
+            let e = Error::invalid(op, "input must be at least 1-d, got a 0-d array", loc);
+            return build::poison(e, Op::Where, &[m], m.dtype(), vec![], loc);
+        }
+        [n] => (*n, *n),
+        [.., r, c] => (*r, *c),
+    };
+    let offsets = diagonal_offsets(rows, cols, loc);
     let keep = build::binary(
         cmp,
         Operand::Array(offsets),
