@@ -93,13 +93,13 @@ impl Layout {
 
     /// True if elements are laid out row-major without gaps (the offset may be nonzero).
     pub fn is_c_contiguous(&self) -> bool {
+        if self.shape.contains(&0) {
+            return true;
+        }
         let mut expected = 1isize;
         for i in (0..self.ndim()).rev() {
             if self.shape[i] == 1 {
                 continue;
-            }
-            if self.shape[i] == 0 {
-                return true;
             }
             if self.strides[i] != expected {
                 return false;

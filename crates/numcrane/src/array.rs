@@ -143,7 +143,7 @@ impl Array {
 
     /// Bytes the elements take (`size * itemsize`), as NumPy's `nbytes`.
     pub fn nbytes(&self) -> usize {
-        self.size() * self.itemsize()
+        self.size().saturating_mul(self.itemsize())
     }
 
     /// Strides in bytes of a realized array (None before evaluation), as NumPy's `strides`.

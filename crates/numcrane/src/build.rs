@@ -63,9 +63,15 @@ pub(crate) fn view(x: &Array, v: ViewOp, shape: Vec<usize>, loc: SourceLocation)
     node(Op::View(v), &[x], x.dtype(), shape, loc)
 }
 
-/// An array of `shape` with every element `value` (already of the wanted dtype).
+/// An array of `shape` with every element `value` (already of the wanted dtype); evaluating it
+/// fills a buffer, as NumPy's `full` does.
 pub(crate) fn full(shape: Vec<usize>, value: Scalar, loc: SourceLocation) -> Array {
     node(Op::Full(value), &[], value.dtype(), shape, loc)
+}
+
+/// A scalar operand: a 0-d constant broadcast to `shape` (one element, no buffer of `shape`).
+pub(crate) fn constant(shape: &[usize], value: Scalar, loc: SourceLocation) -> Array {
+    broadcast(&full(vec![], value, loc), shape, loc)
 }
 
 /// The dtype a weak scalar of `kind` has when it stands alone (Python's int is int64, etc.).
@@ -171,7 +177,7 @@ fn operand_to_array(
                     })?
                     .cast(compute)
             };
-            Ok(full(shape.to_vec(), value, loc))
+            Ok(constant(shape, value, loc))
         }
     }
 }
@@ -323,7 +329,7 @@ pub(crate) fn select(cond: Operand, a: Operand, b: Operand, loc: SourceLocation)
                     dtype: dt,
                     location: loc,
                 })?;
-                Ok(full(shape.clone(), v.cast(dt), loc))
+                Ok(constant(&shape, v.cast(dt), loc))
             }
         }
     };

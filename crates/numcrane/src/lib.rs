@@ -31,6 +31,14 @@ pub use creation::*;
 pub use numcrane_graph::{DType, Element, Error, Kind, Result, Scalar};
 pub use operand::IntoOperand;
 pub use reduce::{keepdims, Axes};
-pub use slicing::{Ellipsis, NewAxis, SliceArg};
+pub use slicing::{Ellipsis, IntoStep, NewAxis, SliceArg};
 pub use ufunc::*;
 pub use views::{broadcast_arrays, broadcast_shapes, IntoDims};
+
+/// Converts an index or axis given as any Rust integer to `isize`, saturating instead of
+/// wrapping (so `usize::MAX` is "far past the end", never "-1, the last one").
+pub(crate) fn saturating_isize<T: TryInto<isize> + PartialOrd + Default>(v: T) -> isize {
+    let negative = v < T::default();
+    v.try_into()
+        .unwrap_or(if negative { isize::MIN } else { isize::MAX })
+}

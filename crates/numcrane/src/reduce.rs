@@ -8,6 +8,7 @@
 
 use crate::build;
 use crate::operand::Operand;
+use crate::saturating_isize;
 use crate::Array;
 use numcrane_graph::error::SourceLocation;
 use numcrane_graph::{
@@ -53,27 +54,27 @@ macro_rules! axes_from_int {
     ($($t:ty),*) => { $(
         impl From<$t> for Axes {
             fn from(a: $t) -> Axes {
-                Axes { axes: Some(vec![a as isize]), keepdims: false }
+                Axes { axes: Some(vec![saturating_isize(a)]), keepdims: false }
             }
         }
         impl<const N: usize> From<[$t; N]> for Axes {
             fn from(a: [$t; N]) -> Axes {
-                Axes { axes: Some(a.iter().map(|&x| x as isize).collect()), keepdims: false }
+                Axes { axes: Some(a.iter().map(|&x| saturating_isize(x)).collect()), keepdims: false }
             }
         }
         impl From<&[$t]> for Axes {
             fn from(a: &[$t]) -> Axes {
-                Axes { axes: Some(a.iter().map(|&x| x as isize).collect()), keepdims: false }
+                Axes { axes: Some(a.iter().map(|&x| saturating_isize(x)).collect()), keepdims: false }
             }
         }
         impl From<Vec<$t>> for Axes {
             fn from(a: Vec<$t>) -> Axes {
-                Axes { axes: Some(a.iter().map(|&x| x as isize).collect()), keepdims: false }
+                Axes { axes: Some(a.iter().map(|&x| saturating_isize(x)).collect()), keepdims: false }
             }
         }
         impl From<Option<$t>> for Axes {
             fn from(a: Option<$t>) -> Axes {
-                Axes { axes: a.map(|x| vec![x as isize]), keepdims: false }
+                Axes { axes: a.map(|x| vec![saturating_isize(x)]), keepdims: false }
             }
         }
     )* };

@@ -5,6 +5,7 @@
 //! a `Slice` node followed by a reshape that drops indexed axes and inserts new ones.
 
 use crate::build;
+use crate::saturating_isize;
 use crate::Array;
 use numcrane_graph::error::SourceLocation;
 use numcrane_graph::{Error, Op, ViewOp};
@@ -38,11 +39,30 @@ pub struct NewAxis;
 #[derive(Clone, Copy, Debug)]
 pub struct Ellipsis;
 
+/// A Rust integer usable as a slice step; converted without wrapping.
+pub trait IntoStep {
+    /// The step as `isize` (saturating).
+    fn into_step(self) -> isize;
+}
+
+macro_rules! into_step {
+    ($($t:ty),*) => { $(
+        impl IntoStep for $t {
+            fn into_step(self) -> isize { saturating_isize(self) }
+        }
+    )* };
+}
+into_step!(i32, i64, isize, usize);
+
 impl SliceArg {
     /// This entry with a step (only meaningful for ranges; an index ignores it).
-    pub fn step_by(self, step: isize) -> SliceArg {
+    pub fn step_by(self, step: impl IntoStep) -> SliceArg {
         match self {
-            SliceArg::Range { start, stop, .. } => SliceArg::Range { start, stop, step },
+            SliceArg::Range { start, stop, .. } => SliceArg::Range {
+                start,
+                stop,
+                step: step.into_step(),
+            },
             other => other,
         }
     }
@@ -71,35 +91,36 @@ impl From<RangeFull> for SliceArg {
 macro_rules! slice_from_int {
     ($($t:ty),*) => { $(
         impl From<$t> for SliceArg {
-            fn from(i: $t) -> SliceArg { SliceArg::Index(i as isize) }
+            fn from(i: $t) -> SliceArg { SliceArg::Index(saturating_isize(i)) }
         }
         impl From<Range<$t>> for SliceArg {
             fn from(r: Range<$t>) -> SliceArg {
-                SliceArg::Range { start: Some(r.start as isize), stop: Some(r.end as isize), step: 1 }
+                SliceArg::Range { start: Some(saturating_isize(r.start)), stop: Some(saturating_isize(r.end)), step: 1 }
             }
         }
         impl From<RangeFrom<$t>> for SliceArg {
             fn from(r: RangeFrom<$t>) -> SliceArg {
-                SliceArg::Range { start: Some(r.start as isize), stop: None, step: 1 }
+                SliceArg::Range { start: Some(saturating_isize(r.start)), stop: None, step: 1 }
             }
         }
         impl From<RangeTo<$t>> for SliceArg {
             fn from(r: RangeTo<$t>) -> SliceArg {
-                SliceArg::Range { start: None, stop: Some(r.end as isize), step: 1 }
+                SliceArg::Range { start: None, stop: Some(saturating_isize(r.end)), step: 1 }
             }
         }
         impl From<RangeInclusive<$t>> for SliceArg {
             fn from(r: RangeInclusive<$t>) -> SliceArg {
-                let end = *r.end() as isize;
-                // `..=-1` means "through the last element": no stop.
-                let stop = if end == -1 { None } else { Some(end + 1) };
-                SliceArg::Range { start: Some(*r.start() as isize), stop, step: 1 }
+                let end = saturating_isize(*r.end());
+                // `..=-1` means "through the last element", and so does an end past isize::MAX:
+                // no stop.
+                let stop = if end == -1 { None } else { end.checked_add(1) };
+                SliceArg::Range { start: Some(saturating_isize(*r.start())), stop, step: 1 }
             }
         }
         impl From<RangeToInclusive<$t>> for SliceArg {
             fn from(r: RangeToInclusive<$t>) -> SliceArg {
-                let end = r.end as isize;
-                let stop = if end == -1 { None } else { Some(end + 1) };
+                let end = saturating_isize(r.end);
+                let stop = if end == -1 { None } else { end.checked_add(1) };
                 SliceArg::Range { start: None, stop, step: 1 }
             }
         }
@@ -123,7 +144,7 @@ macro_rules! s {
     ($($e:expr $(; $step:expr)?),* $(,)?) => {
         vec![$( {
             let arg: $crate::SliceArg = ($e).into();
-            $( let arg = arg.step_by($step as isize); )?
+            $( let arg = arg.step_by($step); )?
             arg
         } ),*]
     };

@@ -1,24 +1,21 @@
 //! Ops that make data: full, arange, pad.
 
 use super::{realized_from, values};
-use crate::buffer::Buffer;
 use crate::dtype::DType;
 use crate::element::{CastTo, Element, Scalar};
 use crate::error::{Error, Result};
 use crate::layout::{c_strides, Layout};
 use crate::node::{Node, Realized};
 use crate::with_dtype;
-use std::sync::Arc;
 
 pub(super) fn full(node: &Node, value: Scalar) -> Result<Realized> {
     with_dtype!(node.dtype(), T => {
         let v = T::from_scalar(value.cast(T::DTYPE))
             .ok_or_else(|| Error::internal("full", "scalar cast"))?;
-        // A constant needs one element seen through a broadcast layout, not a full buffer.
-        let mut buffer = Buffer::zeros(T::DTYPE, 1, "full")?;
-        buffer.as_mut_slice::<T>()?[0] = v;
-        let one = Layout::contiguous(&vec![1; node.shape().len()]);
-        Ok(Realized { buffer: Arc::new(buffer), layout: one.broadcast_to(node.shape()) })
+        realized_from::<T>(node, |out| {
+            out.fill(v);
+            Ok(())
+        })
     })
 }
 
