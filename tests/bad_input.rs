@@ -696,6 +696,7 @@ fn reading_with_wrong_element_type() {
                 op: o,
                 actual: a,
                 requested: r,
+                ..
             } => assert_eq!((*o, *a, *r), (op, actual, requested)),
             other => panic!("expected WrongElementType, got {other:?}"),
         }

@@ -7,7 +7,7 @@
 
 use crate::dtype::DType;
 use crate::element::Element;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SourceLocation};
 use std::alloc::{self, Layout as AllocLayout};
 use std::ptr::NonNull;
 
@@ -83,6 +83,7 @@ impl Buffer {
     }
 
     /// The elements, if `T` is the buffer's dtype.
+    #[track_caller]
     pub fn as_slice<T: Element>(&self) -> Result<&[T]> {
         self.check::<T>("as_slice")?;
         // SAFETY: the allocation holds `len` initialised elements of `T` (checked dtype), is
@@ -92,12 +93,14 @@ impl Buffer {
     }
 
     /// The elements, mutable, if `T` is the buffer's dtype.
+    #[track_caller]
     pub fn as_mut_slice<T: Element>(&mut self) -> Result<&mut [T]> {
         self.check::<T>("as_mut_slice")?;
         // SAFETY: as in `as_slice`, and `&mut self` makes the access exclusive.
         Ok(unsafe { std::slice::from_raw_parts_mut(self.ptr.as_ptr() as *mut T, self.len) })
     }
 
+    #[track_caller]
     fn check<T: Element>(&self, op: &'static str) -> Result<()> {
         if T::DTYPE == self.dtype {
             Ok(())
@@ -106,6 +109,7 @@ impl Buffer {
                 op,
                 actual: self.dtype,
                 requested: T::DTYPE,
+                location: SourceLocation::caller(),
             })
         }
     }

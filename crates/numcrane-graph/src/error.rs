@@ -153,7 +153,7 @@ pub enum Error {
         location: SourceLocation,
     },
     /// Reading data as a Rust type other than the array's dtype.
-    #[error("{op}: array has dtype {actual}, not {requested} (use astype first)")]
+    #[error("{op}: array has dtype {actual}, not {requested} (use astype first) (at {location})")]
     WrongElementType {
         /// the reading operation
         op: &'static str,
@@ -161,6 +161,8 @@ pub enum Error {
         actual: DType,
         /// the Rust type asked for
         requested: DType,
+        /// where the read was asked for
+        location: SourceLocation,
     },
     /// Any other invalid argument (bad count, bad step, shape overflow, ...).
     #[error("{op}: {message} (at {location})")]

@@ -36,14 +36,16 @@ pub struct Node {
     dtype: DType,
     shape: Vec<usize>,
     location: SourceLocation,
-    error: Option<Error>,
+    /// The error, with the id of the node where it first arose (the earliest-built mistake
+    /// wins when several inputs are poisoned).
+    error: Option<(Error, u64)>,
     realized: OnceLock<Realized>,
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(0);
 
 impl Node {
-    /// Builds a node. If an input is poisoned, the new node carries that input's error instead
+    /// Builds a node. If inputs are poisoned, the new node carries the earliest-built error instead
     /// of computing anything, so the first mistake is the one reported.
     pub fn new(
         op: Op,
@@ -87,9 +89,15 @@ impl Node {
                     location,
                 })
         });
-        let error = inputs.iter().find_map(|i| i.error.clone()).or(own_error);
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        let inherited = inputs
+            .iter()
+            .filter_map(|i| i.error.as_ref())
+            .min_by_key(|(_, origin)| *origin)
+            .cloned();
+        let error = inherited.or(own_error.map(|e| (e, id)));
         Arc::new(Node {
-            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            id,
             op,
             inputs: Mutex::new(inputs),
             dtype,
@@ -151,7 +159,7 @@ impl Node {
 
     /// The error this node was built with, if any.
     pub fn error(&self) -> Option<&Error> {
-        self.error.as_ref()
+        self.error.as_ref().map(|(e, _)| e)
     }
 
     /// The data, if evaluated.

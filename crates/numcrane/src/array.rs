@@ -184,6 +184,7 @@ impl Array {
 
     /// The elements in row-major order, evaluating first if needed. `T` must be the dtype's
     /// Rust type (use `astype` to convert).
+    #[track_caller]
     pub fn to_vec<T: Element>(&self) -> Result<Vec<T>> {
         self.check_type::<T>("to_vec")?;
         Ok(numcrane_graph::eval::values::<T>(self.realized()?)?.into_owned())
@@ -212,26 +213,35 @@ impl Array {
     }
 
     /// An iterator over the elements in row-major order (evaluates first if needed).
+    #[track_caller]
     pub fn iter<T: Element>(&self) -> Result<std::vec::IntoIter<T>> {
         Ok(self.to_vec::<T>()?.into_iter())
     }
 
     /// The elements of a realized, row-major contiguous array without copying.
     /// Errors if the array is not realized, not contiguous, or `T` is not its dtype.
+    #[track_caller]
     pub fn as_slice<T: Element>(&self) -> Result<&[T]> {
+        let loc = SourceLocation::caller();
         self.check_type::<T>("as_slice")?;
         let r = self.node.realized().ok_or_else(|| {
             Error::invalid(
                 "as_slice",
-                "array is not realized: call .eval() first",
-                self.node.location(),
+                format!(
+                    "the array built at {} is not realized: call .eval() first",
+                    self.node.location()
+                ),
+                loc,
             )
         })?;
         if !r.layout.is_c_contiguous() {
             return Err(Error::invalid(
                 "as_slice",
-                "array is a non-contiguous view: use to_vec() or .copy() first",
-                self.node.location(),
+                format!(
+                    "the array built at {} is a non-contiguous view: use to_vec() or .copy() first",
+                    self.node.location()
+                ),
+                loc,
             ));
         }
         let start = if r.layout.size() == 0 {
@@ -259,7 +269,13 @@ impl Array {
         numcrane_graph::with_dtype!(self.dtype(), T => bytes_of::<T>(r))
     }
 
+    /// The checks every read starts with: the array's own build error first (the mistake the
+    /// user made earliest), then the element type.
+    #[track_caller]
     fn check_type<T: Element>(&self, op: &'static str) -> Result<()> {
+        if let Some(e) = self.error() {
+            return Err(e.clone());
+        }
         if T::DTYPE == self.dtype() {
             Ok(())
         } else {
@@ -267,6 +283,7 @@ impl Array {
                 op,
                 actual: self.dtype(),
                 requested: T::DTYPE,
+                location: SourceLocation::caller(),
             })
         }
     }

@@ -228,6 +228,16 @@ pub(crate) fn binary(op: BinaryOp, a: Operand, b: Operand, loc: SourceLocation) 
             loc,
         );
     };
+    if let Err(err) = check_size(op.name(), &shape, loc) {
+        return poison(
+            err,
+            Op::Binary(op),
+            &refs,
+            out_dtype(compute),
+            a.shape().to_vec(),
+            loc,
+        );
+    }
     let mut inputs = Vec::with_capacity(2);
     for x in [a, b] {
         match operand_to_array(x, op, common, compute, &shape, loc) {
@@ -314,6 +324,9 @@ pub(crate) fn select(cond: Operand, a: Operand, b: Operand, loc: SourceLocation)
         );
         return poison(err, Op::Where, &refs, dtype, cond.shape().to_vec(), loc);
     };
+    if let Err(err) = check_size("where", &shape, loc) {
+        return poison(err, Op::Where, &refs, dtype, cond.shape().to_vec(), loc);
+    }
     let to_array = |o: Operand, dt: DType| -> Result<Array, Error> {
         match o {
             Operand::Array(x) => Ok(broadcast(&cast(&x, dt, loc), &shape, loc)),
@@ -343,6 +356,22 @@ pub(crate) fn select(cond: Operand, a: Operand, b: Operand, loc: SourceLocation)
     match parts {
         Ok([c, x, y]) => node(Op::Where, &[&c, &x, &y], dtype, shape, loc),
         Err(e) => poison(e, Op::Where, &refs, dtype, shape, loc),
+    }
+}
+
+/// An error naming `op` when a result shape has more elements than `usize` can count.
+pub(crate) fn check_size(
+    op: &'static str,
+    shape: &[usize],
+    loc: SourceLocation,
+) -> Result<(), Error> {
+    match numcrane_graph::layout::checked_size(shape) {
+        Some(_) => Ok(()),
+        None => Err(Error::invalid(
+            op,
+            format!("array is too big: the product of shape {shape:?} overflows"),
+            loc,
+        )),
     }
 }
 

@@ -274,38 +274,46 @@ impl Array {
     /// Variance over `axes` with `ddof = 0` (NumPy's default).
     #[track_caller]
     pub fn var(&self, axes: impl Into<Axes>) -> Array {
-        self.var_at(axes.into(), 0.0, SourceLocation::caller())
+        self.var_at("var", axes.into(), 0.0, SourceLocation::caller())
     }
 
     /// Variance over `axes`, dividing by `n - ddof` (`ddof = 1` gives the sample variance).
     #[track_caller]
     pub fn var_ddof(&self, axes: impl Into<Axes>, ddof: f64) -> Array {
-        self.var_at(axes.into(), ddof, SourceLocation::caller())
+        self.var_at("var", axes.into(), ddof, SourceLocation::caller())
     }
 
     /// Standard deviation over `axes` with `ddof = 0`.
     #[track_caller]
     pub fn std(&self, axes: impl Into<Axes>) -> Array {
         let loc = SourceLocation::caller();
-        build::unary(UnaryOp::Sqrt, &self.var_at(axes.into(), 0.0, loc), loc)
+        build::unary(
+            UnaryOp::Sqrt,
+            &self.var_at("std", axes.into(), 0.0, loc),
+            loc,
+        )
     }
 
     /// Standard deviation over `axes`, dividing by `n - ddof`.
     #[track_caller]
     pub fn std_ddof(&self, axes: impl Into<Axes>, ddof: f64) -> Array {
         let loc = SourceLocation::caller();
-        build::unary(UnaryOp::Sqrt, &self.var_at(axes.into(), ddof, loc), loc)
+        build::unary(
+            UnaryOp::Sqrt,
+            &self.var_at("std", axes.into(), ddof, loc),
+            loc,
+        )
     }
 
     /// NumPy's two-pass variance: `sum(|x - mean|^2) / max(n - ddof, 0)`.
-    fn var_at(&self, axes: Axes, ddof: f64, loc: SourceLocation) -> Array {
+    fn var_at(&self, op: &'static str, axes: Axes, ddof: f64, loc: SourceLocation) -> Array {
         let dt = if self.dtype().is_float() {
             self.dtype()
         } else {
             DType::F64
         };
         let x = build::cast(self, dt, loc);
-        let count = match resolve("var", &x, axes.clone(), loc) {
+        let count = match resolve(op, &x, axes.clone(), loc) {
             Ok(r) => r.count,
             Err(e) => {
                 return build::poison(

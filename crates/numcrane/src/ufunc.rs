@@ -283,7 +283,7 @@ pub fn round(x: &Array, decimals: i32) -> Array {
         if decimals >= 0 {
             return x.clone();
         }
-        let scale = 10f64.powi(-decimals);
+        let scale = 10f64.powf(-(decimals as f64));
         let scaled = build::binary(
             BinaryOp::Div,
             Operand::Array(x.clone()),
@@ -300,9 +300,9 @@ pub fn round(x: &Array, decimals: i32) -> Array {
         return build::cast(&back, dt, loc);
     }
     let (op_in, op_out, scale) = if decimals >= 0 {
-        (BinaryOp::Mul, BinaryOp::Div, 10f64.powi(decimals))
+        (BinaryOp::Mul, BinaryOp::Div, 10f64.powf(decimals as f64))
     } else {
-        (BinaryOp::Div, BinaryOp::Mul, 10f64.powi(-decimals))
+        (BinaryOp::Div, BinaryOp::Mul, 10f64.powf(-(decimals as f64)))
     };
     let scaled = build::binary(
         op_in,

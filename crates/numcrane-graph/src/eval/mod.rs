@@ -126,7 +126,14 @@ pub fn values<T: Element>(r: &Realized) -> Result<Cow<'_, [T]>> {
     if lo < 0 || hi as usize > data.len() {
         return Err(Error::internal("read", "layout outside its buffer"));
     }
-    Ok(Cow::Owned(r.layout.offsets().map(|o| data[o]).collect()))
+    let mut out = Vec::new();
+    out.try_reserve_exact(size)
+        .map_err(|_| Error::OutOfMemory {
+            op: "read",
+            bytes: size.saturating_mul(std::mem::size_of::<T>()),
+        })?;
+    out.extend(r.layout.offsets().map(|o| data[o]));
+    Ok(Cow::Owned(out))
 }
 
 /// A fresh contiguous result of the node's shape filled from `values`.

@@ -29,7 +29,8 @@ fn move_axes_last(x: &Realized, moved: &[usize]) -> Realized {
 /// Pairwise sum in f64 (blocks of 8 summed directly, as NumPy does below 8 elements).
 fn pairwise_sum<T: Copy + CastTo<f64>>(xs: &[T]) -> f64 {
     if xs.len() <= 8 {
-        return xs.iter().map(|&v| v.cast()).sum();
+        // From +0.0 as NumPy (Iterator::sum starts at -0.0, so an empty sum would be -0.0).
+        return xs.iter().fold(0.0, |acc, &v| acc + CastTo::<f64>::cast(v));
     }
     let mid = xs.len() / 2;
     pairwise_sum(&xs[..mid]) + pairwise_sum(&xs[mid..])
