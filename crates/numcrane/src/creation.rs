@@ -110,24 +110,9 @@ pub fn asarray(a: &Array) -> Array {
     a.clone()
 }
 
-fn checked_shape(
-    op: &'static str,
-    shape: Vec<usize>,
-    loc: SourceLocation,
-) -> Result<Vec<usize>, Error> {
-    match checked_size(&shape) {
-        Some(_) => Ok(shape),
-        None => Err(Error::invalid(
-            op,
-            format!("array is too big: the product of shape {shape:?} overflows"),
-            loc,
-        )),
-    }
-}
-
 fn full_at(op: &'static str, shape: Vec<usize>, value: Scalar, loc: SourceLocation) -> Array {
-    match checked_shape(op, shape, loc) {
-        Ok(shape) => build::full(shape, value, loc),
+    match build::check_size(op, &shape, loc) {
+        Ok(()) => build::full(shape, value, loc),
         Err(e) => build::poison(e, Op::Full(value), &[], value.dtype(), vec![0], loc),
     }
 }

@@ -239,28 +239,9 @@ impl Array {
     }
 
     fn mean_at(&self, axes: Axes, loc: SourceLocation) -> Array {
-        let dt = if self.dtype().is_float() {
-            self.dtype()
-        } else {
-            DType::F64
-        };
-        let x = build::cast(self, dt, loc);
-        let count = match resolve("mean", &x, axes.clone(), loc) {
-            Ok(r) => r.count,
-            Err(e) => {
-                return build::poison(
-                    e,
-                    Op::Reduce {
-                        op: ReduceOp::Sum,
-                        axes: vec![],
-                        keepdims: false,
-                    },
-                    &[self],
-                    dt,
-                    vec![],
-                    loc,
-                )
-            }
+        let (x, count) = match self.float_input("mean", &axes, loc) {
+            Ok(v) => v,
+            Err(poisoned) => return poisoned,
         };
         let total = reduce_node(ReduceOp::Sum, &x, axes, loc);
         build::binary(
@@ -269,6 +250,33 @@ impl Array {
             weak(count as f64),
             loc,
         )
+    }
+
+    /// The input of mean/var/std: `self` in float64 for integers (its own dtype for floats),
+    /// and the number of elements each output reduces; or the poisoned result for bad axes.
+    fn float_input(
+        &self,
+        op: &'static str,
+        axes: &Axes,
+        loc: SourceLocation,
+    ) -> Result<(Array, usize), Array> {
+        let dt = if self.dtype().is_float() {
+            self.dtype()
+        } else {
+            DType::F64
+        };
+        let x = build::cast(self, dt, loc);
+        match resolve(op, &x, axes.clone(), loc) {
+            Ok(r) => Ok((x, r.count)),
+            Err(e) => {
+                let node_op = Op::Reduce {
+                    op: ReduceOp::Sum,
+                    axes: vec![],
+                    keepdims: false,
+                };
+                Err(build::poison(e, node_op, &[self], dt, vec![], loc))
+            }
+        }
     }
 
     /// Variance over `axes` with `ddof = 0` (NumPy's default).
@@ -307,28 +315,9 @@ impl Array {
 
     /// NumPy's two-pass variance: `sum(|x - mean|^2) / max(n - ddof, 0)`.
     fn var_at(&self, op: &'static str, axes: Axes, ddof: f64, loc: SourceLocation) -> Array {
-        let dt = if self.dtype().is_float() {
-            self.dtype()
-        } else {
-            DType::F64
-        };
-        let x = build::cast(self, dt, loc);
-        let count = match resolve(op, &x, axes.clone(), loc) {
-            Ok(r) => r.count,
-            Err(e) => {
-                return build::poison(
-                    e,
-                    Op::Reduce {
-                        op: ReduceOp::Sum,
-                        axes: vec![],
-                        keepdims: false,
-                    },
-                    &[self],
-                    dt,
-                    vec![],
-                    loc,
-                )
-            }
+        let (x, count) = match self.float_input(op, &axes, loc) {
+            Ok(v) => v,
+            Err(poisoned) => return poisoned,
         };
         let mean = x.mean_at(axes.clone().keepdims(), loc);
         let d = build::binary(BinaryOp::Sub, Operand::Array(x), Operand::Array(mean), loc);

@@ -24,61 +24,40 @@ pub trait Num: Element {
     fn is_nan(self) -> bool;
 }
 
-/// NumPy's `npy_divmod` for floats: (floor quotient, Python-style remainder).
-fn float_divmod(a: f64, b: f64) -> (f64, f64) {
-    let m = a % b;
-    if b == 0.0 {
-        return (a / b, m);
-    }
-    let mut div = (a - m) / b;
-    let mut md = m;
-    if md != 0.0 {
-        if (b < 0.0) != (md < 0.0) {
-            md += b;
-            div -= 1.0;
+/// NumPy's `npy_divmod` for floats, `(floor quotient, Python-style remainder)`, computed in
+/// the float type itself (NumPy computes float32 in float32).
+macro_rules! float_divmod {
+    ($name:ident, $t:ident) => {
+        fn $name(a: $t, b: $t) -> ($t, $t) {
+            let m = a % b;
+            if b == 0.0 {
+                return (a / b, m);
+            }
+            let mut div = (a - m) / b;
+            let mut md = m;
+            if md != 0.0 {
+                if (b < 0.0) != (md < 0.0) {
+                    md += b;
+                    div -= 1.0;
+                }
+            } else {
+                md = (0.0 as $t).copysign(b);
+            }
+            let floordiv = if div != 0.0 {
+                let mut f = div.floor();
+                if div - f > 0.5 {
+                    f += 1.0;
+                }
+                f
+            } else {
+                (0.0 as $t).copysign(a / b)
+            };
+            (floordiv, md)
         }
-    } else {
-        md = 0f64.copysign(b);
-    }
-    let floordiv = if div != 0.0 {
-        let mut f = div.floor();
-        if div - f > 0.5 {
-            f += 1.0;
-        }
-        f
-    } else {
-        0f64.copysign(a / b)
     };
-    (floordiv, md)
 }
-
-/// Same as `float_divmod` in f32 arithmetic (NumPy computes float32 in float32).
-fn float_divmod_f32(a: f32, b: f32) -> (f32, f32) {
-    let m = a % b;
-    if b == 0.0 {
-        return (a / b, m);
-    }
-    let mut div = (a - m) / b;
-    let mut md = m;
-    if md != 0.0 {
-        if (b < 0.0) != (md < 0.0) {
-            md += b;
-            div -= 1.0;
-        }
-    } else {
-        md = 0f32.copysign(b);
-    }
-    let floordiv = if div != 0.0 {
-        let mut f = div.floor();
-        if div - f > 0.5 {
-            f += 1.0;
-        }
-        f
-    } else {
-        0f32.copysign(a / b)
-    };
-    (floordiv, md)
-}
+float_divmod!(float_divmod, f64);
+float_divmod!(float_divmod_f32, f32);
 
 macro_rules! float_num {
     ($t:ident, $divmod:ident) => {
