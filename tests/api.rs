@@ -1295,3 +1295,31 @@ proptest! {
         prop_assert_eq!((&at + &b).to_vec::<f64>().unwrap(), want);
     }
 }
+
+/// NumPy 2 compares integer arrays with out-of-range Python integers by value; near 2^63 a
+/// float64 computation would round, so the answer must be exact.
+#[test]
+fn comparisons_with_out_of_range_integers_are_exact() {
+    let big = array([i64::MAX, i64::MIN]);
+    let above = 1u64 << 63;
+    assert_eq!(big.lt(above).to_vec::<bool>().unwrap(), vec![true, true]);
+    assert_eq!(big.eq(above).to_vec::<bool>().unwrap(), vec![false, false]);
+    assert_eq!(big.ge(above).to_vec::<bool>().unwrap(), vec![false, false]);
+    let unsigned = array([0u64, u64::MAX]);
+    assert_eq!(unsigned.gt(-1).to_vec::<bool>().unwrap(), vec![true, true]);
+    assert_eq!(unsigned.ne(-1).to_vec::<bool>().unwrap(), vec![true, true]);
+    // The scalar on the left flips the relation.
+    let small = array([1i8, -5]);
+    assert_eq!(
+        numcrane::less(300, &small).to_vec::<bool>().unwrap(),
+        vec![false, false]
+    );
+    assert_eq!(
+        numcrane::greater(300, &small).to_vec::<bool>().unwrap(),
+        vec![true, true]
+    );
+    assert_eq!(small.le(-300).to_vec::<bool>().unwrap(), vec![false, false]);
+    // A poisoned array keeps its error.
+    let bad = &small + array([1i8, 2, 3]);
+    assert!(bad.lt(300).eval().is_err());
+}

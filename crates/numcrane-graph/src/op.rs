@@ -390,13 +390,12 @@ pub enum Op {
         keepdims: bool,
     },
     /// Argmin/argmax of input 0 along `axis`.
+    /// The axis is removed; NumPy's `keepdims` is a reshape after it.
     ArgReduce {
         /// which extreme
         op: ArgReduceOp,
         /// the axis of the input
         axis: usize,
-        /// keep the axis with length 1
-        keepdims: bool,
     },
     /// Cumulative sum/product of input 0 along `axis` (same shape).
     Scan {

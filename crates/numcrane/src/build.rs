@@ -108,17 +108,36 @@ pub(crate) fn promote_operands(a: &Operand, b: &Operand) -> DType {
 }
 
 /// NumPy 2 compares integer arrays with out-of-range Python integers by value
-/// (`int8_array < 300` is all true): compute such comparisons in a dtype holding both.
-fn widen_for_comparison(common: DType, a: &Operand, b: &Operand) -> DType {
-    let mut dt = common;
-    for o in [a, b] {
-        if let Operand::Weak(s) = o {
-            if common.is_int() && s.weak_to(common).is_none() {
-                dt = dt.promote(s.dtype());
-            }
-        }
-    }
-    dt
+/// (`int8_array < 300` is all true). Such a comparison has the same answer for every element:
+/// that answer with the array operand, or None when the comparison needs computing.
+fn out_of_range_comparison<'a>(
+    op: BinaryOp,
+    a: &'a Operand,
+    b: &'a Operand,
+) -> Option<(bool, &'a Array)> {
+    let (array, scalar, array_on_left) = match (a, b) {
+        (Operand::Array(x), Operand::Weak(s)) => (x, s, true),
+        (Operand::Weak(s), Operand::Array(x)) => (x, s, false),
+        _ => return None,
+    };
+    let (min, max) = array
+        .dtype()
+        .int_range()
+        .filter(|_| array.dtype().is_int())?;
+    let value = scalar.as_i128().filter(|_| !scalar.dtype().is_bool())?;
+    // Is the left operand smaller than the right one, for every element?
+    let left_smaller = match (value > max, value < min) {
+        (true, _) => array_on_left,
+        (_, true) => !array_on_left,
+        _ => return None,
+    };
+    let answer = match op {
+        BinaryOp::Lt | BinaryOp::Le => left_smaller,
+        BinaryOp::Gt | BinaryOp::Ge => !left_smaller,
+        BinaryOp::Ne => true,
+        _ => false,
+    };
+    Some((answer, array))
 }
 
 /// The dtype a binary op computes in, given the promoted dtype of its operands.
@@ -184,10 +203,24 @@ fn operand_to_array(
 
 /// `op(a, b)` with NumPy's promotion and broadcasting.
 pub(crate) fn binary(op: BinaryOp, a: Operand, b: Operand, loc: SourceLocation) -> Array {
-    let mut common = promote_operands(&a, &b);
-    if op.is_comparison() {
-        common = widen_for_comparison(common, &a, &b);
+    if let Some((answer, array)) = op
+        .is_comparison()
+        .then(|| out_of_range_comparison(op, &a, &b))
+        .flatten()
+    {
+        if let Some(e) = array.error() {
+            return poison(
+                e.clone(),
+                Op::Binary(op),
+                &[array],
+                DType::Bool,
+                array.shape().to_vec(),
+                loc,
+            );
+        }
+        return constant(array.shape(), Scalar::Bool(answer), loc);
     }
+    let common = promote_operands(&a, &b);
     let compute = binary_compute_dtype(op, common);
     let out_dtype = |c: DType| if op.returns_bool() { DType::Bool } else { c };
     let shape = broadcast_shapes(a.shape(), b.shape());

@@ -1,8 +1,9 @@
 //! Array creation with NumPy's names: array, zeros, ones, full, empty, *_like, arange,
 //! linspace, logspace, eye, identity, diag, tril, triu, meshgrid.
 //!
-//! Constants and ranges are lazy graph sources (`Full`, `Arange`), so `zeros(...) + x` costs
-//! no buffer; linspace, eye, tri* and diag are composites of them so fusion sees through them.
+//! Constants and ranges are lazy graph sources (`Full`, `Arange`) that a fused backend can
+//! compute inside its loops instead of reading a buffer; linspace, eye, tri* and diag are
+//! composites of them so fusion sees through them.
 //! Rust's element type decides the dtype: `array([1, 2])` is int32 (Rust's default integer),
 //! `array([1.0, 2.0])` float64.
 

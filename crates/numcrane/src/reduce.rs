@@ -347,11 +347,7 @@ impl Array {
     }
 
     fn arg_reduce(&self, op: ArgReduceOp, axes: Axes, loc: SourceLocation) -> Array {
-        let poison_op = Op::ArgReduce {
-            op,
-            axis: 0,
-            keepdims: false,
-        };
+        let poison_op = Op::ArgReduce { op, axis: 0 };
         let (x, axis) = match axes.axes.as_deref() {
             None => (
                 build::view(
@@ -382,11 +378,7 @@ impl Array {
         }
         out_shape.remove(axis);
         let node = build::node(
-            Op::ArgReduce {
-                op,
-                axis,
-                keepdims: false,
-            },
+            Op::ArgReduce { op, axis },
             &[&x],
             DType::I64,
             out_shape,

@@ -365,8 +365,19 @@ pub fn real(x: &Array) -> Array {
 /// The imaginary part (zeros for real dtypes).
 #[track_caller]
 pub fn imag(x: &Array) -> Array {
+    let loc = SourceLocation::caller();
     let zero = Scalar::Bool(false).cast(x.dtype());
-    build::full(x.shape().to_vec(), zero, SourceLocation::caller())
+    match x.error() {
+        Some(e) => build::poison(
+            e.clone(),
+            Op::Full(zero),
+            &[x],
+            x.dtype(),
+            x.shape().to_vec(),
+            loc,
+        ),
+        None => build::full(x.shape().to_vec(), zero, loc),
+    }
 }
 
 /// The complex conjugate (the array itself for real dtypes).
