@@ -1323,3 +1323,13 @@ fn comparisons_with_out_of_range_integers_are_exact() {
     let bad = &small + array([1i8, 2, 3]);
     assert!(bad.lt(300).eval().is_err());
 }
+
+#[test]
+fn fromfunction_passes_index_grids() {
+    let m = numcrane::fromfunction([3, 2], |ix| ix[0].pow(2.0) - &ix[1]);
+    assert_eq!(m.shape(), &[3, 2]);
+    assert_eq!(
+        m.to_vec::<f64>().unwrap(),
+        vec![0.0, -1.0, 1.0, 0.0, 4.0, 3.0]
+    );
+}

@@ -596,6 +596,18 @@ fn creation(case: &Case, inputs: &[Array]) -> Harness<Variants> {
                 numcrane::logspace_base(start, stop, num, base)
             }
         }
+        "geomspace" => {
+            let (start, stop, num) = (float("start")?, float("stop")?, size("num")?);
+            if arg(case, "endpoint")?.as_bool() == Some(true) {
+                numcrane::geomspace(start, stop, num)
+            } else {
+                numcrane::geomspace_with(start, stop, num, false)
+            }
+        }
+        "tri" => {
+            let k = isize::try_from(int("k")?).map_err(|e| e.to_string())?;
+            numcrane::tri(size("n")?, size("m")?, k, DType::F64)
+        }
         "eye" => {
             let n = size("n")?;
             let k = isize::try_from(int("k")?).map_err(|e| e.to_string())?;

@@ -593,6 +593,17 @@ def creation(g):
                     (0, None, 0), (1, 1, 0)]:
         make(f"eye.{n}_{m}_{k}", "eye", {"n": n, "m": m, "k": k},
              lambda n=n, m=m, k=k: np.eye(n, m, k), tol=EXACT)
+    for start, stop, num, endpoint in [(1, 1000, 4, True), (1, 256, 9, True), (-1, -1000, 4, True),
+                                       (2, 32, 5, False), (0.5, 8, 1, True), (3, 7, 0, True)]:
+        make(f"geomspace.{start}_{stop}_{num}_{int(endpoint)}", "geomspace",
+             {"start": start, "stop": stop, "num": num, "endpoint": endpoint},
+             lambda s=start, e=stop, n=num, ep=endpoint: np.geomspace(s, e, n, endpoint=ep),
+             tol=TRANSCENDENTAL)
+    make("geomspace.zero", "geomspace", {"start": 0, "stop": 10, "num": 3, "endpoint": True},
+         lambda: np.geomspace(0, 10, 3))
+    for n, m, k in [(3, 3, 0), (3, 5, 1), (4, 2, -1), (0, 3, 0)]:
+        make(f"tri.{n}_{m}_{k}", "tri", {"n": n, "m": m, "k": k},
+             lambda n=n, m=m, k=k: np.tri(n, m, k), tol=EXACT)
     for n in [0, 1, 4]:
         make(f"identity.{n}", "identity", {"n": n}, lambda n=n: np.identity(n), tol=EXACT)
 

@@ -340,6 +340,94 @@ fn logspace_at(
     )
 }
 
+/// `num` float64 values evenly spaced on a log scale from `start` to `stop` inclusive
+/// (NumPy's `geomspace`); both ends must be nonzero and of the same sign.
+#[track_caller]
+pub fn geomspace(start: f64, stop: f64, num: usize) -> Array {
+    geomspace_at(start, stop, num, true, SourceLocation::caller())
+}
+
+/// `geomspace` with `endpoint` (false: `stop` excluded).
+#[track_caller]
+pub fn geomspace_with(start: f64, stop: f64, num: usize, endpoint: bool) -> Array {
+    geomspace_at(start, stop, num, endpoint, SourceLocation::caller())
+}
+
+/// NumPy's algorithm: logspace between the base-10 logs of |start| and |stop|, with the
+/// first (and last, with endpoint) values set exactly, times the common sign.
+fn geomspace_at(start: f64, stop: f64, num: usize, endpoint: bool, loc: SourceLocation) -> Array {
+    if start == 0.0 || stop == 0.0 || (start < 0.0) != (stop < 0.0) {
+        let e = Error::invalid(
+            "geomspace",
+            format!(
+                "geometric sequence cannot include zero or change sign: start {start}, stop {stop}"
+            ),
+            loc,
+        );
+        let op = Op::Arange {
+            start: Scalar::F64(start),
+            step: Scalar::F64(stop),
+        };
+        return build::poison(e, op, &[], DType::F64, vec![num], loc);
+    }
+    let sign = if start < 0.0 { -1.0 } else { 1.0 };
+    let (start, stop) = (start * sign, stop * sign);
+    let w = |v: f64| Operand::Weak(Scalar::F64(v));
+    let mut y = logspace_at(start.log10(), stop.log10(), num, endpoint, 10.0, loc);
+    let iota = arange_at(Scalar::I64(0), Scalar::I64(num as i64), Scalar::I64(1), loc);
+    let index_is = |i: usize| {
+        build::binary(
+            BinaryOp::Eq,
+            Operand::Array(iota.clone()),
+            Operand::Weak(Scalar::I64(i as i64)),
+            loc,
+        )
+    };
+    if num > 0 {
+        y = build::select(
+            Operand::Array(index_is(0)),
+            w(start),
+            Operand::Array(y),
+            loc,
+        );
+    }
+    if num > 1 && endpoint {
+        y = build::select(
+            Operand::Array(index_is(num - 1)),
+            w(stop),
+            Operand::Array(y),
+            loc,
+        );
+    }
+    build::binary(BinaryOp::Mul, Operand::Array(y), w(sign), loc)
+}
+
+/// An array whose element at index `(i, j, ...)` is `f(i, j, ...)` (NumPy's `fromfunction`):
+/// `f` receives one float64 coordinate array per axis, each of `shape`, and returns the array.
+///
+/// ```
+/// let m = numcrane::fromfunction([2, 3], |ix| &ix[0] * 10.0 + &ix[1]);
+/// assert_eq!(m.to_vec::<f64>().unwrap(), vec![0.0, 1.0, 2.0, 10.0, 11.0, 12.0]);
+/// ```
+#[track_caller]
+pub fn fromfunction(shape: impl IntoShape, f: impl FnOnce(&[Array]) -> Array) -> Array {
+    let loc = SourceLocation::caller();
+    let shape = shape.into_shape();
+    let axes: Vec<Array> = shape
+        .iter()
+        .map(|&n| {
+            arange_at(
+                Scalar::F64(0.0),
+                Scalar::F64(n as f64),
+                Scalar::F64(1.0),
+                loc,
+            )
+        })
+        .collect();
+    let refs: Vec<&Array> = axes.iter().collect();
+    f(&meshgrid_at(&refs, Indexing::Ij, loc))
+}
+
 /// Column index minus row index over an `n x m` grid (int64), the basis of eye and tri*.
 fn diagonal_offsets(n: usize, m: usize, loc: SourceLocation) -> Array {
     let rows = arange_at(Scalar::I64(0), Scalar::I64(n as i64), Scalar::I64(1), loc)
@@ -380,6 +468,19 @@ fn eye_at(n: usize, m: usize, k: isize, dtype: DType, loc: SourceLocation) -> Ar
         loc,
     );
     build::cast(&on, dtype, loc)
+}
+
+/// An `n x m` matrix with ones at and below the `k`-th diagonal (NumPy's `tri`).
+#[track_caller]
+pub fn tri(n: usize, m: usize, k: isize, dtype: DType) -> Array {
+    let loc = SourceLocation::caller();
+    let below = build::binary(
+        BinaryOp::Le,
+        Operand::Array(diagonal_offsets(n, m, loc)),
+        Operand::Weak(Scalar::I64(k as i64)),
+        loc,
+    );
+    build::cast(&below, dtype, loc)
 }
 
 /// Lower triangle of the last two axes: elements with `col - row <= k` kept, others zero
@@ -526,7 +627,10 @@ pub enum Indexing {
 /// broadcast views.
 #[track_caller]
 pub fn meshgrid(xs: &[&Array], indexing: Indexing) -> Vec<Array> {
-    let loc = SourceLocation::caller();
+    meshgrid_at(xs, indexing, SourceLocation::caller())
+}
+
+fn meshgrid_at(xs: &[&Array], indexing: Indexing, loc: SourceLocation) -> Vec<Array> {
     let n = xs.len();
     let mut position: Vec<usize> = (0..n).collect();
     if indexing == Indexing::Xy && n >= 2 {
