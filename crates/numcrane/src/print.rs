@@ -20,9 +20,10 @@
 //!   arrays), moved to their own line when they would overflow it.
 //!
 //! Float digits come from Rust's float formatting: `{:e}` gives the shortest digits that
-//! round-trip (what NumPy's Dragon4 prints in its "unique" mode), and `{:.N}` / `{:.Ne}` give
-//! the exactly rounded value with round-half-even ties, which is what Dragon4 produces when it
-//! is cut off at a precision.
+//! round-trip (what NumPy's Dragon4 prints in its "unique" mode, except that Dragon4 breaks an
+//! exact tie between two shortest candidates towards the even one; see [`shortest_digits`]),
+//! and `{:.N}` / `{:.Ne}` give the exactly rounded value with round-half-even ties, which is
+//! what Dragon4 produces when it is cut off at a precision.
 //!
 //! Elements are read through the realized layout (any strides, offset, broadcast axes), and only
 //! the shown ones are read, so printing a huge or broadcast array is cheap. Nothing here panics
@@ -31,6 +32,8 @@
 
 use numcrane_graph::{layout::checked_size, DType, Element, Realized};
 use std::fmt;
+use std::ops::Div;
+use std::str::FromStr;
 
 /// Arrays with more elements than this are summarised (NumPy's `threshold`).
 const THRESHOLD: usize = 1000;
@@ -353,7 +356,7 @@ printable_int!(i8, i16, i32, i64, u8, u16, u32, u64);
 
 /// What float formatting needs of f32 and f64.
 trait PrintFloat:
-    Copy + PartialOrd + fmt::Display + fmt::LowerExp + std::ops::Div<Output = Self>
+    Copy + PartialOrd + fmt::Display + fmt::LowerExp + Div<Output = Self> + FromStr
 {
     /// Arrays switch to scientific notation when their largest magnitude reaches
     /// `10**min(8, finfo(dtype).precision)`: 1e6 for float32, 1e8 for float64.
@@ -364,12 +367,18 @@ trait PrintFloat:
     const EXP_CUTOFF_RATIO: Self;
     /// A scalar's `str` is positional from 1e-4 up to (not including) this magnitude.
     const MAX_POSITIONAL: f64;
+    /// Zero.
     const ZERO: Self;
 
+    /// The absolute value.
     fn magnitude(self) -> Self;
+    /// Neither NaN nor infinite.
     fn finite(self) -> bool;
+    /// NaN.
     fn nan(self) -> bool;
+    /// The sign bit is set (including -0.0, which NumPy prints as `-0.`).
     fn negative(self) -> bool;
+    /// The value as f64 (exact).
     fn as_f64(self) -> f64;
 }
 
@@ -453,6 +462,13 @@ impl Decimal {
         Decimal { digits, exp }
     }
 
+    /// The float of this type nearest to the number.
+    fn read_back<T: PrintFloat>(&self) -> Option<T> {
+        let digits = String::from_utf8_lossy(&self.digits);
+        let exp = self.exp - (self.digits.len() as i32 - 1);
+        format!("{digits}e{exp}").parse().ok()
+    }
+
     /// Digits after the decimal point in positional notation.
     fn fraction_len(&self) -> usize {
         (self.digits.len() as i32 - 1 - self.exp).max(0) as usize
@@ -481,13 +497,54 @@ impl Decimal {
     }
 }
 
+/// Enough significant digits to print any f32 or f64 exactly (f64 needs at most 767).
+const EXACT_DIGITS: usize = 800;
+
+/// The shortest digits of `|x|` that read back as `x`, as NumPy's Dragon4 "unique" mode picks
+/// them. Rust's `{:e}` gives the same digits except when `|x|` lies exactly halfway between two
+/// equally short candidates that both read back as `x`: Rust takes the upper one, Dragon4 (like
+/// Python's `repr`) the even one. E.g. float32 265906.125 prints as `265906.12`.
+fn shortest_digits<T: PrintFloat>(x: T) -> Decimal {
+    let m = x.magnitude();
+    let upper = Decimal::from_scientific(&format!("{m:e}"));
+    let n = upper.digits.len();
+    // Only an odd last digit can have an even neighbour one unit below it at the same length.
+    let Some(&last) = upper.digits.last() else {
+        return upper;
+    };
+    if matches!(last, b'0' | b'2' | b'4' | b'6' | b'8') {
+        return upper;
+    }
+    let mut lower = upper.digits.clone();
+    if let Some(d) = lower.last_mut() {
+        *d -= 1;
+    }
+    let mut midpoint = lower.clone();
+    midpoint.push(b'5');
+    // |x| must be exactly the midpoint: rounding to one more digit gives it (cheap test first),
+    // and so does the full exact expansion.
+    let is_midpoint = |digits: usize| {
+        let d = Decimal::from_scientific(&format!("{:.*e}", digits - 1, m));
+        d.digits == midpoint && d.exp == upper.exp
+    };
+    if !is_midpoint(n + 1) || !is_midpoint(EXACT_DIGITS) {
+        return upper;
+    }
+    let lower = Decimal::normalized(lower, upper.exp);
+    if lower.read_back::<T>() == Some(m) {
+        lower
+    } else {
+        upper
+    }
+}
+
 /// The digits NumPy's array formatter prints for a finite `x` in positional notation
 /// (Dragon4 positional, unique, at most `PRECISION` fraction digits, trailing zeros trimmed):
 /// the shortest round-trip digits when they fit, else the exact value rounded to `PRECISION`
 /// fraction digits. Dragon4 also always prints down to the units digit, which the shortest
 /// digits of a large integer-valued float may not reach.
 fn positional_digits<T: PrintFloat>(x: T) -> Decimal {
-    let shortest = Decimal::from_scientific(&format!("{:e}", x.magnitude()));
+    let shortest = shortest_digits(x);
     let reaches_units = shortest.digits.len() as i32 > shortest.exp;
     if shortest.fraction_len() <= PRECISION && reaches_units {
         shortest
@@ -501,7 +558,7 @@ fn positional_digits<T: PrintFloat>(x: T) -> Decimal {
 /// round-trip digits when they fit, else the exact value rounded to `PRECISION + 1`
 /// significant digits, trailing zeros trimmed.
 fn scientific_digits<T: PrintFloat>(x: T) -> Decimal {
-    let shortest = Decimal::from_scientific(&format!("{:e}", x.magnitude()));
+    let shortest = shortest_digits(x);
     if shortest.mantissa_fraction_len() <= PRECISION {
         shortest
     } else {
@@ -606,11 +663,10 @@ impl FloatFormat {
             mantissa.resize(self.precision + 1, b'0');
             let (first, rest) = mantissa.split_at(1);
             let int = format!("{sign}{}", String::from_utf8_lossy(first));
-            let exp = if d.digits == [b'0'] { 0 } else { d.exp };
             format!(
                 "{int:>pad_left$}.{}{}",
                 String::from_utf8_lossy(rest),
-                exponent_text(exp, self.exp_size)
+                exponent_text(d.exp, self.exp_size)
             )
         } else {
             let (int, frac) = positional_digits(x).positional_parts();
@@ -649,15 +705,28 @@ fn float_scalar_str<T: PrintFloat>(x: T) -> String {
     if !x.finite() {
         return if x.negative() { "-inf" } else { "inf" }.to_string();
     }
+    let sign = if x.negative() { "-" } else { "" };
+    let digits = shortest_digits(x);
     let m = x.magnitude().as_f64();
     if m == 0.0 || (1e-4..T::MAX_POSITIONAL).contains(&m) {
-        // Rust's `{}` is the shortest round-trip digits, padded with zeros up to the point.
-        let s = format!("{x}");
-        return if s.contains('.') { s } else { s + ".0" };
+        // Dragon4 positional pads the shortest digits with zeros up to the point, and keeps
+        // one zero after it: `1.0`, `9999000000000000.0`.
+        let (int, frac) = digits.positional_parts();
+        let frac = if frac.is_empty() {
+            "0".to_string()
+        } else {
+            frac
+        };
+        return format!("{sign}{int}.{frac}");
     }
-    let s = format!("{x:e}");
-    let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
-    format!("{mantissa}{}", exponent_text(exp.parse().unwrap_or(0), 2))
+    let (first, rest) = digits.digits.split_at(1.min(digits.digits.len()));
+    let point = if rest.is_empty() { "" } else { "." };
+    format!(
+        "{sign}{}{point}{}{}",
+        String::from_utf8_lossy(first),
+        String::from_utf8_lossy(rest),
+        exponent_text(digits.exp, 2)
+    )
 }
 
 #[cfg(test)]
@@ -857,6 +926,24 @@ mod tests {
             "{} mismatches:\n{}",
             failures.len(),
             failures.join("\n")
+        );
+    }
+
+    #[test]
+    fn arrays_print_through_display_and_debug() {
+        // np.array([[1.0, 2.5], [3.0, 4.0]], dtype=np.float32) and its transpose.
+        let a = crate::array([[1.0f32, 2.5], [3.0, 4.0]]);
+        assert_eq!(format!("{a}"), "[[1.  2.5]\n [3.  4. ]]");
+        assert_eq!(
+            format!("{a:?}"),
+            "array([[1. , 2.5],\n       [3. , 4. ]], dtype=float32)"
+        );
+        assert_eq!(format!("{}", a.T()), "[[1.  3. ]\n [2.5 4. ]]");
+        let b = crate::array([1.0f64, -0.5]).broadcast_to(&[2000, 2]);
+        assert_eq!(
+            format!("{b:?}"),
+            "array([[ 1. , -0.5],\n       [ 1. , -0.5],\n       [ 1. , -0.5],\n       ...,\n       \
+             [ 1. , -0.5],\n       [ 1. , -0.5],\n       [ 1. , -0.5]], shape=(2000, 2))"
         );
     }
 
