@@ -9,6 +9,7 @@
 
 use crate::dtype::DType;
 use crate::element::Scalar;
+use crate::layout::Layout;
 
 /// Element-wise functions of one argument. Input and output dtype are equal unless noted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -345,6 +346,24 @@ pub enum ViewOp {
 }
 
 impl ViewOp {
+    /// The layout of this view of data laid out as `input` (views compose by applying one
+    /// after another). None only for a reshape whose strides cannot express it without a copy.
+    pub fn apply(&self, input: &Layout) -> Option<Layout> {
+        Some(match self {
+            ViewOp::Reshape(shape) => return input.reshape(shape),
+            ViewOp::Permute(axes) => input.permute(axes),
+            ViewOp::Broadcast(shape) => input.broadcast_to(shape),
+            ViewOp::Slice(specs) => {
+                let mut out = input.clone();
+                for (axis, &(start, step, len)) in specs.iter().enumerate() {
+                    out = out.slice_axis(axis, start, step, len);
+                }
+                out
+            }
+            ViewOp::Diagonal(k) => input.diagonal(*k),
+        })
+    }
+
     /// A short name for dumps.
     pub fn name(&self) -> &'static str {
         match self {

@@ -173,6 +173,25 @@ impl Array {
         Ok(self.clone())
     }
 
+    /// Computes the array with a chosen backend (see [`Backend`](crate::Backend)); `eval` uses
+    /// the default one.
+    pub fn eval_with(&self, backend: crate::Backend) -> Result<Array> {
+        backend::realize_with(std::slice::from_ref(&self.node), backend)?;
+        Ok(self.clone())
+    }
+
+    /// The fusion plan for this array as text: one line per kernel or evaluator step, with the
+    /// reason each kernel ends where it does.
+    pub fn explain_plan(&self) -> String {
+        backend::plan_text(std::slice::from_ref(&self.node)).0
+    }
+
+    /// How many fused kernels evaluating this array takes (for tests of the fusion pass).
+    #[doc(hidden)]
+    pub fn fused_kernel_count(&self) -> usize {
+        backend::plan_text(std::slice::from_ref(&self.node)).1
+    }
+
     pub(crate) fn realized(&self) -> Result<&Realized> {
         if self.node.realized().is_none() {
             backend::realize(std::slice::from_ref(&self.node))?;

@@ -10,27 +10,13 @@ use crate::with_dtype;
 use std::sync::Arc;
 
 pub(super) fn view(node: &Node, v: &ViewOp, x: &Realized) -> Result<Realized> {
-    let l = &x.layout;
-    let layout = match v {
-        ViewOp::Reshape(shape) => match l.reshape(shape) {
-            Some(layout) => layout,
-            None => return copy_reshape(node, x),
-        },
-        ViewOp::Permute(axes) => l.permute(axes),
-        ViewOp::Broadcast(shape) => l.broadcast_to(shape),
-        ViewOp::Slice(specs) => {
-            let mut out = l.clone();
-            for (axis, &(start, step, len)) in specs.iter().enumerate() {
-                out = out.slice_axis(axis, start, step, len);
-            }
-            out
-        }
-        ViewOp::Diagonal(k) => l.diagonal(*k),
-    };
-    Ok(Realized {
-        buffer: x.buffer.clone(),
-        layout,
-    })
+    match v.apply(&x.layout) {
+        Some(layout) => Ok(Realized {
+            buffer: x.buffer.clone(),
+            layout,
+        }),
+        None => copy_reshape(node, x),
+    }
 }
 
 /// A reshape whose input strides cannot be re-expressed: copy to row-major first (as NumPy).

@@ -1,0 +1,137 @@
+//! Running a plan: fused groups through a kernel runner (the JIT), everything else through the
+//! reference evaluator, with temporaries freed after their last use and the roots' results
+//! stored in their nodes.
+//!
+//! The runner is a parameter so this crate stays free of code generation. A group the runner
+//! cannot take (or that cannot be lowered) is evaluated op by op by the reference evaluator,
+//! so the plan never changes the answer, only the speed.
+
+use crate::kernel::{ElementwiseKernel, Launch};
+use crate::lower::lower;
+use crate::plan::{Group, Plan, Step};
+use numcrane_graph::eval::compute;
+use numcrane_graph::{Buffer, Error, Layout, NodeRef, Realized, Result};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// Runs a compiled element-wise kernel: `(kernel, launch, inputs, out)`.
+pub type KernelRunner<'a> =
+    &'a dyn Fn(&ElementwiseKernel, &Launch, &[&Buffer], &mut Buffer) -> Result<()>;
+
+/// Executes `plan`, which must have been made for `roots`.
+pub fn execute(roots: &[NodeRef], plan: &Plan, run: KernelRunner<'_>) -> Result<()> {
+    if let Some(err) = roots.iter().find_map(|r| r.error()) {
+        return Err(err.clone());
+    }
+    let root_ids: HashSet<u64> = roots.iter().map(|r| r.id()).collect();
+    let step_inputs: Vec<Vec<NodeRef>> = plan
+        .steps
+        .iter()
+        .map(|s| match s {
+            Step::Fused(g) => g.boundaries.clone(),
+            Step::Single { node, .. } => node.inputs(),
+        })
+        .collect();
+    let mut uses: HashMap<u64, usize> = HashMap::new();
+    for inputs in &step_inputs {
+        for i in inputs {
+            *uses.entry(i.id()).or_default() += 1;
+        }
+    }
+    let mut values: HashMap<u64, Realized> = HashMap::new();
+    for (step, inputs) in plan.steps.iter().zip(&step_inputs) {
+        let (node, value) = match step {
+            Step::Single { node, .. } => (node, single(node, inputs, &values)?),
+            Step::Fused(g) => (&g.root, fused(g, &values, run)?),
+        };
+        values.insert(node.id(), value);
+        for i in inputs {
+            if let Some(n) = uses.get_mut(&i.id()) {
+                *n -= 1;
+                if *n == 0 && !root_ids.contains(&i.id()) {
+                    values.remove(&i.id());
+                }
+            }
+        }
+    }
+    for root in roots {
+        if root.realized().is_none() {
+            let r = values
+                .get(&root.id())
+                .ok_or_else(|| Error::internal("execute", "root not computed"))?;
+            root.set_realized(r.clone());
+        }
+    }
+    Ok(())
+}
+
+fn lookup(node: &NodeRef, values: &HashMap<u64, Realized>) -> Result<Realized> {
+    node.realized()
+        .cloned()
+        .or_else(|| values.get(&node.id()).cloned())
+        .ok_or_else(|| Error::internal("execute", format!("input {} not computed", node.id())))
+}
+
+fn single(node: &NodeRef, inputs: &[NodeRef], values: &HashMap<u64, Realized>) -> Result<Realized> {
+    let args: Vec<Realized> = inputs
+        .iter()
+        .map(|i| lookup(i, values))
+        .collect::<Result<_>>()?;
+    let refs: Vec<&Realized> = args.iter().collect();
+    compute(node, &refs)
+}
+
+fn fused(
+    group: &Group,
+    values: &HashMap<u64, Realized>,
+    run: KernelRunner<'_>,
+) -> Result<Realized> {
+    let value_of = |id: u64| values.get(&id).cloned();
+    if let Ok(lowered) = lower(group, &value_of) {
+        let dtype = lowered.kernel.out_dtype();
+        let layout = Layout::contiguous(group.root.shape());
+        let mut out = Buffer::zeros(dtype, layout.size(), group.root.op().name())?;
+        let inputs: Vec<&Buffer> = lowered.buffers.iter().map(|b| b.as_ref()).collect();
+        if run(&lowered.kernel, &lowered.launch, &inputs, &mut out).is_ok() {
+            return Ok(Realized {
+                buffer: Arc::new(out),
+                layout,
+            });
+        }
+    }
+    evaluate_group(group, values)
+}
+
+/// The fallback: the group's nodes one at a time on the reference evaluator.
+fn evaluate_group(group: &Group, values: &HashMap<u64, Realized>) -> Result<Realized> {
+    // Inputs are always built before their users, so increasing node ids is a valid order.
+    let mut members: Vec<NodeRef> = Vec::new();
+    let mut stack = vec![group.root.clone()];
+    let mut seen = HashSet::new();
+    while let Some(n) = stack.pop() {
+        if group.members.contains(&n.id()) && seen.insert(n.id()) {
+            stack.extend(n.inputs());
+            members.push(n);
+        }
+    }
+    members.sort_by_key(|n| n.id());
+    let mut local: HashMap<u64, Realized> = HashMap::new();
+    for node in members {
+        let args: Vec<Realized> = node
+            .inputs()
+            .iter()
+            .map(|i| {
+                local
+                    .get(&i.id())
+                    .cloned()
+                    .map(Ok)
+                    .unwrap_or_else(|| lookup(i, values))
+            })
+            .collect::<Result<_>>()?;
+        let refs: Vec<&Realized> = args.iter().collect();
+        local.insert(node.id(), compute(&node, &refs)?);
+    }
+    local
+        .remove(&group.root.id())
+        .ok_or_else(|| Error::internal("execute", "group root not computed"))
+}

@@ -1,0 +1,91 @@
+//! A kernel runner without code generation: each instruction of the kernel is computed over
+//! the whole launch by the reference evaluator's own `compute`.
+//!
+//! It exists to test the fusion pass on its own (plan + lowering + index-map composition +
+//! dimension collapsing) against the reference evaluator, and as the baseline a JIT runner is
+//! compared with: op semantics are the oracle's by construction, so any difference between
+//! this runner and plain evaluation is a fusion bug.
+
+use crate::kernel::{ElementwiseKernel, InstrKind, Launch};
+use numcrane_graph::error::SourceLocation;
+use numcrane_graph::eval::{compute, values};
+use numcrane_graph::{with_dtype, Buffer, Error, Layout, Node, Op, Realized, Result};
+use std::sync::Arc;
+
+/// Runs `kernel` over `launch`, writing `out` (contiguous, the launch's element count).
+#[track_caller]
+pub fn interpret(
+    kernel: &ElementwiseKernel,
+    launch: &Launch,
+    inputs: &[&Buffer],
+    out: &mut Buffer,
+) -> Result<()> {
+    let loc = SourceLocation::caller();
+    let n = numcrane_graph::layout::size_of(&launch.shape);
+    if n == 0 {
+        return Ok(());
+    }
+    let flat = vec![n];
+    let mut columns: Vec<Realized> = Vec::with_capacity(kernel.instrs.len());
+    for instr in &kernel.instrs {
+        let col = |v: usize| {
+            columns
+                .get(v)
+                .ok_or_else(|| Error::internal("interpret", "operand out of order"))
+        };
+        let node = |op: Op| Node::new(op, vec![], instr.dtype, flat.clone(), loc);
+        let column = match &instr.kind {
+            InstrKind::Load { input } => {
+                let buffer = inputs
+                    .get(*input)
+                    .ok_or_else(|| Error::internal("interpret", "missing input"))?;
+                let layout = launch
+                    .layouts
+                    .get(*input)
+                    .ok_or_else(|| Error::internal("interpret", "missing layout"))?;
+                gather(buffer, layout)?
+            }
+            InstrKind::Const(s) => compute(&node(Op::Full(*s)), &[])?,
+            InstrKind::Cast { value } => compute(&node(Op::Cast), &[col(*value)?])?,
+            InstrKind::Unary { op, value } => compute(&node(Op::Unary(*op)), &[col(*value)?])?,
+            InstrKind::Binary { op, lhs, rhs } => {
+                compute(&node(Op::Binary(*op)), &[col(*lhs)?, col(*rhs)?])?
+            }
+            InstrKind::Where {
+                cond,
+                then,
+                otherwise,
+            } => compute(
+                &node(Op::Where),
+                &[col(*cond)?, col(*then)?, col(*otherwise)?],
+            )?,
+        };
+        columns.push(column);
+    }
+    let result = columns
+        .get(kernel.output)
+        .ok_or_else(|| Error::internal("interpret", "no output"))?;
+    with_dtype!(out.dtype(), T => {
+        let src = values::<T>(result)?;
+        let dst = out.as_mut_slice::<T>()?;
+        if dst.len() != src.len() {
+            return Err(Error::internal("interpret", "output size differs from the launch"));
+        }
+        dst.copy_from_slice(&src);
+    });
+    Ok(())
+}
+
+/// The elements of `buffer` read through `layout`, as a contiguous 1-d column.
+fn gather(buffer: &Buffer, layout: &Layout) -> Result<Realized> {
+    let (lo, hi) = layout.extent();
+    if lo < 0 || hi as usize > buffer.len() {
+        return Err(Error::internal("interpret", "layout outside its buffer"));
+    }
+    with_dtype!(buffer.dtype(), T => {
+        let data = buffer.as_slice::<T>()?;
+        let column: Vec<T> = layout.offsets().map(|o| data[o]).collect();
+        let n = column.len();
+        Ok(Realized { buffer: Arc::new(Buffer::from_slice(&column)?), layout: Layout::contiguous(&[n]) })
+    })
+}

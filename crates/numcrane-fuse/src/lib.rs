@@ -1,0 +1,24 @@
+//! numcrane's fusion pass: which nodes of a graph run as one element-wise loop.
+//!
+//! - [`plan`]: groups element-wise chains (with their views and constants) into kernels and
+//!   names why each kernel ends where it does.
+//! - [`kernel`]: the kernel IR, pure data: the loop body in SSA form and its launch (iteration
+//!   shape and composed index maps).
+//! - [`lower`]: a planned group plus its realized inputs becomes a kernel and a launch.
+//! - [`interpret`]: a kernel runner built from the reference evaluator (tests, baseline).
+//! - [`execute`]: runs a plan, with fused groups through a caller-supplied kernel runner and
+//!   the rest through the reference evaluator.
+//!
+//! This crate knows nothing of Cranelift (the runner is a parameter) nor of the public API.
+#![deny(missing_docs)]
+
+pub mod execute;
+pub mod interpret;
+pub mod kernel;
+pub mod lower;
+pub mod plan;
+
+pub use execute::{execute, KernelRunner};
+pub use kernel::{ElementwiseKernel, InnerClass, InputSpec, Instr, InstrKind, Launch, ValueId};
+pub use lower::{lower, LowerError, Lowered};
+pub use plan::{plan, Boundary, Group, Plan, Step};

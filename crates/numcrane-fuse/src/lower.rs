@@ -1,0 +1,256 @@
+//! Lowering a planned group to the kernel IR, once its inputs are realized.
+//!
+//! The group's nodes become SSA instructions. Views inside the group are not instructions:
+//! they are pushed down to the group's inputs, where they compose with each input's own
+//! layout into the index map the loop reads it through (a transposed sum of a flipped input is
+//! one strided read, no intermediate). Constants become immediates. Finally dimensions that
+//! every index map walks contiguously are merged, so most loops run over one long row.
+
+use crate::kernel::{ElementwiseKernel, InnerClass, InputSpec, Instr, InstrKind, Launch, ValueId};
+use crate::plan::Group;
+use numcrane_graph::{Buffer, Layout, NodeRef, Op, Realized, ViewOp};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Why a group could not be lowered (the caller then evaluates it op by op).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LowerError {
+    /// A reshape inside the group cannot be expressed as an index map of an input's layout.
+    ReshapeNeedsCopy,
+    /// A boundary node has no realized value (a planning bug).
+    MissingInput(u64),
+    /// The group's root is not an element-wise op (a planning bug).
+    NotElementwise,
+}
+
+/// A lowered group: the kernel, its launch, and the buffers of its inputs in `Load` order.
+pub struct Lowered {
+    /// The loop's structure (the cache key).
+    pub kernel: ElementwiseKernel,
+    /// Shape and index maps of this run.
+    pub launch: Launch,
+    /// The input buffers, one per kernel input.
+    pub buffers: Vec<Arc<Buffer>>,
+}
+
+struct Builder<'a> {
+    group: &'a Group,
+    values: &'a dyn Fn(u64) -> Option<Realized>,
+    instrs: Vec<Instr>,
+    inputs: Vec<(Arc<Buffer>, Layout)>,
+    memo: HashMap<(u64, Vec<ViewOp>), ValueId>,
+}
+
+/// Lowers `group`; `values(id)` gives the realized value of a boundary node.
+pub fn lower(
+    group: &Group,
+    values: &dyn Fn(u64) -> Option<Realized>,
+) -> Result<Lowered, LowerError> {
+    if !matches!(
+        group.root.op(),
+        Op::Cast | Op::Unary(_) | Op::Binary(_) | Op::Where
+    ) {
+        return Err(LowerError::NotElementwise);
+    }
+    let mut b = Builder {
+        group,
+        values,
+        instrs: Vec::new(),
+        inputs: Vec::new(),
+        memo: HashMap::new(),
+    };
+    let output = b.value(&group.root, &[])?;
+    let shape = group.root.shape().to_vec();
+    let layouts: Vec<Layout> = b.inputs.iter().map(|(_, l)| l.clone()).collect();
+    let (shape, layouts) = collapse(&shape, &layouts);
+    let specs = b
+        .inputs
+        .iter()
+        .zip(&layouts)
+        .map(|((buf, _), l)| InputSpec {
+            dtype: buf.dtype(),
+            inner: inner_class(l),
+        })
+        .collect();
+    Ok(Lowered {
+        kernel: ElementwiseKernel {
+            instrs: b.instrs,
+            output,
+            inputs: specs,
+        },
+        launch: Launch { shape, layouts },
+        buffers: b.inputs.into_iter().map(|(buf, _)| buf).collect(),
+    })
+}
+
+impl Builder<'_> {
+    fn push(&mut self, kind: InstrKind, dtype: numcrane_graph::DType) -> ValueId {
+        self.instrs.push(Instr { kind, dtype });
+        self.instrs.len() - 1
+    }
+
+    /// The value of `node` seen through `views` (outermost first).
+    fn value(&mut self, node: &NodeRef, views: &[ViewOp]) -> Result<ValueId, LowerError> {
+        let key = (node.id(), views.to_vec());
+        if let Some(&v) = self.memo.get(&key) {
+            return Ok(v);
+        }
+        let v = if !self.group.members.contains(&node.id()) {
+            self.load(node, views)?
+        } else {
+            let inputs = node.inputs();
+            let input = |i: usize| {
+                inputs
+                    .get(i)
+                    .cloned()
+                    .ok_or(LowerError::MissingInput(node.id()))
+            };
+            match node.op() {
+                Op::Full(s) => self.push(InstrKind::Const(*s), node.dtype()),
+                Op::View(v) => {
+                    let mut deeper = views.to_vec();
+                    deeper.push(v.clone());
+                    self.value(&input(0)?, &deeper)?
+                }
+                Op::Cast => {
+                    let value = self.value(&input(0)?, views)?;
+                    self.push(InstrKind::Cast { value }, node.dtype())
+                }
+                Op::Unary(op) => {
+                    let value = self.value(&input(0)?, views)?;
+                    self.push(InstrKind::Unary { op: *op, value }, node.dtype())
+                }
+                Op::Binary(op) => {
+                    let lhs = self.value(&input(0)?, views)?;
+                    let rhs = self.value(&input(1)?, views)?;
+                    self.push(InstrKind::Binary { op: *op, lhs, rhs }, node.dtype())
+                }
+                Op::Where => {
+                    let cond = self.value(&input(0)?, views)?;
+                    let then = self.value(&input(1)?, views)?;
+                    let otherwise = self.value(&input(2)?, views)?;
+                    self.push(
+                        InstrKind::Where {
+                            cond,
+                            then,
+                            otherwise,
+                        },
+                        node.dtype(),
+                    )
+                }
+                _ => self.load(node, views)?,
+            }
+        };
+        self.memo.insert(key, v);
+        Ok(v)
+    }
+
+    /// A boundary read through `views`: compose the views (innermost first) with its layout.
+    fn load(&mut self, node: &NodeRef, views: &[ViewOp]) -> Result<ValueId, LowerError> {
+        let realized = node
+            .realized()
+            .cloned()
+            .or_else(|| (self.values)(node.id()))
+            .ok_or(LowerError::MissingInput(node.id()))?;
+        let mut layout = realized.layout.clone();
+        for v in views.iter().rev() {
+            layout = v.apply(&layout).ok_or(LowerError::ReshapeNeedsCopy)?;
+        }
+        let same =
+            |(b, l): &(Arc<Buffer>, Layout)| Arc::ptr_eq(b, &realized.buffer) && *l == layout;
+        let input = match self.inputs.iter().position(same) {
+            Some(i) => i,
+            None => {
+                self.inputs.push((realized.buffer.clone(), layout));
+                self.inputs.len() - 1
+            }
+        };
+        Ok(self.push(InstrKind::Load { input }, node.dtype()))
+    }
+}
+
+fn inner_class(l: &Layout) -> InnerClass {
+    match l.strides.last() {
+        Some(1) | None => InnerClass::Contiguous,
+        Some(0) => InnerClass::Broadcast,
+        Some(_) => InnerClass::Strided,
+    }
+}
+
+/// Drops length-1 dimensions and merges neighbours that every layout walks as one
+/// (`stride[i] == stride[i + 1] * shape[i + 1]`); the output, row-major, always allows it.
+/// Keeps at least one dimension.
+pub fn collapse(shape: &[usize], layouts: &[Layout]) -> (Vec<usize>, Vec<Layout>) {
+    let keep: Vec<usize> = (0..shape.len()).filter(|&i| shape[i] != 1).collect();
+    let mut out_shape: Vec<usize> = Vec::new();
+    let mut out_strides: Vec<Vec<isize>> = vec![Vec::new(); layouts.len()];
+    for &i in &keep {
+        let mergeable = !out_shape.is_empty()
+            && layouts
+                .iter()
+                .zip(&out_strides)
+                .all(|(l, s)| s.last().copied() == Some(l.strides[i] * shape[i] as isize));
+        if mergeable {
+            if let Some(n) = out_shape.last_mut() {
+                *n *= shape[i];
+            }
+            for (l, s) in layouts.iter().zip(out_strides.iter_mut()) {
+                if let Some(last) = s.last_mut() {
+                    *last = l.strides[i];
+                }
+            }
+        } else {
+            out_shape.push(shape[i]);
+            for (l, s) in layouts.iter().zip(out_strides.iter_mut()) {
+                s.push(l.strides[i]);
+            }
+        }
+    }
+    if out_shape.is_empty() {
+        out_shape.push(1);
+        for s in out_strides.iter_mut() {
+            s.push(1);
+        }
+    }
+    let layouts = layouts
+        .iter()
+        .zip(out_strides)
+        .map(|(l, strides)| Layout {
+            shape: out_shape.clone(),
+            strides,
+            offset: l.offset,
+        })
+        .collect();
+    (out_shape, layouts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collapse_merges_contiguous_and_keeps_transposed() {
+        let c = Layout::contiguous(&[4, 5, 6]);
+        let (shape, ls) = collapse(&[4, 5, 6], std::slice::from_ref(&c));
+        assert_eq!(shape, vec![120]);
+        assert_eq!(ls[0].strides, vec![1]);
+        let t = Layout::contiguous(&[6, 5]).permute(&[1, 0]);
+        let (shape, ls) = collapse(
+            &[5, 6],
+            &[c.reshape(&[20, 6]).unwrap().slice_axis(0, 0, 1, 5), t],
+        );
+        assert_eq!(shape, vec![5, 6]);
+        assert_eq!(ls[1].strides, vec![1, 5]);
+        let b = Layout::contiguous(&[1, 6]).broadcast_to(&[5, 6]);
+        let (shape, ls) = collapse(&[5, 6], &[b]);
+        assert_eq!(shape, vec![5, 6]);
+        assert_eq!(ls[0].strides, vec![0, 1]);
+    }
+
+    #[test]
+    fn collapse_of_all_unit_dims_keeps_one() {
+        let (shape, ls) = collapse(&[1, 1], &[Layout::contiguous(&[1, 1])]);
+        assert_eq!(shape, vec![1]);
+        assert_eq!(ls[0].shape, vec![1]);
+    }
+}
