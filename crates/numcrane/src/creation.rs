@@ -461,26 +461,26 @@ pub fn eye_k(n: usize, m: usize, k: isize, dtype: DType) -> Array {
 }
 
 fn eye_at(n: usize, m: usize, k: isize, dtype: DType, loc: SourceLocation) -> Array {
-    let on = build::binary(
-        BinaryOp::Eq,
-        Operand::Array(diagonal_offsets(n, m, loc)),
-        Operand::Weak(Scalar::I64(k as i64)),
-        loc,
-    );
-    build::cast(&on, dtype, loc)
+    build::cast(&diagonal_mask(n, m, BinaryOp::Eq, k, loc), dtype, loc)
 }
 
 /// An `n x m` matrix with ones at and below the `k`-th diagonal (NumPy's `tri`).
 #[track_caller]
 pub fn tri(n: usize, m: usize, k: isize, dtype: DType) -> Array {
     let loc = SourceLocation::caller();
-    let below = build::binary(
-        BinaryOp::Le,
-        Operand::Array(diagonal_offsets(n, m, loc)),
+    build::cast(&diagonal_mask(n, m, BinaryOp::Le, k, loc), dtype, loc)
+}
+
+/// `cmp(col - row, k)` over an `n x m` grid: the bool mask of eye (Eq), tri/tril (Le) and
+/// triu (Ge).
+fn diagonal_mask(n: usize, m: usize, cmp: BinaryOp, k: isize, loc: SourceLocation) -> Array {
+    let offsets = diagonal_offsets(n, m, loc);
+    build::binary(
+        cmp,
+        Operand::Array(offsets),
         Operand::Weak(Scalar::I64(k as i64)),
         loc,
-    );
-    build::cast(&below, dtype, loc)
+    )
 }
 
 /// Lower triangle of the last two axes: elements with `col - row <= k` kept, others zero
@@ -507,13 +507,7 @@ fn triangle(m: &Array, k: isize, cmp: BinaryOp, op: &'static str, loc: SourceLoc
         [n] => (*n, *n),
         [.., r, c] => (*r, *c),
     };
-    let offsets = diagonal_offsets(rows, cols, loc);
-    let keep = build::binary(
-        cmp,
-        Operand::Array(offsets),
-        Operand::Weak(Scalar::I64(k as i64)),
-        loc,
-    );
+    let keep = diagonal_mask(rows, cols, cmp, k, loc);
     let zero = Scalar::Bool(false).cast(m.dtype());
     build::select(
         Operand::Array(keep),
