@@ -1,0 +1,1550 @@
+//! Kernel IR -> Cranelift IR -> native code.
+//!
+//! [`compile`] turns an [`ElementwiseKernel`] into one native function
+//!
+//! ```text
+//! extern "C" fn(n: usize, out: *mut u8, inputs: *const *const u8, strides: *const isize)
+//! ```
+//!
+//! that computes `n` consecutive output elements (one inner row): element `j` of input `k` is
+//! read at `inputs[k] + j * strides[k]` elements, the body is evaluated and the result stored at
+//! `out + j` elements. The input's [`InnerClass`] picks the code at compile time: contiguous
+//! inputs are read through a pointer that advances by the element size, broadcast inputs are
+//! loaded once before the loop, strided inputs advance by `strides[k]` elements.
+//!
+//! Kernels whose every instruction has a straightforward 128-bit vector lowering, with no
+//! strided input and one element width (see [`vector_width`]), get a vector loop (two vectors
+//! per iteration: F32X4, F64X2, I32X4, I8X16, ...) followed by the scalar loop as the tail.
+//! Everything else runs the scalar loop. Values of every dtype follow the reference evaluator
+//! (`numcrane_graph::eval::scalar`) bit for bit, NaN payloads aside: no fused multiply-add,
+//! NaN-propagating extrema written as compares and selects, integer division guarded against
+//! zero and `MIN / -1`, float-to-int casts saturating like Rust's `as`. Ops without an exact
+//! lowering (transcendental functions, float `fmod`/`floor_divide`/`remainder`, `power`) call
+//! the oracle's own scalar function (see `callout.rs`).
+//!
+//! In registers a bool is an `i8` holding 0 or 1 in the scalar loop, and a lane mask (all ones
+//! or zero, as wide as the kernel's element width) in the vector loop.
+
+use crate::callout;
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
+use cranelift_codegen::ir::{types, AbiParam, InstBuilder, MemFlagsData, Signature, Type, Value};
+use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::{default_libcall_names, Module};
+use numcrane_fuse::kernel::{ElementwiseKernel, InnerClass, InstrKind, ValueId};
+use numcrane_graph::eval::scalar::Num;
+use numcrane_graph::{with_dtype, BinaryOp, DType, Error, Node, Op, Result, Scalar, UnaryOp};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+const OP: &str = "jit";
+
+fn internal(message: impl Into<String>) -> Error {
+    Error::internal(OP, message)
+}
+
+/// Whether the JIT compiles an instruction `kind` whose result has dtype `dtype` and whose
+/// (first non-condition) operand has dtype `arg_dtype` (None for `Load`, `Const` and `Where`).
+///
+/// True exactly where the reference evaluator defines the op for these dtypes, except signed
+/// integer `power` (the evaluator reports negative exponents as an error, which a kernel cannot
+/// return). Every supported op matches the evaluator bit for bit (NaN payloads aside).
+pub fn supports(kind: &InstrKind, dtype: DType, arg_dtype: Option<DType>) -> bool {
+    match kind {
+        InstrKind::Load { .. } | InstrKind::Where { .. } => true,
+        InstrKind::Const(s) => s.dtype() == dtype,
+        InstrKind::Cast { .. } => arg_dtype.is_some(),
+        InstrKind::Unary { op, .. } => {
+            let Some(arg) = arg_dtype else {
+                return false;
+            };
+            match op {
+                UnaryOp::Not => arg == DType::Bool && dtype == DType::Bool,
+                UnaryOp::IsNan | UnaryOp::IsInf | UnaryOp::IsFinite => {
+                    dtype == DType::Bool
+                        && with_dtype!(arg, T => <T as Num>::predicate(*op).is_some())
+                }
+                _ => dtype == arg && with_dtype!(arg, T => <T as Num>::unary(*op).is_some()),
+            }
+        }
+        InstrKind::Binary { op, .. } => {
+            let Some(arg) = arg_dtype else {
+                return false;
+            };
+            if op.is_comparison() {
+                dtype == DType::Bool
+            } else if matches!(
+                op,
+                BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::LogicalXor
+            ) {
+                arg == DType::Bool && dtype == DType::Bool
+            } else if *op == BinaryOp::Pow && arg.is_signed_int() {
+                false
+            } else {
+                dtype == arg && with_dtype!(arg, T => <T as Num>::binary(*op).is_some())
+            }
+        }
+    }
+}
+
+/// [`supports`] for a graph node, in the form `numcrane_fuse::plan` takes: whether the JIT can
+/// compute this node inside a fused loop. Views (index maps, no code) and constants of the
+/// node's dtype are supported; element-wise ops as `supports` says; every other op is not.
+pub fn supports_node(node: &Node) -> bool {
+    let first_input = || node.inputs().first().map(|i| i.dtype());
+    match node.op() {
+        Op::View(_) => true,
+        Op::Full(s) => s.dtype() == node.dtype(),
+        Op::Cast => first_input().is_some(),
+        Op::Unary(op) => supports(
+            &InstrKind::Unary { op: *op, value: 0 },
+            node.dtype(),
+            first_input(),
+        ),
+        Op::Binary(op) => supports(
+            &InstrKind::Binary {
+                op: *op,
+                lhs: 0,
+                rhs: 0,
+            },
+            node.dtype(),
+            first_input(),
+        ),
+        Op::Where => true,
+        _ => false,
+    }
+}
+
+/// The dtype of the operand `supports` looks at, for instruction `i` of `kernel`.
+fn arg_dtype(kernel: &ElementwiseKernel, i: usize) -> Result<Option<DType>> {
+    let operand = |v: ValueId| {
+        if v < i {
+            Ok(kernel.instrs[v].dtype)
+        } else {
+            Err(internal(format!(
+                "kernel value {i} uses value {v}, which is not defined before it"
+            )))
+        }
+    };
+    let instr = &kernel.instrs[i];
+    Ok(match &instr.kind {
+        InstrKind::Load { input } => {
+            let spec = kernel.inputs.get(*input).ok_or_else(|| {
+                internal(format!(
+                    "kernel value {i} loads input {input}, which does not exist"
+                ))
+            })?;
+            if spec.dtype != instr.dtype {
+                return Err(internal(format!(
+                    "kernel value {i} loads input {input} of dtype {:?} as {:?}",
+                    spec.dtype, instr.dtype
+                )));
+            }
+            None
+        }
+        InstrKind::Const(_) => None,
+        InstrKind::Cast { value } => Some(operand(*value)?),
+        InstrKind::Unary { value, .. } => Some(operand(*value)?),
+        InstrKind::Binary { lhs, rhs, .. } => {
+            let (l, r) = (operand(*lhs)?, operand(*rhs)?);
+            if l != r {
+                return Err(internal(format!(
+                    "kernel value {i} combines dtypes {l:?} and {r:?}"
+                )));
+            }
+            Some(l)
+        }
+        InstrKind::Where {
+            cond,
+            then,
+            otherwise,
+        } => {
+            let (c, t, o) = (operand(*cond)?, operand(*then)?, operand(*otherwise)?);
+            if c != DType::Bool || t != instr.dtype || o != instr.dtype {
+                return Err(internal(format!(
+                    "kernel value {i} is a where of dtypes ({c:?}, {t:?}, {o:?}) giving {:?}",
+                    instr.dtype
+                )));
+            }
+            None
+        }
+    })
+}
+
+/// Checks that `kernel` is well formed (operands defined before use, dtypes consistent) and
+/// that the JIT supports every instruction; `Error::Internal` says what is wrong.
+pub fn check_kernel(kernel: &ElementwiseKernel) -> Result<()> {
+    if kernel.output >= kernel.instrs.len() {
+        return Err(internal(format!(
+            "kernel output {} is not one of its {} values",
+            kernel.output,
+            kernel.instrs.len()
+        )));
+    }
+    for (i, instr) in kernel.instrs.iter().enumerate() {
+        let arg = arg_dtype(kernel, i)?;
+        if !supports(&instr.kind, instr.dtype, arg) {
+            return Err(internal(format!(
+                "the JIT does not support kernel value {i}: {:?} giving {:?} from {arg:?}",
+                instr.kind, instr.dtype
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The values the output depends on.
+fn live_values(kernel: &ElementwiseKernel) -> Vec<bool> {
+    let mut live = vec![false; kernel.instrs.len()];
+    live[kernel.output] = true;
+    for i in (0..kernel.instrs.len()).rev() {
+        if !live[i] {
+            continue;
+        }
+        match kernel.instrs[i].kind {
+            InstrKind::Load { .. } | InstrKind::Const(_) => {}
+            InstrKind::Cast { value } | InstrKind::Unary { value, .. } => live[value] = true,
+            InstrKind::Binary { lhs, rhs, .. } => {
+                live[lhs] = true;
+                live[rhs] = true;
+            }
+            InstrKind::Where {
+                cond,
+                then,
+                otherwise,
+            } => {
+                live[cond] = true;
+                live[then] = true;
+                live[otherwise] = true;
+            }
+        }
+    }
+    live
+}
+
+fn vector_unary_ok(op: UnaryOp, arg: DType, width: u32) -> bool {
+    use UnaryOp::*;
+    if arg.is_float() {
+        matches!(
+            op,
+            Neg | Abs
+                | Sign
+                | Square
+                | Reciprocal
+                | Sqrt
+                | Floor
+                | Ceil
+                | Trunc
+                | Rint
+                | Deg2rad
+                | Rad2deg
+                | IsNan
+                | IsInf
+                | IsFinite
+        )
+    } else if arg.is_int() {
+        match op {
+            Neg | Invert | Abs | Sign | Reciprocal | Floor | Ceil | Trunc | IsNan | IsInf
+            | IsFinite => true,
+            Square => width >= 2,
+            _ => false,
+        }
+    } else {
+        matches!(
+            op,
+            Not | Invert | Abs | Floor | Ceil | Trunc | IsNan | IsInf | IsFinite
+        )
+    }
+}
+
+fn vector_binary_ok(op: BinaryOp, arg: DType, width: u32) -> bool {
+    use BinaryOp::*;
+    if op.is_comparison() {
+        return true;
+    }
+    if arg.is_float() {
+        matches!(
+            op,
+            Add | Sub | Mul | Div | Maximum | Minimum | Fmax | Fmin | Heaviside
+        )
+    } else if arg.is_int() {
+        match op {
+            Add | Sub | BitAnd | BitOr | BitXor | Maximum | Minimum | Fmax | Fmin => true,
+            Mul => width >= 2,
+            _ => false,
+        }
+    } else {
+        // bool: every op the evaluator defines is an and/or/xor
+        true
+    }
+}
+
+fn vector_cast_ok(from: DType, to: DType) -> bool {
+    use DType::*;
+    from == to
+        || from == Bool
+        || to == Bool
+        || (from.is_int() && to.is_int())
+        || matches!((from, to), (I32 | U32, F32) | (F32, I32 | U32))
+}
+
+/// The element width in bytes of the vector loop for `kernel`, or None when it runs the scalar
+/// loop only. A kernel is vectorised when no input it reads is strided, every non-bool value it
+/// computes has the same width (bool values become masks of that width; bool loads and a bool
+/// output need width 1) and every instruction is in the vector subset: float arithmetic,
+/// extrema, sqrt, rounding, abs/neg/sign, comparisons and predicates; integer add/sub/mul
+/// (not 8-bit)/bitwise/extrema/neg/abs/sign; bool logic; where; same-width casts and
+/// i32/u32 <-> f32.
+pub fn vector_width(kernel: &ElementwiseKernel) -> Option<u32> {
+    let live = live_values(kernel);
+    let mut width = None;
+    for (i, instr) in kernel.instrs.iter().enumerate() {
+        if !live[i] || instr.dtype == DType::Bool {
+            continue;
+        }
+        let w = instr.dtype.itemsize() as u32;
+        match width {
+            None => width = Some(w),
+            Some(x) if x != w => return None,
+            _ => {}
+        }
+    }
+    let width = width.unwrap_or(1);
+    let dtype_of = |v: ValueId| kernel.instrs[v].dtype;
+    for (i, instr) in kernel.instrs.iter().enumerate() {
+        if !live[i] {
+            continue;
+        }
+        let ok = match &instr.kind {
+            InstrKind::Load { input } => {
+                kernel.inputs[*input].inner != InnerClass::Strided
+                    && (instr.dtype != DType::Bool || width == 1)
+            }
+            InstrKind::Const(_) | InstrKind::Where { .. } => true,
+            InstrKind::Cast { value } => vector_cast_ok(dtype_of(*value), instr.dtype),
+            InstrKind::Unary { op, value } => vector_unary_ok(*op, dtype_of(*value), width),
+            InstrKind::Binary { op, lhs, .. } => vector_binary_ok(*op, dtype_of(*lhs), width),
+        };
+        if !ok {
+            return None;
+        }
+    }
+    if kernel.out_dtype() == DType::Bool && width != 1 {
+        return None;
+    }
+    Some(width)
+}
+
+/// The calling convention and the ISA every kernel is compiled for: the host's, with the
+/// features cranelift-native detects (AVX, FMA, SSE4.1 for native rounding, ...).
+fn isa() -> Result<OwnedTargetIsa> {
+    static ISA: OnceLock<std::result::Result<OwnedTargetIsa, String>> = OnceLock::new();
+    ISA.get_or_init(|| {
+        let mut flags = settings::builder();
+        let set = |f: &mut settings::Builder, k: &str, v: &str| {
+            f.set(k, v).map_err(|e| format!("setting {k}={v}: {e}"))
+        };
+        set(&mut flags, "opt_level", "speed")?;
+        set(&mut flags, "use_colocated_libcalls", "false")?;
+        set(&mut flags, "is_pic", "false")?;
+        let builder = cranelift_native::builder().map_err(|e| e.to_string())?;
+        builder
+            .finish(settings::Flags::new(flags))
+            .map_err(|e| e.to_string())
+    })
+    .clone()
+    .map_err(|e| internal(format!("no Cranelift ISA for this host: {e}")))
+}
+
+fn debug_level() -> u32 {
+    static LEVEL: OnceLock<u32> = OnceLock::new();
+    *LEVEL.get_or_init(|| {
+        std::env::var("NUMCRANE_DEBUG")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0)
+    })
+}
+
+/// The native signature of a compiled kernel: compute `n` output elements of one row.
+type KernelFn = unsafe extern "C" fn(usize, *mut u8, *const *const u8, *const isize);
+
+/// Turns the address of a finalized kernel function into a callable function pointer.
+///
+/// # Safety
+///
+/// `code` must be the address of a function finalized in a live `JITModule`, compiled by
+/// `build` with the signature `(i64 n, i64 out, i64 inputs, i64 strides)` and the host's
+/// default calling convention (System V on x86-64 Linux, the C ABI), which is what `KernelFn`
+/// declares. The pointer must only be called while that module is alive.
+unsafe fn kernel_fn(code: *const u8) -> KernelFn {
+    // SAFETY: per the contract above, `code` points to executable code with exactly the ABI and
+    // signature of `KernelFn`; function and data pointers have the same size on every target
+    // Cranelift JITs for.
+    unsafe { std::mem::transmute::<*const u8, KernelFn>(code) }
+}
+
+/// A kernel compiled to native code. It owns the code's `JITModule` and frees its memory when
+/// dropped; the function pointer never leaves this struct, so no call can outlive the code.
+pub struct CompiledKernel {
+    func: KernelFn,
+    /// Never read: it keeps the code alive and is freed in `Drop`. The Mutex makes the struct
+    /// `Sync` (`JITModule` is `Send` but not `Sync`); nothing locks it during calls.
+    module: Mutex<Option<JITModule>>,
+    vector_width: Option<u32>,
+    compile_time: Duration,
+    num_inputs: usize,
+}
+
+impl std::fmt::Debug for CompiledKernel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CompiledKernel")
+            .field("vector_width", &self.vector_width)
+            .field("compile_time", &self.compile_time)
+            .field("num_inputs", &self.num_inputs)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CompiledKernel {
+    /// The element width in bytes of its vector loop, or None if it has only the scalar loop.
+    pub fn vector_width(&self) -> Option<u32> {
+        self.vector_width
+    }
+
+    /// How long compiling it took (IR building, Cranelift, linking).
+    pub fn compile_time(&self) -> Duration {
+        self.compile_time
+    }
+
+    /// The number of input pointers and strides each call reads.
+    pub fn num_inputs(&self) -> usize {
+        self.num_inputs
+    }
+
+    /// Computes one row of `n` output elements.
+    ///
+    /// The function is reentrant: distinct rows may be computed concurrently from any threads.
+    ///
+    /// # Safety
+    ///
+    /// `inputs` and `strides` must point to `num_inputs()` readable pointers and strides (in
+    /// elements). For every input `k` and `j < n`, `inputs[k] + j * strides[k]` elements must be
+    /// a readable, initialised element of the kernel's input dtype (a valid bool is 0 or 1), and
+    /// `out + j` elements must be writable elements of the output dtype that nothing else
+    /// accesses during the call. Pointers need no alignment beyond one byte. If `n == 0`,
+    /// nothing is read or written.
+    pub unsafe fn call_row(
+        &self,
+        n: usize,
+        out: *mut u8,
+        inputs: *const *const u8,
+        strides: *const isize,
+    ) {
+        // SAFETY: `func` was compiled for this signature and its module lives as long as
+        // `self`; the caller upholds the memory contract documented above, which is all the
+        // generated code relies on.
+        unsafe { (self.func)(n, out, inputs, strides) }
+    }
+}
+
+impl Drop for CompiledKernel {
+    fn drop(&mut self) {
+        let module = match self.module.get_mut() {
+            Ok(m) => m.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        if let Some(module) = module {
+            // SAFETY: `func`, the only pointer into this module's code, is private to `self`
+            // and only called through `&self` (`call_row`), so while `drop` runs (with `&mut
+            // self`) no call is executing and none can start afterwards. The generated code
+            // references no data in the module.
+            unsafe { module.free_memory() };
+        }
+    }
+}
+
+/// Compiles `kernel` to native code (uncached: see `cache::get_or_compile`).
+///
+/// Fails with `Error::Internal` if the kernel is malformed or uses an op the JIT does not
+/// support (see [`supports`]).
+pub fn compile(kernel: &ElementwiseKernel) -> Result<CompiledKernel> {
+    let start = Instant::now();
+    check_kernel(kernel)?;
+    let width = vector_width(kernel);
+    let (built, vector_width) = match build_guarded(kernel, width) {
+        Ok(built) => (built, width),
+        Err(e) if width.is_some() => {
+            if debug_level() >= 1 {
+                eprintln!("numcrane-jit: vector loop failed ({e}); compiling the scalar loop only");
+            }
+            (build_guarded(kernel, None)?, None)
+        }
+        Err(e) => return Err(e),
+    };
+    let Built(module, code) = built;
+    let compile_time = start.elapsed();
+    if debug_level() >= 1 {
+        eprintln!(
+            "numcrane-jit: compiled a kernel of {} values ({}) in {:.3} ms",
+            kernel.instrs.len(),
+            match vector_width {
+                Some(w) => format!("vector loop, {w}-byte lanes"),
+                None => "scalar loop".to_string(),
+            },
+            compile_time.as_secs_f64() * 1e3
+        );
+    }
+    // SAFETY: `code` is the finalized address of the function `build` compiled with the
+    // `KernelFn` signature in `module`, which the returned struct keeps alive as long as the
+    // pointer.
+    let func = unsafe { kernel_fn(code) };
+    Ok(CompiledKernel {
+        func,
+        module: Mutex::new(Some(module)),
+        vector_width,
+        compile_time,
+        num_inputs: kernel.inputs.len(),
+    })
+}
+
+/// A finished module and the address of its kernel function.
+struct Built(JITModule, *const u8);
+
+fn module_error(e: impl std::fmt::Display) -> Error {
+    internal(format!("Cranelift: {e}"))
+}
+
+/// `build`, with a panic inside Cranelift turned into an error: a compiler bug must not take
+/// the user's program down (the reference evaluator can still compute the kernel).
+fn build_guarded(kernel: &ElementwiseKernel, width: Option<u32>) -> Result<Built> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(kernel, width))).unwrap_or_else(
+        |panic| {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(internal(format!("Cranelift panicked: {what}")))
+        },
+    )
+}
+
+/// Builds and finalizes the kernel function in a fresh module.
+fn build(kernel: &ElementwiseKernel, width: Option<u32>) -> Result<Built> {
+    let isa = isa()?;
+    let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
+    match define(&mut module, kernel, width) {
+        Ok(code) => Ok(Built(module, code)),
+        Err(e) => {
+            // SAFETY: no pointer into this module's code was handed out (`define` failed), so
+            // nothing can call it.
+            unsafe { module.free_memory() };
+            Err(e)
+        }
+    }
+}
+
+fn define(
+    module: &mut JITModule,
+    kernel: &ElementwiseKernel,
+    width: Option<u32>,
+) -> Result<*const u8> {
+    let ptr = module.target_config().pointer_type();
+    let call_conv = module.target_config().default_call_conv;
+    let mut sig = module.make_signature();
+    for _ in 0..4 {
+        sig.params.push(AbiParam::new(ptr));
+    }
+    let id = module
+        .declare_anonymous_function(&sig)
+        .map_err(module_error)?;
+    let mut ctx = module.make_context();
+    ctx.func.signature = sig;
+    let level = debug_level();
+    if level >= 4 {
+        ctx.set_disasm(true);
+    }
+    let mut fctx = FunctionBuilderContext::new();
+    {
+        let mut b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
+        let mut g = Gen {
+            kernel,
+            live: live_values(kernel),
+            mem: MemFlagsData::new().with_notrap(),
+            ptr,
+            call_conv,
+        };
+        g.function(&mut b, width)?;
+        b.seal_all_blocks();
+        b.finalize(module.target_config());
+    }
+    if level >= 3 {
+        eprintln!("numcrane-jit: Cranelift IR\n{}", ctx.func.display());
+    }
+    module.define_function(id, &mut ctx).map_err(|e| {
+        internal(format!(
+            "Cranelift could not compile the kernel: {e:?}\n{}",
+            ctx.func.display()
+        ))
+    })?;
+    if level >= 4 {
+        if let Some(vcode) = ctx.compiled_code().and_then(|c| c.vcode.as_ref()) {
+            eprintln!("numcrane-jit: machine code\n{vcode}");
+        }
+    }
+    module.clear_context(&mut ctx);
+    module.finalize_definitions().map_err(module_error)?;
+    Ok(module.get_finalized_function(id))
+}
+
+/// Scalar loop or vector loop with element width `w` bytes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Mode {
+    Scalar,
+    Vector(u32),
+}
+
+fn scalar_type(dt: DType) -> Type {
+    match dt {
+        DType::Bool | DType::I8 | DType::U8 => types::I8,
+        DType::I16 | DType::U16 => types::I16,
+        DType::I32 | DType::U32 => types::I32,
+        DType::I64 | DType::U64 => types::I64,
+        DType::F32 => types::F32,
+        DType::F64 => types::F64,
+    }
+}
+
+fn int_type_of_bytes(w: u32) -> Type {
+    match w {
+        1 => types::I8,
+        2 => types::I16,
+        4 => types::I32,
+        _ => types::I64,
+    }
+}
+
+/// Where a kernel input's elements come from inside the loops.
+#[derive(Clone, Copy)]
+enum Source {
+    /// not read by the kernel
+    Unused,
+    /// advancing pointer (contiguous or strided)
+    Pointer(Variable),
+    /// loaded once: (scalar value, vector value for the vector loop)
+    Hoisted(Value, Option<Value>),
+}
+
+struct Gen<'k> {
+    kernel: &'k ElementwiseKernel,
+    live: Vec<bool>,
+    mem: MemFlagsData,
+    ptr: Type,
+    call_conv: CallConv,
+}
+
+impl Gen<'_> {
+    fn ty(&self, mode: Mode, dt: DType) -> Type {
+        match mode {
+            Mode::Scalar => scalar_type(dt),
+            Mode::Vector(w) => {
+                let lane = if dt == DType::Bool {
+                    int_type_of_bytes(w)
+                } else {
+                    scalar_type(dt)
+                };
+                lane.by(16 / lane.bytes()).unwrap_or(lane)
+            }
+        }
+    }
+
+    fn splat(&self, b: &mut FunctionBuilder, mode: Mode, dt: DType, scalar: Value) -> Value {
+        match mode {
+            Mode::Scalar => scalar,
+            Mode::Vector(_) => {
+                let ty = self.ty(mode, dt);
+                b.ins().splat(ty, scalar)
+            }
+        }
+    }
+
+    /// An integer constant (two's complement bits) of an integer dtype.
+    fn int_const(&self, b: &mut FunctionBuilder, mode: Mode, dt: DType, bits: u64) -> Value {
+        let lane = scalar_type(dt);
+        let masked = if lane.bits() >= 64 {
+            bits
+        } else {
+            bits & ((1u64 << lane.bits()) - 1)
+        };
+        let c = b.ins().iconst(lane, masked as i64);
+        self.splat(b, mode, dt, c)
+    }
+
+    fn bool_const(&self, b: &mut FunctionBuilder, mode: Mode, v: bool) -> Value {
+        match mode {
+            Mode::Scalar => b.ins().iconst(types::I8, i64::from(v)),
+            Mode::Vector(w) => {
+                let lane = int_type_of_bytes(w);
+                let bits = if !v {
+                    0
+                } else if lane.bits() >= 64 {
+                    -1i64
+                } else {
+                    ((1u64 << lane.bits()) - 1) as i64
+                };
+                let c = b.ins().iconst(lane, bits);
+                let ty = self.ty(mode, DType::Bool);
+                b.ins().splat(ty, c)
+            }
+        }
+    }
+
+    /// A float constant of F32 or F64 from exact bits of that type.
+    fn float_bits(&self, b: &mut FunctionBuilder, mode: Mode, dt: DType, bits: u64) -> Value {
+        let c = if dt == DType::F32 {
+            b.ins().f32const(Ieee32::with_bits(bits as u32))
+        } else {
+            b.ins().f64const(Ieee64::with_bits(bits))
+        };
+        self.splat(b, mode, dt, c)
+    }
+
+    /// A float constant; `v` must be exactly representable in `dt` (small integers, inf).
+    fn float_const(&self, b: &mut FunctionBuilder, mode: Mode, dt: DType, v: f64) -> Value {
+        let bits = if dt == DType::F32 {
+            u64::from((v as f32).to_bits())
+        } else {
+            v.to_bits()
+        };
+        self.float_bits(b, mode, dt, bits)
+    }
+
+    /// Zero of any dtype.
+    fn zero(&self, b: &mut FunctionBuilder, mode: Mode, dt: DType) -> Value {
+        match dt {
+            DType::Bool => self.bool_const(b, mode, false),
+            DType::F32 | DType::F64 => self.float_const(b, mode, dt, 0.0),
+            _ => self.int_const(b, mode, dt, 0),
+        }
+    }
+
+    fn scalar_const(&self, b: &mut FunctionBuilder, mode: Mode, s: Scalar) -> Value {
+        match s {
+            Scalar::Bool(v) => self.bool_const(b, mode, v),
+            Scalar::F32(v) => self.float_bits(b, mode, DType::F32, u64::from(v.to_bits())),
+            Scalar::F64(v) => self.float_bits(b, mode, DType::F64, v.to_bits()),
+            Scalar::I8(v) => self.int_const(b, mode, DType::I8, v as u64),
+            Scalar::I16(v) => self.int_const(b, mode, DType::I16, v as u64),
+            Scalar::I32(v) => self.int_const(b, mode, DType::I32, v as u64),
+            Scalar::I64(v) => self.int_const(b, mode, DType::I64, v as u64),
+            Scalar::U8(v) => self.int_const(b, mode, DType::U8, u64::from(v)),
+            Scalar::U16(v) => self.int_const(b, mode, DType::U16, u64::from(v)),
+            Scalar::U32(v) => self.int_const(b, mode, DType::U32, u64::from(v)),
+            Scalar::U64(v) => self.int_const(b, mode, DType::U64, v),
+        }
+    }
+
+    /// `cond ? a : other` where `cond` is a bool value (0/1 byte or lane mask).
+    fn select(
+        &self,
+        b: &mut FunctionBuilder,
+        mode: Mode,
+        cond: Value,
+        a: Value,
+        other: Value,
+    ) -> Value {
+        match mode {
+            Mode::Scalar => b.ins().select(cond, a, other),
+            Mode::Vector(_) => {
+                let ty = b.func.dfg.value_type(a);
+                let mask = if b.func.dfg.value_type(cond) != ty {
+                    b.ins().bitcast(ty, MemFlagsData::new(), cond)
+                } else {
+                    cond
+                };
+                b.ins().bitselect(mask, a, other)
+            }
+        }
+    }
+
+    fn bool_not(&self, b: &mut FunctionBuilder, mode: Mode, x: Value) -> Value {
+        match mode {
+            Mode::Scalar => {
+                let one = b.ins().iconst(types::I8, 1);
+                b.ins().bxor(x, one)
+            }
+            Mode::Vector(_) => b.ins().bnot(x),
+        }
+    }
+
+    fn is_nan(&self, b: &mut FunctionBuilder, x: Value) -> Value {
+        b.ins().fcmp(FloatCC::Unordered, x, x)
+    }
+
+    /// Loads one element (or one vector) of dtype `dt` and converts it to register form.
+    fn load(&self, b: &mut FunctionBuilder, mode: Mode, dt: DType, p: Value, offset: i32) -> Value {
+        match (mode, dt) {
+            (Mode::Vector(_), DType::Bool) => {
+                let raw = b.ins().load(types::I8X16, self.mem, p, offset);
+                let zero = b.ins().iconst(types::I8, 0);
+                let zero = b.ins().splat(types::I8X16, zero);
+                b.ins().icmp(IntCC::NotEqual, raw, zero)
+            }
+            _ => {
+                let ty = self.ty(mode, dt);
+                b.ins().load(ty, self.mem, p, offset)
+            }
+        }
+    }
+
+    /// Stores a value of dtype `dt` in memory form.
+    fn store(
+        &self,
+        b: &mut FunctionBuilder,
+        mode: Mode,
+        dt: DType,
+        v: Value,
+        p: Value,
+        offset: i32,
+    ) {
+        let v = match (mode, dt) {
+            (Mode::Vector(_), DType::Bool) => {
+                let one = b.ins().iconst(types::I8, 1);
+                let one = b.ins().splat(types::I8X16, one);
+                b.ins().band(v, one)
+            }
+            _ => v,
+        };
+        b.ins().store(self.mem, v, p, offset);
+    }
+
+    /// The whole kernel function.
+    fn function(&mut self, b: &mut FunctionBuilder, width: Option<u32>) -> Result<()> {
+        let kernel = self.kernel;
+        let ptr = self.ptr;
+        let entry = b.create_block();
+        let setup = b.create_block();
+        let exit = b.create_block();
+        b.append_block_params_for_function_params(entry);
+        b.switch_to_block(entry);
+        let params = b.block_params(entry).to_vec();
+        let (n, out, inputs, strides) = (params[0], params[1], params[2], params[3]);
+        let zero = b.ins().iconst(ptr, 0);
+        let empty = b.ins().icmp(IntCC::Equal, n, zero);
+        b.ins().brif(empty, exit, &[], setup, &[]);
+
+        b.switch_to_block(setup);
+        let used: Vec<bool> = (0..kernel.inputs.len())
+            .map(|k| {
+                kernel.instrs.iter().enumerate().any(|(i, instr)| {
+                    self.live[i] && matches!(instr.kind, InstrKind::Load { input } if input == k)
+                })
+            })
+            .collect();
+        let vmode = width.map(Mode::Vector);
+        let mut sources = Vec::with_capacity(kernel.inputs.len());
+        // Byte step of each pointer input per scalar element.
+        let mut steps: Vec<Option<Value>> = Vec::with_capacity(kernel.inputs.len());
+        for (k, spec) in kernel.inputs.iter().enumerate() {
+            if !used[k] {
+                sources.push(Source::Unused);
+                steps.push(None);
+                continue;
+            }
+            let p = b.ins().load(ptr, self.mem, inputs, (8 * k) as i32);
+            let isz = spec.dtype.itemsize() as i64;
+            match spec.inner {
+                InnerClass::Broadcast => {
+                    let s = self.load(b, Mode::Scalar, spec.dtype, p, 0);
+                    let v = vmode.map(|m| self.scalar_to_vector(b, m, spec.dtype, s));
+                    sources.push(Source::Hoisted(s, v));
+                    steps.push(None);
+                }
+                InnerClass::Contiguous => {
+                    let var = b.declare_var(ptr);
+                    b.def_var(var, p);
+                    sources.push(Source::Pointer(var));
+                    steps.push(Some(b.ins().iconst(ptr, isz)));
+                }
+                InnerClass::Strided => {
+                    let var = b.declare_var(ptr);
+                    b.def_var(var, p);
+                    sources.push(Source::Pointer(var));
+                    let s = b.ins().load(ptr, self.mem, strides, (8 * k) as i32);
+                    let isz = b.ins().iconst(ptr, isz);
+                    steps.push(Some(b.ins().imul(s, isz)));
+                }
+            }
+        }
+        let out_dt = kernel.out_dtype();
+        let out_isz = out_dt.itemsize() as i64;
+        let out_var = b.declare_var(ptr);
+        b.def_var(out_var, out);
+        let i_var = b.declare_var(ptr);
+        b.def_var(i_var, zero);
+
+        let shead = b.create_block();
+        let sbody = b.create_block();
+
+        if let Some(w) = width {
+            let mode = Mode::Vector(w);
+            const UNROLL: i64 = 2;
+            let lanes = (16 / w) as i64;
+            let per_iter = lanes * UNROLL;
+            let vhead = b.create_block();
+            let vbody = b.create_block();
+            let mask = b.ins().iconst(ptr, !(per_iter - 1));
+            let vend = b.ins().band(n, mask);
+            b.ins().jump(vhead, &[]);
+
+            b.switch_to_block(vhead);
+            let i = b.use_var(i_var);
+            let more = b.ins().icmp(IntCC::UnsignedLessThan, i, vend);
+            b.ins().brif(more, vbody, &[], shead, &[]);
+
+            b.switch_to_block(vbody);
+            let ptrs: Vec<Option<Value>> = sources
+                .iter()
+                .map(|s| match s {
+                    Source::Pointer(var) => Some(b.use_var(*var)),
+                    _ => None,
+                })
+                .collect();
+            let optr = b.use_var(out_var);
+            for u in 0..UNROLL {
+                let loads: Vec<Loaded> = kernel
+                    .inputs
+                    .iter()
+                    .enumerate()
+                    .map(|(k, spec)| match (sources[k], ptrs[k]) {
+                        (Source::Pointer(_), Some(p)) => {
+                            Loaded::At(p, (u * lanes * spec.dtype.itemsize() as i64) as i32)
+                        }
+                        (Source::Hoisted(_, Some(v)), _) => Loaded::Value(v),
+                        _ => Loaded::None,
+                    })
+                    .collect();
+                let v = self.body(b, mode, &loads)?;
+                self.store(b, mode, out_dt, v, optr, (u * lanes * out_isz) as i32);
+            }
+            for (k, spec) in kernel.inputs.iter().enumerate() {
+                if let (Source::Pointer(var), Some(p)) = (sources[k], ptrs[k]) {
+                    let next = b
+                        .ins()
+                        .iadd_imm_s(p, per_iter * spec.dtype.itemsize() as i64);
+                    b.def_var(var, next);
+                }
+            }
+            let next = b.ins().iadd_imm_s(optr, per_iter * out_isz);
+            b.def_var(out_var, next);
+            let i = b.use_var(i_var);
+            let next = b.ins().iadd_imm_s(i, per_iter);
+            b.def_var(i_var, next);
+            b.ins().jump(vhead, &[]);
+        } else {
+            b.ins().jump(shead, &[]);
+        }
+
+        b.switch_to_block(shead);
+        let i = b.use_var(i_var);
+        let more = b.ins().icmp(IntCC::UnsignedLessThan, i, n);
+        b.ins().brif(more, sbody, &[], exit, &[]);
+
+        b.switch_to_block(sbody);
+        let loads: Vec<Loaded> = sources
+            .iter()
+            .map(|s| match s {
+                Source::Pointer(var) => Loaded::At(b.use_var(*var), 0),
+                Source::Hoisted(v, _) => Loaded::Value(*v),
+                Source::Unused => Loaded::None,
+            })
+            .collect();
+        let v = self.body(b, Mode::Scalar, &loads)?;
+        let optr = b.use_var(out_var);
+        self.store(b, Mode::Scalar, out_dt, v, optr, 0);
+        for (k, source) in sources.iter().enumerate() {
+            if let (Source::Pointer(var), Loaded::At(p, _), Some(step)) =
+                (source, loads[k], steps[k])
+            {
+                let next = b.ins().iadd(p, step);
+                b.def_var(*var, next);
+            }
+        }
+        let next = b.ins().iadd_imm_s(optr, out_isz);
+        b.def_var(out_var, next);
+        let i = b.use_var(i_var);
+        let next = b.ins().iadd_imm_s(i, 1);
+        b.def_var(i_var, next);
+        b.ins().jump(shead, &[]);
+
+        b.switch_to_block(exit);
+        b.ins().return_(&[]);
+        Ok(())
+    }
+
+    /// Converts a scalar register value (bool: 0/1 byte) to a vector one (bool: mask).
+    fn scalar_to_vector(&self, b: &mut FunctionBuilder, mode: Mode, dt: DType, s: Value) -> Value {
+        if let (DType::Bool, Mode::Vector(w)) = (dt, mode) {
+            // 0/1 byte -> all-ones/zero lanes of width w
+            let lane = int_type_of_bytes(w);
+            let wide = if lane == types::I8 {
+                s
+            } else {
+                b.ins().uextend(lane, s)
+            };
+            let ty = self.ty(mode, DType::Bool);
+            let v = b.ins().splat(ty, wide);
+            let zero = b.ins().iconst(lane, 0);
+            let zero = b.ins().splat(ty, zero);
+            b.ins().icmp(IntCC::NotEqual, v, zero)
+        } else {
+            self.splat(b, mode, dt, s)
+        }
+    }
+
+    /// The loop body for one element (scalar mode) or one vector: every live value in order.
+    fn body(&self, b: &mut FunctionBuilder, mode: Mode, loads: &[Loaded]) -> Result<Value> {
+        let kernel = self.kernel;
+        let mut vals: Vec<Option<Value>> = vec![None; kernel.instrs.len()];
+        for (i, instr) in kernel.instrs.iter().enumerate() {
+            if !self.live[i] {
+                continue;
+            }
+            let val = |v: ValueId| {
+                vals[v].ok_or_else(|| internal("kernel value used before its definition"))
+            };
+            let dt = instr.dtype;
+            let v = match &instr.kind {
+                InstrKind::Load { input } => match loads[*input] {
+                    Loaded::At(p, off) => self.load(b, mode, dt, p, off),
+                    Loaded::Value(v) => v,
+                    Loaded::None => return Err(internal("kernel input not loaded")),
+                },
+                InstrKind::Const(s) => self.scalar_const(b, mode, *s),
+                InstrKind::Cast { value } => {
+                    let from = kernel.instrs[*value].dtype;
+                    self.cast(b, mode, from, dt, val(*value)?)?
+                }
+                InstrKind::Unary { op, value } => {
+                    let arg = kernel.instrs[*value].dtype;
+                    self.unary(b, mode, *op, arg, val(*value)?)?
+                }
+                InstrKind::Binary { op, lhs, rhs } => {
+                    let arg = kernel.instrs[*lhs].dtype;
+                    self.binary(b, mode, *op, arg, val(*lhs)?, val(*rhs)?)?
+                }
+                InstrKind::Where {
+                    cond,
+                    then,
+                    otherwise,
+                } => self.select(b, mode, val(*cond)?, val(*then)?, val(*otherwise)?),
+            };
+            vals[i] = Some(v);
+        }
+        vals[kernel.output].ok_or_else(|| internal("kernel output not computed"))
+    }
+
+    fn scalar_only(&self, mode: Mode, what: &str) -> Result<()> {
+        if mode == Mode::Scalar {
+            Ok(())
+        } else {
+            Err(internal(format!("{what} has no vector lowering")))
+        }
+    }
+
+    fn cast(
+        &self,
+        b: &mut FunctionBuilder,
+        mode: Mode,
+        from: DType,
+        to: DType,
+        x: Value,
+    ) -> Result<Value> {
+        if from == to {
+            return Ok(x);
+        }
+        let to_ty = self.ty(mode, to);
+        if to == DType::Bool {
+            let zero = self.zero(b, mode, from);
+            return Ok(if from.is_float() {
+                // NaN != 0 is true, as in C and Rust.
+                b.ins().fcmp(FloatCC::NotEqual, x, zero)
+            } else {
+                b.ins().icmp(IntCC::NotEqual, x, zero)
+            });
+        }
+        if from == DType::Bool {
+            return Ok(match mode {
+                Mode::Scalar => {
+                    if to.is_float() {
+                        b.ins().fcvt_from_uint(to_ty, x)
+                    } else if to_ty == types::I8 {
+                        x
+                    } else {
+                        b.ins().uextend(to_ty, x)
+                    }
+                }
+                Mode::Vector(_) => {
+                    let one = if to.is_float() {
+                        self.float_const(b, mode, to, 1.0)
+                    } else {
+                        self.int_const(b, mode, to, 1)
+                    };
+                    let zero = self.zero(b, mode, to);
+                    self.select(b, mode, x, one, zero)
+                }
+            });
+        }
+        let from_ty = self.ty(mode, from);
+        match (from.is_float(), to.is_float()) {
+            (false, false) => {
+                let (fb, tb) = (from_ty.lane_bits(), to_ty.lane_bits());
+                if fb == tb {
+                    Ok(x)
+                } else {
+                    self.scalar_only(mode, "an integer width change")?;
+                    Ok(if tb < fb {
+                        b.ins().ireduce(to_ty, x)
+                    } else if from.is_signed_int() {
+                        b.ins().sextend(to_ty, x)
+                    } else {
+                        b.ins().uextend(to_ty, x)
+                    })
+                }
+            }
+            (true, true) => {
+                self.scalar_only(mode, "a float width change")?;
+                Ok(if to == DType::F64 {
+                    b.ins().fpromote(to_ty, x)
+                } else {
+                    b.ins().fdemote(to_ty, x)
+                })
+            }
+            (false, true) => {
+                if mode != Mode::Scalar && !(from_ty == types::I32X4 && to_ty == types::F32X4) {
+                    return Err(internal("this int-to-float cast has no vector lowering"));
+                }
+                Ok(if from.is_signed_int() {
+                    b.ins().fcvt_from_sint(to_ty, x)
+                } else {
+                    b.ins().fcvt_from_uint(to_ty, x)
+                })
+            }
+            (true, false) => {
+                if mode != Mode::Scalar {
+                    if !(from_ty == types::F32X4 && to_ty == types::I32X4) {
+                        return Err(internal("this float-to-int cast has no vector lowering"));
+                    }
+                    return Ok(if to.is_signed_int() {
+                        b.ins().fcvt_to_sint_sat(to_ty, x)
+                    } else {
+                        b.ins().fcvt_to_uint_sat(to_ty, x)
+                    });
+                }
+                // Rust `as`: saturating, NaN -> 0. Narrow targets saturate through i32.
+                if to_ty.bits() >= 32 {
+                    return Ok(if to.is_signed_int() {
+                        b.ins().fcvt_to_sint_sat(to_ty, x)
+                    } else {
+                        b.ins().fcvt_to_uint_sat(to_ty, x)
+                    });
+                }
+                let (lo, hi) = to.int_range().ok_or_else(|| internal("integer range"))?;
+                let wide = if to.is_signed_int() {
+                    let v = b.ins().fcvt_to_sint_sat(types::I32, x);
+                    let lo = b.ins().iconst(types::I32, lo as i64);
+                    let v = b.ins().smax(v, lo);
+                    let hi = b.ins().iconst(types::I32, hi as i64);
+                    b.ins().smin(v, hi)
+                } else {
+                    let v = b.ins().fcvt_to_uint_sat(types::I32, x);
+                    let hi = b.ins().iconst(types::I32, hi as i64);
+                    b.ins().umin(v, hi)
+                };
+                Ok(b.ins().ireduce(to_ty, wide))
+            }
+        }
+    }
+
+    fn callout(&self, b: &mut FunctionBuilder, addr: *const u8, args: &[Value], ty: Type) -> Value {
+        let mut sig = Signature::new(self.call_conv);
+        for _ in args {
+            sig.params.push(AbiParam::new(ty));
+        }
+        sig.returns.push(AbiParam::new(ty));
+        let sigref = b.import_signature(sig);
+        let callee = b.ins().iconst(self.ptr, addr as usize as i64);
+        let call = b.ins().call_indirect(sigref, callee, args);
+        b.inst_results(call)[0]
+    }
+
+    fn unary(
+        &self,
+        b: &mut FunctionBuilder,
+        mode: Mode,
+        op: UnaryOp,
+        dt: DType,
+        x: Value,
+    ) -> Result<Value> {
+        use UnaryOp::*;
+        if let Mode::Vector(w) = mode {
+            if !vector_unary_ok(op, dt, w) {
+                return Err(internal(format!("{op:?} on {dt:?} has no vector lowering")));
+            }
+        }
+        if matches!(op, IsNan | IsInf | IsFinite) {
+            if !dt.is_float() {
+                return Ok(self.bool_const(b, mode, op == IsFinite));
+            }
+            return Ok(match op {
+                IsNan => self.is_nan(b, x),
+                IsInf => {
+                    let a = b.ins().fabs(x);
+                    let inf = self.float_const(b, mode, dt, f64::INFINITY);
+                    b.ins().fcmp(FloatCC::Equal, a, inf)
+                }
+                _ => {
+                    let a = b.ins().fabs(x);
+                    let inf = self.float_const(b, mode, dt, f64::INFINITY);
+                    b.ins().fcmp(FloatCC::LessThan, a, inf)
+                }
+            });
+        }
+        if dt == DType::Bool {
+            return Ok(match op {
+                Not | Invert => self.bool_not(b, mode, x),
+                Abs | Floor | Ceil | Trunc => x,
+                _ => return Err(internal(format!("{op:?} on bool"))),
+            });
+        }
+        if dt.is_float() {
+            let c = |g: &Self, b: &mut FunctionBuilder, v: f64| g.float_const(b, mode, dt, v);
+            return Ok(match op {
+                Neg => b.ins().fneg(x),
+                Abs => b.ins().fabs(x),
+                Sign => {
+                    let zero = c(self, b, 0.0);
+                    let one = c(self, b, 1.0);
+                    let minus = c(self, b, -1.0);
+                    let nan = self.is_nan(b, x);
+                    let r = self.select(b, mode, nan, x, zero);
+                    let lt = b.ins().fcmp(FloatCC::LessThan, x, zero);
+                    let r = self.select(b, mode, lt, minus, r);
+                    let gt = b.ins().fcmp(FloatCC::GreaterThan, x, zero);
+                    self.select(b, mode, gt, one, r)
+                }
+                Square => b.ins().fmul(x, x),
+                Reciprocal => {
+                    let one = c(self, b, 1.0);
+                    b.ins().fdiv(one, x)
+                }
+                Sqrt => b.ins().sqrt(x),
+                Floor => b.ins().floor(x),
+                Ceil => b.ins().ceil(x),
+                Trunc => b.ins().trunc(x),
+                Rint => b.ins().nearest(x),
+                Deg2rad | Rad2deg => {
+                    // The evaluator's constants, computed in the dtype itself.
+                    let bits = match (op, dt) {
+                        (Deg2rad, DType::F32) => {
+                            u64::from((std::f32::consts::PI / 180.0).to_bits())
+                        }
+                        (Deg2rad, _) => (std::f64::consts::PI / 180.0).to_bits(),
+                        (_, DType::F32) => u64::from((180.0 / std::f32::consts::PI).to_bits()),
+                        _ => (180.0 / std::f64::consts::PI).to_bits(),
+                    };
+                    let k = self.float_bits(b, mode, dt, bits);
+                    b.ins().fmul(x, k)
+                }
+                _ => {
+                    self.scalar_only(mode, "a transcendental function")?;
+                    let addr = callout::unary(op, dt)
+                        .ok_or_else(|| internal(format!("no function for {op:?} on {dt:?}")))?;
+                    self.callout(b, addr, &[x], scalar_type(dt))
+                }
+            });
+        }
+        // integers
+        let signed = dt.is_signed_int();
+        Ok(match op {
+            Neg => b.ins().ineg(x),
+            Abs => {
+                if signed {
+                    let zero = self.int_const(b, mode, dt, 0);
+                    let neg = b.ins().icmp(IntCC::SignedLessThan, x, zero);
+                    let nx = b.ins().ineg(x);
+                    self.select(b, mode, neg, nx, x)
+                } else {
+                    x
+                }
+            }
+            Sign => {
+                let zero = self.int_const(b, mode, dt, 0);
+                let one = self.int_const(b, mode, dt, 1);
+                if signed {
+                    let minus = self.int_const(b, mode, dt, u64::MAX);
+                    let lt = b.ins().icmp(IntCC::SignedLessThan, x, zero);
+                    let r = self.select(b, mode, lt, minus, zero);
+                    let gt = b.ins().icmp(IntCC::SignedGreaterThan, x, zero);
+                    self.select(b, mode, gt, one, r)
+                } else {
+                    let nz = b.ins().icmp(IntCC::NotEqual, x, zero);
+                    self.select(b, mode, nz, one, zero)
+                }
+            }
+            Square => b.ins().imul(x, x),
+            Reciprocal => {
+                // 1 / x in C integer division, 0 for x == 0: 1 for 1, -1 for -1, else 0.
+                let zero = self.int_const(b, mode, dt, 0);
+                let one = self.int_const(b, mode, dt, 1);
+                let is_one = b.ins().icmp(IntCC::Equal, x, one);
+                let r = self.select(b, mode, is_one, one, zero);
+                if signed {
+                    let minus = self.int_const(b, mode, dt, u64::MAX);
+                    let is_minus = b.ins().icmp(IntCC::Equal, x, minus);
+                    self.select(b, mode, is_minus, minus, r)
+                } else {
+                    r
+                }
+            }
+            Invert => b.ins().bnot(x),
+            Floor | Ceil | Trunc => x,
+            _ => return Err(internal(format!("{op:?} on {dt:?}"))),
+        })
+    }
+
+    fn binary(
+        &self,
+        b: &mut FunctionBuilder,
+        mode: Mode,
+        op: BinaryOp,
+        dt: DType,
+        x: Value,
+        y: Value,
+    ) -> Result<Value> {
+        use BinaryOp::*;
+        if let Mode::Vector(w) = mode {
+            if !vector_binary_ok(op, dt, w) {
+                return Err(internal(format!("{op:?} on {dt:?} has no vector lowering")));
+            }
+        }
+        if op.is_comparison() {
+            return Ok(if dt.is_float() {
+                let cc = match op {
+                    Eq => FloatCC::Equal,
+                    Ne => FloatCC::NotEqual,
+                    Lt => FloatCC::LessThan,
+                    Le => FloatCC::LessThanOrEqual,
+                    Gt => FloatCC::GreaterThan,
+                    _ => FloatCC::GreaterThanOrEqual,
+                };
+                b.ins().fcmp(cc, x, y)
+            } else {
+                // bool compares unsigned: false < true holds for 0/1 bytes and for masks.
+                let signed = dt.is_signed_int();
+                let cc = match (op, signed) {
+                    (Eq, _) => IntCC::Equal,
+                    (Ne, _) => IntCC::NotEqual,
+                    (Lt, true) => IntCC::SignedLessThan,
+                    (Le, true) => IntCC::SignedLessThanOrEqual,
+                    (Gt, true) => IntCC::SignedGreaterThan,
+                    (Ge, true) => IntCC::SignedGreaterThanOrEqual,
+                    (Lt, false) => IntCC::UnsignedLessThan,
+                    (Le, false) => IntCC::UnsignedLessThanOrEqual,
+                    (Gt, false) => IntCC::UnsignedGreaterThan,
+                    _ => IntCC::UnsignedGreaterThanOrEqual,
+                };
+                b.ins().icmp(cc, x, y)
+            });
+        }
+        if dt == DType::Bool {
+            return Ok(match op {
+                Add | Maximum | Fmax | BitOr | LogicalOr => b.ins().bor(x, y),
+                Mul | Minimum | Fmin | BitAnd | LogicalAnd => b.ins().band(x, y),
+                BitXor | LogicalXor => b.ins().bxor(x, y),
+                _ => return Err(internal(format!("{op:?} on bool"))),
+            });
+        }
+        if dt.is_float() {
+            return Ok(match op {
+                Add => b.ins().fadd(x, y),
+                Sub => b.ins().fsub(x, y),
+                Mul => b.ins().fmul(x, y),
+                Div => b.ins().fdiv(x, y),
+                // if a.is_nan() || a >= b { a } else { b }
+                Maximum | Minimum => {
+                    let cc = if op == Maximum {
+                        FloatCC::GreaterThanOrEqual
+                    } else {
+                        FloatCC::LessThanOrEqual
+                    };
+                    let nan = self.is_nan(b, x);
+                    let cmp = b.ins().fcmp(cc, x, y);
+                    let c = b.ins().bor(nan, cmp);
+                    self.select(b, mode, c, x, y)
+                }
+                // if b.is_nan() || a >= b { a } else { b }
+                Fmax | Fmin => {
+                    let cc = if op == Fmax {
+                        FloatCC::GreaterThanOrEqual
+                    } else {
+                        FloatCC::LessThanOrEqual
+                    };
+                    let nan = self.is_nan(b, y);
+                    let cmp = b.ins().fcmp(cc, x, y);
+                    let c = b.ins().bor(nan, cmp);
+                    self.select(b, mode, c, x, y)
+                }
+                Heaviside => {
+                    let zero = self.float_const(b, mode, dt, 0.0);
+                    let one = self.float_const(b, mode, dt, 1.0);
+                    let lt = b.ins().fcmp(FloatCC::LessThan, x, zero);
+                    let r = self.select(b, mode, lt, zero, one);
+                    let eq = b.ins().fcmp(FloatCC::Equal, x, zero);
+                    let r = self.select(b, mode, eq, y, r);
+                    let nan = self.is_nan(b, x);
+                    self.select(b, mode, nan, x, r)
+                }
+                _ => {
+                    self.scalar_only(mode, "a called-out float op")?;
+                    let (addr, _) = callout::binary(op, dt)
+                        .ok_or_else(|| internal(format!("no function for {op:?} on {dt:?}")))?;
+                    self.callout(b, addr, &[x, y], scalar_type(dt))
+                }
+            });
+        }
+        // integers
+        let signed = dt.is_signed_int();
+        let ty = self.ty(mode, dt);
+        Ok(match op {
+            Add => b.ins().iadd(x, y),
+            Sub => b.ins().isub(x, y),
+            Mul => b.ins().imul(x, y),
+            BitAnd => b.ins().band(x, y),
+            BitOr => b.ins().bor(x, y),
+            BitXor => b.ins().bxor(x, y),
+            Maximum | Fmax | Minimum | Fmin => {
+                let cc = match (op, signed) {
+                    (Maximum | Fmax, true) => IntCC::SignedGreaterThanOrEqual,
+                    (Maximum | Fmax, false) => IntCC::UnsignedGreaterThanOrEqual,
+                    (_, true) => IntCC::SignedLessThanOrEqual,
+                    (_, false) => IntCC::UnsignedLessThanOrEqual,
+                };
+                let c = b.ins().icmp(cc, x, y);
+                self.select(b, mode, c, x, y)
+            }
+            FloorDiv | Rem | Fmod => {
+                self.scalar_only(mode, "integer division")?;
+                self.int_divmod(b, op, dt, x, y)?
+            }
+            LeftShift | RightShift => {
+                self.scalar_only(mode, "a shift")?;
+                // npy_lshift / npy_rshift: amounts >= the bit width (negative ones are huge
+                // as unsigned) give 0, or -1 for a negative value shifted right.
+                let bits = self.int_const(b, mode, dt, u64::from(ty.bits()));
+                let in_range = b.ins().icmp(IntCC::UnsignedLessThan, y, bits);
+                let zero = self.int_const(b, mode, dt, 0);
+                if op == LeftShift {
+                    let s = b.ins().ishl(x, y);
+                    self.select(b, mode, in_range, s, zero)
+                } else if signed {
+                    let s = b.ins().sshr(x, y);
+                    let minus = self.int_const(b, mode, dt, u64::MAX);
+                    let neg = b.ins().icmp(IntCC::SignedLessThan, x, zero);
+                    let fill = self.select(b, mode, neg, minus, zero);
+                    self.select(b, mode, in_range, s, fill)
+                } else {
+                    let s = b.ins().ushr(x, y);
+                    self.select(b, mode, in_range, s, zero)
+                }
+            }
+            Pow => {
+                self.scalar_only(mode, "integer power")?;
+                let (addr, abi) = callout::binary(op, dt)
+                    .ok_or_else(|| internal(format!("no function for {op:?} on {dt:?}")))?;
+                match abi {
+                    callout::Abi::Native => self.callout(b, addr, &[x, y], ty),
+                    callout::Abi::Widened32 => {
+                        let xw = b.ins().uextend(types::I32, x);
+                        let yw = b.ins().uextend(types::I32, y);
+                        let r = self.callout(b, addr, &[xw, yw], types::I32);
+                        b.ins().ireduce(ty, r)
+                    }
+                }
+            }
+            _ => return Err(internal(format!("{op:?} on {dt:?}"))),
+        })
+    }
+
+    /// Integer `//`, `%` (Python-style) and `fmod` (C-style) with the evaluator's guards: a zero
+    /// divisor gives 0, and `MIN / -1` wraps instead of trapping.
+    fn int_divmod(
+        &self,
+        b: &mut FunctionBuilder,
+        op: BinaryOp,
+        dt: DType,
+        x: Value,
+        y: Value,
+    ) -> Result<Value> {
+        let mode = Mode::Scalar;
+        let ty = scalar_type(dt);
+        let zero = b.ins().iconst(ty, 0);
+        let one = b.ins().iconst(ty, 1);
+        let is_zero = b.ins().icmp(IntCC::Equal, y, zero);
+        if !dt.is_signed_int() {
+            let safe = self.select(b, mode, is_zero, one, y);
+            let r = match op {
+                BinaryOp::FloorDiv => b.ins().udiv(x, safe),
+                _ => b.ins().urem(x, safe),
+            };
+            return Ok(self.select(b, mode, is_zero, zero, r));
+        }
+        let minus = self.int_const(b, mode, dt, u64::MAX);
+        let is_minus = b.ins().icmp(IntCC::Equal, y, minus);
+        let bad = b.ins().bor(is_zero, is_minus);
+        // Divisor 1 where it is 0 or -1: the quotient is fixed up below, the remainder is 0,
+        // which is right for both.
+        let safe = self.select(b, mode, bad, one, y);
+        let q = b.ins().sdiv(x, safe);
+        let r = b.ins().srem(x, safe);
+        Ok(match op {
+            BinaryOp::Fmod => r,
+            BinaryOp::Rem => {
+                // r != 0 && (r < 0) != (y < 0): r + y
+                let rnz = b.ins().icmp(IntCC::NotEqual, r, zero);
+                let xor = b.ins().bxor(r, y);
+                let diff = b.ins().icmp(IntCC::SignedLessThan, xor, zero);
+                let adj = b.ins().band(rnz, diff);
+                let ry = b.ins().iadd(r, y);
+                self.select(b, mode, adj, ry, r)
+            }
+            _ => {
+                // r != 0 && (x < 0) != (y < 0): q - 1; y == -1: -x (wrapping); y == 0: 0
+                let rnz = b.ins().icmp(IntCC::NotEqual, r, zero);
+                let xor = b.ins().bxor(x, y);
+                let diff = b.ins().icmp(IntCC::SignedLessThan, xor, zero);
+                let adj = b.ins().band(rnz, diff);
+                let q1 = b.ins().isub(q, one);
+                let q = self.select(b, mode, adj, q1, q);
+                let nx = b.ins().ineg(x);
+                let q = self.select(b, mode, is_minus, nx, q);
+                self.select(b, mode, is_zero, zero, q)
+            }
+        })
+    }
+}
+
+/// How the body gets an input's current element.
+#[derive(Clone, Copy)]
+enum Loaded {
+    /// load at pointer + byte offset
+    At(Value, i32),
+    /// already in a register (broadcast input)
+    Value(Value),
+    /// the input is not read
+    None,
+}

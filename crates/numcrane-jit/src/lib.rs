@@ -1,0 +1,24 @@
+//! numcrane's JIT: fused element-wise kernels compiled to native code with Cranelift.
+//!
+//! - [`codegen`]: one `numcrane_fuse::kernel::ElementwiseKernel` -> one native row function
+//!   (scalar loop for every supported op and dtype, a 128-bit vector loop where the kernel
+//!   allows), and [`supports`] / [`supports_node`], which tell the fusion pass which
+//!   instructions it may give us.
+//! - [`cache`]: compiled kernels keyed by `ElementwiseKernel::key()`, bounded, thread-safe.
+//! - [`runtime`]: [`run`] validates a `Launch` against its buffers and calls the row function
+//!   for every row of the iteration shape.
+//!
+//! Generated code computes exactly what the reference evaluator
+//! (`numcrane_graph::eval::scalar`) computes, bit for bit (NaN payloads aside).
+//!
+//! This crate knows nothing of the public `Array` API.
+#![deny(missing_docs)]
+
+pub mod cache;
+mod callout;
+pub mod codegen;
+pub mod runtime;
+
+pub use cache::{compile_count, get_or_compile};
+pub use codegen::{check_kernel, supports, supports_node, CompiledKernel};
+pub use runtime::run;
