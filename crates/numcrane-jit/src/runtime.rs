@@ -7,8 +7,10 @@
 //! later version can hand rows to several threads.
 
 use crate::cache;
+use crate::codegen::CompiledKernel;
 use numcrane_fuse::kernel::{ElementwiseKernel, InnerClass, Launch};
 use numcrane_graph::{with_dtype, Buffer, Error, Layout, Result};
+use rayon::prelude::*;
 
 const OP: &str = "jit run";
 
@@ -143,61 +145,105 @@ pub fn run(
     } else {
         (&launch.shape[..ndim - 1], launch.shape[ndim - 1])
     };
-    let inner_strides: Vec<isize> = launch
-        .layouts
-        .iter()
-        .map(|l| l.strides.last().copied().unwrap_or(0))
-        .collect();
-    let itemsizes: Vec<isize> = inputs
-        .iter()
-        .map(|b| b.dtype().itemsize() as isize)
-        .collect();
-    let bases: Vec<*const u8> = inputs.iter().map(|b| b.as_ptr()).collect();
-    let out_isz = out.dtype().itemsize();
     let out_base: *mut u8 =
         with_dtype!(out.dtype(), T => out.as_mut_slice::<T>()?.as_mut_ptr().cast::<u8>());
+    let rows = Rows {
+        compiled: &compiled,
+        outer,
+        n,
+        layouts: &launch.layouts,
+        inner_strides: launch
+            .layouts
+            .iter()
+            .map(|l| l.strides.last().copied().unwrap_or(0))
+            .collect(),
+        itemsizes: inputs
+            .iter()
+            .map(|b| b.dtype().itemsize() as isize)
+            .collect(),
+        bases: inputs.iter().map(|b| b.as_ptr()).collect(),
+        out_base,
+        out_itemsize: out.dtype().itemsize(),
+    };
+    // Element-wise results do not depend on how the range is split, so any split gives the
+    // same bits; large launches are cut into chunks that rayon spreads over the cores.
+    let chunk = (size / (4 * rayon::current_num_threads().max(1))).max(PARALLEL_MIN_CHUNK);
+    if size <= chunk {
+        rows.run_range(0, size);
+    } else {
+        let chunks = size.div_ceil(chunk);
+        (0..chunks)
+            .into_par_iter()
+            .for_each(|c| rows.run_range(c * chunk, ((c + 1) * chunk).min(size)));
+    }
+    Ok(())
+}
 
-    // Element offset of the current row's first element, per input; wrapping arithmetic keeps
-    // the odometer free of overflow panics (every offset actually used is inside the extent).
-    let mut offsets: Vec<isize> = launch.layouts.iter().map(|l| l.offset as isize).collect();
-    let mut index = vec![0usize; outer.len()];
-    let mut row_ptrs: Vec<*const u8> = vec![std::ptr::null(); nin];
-    let mut out_offset = 0usize;
-    loop {
-        for k in 0..nin {
-            row_ptrs[k] = bases[k].wrapping_offset(offsets[k].wrapping_mul(itemsizes[k]));
-        }
-        let out_ptr = out_base.wrapping_add(out_offset * out_isz);
-        // SAFETY: every input layout lies inside its buffer (checked above), so for each input
-        // k and j < n, element offsets[k] + j * inner_strides[k] is an element of buffer k
-        // (it is the layout's element (index, j)); buffers hold initialised elements of the
-        // dtype the kernel was compiled for (checked), bools 0 or 1 (Buffer's invariant).
-        // The output row out_offset..out_offset + n lies inside `out` (its length is the
-        // launch size, rows are written in row-major order), and `out` is borrowed mutably,
-        // so nothing else reads or writes it; inputs are shared borrows of other buffers.
-        // `row_ptrs` and `inner_strides` hold `nin == compiled.num_inputs()` entries.
-        unsafe {
-            compiled.call_row(n, out_ptr, row_ptrs.as_ptr(), inner_strides.as_ptr());
-        }
-        out_offset += n;
-        // Next row.
-        let mut d = outer.len();
-        loop {
-            if d == 0 {
-                return Ok(());
+/// Fewest elements worth a task of their own.
+const PARALLEL_MIN_CHUNK: usize = 1 << 15;
+
+/// Everything needed to compute any range of output elements of one validated launch.
+struct Rows<'a> {
+    compiled: &'a CompiledKernel,
+    outer: &'a [usize],
+    n: usize,
+    layouts: &'a [Layout],
+    inner_strides: Vec<isize>,
+    itemsizes: Vec<isize>,
+    bases: Vec<*const u8>,
+    out_base: *mut u8,
+    out_itemsize: usize,
+}
+
+// SAFETY: `Rows` is shared between rayon workers only inside `run`, while the input buffers
+// are borrowed and the output buffer is mutably borrowed; the raw pointers point into them.
+// Workers read inputs (shared) and write disjoint output ranges (`run_range` writes exactly
+// elements start..end of the output), so no element is written by two threads or read while
+// written.
+unsafe impl Sync for Rows<'_> {}
+
+impl Rows<'_> {
+    /// Computes output elements `start..end` (row-major over the launch shape).
+    fn run_range(&self, start: usize, end: usize) {
+        let nin = self.bases.len();
+        let mut row_ptrs: Vec<*const u8> = vec![std::ptr::null(); nin];
+        let mut pos = start;
+        while pos < end {
+            let (row, j) = (pos / self.n, pos % self.n);
+            let len = (self.n - j).min(end - pos);
+            // Unravel the row number over the outer dimensions (row-major).
+            let mut rest = row;
+            let mut offsets: Vec<isize> = self.layouts.iter().map(|l| l.offset as isize).collect();
+            for d in (0..self.outer.len()).rev() {
+                let i = (rest % self.outer[d]) as isize;
+                rest /= self.outer[d];
+                for (off, l) in offsets.iter_mut().zip(self.layouts) {
+                    *off = off.wrapping_add(i.wrapping_mul(l.strides[d]));
+                }
             }
-            d -= 1;
-            index[d] += 1;
-            for (off, l) in offsets.iter_mut().zip(&launch.layouts) {
-                *off = off.wrapping_add(l.strides[d]);
+            for k in 0..nin {
+                let element =
+                    offsets[k].wrapping_add((j as isize).wrapping_mul(self.inner_strides[k]));
+                row_ptrs[k] =
+                    self.bases[k].wrapping_offset(element.wrapping_mul(self.itemsizes[k]));
             }
-            if index[d] < outer[d] {
-                break;
+            let out_ptr = self.out_base.wrapping_add(pos * self.out_itemsize);
+            // SAFETY: every input layout lies inside its buffer (checked by `run`), so for each
+            // input k and t < len, element offsets[k] + (j + t) * inner_strides[k] is the
+            // layout's element (row index, j + t), an element of buffer k; buffers hold
+            // initialised elements of the dtype the kernel was compiled for (checked), bools 0
+            // or 1 (Buffer's invariant). Output elements pos..pos + len lie inside `out` (its
+            // length is the launch size) and belong to this range only (see `Sync` above).
+            // `row_ptrs` and `inner_strides` hold `nin == compiled.num_inputs()` entries.
+            unsafe {
+                self.compiled.call_row(
+                    len,
+                    out_ptr,
+                    row_ptrs.as_ptr(),
+                    self.inner_strides.as_ptr(),
+                );
             }
-            for (off, l) in offsets.iter_mut().zip(&launch.layouts) {
-                *off = off.wrapping_sub(l.strides[d].wrapping_mul(outer[d] as isize));
-            }
-            index[d] = 0;
+            pos += len;
         }
     }
 }

@@ -517,37 +517,3 @@ fn compile_time_of_a_small_kernel() {
         c.compile_time().as_secs_f64() * 1e3
     );
 }
-
-#[test]
-#[ignore = "timing: run with --release -- --ignored --nocapture"]
-fn bench_w1_1e7() {
-    for (dt, n) in [
-        (DType::F32, 10_000_000),
-        (DType::F64, 10_000_000),
-        (DType::F32, 20_000),
-    ] {
-        let k = w1(dt);
-        let mut rng = Rng(15);
-        let inputs: Vec<Input> = (0..5)
-            .map(|_| contiguous(dt, &random_values(&mut rng, dt, n)))
-            .collect();
-        let launch = Launch {
-            shape: vec![n],
-            layouts: inputs.iter().map(|i| i.layout.clone()).collect(),
-        };
-        let bufs: Vec<&Buffer> = inputs.iter().map(|i| &*i.buffer).collect();
-        let mut out = Buffer::zeros(dt, n, "t").unwrap();
-        numcrane_jit::run(&k, &launch, &bufs, &mut out).unwrap();
-        let mut best = f64::INFINITY;
-        for _ in 0..10 {
-            let t = std::time::Instant::now();
-            numcrane_jit::run(&k, &launch, &bufs, &mut out).unwrap();
-            best = best.min(t.elapsed().as_secs_f64());
-        }
-        println!(
-            "W1 a*b + c*d - e, {dt:?}, n = {n}, one thread, output reused: {:.3} ms ({:.2} ns/element)",
-            best * 1e3,
-            best * 1e9 / n as f64
-        );
-    }
-}

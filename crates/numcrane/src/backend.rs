@@ -1,11 +1,14 @@
 //! Chooses how graphs are evaluated.
 //!
-//! - `Backend::Eval`: the reference evaluator (`numcrane_graph::eval`), one op at a time. The
-//!   default until the JIT backend lands.
-//! - `Backend::Interpret`: the fusion plan (`numcrane_fuse`) with each fused kernel run by the
-//!   kernel interpreter. Same answers as `Eval` by construction; it tests the fusion pass.
+//! - `Backend::Jit` (the default): the fusion plan (`numcrane_fuse`) with each fused kernel
+//!   compiled by Cranelift (`numcrane_jit`) and cached; ops the JIT does not generate code for
+//!   (reductions, scans, signed integer power, ...) run on the reference evaluator.
+//! - `Backend::Eval`: the reference evaluator (`numcrane_graph::eval`), one op at a time; the
+//!   oracle.
+//! - `Backend::Interpret`: the fusion plan with each fused kernel run by the kernel
+//!   interpreter. Same answers as `Eval` by construction; it tests the fusion pass alone.
 //!
-//! `NUMCRANE_BACKEND=eval|interpret` overrides the default (docs/env_vars.md).
+//! `NUMCRANE_BACKEND=jit|eval|interpret` overrides the default (docs/env_vars.md).
 
 use numcrane_graph::{Node, NodeRef, Result};
 use std::sync::OnceLock;
@@ -13,6 +16,8 @@ use std::sync::OnceLock;
 /// A way of evaluating graphs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
+    /// Fusion plan, kernels compiled to native code (the default).
+    Jit,
     /// The reference evaluator.
     Eval,
     /// Fusion plan, kernels run by the interpreter.
@@ -25,7 +30,8 @@ impl Backend {
         static CHOSEN: OnceLock<Backend> = OnceLock::new();
         *CHOSEN.get_or_init(|| match std::env::var("NUMCRANE_BACKEND").as_deref() {
             Ok("interpret") => Backend::Interpret,
-            _ => Backend::Eval,
+            Ok("eval") => Backend::Eval,
+            _ => Backend::Jit,
         })
     }
 }
@@ -39,6 +45,10 @@ pub(crate) fn realize(nodes: &[NodeRef]) -> Result<()> {
 pub(crate) fn realize_with(nodes: &[NodeRef], backend: Backend) -> Result<()> {
     match backend {
         Backend::Eval => numcrane_graph::eval::evaluate(nodes),
+        Backend::Jit => {
+            let plan = numcrane_fuse::plan(nodes, &numcrane_jit::supports_node);
+            numcrane_fuse::execute(nodes, &plan, &numcrane_jit::run)
+        }
         Backend::Interpret => {
             let plan = numcrane_fuse::plan(nodes, &all_supported);
             numcrane_fuse::execute(nodes, &plan, &numcrane_fuse::interpret::interpret)
@@ -51,8 +61,8 @@ fn all_supported(_: &Node) -> bool {
     true
 }
 
-/// The fusion plan the fused backends would run for these nodes, as text.
+/// The fusion plan the JIT backend would run for these nodes, as text, and its kernel count.
 pub(crate) fn plan_text(nodes: &[NodeRef]) -> (String, usize) {
-    let plan = numcrane_fuse::plan(nodes, &all_supported);
+    let plan = numcrane_fuse::plan(nodes, &numcrane_jit::supports_node);
     (plan.describe(), plan.kernel_count())
 }
