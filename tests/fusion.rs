@@ -1,9 +1,9 @@
 //! The fusion pass against the reference evaluator.
 //!
 //! Kernel-count tests prove element-wise chains (with their views and constants) become one
-//! loop; differential property tests build random graphs twice and evaluate one copy with the
-//! reference evaluator and the other through the fusion plan (kernels run by the interpreter),
-//! requiring identical bits.
+//! loop; differential property tests build random graphs several times and evaluate one copy
+//! with the reference evaluator and the others through the fusion plan (kernels run by the
+//! interpreter, and compiled by the JIT), requiring identical bits.
 
 use numcrane::{arange, array, s, where_, Array, Backend, DType};
 use proptest::prelude::*;
@@ -48,9 +48,11 @@ fn shared_subexpressions_are_materialized_once() {
 fn reductions_end_kernels_and_w3_matches() {
     let x = input(&[16, 12], DType::F32, 4);
     let build = || (&x - x.mean(0)) / x.std(0);
-    let fused = build().eval_with(Backend::Interpret).unwrap();
     let reference = build().eval_with(Backend::Eval).unwrap();
-    assert_eq!(bits(&fused), bits(&reference));
+    for backend in [Backend::Interpret, Backend::Jit] {
+        let fused = build().eval_with(backend).unwrap();
+        assert_eq!(bits(&fused), bits(&reference), "{backend:?}");
+    }
     assert!(build().explain_plan().contains("reduction"));
 }
 
@@ -257,18 +259,20 @@ proptest! {
             .map(|(i, &d)| input(&shape, DTYPES[d], i as u64))
             .collect();
         let reference = build(&inputs, &steps);
-        let fused = build(&inputs, &steps);
-        for (r, f) in reference.iter().zip(&fused) {
-            let r = r.eval_with(Backend::Eval);
-            let f = f.eval_with(Backend::Interpret);
-            match (r, f) {
-                (Ok(r), Ok(f)) => {
-                    prop_assert_eq!(r.dtype(), f.dtype());
-                    prop_assert_eq!(r.shape(), f.shape());
-                    prop_assert_eq!(bits(&r), bits(&f), "plan:\n{}", f.explain_plan());
+        for backend in [Backend::Interpret, Backend::Jit] {
+            let fused = build(&inputs, &steps);
+            for (r, f) in reference.iter().zip(&fused) {
+                let r = r.eval_with(Backend::Eval);
+                let f = f.eval_with(backend);
+                match (r, f) {
+                    (Ok(r), Ok(f)) => {
+                        prop_assert_eq!(r.dtype(), f.dtype());
+                        prop_assert_eq!(r.shape(), f.shape());
+                        prop_assert_eq!(bits(&r), bits(&f), "{:?}, plan:\n{}", backend, f.explain_plan());
+                    }
+                    (Err(r), Err(f)) => prop_assert_eq!(r.to_string(), f.to_string()),
+                    (r, f) => prop_assert!(false, "backends disagree: {:?} vs {:?}", r.err(), f.err()),
                 }
-                (Err(r), Err(f)) => prop_assert_eq!(r.to_string(), f.to_string()),
-                (r, f) => prop_assert!(false, "backends disagree: {:?} vs {:?}", r.err(), f.err()),
             }
         }
     }
