@@ -170,6 +170,7 @@ fn single_reason(node: &Node, fusable: &dyn Fn(&Node) -> bool) -> &'static str {
         Op::View(ViewOp::Reshape(_)) | Op::View(_) => "view (zero-copy)",
         Op::Full(_) => "constant",
         Op::Reduce { .. } | Op::ArgReduce { .. } | Op::Scan { .. } => "reduction (not fused yet)",
+        Op::Arange { .. } | Op::Pad { .. } => "arange/pad (not fused yet)",
         _ if node.error().is_some() => "poisoned",
         _ if !fusable(node) => "no generated code for this op/dtype yet",
         _ => "not fusable",

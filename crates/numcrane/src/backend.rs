@@ -47,6 +47,9 @@ pub(crate) fn realize_with(nodes: &[NodeRef], backend: Backend) -> Result<()> {
         Backend::Eval => numcrane_graph::eval::evaluate(nodes),
         Backend::Jit => {
             let plan = numcrane_fuse::plan(nodes, &numcrane_jit::supports_node);
+            if debug_level() >= 2 {
+                eprint!("numcrane: plan\n{}", plan.describe());
+            }
             numcrane_fuse::execute(nodes, &plan, &numcrane_jit::run)
         }
         Backend::Interpret => {
@@ -65,4 +68,15 @@ fn all_supported(_: &Node) -> bool {
 pub(crate) fn plan_text(nodes: &[NodeRef]) -> (String, usize) {
     let plan = numcrane_fuse::plan(nodes, &numcrane_jit::supports_node);
     (plan.describe(), plan.kernel_count())
+}
+
+/// `NUMCRANE_DEBUG` (read once): 2 and up print each plan before it runs.
+fn debug_level() -> u32 {
+    static LEVEL: OnceLock<u32> = OnceLock::new();
+    *LEVEL.get_or_init(|| {
+        std::env::var("NUMCRANE_DEBUG")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0)
+    })
 }
