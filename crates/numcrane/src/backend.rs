@@ -80,3 +80,9 @@ fn debug_level() -> u32 {
             .unwrap_or(0)
     })
 }
+
+/// How many kernels the JIT has compiled in this process (for tests of the kernel cache).
+#[doc(hidden)]
+pub fn jit_compile_count() -> usize {
+    numcrane_jit::compile_count()
+}
