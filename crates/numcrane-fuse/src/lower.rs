@@ -181,15 +181,32 @@ fn inner_class(l: &Layout) -> InnerClass {
 /// (`stride[i] == stride[i + 1] * shape[i + 1]`); the output, row-major, always allows it.
 /// Keeps at least one dimension.
 pub fn collapse(shape: &[usize], layouts: &[Layout]) -> (Vec<usize>, Vec<Layout>) {
+    // An empty launch runs nothing: one empty dimension. (Merging the dimensions of an empty
+    // shape such as [0, 2^62, 4] would overflow both the merged length and the strides.)
+    if shape.contains(&0) {
+        let layouts = layouts
+            .iter()
+            .map(|l| Layout {
+                shape: vec![0],
+                strides: vec![1],
+                offset: l.offset,
+            })
+            .collect();
+        return (vec![0], layouts);
+    }
     let keep: Vec<usize> = (0..shape.len()).filter(|&i| shape[i] != 1).collect();
     let mut out_shape: Vec<usize> = Vec::new();
     let mut out_strides: Vec<Vec<isize>> = vec![Vec::new(); layouts.len()];
     for &i in &keep {
         let mergeable = !out_shape.is_empty()
-            && layouts
-                .iter()
-                .zip(&out_strides)
-                .all(|(l, s)| s.last().copied() == Some(l.strides[i] * shape[i] as isize));
+            && layouts.iter().zip(&out_strides).all(|(l, s)| {
+                // Checked: a layout not yet validated against its buffer may have absurd
+                // strides; an overflowing product simply does not merge.
+                let outer = isize::try_from(shape[i])
+                    .ok()
+                    .and_then(|n| l.strides[i].checked_mul(n));
+                outer.is_some() && s.last().copied() == outer
+            });
         if mergeable {
             if let Some(n) = out_shape.last_mut() {
                 *n *= shape[i];

@@ -140,11 +140,16 @@ impl Layout {
     /// (`start` must be a valid index when `len > 0`).
     pub fn slice_axis(&self, axis: usize, start: usize, step: isize, len: usize) -> Layout {
         let mut out = self.clone();
+        // Wrapping: on a non-empty layout these stay inside its buffer and cannot overflow,
+        // but another axis of length 0 (e.g. shape [0, 2^62, 4]) allows strides and offsets
+        // that overflow; an empty layout's offset and strides are never used to read.
         if len > 0 {
-            out.offset = (self.offset as isize + start as isize * self.strides[axis]) as usize;
+            out.offset = (self.offset as isize)
+                .wrapping_add((start as isize).wrapping_mul(self.strides[axis]))
+                as usize;
         }
         out.shape[axis] = len;
-        out.strides[axis] = self.strides[axis] * step;
+        out.strides[axis] = self.strides[axis].wrapping_mul(step);
         out
     }
 
@@ -189,9 +194,12 @@ impl Layout {
         let mut shape = self.shape[..nd - 2].to_vec();
         let mut strides = self.strides[..nd - 2].to_vec();
         shape.push(len);
-        strides.push(rs + cs);
+        // Wrapping for the same reason as in `slice_axis`: only an empty layout can overflow.
+        strides.push(rs.wrapping_add(cs));
         let offset = if len > 0 {
-            (self.offset as isize + r0 as isize * rs + c0 as isize * cs) as usize
+            (self.offset as isize)
+                .wrapping_add((r0 as isize).wrapping_mul(rs))
+                .wrapping_add((c0 as isize).wrapping_mul(cs)) as usize
         } else {
             self.offset
         };
