@@ -98,3 +98,13 @@ fn large_launches_split_across_rows_and_outer_dims() {
     let e = input(&[1, 70_000, 1]);
     rebuild(|| &e * &e.flip(1));
 }
+
+#[test]
+fn nan_constants_of_different_sign_are_different_kernels() {
+    // The kernel cache key prints constants with `{:?}`, which writes every NaN as "NaN": a
+    // kernel adding -NaN reuses the compiled kernel adding +NaN.
+    let x = input(&[64]);
+    let first = (&x + f64::NAN).eval_with(Backend::Jit).unwrap();
+    assert!(first.to_vec::<f64>().unwrap()[0].is_sign_positive());
+    rebuild(|| &x + -f64::NAN);
+}

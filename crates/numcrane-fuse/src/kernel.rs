@@ -105,7 +105,21 @@ impl ElementwiseKernel {
 
     /// A canonical text of the kernel, used as its cache key and in dumps.
     pub fn key(&self) -> String {
-        format!("{:?}|{:?}|{}", self.inputs, self.instrs, self.output)
+        // `{:?}` writes every NaN as "NaN", so the bits of float constants are added: kernels
+        // whose constants differ only in a NaN's sign or payload must not share code.
+        let bits: Vec<u64> = self
+            .instrs
+            .iter()
+            .filter_map(|i| match i.kind {
+                InstrKind::Const(Scalar::F32(v)) => Some(u64::from(v.to_bits())),
+                InstrKind::Const(Scalar::F64(v)) => Some(v.to_bits()),
+                _ => None,
+            })
+            .collect();
+        format!(
+            "{:?}|{:?}|{}|{:x?}",
+            self.inputs, self.instrs, self.output, bits
+        )
     }
 }
 
