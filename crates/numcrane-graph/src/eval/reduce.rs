@@ -36,14 +36,27 @@ fn pairwise_sum<T: Copy + CastTo<f64>>(xs: &[T]) -> f64 {
     pairwise_sum(&xs[..mid]) + pairwise_sum(&xs[mid..])
 }
 
-/// Per-type total of a run of elements for `ReduceOp::Sum`.
+/// Per-type sums for `ReduceOp::Sum`: of one contiguous run, and column-wise over rows.
 trait Total: Num {
     fn total(xs: &[Self]) -> Self;
+    /// `out[j] = sum over i of data[i * k + j]` for `r` rows of `k` elements.
+    fn column_totals(data: &[Self], k: usize) -> Vec<Self>;
 }
 
 macro_rules! float_total {
     ($($t:ty),*) => { $( impl Total for $t {
         fn total(xs: &[$t]) -> $t { pairwise_sum(xs) as $t }
+        fn column_totals(data: &[$t], k: usize) -> Vec<$t> {
+            // Row by row in f64: memory is read in order, and the f64 error bound (rows x
+            // 2^-53) is far below float32 NumPy's own row-by-row float32 sums.
+            let mut acc = vec![0f64; k];
+            for row in data.chunks_exact(k) {
+                for (a, &v) in acc.iter_mut().zip(row) {
+                    *a += v as f64;
+                }
+            }
+            acc.into_iter().map(|a| a as $t).collect()
+        }
     } )* };
 }
 float_total!(f32, f64);
@@ -51,6 +64,9 @@ float_total!(f32, f64);
 macro_rules! int_total {
     ($($t:ty),*) => { $( impl Total for $t {
         fn total(xs: &[$t]) -> $t { xs.iter().fold(0, |a: $t, &b| a.wrapping_add(b)) }
+        fn column_totals(data: &[$t], k: usize) -> Vec<$t> {
+            fold_columns(data, k, vec![0; k], |a: $t, b| a.wrapping_add(b))
+        }
     } )* };
 }
 int_total!(i8, i16, i32, i64, u8, u16, u32, u64);
@@ -59,6 +75,19 @@ impl Total for bool {
     fn total(xs: &[bool]) -> bool {
         xs.iter().any(|&b| b)
     }
+    fn column_totals(data: &[bool], k: usize) -> Vec<bool> {
+        fold_columns(data, k, vec![false; k], |a, b| a | b)
+    }
+}
+
+/// `init[j]` folded with `f` over column j of `data` (rows of `k` elements), in row order.
+fn fold_columns<T: Copy>(data: &[T], k: usize, mut acc: Vec<T>, f: impl Fn(T, T) -> T) -> Vec<T> {
+    for row in data.chunks_exact(k) {
+        for (a, &v) in acc.iter_mut().zip(row) {
+            *a = f(*a, v);
+        }
+    }
+    acc
 }
 
 /// Reduces one contiguous run of elements to a value.
@@ -71,11 +100,60 @@ pub(super) fn reduce(
     _keepdims: bool,
     x: &Realized,
 ) -> Result<Realized> {
-    let moved = move_axes_last(x, axes);
+    let nd = x.layout.ndim();
     let inner = axes
         .iter()
         .fold(1usize, |acc, &a| acc.saturating_mul(x.layout.shape[a]));
+    let kept = node.shape().iter().product::<usize>();
+    // When the innermost axis is kept (e.g. X.sum(axis=0)), walk the reduced axes outermost
+    // so memory is read in order, accumulating whole rows of outputs.
+    if nd > 0 && !axes.contains(&(nd - 1)) && kept > 0 && inner > 0 {
+        let mut perm = axes.to_vec();
+        perm.extend((0..nd).filter(|a| !axes.contains(a)));
+        let moved = Realized {
+            buffer: x.buffer.clone(),
+            layout: x.layout.permute(&perm),
+        };
+        return with_dtype!(x.buffer.dtype(), T => reduce_columns::<T>(node, op, kept, &moved));
+    }
+    let moved = move_axes_last(x, axes);
     with_dtype!(x.buffer.dtype(), T => reduce_typed::<T>(node, op, inner, &moved))
+}
+
+/// Reduction over leading (reduced) axes of `x`, whose trailing `k` elements per row are the
+/// outputs.
+fn reduce_columns<T: Total>(node: &Node, op: ReduceOp, k: usize, x: &Realized) -> Result<Realized> {
+    let data = values::<T>(x)?;
+    let unsupported = || Error::dtype(op.name(), T::DTYPE, node.location());
+    let first = || data.get(..k).map(|row| row.to_vec()).unwrap_or_default();
+    let totals = match op {
+        ReduceOp::Sum | ReduceOp::Any => T::column_totals(&data, k),
+        ReduceOp::Prod | ReduceOp::All => fold_columns(
+            &data,
+            k,
+            vec![T::one(); k],
+            T::binary(BinaryOp::Mul).ok_or_else(unsupported)?,
+        ),
+        ReduceOp::Max => fold_columns(
+            &data,
+            k,
+            first(),
+            T::binary(BinaryOp::Maximum).ok_or_else(unsupported)?,
+        ),
+        ReduceOp::Min => fold_columns(
+            &data,
+            k,
+            first(),
+            T::binary(BinaryOp::Minimum).ok_or_else(unsupported)?,
+        ),
+    };
+    realized_from::<T>(node, |out| {
+        if out.len() != totals.len() {
+            return Err(Error::internal(op.name(), "reduction output size"));
+        }
+        out.copy_from_slice(&totals);
+        Ok(())
+    })
 }
 
 fn reduce_typed<T: Total>(
