@@ -359,7 +359,8 @@ fn isa() -> Result<OwnedTargetIsa> {
     .map_err(|e| internal(format!("no Cranelift ISA for this host: {e}")))
 }
 
-fn debug_level() -> u32 {
+/// `NUMCRANE_DEBUG` (read once per process).
+pub(crate) fn debug_level() -> u32 {
     static LEVEL: OnceLock<u32> = OnceLock::new();
     *LEVEL.get_or_init(|| {
         std::env::var("NUMCRANE_DEBUG")

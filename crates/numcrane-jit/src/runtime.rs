@@ -138,6 +138,7 @@ pub fn run(
         return Ok(());
     }
     let compiled = cache::get_or_compile(kernel)?;
+    let started = (crate::codegen::debug_level() >= 1).then(std::time::Instant::now);
 
     let ndim = launch.shape.len();
     let (outer, n) = if ndim == 0 {
@@ -175,6 +176,17 @@ pub fn run(
         (0..chunks)
             .into_par_iter()
             .for_each(|c| rows.run_range(c * chunk, ((c + 1) * chunk).min(size)));
+    }
+    if let Some(t) = started {
+        let seconds = t.elapsed().as_secs_f64();
+        let bytes: usize = inputs.iter().map(|b| b.nbytes()).sum::<usize>() + out.nbytes();
+        eprintln!(
+            "numcrane-jit: ran a kernel of {} values over {:?} in {:.3} ms ({:.2} GB/s, buffers touched)",
+            kernel.instrs.len(),
+            launch.shape,
+            seconds * 1e3,
+            bytes as f64 / seconds.max(1e-9) / 1e9
+        );
     }
     Ok(())
 }
