@@ -6,15 +6,8 @@
 //! building, planning, the kernel-cache lookup and output allocation are all included.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use numcrane::{arange, Array, Backend, DType};
-
-fn input(n: usize, dtype: DType, phase: f64) -> Array {
-    (arange(0.0, n as f64, 1.0) * 0.001 + phase)
-        .sin()
-        .astype(dtype)
-        .eval()
-        .expect("input")
-}
+use numcrane::{Backend, DType};
+use numcrane_suite::bench_input;
 
 const BACKENDS: [(Backend, &str); 2] = [(Backend::Jit, "jit"), (Backend::Eval, "eval")];
 
@@ -22,7 +15,7 @@ fn w1(c: &mut Criterion) {
     let mut group = c.benchmark_group("W1 a*b+c*d-e");
     for dtype in [DType::F32, DType::F64] {
         let n = 10_000_000;
-        let [a, b, cc, d, e] = [0.1, 0.2, 0.3, 0.4, 0.5].map(|p| input(n, dtype, p));
+        let [a, b, cc, d, e] = [0.1, 0.2, 0.3, 0.4, 0.5].map(|p| bench_input(n, dtype, p));
         group.throughput(Throughput::Elements(n as u64));
         for (backend, name) in BACKENDS {
             group.bench_function(
@@ -38,7 +31,7 @@ fn w2(c: &mut Criterion) {
     let mut group = c.benchmark_group("W2 exp(-x*x/2)*sin(y)+log1p(abs(z))");
     let n = 1_000_000;
     for dtype in [DType::F32, DType::F64] {
-        let [x, y, z] = [0.1, 0.2, 0.3].map(|p| input(n, dtype, p));
+        let [x, y, z] = [0.1, 0.2, 0.3].map(|p| bench_input(n, dtype, p));
         group.throughput(Throughput::Elements(n as u64));
         for (backend, name) in BACKENDS {
             group.bench_function(
@@ -59,7 +52,7 @@ fn w2(c: &mut Criterion) {
 fn w3(c: &mut Criterion) {
     let mut group = c.benchmark_group("W3 (X - X.mean(0)) / X.std(0)");
     let n = 1024;
-    let x = input(n * n, DType::F32, 0.0)
+    let x = bench_input(n * n, DType::F32, 0.0)
         .reshape([n as isize, -1])
         .eval()
         .expect("x");

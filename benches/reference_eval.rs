@@ -5,22 +5,15 @@
 //! oracle that would make the test suite slow. Run: `cargo bench --bench reference_eval`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use numcrane::{arange, Array, DType};
-
-fn input(n: usize, dtype: DType, phase: f64) -> Array {
-    (arange(0.0, n as f64, 1.0) * 0.001 + phase)
-        .sin()
-        .astype(dtype)
-        .eval()
-        .expect("input")
-}
+use numcrane::DType;
+use numcrane_suite::bench_input;
 
 /// W1: `a*b + c*d - e`, element-wise.
 fn w1(c: &mut Criterion) {
     let mut group = c.benchmark_group("W1 a*b+c*d-e");
     for dtype in [DType::F32, DType::F64] {
         let n = 1_000_000;
-        let [a, b, cc, d, e] = [0.1, 0.2, 0.3, 0.4, 0.5].map(|p| input(n, dtype, p));
+        let [a, b, cc, d, e] = [0.1, 0.2, 0.3, 0.4, 0.5].map(|p| bench_input(n, dtype, p));
         group.throughput(Throughput::Elements(n as u64));
         group.bench_function(BenchmarkId::new(dtype.name(), n), |bench| {
             bench.iter(|| (&a * &b + &cc * &d - &e).eval().expect("eval"))
@@ -34,7 +27,7 @@ fn w3(c: &mut Criterion) {
     let mut group = c.benchmark_group("W3 standardise");
     for dtype in [DType::F32, DType::F64] {
         let n = 512;
-        let x = input(n * n, dtype, 0.0)
+        let x = bench_input(n * n, dtype, 0.0)
             .reshape([n as isize, -1])
             .eval()
             .expect("x");
@@ -50,7 +43,7 @@ fn w3(c: &mut Criterion) {
 fn w4(c: &mut Criterion) {
     let mut group = c.benchmark_group("W4 sum");
     let n = 1_000_000;
-    let x = input(n, DType::F32, 0.0);
+    let x = bench_input(n, DType::F32, 0.0);
     group.throughput(Throughput::Elements(n as u64));
     group.bench_function("f32 sum(..)", |bench| {
         bench.iter(|| x.sum(..).eval().expect("eval"))
