@@ -41,7 +41,8 @@ struct Builder<'a> {
     memo: HashMap<(u64, Vec<ViewOp>), ValueId>,
 }
 
-/// Lowers `group`; `values(id)` gives the realized value of a boundary node.
+/// Lowers `group`; `values(id)` gives the realized value of a boundary node. Identical
+/// instructions are computed once.
 pub fn lower(
     group: &Group,
     values: &dyn Fn(u64) -> Option<Realized>,
@@ -84,8 +85,14 @@ pub fn lower(
 }
 
 impl Builder<'_> {
+    /// Appends an instruction, or returns the identical one already computed (value
+    /// numbering: `exp(x) + exp(x)` built as two nodes computes `exp(x)` once).
     fn push(&mut self, kind: InstrKind, dtype: numcrane_graph::DType) -> ValueId {
-        self.instrs.push(Instr { kind, dtype });
+        let instr = Instr { kind, dtype };
+        if let Some(existing) = self.instrs.iter().position(|i| same_instr(i, &instr)) {
+            return existing;
+        }
+        self.instrs.push(instr);
         self.instrs.len() - 1
     }
 
@@ -166,6 +173,25 @@ impl Builder<'_> {
             }
         };
         Ok(self.push(InstrKind::Load { input }, node.dtype()))
+    }
+}
+
+/// Structural equality that also tells constants apart by their bits (so NaN equals the same
+/// NaN, and -0.0 differs from 0.0).
+fn same_instr(a: &Instr, b: &Instr) -> bool {
+    match (&a.kind, &b.kind) {
+        (InstrKind::Const(x), InstrKind::Const(y)) => {
+            a.dtype == b.dtype && x.dtype() == y.dtype() && const_bits(*x) == const_bits(*y)
+        }
+        _ => a == b,
+    }
+}
+
+fn const_bits(s: numcrane_graph::Scalar) -> u64 {
+    match s {
+        numcrane_graph::Scalar::F32(v) => v.to_bits() as u64,
+        numcrane_graph::Scalar::F64(v) => v.to_bits(),
+        other => other.as_i128().map(|v| v as u64).unwrap_or(0),
     }
 }
 
@@ -262,6 +288,60 @@ mod tests {
         let (shape, ls) = collapse(&[5, 6], &[b]);
         assert_eq!(shape, vec![5, 6]);
         assert_eq!(ls[0].strides, vec![0, 1]);
+    }
+
+    #[test]
+    fn identical_instructions_are_computed_once() {
+        use crate::plan::{plan, Step};
+        use numcrane_graph::error::SourceLocation;
+        use numcrane_graph::{BinaryOp, DType, Node, Op, Scalar, UnaryOp};
+        let loc = SourceLocation::caller();
+        let buffer = Arc::new(Buffer::from_slice(&[1.0f64, 2.0, 3.0]).unwrap());
+        let x = Node::leaf(buffer, Layout::contiguous(&[3]), loc);
+        let exp = || {
+            Node::new(
+                Op::Unary(UnaryOp::Exp),
+                vec![x.clone()],
+                DType::F64,
+                vec![3],
+                loc,
+            )
+        };
+        let sum = Node::new(
+            Op::Binary(BinaryOp::Add),
+            vec![exp(), exp()],
+            DType::F64,
+            vec![3],
+            loc,
+        );
+        let zero = |v: f64| Node::new(Op::Full(Scalar::F64(v)), vec![], DType::F64, vec![3], loc);
+        // +0.0 and -0.0 are different constants and must stay two instructions.
+        let signed = Node::new(
+            Op::Binary(BinaryOp::Add),
+            vec![zero(0.0), zero(-0.0)],
+            DType::F64,
+            vec![3],
+            loc,
+        );
+        let root = Node::new(
+            Op::Binary(BinaryOp::Mul),
+            vec![sum, signed],
+            DType::F64,
+            vec![3],
+            loc,
+        );
+        let p = plan(std::slice::from_ref(&root), &|_| true);
+        let Some(Step::Fused(group)) = p.steps.last() else {
+            panic!("no kernel: {}", p.describe())
+        };
+        let lowered = lower(group, &|_| None).unwrap();
+        // load x, exp, add, 0.0, -0.0, add, mul
+        assert_eq!(
+            lowered.kernel.instrs.len(),
+            7,
+            "{:?}",
+            lowered.kernel.instrs
+        );
     }
 
     #[test]
