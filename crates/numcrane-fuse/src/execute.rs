@@ -14,7 +14,9 @@ use numcrane_graph::{Buffer, Error, Layout, NodeRef, Realized, Result};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-/// Runs a compiled element-wise kernel: `(kernel, launch, inputs, out)`.
+/// Runs a compiled element-wise kernel: `(kernel, launch, inputs, out)`. `out` may hold
+/// uninitialised recycled memory: a runner writes it only through `Buffer::as_mut_ptr`, and
+/// returns Ok only after writing every element.
 pub type KernelRunner<'a> =
     &'a dyn Fn(&ElementwiseKernel, &Launch, &[&Buffer], &mut Buffer) -> Result<()>;
 
@@ -90,7 +92,11 @@ fn fused(
     if let Ok(lowered) = lower(group, &value_of) {
         let dtype = lowered.kernel.out_dtype();
         let layout = Layout::contiguous(group.root.shape());
-        let mut out = Buffer::zeros(dtype, layout.size(), group.root.op().name())?;
+        // SAFETY: a runner that returns Ok has written every element of `out` through its raw
+        // pointer (runners validate that the launch covers exactly `out`'s length); on Err the
+        // buffer is dropped here without being read.
+        let mut out =
+            unsafe { Buffer::for_overwrite(dtype, layout.size(), group.root.op().name())? };
         let inputs: Vec<&Buffer> = lowered.buffers.iter().map(|b| b.as_ref()).collect();
         if run(&lowered.kernel, &lowered.launch, &inputs, &mut out).is_ok() {
             return Ok(Realized {

@@ -4,7 +4,8 @@
 //! It exists to test the fusion pass on its own (plan + lowering + index-map composition +
 //! dimension collapsing) against the reference evaluator, and as the baseline a JIT runner is
 //! compared with: op semantics are the oracle's by construction, so any difference between
-//! this runner and plain evaluation is a fusion bug.
+//! this runner and plain evaluation is a fusion bug. Like every kernel runner it writes the
+//! output only through its raw pointer (it may be uninitialised recycled memory).
 
 use crate::kernel::{ElementwiseKernel, InstrKind, Launch};
 use numcrane_graph::error::SourceLocation;
@@ -65,13 +66,21 @@ pub fn interpret(
     let result = columns
         .get(kernel.output)
         .ok_or_else(|| Error::internal("interpret", "no output"))?;
+    if result.buffer.dtype() != out.dtype() {
+        return Err(Error::internal(
+            "interpret",
+            "output dtype differs from the kernel's",
+        ));
+    }
     with_dtype!(out.dtype(), T => {
         let src = values::<T>(result)?;
-        let dst = out.as_mut_slice::<T>()?;
-        if dst.len() != src.len() {
+        if out.len() != src.len() {
             return Err(Error::internal("interpret", "output size differs from the launch"));
         }
-        dst.copy_from_slice(&src);
+        // SAFETY: `out` holds `src.len()` elements of `T` (dtype and length checked above) and
+        // is exclusively borrowed; writing through the raw pointer creates no reference to its
+        // possibly uninitialised contents (see `Buffer::for_overwrite`).
+        unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), out.as_mut_ptr() as *mut T, src.len()) };
     });
     Ok(())
 }

@@ -59,6 +59,37 @@ impl Buffer {
         })
     }
 
+    /// A buffer whose elements are unspecified (recycled memory for large sizes, zeros
+    /// otherwise), for results that overwrite every element: a fresh 40 MB zeroed buffer costs
+    /// thousands of page faults per evaluation, a recycled one none.
+    ///
+    /// # Safety
+    ///
+    /// Before any element is read (through `as_slice`, `as_mut_slice` or otherwise) and before
+    /// the buffer is shared, every element must be written through [`Buffer::as_mut_ptr`], with
+    /// valid values of the dtype (0 or 1 for bool). A buffer that was not fully written must be
+    /// dropped without being read.
+    pub unsafe fn for_overwrite(dtype: DType, len: usize, op: &'static str) -> Result<Buffer> {
+        let nbytes = len.saturating_mul(dtype.itemsize());
+        if nbytes >= HUGE {
+            if let Some(ptr) = mapped::take(nbytes) {
+                return Ok(Buffer {
+                    ptr,
+                    nbytes,
+                    len,
+                    dtype,
+                });
+            }
+        }
+        Buffer::zeros(dtype, len, op)
+    }
+
+    /// The start of the data for writing, without creating a reference to it (so it may be
+    /// used on a buffer from `for_overwrite` whose elements are not yet initialised).
+    pub fn as_mut_ptr(&mut self) -> *mut u8 {
+        self.ptr.as_ptr()
+    }
+
     /// A buffer holding a copy of `values`.
     pub fn from_slice<T: Element>(values: &[T]) -> Result<Buffer> {
         let mut b = Buffer::zeros(T::DTYPE, values.len(), "array")?;
@@ -145,6 +176,7 @@ fn heap_layout(nbytes: usize) -> Option<AllocLayout> {
 #[cfg(target_os = "linux")]
 mod mapped {
     use std::ptr::NonNull;
+    use std::sync::Mutex;
 
     /// Zeroed, page-aligned memory straight from the kernel, advised to use huge pages.
     pub(super) fn alloc(nbytes: usize) -> Option<NonNull<u8>> {
@@ -169,8 +201,30 @@ mod mapped {
         NonNull::new(raw as *mut u8)
     }
 
+    /// Freed mappings kept for `take`: (address, length). Bounded in count and bytes.
+    static POOL: Mutex<Vec<(usize, usize)>> = Mutex::new(Vec::new());
+    const POOL_COUNT: usize = 8;
+    const POOL_BYTES: usize = 256 << 20;
+
+    /// A recycled mapping of exactly `nbytes` (its contents are whatever its last user wrote).
+    pub(super) fn take(nbytes: usize) -> Option<NonNull<u8>> {
+        let mut pool = POOL.lock().unwrap_or_else(|e| e.into_inner());
+        let i = pool.iter().position(|&(_, len)| len == nbytes)?;
+        let (addr, _) = pool.swap_remove(i);
+        NonNull::new(addr as *mut u8)
+    }
+
     pub(super) fn free(ptr: NonNull<u8>, nbytes: usize) {
-        // SAFETY: `ptr` and `nbytes` describe a mapping made by `alloc` and unmapped once.
+        {
+            let mut pool = POOL.lock().unwrap_or_else(|e| e.into_inner());
+            let held: usize = pool.iter().map(|&(_, len)| len).sum();
+            if pool.len() < POOL_COUNT && held + nbytes <= POOL_BYTES {
+                pool.push((ptr.as_ptr() as usize, nbytes));
+                return;
+            }
+        }
+        // SAFETY: `ptr` and `nbytes` describe a mapping made by `alloc`, no longer used by any
+        // buffer (its owner is being dropped) and not in the pool, unmapped once.
         unsafe { libc::munmap(ptr.as_ptr() as *mut libc::c_void, nbytes) };
     }
 }
@@ -183,6 +237,11 @@ mod mapped {
     pub(super) fn alloc(nbytes: usize) -> Option<NonNull<u8>> {
         // SAFETY: the layout has a nonzero size.
         heap_layout(nbytes).and_then(|l| NonNull::new(unsafe { alloc::alloc_zeroed(l) }))
+    }
+
+    /// No recycling off Linux.
+    pub(super) fn take(_nbytes: usize) -> Option<NonNull<u8>> {
+        None
     }
 
     pub(super) fn free(ptr: NonNull<u8>, nbytes: usize) {

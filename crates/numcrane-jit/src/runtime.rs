@@ -9,7 +9,7 @@
 use crate::cache;
 use crate::codegen::CompiledKernel;
 use numcrane_fuse::kernel::{ElementwiseKernel, InnerClass, Launch};
-use numcrane_graph::{with_dtype, Buffer, Error, Layout, Result};
+use numcrane_graph::{Buffer, Error, Layout, Result};
 use rayon::prelude::*;
 
 const OP: &str = "jit run";
@@ -146,8 +146,9 @@ pub fn run(
     } else {
         (&launch.shape[..ndim - 1], launch.shape[ndim - 1])
     };
-    let out_base: *mut u8 =
-        with_dtype!(out.dtype(), T => out.as_mut_slice::<T>()?.as_mut_ptr().cast::<u8>());
+    // A raw pointer, never a slice: `out` may come from `Buffer::for_overwrite`, whose elements
+    // are not initialised until the kernel writes them.
+    let out_base: *mut u8 = out.as_mut_ptr();
     let rows = Rows {
         compiled: &compiled,
         outer,
