@@ -277,3 +277,26 @@ proptest! {
         }
     }
 }
+
+/// Threads evaluating overlapping graphs: a node one thread realizes (dropping its inputs)
+/// may be inside another thread's kernel at that moment; every result must still be exact.
+#[test]
+fn overlapping_graphs_on_several_threads() {
+    for round in 0..20 {
+        let x = input(&[64, 33], DType::F64, round);
+        let shared = (&x * 2.0 + 1.0).abs().sqrt();
+        let users: Vec<Array> = (0..4)
+            .map(|k| (&shared * (k as f64) - &x).floor())
+            .collect();
+        let expected: Vec<Vec<u64>> = users
+            .iter()
+            .map(|u| bits(&u.copy().eval_with(Backend::Eval).unwrap()))
+            .collect();
+        std::thread::scope(|s| {
+            s.spawn(|| shared.eval_with(Backend::Jit).unwrap());
+            for (u, e) in users.iter().zip(&expected) {
+                s.spawn(move || assert_eq!(&bits(&u.eval_with(Backend::Jit).unwrap()), e));
+            }
+        });
+    }
+}

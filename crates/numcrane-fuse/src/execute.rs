@@ -123,8 +123,13 @@ fn evaluate_group(group: &Group, values: &HashMap<u64, Realized>) -> Result<Real
     members.sort_by_key(|n| n.id());
     let mut local: HashMap<u64, Realized> = HashMap::new();
     for node in members {
-        let args: Vec<Realized> = node
-            .inputs()
+        let inputs = node.inputs();
+        if let Some(r) = node.realized() {
+            // Realized meanwhile by another thread evaluating an overlapping graph.
+            local.insert(node.id(), r.clone());
+            continue;
+        }
+        let args: Vec<Realized> = inputs
             .iter()
             .map(|i| {
                 local

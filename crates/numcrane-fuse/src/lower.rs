@@ -102,10 +102,12 @@ impl Builder<'_> {
         if let Some(&v) = self.memo.get(&key) {
             return Ok(v);
         }
-        let v = if !self.group.members.contains(&node.id()) {
+        // Inputs are read before checking `realized`: a node realized meanwhile by another
+        // thread has dropped its inputs, and then it is read as data instead.
+        let inputs = node.inputs();
+        let v = if !self.group.members.contains(&node.id()) || node.realized().is_some() {
             self.load(node, views)?
         } else {
-            let inputs = node.inputs();
             let input = |i: usize| {
                 inputs
                     .get(i)
