@@ -69,9 +69,25 @@ fn w3(c: &mut Criterion) {
     group.finish();
 }
 
+/// W8: per-call overhead on tiny arrays (16 f32), where building, planning and the kernel
+/// cache lookup dominate.
+fn w8(c: &mut Criterion) {
+    let mut group = c.benchmark_group("W8 n=16 f32");
+    let [a, b, cc, d, e] = [0.1, 0.2, 0.3, 0.4, 0.5].map(|p| bench_input(16, DType::F32, p));
+    for (backend, name) in BACKENDS {
+        group.bench_function(format!("{name} a+b"), |bench| {
+            bench.iter(|| (&a + &b).eval_with(backend).expect("eval"))
+        });
+        group.bench_function(format!("{name} a*b+c*d-e"), |bench| {
+            bench.iter(|| (&a * &b + &cc * &d - &e).eval_with(backend).expect("eval"))
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(10);
-    targets = w1, w2, w3
+    targets = w1, w2, w3, w8
 }
 criterion_main!(benches);
