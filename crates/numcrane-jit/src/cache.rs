@@ -33,6 +33,17 @@ struct Cache {
 static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(|| Mutex::new(Cache::default()));
 static COMPILES: AtomicUsize = AtomicUsize::new(0);
 
+impl Cache {
+    /// Advances the use clock; the cached kernel for `key`, marked as just used, if any.
+    fn touch(&mut self, key: &str) -> Option<Arc<CompiledKernel>> {
+        self.clock += 1;
+        let now = self.clock;
+        let entry = self.map.get_mut(key)?;
+        entry.last_use = now;
+        Some(Arc::clone(&entry.kernel))
+    }
+}
+
 fn lock() -> MutexGuard<'static, Cache> {
     // The map is consistent after any panic (every update is a single insert or remove).
     CACHE
@@ -60,14 +71,8 @@ pub fn clear() {
 /// The compiled kernel for `kernel`: from the cache, or compiled and cached.
 pub fn get_or_compile(kernel: &ElementwiseKernel) -> Result<Arc<CompiledKernel>> {
     let key = kernel.key();
-    {
-        let mut cache = lock();
-        cache.clock += 1;
-        let now = cache.clock;
-        if let Some(entry) = cache.map.get_mut(&key) {
-            entry.last_use = now;
-            return Ok(Arc::clone(&entry.kernel));
-        }
+    if let Some(hit) = lock().touch(&key) {
+        return Ok(hit);
     }
     let compiled = Arc::new(codegen::compile(kernel)?);
     COMPILES.fetch_add(1, Ordering::Relaxed);
@@ -75,13 +80,11 @@ pub fn get_or_compile(kernel: &ElementwiseKernel) -> Result<Arc<CompiledKernel>>
     let result;
     {
         let mut cache = lock();
-        cache.clock += 1;
-        let now = cache.clock;
-        if let Some(entry) = cache.map.get_mut(&key) {
+        if let Some(hit) = cache.touch(&key) {
             // Another thread compiled it meanwhile: keep theirs, drop ours below.
-            entry.last_use = now;
-            return Ok(Arc::clone(&entry.kernel));
+            return Ok(hit);
         }
+        let now = cache.clock;
         evicted = if cache.map.len() >= CAPACITY {
             let oldest = cache
                 .map
