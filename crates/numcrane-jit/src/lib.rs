@@ -18,6 +18,8 @@ pub mod cache;
 mod callout;
 pub mod codegen;
 pub mod runtime;
+#[allow(dead_code)] // not yet called by codegen
+mod vecmath;
 
 pub use cache::{compile_count, get_or_compile};
 pub use codegen::{check_kernel, supports, supports_node, CompiledKernel};

@@ -1,0 +1,404 @@
+//! Accuracy tests of the inline transcendental functions against the evaluator's own.
+//!
+//! Each op is compiled four times, as a loop over an array applying the emitted code to `f64`,
+//! `f64x2`, `f32` and `f32x4` values, and run over special values, dense sweeps (every 509th
+//! `f32` bit pattern, random `f64` bit patterns) and random values across the interesting
+//! ranges. The reference is `numcrane_graph::eval::scalar` (the platform libm): `f64` results
+//! must be within 2 ULP of it, `f32` results within 1 ULP of the `f64` reference rounded to
+//! `f32`, and special values of the same class (NaN, the same infinity, the same signed zero).
+
+use super::emit_unary;
+use cranelift_codegen::ir::{types, AbiParam, BlockArg, InstBuilder, MemFlagsData, Type};
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::{default_libcall_names, Module};
+use numcrane_graph::eval::scalar::Num;
+use numcrane_graph::UnaryOp;
+
+/// A compiled `fn(src, dst, n)` applying `op` to `n` elements (a multiple of the lane count).
+struct Kernel {
+    module: Option<JITModule>,
+    code: *const u8,
+    lanes: usize,
+}
+
+/// The row function's ABI.
+type RowFn = extern "C" fn(*const u8, *mut u8, usize);
+
+/// # Safety
+/// `code` must be a finalized function of [`Kernel::new`]'s module, still alive, with `src`
+/// readable and `dst` writable for `n` elements of the kernel's element type.
+unsafe fn call(code: *const u8, src: *const u8, dst: *mut u8, n: usize) {
+    // SAFETY: per this function's contract, `code` is a live function with signature `RowFn`.
+    let f: RowFn = unsafe { std::mem::transmute::<*const u8, RowFn>(code) };
+    f(src, dst, n)
+}
+
+impl Kernel {
+    fn new(op: UnaryOp, ty: Type) -> Kernel {
+        let mut flags = settings::builder();
+        flags.set("opt_level", "speed").unwrap();
+        flags.set("use_colocated_libcalls", "false").unwrap();
+        flags.set("is_pic", "false").unwrap();
+        let isa = cranelift_native::builder()
+            .unwrap()
+            .finish(settings::Flags::new(flags))
+            .unwrap();
+        let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
+        let ptr = module.target_config().pointer_type();
+        let mut sig = module.make_signature();
+        for _ in 0..3 {
+            sig.params.push(AbiParam::new(ptr));
+        }
+        let id = module.declare_anonymous_function(&sig).unwrap();
+        let mut ctx = module.make_context();
+        ctx.func.signature = sig;
+        let mut fctx = FunctionBuilderContext::new();
+        let lanes = ty.lane_count() as usize;
+        let step = ty.bytes() as i64;
+        {
+            let mut b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
+            let entry = b.create_block();
+            let head = b.create_block();
+            let body = b.create_block();
+            let exit = b.create_block();
+            b.append_block_params_for_function_params(entry);
+            b.switch_to_block(entry);
+            let p = b.block_params(entry).to_vec();
+            let (src, dst, n) = (p[0], p[1], p[2]);
+            let elem = b.ins().iconst(ptr, i64::from(ty.lane_type().bytes()));
+            let end = b.ins().imul(n, elem);
+            let zero = b.ins().iconst(ptr, 0);
+            b.ins().jump(head, &[BlockArg::Value(zero)]);
+            b.switch_to_block(head);
+            let off = b.append_block_param(head, ptr);
+            let more = b.ins().icmp(
+                cranelift_codegen::ir::condcodes::IntCC::UnsignedLessThan,
+                off,
+                end,
+            );
+            b.ins().brif(more, body, &[], exit, &[]);
+            b.switch_to_block(body);
+            let mem = MemFlagsData::new().with_notrap();
+            let sa = b.ins().iadd(src, off);
+            let x = b.ins().load(ty, mem, sa, 0);
+            let r = emit_unary(&mut b, op, ty, x).expect("supported op");
+            let da = b.ins().iadd(dst, off);
+            b.ins().store(mem, r, da, 0);
+            let next = b.ins().iadd_imm_s(off, step);
+            b.ins().jump(head, &[BlockArg::Value(next)]);
+            b.switch_to_block(exit);
+            b.ins().return_(&[]);
+            b.seal_all_blocks();
+            b.finalize(module.target_config());
+        }
+        module
+            .define_function(id, &mut ctx)
+            .unwrap_or_else(|e| panic!("{e:?}\n{}", ctx.func.display()));
+        module.clear_context(&mut ctx);
+        module.finalize_definitions().unwrap();
+        let code = module.get_finalized_function(id);
+        Kernel {
+            module: Some(module),
+            code,
+            lanes,
+        }
+    }
+
+    fn run<T: Copy + Default>(&self, xs: &[T]) -> Vec<T> {
+        let n = xs.len().div_ceil(self.lanes) * self.lanes;
+        let mut src = xs.to_vec();
+        src.resize(n, T::default());
+        let mut dst = vec![T::default(); n];
+        // SAFETY: `code` belongs to `self.module`, alive while `self` is; `src` and `dst` hold
+        // `n` elements of the type the kernel was compiled for (the callers pair `T` with it).
+        unsafe { call(self.code, src.as_ptr().cast(), dst.as_mut_ptr().cast(), n) };
+        dst.truncate(xs.len());
+        dst
+    }
+}
+
+impl Drop for Kernel {
+    fn drop(&mut self) {
+        if let Some(m) = self.module.take() {
+            // SAFETY: the only pointer into the module's code is `self.code`, which dies with
+            // `self`; no call is running (calls borrow `self`).
+            unsafe { m.free_memory() };
+        }
+    }
+}
+
+/// Distance in representable values, +0 and -0 being the same point.
+fn ulp64(a: f64, b: f64) -> u64 {
+    fn key(x: f64) -> i64 {
+        let i = x.to_bits() as i64;
+        if i < 0 {
+            i64::MIN.wrapping_sub(i)
+        } else {
+            i
+        }
+    }
+    key(a).abs_diff(key(b))
+}
+
+fn ulp32(a: f32, b: f32) -> u64 {
+    fn key(x: f32) -> i64 {
+        let i = x.to_bits() as i32;
+        i64::from(if i < 0 { i32::MIN.wrapping_sub(i) } else { i })
+    }
+    key(a).abs_diff(key(b))
+}
+
+/// The error of `got` against `want` in ULP, or `None` when their classes differ.
+fn error(got: f64, want: f64, ulp: fn(f64, f64) -> u64) -> Option<u64> {
+    if want.is_nan() || got.is_nan() {
+        return (want.is_nan() && got.is_nan()).then_some(0);
+    }
+    if want.is_infinite() || got.is_infinite() {
+        return (want == got).then_some(0);
+    }
+    if want == 0.0 && got == 0.0 {
+        return (want.to_bits() == got.to_bits()).then_some(0);
+    }
+    Some(ulp(got, want))
+}
+
+/// A small deterministic generator (xorshift64*).
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+fn specials() -> Vec<f64> {
+    let mut v = vec![
+        0.0,
+        1.0,
+        0.5,
+        2.0,
+        3.0,
+        10.0,
+        100.0,
+        1e-300,
+        1e300,
+        f64::INFINITY,
+        f64::NAN,
+        f64::MIN_POSITIVE,
+        f64::MIN_POSITIVE / 2.0,
+        f64::from_bits(1),
+        f64::from_bits(0x000f_ffff_ffff_ffff),
+        f64::MAX,
+        f64::EPSILON,
+        1e-17,
+        1e-9,
+        0.25,
+        0.75,
+        1.5,
+        0.34657359027997264,
+        1.0397207708399179,
+        22.0,
+        20.0,
+        38.0,
+        56.0 * std::f64::consts::LN_2,
+        88.72283905206835,
+        88.7,
+        89.0,
+        -87.336_544_750_553_1,
+        -103.2789,
+        -104.0,
+        709.782712893384,
+        709.7827128933841,
+        709.79,
+        710.4758600739439,
+        710.48,
+        711.0,
+        708.3964185322641,
+        745.1332191019411,
+        745.14,
+        744.44,
+        1023.0,
+        1023.9999,
+        1024.0,
+        1022.0,
+        1021.5,
+        1074.0,
+        1074.5,
+        1075.0,
+        1076.0,
+        126.0,
+        127.99,
+        128.0,
+        149.0,
+        149.5,
+        150.0,
+        0.9999999999999999,
+        1.0000000000000002,
+        TRIG_EDGE,
+        TRIG_EDGE * 2.0,
+        1e6,
+        1e22,
+        1e308,
+        7.0 / 16.0,
+        11.0 / 16.0,
+        19.0 / 16.0,
+        39.0 / 16.0,
+        6.0e17,
+        1.0e19,
+    ];
+    // Around multiples of pi/4 (trig quadrant boundaries) and their neighbours.
+    for k in (0..64).chain([1000, 12345, 100_000, 333_000, 333_333, 666_000]) {
+        let m = k as f64 * std::f64::consts::FRAC_PI_4;
+        for d in [-2i64, -1, 0, 1, 2] {
+            v.push(f64::from_bits((m.to_bits() as i64 + d) as u64));
+        }
+    }
+    // Well-known hard cases for pi/2 reduction within the fast range.
+    v.extend([
+        6381956970095103.0 * 2f64.powi(-32),
+        5706271580223013.0 * 2f64.powi(-33),
+        355.0,
+        103993.0,
+        104348.0,
+        208341.0,
+        312689.0,
+        833719.0,
+    ]);
+    let neg: Vec<f64> = v.iter().map(|x| -x).collect();
+    v.extend(neg);
+    // Near +-1 (log1p's pole, log's zero).
+    for d in 1..40u64 {
+        for s in [1.0f64, -1.0] {
+            v.push(f64::from_bits(s.to_bits() + d));
+            v.push(f64::from_bits(s.to_bits() - d));
+        }
+    }
+    v
+}
+
+const TRIG_EDGE: f64 = 524288.0;
+
+/// `f64` test inputs: specials, random bit patterns, random values at many scales.
+fn inputs64() -> Vec<f64> {
+    let mut v = specials();
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    for _ in 0..150_000 {
+        v.push(f64::from_bits(rng.next()));
+    }
+    for s in [
+        1e-5, 0.01, 0.3, 0.7, 1.0, 1.5, 2.0, 4.0, 10.0, 25.0, 40.0, 100.0, 750.0, 1100.0, 1e4, 5e5,
+    ] {
+        for _ in 0..15_000 {
+            v.push((2.0 * rng.unit() - 1.0) * s);
+        }
+    }
+    for _ in 0..30_000 {
+        // log-uniform positive values over the whole exponent range
+        let e = rng.unit() * 2098.0 - 1074.0;
+        v.push(2f64.powf(e));
+    }
+    v
+}
+
+/// `f32` test inputs: every 509th bit pattern plus the `f64` inputs rounded.
+fn inputs32() -> Vec<f32> {
+    let mut v: Vec<f32> = (0..=u32::MAX).step_by(509).map(f32::from_bits).collect();
+    v.extend(inputs64().iter().map(|&x| x as f32));
+    for &x in &[f32::MIN_POSITIVE, f32::MAX, f32::EPSILON, f32::from_bits(1)] {
+        v.extend([x, -x]);
+    }
+    v
+}
+
+/// Checks `op` in all four types; returns `[f64, f64x2, f32, f32x4]` max errors in ULP.
+fn check(op: UnaryOp) -> [u64; 4] {
+    let reference = <f64 as Num>::unary(op).expect("a float function");
+    let mut worst = [0u64; 4];
+    let x64 = inputs64();
+    let want64: Vec<f64> = x64.iter().map(|&x| reference(x)).collect();
+    for (slot, ty) in [(0, types::F64), (1, types::F64X2)] {
+        let got = Kernel::new(op, ty).run(&x64);
+        for ((&x, &g), &w) in x64.iter().zip(&got).zip(&want64) {
+            match error(g, w, ulp64) {
+                Some(e) if e <= 2 => worst[slot] = worst[slot].max(e),
+                e => panic!(
+                    "{op:?} {ty}: x = {x:e} ({:#x}) gives {g:e}, want {w:e} ({e:?} ULP)",
+                    x.to_bits()
+                ),
+            }
+        }
+    }
+    let x32 = inputs32();
+    let want32: Vec<f32> = x32
+        .iter()
+        .map(|&x| reference(f64::from(x)) as f32)
+        .collect();
+    for (slot, ty) in [(2, types::F32), (3, types::F32X4)] {
+        let got = Kernel::new(op, ty).run(&x32);
+        for ((&x, &g), &w) in x32.iter().zip(&got).zip(&want32) {
+            let e = error(f64::from(g), f64::from(w), |a, b| ulp32(a as f32, b as f32));
+            match e {
+                Some(e) if e <= 1 => worst[slot] = worst[slot].max(e),
+                e => panic!(
+                    "{op:?} {ty}: x = {x:e} ({:#x}) gives {g:e}, want {w:e} ({e:?} ULP)",
+                    x.to_bits()
+                ),
+            }
+        }
+    }
+    eprintln!(
+        "vecmath {op:?}: max ULP f64 {} f64x2 {} f32 {} f32x4 {}",
+        worst[0], worst[1], worst[2], worst[3]
+    );
+    worst
+}
+
+macro_rules! accuracy_tests {
+    ($($name:ident: $op:ident,)*) => {
+        $(
+            #[test]
+            fn $name() {
+                check(UnaryOp::$op);
+            }
+        )*
+    };
+}
+
+accuracy_tests! {
+    exp: Exp,
+    exp2: Exp2,
+    expm1: Expm1,
+    log: Log,
+    log2: Log2,
+    log10: Log10,
+    log1p: Log1p,
+    tanh: Tanh,
+    sin: Sin,
+    cos: Cos,
+    sinh: Sinh,
+    cosh: Cosh,
+    arctan: Arctan,
+}
+
+#[test]
+fn unsupported_is_declined() {
+    assert!(!super::supports_unary(
+        UnaryOp::Sqrt,
+        numcrane_graph::DType::F64
+    ));
+    assert!(!super::supports_unary(
+        UnaryOp::Exp,
+        numcrane_graph::DType::I32
+    ));
+    assert!(super::supports_unary(
+        UnaryOp::Exp,
+        numcrane_graph::DType::F32
+    ));
+}
