@@ -7,7 +7,7 @@
 //! this runner and plain evaluation is a fusion bug. Like every kernel runner it writes the
 //! output only through its raw pointer (it may be uninitialised recycled memory).
 
-use crate::kernel::{ElementwiseKernel, InstrKind, Launch};
+use crate::kernel::{ElementwiseKernel, InstrKind, Launch, ReduceInner, Reduction};
 use numcrane_graph::error::SourceLocation;
 use numcrane_graph::eval::{compute, values};
 use numcrane_graph::{with_dtype, Buffer, Error, Layout, Node, Op, Realized, Result};
@@ -63,9 +63,13 @@ pub fn interpret(
         };
         columns.push(column);
     }
-    let result = columns
+    let mut result = columns
         .get(kernel.output)
-        .ok_or_else(|| Error::internal("interpret", "no output"))?;
+        .ok_or_else(|| Error::internal("interpret", "no output"))?
+        .clone();
+    if let Some(r) = &kernel.reduce {
+        result = fold(r, launch, result, loc)?;
+    }
     if result.buffer.dtype() != out.dtype() {
         return Err(Error::internal(
             "interpret",
@@ -73,7 +77,7 @@ pub fn interpret(
         ));
     }
     with_dtype!(out.dtype(), T => {
-        let src = values::<T>(result)?;
+        let src = values::<T>(&result)?;
         if out.len() != src.len() {
             return Err(Error::internal("interpret", "output size differs from the launch"));
         }
@@ -83,6 +87,35 @@ pub fn interpret(
         unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), out.as_mut_ptr() as *mut T, src.len()) };
     });
     Ok(())
+}
+
+/// The reference evaluator's reduction of the launch-ordered `values` over the launch's
+/// reduced dimensions; its result is in the kernel's output order.
+fn fold(r: &Reduction, launch: &Launch, values: Realized, loc: SourceLocation) -> Result<Realized> {
+    let nd = launch.shape.len();
+    let kept = launch
+        .reduce_kept
+        .ok_or_else(|| Error::internal("interpret", "a reduction launch without kept dims"))?;
+    let last = match r.inner {
+        ReduceInner::Row => nd,
+        ReduceInner::Columns => nd.saturating_sub(1),
+    };
+    let axes: Vec<usize> = (kept..last).collect();
+    let shape: Vec<usize> = (0..nd)
+        .filter(|d| !axes.contains(d))
+        .map(|d| launch.shape[d])
+        .collect();
+    let dtype = values.buffer.dtype();
+    let values = Realized {
+        buffer: values.buffer,
+        layout: Layout::contiguous(&launch.shape),
+    };
+    let op = Op::Reduce {
+        op: r.op,
+        axes,
+        keepdims: false,
+    };
+    compute(&Node::new(op, vec![], dtype, shape, loc), &[&values])
 }
 
 /// The elements of `buffer` read through `layout`, as a contiguous 1-d column.

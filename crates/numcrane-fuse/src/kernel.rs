@@ -10,7 +10,7 @@
 //! which element (i0, i1, ...) of the loop reads it (already composed with every view and
 //! broadcast and collapsed to as few dimensions as possible).
 
-use numcrane_graph::{BinaryOp, DType, Layout, Scalar, UnaryOp};
+use numcrane_graph::{BinaryOp, DType, Layout, ReduceOp, Scalar, UnaryOp};
 
 /// Index of a value in `ElementwiseKernel::instrs`.
 pub type ValueId = usize;
@@ -95,6 +95,80 @@ pub struct ElementwiseKernel {
     pub output: ValueId,
     /// The inputs, in `Load` numbering.
     pub inputs: Vec<InputSpec>,
+    /// None: an element-wise loop storing each value. Some: the values are folded into the
+    /// output by a reduction (see [`Reduction`]).
+    pub reduce: Option<Reduction>,
+}
+
+/// How a reduction kernel folds its values into the output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Reduction {
+    /// The fold.
+    pub op: ReduceOp,
+    /// Whether the inner loop runs along a kept or a reduced dimension.
+    pub inner: ReduceInner,
+}
+
+/// The two inner loops of a reduction kernel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ReduceInner {
+    /// The inner dimension is kept: `out[j] = op(out[j], value[j])` for the row's `n`
+    /// elements (`x.sum(axis=0)` of a C-ordered matrix adds whole rows).
+    Columns,
+    /// The inner dimension is reduced: `out[0] = op(out[0], fold of value[0..n])`, folded in
+    /// vector registers (`x.sum(axis=-1)`, full reductions).
+    Row,
+}
+
+impl Reduction {
+    /// The element-wise op that folds two values of `dtype` (bool folds are logical).
+    pub fn combine(&self, dtype: DType) -> BinaryOp {
+        let boolean = dtype == DType::Bool;
+        match self.op {
+            ReduceOp::Any => BinaryOp::LogicalOr,
+            ReduceOp::All => BinaryOp::LogicalAnd,
+            ReduceOp::Sum | ReduceOp::Max if boolean => BinaryOp::LogicalOr,
+            ReduceOp::Prod | ReduceOp::Min if boolean => BinaryOp::LogicalAnd,
+            ReduceOp::Sum => BinaryOp::Add,
+            ReduceOp::Prod => BinaryOp::Mul,
+            ReduceOp::Max => BinaryOp::Maximum,
+            ReduceOp::Min => BinaryOp::Minimum,
+        }
+    }
+
+    /// The value the fold starts from: `op(identity, x) == x` for every x (the
+    /// NaN-propagating max starts from -inf, and from the smallest integer).
+    pub fn identity(&self, dtype: DType) -> Scalar {
+        let boolean = dtype == DType::Bool;
+        let low = matches!(self.op, ReduceOp::Max) || (boolean && self.op == ReduceOp::Sum);
+        match self.op {
+            ReduceOp::Any => Scalar::Bool(false),
+            ReduceOp::All => Scalar::Bool(true),
+            _ if boolean => Scalar::Bool(!low),
+            ReduceOp::Sum => Scalar::F64(0.0).cast(dtype),
+            ReduceOp::Prod => Scalar::F64(1.0).cast(dtype),
+            ReduceOp::Max | ReduceOp::Min => extreme(dtype, low),
+        }
+    }
+}
+
+/// The lowest (`low`) or highest value of a non-bool dtype: -inf / +inf for floats.
+fn extreme(dtype: DType, low: bool) -> Scalar {
+    let pick = |lo: Scalar, hi: Scalar| if low { lo } else { hi };
+    match dtype {
+        DType::F32 | DType::F64 => {
+            pick(Scalar::F64(f64::NEG_INFINITY), Scalar::F64(f64::INFINITY)).cast(dtype)
+        }
+        DType::I8 => pick(Scalar::I8(i8::MIN), Scalar::I8(i8::MAX)),
+        DType::I16 => pick(Scalar::I16(i16::MIN), Scalar::I16(i16::MAX)),
+        DType::I32 => pick(Scalar::I32(i32::MIN), Scalar::I32(i32::MAX)),
+        DType::I64 => pick(Scalar::I64(i64::MIN), Scalar::I64(i64::MAX)),
+        DType::U8 => pick(Scalar::U8(0), Scalar::U8(u8::MAX)),
+        DType::U16 => pick(Scalar::U16(0), Scalar::U16(u16::MAX)),
+        DType::U32 => pick(Scalar::U32(0), Scalar::U32(u32::MAX)),
+        DType::U64 => pick(Scalar::U64(0), Scalar::U64(u64::MAX)),
+        DType::Bool => Scalar::Bool(!low),
+    }
 }
 
 impl ElementwiseKernel {
@@ -117,8 +191,8 @@ impl ElementwiseKernel {
             })
             .collect();
         format!(
-            "{:?}|{:?}|{}|{:x?}",
-            self.inputs, self.instrs, self.output, bits
+            "{:?}|{:?}|{}|{:x?}|{:?}",
+            self.inputs, self.instrs, self.output, bits, self.reduce
         )
     }
 }
@@ -131,4 +205,8 @@ pub struct Launch {
     pub shape: Vec<usize>,
     /// Per input, the layout (in elements of its buffer) it is read through, with `shape`.
     pub layouts: Vec<Layout>,
+    /// For a reduction kernel: how many leading dimensions of `shape` are kept. The shape is
+    /// then `[kept..., reduced..., inner]`; the output is row-major over the kept dimensions
+    /// (and the inner one for `ReduceInner::Columns`). None for element-wise kernels.
+    pub reduce_kept: Option<usize>,
 }

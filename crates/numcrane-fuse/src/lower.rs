@@ -6,7 +6,10 @@
 //! one strided read, no intermediate). Constants become immediates. Finally dimensions that
 //! every index map walks contiguously are merged, so most loops run over one long row.
 
-use crate::kernel::{ElementwiseKernel, InnerClass, InputSpec, Instr, InstrKind, Launch, ValueId};
+use crate::kernel::{
+    ElementwiseKernel, InnerClass, InputSpec, Instr, InstrKind, Launch, ReduceInner, Reduction,
+    ValueId,
+};
 use crate::plan::Group;
 use numcrane_graph::{Buffer, Layout, NodeRef, Op, Realized, ViewOp};
 use std::collections::HashMap;
@@ -19,8 +22,10 @@ pub enum LowerError {
     ReshapeNeedsCopy,
     /// A boundary node has no realized value (a planning bug).
     MissingInput(u64),
-    /// The group's root is not an element-wise op (a planning bug).
+    /// The group's root is not an element-wise op or a reduction (a planning bug).
     NotElementwise,
+    /// A reduction of zero elements (the evaluator writes its identities).
+    EmptyReduction,
 }
 
 /// A lowered group: the kernel, its launch, and the buffers of its inputs in `Load` order.
@@ -47,12 +52,16 @@ pub fn lower(
     group: &Group,
     values: &dyn Fn(u64) -> Option<Realized>,
 ) -> Result<Lowered, LowerError> {
-    if !matches!(
-        group.root.op(),
-        Op::Cast | Op::Unary(_) | Op::Binary(_) | Op::Where
-    ) {
-        return Err(LowerError::NotElementwise);
-    }
+    let root = &group.root;
+    let (value_node, reduction) = match root.op() {
+        Op::Cast | Op::Unary(_) | Op::Binary(_) | Op::Where => (root.clone(), None),
+        Op::Reduce { op, axes, .. } => {
+            let input = root.inputs().first().cloned();
+            let input = input.ok_or(LowerError::MissingInput(root.id()))?;
+            (input, Some((*op, axes.clone())))
+        }
+        _ => return Err(LowerError::NotElementwise),
+    };
     let mut b = Builder {
         group,
         values,
@@ -60,10 +69,31 @@ pub fn lower(
         inputs: Vec::new(),
         memo: HashMap::new(),
     };
-    let output = b.value(&group.root, &[])?;
-    let shape = group.root.shape().to_vec();
-    let layouts: Vec<Layout> = b.inputs.iter().map(|(_, l)| l.clone()).collect();
-    let (shape, layouts) = collapse(&shape, &layouts);
+    let output = b.value(&value_node, &[])?;
+    let shape = value_node.shape().to_vec();
+    let mut layouts: Vec<Layout> = b.inputs.iter().map(|(_, l)| l.clone()).collect();
+    let (shape, layouts, reduce, reduce_kept) = match reduction {
+        None => {
+            let (shape, layouts) = collapse(&shape, &layouts);
+            (shape, layouts, None, None)
+        }
+        Some((op, axes)) => {
+            if shape.contains(&0) {
+                // An empty fold only writes identities: not worth a kernel.
+                return Err(LowerError::EmptyReduction);
+            }
+            layouts.push(reduced_output_layout(&shape, &axes));
+            let (shape, layouts) = collapse(&shape, &layouts);
+            let (shape, mut layouts, kept) = kept_dims_first(shape, layouts);
+            let out = layouts.pop().ok_or(LowerError::NotElementwise)?;
+            let inner = if out.strides.last() == Some(&0) {
+                ReduceInner::Row
+            } else {
+                ReduceInner::Columns
+            };
+            (shape, layouts, Some(Reduction { op, inner }), Some(kept))
+        }
+    };
     let specs = b
         .inputs
         .iter()
@@ -78,10 +108,49 @@ pub fn lower(
             instrs: b.instrs,
             output,
             inputs: specs,
+            reduce,
         },
-        launch: Launch { shape, layouts },
+        launch: Launch {
+            shape,
+            layouts,
+            reduce_kept,
+        },
         buffers: b.inputs.into_iter().map(|(buf, _)| buf).collect(),
     })
+}
+
+/// Where element `i` of a reduction's input lands in its (row-major) output: stride 0 along
+/// the reduced `axes`.
+fn reduced_output_layout(shape: &[usize], axes: &[usize]) -> Layout {
+    let mut strides = vec![0isize; shape.len()];
+    let mut step = 1isize;
+    for d in (0..shape.len()).rev() {
+        if !axes.contains(&d) {
+            strides[d] = step;
+            step = step.saturating_mul(shape[d] as isize);
+        }
+    }
+    Layout {
+        shape: shape.to_vec(),
+        strides,
+        offset: 0,
+    }
+}
+
+/// Reorders the outer dimensions of a collapsed reduction launch (the last layout is the
+/// output's) to `[kept..., reduced..., inner]`, so the folds of one output are consecutive.
+/// Returns the number of kept outer dimensions.
+fn kept_dims_first(shape: Vec<usize>, layouts: Vec<Layout>) -> (Vec<usize>, Vec<Layout>, usize) {
+    let nd = shape.len();
+    let out = &layouts[layouts.len() - 1];
+    let outer = 0..nd.saturating_sub(1);
+    let mut perm: Vec<usize> = outer.clone().filter(|&d| out.strides[d] != 0).collect();
+    let kept = perm.len();
+    perm.extend(outer.filter(|&d| out.strides[d] == 0));
+    perm.extend(nd.checked_sub(1));
+    let shape = perm.iter().map(|&d| shape[d]).collect();
+    let layouts = layouts.iter().map(|l| l.permute(&perm)).collect();
+    (shape, layouts, kept)
 }
 
 impl Builder<'_> {

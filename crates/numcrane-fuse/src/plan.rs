@@ -24,10 +24,14 @@ pub enum Boundary {
     Root,
     /// More than one node reads it (recomputing could repeat arbitrary work).
     MultipleConsumers,
-    /// Its consumer is not computed in a loop (a reduction, scan, pad, or a standalone view).
+    /// Its consumer is not an element-wise loop (a reduction's result, an argmin/argmax,
+    /// scan or pad input, or a standalone view).
     ConsumerOutsideLoop,
     /// Its consumer's kernel reached `MAX_KERNEL_NODES`.
     CostCap,
+    /// It is a reduction: its consumers need the finished fold (a mean broadcast back over
+    /// the rows it reduced cannot be computed in the same pass).
+    ReductionResult,
 }
 
 /// One step of the plan, in execution order.
@@ -73,9 +77,13 @@ fn fusable_op(op: &Op) -> bool {
 }
 
 /// True for ops that can be a kernel's root (views and constants alone are cheaper as
-/// zero-copy evaluator steps).
+/// zero-copy evaluator steps). A reduction is always a root: its loop folds the values of the
+/// element-wise chain feeding it, and its consumers read its (smaller) result.
 fn can_root(op: &Op) -> bool {
-    matches!(op, Op::Cast | Op::Unary(_) | Op::Binary(_) | Op::Where)
+    matches!(
+        op,
+        Op::Cast | Op::Unary(_) | Op::Binary(_) | Op::Where | Op::Reduce { .. }
+    )
 }
 
 /// Plans the evaluation of `roots`. `supported(node)` says whether the backend can compute
@@ -84,15 +92,19 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
     let order = topo_order(roots);
     let root_ids: HashSet<u64> = roots.iter().map(|r| r.id()).collect();
     let inputs: HashMap<u64, Vec<NodeRef>> = order.iter().map(|n| (n.id(), n.inputs())).collect();
+    // Distinct consumers: `d * d` reads `d` twice but is still its only user, so `d` can be
+    // computed inside the same loop (once: lowering shares identical values).
     let mut consumers: HashMap<u64, usize> = HashMap::new();
     for n in &order {
+        let mut seen = HashSet::new();
         for i in &inputs[&n.id()] {
-            *consumers.entry(i.id()).or_default() += 1;
+            if seen.insert(i.id()) {
+                *consumers.entry(i.id()).or_default() += 1;
+            }
         }
     }
-    let fusable = |n: &Node| {
-        n.realized().is_none() && n.error().is_none() && fusable_op(n.op()) && supported(n)
-    };
+    let computable = |n: &Node| n.realized().is_none() && n.error().is_none() && supported(n);
+    let fusable = |n: &Node| computable(n) && fusable_op(n.op());
 
     // Users before inputs: a node not absorbed by a consumer's kernel by the time it is
     // reached is materialized by its own step.
@@ -103,11 +115,13 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
         if node.realized().is_some() || absorbed.contains(&node.id()) {
             continue;
         }
-        if !(fusable(node) && can_root(node.op())) {
+        if !(computable(node) && can_root(node.op())) {
             continue;
         }
         let why = if root_ids.contains(&node.id()) {
             Boundary::Root
+        } else if matches!(node.op(), Op::Reduce { .. }) {
+            Boundary::ReductionResult
         } else if consumers.get(&node.id()).copied().unwrap_or(0) > 1 {
             Boundary::MultipleConsumers
         } else if capped.contains(&node.id()) {
@@ -169,7 +183,8 @@ fn single_reason(node: &Node, fusable: &dyn Fn(&Node) -> bool) -> &'static str {
     match node.op() {
         Op::View(ViewOp::Reshape(_)) | Op::View(_) => "view (zero-copy)",
         Op::Full(_) => "constant",
-        Op::Reduce { .. } | Op::ArgReduce { .. } | Op::Scan { .. } => "reduction (not fused yet)",
+        Op::Reduce { .. } if node.error().is_none() => "no generated code for this reduction",
+        Op::ArgReduce { .. } | Op::Scan { .. } => "argmin/argmax/scan (not fused yet)",
         Op::Arange { .. } | Op::Pad { .. } => "arange/pad (not fused yet)",
         _ if node.error().is_some() => "poisoned",
         _ if !fusable(node) => "no generated code for this op/dtype yet",

@@ -34,7 +34,9 @@ use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{default_libcall_names, Module};
-use numcrane_fuse::kernel::{ElementwiseKernel, InnerClass, InstrKind, ValueId};
+use numcrane_fuse::kernel::{
+    ElementwiseKernel, InnerClass, InstrKind, ReduceInner, Reduction, ValueId,
+};
 use numcrane_graph::eval::scalar::Num;
 use numcrane_graph::{with_dtype, BinaryOp, DType, Error, Node, Op, Result, Scalar, UnaryOp};
 use std::sync::{Mutex, OnceLock};
@@ -114,8 +116,25 @@ pub fn supports_node(node: &Node) -> bool {
             first_input(),
         ),
         Op::Where => true,
+        Op::Reduce { op, .. } => {
+            let fold = Reduction {
+                op: *op,
+                inner: ReduceInner::Row,
+            };
+            supports_fold(&fold, node.dtype())
+        }
         _ => false,
     }
+}
+
+/// Whether the JIT folds values of `dtype` with `reduction`.
+fn supports_fold(reduction: &Reduction, dtype: DType) -> bool {
+    let combine = InstrKind::Binary {
+        op: reduction.combine(dtype),
+        lhs: 0,
+        rhs: 0,
+    };
+    supports(&combine, dtype, Some(dtype))
 }
 
 /// The dtype of the operand `supports` looks at, for instruction `i` of `kernel`.
@@ -190,6 +209,15 @@ pub fn check_kernel(kernel: &ElementwiseKernel) -> Result<()> {
             return Err(internal(format!(
                 "the JIT does not support kernel value {i}: {:?} giving {:?} from {arg:?}",
                 instr.kind, instr.dtype
+            )));
+        }
+    }
+    if let Some(r) = &kernel.reduce {
+        if !supports_fold(r, kernel.out_dtype()) {
+            return Err(internal(format!(
+                "the JIT does not fold {:?} values with {:?}",
+                kernel.out_dtype(),
+                r.op
             )));
         }
     }
@@ -334,6 +362,14 @@ pub fn vector_width(kernel: &ElementwiseKernel) -> Option<u32> {
     }
     if kernel.out_dtype() == DType::Bool && width != 1 {
         return None;
+    }
+    if let Some(r) = &kernel.reduce {
+        let out = kernel.out_dtype();
+        // Bool folds along a row stay scalar (no mask horizontal reduction).
+        let row_bool = r.inner == ReduceInner::Row && out == DType::Bool;
+        if row_bool || !vector_binary_ok(r.combine(out), out, width) {
+            return None;
+        }
     }
     Some(width)
 }
@@ -837,6 +873,14 @@ impl Gen<'_> {
         let zero = b.ins().iconst(ptr, 0);
         let empty = b.ins().icmp(IntCC::Equal, n, zero);
         b.ins().brif(empty, exit, &[], setup, &[]);
+        // A row fold ends in `finish`, which folds the row's value into `out[0]`.
+        let fold = kernel.reduce.map(|r| (r, r.combine(kernel.out_dtype())));
+        let row_fold = fold.filter(|(r, _)| r.inner == ReduceInner::Row);
+        let finish = if row_fold.is_some() {
+            b.create_block()
+        } else {
+            exit
+        };
 
         b.switch_to_block(setup);
         let used: Vec<bool> = (0..kernel.inputs.len())
@@ -887,6 +931,12 @@ impl Gen<'_> {
         b.def_var(out_var, out);
         let i_var = b.declare_var(ptr);
         b.def_var(i_var, zero);
+        // The scalar accumulator of a row fold, from the fold's identity.
+        let acc_var = b.declare_var(scalar_type(out_dt));
+        if let Some((r, _)) = row_fold {
+            let identity = self.scalar_const(b, Mode::Scalar, r.identity(out_dt));
+            b.def_var(acc_var, identity);
+        }
 
         let shead = b.create_block();
         let sbody = b.create_block();
@@ -898,14 +948,28 @@ impl Gen<'_> {
             let per_iter = lanes * UNROLL;
             let vhead = b.create_block();
             let vbody = b.create_block();
+            let vdone = b.create_block();
             let mask = b.ins().iconst(ptr, !(per_iter - 1));
             let vend = b.ins().band(n, mask);
+            // One vector accumulator per unrolled step, so consecutive folds do not wait for
+            // each other.
+            let vacc: Vec<Variable> = match row_fold {
+                Some((r, _)) => (0..UNROLL)
+                    .map(|_| {
+                        let var = b.declare_var(self.ty(mode, out_dt));
+                        let identity = self.scalar_const(b, mode, r.identity(out_dt));
+                        b.def_var(var, identity);
+                        var
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
             b.ins().jump(vhead, &[]);
 
             b.switch_to_block(vhead);
             let i = b.use_var(i_var);
             let more = b.ins().icmp(IntCC::UnsignedLessThan, i, vend);
-            b.ins().brif(more, vbody, &[], shead, &[]);
+            b.ins().brif(more, vbody, &[], vdone, &[]);
 
             b.switch_to_block(vbody);
             let ptrs: Vec<Option<Value>> = sources
@@ -930,7 +994,21 @@ impl Gen<'_> {
                     })
                     .collect();
                 let v = self.body(b, mode, &loads)?;
-                self.store(b, mode, out_dt, v, optr, (u * lanes * out_isz) as i32);
+                let offset = (u * lanes * out_isz) as i32;
+                match fold {
+                    None => self.store(b, mode, out_dt, v, optr, offset),
+                    Some((r, combine)) if r.inner == ReduceInner::Columns => {
+                        let old = self.load(b, mode, out_dt, optr, offset);
+                        let v = self.binary(b, mode, combine, out_dt, old, v)?;
+                        self.store(b, mode, out_dt, v, optr, offset);
+                    }
+                    Some((_, combine)) => {
+                        let var = vacc[u as usize];
+                        let acc = b.use_var(var);
+                        let acc = self.binary(b, mode, combine, out_dt, acc, v)?;
+                        b.def_var(var, acc);
+                    }
+                }
             }
             for (k, spec) in kernel.inputs.iter().enumerate() {
                 if let (Source::Pointer(var), Some(p)) = (sources[k], ptrs[k]) {
@@ -946,6 +1024,23 @@ impl Gen<'_> {
             let next = b.ins().iadd_imm_s(i, per_iter);
             b.def_var(i_var, next);
             b.ins().jump(vhead, &[]);
+
+            // Vector accumulators -> the scalar one: lane-wise, then lane by lane in order.
+            b.switch_to_block(vdone);
+            if let Some((_, combine)) = row_fold {
+                let mut acc = b.use_var(vacc[0]);
+                for var in &vacc[1..] {
+                    let next = b.use_var(*var);
+                    acc = self.binary(b, mode, combine, out_dt, acc, next)?;
+                }
+                let mut total = b.use_var(acc_var);
+                for lane in 0..self.ty(mode, out_dt).lane_count() {
+                    let x = b.ins().extractlane(acc, lane as u8);
+                    total = self.binary(b, Mode::Scalar, combine, out_dt, total, x)?;
+                }
+                b.def_var(acc_var, total);
+            }
+            b.ins().jump(shead, &[]);
         } else {
             b.ins().jump(shead, &[]);
         }
@@ -953,7 +1048,7 @@ impl Gen<'_> {
         b.switch_to_block(shead);
         let i = b.use_var(i_var);
         let more = b.ins().icmp(IntCC::UnsignedLessThan, i, n);
-        b.ins().brif(more, sbody, &[], exit, &[]);
+        b.ins().brif(more, sbody, &[], finish, &[]);
 
         b.switch_to_block(sbody);
         let loads: Vec<Loaded> = sources
@@ -966,7 +1061,19 @@ impl Gen<'_> {
             .collect();
         let v = self.body(b, Mode::Scalar, &loads)?;
         let optr = b.use_var(out_var);
-        self.store(b, Mode::Scalar, out_dt, v, optr, 0);
+        match fold {
+            None => self.store(b, Mode::Scalar, out_dt, v, optr, 0),
+            Some((r, combine)) if r.inner == ReduceInner::Columns => {
+                let old = self.load(b, Mode::Scalar, out_dt, optr, 0);
+                let v = self.binary(b, Mode::Scalar, combine, out_dt, old, v)?;
+                self.store(b, Mode::Scalar, out_dt, v, optr, 0);
+            }
+            Some((_, combine)) => {
+                let acc = b.use_var(acc_var);
+                let acc = self.binary(b, Mode::Scalar, combine, out_dt, acc, v)?;
+                b.def_var(acc_var, acc);
+            }
+        }
         for (k, source) in sources.iter().enumerate() {
             if let (Source::Pointer(var), Loaded::At(p, _), Some(step)) =
                 (source, loads[k], steps[k])
@@ -981,6 +1088,15 @@ impl Gen<'_> {
         let next = b.ins().iadd_imm_s(i, 1);
         b.def_var(i_var, next);
         b.ins().jump(shead, &[]);
+
+        if let Some((_, combine)) = row_fold {
+            b.switch_to_block(finish);
+            let old = self.load(b, Mode::Scalar, out_dt, out, 0);
+            let acc = b.use_var(acc_var);
+            let v = self.binary(b, Mode::Scalar, combine, out_dt, old, acc)?;
+            self.store(b, Mode::Scalar, out_dt, v, out, 0);
+            b.ins().jump(exit, &[]);
+        }
 
         b.switch_to_block(exit);
         b.ins().return_(&[]);

@@ -17,6 +17,7 @@
 pub mod cache;
 mod callout;
 pub mod codegen;
+mod reduction;
 pub mod runtime;
 #[allow(dead_code)] // not yet called by codegen
 mod vecmath;

@@ -8,6 +8,7 @@
 
 use crate::cache;
 use crate::codegen::CompiledKernel;
+use crate::reduction;
 use numcrane_fuse::kernel::{ElementwiseKernel, InnerClass, Launch};
 use numcrane_graph::{Buffer, Error, Layout, Result};
 use rayon::prelude::*;
@@ -124,7 +125,12 @@ pub fn run(
     }
     let size = numcrane_graph::layout::checked_size(&launch.shape)
         .ok_or_else(|| internal("launch shape overflows"))?;
-    if out.len() != size {
+    let out_len = match (&kernel.reduce, launch.reduce_kept) {
+        (None, None) => size,
+        (Some(r), Some(_)) => reduction::output_len(r, launch)?,
+        _ => return Err(internal("reduction kernel and launch disagree")),
+    };
+    if out.len() != out_len {
         return Err(internal(format!(
             "the output buffer has {} elements for launch shape {:?}",
             out.len(),
@@ -135,10 +141,19 @@ pub fn run(
         check_input(k, kernel, launch, layout, buffer)?;
     }
     if size == 0 {
-        return Ok(());
+        // An empty fold would have to write identities: lowering never makes one.
+        return match kernel.reduce {
+            Some(_) if out_len > 0 => Err(internal("an empty reduction launch")),
+            _ => Ok(()),
+        };
     }
     let compiled = cache::get_or_compile(kernel)?;
     let started = (crate::codegen::debug_level() >= 1).then(std::time::Instant::now);
+    if let Some(r) = &kernel.reduce {
+        reduction::run(kernel, r, &compiled, launch, inputs, out)?;
+        report(kernel, launch, inputs, out, started);
+        return Ok(());
+    }
 
     let ndim = launch.shape.len();
     let (outer, n) = if ndim == 0 {
@@ -178,18 +193,33 @@ pub fn run(
             .into_par_iter()
             .for_each(|c| rows.run_range(c * chunk, ((c + 1) * chunk).min(size)));
     }
+    report(kernel, launch, inputs, out, started);
+    Ok(())
+}
+
+/// The NUMCRANE_DEBUG>=1 line of one kernel run.
+fn report(
+    kernel: &ElementwiseKernel,
+    launch: &Launch,
+    inputs: &[&Buffer],
+    out: &Buffer,
+    started: Option<std::time::Instant>,
+) {
     if let Some(t) = started {
         let seconds = t.elapsed().as_secs_f64();
         let bytes: usize = inputs.iter().map(|b| b.nbytes()).sum::<usize>() + out.nbytes();
+        let what = match &kernel.reduce {
+            Some(r) => format!("{} fold ({:?})", r.op.name(), r.inner),
+            None => "kernel".to_string(),
+        };
         eprintln!(
-            "numcrane-jit: ran a kernel of {} values over {:?} in {:.3} ms ({:.2} GB/s, buffers touched)",
+            "numcrane-jit: ran a {what} of {} values over {:?} in {:.3} ms ({:.2} GB/s, buffers touched)",
             kernel.instrs.len(),
             launch.shape,
             seconds * 1e3,
             bytes as f64 / seconds.max(1e-9) / 1e9
         );
     }
-    Ok(())
 }
 
 /// Fewest elements worth a task of their own.

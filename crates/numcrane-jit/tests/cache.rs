@@ -22,6 +22,7 @@ fn same_kernel_compiles_once_whatever_the_shape() {
         let vals: Vec<Scalar> = (0..n).map(|i| Scalar::F64(i as f64)).collect();
         let a = contiguous(DType::F64, &vals);
         let launch = Launch {
+            reduce_kept: None,
             shape: vec![n],
             layouts: vec![a.layout.clone(), a.layout.clone()],
         };
@@ -33,6 +34,7 @@ fn same_kernel_compiles_once_whatever_the_shape() {
         layout: Layout::contiguous(&[3, 4]),
     };
     let launch = Launch {
+        reduce_kept: None,
         shape: vec![3, 4],
         layouts: vec![m.layout.clone(), m.layout.clone()],
     };

@@ -18,6 +18,7 @@ fn w1(dt: DType) -> ElementwiseKernel {
     use InstrKind::*;
     let bin = |op, lhs, rhs| Binary { op, lhs, rhs };
     ElementwiseKernel {
+        reduce: None,
         instrs: vec![
             instr(Load { input: 0 }, dt),
             instr(Load { input: 1 }, dt),
@@ -194,6 +195,7 @@ fn empty_shapes_do_nothing() {
             layout,
         };
         let launch = Launch {
+            reduce_kept: None,
             shape: shape.clone(),
             layouts: vec![input.layout.clone(), input.layout.clone()],
         };
@@ -216,6 +218,7 @@ fn bad_launches_are_errors_before_anything_runs() {
     let b64 = Buffer::from_slice::<f64>(&[1.0; 8]).unwrap();
     let good = Layout::contiguous(&[8]);
     let launch = |layouts: Vec<Layout>| Launch {
+        reduce_kept: None,
         shape: vec![8],
         layouts,
     };
@@ -297,6 +300,7 @@ fn bad_launches_are_errors_before_anything_runs() {
     let m = internal_message(numcrane_jit::run(
         &k,
         &Launch {
+            reduce_kept: None,
             shape: vec![4],
             layouts: vec![strided.clone(), strided.clone()],
         },
@@ -337,6 +341,7 @@ fn malformed_or_unsupported_kernels_do_not_compile() {
     let bad: Vec<ElementwiseKernel> = vec![
         // operand defined later
         ElementwiseKernel {
+            reduce: None,
             instrs: vec![
                 instr(
                     Unary {
@@ -352,24 +357,28 @@ fn malformed_or_unsupported_kernels_do_not_compile() {
         },
         // output out of range
         ElementwiseKernel {
+            reduce: None,
             instrs: vec![instr(Load { input: 0 }, f)],
             output: 3,
             inputs: vec![spec(f, InnerClass::Contiguous)],
         },
         // load of a missing input
         ElementwiseKernel {
+            reduce: None,
             instrs: vec![instr(Load { input: 2 }, f)],
             output: 0,
             inputs: vec![spec(f, InnerClass::Contiguous)],
         },
         // load with the wrong dtype
         ElementwiseKernel {
+            reduce: None,
             instrs: vec![instr(Load { input: 0 }, DType::F64)],
             output: 0,
             inputs: vec![spec(f, InnerClass::Contiguous)],
         },
         // mixed binary dtypes
         ElementwiseKernel {
+            reduce: None,
             instrs: vec![
                 instr(Load { input: 0 }, f),
                 instr(Load { input: 1 }, DType::F64),
@@ -390,6 +399,7 @@ fn malformed_or_unsupported_kernels_do_not_compile() {
         },
         // where on a non-bool condition
         ElementwiseKernel {
+            reduce: None,
             instrs: vec![
                 instr(Load { input: 0 }, f),
                 instr(
@@ -412,6 +422,7 @@ fn malformed_or_unsupported_kernels_do_not_compile() {
         binary_kernel(BinaryOp::Div, DType::I32, DType::I32),
         // constant of another dtype
         ElementwiseKernel {
+            reduce: None,
             instrs: vec![instr(Const(Scalar::F64(1.0)), f)],
             output: 0,
             inputs: vec![],
@@ -430,6 +441,7 @@ fn unused_inputs_and_dead_values_are_fine() {
     let f = DType::F64;
     // input 1 unused (its pointer may be anything valid), dead exp of input 0
     let k = ElementwiseKernel {
+        reduce: None,
         instrs: vec![
             instr(Load { input: 0 }, f),
             instr(
@@ -475,6 +487,7 @@ fn threads_share_compiled_kernels() {
         .map(|_| contiguous(DType::F32, &test_values(&mut rng, DType::F32, 1000)))
         .collect();
     let launch = Launch {
+        reduce_kept: None,
         shape: vec![1000],
         layouts: inputs.iter().map(|i| i.layout.clone()).collect(),
     };

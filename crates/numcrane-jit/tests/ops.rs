@@ -196,6 +196,7 @@ fn binary_ops_every_dtype() {
 
 fn cast_kernel(from: DType, to: DType) -> ElementwiseKernel {
     ElementwiseKernel {
+        reduce: None,
         instrs: vec![
             instr(InstrKind::Load { input: 0 }, from),
             instr(InstrKind::Cast { value: 0 }, to),
@@ -231,6 +232,7 @@ fn where_every_dtype() {
             inner: InnerClass::Contiguous,
         };
         let k = ElementwiseKernel {
+            reduce: None,
             instrs: vec![
                 instr(InstrKind::Load { input: 0 }, DType::Bool),
                 instr(InstrKind::Load { input: 1 }, dt),
@@ -286,6 +288,7 @@ fn where_every_dtype() {
             _ => dt,
         };
         let k2 = ElementwiseKernel {
+            reduce: None,
             instrs: vec![
                 instr(InstrKind::Load { input: 0 }, cmp_dt),
                 instr(InstrKind::Load { input: 1 }, cmp_dt),
@@ -330,6 +333,7 @@ fn constants_of_every_dtype() {
     for dt in DType::ALL {
         for v in edge_values(dt) {
             let k = ElementwiseKernel {
+                reduce: None,
                 instrs: vec![instr(InstrKind::Const(v), dt)],
                 output: 0,
                 inputs: vec![],

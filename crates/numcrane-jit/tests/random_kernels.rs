@@ -33,6 +33,7 @@ const BINARY: [BinaryOp; 29] = {
 /// are inserted to make operand dtypes agree.
 fn build(n_inputs: usize, input_dtypes: &[u8], steps: &[(u8, u8, u8, u8)]) -> ElementwiseKernel {
     let mut k = ElementwiseKernel {
+        reduce: None,
         instrs: vec![],
         output: 0,
         inputs: vec![],

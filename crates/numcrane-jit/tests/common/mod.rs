@@ -296,6 +296,7 @@ pub fn instr(kind: InstrKind, dtype: DType) -> Instr {
 /// `op(load 0)` with result dtype `out`.
 pub fn unary_kernel(op: numcrane_graph::UnaryOp, arg: DType, out: DType) -> ElementwiseKernel {
     ElementwiseKernel {
+        reduce: None,
         instrs: vec![
             instr(InstrKind::Load { input: 0 }, arg),
             instr(InstrKind::Unary { op, value: 0 }, out),
@@ -315,6 +316,7 @@ pub fn binary_kernel(op: numcrane_graph::BinaryOp, arg: DType, out: DType) -> El
         inner: InnerClass::Contiguous,
     };
     ElementwiseKernel {
+        reduce: None,
         instrs: vec![
             instr(InstrKind::Load { input: 0 }, arg),
             instr(InstrKind::Load { input: 1 }, arg),
@@ -403,6 +405,7 @@ pub fn jit(kernel: &ElementwiseKernel, launch: &Launch, inputs: &[Input]) -> Vec
 pub fn check(kernel: &ElementwiseKernel, inputs: &[Input], shape: &[usize]) {
     let kernel = with_classes(kernel, inputs);
     let launch = Launch {
+        reduce_kept: None,
         shape: shape.to_vec(),
         layouts: inputs.iter().map(|i| i.layout.clone()).collect(),
     };

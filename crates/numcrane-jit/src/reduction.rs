@@ -1,0 +1,320 @@
+//! Running a compiled reduction kernel: splitting the fold into calls of the row function,
+//! spreading them over threads, and combining partial results in a fixed order.
+//!
+//! A reduction launch has the shape `[kept..., reduced..., n]` (see
+//! `numcrane_fuse::kernel::Launch::reduce_kept`). Every output starts at the fold's identity;
+//! each call of the row function folds one row (or one block of a long row) into it.
+//!
+//! - `ReduceInner::Columns` (`x.sum(axis=0)`): the row function adds a whole row of values into
+//!   a row of outputs. Each output element folds its rows in order, whoever computes it, so
+//!   threads take disjoint (output row, column range) pieces and the result does not depend on
+//!   the number of threads. Float sums accumulate in the dtype, as NumPy's do along axis 0.
+//! - `ReduceInner::Row` (`x.sum(axis=-1)`, `x.sum()`): the fold of one output is cut into
+//!   *pieces* of about `PIECE` elements, a function of the shape only. Each piece is folded by
+//!   one thread; the pieces' partial results are combined in piece order. So 1 or 16 threads
+//!   give the same bits. Float sums fold blocks of at most `BLOCK` elements in vector
+//!   registers and add the block totals in f64, so the error grows with `BLOCK`, not with the
+//!   length of the row (NumPy's pairwise summation has the same aim).
+
+use crate::codegen::CompiledKernel;
+use numcrane_fuse::kernel::{ElementwiseKernel, Launch, ReduceInner, Reduction};
+use numcrane_graph::eval::scalar::Num;
+use numcrane_graph::{with_dtype, Buffer, CastTo, Element, Error, Layout, ReduceOp, Result};
+use rayon::prelude::*;
+
+/// Most elements one call of the row function folds in a float sum.
+const BLOCK: usize = 512;
+/// Elements per piece: the unit of parallel work, and of partial results in a row fold.
+const PIECE: usize = 1 << 16;
+
+fn internal(message: impl Into<String>) -> Error {
+    Error::internal("jit reduce", message)
+}
+
+/// The number of output elements of a validated reduction launch.
+pub(crate) fn output_len(reduction: &Reduction, launch: &Launch) -> Result<usize> {
+    let nd = launch.shape.len();
+    let kept = launch
+        .reduce_kept
+        .ok_or_else(|| internal("a reduction launch must say how many dims are kept"))?;
+    if nd == 0 || kept >= nd {
+        return Err(internal(format!(
+            "a reduction launch of shape {:?} keeps {kept} outer dims",
+            launch.shape
+        )));
+    }
+    let outer = numcrane_graph::layout::checked_size(&launch.shape[..kept])
+        .ok_or_else(|| internal("launch shape overflows"))?;
+    Ok(match reduction.inner {
+        ReduceInner::Row => outer,
+        ReduceInner::Columns => outer
+            .checked_mul(launch.shape[nd - 1])
+            .ok_or_else(|| internal("launch shape overflows"))?,
+    })
+}
+
+/// Everything needed to call the row function on any row of one validated launch.
+struct Fold<'a> {
+    compiled: &'a CompiledKernel,
+    /// `[kept..., reduced...]`
+    outer: &'a [usize],
+    kept: usize,
+    n: usize,
+    layouts: &'a [Layout],
+    inner_strides: Vec<isize>,
+    itemsizes: Vec<isize>,
+    bases: Vec<*const u8>,
+}
+
+// SAFETY: `Fold` is shared between rayon workers only inside `run`, while the input buffers it
+// points into are borrowed; workers only read through these pointers.
+unsafe impl Sync for Fold<'_> {}
+
+/// A raw output pointer that workers write disjoint elements through.
+#[derive(Clone, Copy)]
+struct OutPtr(*mut u8);
+// SAFETY: shared only inside `run` while the output buffer is mutably borrowed; every task
+// writes a set of elements no other task touches (documented at each use).
+unsafe impl Sync for OutPtr {}
+// SAFETY: as for Sync.
+unsafe impl Send for OutPtr {}
+
+impl OutPtr {
+    /// The pointer (a method, so closures capture the whole `Sync` wrapper, not the field).
+    fn get(self) -> *mut u8 {
+        self.0
+    }
+}
+
+impl Fold<'_> {
+    /// Calls the row function on `len` elements starting at column `j` of the row with kept
+    /// index `o` and reduced index `r` (row-major over their dimensions), with output `out`.
+    ///
+    /// # Safety
+    ///
+    /// `o`, `r` and `j + len <= n` must lie inside the launch (whose layouts were checked
+    /// against their buffers), and `out` must be valid for the kernel's output writes: `len`
+    /// elements for `Columns`, one for `Row`, that no other thread accesses meanwhile.
+    unsafe fn call(&self, o: usize, r: usize, j: usize, len: usize, out: *mut u8) {
+        let mut offsets: Vec<isize> = self.layouts.iter().map(|l| l.offset as isize).collect();
+        let dims = self.outer.len();
+        let mut unravel = |mut index: usize, dims: std::ops::Range<usize>| {
+            for d in dims.rev() {
+                let i = (index % self.outer[d]) as isize;
+                index /= self.outer[d];
+                for (off, l) in offsets.iter_mut().zip(self.layouts) {
+                    *off = off.wrapping_add(i.wrapping_mul(l.strides[d]));
+                }
+            }
+        };
+        unravel(o, 0..self.kept);
+        unravel(r, self.kept..dims);
+        let ptrs: Vec<*const u8> = (0..self.bases.len())
+            .map(|k| {
+                let element =
+                    offsets[k].wrapping_add((j as isize).wrapping_mul(self.inner_strides[k]));
+                self.bases[k].wrapping_offset(element.wrapping_mul(self.itemsizes[k]))
+            })
+            .collect();
+        // SAFETY: by the contract above every element the call reads is an element of its
+        // input's layout inside its buffer, and the output writes are allowed.
+        unsafe {
+            self.compiled
+                .call_row(len, out, ptrs.as_ptr(), self.inner_strides.as_ptr())
+        };
+    }
+}
+
+/// Folds `launch` into `out` (already checked: inputs, layouts, output dtype and length).
+pub(crate) fn run(
+    kernel: &ElementwiseKernel,
+    reduction: &Reduction,
+    compiled: &CompiledKernel,
+    launch: &Launch,
+    inputs: &[&Buffer],
+    out: &mut Buffer,
+) -> Result<()> {
+    let nd = launch.shape.len();
+    let kept = launch.reduce_kept.unwrap_or(0);
+    let fold = Fold {
+        compiled,
+        outer: &launch.shape[..nd - 1],
+        kept,
+        n: launch.shape[nd - 1],
+        layouts: &launch.layouts,
+        inner_strides: launch
+            .layouts
+            .iter()
+            .map(|l| l.strides.last().copied().unwrap_or(0))
+            .collect(),
+        itemsizes: inputs
+            .iter()
+            .map(|b| b.dtype().itemsize() as isize)
+            .collect(),
+        bases: inputs.iter().map(|b| b.as_ptr()).collect(),
+    };
+    let outputs = launch.shape[..kept].iter().product::<usize>();
+    let rows = launch.shape[kept..nd - 1].iter().product::<usize>();
+    let dtype = kernel.out_dtype();
+    with_dtype!(dtype, T => {
+        let identity = T::from_scalar(reduction.identity(dtype))
+            .ok_or_else(|| internal("identity of the wrong dtype"))?;
+        let out_ptr = OutPtr(out.as_mut_ptr());
+        match reduction.inner {
+            ReduceInner::Columns => columns::<T>(&fold, identity, outputs, rows, out_ptr),
+            ReduceInner::Row => row_folds::<T>(&fold, reduction, identity, outputs, rows, out_ptr),
+        }
+    })
+}
+
+/// Column folds: threads take (output row, column range) pieces.
+fn columns<T: Element>(
+    fold: &Fold<'_>,
+    identity: T,
+    outputs: usize,
+    rows: usize,
+    out: OutPtr,
+) -> Result<()> {
+    let n = fold.n;
+    // Column ranges only change who computes an element, never its value.
+    let per_output = (4 * rayon::current_num_threads()).div_ceil(outputs.max(1));
+    let ranges = per_output.clamp(1, n.div_ceil(512).max(1));
+    let width = n.div_ceil(ranges);
+    let isz = std::mem::size_of::<T>();
+    (0..outputs * ranges).into_par_iter().for_each(|task| {
+        let (o, c) = (task / ranges, task % ranges);
+        let (j, end) = (c * width, ((c + 1) * width).min(n));
+        if j >= end {
+            return;
+        }
+        let base = out.get().wrapping_add((o * n + j) * isz);
+        for t in 0..end - j {
+            // SAFETY: output elements o*n + j .. o*n + end lie inside `out` (its length is
+            // outputs * n) and belong to this task only.
+            unsafe { (base as *mut T).add(t).write_unaligned(identity) };
+        }
+        for r in 0..rows {
+            // SAFETY: o < outputs, r < rows, end <= n: inside the launch; the row writes
+            // `end - j` output elements of this task.
+            unsafe { fold.call(o, r, j, end - j, base) };
+        }
+    });
+    Ok(())
+}
+
+/// Row folds: each output's rows (and blocks of long rows) are cut into pieces of about
+/// `PIECE` elements; pieces are folded in parallel and combined in order.
+fn row_folds<T>(
+    fold: &Fold<'_>,
+    reduction: &Reduction,
+    identity: T,
+    outputs: usize,
+    rows: usize,
+    out: OutPtr,
+) -> Result<()>
+where
+    T: Num + CastTo<f64>,
+    f64: CastTo<T>,
+{
+    let n = fold.n;
+    let float_sum = reduction.op == ReduceOp::Sum && T::DTYPE.is_float();
+    // A unit is one call: a block of a row. Float sums use short blocks (accuracy); other
+    // folds take whole rows unless a row alone is more than a piece.
+    let block = if float_sum {
+        BLOCK.min(n)
+    } else {
+        PIECE.min(n)
+    };
+    let blocks_per_row = n.div_ceil(block);
+    let units = rows * blocks_per_row;
+    let units_per_piece = (PIECE / block).max(1);
+    let pieces = units.div_ceil(units_per_piece);
+    let combine = T::binary(reduction.combine(T::DTYPE))
+        .ok_or_else(|| internal(format!("no fold of {:?} values", T::DTYPE)))?;
+
+    // One piece: units [p * units_per_piece, ...) of output o, as f64 (float sums) or T.
+    let piece = |o: usize, p: usize| -> Partial<T> {
+        let first = p * units_per_piece;
+        let last = (first + units_per_piece).min(units);
+        let mut total = 0f64;
+        let mut acc = identity;
+        for u in first..last {
+            let (r, blk) = (u / blocks_per_row, u % blocks_per_row);
+            let j = blk * block;
+            let len = block.min(n - j);
+            if float_sum {
+                let mut slot = identity;
+                // SAFETY: o < outputs, r < rows, j + len <= n; the call writes one T to
+                // `slot`, a local.
+                unsafe { fold.call(o, r, j, len, (&mut slot as *mut T).cast()) };
+                total += CastTo::<f64>::cast(slot);
+            } else {
+                // SAFETY: as above, the call folds into the local `acc`.
+                unsafe { fold.call(o, r, j, len, (&mut acc as *mut T).cast()) };
+            }
+        }
+        if float_sum {
+            Partial::Sum(total)
+        } else {
+            Partial::Value(acc)
+        }
+    };
+    let finish = |parts: &mut dyn Iterator<Item = Partial<T>>| -> T {
+        let mut total = 0f64;
+        let mut acc = identity;
+        for part in parts {
+            match part {
+                Partial::Sum(s) => total += s,
+                Partial::Value(v) => acc = combine(acc, v),
+            }
+        }
+        if float_sum {
+            CastTo::<T>::cast(total)
+        } else {
+            acc
+        }
+    };
+    let write = |o: usize, v: T| {
+        // SAFETY: o < outputs == the output length, and each o is written by one task.
+        unsafe { (out.get() as *mut T).add(o).write_unaligned(v) };
+    };
+    if pieces <= 1 {
+        // Many outputs: tasks take runs of whole outputs.
+        let per_task = (PIECE / (rows * n).max(1)).max(1);
+        (0..outputs.div_ceil(per_task))
+            .into_par_iter()
+            .for_each(|t| {
+                for o in t * per_task..((t + 1) * per_task).min(outputs) {
+                    let v = finish(&mut std::iter::once(piece(o, 0)));
+                    write(o, v);
+                }
+            });
+    } else {
+        let count = outputs.saturating_mul(pieces);
+        let mut parts: Vec<Partial<T>> = Vec::new();
+        // A fold of more than ~2^50 elements needs more partials than memory holds (and
+        // years to run): an error, as the evaluator would give.
+        parts
+            .try_reserve_exact(count)
+            .map_err(|_| Error::OutOfMemory {
+                op: reduction.op.name(),
+                bytes: count.saturating_mul(std::mem::size_of::<Partial<T>>()),
+            })?;
+        (0..count)
+            .into_par_iter()
+            .map(|t| piece(t / pieces, t % pieces))
+            .collect_into_vec(&mut parts);
+        for (o, chunk) in parts.chunks(pieces).enumerate() {
+            let v = finish(&mut chunk.iter().copied());
+            write(o, v);
+        }
+    }
+    Ok(())
+}
+
+/// A piece's result: an f64 total for float sums, else the fold's value.
+#[derive(Clone, Copy)]
+enum Partial<T> {
+    Sum(f64),
+    Value(T),
+}
