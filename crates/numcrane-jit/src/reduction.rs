@@ -6,9 +6,10 @@
 //! each call of the row function folds one row (or one block of a long row) into it.
 //!
 //! - `ReduceInner::Columns` (`x.sum(axis=0)`): the row function adds a whole row of values into
-//!   a row of outputs. Each output element folds its rows in order, whoever computes it, so
-//!   threads take disjoint (output row, column range) pieces and the result does not depend on
-//!   the number of threads. Float sums accumulate in the dtype, as NumPy's do along axis 0.
+//!   a row of outputs. The rows are cut into groups of at least `GROUP_ELEMENTS` elements
+//!   (at most `MAX_GROUPS`), a function of the shape only; each group folds its rows in order
+//!   into its own copy of the output, and the copies are combined in group order. Float sums
+//!   accumulate in the dtype, as NumPy's do along axis 0 (grouping only shortens the chains).
 //! - `ReduceInner::Row` (`x.sum(axis=-1)`, `x.sum()`): the fold of one output is cut into
 //!   *pieces* of about `PIECE` elements, a function of the shape only. Each piece is folded by
 //!   one thread; the pieces' partial results are combined in piece order. So 1 or 16 threads
@@ -26,6 +27,9 @@ use rayon::prelude::*;
 const BLOCK: usize = 512;
 /// Elements per piece: the unit of parallel work, and of partial results in a row fold.
 const PIECE: usize = 1 << 16;
+/// Column folds: most row groups (partial copies of the output), and fewest elements each.
+const MAX_GROUPS: usize = 64;
+const GROUP_ELEMENTS: usize = 1 << 18;
 
 fn internal(message: impl Into<String>) -> Error {
     Error::internal("jit reduce", message)
@@ -86,7 +90,20 @@ impl OutPtr {
     }
 }
 
+/// Per-task scratch space for `Fold::call` (no allocation per call).
+struct Scratch {
+    offsets: Vec<isize>,
+    ptrs: Vec<*const u8>,
+}
+
 impl Fold<'_> {
+    fn scratch(&self) -> Scratch {
+        Scratch {
+            offsets: vec![0; self.bases.len()],
+            ptrs: vec![std::ptr::null(); self.bases.len()],
+        }
+    }
+
     /// Calls the row function on `len` elements starting at column `j` of the row with kept
     /// index `o` and reduced index `r` (row-major over their dimensions), with output `out`.
     ///
@@ -95,32 +112,32 @@ impl Fold<'_> {
     /// `o`, `r` and `j + len <= n` must lie inside the launch (whose layouts were checked
     /// against their buffers), and `out` must be valid for the kernel's output writes: `len`
     /// elements for `Columns`, one for `Row`, that no other thread accesses meanwhile.
-    unsafe fn call(&self, o: usize, r: usize, j: usize, len: usize, out: *mut u8) {
-        let mut offsets: Vec<isize> = self.layouts.iter().map(|l| l.offset as isize).collect();
-        let dims = self.outer.len();
+    unsafe fn call(&self, s: &mut Scratch, o: usize, r: usize, j: usize, len: usize, out: *mut u8) {
+        for (off, l) in s.offsets.iter_mut().zip(self.layouts) {
+            *off = l.offset as isize;
+        }
         let mut unravel = |mut index: usize, dims: std::ops::Range<usize>| {
             for d in dims.rev() {
                 let i = (index % self.outer[d]) as isize;
                 index /= self.outer[d];
-                for (off, l) in offsets.iter_mut().zip(self.layouts) {
+                for (off, l) in s.offsets.iter_mut().zip(self.layouts) {
                     *off = off.wrapping_add(i.wrapping_mul(l.strides[d]));
                 }
             }
         };
         unravel(o, 0..self.kept);
-        unravel(r, self.kept..dims);
-        let ptrs: Vec<*const u8> = (0..self.bases.len())
-            .map(|k| {
-                let element =
-                    offsets[k].wrapping_add((j as isize).wrapping_mul(self.inner_strides[k]));
-                self.bases[k].wrapping_offset(element.wrapping_mul(self.itemsizes[k]))
-            })
-            .collect();
+        unravel(r, self.kept..self.outer.len());
+        for k in 0..self.bases.len() {
+            let element =
+                s.offsets[k].wrapping_add((j as isize).wrapping_mul(self.inner_strides[k]));
+            s.ptrs[k] = self.bases[k].wrapping_offset(element.wrapping_mul(self.itemsizes[k]));
+        }
         // SAFETY: by the contract above every element the call reads is an element of its
-        // input's layout inside its buffer, and the output writes are allowed.
+        // input's layout inside its buffer, and the output writes are allowed; `ptrs` and
+        // `inner_strides` hold one entry per kernel input.
         unsafe {
             self.compiled
-                .call_row(len, out, ptrs.as_ptr(), self.inner_strides.as_ptr())
+                .call_row(len, out, s.ptrs.as_ptr(), self.inner_strides.as_ptr())
         };
     }
 }
@@ -161,44 +178,86 @@ pub(crate) fn run(
             .ok_or_else(|| internal("identity of the wrong dtype"))?;
         let out_ptr = OutPtr(out.as_mut_ptr());
         match reduction.inner {
-            ReduceInner::Columns => columns::<T>(&fold, identity, outputs, rows, out_ptr),
+            ReduceInner::Columns => {
+                columns::<T>(&fold, reduction, identity, outputs, rows, out_ptr)
+            }
             ReduceInner::Row => row_folds::<T>(&fold, reduction, identity, outputs, rows, out_ptr),
         }
     })
 }
 
-/// Column folds: threads take (output row, column range) pieces.
-fn columns<T: Element>(
+/// Column folds. The reduced rows are cut into groups (a function of the shape only); each
+/// group folds its rows, in order, into its own copy of the output rows (group 0 into `out`)
+/// and the copies are combined in group order. Threads take (group, output row, column range)
+/// pieces: whole groups stream contiguous memory, column ranges only split who computes.
+fn columns<T: Num>(
     fold: &Fold<'_>,
+    reduction: &Reduction,
     identity: T,
     outputs: usize,
     rows: usize,
     out: OutPtr,
 ) -> Result<()> {
     let n = fold.n;
-    // Column ranges only change who computes an element, never its value.
-    let per_output = (4 * rayon::current_num_threads()).div_ceil(outputs.max(1));
-    let ranges = per_output.clamp(1, n.div_ceil(512).max(1));
+    let rows_per_group = rows.div_ceil(MAX_GROUPS).max(GROUP_ELEMENTS.div_ceil(n));
+    let groups = rows.div_ceil(rows_per_group).max(1);
+    let out_len = outputs * n;
+    let extra = (groups - 1).saturating_mul(out_len);
+    let mut partials: Vec<T> = Vec::new();
+    partials
+        .try_reserve_exact(extra)
+        .map_err(|_| Error::OutOfMemory {
+            op: reduction.op.name(),
+            bytes: extra.saturating_mul(std::mem::size_of::<T>()),
+        })?;
+    partials.resize(extra, identity);
+    let part = OutPtr(partials.as_mut_ptr().cast());
+
+    let per_output = rayon::current_num_threads().div_ceil(outputs * groups);
+    let ranges = per_output.clamp(1, (n / 1024).max(1));
     let width = n.div_ceil(ranges);
     let isz = std::mem::size_of::<T>();
-    (0..outputs * ranges).into_par_iter().for_each(|task| {
-        let (o, c) = (task / ranges, task % ranges);
-        let (j, end) = (c * width, ((c + 1) * width).min(n));
-        if j >= end {
-            return;
+    (0..groups * outputs * ranges)
+        .into_par_iter()
+        .for_each(|task| {
+            let (g, rest) = (task / (outputs * ranges), task % (outputs * ranges));
+            let (o, c) = (rest / ranges, rest % ranges);
+            let (j, end) = (c * width, ((c + 1) * width).min(n));
+            if j >= end {
+                return;
+            }
+            let base = if g == 0 {
+                let base = out.get().wrapping_add((o * n + j) * isz);
+                for t in 0..end - j {
+                    // SAFETY: output elements o*n + j .. o*n + end lie inside `out` (its
+                    // length is outputs * n) and belong to this task only.
+                    unsafe { (base as *mut T).add(t).write_unaligned(identity) };
+                }
+                base
+            } else {
+                // Group g's copy, already at the identity; elements of this task only.
+                part.get()
+                    .wrapping_add(((g - 1) * out_len + o * n + j) * isz)
+            };
+            let mut scratch = fold.scratch();
+            for r in g * rows_per_group..((g + 1) * rows_per_group).min(rows) {
+                // SAFETY: o < outputs, r < rows, end <= n: inside the launch; the row
+                // writes `end - j` output elements of this task (in `out` or `partials`).
+                unsafe { fold.call(&mut scratch, o, r, j, end - j, base) };
+            }
+        });
+    if groups > 1 {
+        let combine = T::binary(reduction.combine(T::DTYPE))
+            .ok_or_else(|| internal(format!("no fold of {:?} values", T::DTYPE)))?;
+        // SAFETY: `out` holds `out_len` initialised elements of T now (every task wrote its
+        // range of group 0) and no task is running.
+        let out = unsafe { std::slice::from_raw_parts_mut(out.get() as *mut T, out_len) };
+        for copy in partials.chunks_exact(out_len) {
+            for (o, &p) in out.iter_mut().zip(copy) {
+                *o = combine(*o, p);
+            }
         }
-        let base = out.get().wrapping_add((o * n + j) * isz);
-        for t in 0..end - j {
-            // SAFETY: output elements o*n + j .. o*n + end lie inside `out` (its length is
-            // outputs * n) and belong to this task only.
-            unsafe { (base as *mut T).add(t).write_unaligned(identity) };
-        }
-        for r in 0..rows {
-            // SAFETY: o < outputs, r < rows, end <= n: inside the launch; the row writes
-            // `end - j` output elements of this task.
-            unsafe { fold.call(o, r, j, end - j, base) };
-        }
-    });
+    }
     Ok(())
 }
 
@@ -238,6 +297,7 @@ where
         let last = (first + units_per_piece).min(units);
         let mut total = 0f64;
         let mut acc = identity;
+        let mut scratch = fold.scratch();
         for u in first..last {
             let (r, blk) = (u / blocks_per_row, u % blocks_per_row);
             let j = blk * block;
@@ -246,11 +306,11 @@ where
                 let mut slot = identity;
                 // SAFETY: o < outputs, r < rows, j + len <= n; the call writes one T to
                 // `slot`, a local.
-                unsafe { fold.call(o, r, j, len, (&mut slot as *mut T).cast()) };
+                unsafe { fold.call(&mut scratch, o, r, j, len, (&mut slot as *mut T).cast()) };
                 total += CastTo::<f64>::cast(slot);
             } else {
                 // SAFETY: as above, the call folds into the local `acc`.
-                unsafe { fold.call(o, r, j, len, (&mut acc as *mut T).cast()) };
+                unsafe { fold.call(&mut scratch, o, r, j, len, (&mut acc as *mut T).cast()) };
             }
         }
         if float_sum {
