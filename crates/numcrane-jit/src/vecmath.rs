@@ -158,10 +158,10 @@ const IVLN10_LO: f64 = f64::from_bits(0x3e55_26e5_0e32_a6ab);
 const LOG10_2_HI: f64 = f64::from_bits(0x3fd3_4413_0000_0000); // log10(2), 21 significant bits
 const LOG10_2_LO: f64 = f64::from_bits(0x3e74_27de_7fbc_c47c);
 const INV_PIO2: f64 = f64::from_bits(0x3fe4_5f30_6dc9_c883);
-// pi/2 = PIO2_1 + PIO2_2 + PIO2_3 + PIO2_3T, the first three of 33 significant bits each.
+// pi/2 = PIO2_1 + PIO2_2 + PIO2_3 + PIO2_3T, the first three of 33 significant bits each
+// (products with |n| < 2^20 exact).
 const PIO2_1: f64 = f64::from_bits(0x3ff9_21fb_5440_0000);
 const PIO2_2: f64 = f64::from_bits(0x3dd0_b461_1a60_0000);
-const PIO2_2T: f64 = f64::from_bits(0x3ba3_198a_2e03_7073);
 const PIO2_3: f64 = f64::from_bits(0x3ba3_198a_2e00_0000);
 const PIO2_3T: f64 = f64::from_bits(0x397b_839a_2520_49c1);
 /// Above this `|x|`, `n * PIO2_k` is no longer exact: `sin`/`cos` take the slow path.
@@ -252,6 +252,39 @@ const TANH_Q: [f64; 3] = [
     f64::from_bits(0x405c_33f2_8a58_1b86), // 1.12811678491632931402e+02
 ];
 
+/// `1 / n!`, rounded once more than `n!` (exact up to 18!) for the tail terms: harmless.
+const fn inv_factorial(n: u32) -> f64 {
+    let mut f = 1.0;
+    let mut i = 2;
+    while i <= n {
+        f *= i as f64;
+        i += 1;
+    }
+    1.0 / f
+}
+
+/// sinh(x) = x + x z (1/3! + z/5! + ... + z^9/21!), z = x^2.
+const SINH_TAYLOR: [f64; 10] = {
+    let mut c = [0.0; 10];
+    let mut k = 0;
+    while k < 10 {
+        c[k] = inv_factorial(2 * k as u32 + 3);
+        k += 1;
+    }
+    c
+};
+
+/// cosh(x) = 1 + z (1/2! + z/4! + ... + z^10/22!), z = x^2.
+const COSH_TAYLOR: [f64; 11] = {
+    let mut c = [0.0; 11];
+    let mut k = 0;
+    while k < 11 {
+        c[k] = inv_factorial(2 * k as u32 + 2);
+        k += 1;
+    }
+    c
+};
+
 const SIGN_BIT: i64 = i64::MIN;
 
 // ---------------------------------------------------------------------------------------------
@@ -287,8 +320,8 @@ impl<'a, 'f> Em<'a, 'f> {
             Tanh => self.tanh(x),
             Sin => self.sin_cos(x, false),
             Cos => self.sin_cos(x, true),
-            Sinh => self.sinh(x),
-            Cosh => self.cosh(x),
+            Sinh => self.sinh_cosh(x, false),
+            Cosh => self.sinh_cosh(x, true),
             Arctan => self.atan(x),
             _ => unreachable!("vecmath::supported lists {op:?} without an emitter"),
         }
@@ -450,8 +483,10 @@ impl<'a, 'f> Em<'a, 'f> {
 
     // --- exp family ---------------------------------------------------------------------
 
-    /// fdlibm's exp kernel: `e^(hi - lo)` for `|hi - lo| <= ~0.35`, `lo` small, using the
-    /// rational form `1 + 2r / (2 - c)` rearranged so the leading `1 + hi` is added last.
+    /// fdlibm's exp kernel: `t` with `e^(hi - lo) = 1 - t`, for `|hi - lo| <= ~0.35`, `lo`
+    /// small, from the rational form `1 + 2r / (2 - c)` rearranged so the leading 1 is added
+    /// last. `-t` itself is accurate to about an ulp of `t`, which callers needing more than
+    /// `1 - t` rounded use.
     fn exp_kernel(&mut self, hi: Value, lo: Value) -> Value {
         let r = self.sub(hi, lo);
         let z = self.mul(r, r);
@@ -461,14 +496,38 @@ impl<'a, 'f> Em<'a, 'f> {
         let rc = self.mul(r, c);
         let d = self.rsubc(2.0, c);
         let q = self.div(rc, d);
-        let t = self.sub(lo, q);
-        let t = self.sub(t, hi);
-        self.rsubc(1.0, t)
+        let a = self.sub(lo, q);
+        self.sub(a, hi)
     }
 
-    /// `(y, n)` with `e^x = y * 2^n`, `x` clamped to +-800 first (far past over/underflow).
-    /// Cody-Waite: `n = round(x / ln2)`, `r = (x - n LN2_HI) - n LN2_LO`, the first product
-    /// exact (|n| < 2^11) and the subtraction exact by Sterbenz's lemma.
+    /// [`Em::exp_parts`] with `t` as a double-double `(t_hi, t_lo)`: the kernel's last
+    /// subtraction `(lo - q) - hi` is followed by its exact rounding error (Fast2Sum, valid as
+    /// `|hi| >= |lo - q|` wherever the error is not negligible anyway).
+    fn exp_parts_dd(&mut self, x: Value) -> (Value, Value, Value) {
+        let x = self.clamp(x, -800.0, 800.0);
+        let v = self.mulc(x, INV_LN2);
+        let (n, _) = self.round_int(v);
+        let nh = self.mulc(n, LN2_HI);
+        let hi = self.sub(x, nh);
+        let lo = self.mulc(n, LN2_LO);
+        let r = self.sub(hi, lo);
+        let z = self.mul(r, r);
+        let p = self.poly(z, &EXP_P);
+        let zp = self.mul(z, p);
+        let c = self.sub(r, zp);
+        let rc = self.mul(r, c);
+        let d = self.rsubc(2.0, c);
+        let q = self.div(rc, d);
+        let a = self.sub(lo, q);
+        let t_hi = self.sub(a, hi);
+        let back = self.add(t_hi, hi);
+        let t_lo = self.sub(a, back);
+        (t_hi, t_lo, n)
+    }
+
+    /// `(t, n)` with `e^x = (1 - t) 2^n`, `x` clamped to +-800 first (far past over- and
+    /// underflow). Cody-Waite: `n = round(x / ln2)`, `r = (x - n LN2_HI) - n LN2_LO`, the
+    /// product exact (|n| < 2^11) and the subtraction exact by Sterbenz's lemma.
     fn exp_parts(&mut self, x: Value) -> (Value, Value) {
         let x = self.clamp(x, -800.0, 800.0);
         let v = self.mulc(x, INV_LN2);
@@ -480,7 +539,8 @@ impl<'a, 'f> Em<'a, 'f> {
     }
 
     fn exp(&mut self, x: Value) -> Value {
-        let (y, n) = self.exp_parts(x);
+        let (t, n) = self.exp_parts(x);
+        let y = self.rsubc(1.0, t);
         self.scale(y, n)
     }
 
@@ -498,7 +558,8 @@ impl<'a, 'f> Em<'a, 'f> {
         let lo = self.add(a, b);
         let zero = self.c(0.0);
         let lo = self.sub(zero, lo);
-        let y = self.exp_kernel(hi, lo);
+        let t = self.exp_kernel(hi, lo);
+        let y = self.rsubc(1.0, t);
         self.scale(y, n)
     }
 
@@ -743,7 +804,8 @@ impl<'a, 'f> Em<'a, 'f> {
 
     /// tanh: for |x| < 0.625 the Cephes rational form `x + x z P(z) / Q(z)`, z = x^2 (the
     /// correction is at most 13% of the result, so its few roundings cost little), else
-    /// fdlibm's `1 - 2 / (expm1(2|x|) + 2)`, with the sign of x.
+    /// `1 - 2 / (e^2|x| + 1)` with `e^2|x| + 1` carried as a double-double; with the sign
+    /// of x.
     fn tanh(&mut self, x: Value) -> Value {
         let a = self.b.ins().fabs(x);
         let z = self.mul(a, a);
@@ -757,60 +819,95 @@ impl<'a, 'f> Em<'a, 'f> {
         let r = self.mul(az, p);
         let r = self.div(r, q);
         let small = self.add(a, r);
+        // Past 2|x| = 50, tanh is 1 in f64; the clamp keeps 2^n a normal power of two.
+        // D = e^2|x| + 1 = (2^n + 1) - 2^n t as a double-double (2^n + 1 exact while it
+        // matters, the products exact), then 1 - 2/D = (1 - qh) + qh dl/dh to first order,
+        // 1 - qh kept exact by Fast2Sum: one rounding at full weight, at the end.
         let a2 = self.add(a, a);
-        let t = self.expm1(a2);
-        let t2 = self.addc(t, 2.0);
-        let q = self.c(2.0);
-        let q = self.div(q, t2);
-        let big = self.rsubc(1.0, q);
+        let a2 = self.clamp(a2, 0.0, 50.0);
+        let (th, tl, n) = self.exp_parts_dd(a2);
+        let p = self.pow2(n);
+        let big_a = self.addc(p, 1.0);
+        let pth = self.mul(p, th);
+        let ptl = self.mul(p, tl);
+        let dh = self.sub(big_a, pth);
+        let dl = self.sub(big_a, dh);
+        let dl = self.sub(dl, pth);
+        let dl = self.sub(dl, ptl);
+        let two = self.c(2.0);
+        let qh = self.div(two, dh);
+        let ratio = self.div(dl, dh);
+        let corr = self.mul(qh, ratio);
+        let s1 = self.rsubc(1.0, qh);
+        let e1 = self.rsubc(1.0, s1);
+        let e1 = self.sub(e1, qh);
+        let tail = self.add(e1, corr);
+        let big = self.add(s1, tail);
         let lt = self.cmpc(FloatCC::LessThan, a, 0.625);
         let z = self.sel(lt, small, big);
         self.copysign(z, x)
     }
 
-    /// `e^|x| / 2` without overflow where `e^|x|` alone would overflow.
-    fn half_exp(&mut self, a: Value) -> Value {
-        let (y, n) = self.exp_parts(a);
+    /// sinh and cosh. |x| < 1 (cosh: 0.75): Taylor series to x^21 / x^22 (exact coefficients 1/k!; the
+    /// truncation error is below 2^-70), summed as `x + x z P(z)` and `1 + z Q(z)` so the
+    /// leading term is added last. |x| >= 1: `E/2 +- 1/(2E)` with `E/2 = 2^(n-1) (1 - t)`
+    /// expanded so that only the final addition rounds at full weight; past
+    /// |x| = 22 the `1/(2E)` term is negligible and `E/2` is scaled in two steps to reach the
+    /// top of the range without overflowing early.
+    fn sinh_cosh(&mut self, x: Value, cosh: bool) -> Value {
+        let a = self.b.ins().fabs(x);
+        let z = self.mul(a, a);
+        let small = if cosh {
+            let q = self.poly(z, &COSH_TAYLOR);
+            let q = self.mul(z, q);
+            self.addc(q, 1.0)
+        } else {
+            let p = self.poly(z, &SINH_TAYLOR);
+            let az = self.mul(a, z);
+            let p = self.mul(az, p);
+            self.add(a, p)
+        };
+        let (t, tl, n) = self.exp_parts_dd(a);
+        let y = self.rsubc(1.0, t);
+        // Mid range, 0.75 (cosh) or 1 <= |x| < 22, n in [1, 32]: E/2 = p - p t_hi - p t_lo with p = 2^(n-1),
+        // p - p t_hi split exactly by Fast2Sum, everything small summed before the last add.
         let n1 = self.addc(n, -1.0);
-        self.scale(y, n1)
-    }
-
-    /// sinh: fdlibm's expm1 form `(2t - t^2/(t + 1)) / 2` for |x| < 1, else
-    /// `e^|x|/2 - 1/(4 (e^|x|/2))`, with the sign of x.
-    fn sinh(&mut self, x: Value) -> Value {
-        let a = self.b.ins().fabs(x);
-        let t = self.expm1(a);
-        let t1 = self.addc(t, 1.0);
-        let tt = self.mul(t, t);
-        let q = self.div(tt, t1);
-        let t2 = self.add(t, t);
-        let small = self.sub(t2, q);
-        let small = self.mulc(small, 0.5);
-        let h = self.half_exp(a);
-        let q = self.c(0.25);
-        let q = self.div(q, h);
-        let big = self.sub(h, q);
-        let lt1 = self.cmpc(FloatCC::LessThan, a, 1.0);
-        let r = self.sel(lt1, small, big);
-        self.copysign(r, x)
-    }
-
-    /// cosh: `1 + t^2 / (2 (1 + t))`, t = expm1(|x|), for |x| < ln2/2, else
-    /// `e^|x|/2 + 1/(4 (e^|x|/2))` (fdlibm).
-    fn cosh(&mut self, x: Value) -> Value {
-        let a = self.b.ins().fabs(x);
-        let t = self.expm1(a);
-        let w = self.addc(t, 1.0);
-        let ww = self.add(w, w);
-        let tt = self.mul(t, t);
-        let q = self.div(tt, ww);
-        let small = self.addc(q, 1.0);
-        let h = self.half_exp(a);
-        let q = self.c(0.25);
-        let q = self.div(q, h);
-        let big = self.add(h, q);
-        let lt = self.cmpc(FloatCC::LessThan, a, 0.5 * LN2);
-        self.sel(lt, small, big)
+        let p = self.pow2(n1);
+        let pth = self.mul(p, t);
+        let ptl = self.mul(p, tl);
+        let s1 = self.sub(p, pth);
+        let e1 = self.sub(p, s1);
+        let e1 = self.sub(e1, pth);
+        let e1 = self.sub(e1, ptl);
+        let py = self.mul(p, y);
+        let quarter = self.c(0.25);
+        let inv = self.div(quarter, py);
+        let u = if cosh {
+            self.add(e1, inv)
+        } else {
+            self.sub(e1, inv)
+        };
+        let mid = self.add(s1, u);
+        // Large range.
+        let h = self.scale(y, n1);
+        let inv = self.div(quarter, h);
+        let big = if cosh {
+            self.add(h, inv)
+        } else {
+            self.sub(h, inv)
+        };
+        let lt22 = self.cmpc(FloatCC::LessThan, a, 22.0);
+        let r = self.sel(lt22, mid, big);
+        // The series is the more accurate below these bounds (its correction term is then at
+        // most ~20% of the result), the exponential form above.
+        let bound = if cosh { 0.75 } else { 1.0 };
+        let lt = self.cmpc(FloatCC::LessThan, a, bound);
+        let r = self.sel(lt, small, r);
+        if cosh {
+            r
+        } else {
+            self.copysign(r, x)
+        }
     }
 
     // --- trigonometric ------------------------------------------------------------------
@@ -857,27 +954,32 @@ impl<'a, 'f> Em<'a, 'f> {
         self.add(w, t)
     }
 
-    /// sin or cos: Cody-Waite reduction by pi/2 in three 33-bit parts (fdlibm's
-    /// __ieee754_rem_pio2 medium case, always all three rounds), both kernels, then the
+    /// sin or cos: Cody-Waite reduction by pi/2 in three 33-bit parts plus a tail (as in
+    /// fdlibm's __ieee754_rem_pio2 medium case), both kernels, then the
     /// quadrant picks kernel and sign with integer masks. Huge arguments go to the slow path.
     fn sin_cos(&mut self, x: Value, cos: bool) -> Value {
         let v = self.mulc(x, INV_PIO2);
         let (n, nb) = self.round_int(v);
+        // t = x - n PIO2_1 is exact (n PIO2_1 exact, Sterbenz). Each later part is subtracted
+        // with its rounding error kept (the Fast2Sum step `(t - r) - w`), and the errors and
+        // the last tail summed apart: doing fdlibm's third round unconditionally would drop
+        // the second round's error.
         let np1 = self.mulc(n, PIO2_1);
-        let r = self.sub(x, np1);
-        let (mut r, mut w) = (r, self.c(0.0));
-        for (p, pt) in [(PIO2_2, PIO2_2T), (PIO2_3, PIO2_3T)] {
-            let t = r;
-            let wp = self.mulc(n, p);
-            r = self.sub(t, wp);
-            let tr = self.sub(t, r);
-            let trw = self.sub(tr, wp);
-            let npt = self.mulc(n, pt);
-            w = self.sub(npt, trw);
-        }
-        let y0 = self.sub(r, w);
-        let ry = self.sub(r, y0);
-        let y1 = self.sub(ry, w);
+        let t = self.sub(x, np1);
+        let w2 = self.mulc(n, PIO2_2);
+        let r2 = self.sub(t, w2);
+        let e2 = self.sub(t, r2);
+        let e2 = self.sub(e2, w2);
+        let w3 = self.mulc(n, PIO2_3);
+        let r3 = self.sub(r2, w3);
+        let e3 = self.sub(r2, r3);
+        let e3 = self.sub(e3, w3);
+        let tail = self.add(e3, e2);
+        let nt = self.mulc(n, PIO2_3T);
+        let tail = self.sub(tail, nt);
+        let y0 = self.add(r3, tail);
+        let y1 = self.sub(r3, y0);
+        let y1 = self.add(y1, tail);
         let ks = self.ksin(y0, y1);
         let kc = self.kcos(y0, y1);
         // cos(x) = sin(x + pi/2): one more quadrant.
@@ -900,6 +1002,13 @@ impl<'a, 'f> Em<'a, 'f> {
         let res = self.float(res);
         let ax = self.b.ins().fabs(x);
         let huge = self.cmpc(FloatCC::GreaterThan, ax, TRIG_FAST_MAX);
+        // sin(-0) = -0: the reduction's sums may turn -0 into +0.
+        let res = if cos {
+            res
+        } else {
+            let zero = self.cmpc(FloatCC::Equal, x, 0.0);
+            self.sel(zero, x, res)
+        };
         let op = if cos { UnaryOp::Cos } else { UnaryOp::Sin };
         self.slow_path(op, huge, x, res)
     }
