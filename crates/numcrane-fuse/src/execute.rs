@@ -25,13 +25,13 @@ pub fn execute(roots: &[NodeRef], plan: &Plan, run: KernelRunner<'_>) -> Result<
     if let Some(err) = roots.iter().find_map(|r| r.error()) {
         return Err(err.clone());
     }
-    let root_ids: HashSet<u64> = roots.iter().map(|r| r.id()).collect();
+    let root_ids: HashSet<u64> = roots.iter().map(|r| plan.resolve(r).id()).collect();
     let step_inputs: Vec<Vec<NodeRef>> = plan
         .steps
         .iter()
         .map(|s| match s {
             Step::Fused(g) => g.boundaries.clone(),
-            Step::Single { node, .. } => node.inputs(),
+            Step::Single { node, .. } => node.inputs().iter().map(|i| plan.resolve(i)).collect(),
         })
         .collect();
     let mut uses: HashMap<u64, usize> = HashMap::new();
@@ -59,7 +59,7 @@ pub fn execute(roots: &[NodeRef], plan: &Plan, run: KernelRunner<'_>) -> Result<
     for root in roots {
         if root.realized().is_none() {
             let r = values
-                .get(&root.id())
+                .get(&plan.resolve(root).id())
                 .ok_or_else(|| Error::internal("execute", "root not computed"))?;
             root.set_realized(r.clone());
         }
@@ -116,7 +116,7 @@ fn evaluate_group(group: &Group, values: &HashMap<u64, Realized>) -> Result<Real
     let mut seen = HashSet::new();
     while let Some(n) = stack.pop() {
         if group.members.contains(&n.id()) && seen.insert(n.id()) {
-            stack.extend(n.inputs());
+            stack.extend(n.inputs().iter().map(|i| group.resolve(i)));
             members.push(n);
         }
     }
@@ -131,12 +131,13 @@ fn evaluate_group(group: &Group, values: &HashMap<u64, Realized>) -> Result<Real
         }
         let args: Vec<Realized> = inputs
             .iter()
+            .map(|i| group.resolve(i))
             .map(|i| {
                 local
                     .get(&i.id())
                     .cloned()
                     .map(Ok)
-                    .unwrap_or_else(|| lookup(i, values))
+                    .unwrap_or_else(|| lookup(&i, values))
             })
             .collect::<Result<_>>()?;
         let refs: Vec<&Realized> = args.iter().collect();

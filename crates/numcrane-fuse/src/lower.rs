@@ -56,7 +56,7 @@ pub fn lower(
     let (value_node, reduction) = match root.op() {
         Op::Cast | Op::Unary(_) | Op::Binary(_) | Op::Where => (root.clone(), None),
         Op::Reduce { op, axes, .. } => {
-            let input = root.inputs().first().cloned();
+            let input = root.inputs().first().map(|i| group.resolve(i));
             let input = input.ok_or(LowerError::MissingInput(root.id()))?;
             (input, Some((*op, axes.clone())))
         }
@@ -167,6 +167,7 @@ impl Builder<'_> {
 
     /// The value of `node` seen through `views` (outermost first).
     fn value(&mut self, node: &NodeRef, views: &[ViewOp]) -> Result<ValueId, LowerError> {
+        let node = &self.group.resolve(node);
         let key = (node.id(), views.to_vec());
         if let Some(&v) = self.memo.get(&key) {
             return Ok(v);

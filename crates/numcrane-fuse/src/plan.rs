@@ -12,6 +12,7 @@ use numcrane_graph::node::topo_order;
 use numcrane_graph::{Node, NodeRef, Op, ViewOp};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
+use std::sync::Arc;
 
 /// The most nodes one kernel absorbs: a cost cap, so a 100 000-op chain becomes many bounded
 /// kernels instead of one huge function.
@@ -37,7 +38,7 @@ pub enum Boundary {
 /// One step of the plan, in execution order.
 #[derive(Clone, Debug)]
 pub enum Step {
-    /// A fused element-wise loop computing `root`.
+    /// A fused loop computing `root`.
     Fused(Group),
     /// A node computed alone by the reference evaluator.
     Single {
@@ -48,6 +49,10 @@ pub enum Step {
     },
 }
 
+/// Nodes that compute the same thing as an earlier node (same op, dtype, shape and inputs):
+/// the plan computes the earlier one only. Keyed by the duplicate's id.
+pub type Aliases = Arc<HashMap<u64, NodeRef>>;
+
 /// A fused kernel: its root, the nodes computed inside it, and its inputs.
 #[derive(Clone, Debug)]
 pub struct Group {
@@ -57,8 +62,25 @@ pub struct Group {
     pub why: Boundary,
     /// Ids of the nodes computed inside the loop (the root included).
     pub members: HashSet<u64>,
+    /// Members also computed by other kernels (cheap values with several users, recomputed
+    /// where used instead of written out and read back).
+    pub recomputed: HashSet<u64>,
     /// The nodes read by the loop, each computed by an earlier step or already realized.
     pub boundaries: Vec<NodeRef>,
+    /// The plan's common subexpressions: an input of a member found here is read as the
+    /// node it maps to.
+    pub aliases: Aliases,
+}
+
+impl Group {
+    /// `node`, or the earlier node computing the same thing.
+    pub fn resolve(&self, node: &NodeRef) -> NodeRef {
+        resolve(&self.aliases, node)
+    }
+}
+
+fn resolve(aliases: &HashMap<u64, NodeRef>, node: &NodeRef) -> NodeRef {
+    aliases.get(&node.id()).unwrap_or(node).clone()
 }
 
 /// The steps that realize a set of roots.
@@ -66,7 +88,20 @@ pub struct Group {
 pub struct Plan {
     /// Steps in an order where every step's inputs come from earlier steps.
     pub steps: Vec<Step>,
+    /// Common subexpressions (see [`Aliases`]); a root found here gets its alias's value.
+    pub aliases: Aliases,
 }
+
+impl Plan {
+    /// `node`, or the earlier node computing the same thing.
+    pub fn resolve(&self, node: &NodeRef) -> NodeRef {
+        resolve(&self.aliases, node)
+    }
+}
+
+/// The most nodes one recomputed value may have: beyond that, writing it out once is
+/// cheaper than computing it in every user.
+pub const MAX_RECOMPUTE_NODES: usize = 8;
 
 /// True for ops a fused loop can compute (given the backend's support for the dtypes).
 fn fusable_op(op: &Op) -> bool {
@@ -87,56 +122,64 @@ fn can_root(op: &Op) -> bool {
 }
 
 /// Plans the evaluation of `roots`. `supported(node)` says whether the backend can compute
-/// that element-wise node in generated code.
+/// that node in generated code.
 pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
-    let order = topo_order(roots);
-    let root_ids: HashSet<u64> = roots.iter().map(|r| r.id()).collect();
-    let inputs: HashMap<u64, Vec<NodeRef>> = order.iter().map(|n| (n.id(), n.inputs())).collect();
+    let all = topo_order(roots);
+    let aliases = common_subexpressions(&all);
+    let order: Vec<NodeRef> = all
+        .into_iter()
+        .filter(|n| !aliases.contains_key(&n.id()))
+        .collect();
+    let root_ids: HashSet<u64> = roots.iter().map(|r| resolve(&aliases, r).id()).collect();
+    let inputs: HashMap<u64, Vec<NodeRef>> = order
+        .iter()
+        .map(|n| {
+            let ins = n.inputs().iter().map(|i| resolve(&aliases, i)).collect();
+            (n.id(), ins)
+        })
+        .collect();
     // Distinct consumers: `d * d` reads `d` twice but is still its only user, so `d` can be
     // computed inside the same loop (once: lowering shares identical values).
-    let mut consumers: HashMap<u64, usize> = HashMap::new();
+    let mut consumers: HashMap<u64, Vec<u64>> = HashMap::new();
     for n in &order {
-        let mut seen = HashSet::new();
         for i in &inputs[&n.id()] {
-            if seen.insert(i.id()) {
-                *consumers.entry(i.id()).or_default() += 1;
+            let users = consumers.entry(i.id()).or_default();
+            if !users.contains(&n.id()) {
+                users.push(n.id());
             }
         }
     }
+    let uses = |id: u64| consumers.get(&id).map_or(0, |c| c.len());
     let computable = |n: &Node| n.realized().is_none() && n.error().is_none() && supported(n);
     let fusable = |n: &Node| computable(n) && fusable_op(n.op());
 
     // Users before inputs: a node not absorbed by a consumer's kernel by the time it is
-    // reached is materialized by its own step.
+    // reached is materialized by its own step, or recomputed inside each user's kernel.
     let mut absorbed: HashSet<u64> = HashSet::new();
     let mut capped: HashSet<u64> = HashSet::new();
     let mut groups: HashMap<u64, Group> = HashMap::new();
+    // The kernels (by root id) computing each node.
+    let mut owners: HashMap<u64, Vec<u64>> = HashMap::new();
     for node in order.iter().rev() {
         if node.realized().is_some() || absorbed.contains(&node.id()) {
             continue;
         }
-        if !(computable(node) && can_root(node.op())) {
+        let rootable = computable(node) && can_root(node.op());
+        // Views and constants with several users are not worth a kernel of their own, but
+        // may be recomputed inside their users' kernels.
+        let shared_view = fusable(node) && uses(node.id()) > 1;
+        if !(rootable || shared_view) {
             continue;
         }
-        let why = if root_ids.contains(&node.id()) {
-            Boundary::Root
-        } else if matches!(node.op(), Op::Reduce { .. }) {
-            Boundary::ReductionResult
-        } else if consumers.get(&node.id()).copied().unwrap_or(0) > 1 {
-            Boundary::MultipleConsumers
-        } else if capped.contains(&node.id()) {
-            Boundary::CostCap
-        } else {
-            Boundary::ConsumerOutsideLoop
-        };
+        // The chain this node's kernel would compute: single-use fusable inputs, capped.
         let mut members = HashSet::from([node.id()]);
+        let mut chain = vec![node.clone()];
         let mut boundaries = Vec::new();
         let mut stack = vec![node.clone()];
         while let Some(n) = stack.pop() {
             for input in &inputs[&n.id()] {
-                let single_use = consumers.get(&input.id()).copied().unwrap_or(0) == 1;
                 let could_join = fusable(input)
-                    && single_use
+                    && uses(input.id()) == 1
                     && !root_ids.contains(&input.id())
                     && !members.contains(&input.id());
                 let joins = could_join && members.len() < MAX_KERNEL_NODES;
@@ -145,12 +188,64 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
                 }
                 if joins {
                     members.insert(input.id());
-                    absorbed.insert(input.id());
+                    chain.push(input.clone());
                     stack.push(input.clone());
                 } else if !boundaries.iter().any(|b: &NodeRef| b.id() == input.id()) {
                     boundaries.push(input.clone());
                 }
             }
+        }
+        let users = consumers.get(&node.id()).cloned().unwrap_or_default();
+        if uses(node.id()) > 1 && !root_ids.contains(&node.id()) && fusable(node) {
+            let size = node.shape().iter().product::<usize>();
+            if let Some(kernels) = recompute_into(&users, &owners, &members, &boundaries, size) {
+                let fits = kernels
+                    .iter()
+                    .all(|k| groups[k].members.len() + members.len() <= MAX_KERNEL_NODES);
+                if fits {
+                    for k in &kernels {
+                        let g = groups.get_mut(k).expect("owner kernels exist");
+                        g.boundaries.retain(|b| b.id() != node.id());
+                        for b in &boundaries {
+                            if !g.boundaries.iter().any(|x| x.id() == b.id()) {
+                                g.boundaries.push(b.clone());
+                            }
+                        }
+                        g.members.extend(members.iter().copied());
+                        if kernels.len() > 1 {
+                            g.recomputed.extend(members.iter().copied());
+                        }
+                    }
+                    for id in &members {
+                        absorbed.insert(*id);
+                        owners
+                            .entry(*id)
+                            .or_default()
+                            .extend(kernels.iter().copied());
+                    }
+                    continue;
+                }
+            }
+        }
+        if !rootable {
+            continue;
+        }
+        let why = if root_ids.contains(&node.id()) {
+            Boundary::Root
+        } else if matches!(node.op(), Op::Reduce { .. }) {
+            Boundary::ReductionResult
+        } else if uses(node.id()) > 1 {
+            Boundary::MultipleConsumers
+        } else if capped.contains(&node.id()) {
+            Boundary::CostCap
+        } else {
+            Boundary::ConsumerOutsideLoop
+        };
+        for id in &members {
+            if *id != node.id() {
+                absorbed.insert(*id);
+            }
+            owners.entry(*id).or_default().push(node.id());
         }
         groups.insert(
             node.id(),
@@ -158,7 +253,9 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
                 root: node.clone(),
                 why,
                 members,
+                recomputed: HashSet::new(),
                 boundaries,
+                aliases: aliases.clone(),
             },
         );
     }
@@ -176,7 +273,78 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
             }),
         }
     }
-    Plan { steps }
+    Plan { steps, aliases }
+}
+
+/// The kernels to recompute a value in, instead of materializing it: when every user of
+/// the value is computed inside a kernel, the value is at most `MAX_RECOMPUTE_NODES` nodes,
+/// and reading its full-size inputs once per kernel costs no more passes over memory than
+/// writing it once and reading it back in each kernel (softmax's `exp(x - max)` is recomputed
+/// in the sum and in the division, reading `x` twice instead of writing and reading `e`
+/// three times).
+fn recompute_into(
+    users: &[u64],
+    owners: &HashMap<u64, Vec<u64>>,
+    members: &HashSet<u64>,
+    boundaries: &[NodeRef],
+    size: usize,
+) -> Option<Vec<u64>> {
+    if members.len() > MAX_RECOMPUTE_NODES {
+        return None;
+    }
+    let mut kernels: Vec<u64> = Vec::new();
+    for u in users {
+        for k in owners.get(u)? {
+            if !kernels.contains(k) {
+                kernels.push(*k);
+            }
+        }
+    }
+    let big = boundaries
+        .iter()
+        .filter(|b| b.shape().iter().product::<usize>() >= size)
+        .count();
+    let k = kernels.len();
+    (big * k <= big + 1 + k).then_some(kernels)
+}
+
+/// Maps each node that computes the same as an earlier one (same op, dtype, shape and
+/// inputs, after mapping the inputs themselves) to that earlier node. Realized and poisoned
+/// nodes are never merged.
+fn common_subexpressions(order: &[NodeRef]) -> Aliases {
+    let mut first: HashMap<String, NodeRef> = HashMap::new();
+    let mut aliases: HashMap<u64, NodeRef> = HashMap::new();
+    for n in order {
+        if n.realized().is_some() || n.error().is_some() {
+            continue;
+        }
+        let ins: Vec<u64> = n
+            .inputs()
+            .iter()
+            .map(|i| resolve(&aliases, i).id())
+            .collect();
+        // Debug text tells -0.0 from 0.0 but prints every NaN alike: constants add their bits.
+        let bits = match n.op() {
+            Op::Full(s) => format!("{:x}", s.as_f64().to_bits()),
+            _ => String::new(),
+        };
+        let key = format!(
+            "{:?}|{:?}|{:?}|{:?}|{bits}",
+            n.op(),
+            n.dtype(),
+            n.shape(),
+            ins
+        );
+        match first.get(&key) {
+            Some(earlier) => {
+                aliases.insert(n.id(), earlier.clone());
+            }
+            None => {
+                first.insert(key, n.clone());
+            }
+        }
+    }
+    Arc::new(aliases)
 }
 
 fn single_reason(node: &Node, fusable: &dyn Fn(&Node) -> bool) -> &'static str {
@@ -204,14 +372,29 @@ impl Plan {
     /// The plan as text: one line per step.
     pub fn describe(&self) -> String {
         let mut out = String::new();
+        if !self.aliases.is_empty() {
+            let _ = writeln!(
+                out,
+                "{} common subexpressions computed once",
+                self.aliases.len()
+            );
+        }
         for (i, step) in self.steps.iter().enumerate() {
             let _ = match step {
                 Step::Fused(g) => writeln!(
                     out,
-                    "{i}: kernel {} {:?} {} ops, {} inputs, materialized because {:?}",
+                    "{i}: kernel {} {:?} {} ops{}, {} inputs, materialized because {:?}",
                     g.root.op().name(),
                     g.root.shape(),
                     g.members.len(),
+                    if g.recomputed.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " ({} recomputed: shared with other kernels)",
+                            g.recomputed.len()
+                        )
+                    },
                     g.boundaries.len(),
                     g.why
                 ),

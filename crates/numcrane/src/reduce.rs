@@ -162,6 +162,22 @@ fn reduce_node(op: ReduceOp, x: &Array, axes: Axes, loc: SourceLocation) -> Arra
     if r.axes.is_empty() {
         return x.clone();
     }
+    if r.keepdims {
+        // keepdims is a reshape of the plain reduction, so `x.mean(0)` and
+        // `x.mean(keepdims(0))` share one node when the plan looks for common subexpressions.
+        let flat_op = Op::Reduce {
+            op,
+            axes: r.axes.clone(),
+            keepdims: false,
+        };
+        let flat: Vec<usize> = (0..x.ndim())
+            .filter(|a| !r.axes.contains(a))
+            .map(|a| x.shape()[a])
+            .collect();
+        let total = build::node(flat_op, &[x], x.dtype(), flat, loc);
+        let shape = r.out_shape.clone();
+        return build::view(&total, ViewOp::Reshape(shape.clone()), shape, loc);
+    }
     build::node(node_op, &[x], x.dtype(), r.out_shape, loc)
 }
 
