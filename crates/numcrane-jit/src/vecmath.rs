@@ -67,14 +67,28 @@ fn supported(op: UnaryOp) -> bool {
     use UnaryOp::*;
     matches!(
         op,
-        Exp | Exp2 | Expm1 | Log | Log2 | Log10 | Log1p | Tanh | Sin | Cos | Sinh | Cosh | Arctan
+        Exp | Exp2
+            | Expm1
+            | Log
+            | Log2
+            | Log10
+            | Log1p
+            | Tanh
+            | Sin
+            | Cos
+            | Tan
+            | Sinh
+            | Cosh
+            | Arctan
+            | Arcsin
+            | Arccos
     )
 }
 
 /// Emits `op(x)` at the builder's current position, where `ty` is the type of `x`: `F32`, `F64`,
 /// `F32X4` or `F64X2`. Returns `None`, emitting nothing, when `op` or `ty` is not supported.
 ///
-/// The result has type `ty`. `Sin` and `Cos` may end the current block (their slow path for
+/// The result has type `ty`. `Sin`, `Cos` and `Tan` may end the current block (their slow path for
 /// huge arguments is a branch): the builder is left positioned in a new, sealed block where the
 /// caller continues. The slow path calls with the calling convention of the function being
 /// built, so that function must use the host's default convention (every numcrane kernel does).
@@ -225,6 +239,43 @@ const ATAN_T: [f64; 11] = [
     f64::from_bits(0xbfa2_b444_2c6a_6c2f), // -3.65315727442169155270e-02
     f64::from_bits(0x3f90_ad3a_e322_da11), // 1.62858201153657823623e-02
 ];
+/// tan on |x| <= 0.6744: x + T0 x^3 + ... + T12 x^27 (fdlibm __kernel_tan).
+const TAN_T: [f64; 13] = [
+    f64::from_bits(0x3fd5_5555_5555_5563), // 3.33333333333334091986e-01
+    f64::from_bits(0x3fc1_1111_1110_fe7a), // 1.33333333333201242699e-01
+    f64::from_bits(0x3fab_a1ba_1bb3_41fe), // 5.39682539762260521377e-02
+    f64::from_bits(0x3f96_64f4_8406_d637), // 2.18694882948595424599e-02
+    f64::from_bits(0x3f82_26e3_e96e_8493), // 8.86323982359930005737e-03
+    f64::from_bits(0x3f6d_6d22_c956_0328), // 3.59207910759131235356e-03
+    f64::from_bits(0x3f57_dbc8_fee0_8315), // 1.45620945432529025516e-03
+    f64::from_bits(0x3f43_44d8_f2f2_6501), // 5.88041240820264096874e-04
+    f64::from_bits(0x3f30_26f7_1a8d_1068), // 2.46463134818469906812e-04
+    f64::from_bits(0x3f14_7e88_a037_92a6), // 7.81794442939557092300e-05
+    f64::from_bits(0x3f12_b80f_32f0_a7e9), // 7.14072491382608190305e-05
+    f64::from_bits(0xbef3_75cb_db60_5373), // -1.85586374855275456654e-05
+    f64::from_bits(0x3efb_2a70_74bf_7ad4), // 2.59073051863633712884e-05
+];
+/// asin's rational R(t) = t P(t) / (1 + t Q(t)) on 0 <= t <= 1/4 (fdlibm pS0..pS5, qS1..qS4).
+const ASIN_P: [f64; 6] = [
+    f64::from_bits(0x3fc5_5555_5555_5555), // 1.66666666666666657415e-01
+    f64::from_bits(0xbfd4_d612_03eb_6f7d), // -3.25565818622400915405e-01
+    f64::from_bits(0x3fc9_c155_0e88_4455), // 2.01212532134862925881e-01
+    f64::from_bits(0xbfa4_8228_b568_8f3b), // -4.00555345006794114027e-02
+    f64::from_bits(0x3f49_efe0_7501_b288), // 7.91534994289814532176e-04
+    f64::from_bits(0x3f02_3de1_0dfd_f709), // 3.47933107596021167570e-05
+];
+const ASIN_Q: [f64; 4] = [
+    f64::from_bits(0xc003_3a27_1c8a_2d4b), // -2.40339491173441421878e+00
+    f64::from_bits(0x4000_2ae5_9c59_8ac8), // 2.02094576023350569471e+00
+    f64::from_bits(0xbfe6_066c_1b8d_0159), // -6.88283971605453293030e-01
+    f64::from_bits(0x3fb3_b8c5_b12e_9282), // 7.70381505559019352791e-02
+];
+const PIO2_HI: f64 = f64::from_bits(0x3ff9_21fb_5444_2d18);
+const PIO2_LO: f64 = f64::from_bits(0x3c91_a626_3314_5c07);
+const PI: f64 = f64::from_bits(0x4009_21fb_5444_2d18);
+const PIO4_HI: f64 = f64::from_bits(0x3fe9_21fb_5444_2d18);
+const PIO4_LO: f64 = f64::from_bits(0x3c81_a626_3314_5c07);
+
 /// atan(0.5), atan(1), atan(1.5), atan(inf) as high + low parts.
 const ATAN_HI: [f64; 4] = [
     f64::from_bits(0x3fdd_ac67_0561_bb4f),
@@ -323,6 +374,9 @@ impl<'a, 'f> Em<'a, 'f> {
             Sinh => self.sinh_cosh(x, false),
             Cosh => self.sinh_cosh(x, true),
             Arctan => self.atan(x),
+            Tan => self.tan(x),
+            Arcsin => self.asin(x),
+            Arccos => self.acos(x),
             _ => unreachable!("vecmath::supported lists {op:?} without an emitter"),
         }
     }
@@ -403,6 +457,15 @@ impl<'a, 'f> Em<'a, 'f> {
     fn selc(&mut self, mask: Value, a: f64, other: Value) -> Value {
         let a = self.c(a);
         self.sel(mask, a, other)
+    }
+
+    /// `mask ? a : other` for an integer all-ones/all-zeros mask per lane (scalars too), as
+    /// made by integer arithmetic rather than `fcmp`.
+    fn bitsel(&mut self, mask: Value, a: Value, other: Value) -> Value {
+        let ab = self.bits(a);
+        let ob = self.bits(other);
+        let r = self.b.ins().bitselect(mask, ab, ob);
+        self.float(r)
     }
 
     /// Either of two masks.
@@ -954,10 +1017,11 @@ impl<'a, 'f> Em<'a, 'f> {
         self.add(w, t)
     }
 
-    /// sin or cos: Cody-Waite reduction by pi/2 in three 33-bit parts plus a tail (as in
-    /// fdlibm's __ieee754_rem_pio2 medium case), both kernels, then the
-    /// quadrant picks kernel and sign with integer masks. Huge arguments go to the slow path.
-    fn sin_cos(&mut self, x: Value, cos: bool) -> Value {
+    /// `(y0, y1, nb)`: `x - n pi/2 = y0 + y1` (a double-double, |y0| <= ~pi/4) and an
+    /// integer whose low bits are `n`'s. Cody-Waite reduction by pi/2 in three 33-bit parts
+    /// plus a tail (as in fdlibm's __ieee754_rem_pio2 medium case); exact enough for
+    /// `|x| <= TRIG_FAST_MAX`, garbage beyond (callers take the slow path there).
+    fn rem_pio2(&mut self, x: Value) -> (Value, Value, Value) {
         let v = self.mulc(x, INV_PIO2);
         let (n, nb) = self.round_int(v);
         // t = x - n PIO2_1 is exact (n PIO2_1 exact, Sterbenz). Each later part is subtracted
@@ -980,6 +1044,13 @@ impl<'a, 'f> Em<'a, 'f> {
         let y0 = self.add(r3, tail);
         let y1 = self.sub(r3, y0);
         let y1 = self.add(y1, tail);
+        (y0, y1, nb)
+    }
+
+    /// sin or cos: [`Em::rem_pio2`], both kernels, then the
+    /// quadrant picks kernel and sign with integer masks. Huge arguments go to the slow path.
+    fn sin_cos(&mut self, x: Value, cos: bool) -> Value {
+        let (y0, y1, nb) = self.rem_pio2(x);
         let ks = self.ksin(y0, y1);
         let kc = self.kcos(y0, y1);
         // cos(x) = sin(x + pi/2): one more quadrant.
@@ -1011,6 +1082,175 @@ impl<'a, 'f> Em<'a, 'f> {
         };
         let op = if cos { UnaryOp::Cos } else { UnaryOp::Sin };
         self.slow_path(op, huge, x, res)
+    }
+
+    /// tan: [`Em::rem_pio2`], then fdlibm's __kernel_tan made branch-free: for |y| >= 0.6744
+    /// the argument becomes pi/4 - |y| (tan(pi/4 - u) = (1 - tan u) / (1 + tan u), folded into
+    /// the final expression), and in odd quadrants the result is -1/tan, computed with the
+    /// reciprocal corrected by a split (low 32 bits cleared) Newton step.
+    fn tan(&mut self, x: Value) -> Value {
+        let (y0, y1, nb) = self.rem_pio2(x);
+        let one = self.ci(1);
+        let odd_i = self.b.ins().band(nb, one);
+        let odd = self.b.ins().ineg(odd_i);
+        let ay0 = self.b.ins().fabs(y0);
+        let big = self.cmpc(FloatCC::GreaterThanOrEqual, ay0, 0.6744);
+        let neg = self.cmpc(FloatCC::LessThan, y0, 0.0);
+        let ny1 = self.b.ins().fneg(y1);
+        let ay1 = self.sel(neg, ny1, y1);
+        let zb = self.rsubc(PIO4_HI, ay0);
+        let wb = self.rsubc(PIO4_LO, ay1);
+        let xb = self.add(zb, wb);
+        let x1 = self.sel(big, xb, y0);
+        let zero = self.c(0.0);
+        let y = self.sel(big, zero, y1);
+        let z = self.mul(x1, x1);
+        let w = self.mul(z, z);
+        let r = self.poly(
+            w,
+            &[TAN_T[1], TAN_T[3], TAN_T[5], TAN_T[7], TAN_T[9], TAN_T[11]],
+        );
+        let v = self.poly(
+            w,
+            &[TAN_T[2], TAN_T[4], TAN_T[6], TAN_T[8], TAN_T[10], TAN_T[12]],
+        );
+        let v = self.mul(z, v);
+        let s = self.mul(z, x1);
+        let rv = self.add(r, v);
+        let t = self.mul(s, rv);
+        let t = self.add(t, y);
+        let t = self.mul(z, t);
+        let r = self.add(y, t);
+        let ts = self.mulc(s, TAN_T[0]);
+        let r = self.add(r, ts);
+        let w = self.add(x1, r);
+        // |y| >= 0.6744: sign(y) (iy - 2 (x - (w^2 / (w + iy) - r))), iy = -1 in odd quadrants.
+        let m1 = self.c(-1.0);
+        let p1 = self.c(1.0);
+        let iy = self.bitsel(odd, m1, p1);
+        let ww = self.mul(w, w);
+        let wv = self.add(w, iy);
+        let q = self.div(ww, wv);
+        let q = self.sub(q, r);
+        let q = self.sub(x1, q);
+        let q = self.mulc(q, 2.0);
+        let vb = self.sub(iy, q);
+        let nvb = self.b.ins().fneg(vb);
+        let vb = self.sel(neg, nvb, vb);
+        // Odd quadrant, small |y|: -1/(x + r) with the reciprocal's error corrected.
+        let zz = self.clear_low_bits(w, 32);
+        let zx = self.sub(zz, x1);
+        let vv = self.sub(r, zx);
+        let mone = self.c(-1.0);
+        let a = self.div(mone, w);
+        let tt = self.clear_low_bits(a, 32);
+        let tz = self.mul(tt, zz);
+        let s2 = self.addc(tz, 1.0);
+        let tv = self.mul(tt, vv);
+        let s2 = self.add(s2, tv);
+        let s2 = self.mul(a, s2);
+        let vo = self.add(tt, s2);
+        let small = self.bitsel(odd, vo, w);
+        let res = self.sel(big, vb, small);
+        let zero = self.cmpc(FloatCC::Equal, x, 0.0);
+        let res = self.sel(zero, x, res);
+        let ax = self.b.ins().fabs(x);
+        let huge = self.cmpc(FloatCC::GreaterThan, ax, TRIG_FAST_MAX);
+        self.slow_path(UnaryOp::Tan, huge, x, res)
+    }
+
+    /// fdlibm's `R(t) = p(t) / q(t)` of asin: asin(x) = x + x R(x^2) for |x| <= 1/2.
+    fn asin_r(&mut self, t: Value) -> Value {
+        let p = self.poly(t, &ASIN_P);
+        let p = self.mul(t, p);
+        let q = self.poly(t, &ASIN_Q);
+        let q = self.mul(t, q);
+        let q = self.addc(q, 1.0);
+        self.div(p, q)
+    }
+
+    /// fdlibm asin, both branches computed: |x| < 1/2 as `x + x R(x^2)`; else with
+    /// `t = (1 - |x|)/2`, `s = sqrt(t)`, asin|x| = pi/2 - 2 asin(s) = pi/2 - 2 (s + s R(t)),
+    /// for |x| < 0.975 with `s` split (low 32 bits cleared) and pi/4 in two parts so the
+    /// cancellation against pi/2 stays exact.
+    fn asin(&mut self, x: Value) -> Value {
+        let a = self.b.ins().fabs(x);
+        let t = self.mul(x, x);
+        let r = self.asin_r(t);
+        let xr = self.mul(x, r);
+        let small = self.add(x, xr);
+        let w = self.rsubc(1.0, a);
+        let t = self.mulc(w, 0.5);
+        let r = self.asin_r(t);
+        let s = self.b.ins().sqrt(t);
+        // |x| >= 0.975: pi/2 - (2 (s + s r) - pio2_lo)
+        let sr = self.mul(s, r);
+        let ssr = self.add(s, sr);
+        let ssr = self.mulc(ssr, 2.0);
+        let ssr = self.addc(ssr, -PIO2_LO);
+        let near1 = self.rsubc(PIO2_HI, ssr);
+        // 1/2 <= |x| < 0.975: pio4_hi - ((2 s r - (pio2_lo - 2 c)) - (pio4_hi - 2 w))
+        let wh = self.clear_low_bits(s, 32);
+        let ww = self.mul(wh, wh);
+        let c = self.sub(t, ww);
+        let sw = self.add(s, wh);
+        let c = self.div(c, sw);
+        let s2 = self.mulc(s, 2.0);
+        let p = self.mul(s2, r);
+        let c2 = self.mulc(c, 2.0);
+        let pl = self.rsubc(PIO2_LO, c2);
+        let p = self.sub(p, pl);
+        let w2 = self.mulc(wh, 2.0);
+        let q = self.rsubc(PIO4_HI, w2);
+        let pq = self.sub(p, q);
+        let mid = self.rsubc(PIO4_HI, pq);
+        let ge975 = self.cmpc(FloatCC::GreaterThanOrEqual, a, 0.975);
+        let big = self.sel(ge975, near1, mid);
+        let big = self.copysign(big, x);
+        let lt = self.cmpc(FloatCC::LessThan, a, 0.5);
+        let res = self.sel(lt, small, big);
+        // |x| > 1 gives NaN by itself (sqrt of a negative); NaN stays NaN.
+        res
+    }
+
+    /// fdlibm acos, all three branches computed: |x| < 1/2 as
+    /// `pi/2 - (x - (pio2_lo - x R(x^2)))`; x <= -1/2 as `pi - 2 (s + (s R(z) - pio2_lo))`;
+    /// x >= 1/2 as `2 (s_hi + (s R(z) + c))`, `z = (1 - |x|)/2`, `s = sqrt(z)` and `s_hi + c`
+    /// its split so the sum is exact.
+    fn acos(&mut self, x: Value) -> Value {
+        let a = self.b.ins().fabs(x);
+        let z = self.mul(x, x);
+        let r = self.asin_r(z);
+        let xr = self.mul(x, r);
+        let t = self.rsubc(PIO2_LO, xr);
+        let t = self.sub(x, t);
+        let small = self.rsubc(PIO2_HI, t);
+        let w = self.rsubc(1.0, a);
+        let z = self.mulc(w, 0.5);
+        let s = self.b.ins().sqrt(z);
+        let r = self.asin_r(z);
+        let rs = self.mul(r, s);
+        // x <= -1/2
+        let wn = self.addc(rs, -PIO2_LO);
+        let sw = self.add(s, wn);
+        let sw = self.mulc(sw, 2.0);
+        let neg = self.rsubc(PI, sw);
+        // x >= 1/2
+        let df = self.clear_low_bits(s, 32);
+        let dd = self.mul(df, df);
+        let c = self.sub(z, dd);
+        let sd = self.add(s, df);
+        let c = self.div(c, sd);
+        // x = 1: s = 0 makes c 0/0; it is 0.
+        let s0 = self.cmpc(FloatCC::Equal, s, 0.0);
+        let c = self.selc(s0, 0.0, c);
+        let wp = self.add(rs, c);
+        let wp = self.add(df, wp);
+        let pos = self.mulc(wp, 2.0);
+        let isneg = self.cmpc(FloatCC::LessThan, x, 0.0);
+        let big = self.sel(isneg, neg, pos);
+        let lt = self.cmpc(FloatCC::LessThan, a, 0.5);
+        self.sel(lt, small, big)
     }
 
     /// `fast`, unless `mask` holds for some lane: then every lane is recomputed by calling the

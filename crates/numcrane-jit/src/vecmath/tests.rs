@@ -385,6 +385,9 @@ accuracy_tests! {
     sinh: Sinh,
     cosh: Cosh,
     arctan: Arctan,
+    tan: Tan,
+    arcsin: Arcsin,
+    arccos: Arccos,
 }
 
 #[test]
