@@ -82,6 +82,7 @@ fn supported(op: UnaryOp) -> bool {
             | Arctan
             | Arcsin
             | Arccos
+            | Cbrt
     )
 }
 
@@ -273,6 +274,14 @@ const ASIN_Q: [f64; 4] = [
 const PIO2_HI: f64 = f64::from_bits(0x3ff9_21fb_5444_2d18);
 const PIO2_LO: f64 = f64::from_bits(0x3c91_a626_3314_5c07);
 const PI: f64 = f64::from_bits(0x4009_21fb_5444_2d18);
+/// cbrt's polynomial correction of the initial guess (FreeBSD s_cbrt.c P0..P4).
+const CBRT_P: [f64; 5] = [
+    f64::from_bits(0x3ffe_03e6_0f61_e692), // 1.87595182427177009643
+    f64::from_bits(0xbffe_28e0_92f0_2420), // -1.88497979543377169875
+    f64::from_bits(0x3ff9_f160_4a49_d6c2), // 1.621429720105354466140
+    f64::from_bits(0xbfe8_44cb_bee7_51d9), // -0.758397934778766047437
+    f64::from_bits(0x3fc2_b000_d4e4_edd7), // 0.145996192886612446982
+];
 const PIO4_HI: f64 = f64::from_bits(0x3fe9_21fb_5444_2d18);
 const PIO4_LO: f64 = f64::from_bits(0x3c81_a626_3314_5c07);
 
@@ -377,6 +386,7 @@ impl<'a, 'f> Em<'a, 'f> {
             Tan => self.tan(x),
             Arcsin => self.asin(x),
             Arccos => self.acos(x),
+            Cbrt => self.cbrt(x),
             _ => unreachable!("vecmath::supported lists {op:?} without an emitter"),
         }
     }
@@ -1251,6 +1261,75 @@ impl<'a, 'f> Em<'a, 'f> {
         let big = self.sel(isneg, neg, pos);
         let lt = self.cmpc(FloatCC::LessThan, a, 0.5);
         self.sel(lt, small, big)
+    }
+
+    /// cbrt, Bruce Evans' scheme in FreeBSD's s_cbrt.c (< 0.667 ULP): a 5-bit guess from
+    /// the exponent bits divided by 3 (`hx / 3 + B`, the bias constant correcting the
+    /// exponent), a polynomial correction to 23 bits, rounding away from zero to 23 bits so
+    /// that `t^2` is exact, and one Newton step in the form `t + t (x/t^2 - t) / (2t + x/t^2)`.
+    /// Computed on |x| (the scheme is odd) with the sign put back at the end; the integer
+    /// division by 3 is a float division (exact operands, truncated quotient).
+    fn cbrt(&mut self, x: Value) -> Value {
+        let a = self.b.ins().fabs(x);
+        let tiny = self.cmpc(FloatCC::LessThan, a, f64::MIN_POSITIVE);
+        let scaled = self.mulc(a, 18014398509481984.0); // 2^54
+        let a2 = self.sel(tiny, scaled, a);
+        let b1 = self.c(715094163.0);
+        let bias = self.selc(tiny, 696219795.0, b1);
+        // hx = high word of a2, as an exact float.
+        let ab = self.bits(a2);
+        let hx = self.b.ins().ushr_imm_u(ab, 32);
+        let two52 = self.ci(0x4330_0000_0000_0000);
+        let hf = self.b.ins().bor(hx, two52);
+        let hf = self.float(hf);
+        let hf = self.addc(hf, -4503599627370496.0);
+        let three = self.c(3.0);
+        let q = self.div(hf, three);
+        let q = self.b.ins().trunc(q);
+        let hi = self.add(q, bias);
+        // Back to bits: hi + 2^52 holds hi in its low 32 bits.
+        let hb = self.addc(hi, 4503599627370496.0);
+        let hb = self.bits(hb);
+        let hb = self.b.ins().ishl_imm_u(hb, 32);
+        let t = self.float(hb);
+        // r = t^3 / x, then t *= P(r), good to 23 bits.
+        let tt = self.mul(t, t);
+        let tx = self.div(t, a);
+        let r = self.mul(tt, tx);
+        let p1 = self.mulc(r, CBRT_P[2]);
+        let p1 = self.addc(p1, CBRT_P[1]);
+        let p1 = self.mul(r, p1);
+        let p1 = self.addc(p1, CBRT_P[0]);
+        let p2 = self.mulc(r, CBRT_P[4]);
+        let p2 = self.addc(p2, CBRT_P[3]);
+        let rr = self.mul(r, r);
+        let rrr = self.mul(rr, r);
+        let p2 = self.mul(rrr, p2);
+        let p = self.add(p1, p2);
+        let t = self.mul(t, p);
+        // Round away from zero to 23 bits.
+        let tb = self.bits(t);
+        let round = self.ci(0x8000_0000);
+        let tb = self.b.ins().iadd(tb, round);
+        let keep = self.ci(0xffff_ffff_c000_0000_u64 as i64);
+        let tb = self.b.ins().band(tb, keep);
+        let t = self.float(tb);
+        // One Newton step.
+        let s = self.mul(t, t);
+        let r = self.div(a, s);
+        let w = self.add(t, t);
+        let num = self.sub(r, t);
+        let den = self.add(w, r);
+        let r = self.div(num, den);
+        let tr = self.mul(t, r);
+        let y = self.add(t, tr);
+        let y = self.copysign(y, x);
+        // 0, inf and NaN come back as x + x.
+        let special = self.cmpc(FloatCC::UnorderedOrGreaterThanOrEqual, a, f64::INFINITY);
+        let z = self.cmpc(FloatCC::Equal, a, 0.0);
+        let special = self.or(special, z);
+        let xx = self.add(x, x);
+        self.sel(special, xx, y)
     }
 
     /// `fast`, unless `mask` holds for some lane: then every lane is recomputed by calling the

@@ -388,6 +388,7 @@ accuracy_tests! {
     tan: Tan,
     arcsin: Arcsin,
     arccos: Arccos,
+    cbrt: Cbrt,
 }
 
 #[test]
