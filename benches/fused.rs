@@ -1,6 +1,8 @@
 //! The fused JIT backend against the reference evaluator, side by side in one run, on the
 //! workloads of ../shared/baselines (W1, W2 element-wise; W3 with reductions, which still run
-//! on the evaluator). Run: `cargo bench --bench fused`.
+//! on the evaluator). Run: `cargo bench --bench fused`. For NumPy, numexpr and the bandwidth
+//! floor in the same run, at the sizes of ../shared/baselines, run `bash benches/side_by_side.sh`
+//! (benches/side_by_side.rs).
 //!
 //! Inputs are realized first; each iteration builds the expression and evaluates it, so graph
 //! building, planning, the kernel-cache lookup and output allocation are all included.

@@ -1,42 +1,134 @@
-"""NumPy timings of the workloads in benches/fused.rs, at the same sizes and dtypes.
+"""The NumPy / numexpr side of `bash benches/side_by_side.sh`.
 
-Run right after `cargo bench --bench fused` (benches/side_by_side.sh does both) so the two
-sets of medians come from the same machine state. Needs `python3 -m pip install numpy`.
+Same workloads, sizes, dtypes and inputs as benches/side_by_side.rs (inputs are
+sin(0.001 i + phase) as in numcrane_suite::bench_input). Prints tab-separated lines that
+benches/side_by_side_table.py joins with numcrane's:
+
+    TIME  id  impl  median_seconds  reps  min_seconds     (impl: numpy, numexpr)
+    NOTE  text
+
+Needs `python3 -m pip install numpy numexpr`; numexpr (2 threads, W1 and W2 only) is optional.
+Usage: python3 benches/numpy_side_by_side.py [--budget SECONDS] [--only W1,W8]
 """
-import statistics
+import argparse
+import sys
 import time
 
 import numpy as np
 
+try:
+    import numexpr as ne
+except ImportError:
+    ne = None
 
-def median_ms(fn, repeat=10):
-    fn()
-    times = []
-    for _ in range(repeat):
+
+def measure(fn, budget, batch=1, min_reps=5):
+    """Warm-up (at least two calls or 0.2 s), then samples of `batch` calls for about
+    `budget` seconds: (median, min, reps) in seconds per call."""
+
+    def one_batch():
         t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1e3)
-    return statistics.median(times)
+        for _ in range(batch):
+            fn()
+        return (time.perf_counter() - t) / batch
+
+    one_batch()
+    start = time.perf_counter()
+    one = one_batch()
+    while time.perf_counter() - start < 0.2:
+        one = min(one, one_batch())
+    reps = max(min_reps, min(200, int(budget / (one * batch))))
+    samples = sorted(one_batch() for _ in range(reps))
+    n = len(samples)
+    med = samples[n // 2] if n % 2 else (samples[n // 2 - 1] + samples[n // 2]) / 2
+    return med, samples[0], reps
 
 
 def inp(n, dtype, phase):
     return np.sin(np.arange(n, dtype=np.float64) * 0.001 + phase).astype(dtype)
 
 
-def main():
-    for dt in (np.float32, np.float64):
-        n = 10_000_000
-        a, b, c, d, e = (inp(n, dt, p) for p in (0.1, 0.2, 0.3, 0.4, 0.5))
-        print(f"W1 a*b+c*d-e numpy {np.dtype(dt).name} n={n}: {median_ms(lambda: a * b + c * d - e):.2f} ms")
-    for dt in (np.float32, np.float64):
-        n = 1_000_000
-        x, y, z = (inp(n, dt, p) for p in (0.1, 0.2, 0.3))
-        f = lambda: np.exp(-x * x / 2) * np.sin(y) + np.log1p(np.abs(z))
-        print(f"W2 numpy {np.dtype(dt).name} n={n}: {median_ms(f):.2f} ms")
-    n = 1024
-    x = inp(n * n, np.float32, 0.0).reshape(n, n)
-    print(f"W3 numpy float32 {n}x{n}: {median_ms(lambda: (x - x.mean(0)) / x.std(0)):.2f} ms")
+def inputs(k, n, dtype):
+    return [inp(n, dtype, 0.1 * (i + 1)) for i in range(k)]
 
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--budget", type=float, default=1.0)
+    ap.add_argument("--only", default="", help="workload groups, e.g. W1,W8 (default: all)")
+    args = ap.parse_args()
+    budget = args.budget
+    only = {g.strip() for g in args.only.split(",") if g.strip()}
+
+    def wants(group):
+        return not only or group in only
+
+    def rec(id_, impl, fn, batch=1):
+        med, mn, reps = measure(fn, budget, batch)
+        print(f"TIME\t{id_}\t{impl}\t{med:.6e}\t{reps}\t{mn:.6e}", flush=True)
+        unit, scale = ("us", 1e6) if id_.startswith("W8") else ("ms", 1e3)
+        print(f"  {id_:<12} {impl:<8} median {med * scale:10.3f} {unit} ({reps} reps)", file=sys.stderr)
+
+    print(f"NOTE\tNumPy {np.__version__}", flush=True)
+    if ne is None:
+        print("NOTE\tnumexpr not installed (python3 -m pip install numexpr)", flush=True)
+        print("numexpr not installed", file=sys.stderr)
+    else:
+        ne.set_num_threads(2)
+        print(f"NOTE\tnumexpr {ne.__version__}, 2 threads", flush=True)
+
+    n = 10_000_000
+    side = 4096
+    short = {np.float32: "f32", np.float64: "f64"}
+
+    def w1():
+        for dt in (np.float32, np.float64):
+            a, b, c, d, e = inputs(5, n, dt)
+            rec(f"W1 {short[dt]}", "numpy", lambda: a * b + c * d - e)
+            if ne is not None:
+                env = dict(a=a, b=b, c=c, d=d, e=e)
+                rec(f"W1 {short[dt]}", "numexpr", lambda: ne.evaluate("a*b + c*d - e", local_dict=env))
+
+    def w2():
+        for dt in (np.float32, np.float64):
+            x, y, z = inputs(3, n, dt)
+            rec(f"W2 {short[dt]}", "numpy", lambda: np.exp(-x * x / 2) * np.sin(y) + np.log1p(np.abs(z)))
+            if ne is not None:
+                env = dict(x=x, y=y, z=z)
+                expr = "exp(-x*x/2)*sin(y) + log1p(abs(z))"
+                rec(f"W2 {short[dt]}", "numexpr", lambda: ne.evaluate(expr, local_dict=env))
+
+    def w3():
+        for dt in (np.float32, np.float64):
+            X = inp(side * side, dt, 0.0).reshape(side, side)
+            rec(f"W3 {short[dt]}", "numpy", lambda: (X - X.mean(0)) / X.std(0))
+
+    def w4():
+        x, y = inputs(2, n, np.float32)
+        rec("W4 sum", "numpy", lambda: x.sum())
+        rec("W4 dot", "numpy", lambda: (x * y).sum())
+        del x, y
+        X = inp(side * side, np.float32, 0.0).reshape(side, side)
+        rec("W4 sum0", "numpy", lambda: X.sum(axis=0))
+        rec("W4 sum1", "numpy", lambda: X.sum(axis=1))
+
+    def w5():
+        X = inp(4096 * 1024, np.float32, 0.0).reshape(4096, 1024)
+
+        def softmax():
+            e = np.exp(X - X.max(axis=1, keepdims=True))
+            return e / e.sum(axis=1, keepdims=True)
+
+        rec("W5", "numpy", softmax)
+
+    def w8():
+        a, b, c, d, e = inputs(5, 16, np.float32)
+        rec("W8 add", "numpy", lambda: a + b, batch=1000)
+        rec("W8 chain", "numpy", lambda: a * b + c * d - e, batch=1000)
+
+    for group, run in (("W1", w1), ("W2", w2), ("W3", w3), ("W4", w4), ("W5", w5), ("W8", w8)):
+        if wants(group):
+            run()
 
 if __name__ == "__main__":
     main()
