@@ -11,7 +11,7 @@ use crate::lower::lower;
 use crate::plan::{Group, Plan, Step};
 use numcrane_graph::eval::compute;
 use numcrane_graph::{Buffer, Error, Layout, NodeRef, Realized, Result};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 /// Runs a compiled element-wise kernel: `(kernel, launch, inputs, out)`. `out` may hold
@@ -34,13 +34,13 @@ pub fn execute(roots: &[NodeRef], plan: &Plan, run: KernelRunner<'_>) -> Result<
             Step::Single { node, .. } => node.inputs().iter().map(|i| plan.resolve(i)).collect(),
         })
         .collect();
-    let mut uses: HashMap<u64, usize> = HashMap::new();
+    let mut uses: HashMap<u64, usize> = HashMap::default();
     for inputs in &step_inputs {
         for i in inputs {
             *uses.entry(i.id()).or_default() += 1;
         }
     }
-    let mut values: HashMap<u64, Realized> = HashMap::new();
+    let mut values: HashMap<u64, Realized> = HashMap::default();
     for (step, inputs) in plan.steps.iter().zip(&step_inputs) {
         let (node, value) = match step {
             Step::Single { node, .. } => (node, single(node, inputs, &values)?),
@@ -113,7 +113,7 @@ fn evaluate_group(group: &Group, values: &HashMap<u64, Realized>) -> Result<Real
     // Inputs are always built before their users, so increasing node ids is a valid order.
     let mut members: Vec<NodeRef> = Vec::new();
     let mut stack = vec![group.root.clone()];
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     while let Some(n) = stack.pop() {
         if group.members.contains(&n.id()) && seen.insert(n.id()) {
             stack.extend(n.inputs().iter().map(|i| group.resolve(i)));
@@ -121,7 +121,7 @@ fn evaluate_group(group: &Group, values: &HashMap<u64, Realized>) -> Result<Real
         }
     }
     members.sort_by_key(|n| n.id());
-    let mut local: HashMap<u64, Realized> = HashMap::new();
+    let mut local: HashMap<u64, Realized> = HashMap::default();
     for node in members {
         let inputs = node.inputs();
         if let Some(r) = node.realized() {

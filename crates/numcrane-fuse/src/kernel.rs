@@ -177,7 +177,56 @@ impl ElementwiseKernel {
         self.instrs[self.output].dtype
     }
 
-    /// A canonical text of the kernel, used as its cache key and in dumps.
+    /// A hash of the kernel's structure (float constants by their bits), for cache lookups:
+    /// no allocation, unlike [`key`](Self::key). Kernels with equal fingerprints are told
+    /// apart by [`same_structure`](Self::same_structure).
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.inputs.hash(&mut h);
+        self.output.hash(&mut h);
+        self.reduce.hash(&mut h);
+        for i in &self.instrs {
+            i.dtype.hash(&mut h);
+            std::mem::discriminant(&i.kind).hash(&mut h);
+            match &i.kind {
+                InstrKind::Load { input } => input.hash(&mut h),
+                InstrKind::Const(s) => {
+                    s.dtype().hash(&mut h);
+                    scalar_bits(*s).hash(&mut h);
+                }
+                InstrKind::Cast { value } => value.hash(&mut h),
+                InstrKind::Unary { op, value } => (op, value).hash(&mut h),
+                InstrKind::Binary { op, lhs, rhs } => (op, lhs, rhs).hash(&mut h),
+                InstrKind::Where {
+                    cond,
+                    then,
+                    otherwise,
+                } => (cond, then, otherwise).hash(&mut h),
+            }
+        }
+        h.finish()
+    }
+
+    /// Equality that compares float constants by their bits (NaN equals the same NaN, and
+    /// -0.0 differs from 0.0): two kernels with the same structure compile to the same code.
+    pub fn same_structure(&self, other: &ElementwiseKernel) -> bool {
+        self.inputs == other.inputs
+            && self.output == other.output
+            && self.reduce == other.reduce
+            && self.instrs.len() == other.instrs.len()
+            && self.instrs.iter().zip(&other.instrs).all(|(a, b)| {
+                a.dtype == b.dtype
+                    && match (&a.kind, &b.kind) {
+                        (InstrKind::Const(x), InstrKind::Const(y)) => {
+                            x.dtype() == y.dtype() && scalar_bits(*x) == scalar_bits(*y)
+                        }
+                        (x, y) => x == y,
+                    }
+            })
+    }
+
+    /// A canonical text of the kernel, for dumps (and a stable cache key in tests).
     pub fn key(&self) -> String {
         // `{:?}` writes every NaN as "NaN", so the bits of float constants are added: kernels
         // whose constants differ only in a NaN's sign or payload must not share code.
@@ -194,6 +243,15 @@ impl ElementwiseKernel {
             "{:?}|{:?}|{}|{:x?}|{:?}",
             self.inputs, self.instrs, self.output, bits, self.reduce
         )
+    }
+}
+
+/// The bits of a scalar's value (floats by their IEEE bits, integers two's complement).
+pub fn scalar_bits(s: Scalar) -> u64 {
+    match s {
+        Scalar::F32(v) => u64::from(v.to_bits()),
+        Scalar::F64(v) => v.to_bits(),
+        other => other.as_i128().map_or(0, |v| v as u64),
     }
 }
 

@@ -12,7 +12,7 @@ use crate::kernel::{
 };
 use crate::plan::Group;
 use numcrane_graph::{Buffer, Layout, NodeRef, Op, Realized, ViewOp};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 /// Why a group could not be lowered (the caller then evaluates it op by op).
@@ -67,7 +67,7 @@ pub fn lower(
         values,
         instrs: Vec::new(),
         inputs: Vec::new(),
-        memo: HashMap::new(),
+        memo: HashMap::default(),
     };
     let output = b.value(&value_node, &[])?;
     let shape = value_node.shape().to_vec();

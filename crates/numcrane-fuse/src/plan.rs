@@ -8,9 +8,10 @@
 //! computed by an earlier step. Nodes outside every kernel are computed one at a time by the
 //! reference evaluator. The plan is pure data, printed by `Plan::describe`.
 
+use crate::kernel::scalar_bits;
 use numcrane_graph::node::topo_order;
-use numcrane_graph::{Node, NodeRef, Op, ViewOp};
-use std::collections::{HashMap, HashSet};
+use numcrane_graph::{Node, NodeRef, Op, Scalar, ViewOp};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::fmt::Write;
 use std::sync::Arc;
 
@@ -140,7 +141,7 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
         .collect();
     // Distinct consumers: `d * d` reads `d` twice but is still its only user, so `d` can be
     // computed inside the same loop (once: lowering shares identical values).
-    let mut consumers: HashMap<u64, Vec<u64>> = HashMap::new();
+    let mut consumers: HashMap<u64, Vec<u64>> = HashMap::default();
     for n in &order {
         for i in &inputs[&n.id()] {
             let users = consumers.entry(i.id()).or_default();
@@ -155,11 +156,11 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
 
     // Users before inputs: a node not absorbed by a consumer's kernel by the time it is
     // reached is materialized by its own step, or recomputed inside each user's kernel.
-    let mut absorbed: HashSet<u64> = HashSet::new();
-    let mut capped: HashSet<u64> = HashSet::new();
-    let mut groups: HashMap<u64, Group> = HashMap::new();
+    let mut absorbed: HashSet<u64> = HashSet::default();
+    let mut capped: HashSet<u64> = HashSet::default();
+    let mut groups: HashMap<u64, Group> = HashMap::default();
     // The kernels (by root id) computing each node.
-    let mut owners: HashMap<u64, Vec<u64>> = HashMap::new();
+    let mut owners: HashMap<u64, Vec<u64>> = HashMap::default();
     for node in order.iter().rev() {
         if node.realized().is_some() || absorbed.contains(&node.id()) {
             continue;
@@ -172,7 +173,7 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
             continue;
         }
         // The chain this node's kernel would compute: single-use fusable inputs, capped.
-        let mut members = HashSet::from([node.id()]);
+        let mut members = [node.id()].into_iter().collect::<HashSet<u64>>();
         let mut chain = vec![node.clone()];
         let mut boundaries = Vec::new();
         let mut stack = vec![node.clone()];
@@ -253,7 +254,7 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
                 root: node.clone(),
                 why,
                 members,
-                recomputed: HashSet::new(),
+                recomputed: HashSet::default(),
                 boundaries,
                 aliases: aliases.clone(),
             },
@@ -312,8 +313,9 @@ fn recompute_into(
 /// inputs, after mapping the inputs themselves) to that earlier node. Realized and poisoned
 /// nodes are never merged.
 fn common_subexpressions(order: &[NodeRef]) -> Aliases {
-    let mut first: HashMap<String, NodeRef> = HashMap::new();
-    let mut aliases: HashMap<u64, NodeRef> = HashMap::new();
+    type Key = (&'static str, Vec<u64>);
+    let mut first: HashMap<Key, Vec<NodeRef>> = HashMap::default();
+    let mut aliases: HashMap<u64, NodeRef> = HashMap::default();
     for n in order {
         if n.realized().is_some() || n.error().is_some() {
             continue;
@@ -323,28 +325,51 @@ fn common_subexpressions(order: &[NodeRef]) -> Aliases {
             .iter()
             .map(|i| resolve(&aliases, i).id())
             .collect();
-        // Debug text tells -0.0 from 0.0 but prints every NaN alike: constants add their bits.
-        let bits = match n.op() {
-            Op::Full(s) => format!("{:x}", s.as_f64().to_bits()),
-            _ => String::new(),
-        };
-        let key = format!(
-            "{:?}|{:?}|{:?}|{:?}|{bits}",
-            n.op(),
-            n.dtype(),
-            n.shape(),
-            ins
-        );
-        match first.get(&key) {
+        let candidates = first.entry((n.op().name(), ins)).or_default();
+        let same = candidates
+            .iter()
+            .find(|e| e.dtype() == n.dtype() && e.shape() == n.shape() && same_op(e.op(), n.op()));
+        match same {
             Some(earlier) => {
                 aliases.insert(n.id(), earlier.clone());
             }
-            None => {
-                first.insert(key, n.clone());
-            }
+            None => candidates.push(n.clone()),
         }
     }
     Arc::new(aliases)
+}
+
+/// Op equality with scalars compared by their bits (a NaN constant equals itself; -0.0 and
+/// 0.0 differ).
+fn same_op(a: &Op, b: &Op) -> bool {
+    let same =
+        |x: &Scalar, y: &Scalar| x.dtype() == y.dtype() && scalar_bits(*x) == scalar_bits(*y);
+    match (a, b) {
+        (Op::Full(x), Op::Full(y)) => same(x, y),
+        (
+            Op::Arange {
+                start: s1,
+                step: t1,
+            },
+            Op::Arange {
+                start: s2,
+                step: t2,
+            },
+        ) => same(s1, s2) && same(t1, t2),
+        (
+            Op::Pad {
+                before: b1,
+                after: a1,
+                value: v1,
+            },
+            Op::Pad {
+                before: b2,
+                after: a2,
+                value: v2,
+            },
+        ) => b1 == b2 && a1 == a2 && same(v1, v2),
+        _ => a == b,
+    }
 }
 
 fn single_reason(node: &Node, fusable: &dyn Fn(&Node) -> bool) -> &'static str {

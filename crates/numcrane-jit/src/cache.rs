@@ -1,7 +1,9 @@
-//! The kernel cache: compiled kernels keyed by `ElementwiseKernel::key()`.
+//! The kernel cache: compiled kernels keyed by the kernel's structure.
 //!
-//! The key holds the kernel's structure (instructions, dtypes, constants, input classes) and no
-//! sizes or pointers, so a graph of the same structure compiles once whatever its shapes. The
+//! The key is the kernel itself (instructions, dtypes, constants by their bits, input classes,
+//! fold), which holds no sizes or pointers, so a graph of the same structure compiles once
+//! whatever its shapes. Lookups hash it (`ElementwiseKernel::fingerprint`, no allocation) and
+//! compare candidates with `same_structure`. The
 //! cache is process-wide, thread-safe and bounded: beyond [`CAPACITY`] kernels the least
 //! recently used one is dropped (its code is freed once no caller still holds it).
 //!
@@ -20,13 +22,16 @@ use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 pub const CAPACITY: usize = 512;
 
 struct Entry {
+    structure: ElementwiseKernel,
     kernel: Arc<CompiledKernel>,
     last_use: u64,
 }
 
 #[derive(Default)]
 struct Cache {
-    map: HashMap<String, Entry>,
+    /// Entries by fingerprint (almost always one per fingerprint).
+    map: HashMap<u64, Vec<Entry>>,
+    len: usize,
     clock: u64,
 }
 
@@ -35,12 +40,33 @@ static COMPILES: AtomicUsize = AtomicUsize::new(0);
 
 impl Cache {
     /// Advances the use clock; the cached kernel for `key`, marked as just used, if any.
-    fn touch(&mut self, key: &str) -> Option<Arc<CompiledKernel>> {
+    fn touch(&mut self, hash: u64, kernel: &ElementwiseKernel) -> Option<Arc<CompiledKernel>> {
         self.clock += 1;
         let now = self.clock;
-        let entry = self.map.get_mut(key)?;
+        let entry = self
+            .map
+            .get_mut(&hash)?
+            .iter_mut()
+            .find(|e| e.structure.same_structure(kernel))?;
         entry.last_use = now;
         Some(Arc::clone(&entry.kernel))
+    }
+
+    /// Removes the least recently used entry.
+    fn evict_oldest(&mut self) -> Option<Entry> {
+        let (hash, index) = self
+            .map
+            .iter()
+            .flat_map(|(h, es)| es.iter().enumerate().map(move |(i, e)| (e.last_use, *h, i)))
+            .min()
+            .map(|(_, h, i)| (h, i))?;
+        let bucket = self.map.get_mut(&hash)?;
+        let entry = bucket.swap_remove(index);
+        if bucket.is_empty() {
+            self.map.remove(&hash);
+        }
+        self.len -= 1;
+        Some(entry)
     }
 }
 
@@ -58,52 +84,49 @@ pub fn compile_count() -> usize {
 
 /// How many kernels the cache holds now.
 pub fn len() -> usize {
-    lock().map.len()
+    lock().len
 }
 
 /// Drops every cached kernel (their code is freed once no caller holds them).
 pub fn clear() {
-    let old = std::mem::take(&mut lock().map);
+    let old = {
+        let mut cache = lock();
+        cache.len = 0;
+        std::mem::take(&mut cache.map)
+    };
     // Free the code outside the lock.
     drop(old);
 }
 
 /// The compiled kernel for `kernel`: from the cache, or compiled and cached.
 pub fn get_or_compile(kernel: &ElementwiseKernel) -> Result<Arc<CompiledKernel>> {
-    let key = kernel.key();
-    if let Some(hit) = lock().touch(&key) {
+    let hash = kernel.fingerprint();
+    if let Some(hit) = lock().touch(hash, kernel) {
         return Ok(hit);
     }
     let compiled = Arc::new(codegen::compile(kernel)?);
     COMPILES.fetch_add(1, Ordering::Relaxed);
     let evicted;
-    let result;
     {
         let mut cache = lock();
-        if let Some(hit) = cache.touch(&key) {
+        if let Some(hit) = cache.touch(hash, kernel) {
             // Another thread compiled it meanwhile: keep theirs, drop ours below.
             return Ok(hit);
         }
         let now = cache.clock;
-        evicted = if cache.map.len() >= CAPACITY {
-            let oldest = cache
-                .map
-                .iter()
-                .min_by_key(|(_, e)| e.last_use)
-                .map(|(k, _)| k.clone());
-            oldest.and_then(|k| cache.map.remove(&k))
+        evicted = if cache.len >= CAPACITY {
+            cache.evict_oldest()
         } else {
             None
         };
-        cache.map.insert(
-            key,
-            Entry {
-                kernel: Arc::clone(&compiled),
-                last_use: now,
-            },
-        );
-        result = compiled;
+        cache.map.entry(hash).or_default().push(Entry {
+            structure: kernel.clone(),
+            kernel: Arc::clone(&compiled),
+            last_use: now,
+        });
+        cache.len += 1;
     }
+    // Free evicted code outside the lock.
     drop(evicted);
-    Ok(result)
+    Ok(compiled)
 }
