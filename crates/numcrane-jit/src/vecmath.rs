@@ -57,10 +57,9 @@ pub(crate) fn supports_unary(op: UnaryOp, dt: DType) -> bool {
     matches!(dt, DType::F32 | DType::F64) && supported(op)
 }
 
-/// Whether [`emit_binary`] computes `op` on `dt` inline (none yet).
+/// Whether [`emit_binary`] computes `op` on `dt` inline.
 pub(crate) fn supports_binary(op: BinaryOp, dt: DType) -> bool {
-    let _ = (op, dt);
-    false
+    matches!(dt, DType::F32 | DType::F64) && op == BinaryOp::Arctan2
 }
 
 fn supported(op: UnaryOp) -> bool {
@@ -110,30 +109,18 @@ pub(crate) fn emit_unary(
             Some(b.ins().fdemote(types::F32, r))
         }
         types::F32X4 => {
-            let little = MemFlagsData::new().with_endianness(Endianness::Little);
-            let low = b.ins().fvpromote_low(x);
-            // Lanes 2 and 3 moved down to 0 and 1, then promoted.
-            let bytes = b.ins().bitcast(types::I8X16, little, x);
-            let mask = shuffle_mask(b, |i| 8 + i % 8);
-            let moved = b.ins().shuffle(bytes, bytes, mask);
-            let moved = b.ins().bitcast(types::F32X4, little, moved);
-            let high = b.ins().fvpromote_low(moved);
+            let (low, high) = split_f32x4(b, x);
             let rl = Em::new(b, types::F64X2).unary(op, low);
             let rh = Em::new(b, types::F64X2).unary(op, high);
-            // `fvdemote` fills lanes 0 and 1 and zeroes 2 and 3: keep the low 8 bytes of each.
-            let dl = b.ins().fvdemote(rl);
-            let dh = b.ins().fvdemote(rh);
-            let dl = b.ins().bitcast(types::I8X16, little, dl);
-            let dh = b.ins().bitcast(types::I8X16, little, dh);
-            let mask = shuffle_mask(b, |i| if i < 8 { i } else { 8 + i });
-            let joined = b.ins().shuffle(dl, dh, mask);
-            Some(b.ins().bitcast(types::F32X4, little, joined))
+            Some(join_f32x4(b, rl, rh))
         }
         _ => None,
     }
 }
 
-/// Emits `op(x, y)` inline; no binary op is supported yet, so this always returns `None`.
+/// Emits `op(x, y)` at the builder's current position, like [`emit_unary`]; `x` and `y`
+/// both have type `ty`. Supported: `Arctan2` (`x` is the numerator, as in NumPy's
+/// `arctan2(x1, x2)`).
 pub(crate) fn emit_binary(
     b: &mut FunctionBuilder,
     op: BinaryOp,
@@ -141,8 +128,52 @@ pub(crate) fn emit_binary(
     x: Value,
     y: Value,
 ) -> Option<Value> {
-    let _ = (b, op, ty, x, y);
-    None
+    if op != BinaryOp::Arctan2 {
+        return None;
+    }
+    match ty {
+        types::F64 | types::F64X2 => Some(Em::new(b, ty).atan2(x, y)),
+        types::F32 => {
+            let wx = b.ins().fpromote(types::F64, x);
+            let wy = b.ins().fpromote(types::F64, y);
+            let r = Em::new(b, types::F64).atan2(wx, wy);
+            Some(b.ins().fdemote(types::F32, r))
+        }
+        types::F32X4 => {
+            let (xl, xh) = split_f32x4(b, x);
+            let (yl, yh) = split_f32x4(b, y);
+            let rl = Em::new(b, types::F64X2).atan2(xl, yl);
+            let rh = Em::new(b, types::F64X2).atan2(xh, yh);
+            Some(join_f32x4(b, rl, rh))
+        }
+        _ => None,
+    }
+}
+
+/// An `f32x4` as two `f64x2`: lanes 0-1 and lanes 2-3, widened (exactly).
+fn split_f32x4(b: &mut FunctionBuilder, x: Value) -> (Value, Value) {
+    let little = MemFlagsData::new().with_endianness(Endianness::Little);
+    let low = b.ins().fvpromote_low(x);
+    // Lanes 2 and 3 moved down to 0 and 1, then promoted.
+    let bytes = b.ins().bitcast(types::I8X16, little, x);
+    let mask = shuffle_mask(b, |i| 8 + i % 8);
+    let moved = b.ins().shuffle(bytes, bytes, mask);
+    let moved = b.ins().bitcast(types::F32X4, little, moved);
+    let high = b.ins().fvpromote_low(moved);
+    (low, high)
+}
+
+/// The inverse of [`split_f32x4`], each lane rounded to `f32`.
+fn join_f32x4(b: &mut FunctionBuilder, low: Value, high: Value) -> Value {
+    let little = MemFlagsData::new().with_endianness(Endianness::Little);
+    // `fvdemote` fills lanes 0 and 1 and zeroes 2 and 3: keep the low 8 bytes of each.
+    let dl = b.ins().fvdemote(low);
+    let dh = b.ins().fvdemote(high);
+    let dl = b.ins().bitcast(types::I8X16, little, dl);
+    let dh = b.ins().bitcast(types::I8X16, little, dh);
+    let mask = shuffle_mask(b, |i| if i < 8 { i } else { 8 + i });
+    let joined = b.ins().shuffle(dl, dh, mask);
+    b.ins().bitcast(types::F32X4, little, joined)
 }
 
 fn shuffle_mask(
@@ -1385,6 +1416,12 @@ impl<'a, 'f> Em<'a, 'f> {
     /// numerator and denominator built from per-lane constants.
     fn atan(&mut self, x: Value) -> Value {
         let a = self.b.ins().fabs(x);
+        let res = self.atan_abs(a);
+        self.copysign(res, x)
+    }
+
+    /// atan(a) for `a >= 0` (or NaN); see [`Em::atan`].
+    fn atan_abs(&mut self, a: Value) -> Value {
         // Case:            none     0.5      1       1.5      inf
         // t = (a*A + B) / (a*C + D)
         //   A:             1        2        1       1        -
@@ -1438,8 +1475,37 @@ impl<'a, 'f> Em<'a, 'f> {
         let r = self.sub(r, t);
         let red = self.sub(hi, r);
         let first = self.cmpc(FloatCC::UnorderedOrGreaterThanOrEqual, a, bounds[0]);
-        let res = self.sel(first, red, plain);
-        self.copysign(res, x)
+        self.sel(first, red, plain)
+    }
+
+    /// fdlibm's atan2 made branch-free: `z = atan(|y| / |x|)`, then by the signs
+    /// `z`, `-z`, `pi - (z - pi_lo)`, `(z - pi_lo) - pi`, choosing on x's sign bit so that
+    /// -0 counts as negative. The special cases need no code of their own except 0/0
+    /// (z = 0) and inf/inf (z = pi/4): the quotient's overflow to inf, underflow to 0 and
+    /// the signed-zero rules come out of the general formula.
+    fn atan2(&mut self, y: Value, x: Value) -> Value {
+        let ay = self.b.ins().fabs(y);
+        let ax = self.b.ins().fabs(x);
+        let q = self.div(ay, ax);
+        let z = self.atan_abs(q);
+        let yz = self.cmpc(FloatCC::Equal, ay, 0.0);
+        let xz = self.cmpc(FloatCC::Equal, ax, 0.0);
+        let both0 = self.b.ins().band(yz, xz);
+        let z = self.selc(both0, 0.0, z);
+        let yi = self.cmpc(FloatCC::Equal, ay, f64::INFINITY);
+        let xi = self.cmpc(FloatCC::Equal, ax, f64::INFINITY);
+        let both_inf = self.b.ins().band(yi, xi);
+        let z = self.selc(both_inf, PIO4_HI, z);
+        // x's sign bit as an all-ones mask.
+        let xb = self.bits(x);
+        let xneg = self.b.ins().sshr_imm_u(xb, 63);
+        let zl = self.addc(z, -PIO2_LO * 2.0);
+        let left = self.rsubc(PI, zl);
+        let r = self.bitsel(xneg, left, z);
+        let r = self.copysign(r, y);
+        let nan = self.cmp(FloatCC::Unordered, x, y);
+        let xy = self.add(x, y);
+        self.sel(nan, xy, r)
     }
 }
 

@@ -7,16 +7,17 @@
 //! must be within 2 ULP of it, `f32` results within 1 ULP of the `f64` reference rounded to
 //! `f32`, and special values of the same class (NaN, the same infinity, the same signed zero).
 
-use super::emit_unary;
-use cranelift_codegen::ir::{types, AbiParam, BlockArg, InstBuilder, MemFlagsData, Type};
+use super::{emit_binary, emit_unary};
+use cranelift_codegen::ir::{types, AbiParam, BlockArg, InstBuilder, MemFlagsData, Type, Value};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{default_libcall_names, Module};
 use numcrane_graph::eval::scalar::Num;
-use numcrane_graph::UnaryOp;
+use numcrane_graph::{BinaryOp, UnaryOp};
 
-/// A compiled `fn(src, dst, n)` applying `op` to `n` elements (a multiple of the lane count).
+/// A compiled `fn(a, b, dst, n)` applying an op to `n` elements (a multiple of the lane count)
+/// of `a` (and `b` for binary ops).
 struct Kernel {
     module: Option<JITModule>,
     code: *const u8,
@@ -24,19 +25,31 @@ struct Kernel {
 }
 
 /// The row function's ABI.
-type RowFn = extern "C" fn(*const u8, *mut u8, usize);
+type RowFn = extern "C" fn(*const u8, *const u8, *mut u8, usize);
 
 /// # Safety
-/// `code` must be a finalized function of [`Kernel::new`]'s module, still alive, with `src`
-/// readable and `dst` writable for `n` elements of the kernel's element type.
-unsafe fn call(code: *const u8, src: *const u8, dst: *mut u8, n: usize) {
+/// `code` must be a finalized function of [`Kernel::build`]'s module, still alive, with `a`
+/// and `b` readable and `dst` writable for `n` elements of the kernel's element type.
+unsafe fn call(code: *const u8, a: *const u8, b: *const u8, dst: *mut u8, n: usize) {
     // SAFETY: per this function's contract, `code` is a live function with signature `RowFn`.
     let f: RowFn = unsafe { std::mem::transmute::<*const u8, RowFn>(code) };
-    f(src, dst, n)
+    f(a, b, dst, n)
 }
 
 impl Kernel {
     fn new(op: UnaryOp, ty: Type) -> Kernel {
+        Kernel::build(ty, |b, x, _| {
+            emit_unary(b, op, ty, x).expect("supported op")
+        })
+    }
+
+    fn new_binary(op: BinaryOp, ty: Type) -> Kernel {
+        Kernel::build(ty, |b, x, y| {
+            emit_binary(b, op, ty, x, y).expect("supported op")
+        })
+    }
+
+    fn build(ty: Type, emit: impl FnOnce(&mut FunctionBuilder, Value, Value) -> Value) -> Kernel {
         let mut flags = settings::builder();
         flags.set("opt_level", "speed").unwrap();
         flags.set("use_colocated_libcalls", "false").unwrap();
@@ -48,7 +61,7 @@ impl Kernel {
         let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
         let ptr = module.target_config().pointer_type();
         let mut sig = module.make_signature();
-        for _ in 0..3 {
+        for _ in 0..4 {
             sig.params.push(AbiParam::new(ptr));
         }
         let id = module.declare_anonymous_function(&sig).unwrap();
@@ -66,7 +79,7 @@ impl Kernel {
             b.append_block_params_for_function_params(entry);
             b.switch_to_block(entry);
             let p = b.block_params(entry).to_vec();
-            let (src, dst, n) = (p[0], p[1], p[2]);
+            let (src, src2, dst, n) = (p[0], p[1], p[2], p[3]);
             let elem = b.ins().iconst(ptr, i64::from(ty.lane_type().bytes()));
             let end = b.ins().imul(n, elem);
             let zero = b.ins().iconst(ptr, 0);
@@ -83,7 +96,9 @@ impl Kernel {
             let mem = MemFlagsData::new().with_notrap();
             let sa = b.ins().iadd(src, off);
             let x = b.ins().load(ty, mem, sa, 0);
-            let r = emit_unary(&mut b, op, ty, x).expect("supported op");
+            let sb = b.ins().iadd(src2, off);
+            let y = b.ins().load(ty, mem, sb, 0);
+            let r = emit(&mut b, x, y);
             let da = b.ins().iadd(dst, off);
             b.ins().store(mem, r, da, 0);
             let next = b.ins().iadd_imm_s(off, step);
@@ -107,13 +122,28 @@ impl Kernel {
     }
 
     fn run<T: Copy + Default>(&self, xs: &[T]) -> Vec<T> {
+        self.run2(xs, xs)
+    }
+
+    fn run2<T: Copy + Default>(&self, xs: &[T], ys: &[T]) -> Vec<T> {
+        assert_eq!(xs.len(), ys.len());
         let n = xs.len().div_ceil(self.lanes) * self.lanes;
-        let mut src = xs.to_vec();
-        src.resize(n, T::default());
+        let mut a = xs.to_vec();
+        a.resize(n, T::default());
+        let mut b = ys.to_vec();
+        b.resize(n, T::default());
         let mut dst = vec![T::default(); n];
-        // SAFETY: `code` belongs to `self.module`, alive while `self` is; `src` and `dst` hold
-        // `n` elements of the type the kernel was compiled for (the callers pair `T` with it).
-        unsafe { call(self.code, src.as_ptr().cast(), dst.as_mut_ptr().cast(), n) };
+        // SAFETY: `code` belongs to `self.module`, alive while `self` is; `a`, `b` and `dst`
+        // hold `n` elements of the type the kernel was compiled for (callers pair `T` with it).
+        unsafe {
+            call(
+                self.code,
+                a.as_ptr().cast(),
+                b.as_ptr().cast(),
+                dst.as_mut_ptr().cast(),
+                n,
+            )
+        };
         dst.truncate(xs.len());
         dst
     }
@@ -358,6 +388,76 @@ fn check(op: UnaryOp) -> [u64; 4] {
         worst[0], worst[1], worst[2], worst[3]
     );
     worst
+}
+
+/// Checks binary `op` in all four types like [`check`]: pairs of specials, random bit
+/// patterns, random values at many scales (each `x` with an independent `y`).
+fn check_binary(op: BinaryOp) -> [u64; 4] {
+    let reference = <f64 as Num>::binary(op).expect("a float function");
+    let mut xs = Vec::new();
+    let mut ys = Vec::new();
+    let sp = specials();
+    let few: Vec<f64> = sp.iter().copied().step_by(7).collect();
+    for &a in &few {
+        for &b in &few {
+            xs.push(a);
+            ys.push(b);
+        }
+    }
+    let pool = inputs64();
+    let mut rng = Rng(99);
+    for _ in 0..50_000 {
+        xs.push(20.0 * rng.unit() - 10.0);
+        ys.push(20.0 * rng.unit() - 10.0);
+    }
+    for &a in &pool {
+        xs.push(a);
+        ys.push(pool[(rng.next() % pool.len() as u64) as usize]);
+    }
+    let want: Vec<f64> = xs.iter().zip(&ys).map(|(&a, &b)| reference(a, b)).collect();
+    let mut worst = [0u64; 4];
+    for (slot, ty) in [(0, types::F64), (1, types::F64X2)] {
+        let got = Kernel::new_binary(op, ty).run2(&xs, &ys);
+        for (i, (&g, &w)) in got.iter().zip(&want).enumerate() {
+            match error(g, w, ulp64) {
+                Some(e) if e <= 2 => worst[slot] = worst[slot].max(e),
+                e => panic!(
+                    "{op:?} {ty}: ({:e}, {:e}) gives {g:e}, want {w:e} ({e:?} ULP)",
+                    xs[i], ys[i]
+                ),
+            }
+        }
+    }
+    let x32: Vec<f32> = xs.iter().map(|&v| v as f32).collect();
+    let y32: Vec<f32> = ys.iter().map(|&v| v as f32).collect();
+    let want32: Vec<f32> = x32
+        .iter()
+        .zip(&y32)
+        .map(|(&a, &b)| reference(f64::from(a), f64::from(b)) as f32)
+        .collect();
+    for (slot, ty) in [(2, types::F32), (3, types::F32X4)] {
+        let got = Kernel::new_binary(op, ty).run2(&x32, &y32);
+        for (i, (&g, &w)) in got.iter().zip(&want32).enumerate() {
+            let e = error(f64::from(g), f64::from(w), |a, b| ulp32(a as f32, b as f32));
+            match e {
+                Some(e) if e <= 1 => worst[slot] = worst[slot].max(e),
+                e => panic!(
+                    "{op:?} {ty}: ({:e}, {:e}) gives {g:e}, want {w:e} ({e:?} ULP)",
+                    x32[i], y32[i]
+                ),
+            }
+        }
+    }
+    eprintln!(
+        "vecmath {op:?}: max ULP f64 {} f64x2 {} f32 {} f32x4 {}",
+        worst[0], worst[1], worst[2], worst[3]
+    );
+    worst
+}
+
+#[test]
+fn arctan2() {
+    check_binary(BinaryOp::Arctan2);
 }
 
 macro_rules! accuracy_tests {
