@@ -236,7 +236,7 @@ fn build(inputs: &[Array], steps: &[Step]) -> Vec<Array> {
             Step::TransposeRoundTrip(a, o) => {
                 let x = pick(&vals, *a);
                 let t = x.T();
-                let t = if o % 2 == 0 { t.exp2() } else { &t * &t };
+                let t = if o % 2 == 0 { t.abs() } else { &t * &t };
                 t.T()
             }
             Step::ReshapeRoundTrip(a) => {

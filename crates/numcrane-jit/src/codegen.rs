@@ -25,7 +25,7 @@
 //! In registers a bool is an `i8` holding 0 or 1 in the scalar loop, and a lane mask (all ones
 //! or zero, as wide as the kernel's element width) in the vector loop.
 
-use crate::callout;
+use crate::{callout, vecmath};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
 use cranelift_codegen::ir::{types, AbiParam, InstBuilder, MemFlagsData, Signature, Type, Value};
@@ -90,6 +90,19 @@ pub fn supports(kind: &InstrKind, dtype: DType, arg_dtype: Option<DType>) -> boo
             }
         }
     }
+}
+
+/// Whether generated code computes `op` on `dtype` with inline polynomial code (exp, log,
+/// sin, ...: see `vecmath.rs`). Such results are within 1 ULP (float32, of the correctly
+/// rounded value) or 2 ULP (float64, of the platform libm) instead of bit-identical to the
+/// reference evaluator, which calls libm.
+pub fn inline_math_unary(op: UnaryOp, dtype: DType) -> bool {
+    vecmath::supports_unary(op, dtype)
+}
+
+/// [`inline_math_unary`] for binary ops (`arctan2`).
+pub fn inline_math_binary(op: BinaryOp, dtype: DType) -> bool {
+    vecmath::supports_binary(op, dtype)
 }
 
 /// [`supports`] for a graph node, in the form `numcrane_fuse::plan` takes: whether the JIT can
@@ -256,23 +269,24 @@ fn live_values(kernel: &ElementwiseKernel) -> Vec<bool> {
 fn vector_unary_ok(op: UnaryOp, arg: DType, width: u32) -> bool {
     use UnaryOp::*;
     if arg.is_float() {
-        matches!(
-            op,
-            Neg | Abs
-                | Sign
-                | Square
-                | Reciprocal
-                | Sqrt
-                | Floor
-                | Ceil
-                | Trunc
-                | Rint
-                | Deg2rad
-                | Rad2deg
-                | IsNan
-                | IsInf
-                | IsFinite
-        )
+        vecmath::supports_unary(op, arg)
+            || matches!(
+                op,
+                Neg | Abs
+                    | Sign
+                    | Square
+                    | Reciprocal
+                    | Sqrt
+                    | Floor
+                    | Ceil
+                    | Trunc
+                    | Rint
+                    | Deg2rad
+                    | Rad2deg
+                    | IsNan
+                    | IsInf
+                    | IsFinite
+            )
     } else if arg.is_int() {
         match op {
             Neg | Invert | Abs | Sign | Reciprocal | Floor | Ceil | Trunc | IsNan | IsInf
@@ -294,10 +308,11 @@ fn vector_binary_ok(op: BinaryOp, arg: DType, width: u32) -> bool {
         return true;
     }
     if arg.is_float() {
-        matches!(
-            op,
-            Add | Sub | Mul | Div | Maximum | Minimum | Fmax | Fmin | Heaviside
-        )
+        vecmath::supports_binary(op, arg)
+            || matches!(
+                op,
+                Add | Sub | Mul | Div | Maximum | Minimum | Fmax | Fmin | Heaviside
+            )
     } else if arg.is_int() {
         match op {
             Add | Sub | BitAnd | BitOr | BitXor | Maximum | Minimum | Fmax | Fmin => true,
@@ -1378,6 +1393,10 @@ impl Gen<'_> {
                     b.ins().fmul(x, k)
                 }
                 _ => {
+                    let ty = self.ty(mode, dt);
+                    if let Some(v) = vecmath::emit_unary(b, op, ty, x) {
+                        return Ok(v);
+                    }
                     self.scalar_only(mode, "a transcendental function")?;
                     let addr = callout::unary(op, dt)
                         .ok_or_else(|| internal(format!("no function for {op:?} on {dt:?}")))?;
@@ -1527,6 +1546,10 @@ impl Gen<'_> {
                     self.select(b, mode, nan, x, r)
                 }
                 _ => {
+                    let ty = self.ty(mode, dt);
+                    if let Some(v) = vecmath::emit_binary(b, op, ty, x, y) {
+                        return Ok(v);
+                    }
                     self.scalar_only(mode, "a called-out float op")?;
                     let (addr, _) = callout::binary(op, dt)
                         .ok_or_else(|| internal(format!("no function for {op:?} on {dt:?}")))?;

@@ -19,7 +19,6 @@ mod callout;
 pub mod codegen;
 mod reduction;
 pub mod runtime;
-#[allow(dead_code)] // not yet called by codegen
 mod vecmath;
 
 pub use cache::{compile_count, get_or_compile};

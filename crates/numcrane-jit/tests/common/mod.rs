@@ -419,8 +419,9 @@ pub fn check(kernel: &ElementwiseKernel, inputs: &[Input], shape: &[usize]) {
     let expected = oracle(&kernel, &launch, inputs);
     let got = jit(&kernel, &launch, inputs);
     assert_eq!(expected.len(), got.len());
+    let ulps = if inline_math_output(&kernel) { 2 } else { 0 };
     for (j, (e, g)) in expected.iter().zip(&got).enumerate() {
-        if !same(*e, *g) {
+        if !same(*e, *g) && !within_ulps(*e, *g, ulps) {
             let args: Vec<String> = inputs
                 .iter()
                 .map(|i| element_at(i, &launch.shape, j))
@@ -432,6 +433,44 @@ pub fn check(kernel: &ElementwiseKernel, inputs: &[Input], shape: &[usize]) {
             );
         }
     }
+}
+
+/// True when the kernel's output is an inline polynomial function (see
+/// `numcrane_jit::codegen::inline_math_unary`): within 2 ULP of the oracle, not identical.
+fn inline_math_output(kernel: &ElementwiseKernel) -> bool {
+    let out = &kernel.instrs[kernel.output];
+    match out.kind {
+        InstrKind::Unary { op, .. } => numcrane_jit::codegen::inline_math_unary(op, out.dtype),
+        InstrKind::Binary { op, .. } => numcrane_jit::codegen::inline_math_binary(op, out.dtype),
+        _ => false,
+    }
+}
+
+/// Floats at most `ulps` representable values apart, of the same class: NaN, an infinity
+/// (exactly), or finite with the same sign.
+pub fn within_ulps(a: Scalar, b: Scalar, ulps: u64) -> bool {
+    let (x, y, ordered): (f64, f64, u64) = match (a, b) {
+        (Scalar::F32(x), Scalar::F32(y)) => (
+            x as f64,
+            y as f64,
+            (x.to_bits() as i32)
+                .wrapping_sub(y.to_bits() as i32)
+                .unsigned_abs() as u64,
+        ),
+        (Scalar::F64(x), Scalar::F64(y)) => (
+            x,
+            y,
+            (x.to_bits() as i64)
+                .wrapping_sub(y.to_bits() as i64)
+                .unsigned_abs(),
+        ),
+        _ => return false,
+    };
+    if x.is_nan() || y.is_nan() || x.is_infinite() || y.is_infinite() {
+        return (x.is_nan() && y.is_nan()) || x == y;
+    }
+    // Same sign: the bit patterns are ordered like the values.
+    x.is_sign_negative() == y.is_sign_negative() && ordered <= ulps
 }
 
 fn bits(s: Scalar) -> String {
