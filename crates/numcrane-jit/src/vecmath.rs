@@ -82,6 +82,9 @@ fn supported(op: UnaryOp) -> bool {
             | Arcsin
             | Arccos
             | Cbrt
+            | Arcsinh
+            | Arccosh
+            | Arctanh
     )
 }
 
@@ -441,6 +444,9 @@ impl<'a, 'f> Em<'a, 'f> {
             Arcsin => self.asin(x),
             Arccos => self.acos(x),
             Cbrt => self.cbrt(x),
+            Arcsinh => self.asinh(x),
+            Arccosh => self.acosh(x),
+            Arctanh => self.atanh(x),
             _ => unreachable!("vecmath::supported lists {op:?} without an emitter"),
         }
     }
@@ -928,6 +934,87 @@ impl<'a, 'f> Em<'a, 'f> {
     }
 
     // --- hyperbolic ---------------------------------------------------------------------
+
+    /// Rust's own `f64::asinh` (std computes it, not libm), reproduced operation for
+    /// operation: `copysign(log1p(|x| + |x| / (hypot(1, 1/|x|) + 1/|x|)), x)`. `hypot(1, t)`
+    /// is `sqrt(1 + t^2)` with `1 + t^2` as an exact double-double (Dekker's product, TwoSum)
+    /// and one Newton correction of the square root, so it is within a hair of correctly
+    /// rounded like libm's; past t = 2^30 it is `t` itself.
+    fn asinh(&mut self, x: Value) -> Value {
+        let ax = self.b.ins().fabs(x);
+        let one = self.c(1.0);
+        let t = self.div(one, ax);
+        let big = self.cmpc(FloatCC::GreaterThan, t, 1073741824.0); // 2^30
+                                                                    // Keep the split below from overflowing in lanes where `t` is not used.
+        let tc = self.selc(big, 1.0, t);
+        let (p, pe) = self.two_square(tc);
+        let (s_hi, s_lo) = self.two_sum(one, p);
+        let s_lo = self.add(s_lo, pe);
+        let h0 = self.b.ins().sqrt(s_hi);
+        let (q, qe) = self.two_square(h0);
+        let d = self.sub(s_hi, q);
+        let d = self.sub(d, qe);
+        let d = self.add(d, s_lo);
+        let h2 = self.add(h0, h0);
+        let corr = self.div(d, h2);
+        let h = self.add(h0, corr);
+        let h = self.sel(big, t, h);
+        let den = self.add(h, t);
+        let q = self.div(ax, den);
+        let arg = self.add(ax, q);
+        let r = self.log1p(arg);
+        self.copysign(r, x)
+    }
+
+    /// `a^2` as `(p, e)`, `p + e` exact (Dekker's split product; `|a| < 2^995`).
+    fn two_square(&mut self, a: Value) -> (Value, Value) {
+        let c = self.mulc(a, 134217729.0); // 2^27 + 1
+        let cd = self.sub(c, a);
+        let ah = self.sub(c, cd);
+        let al = self.sub(a, ah);
+        let p = self.mul(a, a);
+        let hh = self.mul(ah, ah);
+        let e = self.sub(hh, p);
+        let hl = self.mul(ah, al);
+        let hl2 = self.add(hl, hl);
+        let e = self.add(e, hl2);
+        let ll = self.mul(al, al);
+        let e = self.add(e, ll);
+        (p, e)
+    }
+
+    /// `a + b` as `(s, e)`, `s + e` exact (Knuth's TwoSum, any order of magnitudes).
+    fn two_sum(&mut self, a: Value, b: Value) -> (Value, Value) {
+        let s = self.add(a, b);
+        let bv = self.sub(s, a);
+        let av = self.sub(s, bv);
+        let ea = self.sub(a, av);
+        let eb = self.sub(b, bv);
+        let e = self.add(ea, eb);
+        (s, e)
+    }
+
+    /// Rust's `f64::acosh`: NaN below 1, else `ln(x + sqrt(x - 1) sqrt(x + 1))`.
+    fn acosh(&mut self, x: Value) -> Value {
+        let xm = self.addc(x, -1.0);
+        let xp = self.addc(x, 1.0);
+        let a = self.b.ins().sqrt(xm);
+        let bb = self.b.ins().sqrt(xp);
+        let p = self.mul(a, bb);
+        let arg = self.add(x, p);
+        let r = self.log(arg);
+        let below = self.cmpc(FloatCC::LessThan, x, 1.0);
+        self.selc(below, f64::NAN, r)
+    }
+
+    /// Rust's `f64::atanh`: `log1p(2x / (1 - x)) / 2`.
+    fn atanh(&mut self, x: Value) -> Value {
+        let x2 = self.add(x, x);
+        let d = self.rsubc(1.0, x);
+        let q = self.div(x2, d);
+        let r = self.log1p(q);
+        self.mulc(r, 0.5)
+    }
 
     /// tanh: for |x| < 0.625 the Cephes rational form `x + x z P(z) / Q(z)`, z = x^2 (the
     /// correction is at most 13% of the result, so its few roundings cost little), else
@@ -1555,12 +1642,7 @@ impl<'a, 'f> Em<'a, 'f> {
         let z_l = self.add(zl1, zl2);
         // ln|x| = k LN2_HI + z_h (TwoSum) + the small terms, then split l1 (21 bits) + l2.
         let a = self.mulc(k, LN2_HI);
-        let sh = self.add(a, z_h);
-        let bv = self.sub(sh, a);
-        let av = self.sub(sh, bv);
-        let ea = self.sub(a, av);
-        let eb = self.sub(z_h, bv);
-        let e = self.add(ea, eb);
+        let (sh, e) = self.two_sum(a, z_h);
         let klo = self.mulc(k, LN2_LO);
         let lo = self.add(z_l, klo);
         let lo = self.add(lo, e);

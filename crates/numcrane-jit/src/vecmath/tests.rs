@@ -514,6 +514,9 @@ accuracy_tests! {
     arcsin: Arcsin,
     arccos: Arccos,
     cbrt: Cbrt,
+    arcsinh: Arcsinh,
+    arccosh: Arccosh,
+    arctanh: Arctanh,
 }
 
 #[test]
