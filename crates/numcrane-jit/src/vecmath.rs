@@ -22,23 +22,36 @@
 //! rounding for free. This costs the `f32` vector loop half its lanes, a price paid for one
 //! algorithm per function that is easy to test instead of two.
 //!
-//! The `f64` algorithms are the classic ones of Sun's fdlibm (as documented in its sources and
-//! in Muller, "Elementary Functions", and Tang's papers), rewritten here branch-free: Cody-Waite
-//! argument reduction with constants split so the large products are exact, then a minimax
-//! polynomial or rational kernel, then reconstruction. Every branch of the original becomes a
-//! computed alternative chosen by a lane mask. The polynomial coefficients are fdlibm's
-//! published Remez (minimax) coefficients; the split constants (`LN2_HI`/`LN2_LO`, the three-part
-//! pi/2, ...) were computed for this module with mpmath at 300 bits and are given as exact bit
-//! patterns. Integer work avoids float <-> int conversions, which x86 lacks for 64-bit lanes
-//! before AVX-512: `n = round(v)` is `(v + 1.5 * 2^52) - 1.5 * 2^52`, whose bit pattern also
-//! holds `n` in its low bits, and `2^n` is built by shifting `n + 1023` into the exponent field.
+//! The `f64` algorithms are mostly the classic ones of Sun's fdlibm (as documented in its
+//! sources, in Muller's "Elementary Functions" and in Tang's papers), rewritten branch-free:
+//! Cody-Waite argument reduction with constants split so the large products are exact, then a
+//! minimax polynomial or rational kernel, then reconstruction. Every branch of the original
+//! becomes a computed alternative chosen by a lane mask. Departures, each to stay within the
+//! contract where fdlibm's version would not: `tanh` below 0.625 uses Cephes' rational form and
+//! above it a double-double `e^2x + 1`; `sinh`/`cosh` use Taylor series below 1 and a
+//! double-double `e^x` above; the pi/2 reduction keeps every round's rounding error; `cbrt` is
+//! Bruce Evans' FreeBSD scheme; `pow` follows fdlibm's e_pow.c with a tail polynomial fitted
+//! for this module; `arcsinh`/`arccosh`/`arctanh` reproduce the formulas Rust's `std` itself
+//! uses (they are not libm calls there). Coefficients are the published fdlibm/Cephes/FreeBSD
+//! minimax ones (checked against mpmath) or fitted with mpmath; the split constants
+//! (`LN2_HI`/`LN2_LO`, the three-part pi/2, ...) were computed with mpmath at 300 bits; all are
+//! given as exact bit patterns. Integer work avoids float <-> int conversions, which x86 lacks
+//! for 64-bit lanes before AVX-512: `n = round(v)` is `(v + 1.5 * 2^52) - 1.5 * 2^52`, whose bit
+//! pattern also holds `n` in its low bits, and `2^n` is built by shifting `n + 1023` into the
+//! exponent field.
 //!
 //! No fused multiply-add is emitted anywhere: each product is rounded, then each sum, as the
 //! algorithms' error analyses (and NumPy's rounding) assume.
 //!
-//! The only branch: `sin` and `cos` reduce by pi/2 in three parts, exact while `|x| < 2^19`;
-//! a value (or any lane of a vector) beyond that takes a rare slow path that recomputes every
-//! lane by calling the evaluator's own function (`callout`), one lane at a time.
+//! The only branch: `sin`, `cos` and `tan` reduce by pi/2 in three parts, exact while
+//! `|x| <= 2^19`; a value (or any lane of a vector) beyond that takes a rare, cold slow path that
+//! recomputes every lane by calling the evaluator's own `f64` function (`callout`), one lane at
+//! a time.
+//!
+//! Measured against mpmath on 20 000 random arguments each (the tests measure against `std`),
+//! the `f64` functions err by at most 0.62 (`log10`) to 0.90 (`arccos`) ULP, `pow` 0.81, except
+//! `arctan2` (1.26 ULP: the quotient `y/x` is rounded once) and `arcsinh`/`arccosh`/`arctanh`,
+//! which are exactly as accurate as Rust's formulas for them.
 //!
 //! This module knows nothing of kernels or loops: the code generator hands it a value and its
 //! type and gets back the result value.
