@@ -98,8 +98,8 @@ macro_rules! float_num {
                     Sinh => |x| x.sinh(),
                     Cosh => |x| x.cosh(),
                     Tanh => |x| x.tanh(),
-                    Arcsinh => |x| x.asinh(),
-                    Arccosh => |x| x.acosh(),
+                    Arcsinh => |x| asinh(x as f64) as $t,
+                    Arccosh => |x| acosh(x as f64) as $t,
                     Arctanh => |x| x.atanh(),
                     Floor => |x| x.floor(),
                     Ceil => |x| x.ceil(),
@@ -356,9 +356,47 @@ impl Num for bool {
     }
 }
 
+/// Beyond this, `asinh(x)` and `acosh(x)` are `ln(2|x|)` to within f64 precision (the next
+/// term is `1 / (4 x^2)`), and the textbook formulas Rust's std uses overflow near the top of
+/// the range (`acosh(f64::MAX)` would be inf, not 710.5 as in C and NumPy).
+const ASYMPTOTIC: f64 = (1u64 << 28) as f64;
+
+/// NumPy's arcsinh: Rust's std below `ASYMPTOTIC`, `ln(2|x|)` (sign of x) above.
+fn asinh(x: f64) -> f64 {
+    if x.abs() >= ASYMPTOTIC {
+        (x.abs().ln() + std::f64::consts::LN_2).copysign(x)
+    } else {
+        x.asinh()
+    }
+}
+
+/// NumPy's arccosh: Rust's std below `ASYMPTOTIC`, `ln(2x)` above.
+fn acosh(x: f64) -> f64 {
+    if x >= ASYMPTOTIC {
+        x.ln() + std::f64::consts::LN_2
+    } else {
+        x.acosh()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inverse_hyperbolics_do_not_overflow_near_the_top_of_the_range() {
+        // NumPy: arccosh(f64 max) = 710.4758600739439, arcsinh(-1e300) = -691.4686750787736,
+        // arccosh(float32 max) = 89.41599 (C's acosh/asinh); Rust's std formulas give inf.
+        let acosh64 = <f64 as Num>::unary(UnaryOp::Arccosh).unwrap();
+        let asinh64 = <f64 as Num>::unary(UnaryOp::Arcsinh).unwrap();
+        let acosh32 = <f32 as Num>::unary(UnaryOp::Arccosh).unwrap();
+        assert!((acosh64(f64::MAX) - 710.4758600739439).abs() < 1e-12);
+        assert!((asinh64(-1e300) + 691.4686750787736).abs() < 1e-12);
+        assert!((acosh32(f32::MAX) - 89.41599).abs() < 1e-4);
+        // Below the switch, unchanged.
+        assert_eq!(acosh64(3.0), 3f64.acosh());
+        assert_eq!(asinh64(-0.0).to_bits(), (-0.0f64).to_bits());
+    }
 
     #[test]
     fn python_style_remainder_and_floor_division() {
