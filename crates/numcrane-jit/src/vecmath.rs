@@ -31,9 +31,10 @@
 //! above it a double-double `e^2x + 1`; `sinh`/`cosh` use Taylor series below 1 and a
 //! double-double `e^x` above; the pi/2 reduction keeps every round's rounding error; `cbrt` is
 //! Bruce Evans' FreeBSD scheme; `pow` follows fdlibm's e_pow.c with a tail polynomial fitted
-//! for this module; `arcsinh`/`arccosh`/`arctanh` reproduce the formulas Rust's `std` itself
-//! uses (they are not libm calls there). Coefficients are the published fdlibm/Cephes/FreeBSD
-//! minimax ones (checked against mpmath) or fitted with mpmath; the split constants
+//! for this module; `arcsinh`/`arccosh`/`arctanh` reproduce the evaluator's formulas (Rust's
+//! `std` ones, not libm calls, and `ln(2|x|)` for huge arguments). Coefficients are the
+//! published fdlibm/Cephes/FreeBSD minimax ones (checked against mpmath) or fitted with
+//! mpmath; the split constants
 //! (`LN2_HI`/`LN2_LO`, the three-part pi/2, ...) were computed with mpmath at 300 bits; all are
 //! given as exact bit patterns. Integer work avoids float <-> int conversions, which x86 lacks
 //! for 64-bit lanes before AVX-512: `n = round(v)` is `(v + 1.5 * 2^52) - 1.5 * 2^52`, whose bit
@@ -51,7 +52,7 @@
 //! Measured against mpmath on 20 000 random arguments each (the tests measure against `std`),
 //! the `f64` functions err by at most 0.62 (`log10`) to 0.90 (`arccos`) ULP, `pow` 0.81, except
 //! `arctan2` (1.26 ULP: the quotient `y/x` is rounded once) and `arcsinh`/`arccosh`/`arctanh`,
-//! which are exactly as accurate as Rust's formulas for them.
+//! which are as accurate as the evaluator's formulas for them.
 //!
 //! This module knows nothing of kernels or loops: the code generator hands it a value and its
 //! type and gets back the result value.
@@ -226,6 +227,8 @@ const PIO2_1: f64 = f64::from_bits(0x3ff9_21fb_5440_0000);
 const PIO2_2: f64 = f64::from_bits(0x3dd0_b461_1a60_0000);
 const PIO2_3: f64 = f64::from_bits(0x3ba3_198a_2e00_0000);
 const PIO2_3T: f64 = f64::from_bits(0x397b_839a_2520_49c1);
+/// From this |x| on the evaluator's arcsinh and arccosh are `ln(2|x|)` (as `ln|x| + ln 2`).
+const ASYMPTOTIC: f64 = 268435456.0; // 2^28
 /// Above this `|x|`, `n * PIO2_k` is no longer exact: `sin`/`cos` take the slow path.
 const TRIG_FAST_MAX: f64 = 524288.0; // 2^19
 
@@ -948,8 +951,9 @@ impl<'a, 'f> Em<'a, 'f> {
 
     // --- hyperbolic ---------------------------------------------------------------------
 
-    /// Rust's own `f64::asinh` (std computes it, not libm), reproduced operation for
-    /// operation: `copysign(log1p(|x| + |x| / (hypot(1, 1/|x|) + 1/|x|)), x)`. `hypot(1, t)`
+    /// The evaluator's arcsinh: below 2^28 Rust's own `f64::asinh` (std computes it, not libm),
+    /// reproduced operation for operation: `copysign(log1p(|x| + |x| / (hypot(1, 1/|x|) +
+    /// 1/|x|)), x)`; above, `copysign(ln|x| + ln 2, x)`. `hypot(1, t)`
     /// is `sqrt(1 + t^2)` with `1 + t^2` as an exact double-double (Dekker's product, TwoSum)
     /// and one Newton correction of the square root, so it is within a hair of correctly
     /// rounded like libm's; past t = 2^30 it is `t` itself.
@@ -957,8 +961,9 @@ impl<'a, 'f> Em<'a, 'f> {
         let ax = self.b.ins().fabs(x);
         let one = self.c(1.0);
         let t = self.div(one, ax);
-        let big = self.cmpc(FloatCC::GreaterThan, t, 1073741824.0); // 2^30
-                                                                    // Keep the split below from overflowing in lanes where `t` is not used.
+        // Past 2^30, hypot(1, t) = t; 1 stands in for t there so the split below cannot
+        // overflow in lanes whose result is not used.
+        let big = self.cmpc(FloatCC::GreaterThan, t, 1073741824.0);
         let tc = self.selc(big, 1.0, t);
         let (p, pe) = self.two_square(tc);
         let (s_hi, s_lo) = self.two_sum(one, p);
@@ -976,6 +981,12 @@ impl<'a, 'f> Em<'a, 'f> {
         let q = self.div(ax, den);
         let arg = self.add(ax, q);
         let r = self.log1p(arg);
+        // The evaluator switches to ln|x| + ln 2 from 2^28 on (std's formula overflows near
+        // the top of the range).
+        let l = self.log(ax);
+        let l = self.addc(l, LN2);
+        let asym = self.cmpc(FloatCC::GreaterThanOrEqual, ax, ASYMPTOTIC);
+        let r = self.sel(asym, l, r);
         self.copysign(r, x)
     }
 
@@ -1007,7 +1018,8 @@ impl<'a, 'f> Em<'a, 'f> {
         (s, e)
     }
 
-    /// Rust's `f64::acosh`: NaN below 1, else `ln(x + sqrt(x - 1) sqrt(x + 1))`.
+    /// The evaluator's arccosh: NaN below 1, Rust's `f64::acosh` formula
+    /// `ln(x + sqrt(x - 1) sqrt(x + 1))` below 2^28, `ln x + ln 2` above.
     fn acosh(&mut self, x: Value) -> Value {
         let xm = self.addc(x, -1.0);
         let xp = self.addc(x, 1.0);
@@ -1015,7 +1027,13 @@ impl<'a, 'f> Em<'a, 'f> {
         let bb = self.b.ins().sqrt(xp);
         let p = self.mul(a, bb);
         let arg = self.add(x, p);
+        // From 2^28 on the evaluator computes ln x + ln 2 instead (as C does).
+        let asym = self.cmpc(FloatCC::GreaterThanOrEqual, x, ASYMPTOTIC);
+        let arg = self.sel(asym, x, arg);
         let r = self.log(arg);
+        let zero = self.c(0.0);
+        let k = self.selc(asym, LN2, zero);
+        let r = self.add(r, k);
         let below = self.cmpc(FloatCC::LessThan, x, 1.0);
         self.selc(below, f64::NAN, r)
     }
@@ -1075,12 +1093,12 @@ impl<'a, 'f> Em<'a, 'f> {
         self.copysign(z, x)
     }
 
-    /// sinh and cosh. |x| < 1 (cosh: 0.75): Taylor series to x^21 / x^22 (exact coefficients 1/k!; the
-    /// truncation error is below 2^-70), summed as `x + x z P(z)` and `1 + z Q(z)` so the
-    /// leading term is added last. |x| >= 1: `E/2 +- 1/(2E)` with `E/2 = 2^(n-1) (1 - t)`
-    /// expanded so that only the final addition rounds at full weight; past
-    /// |x| = 22 the `1/(2E)` term is negligible and `E/2` is scaled in two steps to reach the
-    /// top of the range without overflowing early.
+    /// sinh and cosh. |x| < 1 (cosh: 0.75): Taylor series to x^21 / x^22 (coefficients 1/k!;
+    /// the truncation error is below 2^-70), summed as `x + x z P(z)` and `1 + z Q(z)` so the
+    /// leading term is added last. Above: `E/2 +- 1/(2E)` with `E/2 = 2^(n-1) (1 - t)`
+    /// expanded so that only the final addition rounds at full weight; past |x| = 22 the
+    /// `1/(2E)` term is negligible and `E/2` is scaled in two steps to reach the top of the
+    /// range without overflowing early.
     fn sinh_cosh(&mut self, x: Value, cosh: bool) -> Value {
         let a = self.b.ins().fabs(x);
         let z = self.mul(a, a);
@@ -1096,8 +1114,9 @@ impl<'a, 'f> Em<'a, 'f> {
         };
         let (t, tl, n) = self.exp_parts_dd(a);
         let y = self.rsubc(1.0, t);
-        // Mid range, 0.75 (cosh) or 1 <= |x| < 22, n in [1, 32]: E/2 = p - p t_hi - p t_lo with p = 2^(n-1),
-        // p - p t_hi split exactly by Fast2Sum, everything small summed before the last add.
+        // Mid range, 0.75 (cosh) or 1 <= |x| < 22, n in [1, 32]: E/2 = p - p t_hi - p t_lo
+        // with p = 2^(n-1), p - p t_hi split exactly by Fast2Sum, everything small summed
+        // before the last addition.
         let n1 = self.addc(n, -1.0);
         let p = self.pow2(n1);
         let pth = self.mul(p, t);
