@@ -7,7 +7,7 @@
 //! must be within 2 ULP of it, `f32` results within 1 ULP of the `f64` reference rounded to
 //! `f32`, and special values of the same class (NaN, the same infinity, the same signed zero).
 
-use super::{emit_binary, emit_unary};
+use super::{emit_binary_any, emit_unary};
 use cranelift_codegen::ir::{types, AbiParam, BlockArg, InstBuilder, MemFlagsData, Type, Value};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
@@ -45,7 +45,7 @@ impl Kernel {
 
     fn new_binary(op: BinaryOp, ty: Type) -> Kernel {
         Kernel::build(ty, |b, x, y| {
-            emit_binary(b, op, ty, x, y).expect("supported op")
+            emit_binary_any(b, op, ty, x, y).expect("implemented op")
         })
     }
 
@@ -485,6 +485,11 @@ fn pow() {
     check_binary(BinaryOp::Pow);
 }
 
+#[test]
+fn hypot() {
+    check_binary(BinaryOp::Hypot);
+}
+
 macro_rules! accuracy_tests {
     ($($name:ident: $op:ident,)*) => {
         $(
@@ -521,18 +526,15 @@ accuracy_tests! {
 
 #[test]
 fn unsupported_is_declined() {
-    assert!(!super::supports_unary(
-        UnaryOp::Sqrt,
-        numcrane_graph::DType::F64
-    ));
-    assert!(!super::supports_unary(
-        UnaryOp::Exp,
-        numcrane_graph::DType::I32
-    ));
-    assert!(super::supports_unary(
-        UnaryOp::Exp,
-        numcrane_graph::DType::F32
-    ));
+    use super::supports_binary;
+    use numcrane_graph::DType::{F32, F64, I32};
+    assert!(!super::supports_unary(UnaryOp::Sqrt, F64));
+    assert!(!super::supports_unary(UnaryOp::Exp, I32));
+    assert!(super::supports_unary(UnaryOp::Exp, F32));
+    assert!(supports_binary(BinaryOp::Pow, F32));
+    assert!(!supports_binary(BinaryOp::Pow, I32));
+    assert!(!supports_binary(BinaryOp::Hypot, F64));
+    assert!(!supports_binary(BinaryOp::Logaddexp, F64));
 }
 
 /// Throughput of the emitted code against a libm call per element, in ns per element (best
