@@ -31,8 +31,12 @@ fn chains_through_views_and_broadcasts_are_one_kernel() {
     let row = input(&[5], DType::F64, 2);
     let y = ((&x.T() * 2.0).T() + &row).slice(s![..;-1, 1..;2]).exp() - 1.5;
     assert_eq!(y.fused_kernel_count(), 1, "{}", y.explain_plan());
-    let z = where_(x.gt(0.0), &x, &row.reshape([1, -1]) * 3.0).astype(DType::F32);
+    let z = where_(x.gt(0.0), &x, row.reshape([1, -1])).astype(DType::F32);
     assert_eq!(z.fused_kernel_count(), 1, "{}", z.explain_plan());
+    // A value computed on the small row is computed once, not once per broadcast element.
+    let w = where_(x.gt(0.0), &x, &row.reshape([1, -1]) * 3.0).astype(DType::F32);
+    assert_eq!(w.fused_kernel_count(), 2, "{}", w.explain_plan());
+    assert!(w.explain_plan().contains("because Broadcast"));
 }
 
 #[test]
@@ -67,11 +71,13 @@ fn w3_matches_with_reductions_in_kernels() {
         assert!((j - r).abs() <= 1e-5 * r.abs().max(1.0), "{j} vs {r}");
     }
     // The column sums of x.mean(0) (shared with the std's own mean: a common
-    // subexpression), the sum of squared deviations (the mean's division recomputed in it),
-    // and the result (divisions and sqrt fused in).
+    // subexpression); the two means, x.mean(0) and the std's keepdims one (rows, computed
+    // once each instead of per element of the big loops that broadcast them); the sum of
+    // squared deviations; the std (a row again); and the result.
     let plan = build().explain_plan();
-    assert_eq!(build().fused_kernel_count(), 3, "{plan}");
+    assert_eq!(build().fused_kernel_count(), 6, "{plan}");
     assert!(plan.contains("common subexpressions"), "{plan}");
+    assert!(plan.contains("because Broadcast"), "{plan}");
     assert!(plan.contains("ReductionResult"), "{plan}");
 }
 

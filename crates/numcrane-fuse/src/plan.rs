@@ -31,6 +31,9 @@ pub enum Boundary {
     ConsumerOutsideLoop,
     /// Its consumer's kernel reached `MAX_KERNEL_NODES`.
     CostCap,
+    /// It is smaller than its consumer's loop, which broadcasts it: computed there it would
+    /// be recomputed for every element it is broadcast to (a column's std in W3).
+    Broadcast,
     /// It is a reduction: its consumers need the finished fold (a mean broadcast back over
     /// the rows it reduced cannot be computed in the same pass).
     ReductionResult,
@@ -158,6 +161,7 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
     // reached is materialized by its own step, or recomputed inside each user's kernel.
     let mut absorbed: HashSet<u64> = HashSet::default();
     let mut capped: HashSet<u64> = HashSet::default();
+    let mut broadcast: HashSet<u64> = HashSet::default();
     let mut groups: HashMap<u64, Group> = HashMap::default();
     // The kernels (by root id) computing each node.
     let mut owners: HashMap<u64, Vec<u64>> = HashMap::default();
@@ -173,23 +177,29 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
             continue;
         }
         // The chain this node's kernel would compute: single-use fusable inputs, capped.
+        // Computed values smaller than the loop (broadcast into it) are left out: inside it
+        // they would be recomputed for every element they are broadcast to.
+        let loop_size = iteration_size(node);
         let mut members = [node.id()].into_iter().collect::<HashSet<u64>>();
-        let mut chain = vec![node.clone()];
         let mut boundaries = Vec::new();
         let mut stack = vec![node.clone()];
         while let Some(n) = stack.pop() {
             for input in &inputs[&n.id()] {
-                let could_join = fusable(input)
+                let candidate = fusable(input)
                     && uses(input.id()) == 1
                     && !root_ids.contains(&input.id())
                     && !members.contains(&input.id());
+                let amplified = computes(input) && elements(input) < loop_size;
+                if candidate && amplified {
+                    broadcast.insert(input.id());
+                }
+                let could_join = candidate && !amplified;
                 let joins = could_join && members.len() < MAX_KERNEL_NODES;
                 if could_join && !joins {
                     capped.insert(input.id());
                 }
                 if joins {
                     members.insert(input.id());
-                    chain.push(input.clone());
                     stack.push(input.clone());
                 } else if !boundaries.iter().any(|b: &NodeRef| b.id() == input.id()) {
                     boundaries.push(input.clone());
@@ -200,9 +210,11 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
         if uses(node.id()) > 1 && !root_ids.contains(&node.id()) && fusable(node) {
             let size = node.shape().iter().product::<usize>();
             if let Some(kernels) = recompute_into(&users, &owners, &members, &boundaries, size) {
-                let fits = kernels
-                    .iter()
-                    .all(|k| groups[k].members.len() + members.len() <= MAX_KERNEL_NODES);
+                let fits = kernels.iter().all(|k| {
+                    let g = &groups[k];
+                    g.members.len() + members.len() <= MAX_KERNEL_NODES
+                        && !(computes(node) && size < iteration_size(&g.root))
+                });
                 if fits {
                     for k in &kernels {
                         let g = groups.get_mut(k).expect("owner kernels exist");
@@ -239,6 +251,8 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
             Boundary::MultipleConsumers
         } else if capped.contains(&node.id()) {
             Boundary::CostCap
+        } else if broadcast.contains(&node.id()) {
+            Boundary::Broadcast
         } else {
             Boundary::ConsumerOutsideLoop
         };
@@ -275,6 +289,24 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
         }
     }
     Plan { steps, aliases }
+}
+
+fn elements(n: &Node) -> usize {
+    n.shape().iter().product()
+}
+
+/// True for nodes that compute values (as opposed to views and constants, which are free
+/// inside a loop).
+fn computes(n: &Node) -> bool {
+    matches!(n.op(), Op::Cast | Op::Unary(_) | Op::Binary(_) | Op::Where)
+}
+
+/// The number of elements the loop rooted at `n` runs over: a fold's input, else `n`.
+fn iteration_size(n: &NodeRef) -> usize {
+    match n.op() {
+        Op::Reduce { .. } => n.inputs().first().map_or(0, |i| elements(i)),
+        _ => elements(n),
+    }
 }
 
 /// The kernels to recompute a value in, instead of materializing it: when every user of

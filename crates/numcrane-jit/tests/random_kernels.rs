@@ -20,7 +20,7 @@ const UNARY: [UnaryOp; 22] = {
     use UnaryOp::*;
     [
         Neg, Abs, Sign, Square, Reciprocal, Not, Invert, Sqrt, Floor, Ceil, Trunc, Rint, Deg2rad,
-        Rad2deg, IsNan, IsInf, IsFinite, Arcsinh, Arccosh, Arctanh, Sqrt, Abs,
+        Rad2deg, IsNan, IsInf, IsFinite, Neg, Sign, Reciprocal, Sqrt, Abs,
     ]
 };
 
@@ -29,7 +29,7 @@ const BINARY: [BinaryOp; 29] = {
     [
         Add, Sub, Mul, Div, FloorDiv, Rem, Maximum, Minimum, Fmax, Fmin, Fmod, BitAnd, BitOr,
         BitXor, LeftShift, RightShift, LogicalAnd, LogicalOr, LogicalXor, Eq, Ne, Lt, Le, Gt, Ge,
-        Heaviside, Pow, Hypot, Logaddexp,
+        Heaviside, Fmod, Hypot, Logaddexp,
     ]
 };
 
