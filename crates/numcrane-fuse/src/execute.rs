@@ -7,8 +7,9 @@
 //! so the plan never changes the answer, only the speed.
 
 use crate::kernel::{ElementwiseKernel, Launch};
-use crate::lower::lower;
+use crate::lower::{lower, Lowered};
 use crate::plan::{Group, Plan, Step};
+use crate::program::{Program, ProgramStep};
 use numcrane_graph::eval::compute;
 use numcrane_graph::{Buffer, Error, Layout, NodeRef, Realized, Result};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -22,6 +23,91 @@ pub type KernelRunner<'a> =
 
 /// Executes `plan`, which must have been made for `roots`.
 pub fn execute(roots: &[NodeRef], plan: &Plan, run: KernelRunner<'_>) -> Result<()> {
+    execute_inner(roots, plan, run, None)
+}
+
+/// [`execute`], also recording what it did as a [`Program`] over the positions of `order`
+/// (the roots' topological order): None when a step cannot be replayed (a group that fell
+/// back to the evaluator).
+pub(crate) fn execute_recorded(
+    roots: &[NodeRef],
+    plan: &Plan,
+    run: KernelRunner<'_>,
+    order: &[NodeRef],
+) -> Result<Option<Program>> {
+    let mut rec = Recording {
+        pos: order.iter().enumerate().map(|(i, n)| (n.id(), i)).collect(),
+        program: Program::default(),
+        replayable: true,
+    };
+    execute_inner(roots, plan, run, Some(&mut rec))?;
+    let roots: Option<Vec<usize>> = roots
+        .iter()
+        .map(|r| rec.pos.get(&plan.resolve(r).id()).copied())
+        .collect();
+    match roots {
+        Some(roots) if rec.replayable => {
+            rec.program.roots = roots;
+            rec.program.finish();
+            Ok(Some(rec.program))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// What `execute_recorded` collects.
+struct Recording {
+    pos: HashMap<u64, usize>,
+    program: Program,
+    replayable: bool,
+}
+
+impl Recording {
+    fn positions(&mut self, ids: impl Iterator<Item = u64>) -> Vec<usize> {
+        let mut out = Vec::new();
+        for id in ids {
+            match self.pos.get(&id) {
+                Some(&p) => out.push(p),
+                None => self.replayable = false,
+            }
+        }
+        out
+    }
+
+    fn single(&mut self, node: &NodeRef, inputs: &[NodeRef]) {
+        let node = self.positions(std::iter::once(node.id()));
+        let inputs = self.positions(inputs.iter().map(|i| i.id()));
+        if let [node] = node[..] {
+            self.program
+                .steps
+                .push(ProgramStep::Single { node, inputs });
+        }
+    }
+
+    fn fused(&mut self, root: &NodeRef, lowered: Option<Lowered>) {
+        let Some(lowered) = lowered else {
+            self.replayable = false;
+            return;
+        };
+        let node = self.positions(std::iter::once(root.id()));
+        let sources = self.positions(lowered.sources.iter().copied());
+        if let [node] = node[..] {
+            self.program.steps.push(ProgramStep::Fused {
+                node,
+                kernel: lowered.kernel,
+                launch: lowered.launch,
+                sources,
+            });
+        }
+    }
+}
+
+fn execute_inner(
+    roots: &[NodeRef],
+    plan: &Plan,
+    run: KernelRunner<'_>,
+    mut rec: Option<&mut Recording>,
+) -> Result<()> {
     if let Some(err) = roots.iter().find_map(|r| r.error()) {
         return Err(err.clone());
     }
@@ -43,8 +129,19 @@ pub fn execute(roots: &[NodeRef], plan: &Plan, run: KernelRunner<'_>) -> Result<
     let mut values: HashMap<u64, Realized> = HashMap::default();
     for (step, inputs) in plan.steps.iter().zip(&step_inputs) {
         let (node, value) = match step {
-            Step::Single { node, .. } => (node, single(node, inputs, &values)?),
-            Step::Fused(g) => (&g.root, fused(g, &values, run)?),
+            Step::Single { node, .. } => {
+                if let Some(rec) = rec.as_deref_mut() {
+                    rec.single(node, inputs);
+                }
+                (node, single(node, inputs, &values)?)
+            }
+            Step::Fused(g) => {
+                let (value, lowered) = fused(g, &values, run)?;
+                if let Some(rec) = rec.as_deref_mut() {
+                    rec.fused(&g.root, lowered);
+                }
+                (&g.root, value)
+            }
         };
         values.insert(node.id(), value);
         for i in inputs {
@@ -83,11 +180,13 @@ fn single(node: &NodeRef, inputs: &[NodeRef], values: &HashMap<u64, Realized>) -
     compute(node, &refs)
 }
 
+/// Runs a group as one kernel, or on the evaluator if it cannot be lowered or run; returns
+/// the kernel's lowering when it ran.
 fn fused(
     group: &Group,
     values: &HashMap<u64, Realized>,
     run: KernelRunner<'_>,
-) -> Result<Realized> {
+) -> Result<(Realized, Option<Lowered>)> {
     let value_of = |id: u64| values.get(&id).cloned();
     if let Ok(lowered) = lower(group, &value_of) {
         let dtype = lowered.kernel.out_dtype();
@@ -99,13 +198,14 @@ fn fused(
             unsafe { Buffer::for_overwrite(dtype, layout.size(), group.root.op().name())? };
         let inputs: Vec<&Buffer> = lowered.buffers.iter().map(|b| b.as_ref()).collect();
         if run(&lowered.kernel, &lowered.launch, &inputs, &mut out).is_ok() {
-            return Ok(Realized {
+            let value = Realized {
                 buffer: Arc::new(out),
                 layout,
-            });
+            };
+            return Ok((value, Some(lowered)));
         }
     }
-    evaluate_group(group, values)
+    Ok((evaluate_group(group, values)?, None))
 }
 
 /// The fallback: the group's nodes one at a time on the reference evaluator.

@@ -182,7 +182,7 @@ impl ElementwiseKernel {
     /// apart by [`same_structure`](Self::same_structure).
     pub fn fingerprint(&self) -> u64 {
         use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = rustc_hash::FxHasher::default();
         self.inputs.hash(&mut h);
         self.output.hash(&mut h);
         self.reduce.hash(&mut h);

@@ -8,6 +8,8 @@
 //! - [`interpret`]: a kernel runner built from the reference evaluator (tests, baseline).
 //! - [`execute`]: runs a plan, with fused groups through a caller-supplied kernel runner and
 //!   the rest through the reference evaluator.
+//! - [`program`]: replays what an execution did on later graphs of the same structure,
+//!   skipping planning and lowering (the per-call cost of small arrays).
 //!
 //! This crate knows nothing of Cranelift (the runner is a parameter) nor of the public API.
 #![deny(missing_docs)]
@@ -17,8 +19,10 @@ pub mod interpret;
 pub mod kernel;
 pub mod lower;
 pub mod plan;
+pub mod program;
 
 pub use execute::{execute, KernelRunner};
 pub use kernel::{ElementwiseKernel, InnerClass, InputSpec, Instr, InstrKind, Launch, ValueId};
 pub use lower::{lower, LowerError, Lowered};
 pub use plan::{plan, Boundary, Group, Plan, Step};
+pub use program::{run_cached, Programs};

@@ -36,6 +36,8 @@ pub struct Lowered {
     pub launch: Launch,
     /// The input buffers, one per kernel input.
     pub buffers: Vec<Arc<Buffer>>,
+    /// The node each input buffer is read from (its id), one per kernel input.
+    pub sources: Vec<u64>,
 }
 
 struct Builder<'a> {
@@ -43,6 +45,7 @@ struct Builder<'a> {
     values: &'a dyn Fn(u64) -> Option<Realized>,
     instrs: Vec<Instr>,
     inputs: Vec<(Arc<Buffer>, Layout)>,
+    sources: Vec<u64>,
     memo: HashMap<(u64, Vec<ViewOp>), ValueId>,
 }
 
@@ -67,6 +70,7 @@ pub fn lower(
         values,
         instrs: Vec::new(),
         inputs: Vec::new(),
+        sources: Vec::new(),
         memo: HashMap::default(),
     };
     let output = b.value(&value_node, &[])?;
@@ -116,6 +120,7 @@ pub fn lower(
             reduce_kept,
         },
         buffers: b.inputs.into_iter().map(|(buf, _)| buf).collect(),
+        sources: b.sources,
     })
 }
 
@@ -241,6 +246,7 @@ impl Builder<'_> {
             Some(i) => i,
             None => {
                 self.inputs.push((realized.buffer.clone(), layout));
+                self.sources.push(node.id());
                 self.inputs.len() - 1
             }
         };

@@ -217,8 +217,7 @@ impl std::fmt::Debug for Node {
 /// The nodes reachable from `roots` that still need computing, inputs before users
 /// (realized nodes appear but are not descended into). Iterative, so deep graphs are fine.
 pub fn topo_order(roots: &[NodeRef]) -> Vec<NodeRef> {
-    use std::collections::HashSet;
-    let mut seen: HashSet<u64> = HashSet::new();
+    let mut seen: rustc_hash::FxHashSet<u64> = Default::default();
     let mut order = Vec::new();
     // (node, inputs already pushed)
     let mut stack: Vec<(NodeRef, bool)> = roots.iter().rev().map(|r| (r.clone(), false)).collect();

@@ -10,8 +10,9 @@
 //!
 //! `NUMCRANE_BACKEND=jit|eval|interpret` overrides the default (docs/env_vars.md).
 
+use numcrane_fuse::Programs;
 use numcrane_graph::{Node, NodeRef, Result};
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
 /// A way of evaluating graphs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,11 +46,18 @@ pub(crate) fn realize(nodes: &[NodeRef]) -> Result<()> {
 pub(crate) fn realize_with(nodes: &[NodeRef], backend: Backend) -> Result<()> {
     match backend {
         Backend::Eval => numcrane_graph::eval::evaluate(nodes),
+        Backend::Jit if debug_level() < 2 => {
+            // Graphs of a structure seen before replay their plan (no planning, no lowering).
+            numcrane_fuse::run_cached(
+                nodes,
+                &PROGRAMS,
+                &numcrane_jit::supports_node,
+                &numcrane_jit::run,
+            )
+        }
         Backend::Jit => {
             let plan = numcrane_fuse::plan(nodes, &numcrane_jit::supports_node);
-            if debug_level() >= 2 {
-                eprint!("numcrane: plan\n{}", plan.describe());
-            }
+            eprint!("numcrane: plan\n{}", plan.describe());
             numcrane_fuse::execute(nodes, &plan, &numcrane_jit::run)
         }
         Backend::Interpret => {
@@ -57,6 +65,16 @@ pub(crate) fn realize_with(nodes: &[NodeRef], backend: Backend) -> Result<()> {
             numcrane_fuse::execute(nodes, &plan, &numcrane_fuse::interpret::interpret)
         }
     }
+}
+
+/// The JIT backend's cache of plans by graph structure.
+static PROGRAMS: LazyLock<Programs> = LazyLock::new(Programs::new);
+
+/// How many JIT evaluations so far replayed the plan of an earlier graph of the same
+/// structure instead of planning (for tests).
+#[doc(hidden)]
+pub fn jit_plan_replays() -> usize {
+    PROGRAMS.replays()
 }
 
 /// The interpreter runs every element-wise op.

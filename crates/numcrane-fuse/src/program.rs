@@ -1,0 +1,323 @@
+//! Replaying plans: a graph evaluated again with the same structure skips planning and
+//! lowering.
+//!
+//! A loop like `for _ in 0..n { (&a + &b).eval() }` builds a new graph each time, and for small
+//! arrays planning and lowering it costs more than running the kernel. [`Programs`] keys what
+//! one execution did by the graph's *signature*: every node reachable from the roots, in
+//! topological order, with its op, dtype, shape and input positions, and for realized nodes
+//! their layout and which of them share a buffer. Two graphs with equal signatures get the same
+//! plan, the same kernels and the same launches (lowering depends on nothing else), so the
+//! recorded [`Program`] (steps by node position, kernels with their launches) runs the new graph
+//! with its own buffers. Kernels still go through the runner, which validates every launch
+//! against its buffers, and any failure falls back to planning from scratch.
+
+use crate::execute::{execute_recorded, KernelRunner};
+use crate::kernel::{scalar_bits, ElementwiseKernel, Launch};
+use crate::plan::plan;
+use numcrane_graph::eval::compute;
+use numcrane_graph::node::topo_order;
+use numcrane_graph::{Buffer, Error, Layout, Node, NodeRef, Op, Realized, Result, Scalar, ViewOp};
+use rustc_hash::FxHashMap as HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// The most programs a cache keeps (it is emptied when full).
+pub const CAPACITY: usize = 256;
+
+/// One recorded step, by node position in topological order.
+#[derive(Debug)]
+pub(crate) enum ProgramStep {
+    /// `compute(node)` on the reference evaluator, from the values at `inputs`.
+    Single { node: usize, inputs: Vec<usize> },
+    /// A kernel run writing the value of `node`, reading the values at `sources`.
+    Fused {
+        node: usize,
+        kernel: ElementwiseKernel,
+        launch: Launch,
+        sources: Vec<usize>,
+    },
+}
+
+/// What one execution did, replayable on any graph with the same signature.
+#[derive(Debug, Default)]
+pub struct Program {
+    pub(crate) steps: Vec<ProgramStep>,
+    /// Positions whose values are dropped after each step (their last use).
+    pub(crate) free_after: Vec<Vec<usize>>,
+    /// Per root (in the order given), the position holding its value.
+    pub(crate) roots: Vec<usize>,
+}
+
+impl Program {
+    /// Computes `free_after` from the steps: each position is dropped after its last use,
+    /// except the roots' values.
+    pub(crate) fn finish(&mut self) {
+        let mut last: HashMap<usize, usize> = HashMap::default();
+        for (i, step) in self.steps.iter().enumerate() {
+            let inputs = match step {
+                ProgramStep::Single { inputs, .. } => inputs,
+                ProgramStep::Fused { sources, .. } => sources,
+            };
+            for &p in inputs {
+                last.insert(p, i);
+            }
+        }
+        self.free_after = vec![Vec::new(); self.steps.len()];
+        for (p, i) in last {
+            if !self.roots.contains(&p) {
+                self.free_after[i].push(p);
+            }
+        }
+    }
+}
+
+/// A bounded, thread-safe cache of programs by graph signature.
+#[derive(Default)]
+pub struct Programs {
+    map: Mutex<HashMap<Vec<u64>, Arc<Program>>>,
+    replays: AtomicUsize,
+}
+
+impl Programs {
+    /// An empty cache.
+    pub fn new() -> Programs {
+        Programs::default()
+    }
+
+    fn get(&self, signature: &[u64]) -> Option<Arc<Program>> {
+        let map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(signature).cloned()
+    }
+
+    fn insert(&self, signature: Vec<u64>, program: Program) {
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= CAPACITY {
+            map.clear();
+        }
+        map.insert(signature, Arc::new(program));
+    }
+
+    /// How many programs the cache holds.
+    pub fn len(&self) -> usize {
+        self.map.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    /// How many evaluations replayed a cached program.
+    pub fn replays(&self) -> usize {
+        self.replays.load(Ordering::Relaxed)
+    }
+
+    /// True when the cache holds no program.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Evaluates `roots` like `execute(roots, &plan(roots, supported), run)`, replaying a cached
+/// program when the graph's signature has been seen, and caching the program otherwise.
+pub fn run_cached(
+    roots: &[NodeRef],
+    programs: &Programs,
+    supported: &dyn Fn(&Node) -> bool,
+    run: KernelRunner<'_>,
+) -> Result<()> {
+    if let Some(err) = roots.iter().find_map(|r| r.error()) {
+        return Err(err.clone());
+    }
+    let order = topo_order(roots);
+    let signature = signature(&order, roots);
+    if let Some(sig) = &signature {
+        if let Some(program) = programs.get(sig) {
+            if replay(&program, &order, roots, run).is_ok() {
+                programs.replays.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
+            }
+        }
+    }
+    let plan = plan(roots, supported);
+    let program = execute_recorded(roots, &plan, run, &order)?;
+    if let (Some(sig), Some(program)) = (signature, program) {
+        programs.insert(sig, program);
+    }
+    Ok(())
+}
+
+/// Runs `program` on the graph whose topological order is `order`. Any failure (a kernel the
+/// runner refuses, an evaluator error) is returned; the caller then plans from scratch, which
+/// reports genuine errors as usual.
+fn replay(
+    program: &Program,
+    order: &[NodeRef],
+    roots: &[NodeRef],
+    run: KernelRunner<'_>,
+) -> Result<()> {
+    let mut values: Vec<Option<Realized>> = vec![None; order.len()];
+    let value = |values: &[Option<Realized>], pos: usize| -> Result<Realized> {
+        order[pos]
+            .realized()
+            .cloned()
+            .or_else(|| values[pos].clone())
+            .ok_or_else(|| Error::internal("replay", "a step's input is not computed"))
+    };
+    for (step, free) in program.steps.iter().zip(&program.free_after) {
+        let (pos, result) = match step {
+            ProgramStep::Single { node, inputs } => {
+                let args: Vec<Realized> = inputs
+                    .iter()
+                    .map(|&i| value(&values, i))
+                    .collect::<Result<_>>()?;
+                let refs: Vec<&Realized> = args.iter().collect();
+                (*node, compute(&order[*node], &refs)?)
+            }
+            ProgramStep::Fused {
+                node,
+                kernel,
+                launch,
+                sources,
+            } => {
+                let args: Vec<Realized> = sources
+                    .iter()
+                    .map(|&i| value(&values, i))
+                    .collect::<Result<_>>()?;
+                let buffers: Vec<&Buffer> = args.iter().map(|r| r.buffer.as_ref()).collect();
+                let n = &order[*node];
+                let layout = Layout::contiguous(n.shape());
+                // SAFETY: the runner returns Ok only after writing every element of `out`
+                // (it checks that the launch covers exactly its length); on Err `out` is
+                // dropped unread.
+                let mut out = unsafe {
+                    Buffer::for_overwrite(kernel.out_dtype(), layout.size(), n.op().name())?
+                };
+                run(kernel, launch, &buffers, &mut out)?;
+                (
+                    *node,
+                    Realized {
+                        buffer: Arc::new(out),
+                        layout,
+                    },
+                )
+            }
+        };
+        values[pos] = Some(result);
+        for &f in free {
+            values[f] = None;
+        }
+    }
+    for (root, &pos) in roots.iter().zip(&program.roots) {
+        if root.realized().is_none() {
+            root.set_realized(value(&values, pos)?);
+        }
+    }
+    Ok(())
+}
+
+/// The graph's signature (see the module doc), or None when it cannot be cached (a poisoned
+/// node).
+fn signature(order: &[NodeRef], roots: &[NodeRef]) -> Option<Vec<u64>> {
+    let mut pos: HashMap<u64, usize> = HashMap::default();
+    let mut buffers: Vec<(*const Buffer, usize)> = Vec::new();
+    let mut sig: Vec<u64> = Vec::with_capacity(order.len() * 8);
+    for (i, n) in order.iter().enumerate() {
+        pos.insert(n.id(), i);
+        if n.error().is_some() {
+            return None;
+        }
+        sig.push(n.dtype() as u64);
+        push_dims(&mut sig, n.shape());
+        if let Some(r) = n.realized() {
+            // Which earlier realized node shares this buffer: lowering reads shared buffers
+            // once, so sharing is part of the structure.
+            let ptr = Arc::as_ptr(&r.buffer);
+            let class = match buffers.iter().find(|(p, _)| *p == ptr) {
+                Some(&(_, c)) => c,
+                None => {
+                    buffers.push((ptr, i));
+                    i
+                }
+            };
+            sig.extend([u64::MAX, class as u64, r.layout.offset as u64]);
+            sig.extend(r.layout.strides.iter().map(|&s| s as u64));
+        } else {
+            encode_op(&mut sig, n.op());
+            let inputs = n.inputs();
+            sig.push(inputs.len() as u64);
+            for input in &inputs {
+                sig.push(*pos.get(&input.id())? as u64);
+            }
+        }
+    }
+    sig.push(roots.len() as u64);
+    for r in roots {
+        sig.push(*pos.get(&r.id())? as u64);
+    }
+    Some(sig)
+}
+
+fn push_dims(sig: &mut Vec<u64>, dims: &[usize]) {
+    sig.push(dims.len() as u64);
+    sig.extend(dims.iter().map(|&d| d as u64));
+}
+
+fn push_scalar(sig: &mut Vec<u64>, s: &Scalar) {
+    sig.extend([s.dtype() as u64, scalar_bits(*s)]);
+}
+
+/// An exact encoding of an op (scalars by their bits).
+fn encode_op(sig: &mut Vec<u64>, op: &Op) {
+    match op {
+        Op::Leaf => sig.push(1),
+        Op::Full(s) => {
+            sig.push(2);
+            push_scalar(sig, s);
+        }
+        Op::Arange { start, step } => {
+            sig.push(3);
+            push_scalar(sig, start);
+            push_scalar(sig, step);
+        }
+        Op::Cast => sig.push(4),
+        Op::Unary(u) => sig.extend([5, *u as u64]),
+        Op::Binary(b) => sig.extend([6, *b as u64]),
+        Op::Where => sig.push(7),
+        Op::Reduce { op, axes, keepdims } => {
+            sig.extend([8, *op as u64, u64::from(*keepdims)]);
+            push_dims(sig, axes);
+        }
+        Op::ArgReduce { op, axis } => sig.extend([9, *op as u64, *axis as u64]),
+        Op::Scan { op, axis } => sig.extend([10, *op as u64, *axis as u64]),
+        Op::View(v) => {
+            sig.push(11);
+            match v {
+                ViewOp::Reshape(d) => {
+                    sig.push(1);
+                    push_dims(sig, d);
+                }
+                ViewOp::Permute(d) => {
+                    sig.push(2);
+                    push_dims(sig, d);
+                }
+                ViewOp::Broadcast(d) => {
+                    sig.push(3);
+                    push_dims(sig, d);
+                }
+                ViewOp::Slice(specs) => {
+                    sig.extend([4, specs.len() as u64]);
+                    for &(start, step, len) in specs {
+                        sig.extend([start as u64, step as u64, len as u64]);
+                    }
+                }
+                ViewOp::Diagonal(k) => sig.extend([5, *k as u64]),
+            }
+        }
+        Op::Pad {
+            before,
+            after,
+            value,
+        } => {
+            sig.push(12);
+            push_dims(sig, before);
+            push_dims(sig, after);
+            push_scalar(sig, value);
+        }
+    }
+}
