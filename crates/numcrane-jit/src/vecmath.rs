@@ -167,7 +167,7 @@ pub(crate) fn emit_binary(
 }
 
 /// [`emit_binary`] for every binary op this module implements, advertised or not.
-fn emit_binary_any(
+pub(crate) fn emit_binary_any(
     b: &mut FunctionBuilder,
     op: BinaryOp,
     ty: Type,
@@ -1861,5 +1861,10 @@ impl<'a, 'f> Em<'a, 'f> {
     }
 }
 
+// Explicit paths: the benchmark and the exhaustive example include this file by path.
 #[cfg(test)]
+#[path = "vecmath/kernel.rs"]
+mod kernel;
+#[cfg(test)]
+#[path = "vecmath/tests.rs"]
 mod tests;
