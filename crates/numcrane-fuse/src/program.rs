@@ -215,6 +215,7 @@ fn replay(
 /// node).
 fn signature(order: &[NodeRef], roots: &[NodeRef]) -> Option<Vec<u64>> {
     let mut pos: HashMap<u64, usize> = HashMap::default();
+    pos.reserve(order.len());
     let mut buffers: Vec<(*const Buffer, usize)> = Vec::new();
     let mut sig: Vec<u64> = Vec::with_capacity(order.len() * 8);
     for (i, n) in order.iter().enumerate() {

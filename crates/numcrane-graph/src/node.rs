@@ -218,7 +218,8 @@ impl std::fmt::Debug for Node {
 /// (realized nodes appear but are not descended into). Iterative, so deep graphs are fine.
 pub fn topo_order(roots: &[NodeRef]) -> Vec<NodeRef> {
     let mut seen: rustc_hash::FxHashSet<u64> = Default::default();
-    let mut order = Vec::new();
+    seen.reserve(32);
+    let mut order = Vec::with_capacity(32);
     // (node, inputs already pushed)
     let mut stack: Vec<(NodeRef, bool)> = roots.iter().rev().map(|r| (r.clone(), false)).collect();
     while let Some((node, expanded)) = stack.pop() {
