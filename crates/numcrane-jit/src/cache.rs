@@ -2,8 +2,10 @@
 //!
 //! The key is the kernel itself (instructions, dtypes, constants by their bits, input classes,
 //! fold), which holds no sizes or pointers, so a graph of the same structure compiles once
-//! whatever its shapes. Lookups hash it (`ElementwiseKernel::fingerprint`, no allocation) and
-//! compare candidates with `same_structure`. The
+//! whatever its shapes, and the [`Checks`] mode: checked and unchecked code of one kernel are
+//! two entries (their functions do not even share a signature). Lookups hash both
+//! (`ElementwiseKernel::fingerprint`, no allocation) and compare candidates with
+//! `same_structure` and the mode. The
 //! cache is process-wide, thread-safe and bounded: beyond [`CAPACITY`] kernels the least
 //! recently used one is dropped (its code is freed once no caller still holds it).
 //!
@@ -11,7 +13,7 @@
 //! each other; two threads missing on the same key at the same moment both compile, and the
 //! first result is kept.
 
-use crate::codegen::{self, CompiledKernel};
+use crate::codegen::{self, Checks, CompiledKernel};
 use numcrane_fuse::kernel::ElementwiseKernel;
 use numcrane_graph::Result;
 use std::collections::HashMap;
@@ -23,6 +25,7 @@ pub const CAPACITY: usize = 512;
 
 struct Entry {
     structure: ElementwiseKernel,
+    checks: Checks,
     kernel: Arc<CompiledKernel>,
     last_use: u64,
 }
@@ -39,15 +42,21 @@ static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(|| Mutex::new(Cache::defaul
 static COMPILES: AtomicUsize = AtomicUsize::new(0);
 
 impl Cache {
-    /// Advances the use clock; the cached kernel for `key`, marked as just used, if any.
-    fn touch(&mut self, hash: u64, kernel: &ElementwiseKernel) -> Option<Arc<CompiledKernel>> {
+    /// Advances the use clock; the cached kernel for `kernel` in mode `checks`, marked as just
+    /// used, if any.
+    fn touch(
+        &mut self,
+        hash: u64,
+        kernel: &ElementwiseKernel,
+        checks: Checks,
+    ) -> Option<Arc<CompiledKernel>> {
         self.clock += 1;
         let now = self.clock;
         let entry = self
             .map
             .get_mut(&hash)?
             .iter_mut()
-            .find(|e| e.structure.same_structure(kernel))?;
+            .find(|e| e.checks == checks && e.structure.same_structure(kernel))?;
         entry.last_use = now;
         Some(Arc::clone(&entry.kernel))
     }
@@ -98,18 +107,30 @@ pub fn clear() {
     drop(old);
 }
 
-/// The compiled kernel for `kernel`: from the cache, or compiled and cached.
+/// The compiled kernel for `kernel`, without checks: from the cache, or compiled and cached.
 pub fn get_or_compile(kernel: &ElementwiseKernel) -> Result<Arc<CompiledKernel>> {
-    let hash = kernel.fingerprint();
-    if let Some(hit) = lock().touch(hash, kernel) {
+    get_or_compile_with(kernel, Checks::Off)
+}
+
+/// The compiled kernel for `kernel` in mode `checks`: from the cache, or compiled and cached.
+pub fn get_or_compile_with(
+    kernel: &ElementwiseKernel,
+    checks: Checks,
+) -> Result<Arc<CompiledKernel>> {
+    let hash = match checks {
+        Checks::Off => kernel.fingerprint(),
+        // Any fixed change of the bits keeps the two modes of one kernel apart in the map.
+        Checks::Bounds => kernel.fingerprint() ^ 0x9E37_79B9_7F4A_7C15,
+    };
+    if let Some(hit) = lock().touch(hash, kernel, checks) {
         return Ok(hit);
     }
-    let compiled = Arc::new(codegen::compile(kernel)?);
+    let compiled = Arc::new(codegen::compile_with(kernel, checks)?);
     COMPILES.fetch_add(1, Ordering::Relaxed);
     let evicted;
     {
         let mut cache = lock();
-        if let Some(hit) = cache.touch(hash, kernel) {
+        if let Some(hit) = cache.touch(hash, kernel, checks) {
             // Another thread compiled it meanwhile: keep theirs, drop ours below.
             return Ok(hit);
         }
@@ -121,6 +142,7 @@ pub fn get_or_compile(kernel: &ElementwiseKernel) -> Result<Arc<CompiledKernel>>
         };
         cache.map.entry(hash).or_default().push(Entry {
             structure: kernel.clone(),
+            checks,
             kernel: Arc::clone(&compiled),
             last_use: now,
         });

@@ -24,11 +24,25 @@
 //!
 //! In registers a bool is an `i8` holding 0 or 1 in the scalar loop, and a lane mask (all ones
 //! or zero, as wide as the kernel's element width) in the vector loop.
+//!
+//! Checked code ([`Checks::Bounds`], `NUMCRANE_CHECKED=1`) has the signature
+//!
+//! ```text
+//! extern "C" fn(n, out, inputs, strides, bounds: *const Bounds) -> usize
+//! ```
+//!
+//! with one [`Bounds`] (a byte range) per input and one for the output. Every load from an
+//! input, every load and store of the output, is preceded by a subtraction, one compare and
+//! one branch (`Gen::check`): when the bytes it covers (16 for a vector access) are not all inside their
+//! bounds, the function returns `slot + 1` without making the access; otherwise it ends by
+//! returning 0. The unchecked function has none of this, so it is exactly as fast as before.
 
 use crate::{callout, vecmath};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
-use cranelift_codegen::ir::{types, AbiParam, InstBuilder, MemFlagsData, Signature, Type, Value};
+use cranelift_codegen::ir::{
+    types, AbiParam, Block, BlockArg, InstBuilder, MemFlagsData, Signature, Type, Value,
+};
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
@@ -39,6 +53,7 @@ use numcrane_fuse::kernel::{
 };
 use numcrane_graph::eval::scalar::Num;
 use numcrane_graph::{with_dtype, BinaryOp, DType, Error, Node, Op, Result, Scalar, UnaryOp};
+use std::mem::offset_of;
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -421,28 +436,121 @@ pub(crate) fn debug_level() -> u32 {
     })
 }
 
-/// The native signature of a compiled kernel: compute `n` output elements of one row.
+/// Whether generated code checks its own memory accesses.
+///
+/// A launch is validated before any generated code runs (see `runtime::run`), so the default
+/// code trusts it and checks nothing. Checked code is the debugging net under that
+/// validation: it catches a bug in the validation, in the row odometer or in code generation
+/// itself (a vector loop running one vector too far, a wrong stride) as an error instead of a
+/// read or write of memory it does not own.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Checks {
+    /// No checks in the generated code (the default).
+    #[default]
+    Off,
+    /// Before every load from an input and every load or store of the output, the generated
+    /// code compares the bytes the access covers (16 for a vector access) with that buffer's
+    /// [`Bounds`]; an access outside them is not made, and the call returns which bounds it
+    /// violated ([`CompiledKernel::call_row_checked`]).
+    Bounds,
+}
+
+impl Checks {
+    /// `Bounds` when `NUMCRANE_CHECKED` is set to anything but empty or `0`, else `Off`;
+    /// read once per process.
+    pub fn from_env() -> Checks {
+        static CHOSEN: OnceLock<Checks> = OnceLock::new();
+        *CHOSEN.get_or_init(|| match std::env::var("NUMCRANE_CHECKED") {
+            Ok(v) if !matches!(v.trim(), "" | "0") => Checks::Bounds,
+            _ => Checks::Off,
+        })
+    }
+}
+
+/// The bytes a checked kernel may access in one buffer: addresses `lo..hi`.
+///
+/// `repr(C)`: generated code reads `lo` at byte 0 and `hi` at byte 8 of each entry.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bounds {
+    /// The first address that may be accessed.
+    pub lo: usize,
+    /// One past the last address that may be accessed.
+    pub hi: usize,
+}
+
+impl Bounds {
+    /// Every address: checks that can never fail.
+    pub const EVERYWHERE: Bounds = Bounds {
+        lo: 0,
+        hi: usize::MAX,
+    };
+
+    /// The `len` bytes from `start` (clamped at the end of the address space).
+    pub fn of_bytes(start: *const u8, len: usize) -> Bounds {
+        let lo = start.addr();
+        Bounds {
+            lo,
+            hi: lo.saturating_add(len),
+        }
+    }
+}
+
+/// The access a checked kernel refused to make: outside the bounds of this buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutOfBounds {
+    /// A read of input `k`.
+    Input(usize),
+    /// A read or write of the output.
+    Output,
+}
+
+/// The native signature of an unchecked kernel: compute `n` output elements of one row.
 type KernelFn = unsafe extern "C" fn(usize, *mut u8, *const *const u8, *const isize);
+
+/// The native signature of a checked kernel: the unchecked arguments plus one [`Bounds`] per
+/// input and one for the output; returns 0, or `s + 1` when an access fell outside bounds `s`
+/// (the call then stopped before making it).
+type CheckedKernelFn =
+    unsafe extern "C" fn(usize, *mut u8, *const *const u8, *const isize, *const Bounds) -> usize;
+
+/// A compiled kernel function, as its [`Checks`] mode declares it.
+#[derive(Clone, Copy)]
+enum KernelCode {
+    Unchecked(KernelFn),
+    Checked(CheckedKernelFn),
+}
 
 /// Turns the address of a finalized kernel function into a callable function pointer.
 ///
 /// # Safety
 ///
 /// `code` must be the address of a function finalized in a live `JITModule`, compiled by
-/// `build` with the signature `(i64 n, i64 out, i64 inputs, i64 strides)` and the host's
-/// default calling convention (System V on x86-64 Linux, the C ABI), which is what `KernelFn`
-/// declares. The pointer must only be called while that module is alive.
-unsafe fn kernel_fn(code: *const u8) -> KernelFn {
-    // SAFETY: per the contract above, `code` points to executable code with exactly the ABI and
-    // signature of `KernelFn`; function and data pointers have the same size on every target
-    // Cranelift JITs for.
-    unsafe { std::mem::transmute::<*const u8, KernelFn>(code) }
+/// `build` in mode `checks`: the parameters `(i64 n, i64 out, i64 inputs, i64 strides)`, plus
+/// `i64 bounds` and an `i64` result for `Checks::Bounds`, and the host's default calling
+/// convention (System V on x86-64 Linux, the C ABI), which is what `KernelFn` and
+/// `CheckedKernelFn` declare. The pointer must only be called while that module is alive.
+unsafe fn kernel_fn(code: *const u8, checks: Checks) -> KernelCode {
+    match checks {
+        Checks::Off => {
+            // SAFETY: per the contract above, `code` points to executable code with exactly
+            // the ABI and signature of `KernelFn`; function and data pointers have the same
+            // size on every target Cranelift JITs for.
+            let f = unsafe { std::mem::transmute::<*const u8, KernelFn>(code) };
+            KernelCode::Unchecked(f)
+        }
+        Checks::Bounds => {
+            // SAFETY: as above, with the signature of `CheckedKernelFn`.
+            let f = unsafe { std::mem::transmute::<*const u8, CheckedKernelFn>(code) };
+            KernelCode::Checked(f)
+        }
+    }
 }
 
 /// A kernel compiled to native code. It owns the code's `JITModule` and frees its memory when
 /// dropped; the function pointer never leaves this struct, so no call can outlive the code.
 pub struct CompiledKernel {
-    func: KernelFn,
+    func: KernelCode,
     /// Never read: it keeps the code alive and is freed in `Drop`. The Mutex makes the struct
     /// `Sync` (`JITModule` is `Send` but not `Sync`); nothing locks it during calls.
     module: Mutex<Option<JITModule>>,
@@ -454,6 +562,7 @@ pub struct CompiledKernel {
 impl std::fmt::Debug for CompiledKernel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CompiledKernel")
+            .field("checks", &self.checks())
             .field("vector_width", &self.vector_width)
             .field("compile_time", &self.compile_time)
             .field("num_inputs", &self.num_inputs)
@@ -477,9 +586,20 @@ impl CompiledKernel {
         self.num_inputs
     }
 
+    /// Whether its code checks its memory accesses.
+    pub fn checks(&self) -> Checks {
+        match self.func {
+            KernelCode::Unchecked(_) => Checks::Off,
+            KernelCode::Checked(_) => Checks::Bounds,
+        }
+    }
+
     /// Computes one row of `n` output elements.
     ///
     /// The function is reentrant: distinct rows may be computed concurrently from any threads.
+    /// A checked kernel runs with bounds that admit every address (the contract below already
+    /// keeps every access in range); use [`call_row_checked`](Self::call_row_checked) to give
+    /// it real ones.
     ///
     /// # Safety
     ///
@@ -496,10 +616,66 @@ impl CompiledKernel {
         inputs: *const *const u8,
         strides: *const isize,
     ) {
-        // SAFETY: `func` was compiled for this signature and its module lives as long as
-        // `self`; the caller upholds the memory contract documented above, which is all the
-        // generated code relies on.
-        unsafe { (self.func)(n, out, inputs, strides) }
+        match self.func {
+            // SAFETY: `f` was compiled for this signature and its module lives as long as
+            // `self`; the caller upholds the memory contract documented above, which is all
+            // the generated code relies on.
+            KernelCode::Unchecked(f) => unsafe { f(n, out, inputs, strides) },
+            KernelCode::Checked(f) => {
+                let bounds = vec![Bounds::EVERYWHERE; self.num_inputs + 1];
+                // SAFETY: as above; `bounds` holds the `num_inputs + 1` entries the code reads,
+                // and admitting every address relaxes nothing the contract above does not
+                // already guarantee.
+                let status = unsafe { f(n, out, inputs, strides, bounds.as_ptr()) };
+                debug_assert_eq!(status, 0, "an access outside the whole address space");
+            }
+        }
+    }
+
+    /// Computes one row of `n` output elements like [`call_row`](Self::call_row), but with
+    /// every access checked: `bounds[k]` are the bytes input `k` may be read from,
+    /// `bounds[num_inputs()]` those of the output. An access outside its bounds is not made:
+    /// the call returns at once with which bounds it violated. Elements computed before that
+    /// point have been written (they were inside the output's bounds).
+    ///
+    /// # Panics
+    ///
+    /// If the kernel was not compiled with `Checks::Bounds` (its code could not honour the
+    /// bounds), or `bounds` does not hold `num_inputs() + 1` entries.
+    ///
+    /// # Safety
+    ///
+    /// `inputs` and `strides` must point to `num_inputs()` readable pointers and strides (in
+    /// elements); the pointers themselves may point anywhere. Every byte of `bounds[k]` must be
+    /// readable and hold initialised elements of input `k`'s dtype, every byte of the output's
+    /// bounds writable memory of the output dtype (initialised, for a fold kernel, which reads
+    /// its output) that nothing else accesses during the call.
+    pub unsafe fn call_row_checked(
+        &self,
+        n: usize,
+        out: *mut u8,
+        inputs: *const *const u8,
+        strides: *const isize,
+        bounds: &[Bounds],
+    ) -> std::result::Result<(), OutOfBounds> {
+        let KernelCode::Checked(f) = self.func else {
+            panic!("call_row_checked on a kernel compiled without checks");
+        };
+        assert_eq!(
+            bounds.len(),
+            self.num_inputs + 1,
+            "one Bounds per input and one for the output"
+        );
+        // SAFETY: `f` was compiled for this signature and its module lives as long as `self`;
+        // it reads `num_inputs()` pointers and strides (the caller's contract) and
+        // `num_inputs() + 1` bounds (asserted), and accesses memory only inside the bounds the
+        // caller vouches for.
+        let status = unsafe { f(n, out, inputs, strides, bounds.as_ptr()) };
+        match status {
+            0 => Ok(()),
+            s if s <= self.num_inputs => Err(OutOfBounds::Input(s - 1)),
+            _ => Err(OutOfBounds::Output),
+        }
     }
 }
 
@@ -519,21 +695,26 @@ impl Drop for CompiledKernel {
     }
 }
 
-/// Compiles `kernel` to native code (uncached: see `cache::get_or_compile`).
+/// Compiles `kernel` to native code without checks (uncached: see `cache::get_or_compile`).
 ///
 /// Fails with `Error::Internal` if the kernel is malformed or uses an op the JIT does not
 /// support (see [`supports`]).
 pub fn compile(kernel: &ElementwiseKernel) -> Result<CompiledKernel> {
+    compile_with(kernel, Checks::Off)
+}
+
+/// [`compile`], with the generated code checking its memory accesses as `checks` says.
+pub fn compile_with(kernel: &ElementwiseKernel, checks: Checks) -> Result<CompiledKernel> {
     let start = Instant::now();
     check_kernel(kernel)?;
     let width = vector_width(kernel);
-    let (built, vector_width) = match build_guarded(kernel, width) {
+    let (built, vector_width) = match build_guarded(kernel, width, checks) {
         Ok(built) => (built, width),
         Err(e) if width.is_some() => {
             if debug_level() >= 1 {
                 eprintln!("numcrane-jit: vector loop failed ({e}); compiling the scalar loop only");
             }
-            (build_guarded(kernel, None)?, None)
+            (build_guarded(kernel, None, checks)?, None)
         }
         Err(e) => return Err(e),
     };
@@ -541,19 +722,22 @@ pub fn compile(kernel: &ElementwiseKernel) -> Result<CompiledKernel> {
     let compile_time = start.elapsed();
     if debug_level() >= 1 {
         eprintln!(
-            "numcrane-jit: compiled a kernel of {} values ({}) in {:.3} ms",
+            "numcrane-jit: compiled a kernel of {} values ({}{}) in {:.3} ms",
             kernel.instrs.len(),
             match vector_width {
                 Some(w) => format!("vector loop, {w}-byte lanes"),
                 None => "scalar loop".to_string(),
             },
+            match checks {
+                Checks::Off => "",
+                Checks::Bounds => ", bounds-checked",
+            },
             compile_time.as_secs_f64() * 1e3
         );
     }
-    // SAFETY: `code` is the finalized address of the function `build` compiled with the
-    // `KernelFn` signature in `module`, which the returned struct keeps alive as long as the
-    // pointer.
-    let func = unsafe { kernel_fn(code) };
+    // SAFETY: `code` is the finalized address of the function `build` compiled in mode
+    // `checks` in `module`, which the returned struct keeps alive as long as the pointer.
+    let func = unsafe { kernel_fn(code, checks) };
     Ok(CompiledKernel {
         func,
         module: Mutex::new(Some(module)),
@@ -572,24 +756,25 @@ fn module_error(e: impl std::fmt::Display) -> Error {
 
 /// `build`, with a panic inside Cranelift turned into an error: a compiler bug must not take
 /// the user's program down (the reference evaluator can still compute the kernel).
-fn build_guarded(kernel: &ElementwiseKernel, width: Option<u32>) -> Result<Built> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(kernel, width))).unwrap_or_else(
-        |panic| {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            Err(internal(format!("Cranelift panicked: {what}")))
-        },
-    )
+fn build_guarded(kernel: &ElementwiseKernel, width: Option<u32>, checks: Checks) -> Result<Built> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        build(kernel, width, checks)
+    }))
+    .unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(internal(format!("Cranelift panicked: {what}")))
+    })
 }
 
 /// Builds and finalizes the kernel function in a fresh module.
-fn build(kernel: &ElementwiseKernel, width: Option<u32>) -> Result<Built> {
+fn build(kernel: &ElementwiseKernel, width: Option<u32>, checks: Checks) -> Result<Built> {
     let isa = isa()?;
     let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
-    match define(&mut module, kernel, width) {
+    match define(&mut module, kernel, width, checks) {
         Ok(code) => Ok(Built(module, code)),
         Err(e) => {
             // SAFETY: no pointer into this module's code was handed out (`define` failed), so
@@ -604,11 +789,20 @@ fn define(
     module: &mut JITModule,
     kernel: &ElementwiseKernel,
     width: Option<u32>,
+    checks: Checks,
 ) -> Result<*const u8> {
     let ptr = module.target_config().pointer_type();
     let call_conv = module.target_config().default_call_conv;
     let mut sig = module.make_signature();
-    for _ in 0..4 {
+    // (n, out, inputs, strides), and for checked code (bounds) -> status.
+    let params = match checks {
+        Checks::Off => 4,
+        Checks::Bounds => {
+            sig.returns.push(AbiParam::new(ptr));
+            5
+        }
+    };
+    for _ in 0..params {
         sig.params.push(AbiParam::new(ptr));
     }
     let id = module
@@ -629,8 +823,9 @@ fn define(
             mem: MemFlagsData::new().with_notrap(),
             ptr,
             call_conv,
+            guard: None,
         };
-        g.function(&mut b, width)?;
+        g.function(&mut b, width, checks)?;
         b.seal_all_blocks();
         b.finalize(module.target_config());
     }
@@ -697,6 +892,30 @@ struct Gen<'k> {
     mem: MemFlagsData,
     ptr: Type,
     call_conv: CallConv,
+    /// Checked code only: the bounds every access is compared with (set up by `function`).
+    guard: Option<Guard>,
+}
+
+/// The bounds checks of checked code. Slots are the kernel's inputs in order, then the output
+/// (the layout of the `bounds` argument).
+struct Guard {
+    /// Where a failed check branches, with the failed slot + 1: returns it as the status.
+    fail: Block,
+    slots: Vec<SlotBounds>,
+}
+
+/// One slot's bounds in the form the checks use, computed once per call. An access of `size`
+/// bytes at `addr` lies inside `lo..hi` iff `addr - lo < limit` (wrapping subtraction, unsigned
+/// compare) with `limit = hi - lo - size + 1`, or `limit = 0` when no access of that size fits
+/// (or `hi < lo`): an address below `lo` wraps to more than `hi - lo`, so one compare and one
+/// branch cover both ends.
+#[derive(Clone, Copy)]
+struct SlotBounds {
+    lo: Value,
+    /// For scalar accesses (the slot's element size).
+    scalar_limit: Value,
+    /// For 16-byte accesses, when the kernel has a vector loop.
+    vector_limit: Option<Value>,
 }
 
 impl Gen<'_> {
@@ -837,8 +1056,52 @@ impl Gen<'_> {
         b.ins().fcmp(FloatCC::Unordered, x, x)
     }
 
-    /// Loads one element (or one vector) of dtype `dt` and converts it to register form.
-    fn load(&self, b: &mut FunctionBuilder, mode: Mode, dt: DType, p: Value, offset: i32) -> Value {
+    /// In checked code, branches to the guard's `fail` block unless the access of one element
+    /// (`Mode::Scalar`) or 16 bytes (`Mode::Vector`) at `p + offset` lies inside the bounds of
+    /// `slot`, and goes on in a new block; in unchecked code, emits nothing.
+    fn check(&self, b: &mut FunctionBuilder, mode: Mode, slot: usize, p: Value, offset: i32) {
+        let Some(guard) = &self.guard else {
+            return;
+        };
+        let bounds = guard.slots[slot];
+        let limit = match mode {
+            Mode::Scalar => Some(bounds.scalar_limit),
+            Mode::Vector(_) => bounds.vector_limit,
+        };
+        // A vector access without vector bounds cannot happen (both come from `width`);
+        // limit 0 would fail it safely anyway.
+        let limit = limit.unwrap_or_else(|| b.ins().iconst(self.ptr, 0));
+        let addr = if offset == 0 {
+            p
+        } else {
+            b.ins().iadd_imm_s(p, i64::from(offset))
+        };
+        let rel = b.ins().isub(addr, bounds.lo);
+        let inside = b.ins().icmp(IntCC::UnsignedLessThan, rel, limit);
+        let status = b.ins().iconst(self.ptr, slot as i64 + 1);
+        let next = b.create_block();
+        b.ins()
+            .brif(inside, next, &[], guard.fail, &[BlockArg::Value(status)]);
+        b.switch_to_block(next);
+    }
+
+    /// The bounds slot of the output (after the inputs').
+    fn out_slot(&self) -> usize {
+        self.kernel.inputs.len()
+    }
+
+    /// Loads one element (or one vector) of dtype `dt` from bounds slot `slot` (checked code
+    /// checks the access first) and converts it to register form.
+    fn load(
+        &self,
+        b: &mut FunctionBuilder,
+        mode: Mode,
+        dt: DType,
+        slot: usize,
+        p: Value,
+        offset: i32,
+    ) -> Value {
+        self.check(b, mode, slot, p, offset);
         match (mode, dt) {
             (Mode::Vector(_), DType::Bool) => {
                 let raw = b.ins().load(types::I8X16, self.mem, p, offset);
@@ -853,7 +1116,8 @@ impl Gen<'_> {
         }
     }
 
-    /// Stores a value of dtype `dt` in memory form.
+    /// Stores a value of dtype `dt` in memory form to the output (checked code checks the
+    /// access first).
     fn store(
         &self,
         b: &mut FunctionBuilder,
@@ -863,6 +1127,7 @@ impl Gen<'_> {
         p: Value,
         offset: i32,
     ) {
+        self.check(b, mode, self.out_slot(), p, offset);
         let v = match (mode, dt) {
             (Mode::Vector(_), DType::Bool) => {
                 let one = b.ins().iconst(types::I8, 1);
@@ -875,7 +1140,12 @@ impl Gen<'_> {
     }
 
     /// The whole kernel function.
-    fn function(&mut self, b: &mut FunctionBuilder, width: Option<u32>) -> Result<()> {
+    fn function(
+        &mut self,
+        b: &mut FunctionBuilder,
+        width: Option<u32>,
+        checks: Checks,
+    ) -> Result<()> {
         let kernel = self.kernel;
         let ptr = self.ptr;
         let entry = b.create_block();
@@ -885,6 +1155,7 @@ impl Gen<'_> {
         b.switch_to_block(entry);
         let params = b.block_params(entry).to_vec();
         let (n, out, inputs, strides) = (params[0], params[1], params[2], params[3]);
+        let bounds = (checks == Checks::Bounds).then(|| params[4]);
         let zero = b.ins().iconst(ptr, 0);
         let empty = b.ins().icmp(IntCC::Equal, n, zero);
         b.ins().brif(empty, exit, &[], setup, &[]);
@@ -898,6 +1169,9 @@ impl Gen<'_> {
         };
 
         b.switch_to_block(setup);
+        if let Some(bounds) = bounds {
+            self.guard = Some(self.guard_setup(b, bounds, width));
+        }
         let used: Vec<bool> = (0..kernel.inputs.len())
             .map(|k| {
                 kernel.instrs.iter().enumerate().any(|(i, instr)| {
@@ -919,7 +1193,7 @@ impl Gen<'_> {
             let isz = spec.dtype.itemsize() as i64;
             match spec.inner {
                 InnerClass::Broadcast => {
-                    let s = self.load(b, Mode::Scalar, spec.dtype, p, 0);
+                    let s = self.load(b, Mode::Scalar, spec.dtype, k, p, 0);
                     let v = vmode.map(|m| self.scalar_to_vector(b, m, spec.dtype, s));
                     sources.push(Source::Hoisted(s, v));
                     steps.push(None);
@@ -1013,7 +1287,7 @@ impl Gen<'_> {
                 match fold {
                     None => self.store(b, mode, out_dt, v, optr, offset),
                     Some((r, combine)) if r.inner == ReduceInner::Columns => {
-                        let old = self.load(b, mode, out_dt, optr, offset);
+                        let old = self.load(b, mode, out_dt, self.out_slot(), optr, offset);
                         let v = self.binary(b, mode, combine, out_dt, old, v)?;
                         self.store(b, mode, out_dt, v, optr, offset);
                     }
@@ -1079,7 +1353,7 @@ impl Gen<'_> {
         match fold {
             None => self.store(b, Mode::Scalar, out_dt, v, optr, 0),
             Some((r, combine)) if r.inner == ReduceInner::Columns => {
-                let old = self.load(b, Mode::Scalar, out_dt, optr, 0);
+                let old = self.load(b, Mode::Scalar, out_dt, self.out_slot(), optr, 0);
                 let v = self.binary(b, Mode::Scalar, combine, out_dt, old, v)?;
                 self.store(b, Mode::Scalar, out_dt, v, optr, 0);
             }
@@ -1106,7 +1380,7 @@ impl Gen<'_> {
 
         if let Some((_, combine)) = row_fold {
             b.switch_to_block(finish);
-            let old = self.load(b, Mode::Scalar, out_dt, out, 0);
+            let old = self.load(b, Mode::Scalar, out_dt, self.out_slot(), out, 0);
             let acc = b.use_var(acc_var);
             let v = self.binary(b, Mode::Scalar, combine, out_dt, old, acc)?;
             self.store(b, Mode::Scalar, out_dt, v, out, 0);
@@ -1114,8 +1388,66 @@ impl Gen<'_> {
         }
 
         b.switch_to_block(exit);
-        b.ins().return_(&[]);
+        match checks {
+            Checks::Off => b.ins().return_(&[]),
+            Checks::Bounds => {
+                let ok = b.ins().iconst(ptr, 0);
+                b.ins().return_(&[ok])
+            }
+        };
+        if let Some(guard) = &self.guard {
+            b.switch_to_block(guard.fail);
+            let status = b.block_params(guard.fail)[0];
+            b.ins().return_(&[status]);
+        }
         Ok(())
+    }
+
+    /// Reads the `bounds` argument (one `Bounds { lo, hi }` per input, then the output's) into
+    /// the values the checks compare with, and creates the block a failed check goes to.
+    fn guard_setup(&self, b: &mut FunctionBuilder, bounds: Value, width: Option<u32>) -> Guard {
+        let ptr = self.ptr;
+        let fail = b.create_block();
+        b.append_block_param(fail, ptr);
+        b.set_cold_block(fail);
+        let sizes = self
+            .kernel
+            .inputs
+            .iter()
+            .map(|spec| spec.dtype.itemsize())
+            .chain([self.kernel.out_dtype().itemsize()]);
+        let slots = sizes
+            .enumerate()
+            .map(|(slot, itemsize)| {
+                let entry = std::mem::size_of::<Bounds>() * slot;
+                let field = |offset: usize| (entry + offset) as i32;
+                let lo = b
+                    .ins()
+                    .load(ptr, self.mem, bounds, field(offset_of!(Bounds, lo)));
+                let hi = b
+                    .ins()
+                    .load(ptr, self.mem, bounds, field(offset_of!(Bounds, hi)));
+                let span = b.ins().isub(hi, lo);
+                let ordered = b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, hi, lo);
+                let zero = b.ins().iconst(ptr, 0);
+                let mut limit = |size: i64| {
+                    // span - size + 1 where span >= size (and hi >= lo), else 0
+                    let size_v = b.ins().iconst(ptr, size);
+                    let fits = b
+                        .ins()
+                        .icmp(IntCC::UnsignedGreaterThanOrEqual, span, size_v);
+                    let fits = b.ins().band(fits, ordered);
+                    let limit = b.ins().iadd_imm_s(span, 1 - size);
+                    b.ins().select(fits, limit, zero)
+                };
+                SlotBounds {
+                    lo,
+                    scalar_limit: limit(itemsize as i64),
+                    vector_limit: width.map(|_| limit(16)),
+                }
+            })
+            .collect();
+        Guard { fail, slots }
     }
 
     /// Converts a scalar register value (bool: 0/1 byte) to a vector one (bool: mask).
@@ -1152,7 +1484,7 @@ impl Gen<'_> {
             let dt = instr.dtype;
             let v = match &instr.kind {
                 InstrKind::Load { input } => match loads[*input] {
-                    Loaded::At(p, off) => self.load(b, mode, dt, p, off),
+                    Loaded::At(p, off) => self.load(b, mode, dt, *input, p, off),
                     Loaded::Value(v) => v,
                     Loaded::None => return Err(internal("kernel input not loaded")),
                 },

@@ -4,9 +4,13 @@
 //!   (scalar loop for every supported op and dtype, a 128-bit vector loop where the kernel
 //!   allows), and [`supports`] / [`supports_node`], which tell the fusion pass which
 //!   instructions it may give us.
-//! - [`cache`]: compiled kernels keyed by `ElementwiseKernel::key()`, bounded, thread-safe.
+//! - [`cache`]: compiled kernels keyed by their structure and `Checks` mode, bounded,
+//!   thread-safe.
 //! - [`runtime`]: [`run`] validates a `Launch` against its buffers and calls the row function
 //!   for every row of the iteration shape.
+//! - Checked mode ([`Checks`], `NUMCRANE_CHECKED=1`): the same kernels compiled with a bounds
+//!   check before every memory access, for hunting bugs in the launcher or the code
+//!   generator: a stray access becomes an `Error` instead of touching memory.
 //!
 //! Generated code computes exactly what the reference evaluator
 //! (`numcrane_graph::eval::scalar`) computes, bit for bit (NaN payloads aside).
@@ -21,6 +25,8 @@ mod reduction;
 pub mod runtime;
 mod vecmath;
 
-pub use cache::{compile_count, get_or_compile};
-pub use codegen::{check_kernel, supports, supports_node, CompiledKernel};
-pub use runtime::run;
+pub use cache::{compile_count, get_or_compile, get_or_compile_with};
+pub use codegen::{
+    check_kernel, supports, supports_node, Bounds, Checks, CompiledKernel, OutOfBounds,
+};
+pub use runtime::{run, run_with};

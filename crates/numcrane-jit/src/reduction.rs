@@ -16,12 +16,18 @@
 //!   give the same bits. Float sums fold blocks of at most `BLOCK` elements in vector
 //!   registers and add the block totals in f64, so the error grows with `BLOCK`, not with the
 //!   length of the row (NumPy's pairwise summation has the same aim).
+//!
+//! In checked mode every call gets bounds (see `runtime`): the inputs' layout extents, and for
+//! the output exactly the elements that call folds into. The first refused access is kept as
+//! the launch's error; tasks that start after it do nothing.
 
-use crate::codegen::CompiledKernel;
+use crate::codegen::{Bounds, CompiledKernel};
+use crate::runtime::out_of_bounds;
 use numcrane_fuse::kernel::{ElementwiseKernel, Launch, ReduceInner, Reduction};
 use numcrane_graph::eval::scalar::Num;
 use numcrane_graph::{with_dtype, Buffer, CastTo, Element, Error, Layout, ReduceOp, Result};
 use rayon::prelude::*;
+use std::sync::OnceLock;
 
 /// Most elements one call of the row function folds in a float sum.
 const BLOCK: usize = 512;
@@ -60,6 +66,14 @@ pub(crate) fn output_len(reduction: &Reduction, launch: &Launch) -> Result<usize
 /// Everything needed to call the row function on any row of one validated launch.
 struct Fold<'a> {
     compiled: &'a CompiledKernel,
+    launch: &'a Launch,
+    /// Checked code: the bytes each input may be read from.
+    bounds: Option<Vec<Bounds>>,
+    /// How many output elements one call folds into: `len` (Columns) or 1 (Row).
+    inner: ReduceInner,
+    out_itemsize: usize,
+    /// The first access checked code refused; once set, tasks stop calling the kernel.
+    failure: OnceLock<Error>,
     /// `[kept..., reduced...]`
     outer: &'a [usize],
     kept: usize,
@@ -94,6 +108,8 @@ impl OutPtr {
 struct Scratch {
     offsets: Vec<isize>,
     ptrs: Vec<*const u8>,
+    /// Checked code: the inputs' bounds, then the output's (set per call).
+    bounds: Option<Vec<Bounds>>,
 }
 
 impl Fold<'_> {
@@ -101,6 +117,23 @@ impl Fold<'_> {
         Scratch {
             offsets: vec![0; self.bases.len()],
             ptrs: vec![std::ptr::null(); self.bases.len()],
+            bounds: self
+                .bounds
+                .as_ref()
+                .map(|b| b.iter().copied().chain([Bounds::EVERYWHERE]).collect()),
+        }
+    }
+
+    /// Whether a checked call has failed: further calls are pointless.
+    fn failed(&self) -> bool {
+        self.failure.get().is_some()
+    }
+
+    /// The launch's result: the first refused access, if any.
+    fn result(self) -> Result<()> {
+        match self.failure.into_inner() {
+            Some(e) => Err(e),
+            None => Ok(()),
         }
     }
 
@@ -110,9 +143,21 @@ impl Fold<'_> {
     /// # Safety
     ///
     /// `o`, `r` and `j + len <= n` must lie inside the launch (whose layouts were checked
-    /// against their buffers), and `out` must be valid for the kernel's output writes: `len`
-    /// elements for `Columns`, one for `Row`, that no other thread accesses meanwhile.
-    unsafe fn call(&self, s: &mut Scratch, o: usize, r: usize, j: usize, len: usize, out: *mut u8) {
+    /// against their buffers, unless the code is checked), and `out` must be valid for the
+    /// kernel's output reads and writes: `len` initialised elements for `Columns`, one for
+    /// `Row`, that no other thread accesses meanwhile.
+    ///
+    /// Checked code that refuses an access records the error in `failure` (the first one wins)
+    /// and returns false; true otherwise.
+    unsafe fn call(
+        &self,
+        s: &mut Scratch,
+        o: usize,
+        r: usize,
+        j: usize,
+        len: usize,
+        out: *mut u8,
+    ) -> bool {
         for (off, l) in s.offsets.iter_mut().zip(self.layouts) {
             *off = l.offset as isize;
         }
@@ -132,17 +177,54 @@ impl Fold<'_> {
                 s.offsets[k].wrapping_add((j as isize).wrapping_mul(self.inner_strides[k]));
             s.ptrs[k] = self.bases[k].wrapping_offset(element.wrapping_mul(self.itemsizes[k]));
         }
-        // SAFETY: by the contract above every element the call reads is an element of its
-        // input's layout inside its buffer, and the output writes are allowed; `ptrs` and
-        // `inner_strides` hold one entry per kernel input.
-        unsafe {
-            self.compiled
-                .call_row(len, out, s.ptrs.as_ptr(), self.inner_strides.as_ptr())
+        let Some(bounds) = &mut s.bounds else {
+            // SAFETY: by the contract above every element the call reads is an element of its
+            // input's layout inside its buffer, and the output accesses are allowed; `ptrs` and
+            // `inner_strides` hold one entry per kernel input.
+            unsafe {
+                self.compiled
+                    .call_row(len, out, s.ptrs.as_ptr(), self.inner_strides.as_ptr())
+            };
+            return true;
         };
+        let outputs = match self.inner {
+            ReduceInner::Columns => len,
+            ReduceInner::Row => 1,
+        };
+        let last = bounds.len() - 1;
+        bounds[last] = Bounds::of_bytes(out, outputs * self.out_itemsize);
+        // SAFETY: the kernel was compiled with `Checks::Bounds` (the runtime asked the cache
+        // for it) and `bounds` holds one entry per input and the output. Input bounds are
+        // layout extents clamped to their buffers: initialised elements of the kernel's dtypes.
+        // The output's are the elements the contract above allows. `ptrs` and `inner_strides`
+        // hold one entry per kernel input.
+        let status = unsafe {
+            self.compiled.call_row_checked(
+                len,
+                out,
+                s.ptrs.as_ptr(),
+                self.inner_strides.as_ptr(),
+                bounds,
+            )
+        };
+        match status {
+            Ok(()) => true,
+            Err(what) => {
+                let at = format!("output {o}, reduced row {r}, elements {j}..{}", j + len);
+                // Only the first error is kept (and printed).
+                if !self.failed() {
+                    let _ = self
+                        .failure
+                        .set(out_of_bounds(what, bounds, self.launch, &at));
+                }
+                false
+            }
+        }
     }
 }
 
 /// Folds `launch` into `out` (already checked: inputs, layouts, output dtype and length).
+/// `bounds`: for checked code, the bytes each input may be read from.
 pub(crate) fn run(
     kernel: &ElementwiseKernel,
     reduction: &Reduction,
@@ -150,11 +232,17 @@ pub(crate) fn run(
     launch: &Launch,
     inputs: &[&Buffer],
     out: &mut Buffer,
+    bounds: Option<Vec<Bounds>>,
 ) -> Result<()> {
     let nd = launch.shape.len();
     let kept = launch.reduce_kept.unwrap_or(0);
     let fold = Fold {
         compiled,
+        launch,
+        bounds,
+        inner: reduction.inner,
+        out_itemsize: out.dtype().itemsize(),
+        failure: OnceLock::new(),
         outer: &launch.shape[..nd - 1],
         kept,
         n: launch.shape[nd - 1],
@@ -179,11 +267,14 @@ pub(crate) fn run(
         let out_ptr = OutPtr(out.as_mut_ptr());
         match reduction.inner {
             ReduceInner::Columns => {
-                columns::<T>(&fold, reduction, identity, outputs, rows, out_ptr)
+                columns::<T>(&fold, reduction, identity, outputs, rows, out_ptr)?
             }
-            ReduceInner::Row => row_folds::<T>(&fold, reduction, identity, outputs, rows, out_ptr),
+            ReduceInner::Row => {
+                row_folds::<T>(&fold, reduction, identity, outputs, rows, out_ptr)?
+            }
         }
-    })
+    });
+    fold.result()
 }
 
 /// Column folds. The reduced rows are cut into groups (a function of the shape only); each
@@ -223,7 +314,7 @@ fn columns<T: Num>(
             let (g, rest) = (task / (outputs * ranges), task % (outputs * ranges));
             let (o, c) = (rest / ranges, rest % ranges);
             let (j, end) = (c * width, ((c + 1) * width).min(n));
-            if j >= end {
+            if j >= end || fold.failed() {
                 return;
             }
             let base = if g == 0 {
@@ -242,10 +333,17 @@ fn columns<T: Num>(
             let mut scratch = fold.scratch();
             for r in g * rows_per_group..((g + 1) * rows_per_group).min(rows) {
                 // SAFETY: o < outputs, r < rows, end <= n: inside the launch; the row
-                // writes `end - j` output elements of this task (in `out` or `partials`).
-                unsafe { fold.call(&mut scratch, o, r, j, end - j, base) };
+                // folds into `end - j` initialised output elements of this task (in `out` or
+                // `partials`).
+                if !unsafe { fold.call(&mut scratch, o, r, j, end - j, base) } {
+                    return;
+                }
             }
         });
+    if fold.failed() {
+        // Some tasks stopped early: the output is incomplete and the error says why.
+        return Ok(());
+    }
     if groups > 1 {
         let combine = T::binary(reduction.combine(T::DTYPE))
             .ok_or_else(|| internal(format!("no fold of {:?} values", T::DTYPE)))?;
@@ -299,12 +397,15 @@ where
         let mut acc = identity;
         let mut scratch = fold.scratch();
         for u in first..last {
+            if fold.failed() {
+                break;
+            }
             let (r, blk) = (u / blocks_per_row, u % blocks_per_row);
             let j = blk * block;
             let len = block.min(n - j);
             if float_sum {
                 let mut slot = identity;
-                // SAFETY: o < outputs, r < rows, j + len <= n; the call writes one T to
+                // SAFETY: o < outputs, r < rows, j + len <= n; the call folds into one T,
                 // `slot`, a local.
                 unsafe { fold.call(&mut scratch, o, r, j, len, (&mut slot as *mut T).cast()) };
                 total += CastTo::<f64>::cast(slot);

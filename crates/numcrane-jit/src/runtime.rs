@@ -3,11 +3,17 @@
 //! [`run`] checks everything the generated code relies on before calling it (input count and
 //! dtypes, every layout inside its buffer, inner stride classes, output size and dtype), then
 //! walks the outer dimensions of the launch shape with an odometer and calls the kernel's row
-//! function once per inner row. Rows are independent and the row function is reentrant, so a
-//! later version can hand rows to several threads.
+//! function once per inner row. Rows are independent and the row function is reentrant, so
+//! chunks of rows run on rayon's threads.
+//!
+//! In checked mode ([`Checks::Bounds`], `NUMCRANE_CHECKED=1`) the kernel is compiled with
+//! bounds checks and every row call gets the bytes it may touch: for input `k` its layout's
+//! extent (already checked to lie inside the buffer), for the output the elements of the
+//! calling task. A refused access stops the launch with an `Error` naming the input, the row
+//! and the launch shape. Validation still runs first; the checks catch what it misses.
 
 use crate::cache;
-use crate::codegen::CompiledKernel;
+use crate::codegen::{Bounds, Checks, CompiledKernel, OutOfBounds};
 use crate::reduction;
 use numcrane_fuse::kernel::{ElementwiseKernel, InnerClass, Launch};
 use numcrane_graph::{Buffer, Error, Layout, Result};
@@ -38,13 +44,25 @@ fn checked_extent(layout: &Layout) -> Option<(isize, isize)> {
     Some((lo, hi.checked_add(1)?))
 }
 
-/// Checks one input: dtype, shape, strides, extent within the buffer, inner class.
+/// How much of a launch `launch_kernel` checks before running it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Validation {
+    /// Everything the generated code relies on.
+    Full,
+    /// Everything except that each layout lies inside its buffer and agrees with its input's
+    /// inner class: only for checked code, whose own checks then stop a stray access.
+    SkipExtents,
+}
+
+/// Checks one input: dtype, shape, strides, extent within the buffer, inner class (the last
+/// two only with `Validation::Full`).
 fn check_input(
     k: usize,
     kernel: &ElementwiseKernel,
     launch: &Launch,
     layout: &Layout,
     buffer: &Buffer,
+    validation: Validation,
 ) -> Result<()> {
     let spec = kernel.inputs[k];
     if buffer.dtype() != spec.dtype {
@@ -60,7 +78,7 @@ fn check_input(
             layout.shape, layout.strides, launch.shape
         )));
     }
-    if layout.size() == 0 {
+    if layout.size() == 0 || validation == Validation::SkipExtents {
         return Ok(());
     }
     let (lo, hi) = checked_extent(layout)
@@ -89,11 +107,53 @@ fn check_input(
     Ok(())
 }
 
+/// The bytes checked code may read of input `buffer` through `layout`: the layout's extent,
+/// clamped to the buffer (a no-op for a validated launch; for an unvalidated one it keeps the
+/// bounds inside memory the buffer owns).
+fn input_bounds(layout: &Layout, buffer: &Buffer) -> Bounds {
+    let len = buffer.len() as isize;
+    let (lo, hi) = checked_extent(layout).unwrap_or((0, len));
+    let lo = lo.clamp(0, len);
+    let hi = hi.clamp(lo, len);
+    let isz = buffer.dtype().itemsize();
+    Bounds::of_bytes(
+        buffer.as_ptr().wrapping_add(lo as usize * isz),
+        (hi - lo) as usize * isz,
+    )
+}
+
+/// The error for an access checked code refused. `bounds` are the call's (inputs, then the
+/// output), `at` says which call (row, elements) in words.
+pub(crate) fn out_of_bounds(
+    what: OutOfBounds,
+    bounds: &[Bounds],
+    launch: &Launch,
+    at: &str,
+) -> Error {
+    let (access, b) = match what {
+        OutOfBounds::Input(k) => (format!("read input {k}"), bounds[k]),
+        OutOfBounds::Output => ("access the output".to_string(), bounds[bounds.len() - 1]),
+    };
+    let e = internal(format!(
+        "checked mode: the kernel stopped before it would {access} outside its bounds \
+         ({} bytes at {:#x}) at {at} of launch shape {:?}; nothing outside them was read or \
+         written (a validated launch never gets here)",
+        b.hi.saturating_sub(b.lo),
+        b.lo,
+        launch.shape
+    ));
+    // The fusion executor answers a failed kernel run by evaluating the group on the reference
+    // evaluator, which would hide the error: say it here as well.
+    eprintln!("numcrane-jit: {e}");
+    e
+}
+
 /// Computes `kernel` over `launch` into `out`: element `(i0, i1, ...)` of the launch shape
 /// reads input `k` at `launch.layouts[k]` in `inputs[k]`, and the results are written to `out`
 /// contiguously in row-major order of the launch shape.
 ///
-/// Compiles the kernel on the first use (see [`cache::get_or_compile`]). Returns
+/// Compiles the kernel on the first use (see [`cache::get_or_compile`]), with bounds checks
+/// when `NUMCRANE_CHECKED` asks for them ([`Checks::from_env`]; see [`run_with`]). Returns
 /// `Error::Internal`, without running anything, if the kernel, the launch and the buffers do
 /// not agree: input count or dtypes, a layout's shape differing from the launch shape or
 /// reaching outside its buffer, an inner stride that contradicts the input's `InnerClass`
@@ -105,6 +165,57 @@ pub fn run(
     inputs: &[&Buffer],
     out: &mut Buffer,
 ) -> Result<()> {
+    run_with(kernel, launch, inputs, out, Checks::from_env())
+}
+
+/// [`run`] with the kernel compiled in mode `checks` whatever the environment says. With
+/// `Checks::Bounds`, an access the generated code refuses stops the launch with
+/// `Error::Internal` (op `"jit run"`) naming the input or the output, the row and the launch
+/// shape, and printed to stderr (the fusion executor would otherwise hide it by falling back
+/// to the reference evaluator); output elements of other rows may have been written.
+pub fn run_with(
+    kernel: &ElementwiseKernel,
+    launch: &Launch,
+    inputs: &[&Buffer],
+    out: &mut Buffer,
+    checks: Checks,
+) -> Result<()> {
+    launch_kernel(kernel, launch, inputs, out, checks, Validation::Full)
+}
+
+/// For tests of checked mode only: [`run_with`] with `Checks::Bounds`, without checking that
+/// each layout lies inside its buffer or agrees with its input's inner class (dtypes, shapes,
+/// counts and the output are still checked). The generated code's own checks, against each
+/// layout's extent clamped to its buffer, must then stop every stray access.
+#[doc(hidden)]
+pub fn run_unvalidated_checked(
+    kernel: &ElementwiseKernel,
+    launch: &Launch,
+    inputs: &[&Buffer],
+    out: &mut Buffer,
+) -> Result<()> {
+    launch_kernel(
+        kernel,
+        launch,
+        inputs,
+        out,
+        Checks::Bounds,
+        Validation::SkipExtents,
+    )
+}
+
+fn launch_kernel(
+    kernel: &ElementwiseKernel,
+    launch: &Launch,
+    inputs: &[&Buffer],
+    out: &mut Buffer,
+    checks: Checks,
+    validation: Validation,
+) -> Result<()> {
+    // Without checks in the code nothing would stop a stray access.
+    if validation == Validation::SkipExtents && checks != Checks::Bounds {
+        return Err(internal("an unvalidated launch must run checked code"));
+    }
     let nin = kernel.inputs.len();
     if inputs.len() != nin || launch.layouts.len() != nin {
         return Err(internal(format!(
@@ -138,7 +249,7 @@ pub fn run(
         )));
     }
     for (k, (layout, buffer)) in launch.layouts.iter().zip(inputs).enumerate() {
-        check_input(k, kernel, launch, layout, buffer)?;
+        check_input(k, kernel, launch, layout, buffer, validation)?;
     }
     if size == 0 {
         // An empty fold would have to write identities: lowering never makes one.
@@ -147,10 +258,18 @@ pub fn run(
             _ => Ok(()),
         };
     }
-    let compiled = cache::get_or_compile(kernel)?;
+    let compiled = cache::get_or_compile_with(kernel, checks)?;
     let started = (crate::codegen::debug_level() >= 1).then(std::time::Instant::now);
+    let bounds: Option<Vec<Bounds>> = (checks == Checks::Bounds).then(|| {
+        launch
+            .layouts
+            .iter()
+            .zip(inputs)
+            .map(|(l, b)| input_bounds(l, b))
+            .collect()
+    });
     if let Some(r) = &kernel.reduce {
-        reduction::run(kernel, r, &compiled, launch, inputs, out)?;
+        reduction::run(kernel, r, &compiled, launch, inputs, out, bounds)?;
         report(kernel, launch, inputs, out, started);
         return Ok(());
     }
@@ -166,6 +285,8 @@ pub fn run(
     let out_base: *mut u8 = out.as_mut_ptr();
     let rows = Rows {
         compiled: &compiled,
+        launch,
+        bounds,
         outer,
         n,
         layouts: &launch.layouts,
@@ -186,12 +307,13 @@ pub fn run(
     // same bits; large launches are cut into chunks that rayon spreads over the cores.
     let chunk = (size / (4 * rayon::current_num_threads().max(1))).max(PARALLEL_MIN_CHUNK);
     if size <= chunk {
-        rows.run_range(0, size);
+        rows.run_range(0, size)?;
     } else {
         let chunks = size.div_ceil(chunk);
+        // An error (checked code only) stops rayon from starting further chunks.
         (0..chunks)
             .into_par_iter()
-            .for_each(|c| rows.run_range(c * chunk, ((c + 1) * chunk).min(size)));
+            .try_for_each(|c| rows.run_range(c * chunk, ((c + 1) * chunk).min(size)))?;
     }
     report(kernel, launch, inputs, out, started);
     Ok(())
@@ -228,6 +350,9 @@ const PARALLEL_MIN_CHUNK: usize = 1 << 15;
 /// Everything needed to compute any range of output elements of one validated launch.
 struct Rows<'a> {
     compiled: &'a CompiledKernel,
+    launch: &'a Launch,
+    /// Checked code: the bytes each input may be read from (see `input_bounds`).
+    bounds: Option<Vec<Bounds>>,
     outer: &'a [usize],
     n: usize,
     layouts: &'a [Layout],
@@ -246,10 +371,17 @@ struct Rows<'a> {
 unsafe impl Sync for Rows<'_> {}
 
 impl Rows<'_> {
-    /// Computes output elements `start..end` (row-major over the launch shape).
-    fn run_range(&self, start: usize, end: usize) {
+    /// Computes output elements `start..end` (row-major over the launch shape). Fails only in
+    /// checked mode, at the first access the code refuses.
+    fn run_range(&self, start: usize, end: usize) -> Result<()> {
         let nin = self.bases.len();
         let mut row_ptrs: Vec<*const u8> = vec![std::ptr::null(); nin];
+        // Checked code: the inputs' bounds, then this range of the output.
+        let bounds: Option<Vec<Bounds>> = self.bounds.as_ref().map(|inputs| {
+            let first = self.out_base.wrapping_add(start * self.out_itemsize);
+            let output = Bounds::of_bytes(first, (end - start) * self.out_itemsize);
+            inputs.iter().copied().chain([output]).collect()
+        });
         let mut pos = start;
         while pos < end {
             let (row, j) = (pos / self.n, pos % self.n);
@@ -271,23 +403,49 @@ impl Rows<'_> {
                     self.bases[k].wrapping_offset(element.wrapping_mul(self.itemsizes[k]));
             }
             let out_ptr = self.out_base.wrapping_add(pos * self.out_itemsize);
-            // SAFETY: every input layout lies inside its buffer (checked by `run`), so for each
-            // input k and t < len, element offsets[k] + (j + t) * inner_strides[k] is the
-            // layout's element (row index, j + t), an element of buffer k; buffers hold
-            // initialised elements of the dtype the kernel was compiled for (checked), bools 0
-            // or 1 (Buffer's invariant). Output elements pos..pos + len lie inside `out` (its
-            // length is the launch size) and belong to this range only (see `Sync` above).
-            // `row_ptrs` and `inner_strides` hold `nin == compiled.num_inputs()` entries.
-            unsafe {
-                self.compiled.call_row(
-                    len,
-                    out_ptr,
-                    row_ptrs.as_ptr(),
-                    self.inner_strides.as_ptr(),
-                );
+            match &bounds {
+                // SAFETY: every input layout lies inside its buffer (checked by
+                // `launch_kernel`, which skips that only for checked code), so for each input k
+                // and t < len, element offsets[k] + (j + t) * inner_strides[k] is the layout's
+                // element (row index, j + t), an element of buffer k; buffers hold initialised
+                // elements of the dtype the kernel was compiled for (checked), bools 0 or 1
+                // (Buffer's invariant). Output elements pos..pos + len lie inside `out` (its
+                // length is the launch size) and belong to this range only (see `Sync` above).
+                // `row_ptrs` and `inner_strides` hold `nin == compiled.num_inputs()` entries.
+                None => unsafe {
+                    self.compiled.call_row(
+                        len,
+                        out_ptr,
+                        row_ptrs.as_ptr(),
+                        self.inner_strides.as_ptr(),
+                    );
+                },
+                Some(bounds) => {
+                    // SAFETY: the kernel was compiled with `Checks::Bounds` (`launch_kernel`
+                    // asked the cache for it) and `bounds` holds one entry per input and the output.
+                    // Input k's bounds are its layout's extent clamped to buffer k: initialised
+                    // elements of the kernel's dtype (checked). The output's are elements
+                    // start..end of `out`, inside it and written by this range only (see `Sync`
+                    // above); an element-wise kernel never reads them. `row_ptrs` and
+                    // `inner_strides` hold `nin == compiled.num_inputs()` entries.
+                    let status = unsafe {
+                        self.compiled.call_row_checked(
+                            len,
+                            out_ptr,
+                            row_ptrs.as_ptr(),
+                            self.inner_strides.as_ptr(),
+                            bounds,
+                        )
+                    };
+                    if let Err(what) = status {
+                        let at = format!("row {row}, elements {j}..{}", j + len);
+                        return Err(out_of_bounds(what, bounds, self.launch, &at));
+                    }
+                }
             }
             pos += len;
         }
+        Ok(())
     }
 }
 

@@ -10,6 +10,7 @@ use numcrane_graph::{
     with_dtype, BinaryOp, Buffer, DType, Element, Layout, Node, NodeRef, Op, Scalar,
     SourceLocation, UnaryOp, ViewOp,
 };
+use numcrane_jit::Checks;
 use std::sync::Arc;
 
 struct G {
@@ -74,26 +75,31 @@ fn read(node: &NodeRef) -> Vec<Scalar> {
     with_dtype!(node.dtype(), T => values::<T>(r).unwrap().iter().map(|v| v.to_scalar()).collect())
 }
 
-/// Builds the graph twice over the same leaves' buffers; evaluates one copy with the reference
-/// evaluator and the other through the fusion plan and the JIT; compares.
+/// Builds the graph three times over the same leaves' buffers; evaluates one copy with the
+/// reference evaluator, the others through the fusion plan and the JIT, unchecked and checked
+/// (`Checks::Bounds`); compares.
 fn compare(build: &dyn Fn(&G) -> NodeRef) -> usize {
     let g = G::new();
     let reference = build(&g);
     evaluate(std::slice::from_ref(&reference)).unwrap();
-    let fused = build(&g);
-    let roots = std::slice::from_ref(&fused);
-    let plan = numcrane_fuse::plan(roots, &numcrane_jit::supports_node);
-    // The executor falls back to the evaluator when a runner fails: fail loudly instead.
-    let strict = |k: &numcrane_fuse::ElementwiseKernel,
-                  l: &numcrane_fuse::Launch,
-                  i: &[&Buffer],
-                  o: &mut Buffer| {
-        let r = numcrane_jit::run(k, l, i, o);
-        assert!(r.is_ok(), "the JIT refused a planned kernel: {r:?}\n{k:?}");
-        r
+    let fused_with = |checks: Checks| {
+        let fused = build(&g);
+        let roots = std::slice::from_ref(&fused);
+        let plan = numcrane_fuse::plan(roots, &numcrane_jit::supports_node);
+        // The executor falls back to the evaluator when a runner fails: fail loudly instead.
+        let strict = |k: &numcrane_fuse::ElementwiseKernel,
+                      l: &numcrane_fuse::Launch,
+                      i: &[&Buffer],
+                      o: &mut Buffer| {
+            let r = numcrane_jit::run_with(k, l, i, o, checks);
+            assert!(r.is_ok(), "the JIT refused a planned kernel: {r:?}\n{k:?}");
+            r
+        };
+        numcrane_fuse::execute(roots, &plan, &strict).unwrap();
+        (read(&fused), plan)
     };
-    numcrane_fuse::execute(roots, &plan, &strict).unwrap();
-    let (e, j) = (read(&reference), read(&fused));
+    let (j, plan) = fused_with(Checks::Off);
+    let e = read(&reference);
     assert_eq!(e.len(), j.len());
     for (i, (a, b)) in e.iter().zip(&j).enumerate() {
         assert!(
@@ -102,6 +108,8 @@ fn compare(build: &dyn Fn(&G) -> NodeRef) -> usize {
             plan.describe()
         );
     }
+    let (checked, _) = fused_with(Checks::Bounds);
+    assert_same_bits(&j, &checked, &plan.describe());
     plan.kernel_count()
 }
 

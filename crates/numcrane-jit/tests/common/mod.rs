@@ -7,6 +7,7 @@ use numcrane_graph::eval::{evaluate, values};
 use numcrane_graph::{
     with_dtype, Buffer, DType, Element, Layout, Node, NodeRef, Op, Scalar, SourceLocation,
 };
+use numcrane_jit::Checks;
 use std::sync::Arc;
 
 /// Small deterministic generator (SplitMix64).
@@ -393,14 +394,39 @@ pub fn oracle(kernel: &ElementwiseKernel, launch: &Launch, inputs: &[Input]) -> 
 
 /// Runs the kernel with the JIT; returns its output in row-major order.
 pub fn jit(kernel: &ElementwiseKernel, launch: &Launch, inputs: &[Input]) -> Vec<Scalar> {
+    jit_with(kernel, launch, inputs, Checks::Off)
+}
+
+/// Runs the kernel with the JIT, compiled in mode `checks`; returns its output in row-major
+/// order. The output starts at zero, which is the right start for no fold: reduction launches
+/// go through `numcrane_jit::run_with` directly.
+pub fn jit_with(
+    kernel: &ElementwiseKernel,
+    launch: &Launch,
+    inputs: &[Input],
+    checks: Checks,
+) -> Vec<Scalar> {
     let size = launch.shape.iter().product();
     let mut out = Buffer::zeros(kernel.out_dtype(), size, "test").expect("out");
     let bufs: Vec<&Buffer> = inputs.iter().map(|i| &*i.buffer).collect();
-    numcrane_jit::run(kernel, launch, &bufs, &mut out).expect("jit run");
+    numcrane_jit::run_with(kernel, launch, &bufs, &mut out, checks).expect("jit run");
     scalars_of(&out)
 }
 
-/// Runs the kernel both ways (with the inputs' classes) and panics on the first difference.
+/// Panics unless `checked` holds exactly the bits of `unchecked` (NaN payloads aside).
+#[track_caller]
+pub fn assert_same_bits(unchecked: &[Scalar], checked: &[Scalar], what: &dyn std::fmt::Debug) {
+    assert_eq!(unchecked.len(), checked.len());
+    for (j, (u, c)) in unchecked.iter().zip(checked).enumerate() {
+        assert!(
+            same(*u, *c),
+            "element {j}: unchecked {u:?}, checked {c:?}\n{what:?}"
+        );
+    }
+}
+
+/// Runs the kernel with the oracle, the JIT and the JIT in checked mode (with the inputs'
+/// classes); panics on the first difference (checked code must give the unchecked bits).
 #[track_caller]
 pub fn check(kernel: &ElementwiseKernel, inputs: &[Input], shape: &[usize]) {
     let kernel = with_classes(kernel, inputs);
@@ -416,8 +442,19 @@ pub fn check(kernel: &ElementwiseKernel, inputs: &[Input], shape: &[usize]) {
         numcrane_jit::codegen::vector_width(&kernel),
         "vector loop fell back to scalar for {kernel:?}"
     );
+    let checked = numcrane_jit::get_or_compile_with(&kernel, Checks::Bounds).expect("compile");
+    assert_eq!(
+        checked.vector_width(),
+        compiled.vector_width(),
+        "checked code lost the vector loop for {kernel:?}"
+    );
     let expected = oracle(&kernel, &launch, inputs);
     let got = jit(&kernel, &launch, inputs);
+    assert_same_bits(
+        &got,
+        &jit_with(&kernel, &launch, inputs, Checks::Bounds),
+        &kernel,
+    );
     assert_eq!(expected.len(), got.len());
     let ulps = if inline_math_output(&kernel) { 2 } else { 0 };
     for (j, (e, g)) in expected.iter().zip(&got).enumerate() {
