@@ -185,10 +185,13 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
         let mut stack = vec![node.clone()];
         while let Some(n) = stack.pop() {
             for input in &inputs[&n.id()] {
+                if members.contains(&input.id()) {
+                    // Read twice (`d * d`): already inside the loop.
+                    continue;
+                }
                 let candidate = fusable(input)
                     && uses(input.id()) == 1
-                    && !root_ids.contains(&input.id())
-                    && !members.contains(&input.id());
+                    && !root_ids.contains(&input.id());
                 let amplified = computes(input) && elements(input) < loop_size;
                 if candidate && amplified {
                     broadcast.insert(input.id());
@@ -428,37 +431,74 @@ impl Plan {
 
     /// The plan as text: one line per step.
     pub fn describe(&self) -> String {
+        self.describe_with(&|_| None)
+    }
+
+    /// [`describe`](Self::describe), naming nodes with `label(id)` where it gives a name (for
+    /// a listing of the graph next to the plan): each kernel says which nodes it computes and
+    /// which it reads.
+    pub fn describe_with(&self, label: &dyn Fn(u64) -> Option<String>) -> String {
         let mut out = String::new();
         if !self.aliases.is_empty() {
+            let mut merged: Vec<String> = self
+                .aliases
+                .iter()
+                .filter_map(|(dup, first)| {
+                    Some(format!("{} = {}", label(*dup)?, label(first.id())?))
+                })
+                .collect();
+            merged.sort();
+            let listing = if merged.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", merged.join(", "))
+            };
             let _ = writeln!(
                 out,
-                "{} common subexpressions computed once",
+                "{} common subexpressions computed once{listing}",
                 self.aliases.len()
             );
         }
+        let names = |ids: &mut dyn Iterator<Item = u64>| -> Option<String> {
+            let mut v: Vec<String> = ids.map(label).collect::<Option<_>>()?;
+            v.sort_by_key(|s| (s.len(), s.clone()));
+            Some(v.join(" "))
+        };
         for (i, step) in self.steps.iter().enumerate() {
             let _ = match step {
-                Step::Fused(g) => writeln!(
-                    out,
-                    "{i}: kernel {} {:?} {} ops{}, {} inputs, materialized because {:?}",
-                    g.root.op().name(),
-                    g.root.shape(),
-                    g.members.len(),
-                    if g.recomputed.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            " ({} recomputed: shared with other kernels)",
-                            g.recomputed.len()
-                        )
-                    },
-                    g.boundaries.len(),
-                    g.why
-                ),
-                Step::Single { node, reason } => {
+                Step::Fused(g) => {
+                    let detail = match (
+                        names(&mut g.members.iter().copied()),
+                        names(&mut g.boundaries.iter().map(|b| b.id())),
+                    ) {
+                        (Some(m), Some(b)) => format!("\n     computes {m}; reads {b}"),
+                        _ => String::new(),
+                    };
                     writeln!(
                         out,
-                        "{i}: {} {:?} on the reference evaluator: {reason}",
+                        "{i}: kernel {} {:?} {} ops{}, {} inputs, materialized because {:?}{detail}",
+                        g.root.op().name(),
+                        g.root.shape(),
+                        g.members.len(),
+                        if g.recomputed.is_empty() {
+                            String::new()
+                        } else {
+                            format!(
+                                " ({} recomputed: shared with other kernels)",
+                                g.recomputed.len()
+                            )
+                        },
+                        g.boundaries.len(),
+                        g.why
+                    )
+                }
+                Step::Single { node, reason } => {
+                    let name = label(node.id())
+                        .map(|l| format!(" {l}"))
+                        .unwrap_or_default();
+                    writeln!(
+                        out,
+                        "{i}: {}{name} {:?} on the reference evaluator: {reason}",
                         node.op().name(),
                         node.shape()
                     )

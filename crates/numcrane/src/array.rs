@@ -180,6 +180,21 @@ impl Array {
         Ok(self.clone())
     }
 
+    /// What evaluating this array will do, as text: the recorded graph (one line per node,
+    /// inputs first, with its dtype, shape and the source line that created it) and the
+    /// fusion plan (each kernel with the nodes it computes and reads, and why it ends where
+    /// it does).
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let x = array([1.0f32, 2.0, 3.0]);
+    /// let text = (&x * 2.0 + 1.0).sum(..).explain();
+    /// assert!(text.contains("graph") && text.contains("kernel sum"));
+    /// ```
+    pub fn explain(&self) -> String {
+        crate::explain::explain(std::slice::from_ref(&self.node))
+    }
+
     /// The fusion plan for this array as text: one line per kernel or evaluator step, with the
     /// reason each kernel ends where it does.
     pub fn explain_plan(&self) -> String {

@@ -11,8 +11,9 @@
 //! `NUMCRANE_BACKEND=jit|eval|interpret` overrides the default (docs/env_vars.md).
 
 use numcrane_fuse::Programs;
-use numcrane_graph::{Node, NodeRef, Result};
-use std::sync::{LazyLock, OnceLock};
+use numcrane_fuse::{ElementwiseKernel, Launch};
+use numcrane_graph::{Buffer, Error, Node, NodeRef, Result};
+use std::sync::{LazyLock, Mutex, OnceLock};
 
 /// A way of evaluating graphs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,6 +47,9 @@ pub(crate) fn realize(nodes: &[NodeRef]) -> Result<()> {
 pub(crate) fn realize_with(nodes: &[NodeRef], backend: Backend) -> Result<()> {
     match backend {
         Backend::Eval => numcrane_graph::eval::evaluate(nodes),
+        Backend::Jit if numcrane_jit::Checks::from_env() == numcrane_jit::Checks::Bounds => {
+            realize_checked(nodes)
+        }
         Backend::Jit if debug_level() < 2 => {
             // Graphs of a structure seen before replay their plan (no planning, no lowering).
             numcrane_fuse::run_cached(
@@ -64,6 +68,26 @@ pub(crate) fn realize_with(nodes: &[NodeRef], backend: Backend) -> Result<()> {
             let plan = numcrane_fuse::plan(nodes, &all_supported);
             numcrane_fuse::execute(nodes, &plan, &numcrane_fuse::interpret::interpret)
         }
+    }
+}
+
+/// `NUMCRANE_CHECKED=1`: kernels check every access, and the first kernel error (an access
+/// out of bounds) is returned instead of quietly recomputing that kernel on the evaluator.
+fn realize_checked(nodes: &[NodeRef]) -> Result<()> {
+    let first: Mutex<Option<Error>> = Mutex::new(None);
+    let run = |k: &ElementwiseKernel, l: &Launch, i: &[&Buffer], o: &mut Buffer| {
+        let result = numcrane_jit::run(k, l, i, o);
+        if let Err(e) = &result {
+            let mut slot = first.lock().unwrap_or_else(|p| p.into_inner());
+            slot.get_or_insert_with(|| e.clone());
+        }
+        result
+    };
+    let plan = numcrane_fuse::plan(nodes, &numcrane_jit::supports_node);
+    let result = numcrane_fuse::execute(nodes, &plan, &run);
+    match first.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        Some(e) => Err(e),
+        None => result,
     }
 }
 
@@ -86,6 +110,11 @@ fn all_supported(_: &Node) -> bool {
 pub(crate) fn plan_text(nodes: &[NodeRef]) -> (String, usize) {
     let plan = numcrane_fuse::plan(nodes, &numcrane_jit::supports_node);
     (plan.describe(), plan.kernel_count())
+}
+
+/// The plan text with nodes named by `label`.
+pub(crate) fn plan_with_labels(nodes: &[NodeRef], label: &dyn Fn(u64) -> Option<String>) -> String {
+    numcrane_fuse::plan(nodes, &numcrane_jit::supports_node).describe_with(label)
 }
 
 /// `NUMCRANE_DEBUG` (read once): 2 and up print each plan before it runs.

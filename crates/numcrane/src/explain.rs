@@ -1,0 +1,70 @@
+//! `Array::explain`: what was recorded (the graph, with where each node was created) and what
+//! it will be compiled into (the fusion plan, naming the nodes each kernel computes and reads).
+
+use crate::backend;
+use numcrane_graph::node::topo_order;
+use numcrane_graph::{NodeRef, Op, ViewOp};
+use std::collections::HashMap;
+use std::fmt::Write;
+
+/// The graph reachable from `roots` (inputs first, `%k` labels) followed by its plan.
+pub(crate) fn explain(roots: &[NodeRef]) -> String {
+    let order = topo_order(roots);
+    let labels: HashMap<u64, usize> = order.iter().enumerate().map(|(i, n)| (n.id(), i)).collect();
+    let label = |id: u64| labels.get(&id).map(|i| format!("%{i}"));
+    let mut out = format!("graph ({} nodes, inputs first):\n", order.len());
+    for (i, n) in order.iter().enumerate() {
+        let ty = format!("{}{:?}", n.dtype(), n.shape());
+        let line = if n.realized().is_some() {
+            format!("%{i} = data {ty}")
+        } else {
+            let args: Vec<String> = n.inputs().iter().filter_map(|x| label(x.id())).collect();
+            format!(
+                "%{i} = {}({}) -> {ty}",
+                describe_op(n.op()),
+                args.join(", ")
+            )
+        };
+        let status = match n.error() {
+            Some(e) => format!("  [error: {e}]"),
+            None => String::new(),
+        };
+        let _ = writeln!(out, "  {line:<56} at {}{status}", n.location());
+    }
+    out.push_str("plan:\n");
+    out.push_str(&backend::plan_with_labels(roots, &label));
+    out
+}
+
+/// An op with its parameters, NumPy-style.
+fn describe_op(op: &Op) -> String {
+    match op {
+        Op::Full(s) => format!("full {s}"),
+        Op::Arange { start, step } => format!("arange start={start} step={step}"),
+        Op::Reduce { op, axes, keepdims } => {
+            let keep = if *keepdims { ", keepdims" } else { "" };
+            format!("{} axes={axes:?}{keep}", op.name())
+        }
+        Op::ArgReduce { op, axis } => format!("{} axis={axis}", op.name()),
+        Op::Scan { op, axis } => format!("{} axis={axis}", op.name()),
+        Op::View(v) => match v {
+            ViewOp::Reshape(s) => format!("reshape {s:?}"),
+            ViewOp::Permute(a) => format!("transpose {a:?}"),
+            ViewOp::Broadcast(s) => format!("broadcast_to {s:?}"),
+            ViewOp::Slice(specs) => {
+                let parts: Vec<String> = specs
+                    .iter()
+                    .map(|(start, step, len)| format!("{start}:{step}:{len}"))
+                    .collect();
+                format!("slice [{}] (start:step:len)", parts.join(", "))
+            }
+            ViewOp::Diagonal(k) => format!("diagonal k={k}"),
+        },
+        Op::Pad {
+            before,
+            after,
+            value,
+        } => format!("pad before={before:?} after={after:?} value={value}"),
+        other => other.name().to_string(),
+    }
+}
