@@ -188,12 +188,17 @@ fn fused(
     run: KernelRunner<'_>,
 ) -> Result<(Realized, Option<Lowered>)> {
     let value_of = |id: u64| values.get(&id).cloned();
-    if let Ok(lowered) = lower(group, &value_of) {
+    let lowered = lower(group, &value_of).ok().filter(|l| {
+        // One run writes the whole output (a runner only writes the launch's elements).
+        l.launch.out_offset == 0
+            && l.launch.output_len(&l.kernel) == Some(group.root.shape().iter().product())
+    });
+    if let Some(lowered) = lowered {
         let dtype = lowered.kernel.out_dtype();
         let layout = Layout::contiguous(group.root.shape());
-        // SAFETY: a runner that returns Ok has written every element of `out` through its raw
-        // pointer (runners validate that the launch covers exactly `out`'s length); on Err the
-        // buffer is dropped here without being read.
+        // SAFETY: a runner that returns Ok has written every element of the launch's output
+        // range through its raw pointer, and that range is all of `out` (checked above); on
+        // Err the buffer is dropped here without being read.
         let mut out =
             unsafe { Buffer::for_overwrite(dtype, layout.size(), group.root.op().name())? };
         let inputs: Vec<&Buffer> = lowered.buffers.iter().map(|b| b.as_ref()).collect();

@@ -78,13 +78,17 @@ pub fn interpret(
     }
     with_dtype!(out.dtype(), T => {
         let src = values::<T>(&result)?;
-        if out.len() != src.len() {
+        if launch.out_offset.checked_add(src.len()).is_none_or(|end| end > out.len()) {
             return Err(Error::internal("interpret", "output size differs from the launch"));
         }
-        // SAFETY: `out` holds `src.len()` elements of `T` (dtype and length checked above) and
-        // is exclusively borrowed; writing through the raw pointer creates no reference to its
-        // possibly uninitialised contents (see `Buffer::for_overwrite`).
-        unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), out.as_mut_ptr() as *mut T, src.len()) };
+        // SAFETY: `out` holds elements out_offset .. out_offset + src.len() of `T` (dtype and
+        // length checked above) and is exclusively borrowed; writing through the raw pointer
+        // creates no reference to its possibly uninitialised contents (see
+        // `Buffer::for_overwrite`).
+        unsafe {
+            let dst = (out.as_mut_ptr() as *mut T).add(launch.out_offset);
+            std::ptr::copy_nonoverlapping(src.as_ptr(), dst, src.len())
+        };
     });
     Ok(())
 }

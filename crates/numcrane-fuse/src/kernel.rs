@@ -246,6 +246,26 @@ impl ElementwiseKernel {
     }
 }
 
+impl Launch {
+    /// How many output elements a run of `kernel` over this launch writes (starting at
+    /// `out_offset`); None if the launch does not fit the kernel (a fold without kept dims or
+    /// an element-wise kernel with them) or its size overflows.
+    pub fn output_len(&self, kernel: &ElementwiseKernel) -> Option<usize> {
+        let nd = self.shape.len();
+        match (&kernel.reduce, self.reduce_kept) {
+            (None, None) => numcrane_graph::layout::checked_size(&self.shape),
+            (Some(r), Some(kept)) if kept < nd => {
+                let outer = numcrane_graph::layout::checked_size(&self.shape[..kept])?;
+                match r.inner {
+                    ReduceInner::Row => Some(outer),
+                    ReduceInner::Columns => outer.checked_mul(self.shape[nd - 1]),
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
 /// The bits of a scalar's value (floats by their IEEE bits, integers two's complement).
 pub fn scalar_bits(s: Scalar) -> u64 {
     match s {
@@ -267,4 +287,7 @@ pub struct Launch {
     /// then `[kept..., reduced..., inner]`; the output is row-major over the kept dimensions
     /// (and the inner one for `ReduceInner::Columns`). None for element-wise kernels.
     pub reduce_kept: Option<usize>,
+    /// Where in the output buffer this run's first output element goes (0 unless the launch
+    /// computes one block of rows of a larger result, as row-interleaved schedules do).
+    pub out_offset: usize,
 }

@@ -118,6 +118,7 @@ pub fn lower(
             shape,
             layouts,
             reduce_kept,
+            out_offset: 0,
         },
         buffers: b.inputs.into_iter().map(|(buf, _)| buf).collect(),
         sources: b.sources,

@@ -189,9 +189,8 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
                     // Read twice (`d * d`): already inside the loop.
                     continue;
                 }
-                let candidate = fusable(input)
-                    && uses(input.id()) == 1
-                    && !root_ids.contains(&input.id());
+                let candidate =
+                    fusable(input) && uses(input.id()) == 1 && !root_ids.contains(&input.id());
                 let amplified = computes(input) && elements(input) < loop_size;
                 if candidate && amplified {
                     broadcast.insert(input.id());

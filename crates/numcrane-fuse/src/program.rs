@@ -182,9 +182,15 @@ fn replay(
                 let buffers: Vec<&Buffer> = args.iter().map(|r| r.buffer.as_ref()).collect();
                 let n = &order[*node];
                 let layout = Layout::contiguous(n.shape());
-                // SAFETY: the runner returns Ok only after writing every element of `out`
-                // (it checks that the launch covers exactly its length); on Err `out` is
-                // dropped unread.
+                if launch.out_offset != 0 || launch.output_len(kernel) != Some(layout.size()) {
+                    return Err(Error::internal(
+                        "replay",
+                        "a launch not covering its output",
+                    ));
+                }
+                // SAFETY: the runner returns Ok only after writing every element of the
+                // launch's output range, which is all of `out` (checked above); on Err `out`
+                // is dropped unread.
                 let mut out = unsafe {
                     Buffer::for_overwrite(kernel.out_dtype(), layout.size(), n.op().name())?
                 };

@@ -41,28 +41,6 @@ fn internal(message: impl Into<String>) -> Error {
     Error::internal("jit reduce", message)
 }
 
-/// The number of output elements of a validated reduction launch.
-pub(crate) fn output_len(reduction: &Reduction, launch: &Launch) -> Result<usize> {
-    let nd = launch.shape.len();
-    let kept = launch
-        .reduce_kept
-        .ok_or_else(|| internal("a reduction launch must say how many dims are kept"))?;
-    if nd == 0 || kept >= nd {
-        return Err(internal(format!(
-            "a reduction launch of shape {:?} keeps {kept} outer dims",
-            launch.shape
-        )));
-    }
-    let outer = numcrane_graph::layout::checked_size(&launch.shape[..kept])
-        .ok_or_else(|| internal("launch shape overflows"))?;
-    Ok(match reduction.inner {
-        ReduceInner::Row => outer,
-        ReduceInner::Columns => outer
-            .checked_mul(launch.shape[nd - 1])
-            .ok_or_else(|| internal("launch shape overflows"))?,
-    })
-}
-
 /// Everything needed to call the row function on any row of one validated launch.
 struct Fold<'a> {
     compiled: &'a CompiledKernel,
@@ -264,7 +242,8 @@ pub(crate) fn run(
     with_dtype!(dtype, T => {
         let identity = T::from_scalar(reduction.identity(dtype))
             .ok_or_else(|| internal("identity of the wrong dtype"))?;
-        let out_ptr = OutPtr(out.as_mut_ptr());
+        // Checked by the caller: elements out_offset .. out_offset + output_len lie in `out`.
+        let out_ptr = OutPtr(out.as_mut_ptr().wrapping_add(launch.out_offset * std::mem::size_of::<T>()));
         match reduction.inner {
             ReduceInner::Columns => {
                 columns::<T>(&fold, reduction, identity, outputs, rows, out_ptr)?

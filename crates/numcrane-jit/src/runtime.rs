@@ -236,16 +236,23 @@ fn launch_kernel(
     }
     let size = numcrane_graph::layout::checked_size(&launch.shape)
         .ok_or_else(|| internal("launch shape overflows"))?;
-    let out_len = match (&kernel.reduce, launch.reduce_kept) {
-        (None, None) => size,
-        (Some(r), Some(_)) => reduction::output_len(r, launch)?,
-        _ => return Err(internal("reduction kernel and launch disagree")),
-    };
-    if out.len() != out_len {
+    let out_len = launch.output_len(kernel).ok_or_else(|| {
+        internal(format!(
+            "a launch of shape {:?} keeping {:?} dims does not fit the kernel",
+            launch.shape, launch.reduce_kept
+        ))
+    })?;
+    // The run writes output elements out_offset .. out_offset + out_len.
+    if launch
+        .out_offset
+        .checked_add(out_len)
+        .is_none_or(|end| end > out.len())
+    {
         return Err(internal(format!(
-            "the output buffer has {} elements for launch shape {:?}",
+            "the output buffer has {} elements for launch shape {:?} at offset {}",
             out.len(),
-            launch.shape
+            launch.shape,
+            launch.out_offset
         )));
     }
     for (k, (layout, buffer)) in launch.layouts.iter().zip(inputs).enumerate() {
@@ -282,7 +289,9 @@ fn launch_kernel(
     };
     // A raw pointer, never a slice: `out` may come from `Buffer::for_overwrite`, whose elements
     // are not initialised until the kernel writes them.
-    let out_base: *mut u8 = out.as_mut_ptr();
+    let out_base: *mut u8 = out
+        .as_mut_ptr()
+        .wrapping_add(launch.out_offset * out.dtype().itemsize());
     let rows = Rows {
         compiled: &compiled,
         launch,

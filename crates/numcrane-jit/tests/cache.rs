@@ -23,6 +23,7 @@ fn same_kernel_compiles_once_whatever_the_shape() {
         let a = contiguous(DType::F64, &vals);
         let launch = Launch {
             reduce_kept: None,
+            out_offset: 0,
             shape: vec![n],
             layouts: vec![a.layout.clone(), a.layout.clone()],
         };
@@ -35,6 +36,7 @@ fn same_kernel_compiles_once_whatever_the_shape() {
     };
     let launch = Launch {
         reduce_kept: None,
+        out_offset: 0,
         shape: vec![3, 4],
         layouts: vec![m.layout.clone(), m.layout.clone()],
     };

@@ -132,6 +132,7 @@ fn elementwise_launch(shape: &[usize], inputs: &[Input]) -> Launch {
         shape: shape.to_vec(),
         layouts: inputs.iter().map(|i| i.layout.clone()).collect(),
         reduce_kept: None,
+        out_offset: 0,
     }
 }
 
@@ -213,6 +214,7 @@ fn fold_kernels_give_the_unchecked_bits() {
             shape: vec![n],
             layouts: inputs.iter().map(|i| i.layout.clone()).collect(),
             reduce_kept: Some(0),
+            out_offset: 0,
         };
         same_both_ways(&fold_kernel(op, dt, ReduceInner::Row), &inputs, &launch, 1);
 
@@ -236,6 +238,7 @@ fn fold_kernels_give_the_unchecked_bits() {
                     shape: vec![r, c],
                     layouts: layouts.clone(),
                     reduce_kept: Some(1),
+                    out_offset: 0,
                 };
                 same_both_ways(&fold_kernel(op, dt, ReduceInner::Row), inputs, &rows, r);
                 // x.sum(axis=0): rows added into a row of outputs, in groups.
@@ -243,6 +246,7 @@ fn fold_kernels_give_the_unchecked_bits() {
                     shape: vec![r, c],
                     layouts,
                     reduce_kept: Some(0),
+                    out_offset: 0,
                 };
                 same_both_ways(
                     &fold_kernel(op, dt, ReduceInner::Columns),
@@ -626,6 +630,7 @@ fn unvalidated_launches_are_stopped_by_the_checks() {
         shape: vec![1000],
         layouts: vec![Layout::contiguous(&[1000]); 2],
         reduce_kept: None,
+        out_offset: 0,
     };
     let m = unvalidated_error(&k, &launch, &[&big, &small]);
     assert_names(&m, &["input 1", "[1000]", "checked mode"]);
@@ -636,6 +641,7 @@ fn unvalidated_launches_are_stopped_by_the_checks() {
         shape: vec![300, 1000],
         layouts: vec![Layout::contiguous(&[300, 1000]); 2],
         reduce_kept: None,
+        out_offset: 0,
     };
     let m = unvalidated_error(&k, &launch, &[&huge, &huge]);
     assert_names(&m, &["input 0", "[300, 1000]", "row 299"]);
@@ -651,6 +657,7 @@ fn unvalidated_launches_are_stopped_by_the_checks() {
         shape: vec![100],
         layouts: vec![Layout::contiguous(&[100]), backwards],
         reduce_kept: None,
+        out_offset: 0,
     };
     let m = unvalidated_error(&k, &launch, &[&small, &small]);
     assert_names(&m, &["input 1", "[100]"]);
@@ -667,6 +674,7 @@ fn unvalidated_launches_are_stopped_by_the_checks() {
             },
         ],
         reduce_kept: None,
+        out_offset: 0,
     };
     let mut kernel = k.clone();
     kernel.inputs[1].inner = InnerClass::Strided;
@@ -687,6 +695,7 @@ fn unvalidated_launches_are_stopped_by_the_checks() {
                 },
             ],
             reduce_kept: Some(kept),
+            out_offset: 0,
         };
         let m = unvalidated_error(&k, &launch, &[&small, &small]);
         assert_names(&m, &["input 0", "[10, 100]", "reduced row"]);
@@ -708,6 +717,7 @@ fn unvalidated_launches_still_check_their_structure() {
         shape: vec![100],
         layouts: vec![Layout::contiguous(&[100]); 2],
         reduce_kept: None,
+        out_offset: 0,
     };
     let mut out = Buffer::zeros(DType::F32, 100, "test").unwrap();
     let run = numcrane_jit::runtime::run_unvalidated_checked;

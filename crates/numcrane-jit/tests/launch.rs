@@ -196,6 +196,7 @@ fn empty_shapes_do_nothing() {
         };
         let launch = Launch {
             reduce_kept: None,
+            out_offset: 0,
             shape: shape.clone(),
             layouts: vec![input.layout.clone(), input.layout.clone()],
         };
@@ -219,6 +220,7 @@ fn bad_launches_are_errors_before_anything_runs() {
     let good = Layout::contiguous(&[8]);
     let launch = |layouts: Vec<Layout>| Launch {
         reduce_kept: None,
+        out_offset: 0,
         shape: vec![8],
         layouts,
     };
@@ -301,6 +303,7 @@ fn bad_launches_are_errors_before_anything_runs() {
         &k,
         &Launch {
             reduce_kept: None,
+            out_offset: 0,
             shape: vec![4],
             layouts: vec![strided.clone(), strided.clone()],
         },
@@ -488,6 +491,7 @@ fn threads_share_compiled_kernels() {
         .collect();
     let launch = Launch {
         reduce_kept: None,
+        out_offset: 0,
         shape: vec![1000],
         layouts: inputs.iter().map(|i| i.layout.clone()).collect(),
     };

@@ -432,6 +432,7 @@ pub fn check(kernel: &ElementwiseKernel, inputs: &[Input], shape: &[usize]) {
     let kernel = with_classes(kernel, inputs);
     let launch = Launch {
         reduce_kept: None,
+        out_offset: 0,
         shape: shape.to_vec(),
         layouts: inputs.iter().map(|i| i.layout.clone()).collect(),
     };
