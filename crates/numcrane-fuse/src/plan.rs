@@ -181,6 +181,7 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
         // they would be recomputed for every element they are broadcast to.
         let loop_size = iteration_size(node);
         let mut members = [node.id()].into_iter().collect::<HashSet<u64>>();
+        let mut chain = vec![node.clone()];
         let mut boundaries = Vec::new();
         let mut stack = vec![node.clone()];
         while let Some(n) = stack.pop() {
@@ -202,6 +203,7 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
                 }
                 if joins {
                     members.insert(input.id());
+                    chain.push(input.clone());
                     stack.push(input.clone());
                 } else if !boundaries.iter().any(|b: &NodeRef| b.id() == input.id()) {
                     boundaries.push(input.clone());
@@ -211,7 +213,7 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
         let users = consumers.get(&node.id()).cloned().unwrap_or_default();
         if uses(node.id()) > 1 && !root_ids.contains(&node.id()) && fusable(node) {
             let size = node.shape().iter().product::<usize>();
-            if let Some(kernels) = recompute_into(&users, &owners, &members, &boundaries, size) {
+            if let Some(kernels) = recompute_into(&users, &owners, &chain, &boundaries, size) {
                 let fits = kernels.iter().all(|k| {
                     let g = &groups[k];
                     g.members.len() + members.len() <= MAX_KERNEL_NODES
@@ -316,15 +318,15 @@ fn iteration_size(n: &NodeRef) -> usize {
 /// and reading its full-size inputs once per kernel costs no more passes over memory than
 /// writing it once and reading it back in each kernel (softmax's `exp(x - max)` is recomputed
 /// in the sum and in the division, reading `x` twice instead of writing and reading `e`
-/// three times).
+/// three times) — unless it calls costly functions (see `costly`).
 fn recompute_into(
     users: &[u64],
     owners: &HashMap<u64, Vec<u64>>,
-    members: &HashSet<u64>,
+    chain: &[NodeRef],
     boundaries: &[NodeRef],
     size: usize,
 ) -> Option<Vec<u64>> {
-    if members.len() > MAX_RECOMPUTE_NODES {
+    if chain.len() > MAX_RECOMPUTE_NODES {
         return None;
     }
     let mut kernels: Vec<u64> = Vec::new();
@@ -340,7 +342,42 @@ fn recompute_into(
         .filter(|b| b.shape().iter().product::<usize>() >= size)
         .count();
     let k = kernels.len();
-    (big * k <= big + 1 + k).then_some(kernels)
+    // Transcendental functions cost more than reading their result back from cache.
+    let costly = k > 1 && chain.iter().any(|n| costly(n.op()));
+    (!costly && big * k <= big + 1 + k).then_some(kernels)
+}
+
+/// Ops that cost more per element than writing the value out and reading it back (exp, log,
+/// sin, power, ...): values computed with them are not recomputed in several kernels.
+fn costly(op: &Op) -> bool {
+    use numcrane_graph::{BinaryOp as B, UnaryOp as U};
+    match op {
+        Op::Unary(u) => !matches!(
+            u,
+            U::Neg
+                | U::Abs
+                | U::Sign
+                | U::Square
+                | U::Reciprocal
+                | U::Not
+                | U::Invert
+                | U::Sqrt
+                | U::Floor
+                | U::Ceil
+                | U::Trunc
+                | U::Rint
+                | U::Deg2rad
+                | U::Rad2deg
+                | U::IsNan
+                | U::IsInf
+                | U::IsFinite
+        ),
+        Op::Binary(b) => matches!(
+            b,
+            B::Pow | B::Arctan2 | B::Hypot | B::Logaddexp | B::FloorDiv | B::Rem | B::Fmod
+        ),
+        _ => false,
+    }
 }
 
 /// Maps each node that computes the same as an earlier one (same op, dtype, shape and
