@@ -15,12 +15,55 @@
 //!   domain errors) of the same class as libm's.
 //!
 //! # How
-//! Every function is computed in `f64`: `f32` values are promoted (a vector of four `f32` is
-//! split into two `f64x2` halves), run through the `f64` algorithm, and rounded back. An `f64`
-//! result good to about 1 ULP of `f64` rounds to within 1 ULP of the correctly rounded `f32`
-//! (usually to it), and the `f32` overflow and subnormal thresholds then come out of the final
-//! rounding for free. This costs the `f32` vector loop half its lanes, a price paid for one
-//! algorithm per function that is easy to test instead of two.
+//! The `f64` functions, and the `f32` functions without an algorithm of their own, are
+//! computed in `f64`: `f32` values are promoted (a vector of four `f32` is split into two
+//! `f64x2` halves), run through the `f64` algorithm, and rounded back. An `f64` result good
+//! to about 1 ULP of `f64` rounds to within 1 ULP of the correctly rounded `f32` (usually to
+//! it), and the `f32` overflow and subnormal thresholds come out of the final rounding. This
+//! costs the `f32` vector loop half its lanes.
+//!
+//! ## float32 algorithms
+//! The hot functions have `f32` algorithms of their own ([`native_f32`]), with no `f64`
+//! arithmetic, four lanes per vector (scalar `F32` runs the same code):
+//! - `exp`: Cody-Waite `x = n ln2 + r` with `ln2` in a 15-bit high part (so `n ln2_hi` and
+//!   `x - n ln2_hi` are exact) and a low part; `e^r = 1 + (r + (r^2 P(r) + e))`, `e` the
+//!   rounding error of `r` (Fast2Sum), `P` of degree 5; `2^n` applied as two normal powers of
+//!   two so that subnormal results are rounded once and overflow happens where it should.
+//!   `exp2`: `n = round(x)`, `r ln2` as the exact product of `r` cut to 12 bits with `ln2`
+//!   cut to 12 bits plus a small rest, then as exp. `expm1`: reduced as exp, with
+//!   `2^n - 1 + 2^n (e^r - 1)` summed in double-float (Fast2Sum) and rounded once.
+//! - `log`, `log1p`, `log2`, `log10`: the schemes of FreeBSD's `e_logf.c`, `s_log1pf.c`,
+//!   `e_log2f.c`, `e_log10f.c` made branch-free: `x = 2^k (1 + f)`, `1 + f` in
+//!   [sqrt(2)/2, sqrt(2)) by integer operations on the bit pattern (subnormals scaled by
+//!   2^23 first), `s = f / (2 + f)`, `log(1 + f) = f - (f^2/2 - s (f^2/2 + R(s^2)))` with
+//!   FreeBSD's four `Lg` coefficients; `log1p` adds the rounding error of `1 + x` as
+//!   `c / (1 + x)`; `log2`/`log10` split `f - f^2/2` at 12 bits so its product with the
+//!   (split) constant is exact.
+//! - `sin`, `cos`, `tanh` run in `f64` lanes with polynomials of `f32` accuracy rather than
+//!   the `f64` ones ([`via_f64`]): the pi/2 reduction needs more precision than `f32`
+//!   arithmetic gives cheaply (the `f32` nearest a multiple of pi/2 below 2^19, 252.898, is
+//!   2^-27.8 from it), and `tanh`'s `1 - 2 / (e^2x + 1)` cancels. `sin`/`cos` reduce with
+//!   `pi/2` in two parts (`n P1` exact below 2^19) and take the slow path beyond 2^19; `tanh`
+//!   is `m / (m + 2)`, `m = e^2|x| - 1`. Each result is rounded to `f32` once, at the end.
+//!
+//! Exhaustive check (every one of the 2^32 `f32` inputs through the `f32x4` code, against
+//! Rust's `f64` function rounded to `f32`: `examples/vecmath_exhaustive.rs`), as maximum
+//! error and number of results that are not that rounded reference:
+//!
+//! | function | max error | not correctly rounded |
+//! |----------|-----------|-----------------------|
+//! | `exp`    | 1 ULP     | 17 973 892 (0.42%)    |
+//! | `exp2`   | 1 ULP     | 18 121 501 (0.42%)    |
+//! | `expm1`  | 1 ULP     | 5 452 576 (0.13%)     |
+//! | `log`    | 1 ULP     | 13 452 237 (0.31%)    |
+//! | `log2`   | 1 ULP     | 11 476 491 (0.27%)    |
+//! | `log10`  | 1 ULP     | 12 313 145 (0.29%)    |
+//! | `log1p`  | 1 ULP     | 16 519 324 (0.38%)    |
+//! | `sin`    | 1 ULP     | 8 490                 |
+//! | `cos`    | 1 ULP     | 7 782                 |
+//! | `tanh`   | 1 ULP     | 2 366                 |
+//!
+//! and no result of the wrong class (NaN, infinity, signed zero) anywhere.
 //!
 //! The `f64` algorithms are mostly the classic ones of Sun's fdlibm (as documented in its
 //! sources, in Muller's "Elementary Functions" and in Tang's papers), rewritten branch-free:
@@ -34,7 +77,9 @@
 //! for this module; `arcsinh`/`arccosh`/`arctanh` reproduce the evaluator's formulas (Rust's
 //! `std` ones, not libm calls, and `ln(2|x|)` for huge arguments). Coefficients are the
 //! published fdlibm/Cephes/FreeBSD minimax ones (checked against mpmath) or fitted with
-//! mpmath; the split constants
+//! mpmath (the `f32` polynomials for `exp`, `sin`, `cos` and `tanh` were fitted for this
+//! module: Chebyshev fits with mpmath, coefficients rounded to the working precision, the
+//! resulting errors noted at each); the split constants
 //! (`LN2_HI`/`LN2_LO`, the three-part pi/2, ...) were computed with mpmath at 300 bits; all are
 //! given as exact bit patterns. Integer work avoids float <-> int conversions, which x86 lacks
 //! for 64-bit lanes before AVX-512: `n = round(v)` is `(v + 1.5 * 2^52) - 1.5 * 2^52`, whose bit
@@ -47,7 +92,7 @@
 //! The only branch: `sin`, `cos` and `tan` reduce by pi/2 in three parts, exact while
 //! `|x| <= 2^19`; a value (or any lane of a vector) beyond that takes a rare, cold slow path that
 //! recomputes every lane by calling the evaluator's own `f64` function (`callout`), one lane at
-//! a time.
+//! a time (`f32` `sin` and `cos`: the same, per `f64x2` half, with the result rounded).
 //!
 //! Measured against mpmath on 20 000 random arguments each (the tests measure against `std`),
 //! the `f64` functions err by at most 0.62 (`log10`) to 0.90 (`arccos`) ULP, `pow` 0.81, except
@@ -133,21 +178,46 @@ pub(crate) fn emit_unary(
     if !supported(op) {
         return None;
     }
+    // float32 functions with an algorithm of their own; the others are computed in f64.
+    let f32_native = matches!(ty, types::F32 | types::F32X4) && native_f32(op);
+    let f32_via_f64 = |op, em: &mut Em, x| match op {
+        UnaryOp::Sin => em.sin_cos_f32(x, false),
+        UnaryOp::Cos => em.sin_cos_f32(x, true),
+        UnaryOp::Tanh => em.tanh_f32(x),
+        _ => em.unary(op, x),
+    };
     match ty {
         types::F64 | types::F64X2 => Some(Em::new(b, ty).unary(op, x)),
+        _ if f32_native && !via_f64(op) => Some(Em::new(b, ty).unary32(op, x)),
         types::F32 => {
             let wide = b.ins().fpromote(types::F64, x);
-            let r = Em::new(b, types::F64).unary(op, wide);
+            let r = f32_via_f64(op, &mut Em::new(b, types::F64), wide);
             Some(b.ins().fdemote(types::F32, r))
         }
         types::F32X4 => {
             let (low, high) = split_f32x4(b, x);
-            let rl = Em::new(b, types::F64X2).unary(op, low);
-            let rh = Em::new(b, types::F64X2).unary(op, high);
+            let rl = f32_via_f64(op, &mut Em::new(b, types::F64X2), low);
+            let rh = f32_via_f64(op, &mut Em::new(b, types::F64X2), high);
             Some(join_f32x4(b, rl, rh))
         }
         _ => None,
     }
+}
+
+/// Unary ops with a float32 algorithm of their own (rather than the f64 one rounded).
+fn native_f32(op: UnaryOp) -> bool {
+    use UnaryOp::*;
+    matches!(
+        op,
+        Exp | Exp2 | Expm1 | Log | Log2 | Log10 | Log1p | Sin | Cos | Tanh
+    )
+}
+
+/// Of [`native_f32`]'s ops, those whose float32 algorithm runs in f64 lanes: the pi/2
+/// reduction of sin and cos needs more precision than float32 arithmetic gives cheaply, and
+/// tanh's `1 - 2 / (e^2|x| + 1)` cancels.
+fn via_f64(op: UnaryOp) -> bool {
+    matches!(op, UnaryOp::Sin | UnaryOp::Cos | UnaryOp::Tanh)
 }
 
 /// Emits `op(x, y)` at the builder's current position, like [`emit_unary`]; `x` and `y`
@@ -453,12 +523,18 @@ struct Em<'a, 'f> {
 
 impl<'a, 'f> Em<'a, 'f> {
     fn new(b: &'a mut FunctionBuilder<'f>, ty: Type) -> Self {
-        let ity = if ty.is_vector() {
-            types::I64X2
-        } else {
-            types::I64
+        let ity = match ty {
+            types::F64X2 => types::I64X2,
+            types::F32X4 => types::I32X4,
+            types::F32 => types::I32,
+            _ => types::I64,
         };
         Em { b, ty, ity }
+    }
+
+    /// Whether the lanes are `f32`.
+    fn is32(&self) -> bool {
+        self.ty.lane_type() == types::F32
     }
 
     fn binary(&mut self, op: BinaryOp, x: Value, y: Value) -> Value {
@@ -499,8 +575,13 @@ impl<'a, 'f> Em<'a, 'f> {
 
     // --- small helpers --------------------------------------------------------------------
 
+    /// The constant `v` in every lane (rounded to `f32` for `f32` lanes).
     fn c(&mut self, v: f64) -> Value {
-        let s = self.b.ins().f64const(v);
+        let s = if self.is32() {
+            self.b.ins().f32const(v as f32)
+        } else {
+            self.b.ins().f64const(v)
+        };
         if self.ty.is_vector() {
             self.b.ins().splat(self.ty, s)
         } else {
@@ -508,8 +589,13 @@ impl<'a, 'f> Em<'a, 'f> {
         }
     }
 
+    /// The integer `v` in every lane of the integer type (truncated to 32 bits for `f32`).
     fn ci(&mut self, v: i64) -> Value {
-        let s = self.b.ins().iconst(types::I64, v);
+        let s = if self.is32() {
+            self.b.ins().iconst(types::I32, i64::from(v as u32))
+        } else {
+            self.b.ins().iconst(types::I64, v)
+        };
         if self.ity.is_vector() {
             self.b.ins().splat(self.ity, s)
         } else {
@@ -1858,6 +1944,431 @@ impl<'a, 'f> Em<'a, 'f> {
         let nan = self.cmp(FloatCC::Unordered, x, y);
         let xy = self.add(x, y);
         self.sel(nan, xy, r)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// float32 constants (see the module doc for where they come from).
+
+/// 1.5 * 2^23: adding and subtracting it rounds an `f32` of magnitude < 2^22 to an integer,
+/// and the sum's bit pattern is `0x4b40_0000 + n`.
+const MAGIC32: f64 = 12582912.0;
+const MAGIC32_BITS: i64 = 0x4b40_0000;
+const INV_LN2_32: f64 = f32::from_bits(0x3fb8_aa3b) as f64;
+/// ln 2 = L2H32 (15 significant bits: `k * L2H32` exact for |k| < 2^9) + L2L32.
+const L2H32: f64 = f32::from_bits(0x3f31_7200) as f64;
+const L2L32: f64 = f32::from_bits(0x35bf_be8e) as f64;
+/// exp: (e^r - 1 - r) / r^2 on |r| <= 0.3467, degree 5 (Chebyshev fit made with mpmath,
+/// relative error 2^-26.5 with the coefficients rounded to f32).
+const EXP32_P: [f64; 6] = [
+    f32::from_bits(0x3f00_0000) as f64, // 5.000000000e-01
+    f32::from_bits(0x3e2a_aaab) as f64, // 1.666666716e-01
+    f32::from_bits(0x3d2a_aa74) as f64, // 4.166646302e-02
+    f32::from_bits(0x3c08_8870) as f64, // 8.333310485e-03
+    f32::from_bits(0x3ab6_a1a7) as f64, // 1.393367420e-03
+    f32::from_bits(0x3950_928b) as f64, // 1.989101729e-04
+];
+/// logf: R(z) ~ (log((1+s)/(1-s)) - 2s)/s, z = s^2, |s| <= 0.1716 (FreeBSD e_logf.c Lg1..Lg4,
+/// error < 2^-34.24).
+const LOG32_LG: [f64; 4] = [
+    f32::from_bits(0x3f2a_aaaa) as f64, // 6.6666662693e-01
+    f32::from_bits(0x3ecc_ce13) as f64, // 4.0000972152e-01
+    f32::from_bits(0x3e91_e9ee) as f64, // 2.8498786688e-01
+    f32::from_bits(0x3e78_9e26) as f64, // 2.4279078841e-01
+];
+/// 1/ln 2, 1/ln 10 (12 significant bits each, rounded) and log10(2) (16 bits) as high + low
+/// parts (FreeBSD's e_log2f.c/e_log10f.c split, recomputed with mpmath).
+const IVLN2_HI32: f64 = f32::from_bits(0x3fb8_b000) as f64;
+const IVLN2_LO32: f64 = f32::from_bits(0xb938_9ad4) as f64;
+const IVLN10_HI32: f64 = f32::from_bits(0x3ede_6000) as f64;
+const IVLN10_LO32: f64 = f32::from_bits(0xb804_ead9) as f64;
+const LOG10_2_HI32: f64 = f32::from_bits(0x3e9a_2100) as f64;
+const LOG10_2_LO32: f64 = f32::from_bits(0xb64a_f608) as f64;
+/// ln 2 to 12 significant bits, and the rest.
+const LN2_H12: f64 = f32::from_bits(0x3f31_7000) as f64;
+const LN2_L12: f64 = f32::from_bits(0x3805_fdf4) as f64;
+const LN2_32: f64 = f32::from_bits(0x3f31_7218) as f64;
+/// tanh of float32 arguments, evaluated in f64: (e^r - 1 - r) / r^2 on |r| <= 0.3467,
+/// degree 6 (Chebyshev fit made with mpmath, relative error 2^-34).
+const TANH32_E: [f64; 7] = [
+    f64::from_bits(0x3fe0_0000_0000_0000), // 5.00000000000000000e-01
+    f64::from_bits(0x3fc5_5555_5675_a7df), // 1.66666667191122081e-01
+    f64::from_bits(0x3fa5_5555_55c8_a024), // 4.16666667190954965e-02
+    f64::from_bits(0x3f81_110c_61e5_0f27), // 8.33329843283754472e-03
+    f64::from_bits(0x3f56_c168_57b3_af8e), // 1.38888539987200603e-03
+    f64::from_bits(0x3f2a_151a_41f3_6204), // 1.98993163371921741e-04
+    f64::from_bits(0x3efa_1134_1e45_2c9d), // 2.48596205818905670e-05
+];
+/// sin and cos of float32 arguments, evaluated in f64: sin r = r + r^3 S(r^2) and
+/// cos r = 1 - r^2/2 + r^4 C(r^2) on |r| <= pi/4 (Chebyshev fits made with mpmath, relative
+/// error 2^-32.4 and 2^-34.0).
+const SIN32_S: [f64; 4] = [
+    f64::from_bits(0xbfc5_5555_5545_df18), // -1.66666666638541683e-01
+    f64::from_bits(0x3f81_1110_deef_0ae3), // 8.33333187427371357e-03
+    f64::from_bits(0xbf2a_013a_740c_35ce), // -1.98400864995935987e-04
+    f64::from_bits(0x3ec6_dbde_d545_2c9b), // 2.72498952306116760e-06
+];
+const COS32_C: [f64; 4] = [
+    f64::from_bits(0x3fa5_5555_5550_2c6d), // 4.16666666643202635e-02
+    f64::from_bits(0xbf56_c16b_f54b_e1f5), // -1.38888876716525039e-03
+    f64::from_bits(0x3efa_015c_4462_d9e2), // 2.48006001803638087e-05
+    f64::from_bits(0xbe92_5243_c2f3_9550), // -2.73009336872129429e-07
+];
+
+/// float32 algorithms (`F32` or `F32X4` lanes, except [`Em::sin_cos_f32`]).
+impl Em<'_, '_> {
+    fn unary32(&mut self, op: UnaryOp, x: Value) -> Value {
+        use UnaryOp::*;
+        match op {
+            Exp => self.exp32(x),
+            Log => self.log32(x),
+            Log1p => self.log1p32(x),
+            Exp2 => self.exp2_32(x),
+            Expm1 => self.expm1_32(x),
+            Log2 => self.log2_10_32(x, false),
+            Log10 => self.log2_10_32(x, true),
+            _ => unreachable!("native_f32 lists {op:?} without an emitter"),
+        }
+    }
+
+    /// `(n, bits)`: `v` rounded to the nearest integer `n` (|v| < 2^22) and the bit pattern
+    /// `MAGIC32_BITS + n`.
+    fn round32(&mut self, v: Value) -> (Value, Value) {
+        let t = self.addc(v, MAGIC32);
+        let n = self.addc(t, -MAGIC32);
+        let bits = self.bits(t);
+        (n, bits)
+    }
+
+    /// `y * 2^n` rounded once, `nb` from [`Em::round32`] with `n` in [-252, 254]: two
+    /// normal powers of two, the first product exact for `y` near 1.
+    fn scale32(&mut self, y: Value, nb: Value) -> Value {
+        let magic = self.ci(MAGIC32_BITS);
+        let n = self.b.ins().isub(nb, magic);
+        let n1 = self.b.ins().sshr_imm_u(n, 1);
+        let n2 = self.b.ins().isub(n, n1);
+        let bias = self.ci(127);
+        let e1 = self.b.ins().iadd(n1, bias);
+        let e1 = self.b.ins().ishl_imm_u(e1, 23);
+        let e2 = self.b.ins().iadd(n2, bias);
+        let e2 = self.b.ins().ishl_imm_u(e2, 23);
+        let p1 = self.float(e1);
+        let p2 = self.float(e2);
+        let y = self.mul(y, p1);
+        self.mul(y, p2)
+    }
+
+    /// `e^(hi - lo)` for `|hi - lo| <= 0.3467`, `lo` small: `1 + (r + (r^2 P(r) + e))` with
+    /// `r = hi - lo` and `e` its rounding error.
+    fn exp32_core(&mut self, hi: Value, lo: Value) -> Value {
+        let r = self.sub(hi, lo);
+        let e = self.sub(hi, r);
+        let e = self.sub(e, lo);
+        let z = self.mul(r, r);
+        let p = self.poly(r, &EXP32_P);
+        let q = self.mul(z, p);
+        let q = self.add(q, e);
+        let t = self.add(r, q);
+        self.addc(t, 1.0)
+    }
+
+    /// exp: `x` clamped to [-104, 89] (the results saturate to 0 and inf there), Cody-Waite
+    /// `x = n ln2 + r` with `n ln2`'s high part exact, [`Em::exp32_core`], [`Em::scale32`].
+    fn exp32(&mut self, x: Value) -> Value {
+        let x = self.clamp(x, -104.0, 89.0);
+        let v = self.mulc(x, INV_LN2_32);
+        let (n, nb) = self.round32(v);
+        let nh = self.mulc(n, L2H32);
+        let hi = self.sub(x, nh);
+        let lo = self.mulc(n, L2L32);
+        let y = self.exp32_core(hi, lo);
+        self.scale32(y, nb)
+    }
+
+    /// `(k, f)` with `x = 2^k (1 + f)`, `1 + f` in [sqrt(2)/2, sqrt(2)), for positive finite
+    /// `x` (subnormals scaled by 2^23 first when `subnormal`); `f` is exact.
+    fn log_reduce32(&mut self, x: Value, subnormal: bool) -> (Value, Value) {
+        let (x, kadj) = if subnormal {
+            let tiny = self.cmpc(FloatCC::LessThan, x, f64::from(f32::MIN_POSITIVE));
+            let scaled = self.mulc(x, 8388608.0); // 2^23
+            let x = self.sel(tiny, scaled, x);
+            let zero = self.c(0.0);
+            let kadj = self.selc(tiny, -23.0, zero);
+            (x, Some(kadj))
+        } else {
+            (x, None)
+        };
+        let xb = self.bits(x);
+        let shift = self.ci(0x3f80_0000 - 0x3f35_04f3);
+        let ix = self.b.ins().iadd(xb, shift);
+        let ke = self.b.ins().sshr_imm_u(ix, 23);
+        let bias = self.ci(127);
+        let ke = self.b.ins().isub(ke, bias);
+        let k = self.b.ins().fcvt_from_sint(self.ty, ke);
+        let k = match kadj {
+            Some(a) => self.add(k, a),
+            None => k,
+        };
+        let mmask = self.ci(0x007f_ffff);
+        let m = self.b.ins().band(ix, mmask);
+        let sqrt_half = self.ci(0x3f35_04f3);
+        let m = self.b.ins().iadd(m, sqrt_half);
+        let m = self.float(m);
+        let f = self.addc(m, -1.0);
+        (k, f)
+    }
+
+    /// `log(1 + f) + c`, `|c|` tiny, plus `k ln 2`: FreeBSD's logf evaluation order,
+    /// `k ln2_hi - ((hfsq - (s (hfsq + R) + (k ln2_lo + c))) - f)`, `s = f / (2 + f)`.
+    fn log32_core(&mut self, k: Value, f: Value, c: Option<Value>) -> Value {
+        let ff = self.mul(f, f);
+        let hfsq = self.mulc(ff, 0.5);
+        let d = self.addc(f, 2.0);
+        let s = self.div(f, d);
+        let z = self.mul(s, s);
+        let w = self.mul(z, z);
+        let t1 = self.poly(w, &[LOG32_LG[1], LOG32_LG[3]]);
+        let t1 = self.mul(w, t1);
+        let t2 = self.poly(w, &[LOG32_LG[0], LOG32_LG[2]]);
+        let t2 = self.mul(z, t2);
+        let r = self.add(t2, t1);
+        let klo = self.mulc(k, L2L32);
+        let klo = match c {
+            Some(c) => self.add(klo, c),
+            None => klo,
+        };
+        let khi = self.mulc(k, L2H32);
+        let hr = self.add(hfsq, r);
+        let t = self.mul(s, hr);
+        let t = self.add(t, klo);
+        let t = self.sub(hfsq, t);
+        let t = self.sub(t, f);
+        self.sub(khi, t)
+    }
+
+    fn log32(&mut self, x: Value) -> Value {
+        let (k, f) = self.log_reduce32(x, true);
+        let r = self.log32_core(k, f, None);
+        self.log_specials(x, r)
+    }
+
+    /// log1p: `u = 1 + x` reduced like log, plus the rounding error of `1 + x` relative to
+    /// `u`, `c / u` with `c = x - (u - 1)` (or `1 - (u - x)` for `x >= 1`; both exact).
+    fn log1p32(&mut self, x: Value) -> Value {
+        let u = self.addc(x, 1.0);
+        let (k, f) = self.log_reduce32(u, false);
+        let um1 = self.addc(u, -1.0);
+        let c_small = self.sub(x, um1);
+        let umx = self.sub(u, x);
+        let c_big = self.rsubc(1.0, umx);
+        let ge1 = self.cmpc(FloatCC::GreaterThanOrEqual, x, 1.0);
+        let c = self.sel(ge1, c_big, c_small);
+        let c = self.div(c, u);
+        let res = self.log32_core(k, f, Some(c));
+        let inf = self.cmpc(FloatCC::Equal, x, f64::INFINITY);
+        let res = self.selc(inf, f64::INFINITY, res);
+        let m1 = self.cmpc(FloatCC::Equal, x, -1.0);
+        let res = self.selc(m1, f64::NEG_INFINITY, res);
+        let bad = self.cmpc(FloatCC::UnorderedOrLessThan, x, -1.0);
+        let res = self.selc(bad, f64::NAN, res);
+        let zero = self.cmpc(FloatCC::Equal, x, 0.0);
+        self.sel(zero, x, res)
+    }
+
+    /// `2^x = 2^n e^(r ln2)`, `n = round(x)`, `r = x - n` exact; `r ln2` as the unevaluated
+    /// sum of `r_h LN2_H12` (exact: `r_h` is `r` cut to 12 significant bits) and the small
+    /// rest, fed to [`Em::exp32_core`].
+    fn exp2_32(&mut self, x: Value) -> Value {
+        let x = self.clamp(x, -160.0, 130.0);
+        let (n, nb) = self.round32(x);
+        let r = self.sub(x, n);
+        let rh = self.clear_low_bits(r, 12);
+        let rl = self.sub(r, rh);
+        let hi = self.mulc(rh, LN2_H12);
+        let a = self.mulc(rh, LN2_L12);
+        let b = self.mulc(rl, LN2_32);
+        let lo = self.add(a, b);
+        let lo = self.b.ins().fneg(lo);
+        let y = self.exp32_core(hi, lo);
+        self.scale32(y, nb)
+    }
+
+    /// expm1: reduced as exp (`x` clamped to [-30, 89]), `e^r - 1 = p_hi + p_lo` exactly
+    /// up to the polynomial's error (the reduction's rounding error folded in, the sum split
+    /// by Fast2Sum), then `2^n - 1 + 2^n (p_hi + p_lo)` with `2^n - 1` and the first sum
+    /// carried as double-floats, one rounding at full weight. For `n > 40` the `- 1` is
+    /// negligible and the result is exp's.
+    fn expm1_32(&mut self, x0: Value) -> Value {
+        let x = self.clamp(x0, -30.0, 89.0);
+        let v = self.mulc(x, INV_LN2_32);
+        let (n, nb) = self.round32(v);
+        let nh = self.mulc(n, L2H32);
+        let hi = self.sub(x, nh);
+        let lo = self.mulc(n, L2L32);
+        let r = self.sub(hi, lo);
+        let e = self.sub(hi, r);
+        let e = self.sub(e, lo);
+        let z = self.mul(r, r);
+        let p = self.poly(r, &EXP32_P);
+        let q = self.mul(z, p);
+        let q = self.add(q, e);
+        let ph = self.add(r, q);
+        let pl = self.sub(ph, r);
+        let pl = self.sub(q, pl);
+        // Large n: exp.
+        let y = self.addc(ph, 1.0);
+        let big = self.scale32(y, nb);
+        // 2^n for n in [-44, 40] (other lanes are not used).
+        let magic = self.ci(MAGIC32_BITS - 127);
+        let ni = self.b.ins().isub(nb, magic);
+        let ni = self.b.ins().ishl_imm_u(ni, 23);
+        let p2 = self.float(ni);
+        let s = self.addc(p2, -1.0);
+        let serr = self.sub(s, p2);
+        let serr = self.rsubc(-1.0, serr);
+        let th = self.mul(p2, ph);
+        let tl = self.mul(p2, pl);
+        let sum = self.add(s, th);
+        let err = self.sub(sum, s);
+        let err = self.sub(th, err);
+        let lo = self.add(err, serr);
+        let lo = self.add(lo, tl);
+        let mid = self.add(sum, lo);
+        let gt = self.cmpc(FloatCC::GreaterThan, n, 40.0);
+        let res = self.sel(gt, big, mid);
+        // expm1(+-0) = +-0.
+        let zero = self.cmpc(FloatCC::Equal, x0, 0.0);
+        self.sel(zero, x0, res)
+    }
+
+    /// log2 and log10 (FreeBSD's e_log2f.c/e_log10f.c scheme): `log(1 + f) = hi + lo` with
+    /// `hi = f - f^2/2` cut to 12 significant bits, so `hi * IVLN_HI` is exact, then the
+    /// small terms summed first and `k log_b 2` (exact high part) last.
+    fn log2_10_32(&mut self, x: Value, ten: bool) -> Value {
+        let (k, f) = self.log_reduce32(x, true);
+        let ff = self.mul(f, f);
+        let hfsq = self.mulc(ff, 0.5);
+        let d = self.addc(f, 2.0);
+        let s = self.div(f, d);
+        let z = self.mul(s, s);
+        let w = self.mul(z, z);
+        let t1 = self.poly(w, &[LOG32_LG[1], LOG32_LG[3]]);
+        let t1 = self.mul(w, t1);
+        let t2 = self.poly(w, &[LOG32_LG[0], LOG32_LG[2]]);
+        let t2 = self.mul(z, t2);
+        let r = self.add(t2, t1);
+        let hr = self.add(hfsq, r);
+        let r = self.mul(s, hr);
+        let hi = self.sub(f, hfsq);
+        let hi = self.clear_low_bits(hi, 12);
+        let lo = self.sub(f, hi);
+        let lo = self.sub(lo, hfsq);
+        let lo = self.add(lo, r);
+        let (ihi, ilo) = if ten {
+            (IVLN10_HI32, IVLN10_LO32)
+        } else {
+            (IVLN2_HI32, IVLN2_LO32)
+        };
+        let lh = self.add(lo, hi);
+        let a = self.mulc(lh, ilo);
+        let bb = self.mulc(lo, ihi);
+        let mut acc = self.add(a, bb);
+        let hh = self.mulc(hi, ihi);
+        let res = if ten {
+            let kl = self.mulc(k, LOG10_2_LO32);
+            acc = self.add(kl, acc);
+            let acc = self.add(acc, hh);
+            let kh = self.mulc(k, LOG10_2_HI32);
+            self.add(acc, kh)
+        } else {
+            let acc = self.add(acc, hh);
+            self.add(acc, k)
+        };
+        self.log_specials(x, res)
+    }
+
+    /// tanh of a float32 argument given widened to f64: `m / (m + 2)` with
+    /// `m = e^2|x| - 1 = (2^n - 1) + 2^n expm1(r)` (`2|x|` clamped to 20, where tanh is 1 in
+    /// float32; `r` reduced as exp does; `expm1(r) = r + r^2 P(r)`), every step good to a few
+    /// f64 ULP, with the sign of `x`; the caller rounds once to f32.
+    fn tanh_f32(&mut self, x: Value) -> Value {
+        let a = self.b.ins().fabs(x);
+        let a2 = self.add(a, a);
+        let a2 = self.clamp(a2, 0.0, 20.0);
+        let v = self.mulc(a2, INV_LN2);
+        let (n, nb) = self.round_int(v);
+        let nh = self.mulc(n, LN2_HI);
+        let hi = self.sub(a2, nh);
+        let lo = self.mulc(n, LN2_LO);
+        let r = self.sub(hi, lo);
+        let z = self.mul(r, r);
+        let p = self.poly(r, &TANH32_E);
+        let q = self.mul(z, p);
+        let q = self.add(r, q);
+        // 2^n from the bits of n + MAGIC (see `pow2`).
+        let bias = self.ci(1023);
+        let e = self.b.ins().iadd(nb, bias);
+        let e = self.b.ins().ishl_imm_u(e, 52);
+        let p2 = self.float(e);
+        let s = self.addc(p2, -1.0);
+        let t = self.mul(p2, q);
+        let m = self.add(s, t);
+        let d = self.addc(m, 2.0);
+        let res = self.div(m, d);
+        self.copysign(res, x)
+    }
+
+    /// sin or cos of a float32 argument given widened to f64 (`F64` or `F64X2` lanes): the
+    /// f64 scheme with f32-grade polynomials. `r = (x - n P1) - n P2` (P1 of 33 bits, so
+    /// `n P1` is exact for |x| <= 2^19 and the subtraction exact by Sterbenz), error below
+    /// 2^-52 |r| + 2^-80 (the nearest f32 to a multiple of pi/2 below 2^19 is 2^-27.8 from
+    /// it), then `r + r^3 S` or `1 - r^2/2 + r^4 C`, one rounding to f32 by the caller at the
+    /// end. Beyond 2^19 the slow path calls the f64 function per lane.
+    fn sin_cos_f32(&mut self, x: Value, cos: bool) -> Value {
+        let v = self.mulc(x, INV_PIO2);
+        let (n, nb) = self.round_int(v);
+        let np1 = self.mulc(n, PIO2_1);
+        let t = self.sub(x, np1);
+        let np2 = self.mulc(n, PIO2_2);
+        let r = self.sub(t, np2);
+        let z = self.mul(r, r);
+        let sp = self.poly(z, &SIN32_S);
+        let rz = self.mul(r, z);
+        let sp = self.mul(rz, sp);
+        let ks = self.add(r, sp);
+        let cp = self.poly(z, &COS32_C);
+        let zz = self.mul(z, z);
+        let cp = self.mul(zz, cp);
+        let hz = self.mulc(z, 0.5);
+        let w = self.rsubc(1.0, hz);
+        let kc = self.add(w, cp);
+        let q = if cos {
+            let one = self.ci(1);
+            self.b.ins().iadd(nb, one)
+        } else {
+            nb
+        };
+        let one = self.ci(1);
+        let odd = self.b.ins().band(q, one);
+        let swap = self.b.ins().ineg(odd);
+        let ksb = self.bits(ks);
+        let kcb = self.bits(kc);
+        let pick = self.b.ins().bitselect(swap, kcb, ksb);
+        let two = self.ci(2);
+        let neg = self.b.ins().band(q, two);
+        let neg = self.b.ins().ishl_imm_u(neg, 62);
+        let res = self.b.ins().bxor(pick, neg);
+        let res = self.float(res);
+        let ax = self.b.ins().fabs(x);
+        let huge = self.cmpc(FloatCC::GreaterThan, ax, TRIG_FAST_MAX);
+        let res = if cos {
+            res
+        } else {
+            let zero = self.cmpc(FloatCC::Equal, x, 0.0);
+            self.sel(zero, x, res)
+        };
+        let op = if cos { UnaryOp::Cos } else { UnaryOp::Sin };
+        self.slow_path(op, huge, x, res)
     }
 }
 

@@ -197,6 +197,42 @@ fn inputs32() -> Vec<f32> {
     for &x in &[f32::MIN_POSITIVE, f32::MAX, f32::EPSILON, f32::from_bits(1)] {
         v.extend([x, -x]);
     }
+    // The float32 algorithms' thresholds and their neighbours: exp's overflow and underflow
+    // (to the smallest normal, subnormal, zero), exp2's and expm1's, log's reduction
+    // boundaries (sqrt(2)/2, sqrt(2)), log1p's pole, the end of sin's and cos's fast path,
+    // where tanh rounds to 1.
+    let edges: [u32; 22] = [
+        0x42b1_7218, // 88.72284: exp overflows from here
+        0x42b1_7217,
+        0xc2ae_ac50, // -87.33654: exp near the smallest normal
+        0xc2cf_f1b5, // -103.97208: exp near half the smallest subnormal
+        0xc2ce_8ed0, // -103.27893: exp near the smallest subnormal
+        0x4300_0000, // 128
+        0xc2fc_0000, // -126
+        0xc315_0000, // -149
+        0xc315_8000, // -149.5
+        0xc316_0000, // -150
+        0x3f35_04f3, // sqrt(2)/2
+        0x3fb5_04f3, // sqrt(2)
+        0x3eb1_7218, // ln(2)/2
+        0x3f31_7218, // ln(2)
+        0x41dd_ce9e, // 27.73 = 40 ln 2: near where expm1 switches to exp's reconstruction
+        0x418a_a123, // 17.33: expm1 near 2^25
+        0x4110_2cb0, // 9.01: tanh rounds to 1
+        0x4900_0000, // 2^19: sin/cos slow path beyond
+        0x497f_ffff,
+        0x3f80_0000, // 1
+        0x4b80_0000, // 2^24: log1p's 1 + x
+        0x437c_e5f1, // 252.898: the float32 nearest a multiple of pi/2 below 2^19
+    ];
+    for e in edges {
+        for d in 0..=6u32 {
+            for b in [e.wrapping_add(d), e.wrapping_sub(d)] {
+                let x = f32::from_bits(b);
+                v.extend([x, -x]);
+            }
+        }
+    }
     v
 }
 
