@@ -40,6 +40,7 @@ struct Cache {
 
 static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(|| Mutex::new(Cache::default()));
 static COMPILES: AtomicUsize = AtomicUsize::new(0);
+static EVICTIONS: AtomicUsize = AtomicUsize::new(0);
 
 impl Cache {
     /// Advances the use clock; the cached kernel for `kernel` in mode `checks`, marked as just
@@ -125,6 +126,15 @@ pub fn get_or_compile_with(
     if let Some(hit) = lock().touch(hash, kernel, checks) {
         return Ok(hit);
     }
+    if codegen::debug_level() >= 1 {
+        let evicted = EVICTIONS.load(Ordering::Relaxed);
+        let why = if evicted == 0 {
+            "no kernel of this structure compiled yet".to_string()
+        } else {
+            format!("a new structure, or one of the {evicted} evicted so far")
+        };
+        eprintln!("numcrane-jit: cache miss ({why}): compiling");
+    }
     let compiled = Arc::new(codegen::compile_with(kernel, checks)?);
     COMPILES.fetch_add(1, Ordering::Relaxed);
     let evicted;
@@ -136,6 +146,10 @@ pub fn get_or_compile_with(
         }
         let now = cache.clock;
         evicted = if cache.len >= CAPACITY {
+            EVICTIONS.fetch_add(1, Ordering::Relaxed);
+            if codegen::debug_level() >= 1 {
+                eprintln!("numcrane-jit: cache full ({CAPACITY}): evicting the least recently used kernel");
+            }
             cache.evict_oldest()
         } else {
             None
