@@ -436,6 +436,111 @@ pub(crate) fn debug_level() -> u32 {
     })
 }
 
+/// Whether `NUMCRANE_FAST_MATH` (anything but empty or `0`, read once) allows contracting
+/// `a*b + c` into one fused multiply-add. Off by default: NumPy rounds the product, then the
+/// sum, and so does numcrane unless the user opts in. Only where the CPU has FMA.
+pub fn fast_math() -> bool {
+    static ON: OnceLock<bool> = OnceLock::new();
+    *ON.get_or_init(|| {
+        let asked =
+            std::env::var("NUMCRANE_FAST_MATH").is_ok_and(|v| !matches!(v.trim(), "" | "0"));
+        #[cfg(target_arch = "x86_64")]
+        let fma = std::is_x86_feature_detected!("fma");
+        #[cfg(not(target_arch = "x86_64"))]
+        let fma = false;
+        asked && fma
+    })
+}
+
+/// A float add or subtract that fast-math code computes as one fused multiply-add:
+/// `±(a*b) ± c` with the product's instruction not computed on its own.
+#[derive(Clone, Copy)]
+struct Contraction {
+    a: ValueId,
+    b: ValueId,
+    c: ValueId,
+    negate_product: bool,
+    negate_addend: bool,
+}
+
+/// For each instruction, the contraction that replaces it (fast math only), and which
+/// products are thereby not computed separately. A product contracts when it is a float
+/// multiply used once, by an add or subtract of its dtype.
+fn contractions(
+    kernel: &ElementwiseKernel,
+    live: &[bool],
+) -> (Vec<Option<Contraction>>, Vec<bool>) {
+    let n = kernel.instrs.len();
+    let mut uses = vec![0usize; n];
+    uses[kernel.output] += 1;
+    for (i, instr) in kernel.instrs.iter().enumerate() {
+        if !live[i] {
+            continue;
+        }
+        match instr.kind {
+            InstrKind::Cast { value } | InstrKind::Unary { value, .. } => uses[value] += 1,
+            InstrKind::Binary { lhs, rhs, .. } => {
+                uses[lhs] += 1;
+                uses[rhs] += 1;
+            }
+            InstrKind::Where {
+                cond,
+                then,
+                otherwise,
+            } => {
+                uses[cond] += 1;
+                uses[then] += 1;
+                uses[otherwise] += 1;
+            }
+            InstrKind::Load { .. } | InstrKind::Const(_) => {}
+        }
+    }
+    let mut fused = vec![None; n];
+    let mut absorbed = vec![false; n];
+    if !fast_math() {
+        return (fused, absorbed);
+    }
+    let product = |v: ValueId, absorbed: &[bool]| match kernel.instrs[v].kind {
+        InstrKind::Binary {
+            op: BinaryOp::Mul,
+            lhs,
+            rhs,
+        } if kernel.instrs[v].dtype.is_float()
+            && uses[v] == 1
+            && !absorbed[v]
+            && v != kernel.output =>
+        {
+            Some((lhs, rhs))
+        }
+        _ => None,
+    };
+    for (i, instr) in kernel.instrs.iter().enumerate() {
+        let InstrKind::Binary { op, lhs, rhs } = instr.kind else {
+            continue;
+        };
+        if !live[i] || !instr.dtype.is_float() || !matches!(op, BinaryOp::Add | BinaryOp::Sub) {
+            continue;
+        }
+        let sub = op == BinaryOp::Sub;
+        let found = match (product(lhs, &absorbed), product(rhs, &absorbed)) {
+            (Some((a, b)), _) => Some((lhs, a, b, rhs, false, sub)),
+            (None, Some((a, b))) => Some((rhs, a, b, lhs, sub, false)),
+            _ => None,
+        };
+        if let Some((mul, a, b, c, negate_product, negate_addend)) = found {
+            absorbed[mul] = true;
+            fused[i] = Some(Contraction {
+                a,
+                b,
+                c,
+                negate_product,
+                negate_addend,
+            });
+        }
+    }
+    (fused, absorbed)
+}
+
 /// Whether generated code checks its own memory accesses.
 ///
 /// A launch is validated before any generated code runs (see `runtime::run`), so the default
@@ -817,9 +922,13 @@ fn define(
     let mut fctx = FunctionBuilderContext::new();
     {
         let mut b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
+        let live = live_values(kernel);
+        let (contracted, absorbed) = contractions(kernel, &live);
         let mut g = Gen {
             kernel,
-            live: live_values(kernel),
+            contracted,
+            absorbed,
+            live,
             mem: MemFlagsData::new().with_notrap(),
             ptr,
             call_conv,
@@ -889,6 +998,9 @@ enum Source {
 struct Gen<'k> {
     kernel: &'k ElementwiseKernel,
     live: Vec<bool>,
+    /// Fast math only: adds computed as fused multiply-adds, and the products they absorb.
+    contracted: Vec<Option<Contraction>>,
+    absorbed: Vec<bool>,
     mem: MemFlagsData,
     ptr: Type,
     call_conv: CallConv,
@@ -1475,13 +1587,22 @@ impl Gen<'_> {
         let kernel = self.kernel;
         let mut vals: Vec<Option<Value>> = vec![None; kernel.instrs.len()];
         for (i, instr) in kernel.instrs.iter().enumerate() {
-            if !self.live[i] {
+            if !self.live[i] || self.absorbed[i] {
                 continue;
             }
             let val = |v: ValueId| {
                 vals[v].ok_or_else(|| internal("kernel value used before its definition"))
             };
             let dt = instr.dtype;
+            if let Some(f) = self.contracted[i] {
+                let a = val(f.a)?;
+                let a = if f.negate_product { b.ins().fneg(a) } else { a };
+                let c = val(f.c)?;
+                let c = if f.negate_addend { b.ins().fneg(c) } else { c };
+                let product_by = val(f.b)?;
+                vals[i] = Some(b.ins().fma(a, product_by, c));
+                continue;
+            }
             let v = match &instr.kind {
                 InstrKind::Load { input } => match loads[*input] {
                     Loaded::At(p, off) => self.load(b, mode, dt, *input, p, off),
