@@ -7,8 +7,8 @@
 //! every index map walks contiguously are merged, so most loops run over one long row.
 
 use crate::kernel::{
-    ElementwiseKernel, InnerClass, InputSpec, Instr, InstrKind, Launch, ReduceInner, Reduction,
-    ValueId,
+    scalar_bits, ElementwiseKernel, InnerClass, InputSpec, Instr, InstrKind, Launch, ReduceInner,
+    Reduction, ValueId,
 };
 use crate::plan::Group;
 use numcrane_graph::{Buffer, Layout, NodeRef, Op, Realized, ViewOp};
@@ -260,17 +260,9 @@ impl Builder<'_> {
 fn same_instr(a: &Instr, b: &Instr) -> bool {
     match (&a.kind, &b.kind) {
         (InstrKind::Const(x), InstrKind::Const(y)) => {
-            a.dtype == b.dtype && x.dtype() == y.dtype() && const_bits(*x) == const_bits(*y)
+            a.dtype == b.dtype && x.dtype() == y.dtype() && scalar_bits(*x) == scalar_bits(*y)
         }
         _ => a == b,
-    }
-}
-
-fn const_bits(s: numcrane_graph::Scalar) -> u64 {
-    match s {
-        numcrane_graph::Scalar::F32(v) => v.to_bits() as u64,
-        numcrane_graph::Scalar::F64(v) => v.to_bits(),
-        other => other.as_i128().map(|v| v as u64).unwrap_or(0),
     }
 }
 

@@ -22,7 +22,7 @@
 //! the launch's error; tasks that start after it do nothing.
 
 use crate::codegen::{Bounds, CompiledKernel};
-use crate::runtime::out_of_bounds;
+use crate::runtime::{inner_strides, itemsizes, out_of_bounds};
 use numcrane_fuse::kernel::{ElementwiseKernel, Launch, ReduceInner, Reduction};
 use numcrane_graph::eval::scalar::Num;
 use numcrane_graph::{with_dtype, Buffer, CastTo, Element, Error, Layout, ReduceOp, Result};
@@ -225,15 +225,8 @@ pub(crate) fn run(
         kept,
         n: launch.shape[nd - 1],
         layouts: &launch.layouts,
-        inner_strides: launch
-            .layouts
-            .iter()
-            .map(|l| l.strides.last().copied().unwrap_or(0))
-            .collect(),
-        itemsizes: inputs
-            .iter()
-            .map(|b| b.dtype().itemsize() as isize)
-            .collect(),
+        inner_strides: inner_strides(launch),
+        itemsizes: itemsizes(inputs),
         bases: inputs.iter().map(|b| b.as_ptr()).collect(),
     };
     let outputs = launch.shape[..kept].iter().product::<usize>();

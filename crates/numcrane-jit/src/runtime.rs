@@ -299,15 +299,8 @@ fn launch_kernel(
         outer,
         n,
         layouts: &launch.layouts,
-        inner_strides: launch
-            .layouts
-            .iter()
-            .map(|l| l.strides.last().copied().unwrap_or(0))
-            .collect(),
-        itemsizes: inputs
-            .iter()
-            .map(|b| b.dtype().itemsize() as isize)
-            .collect(),
+        inner_strides: inner_strides(launch),
+        itemsizes: itemsizes(inputs),
         bases: inputs.iter().map(|b| b.as_ptr()).collect(),
         out_base,
         out_itemsize: out.dtype().itemsize(),
@@ -351,6 +344,23 @@ fn report(
             bytes as f64 / seconds.max(1e-9) / 1e9
         );
     }
+}
+
+/// Per input, the stride (in elements) of the launch's inner dimension.
+pub(crate) fn inner_strides(launch: &Launch) -> Vec<isize> {
+    launch
+        .layouts
+        .iter()
+        .map(|l| l.strides.last().copied().unwrap_or(0))
+        .collect()
+}
+
+/// Per input buffer, its element size in bytes.
+pub(crate) fn itemsizes(inputs: &[&Buffer]) -> Vec<isize> {
+    inputs
+        .iter()
+        .map(|b| b.dtype().itemsize() as isize)
+        .collect()
 }
 
 /// Fewest elements worth a task of their own.
