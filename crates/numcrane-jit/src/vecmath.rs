@@ -27,7 +27,7 @@
 //! arithmetic, four lanes per vector (scalar `F32` runs the same code):
 //! - `exp`: Cody-Waite `x = n ln2 + r` with `ln2` in a 15-bit high part (so `n ln2_hi` and
 //!   `x - n ln2_hi` are exact) and a low part; `e^r = 1 + (r + (r^2 P(r) + e))`, `e` the
-//!   rounding error of `r` (Fast2Sum), `P` of degree 5; `2^n` applied as two normal powers of
+//!   rounding error of `r` (Fast2Sum), `P` of degree 4; `2^n` applied as two normal powers of
 //!   two so that subnormal results are rounded once and overflow happens where it should.
 //!   `exp2`: `n = round(x)`, `r ln2` as the exact product of `r` cut to 12 bits with `ln2`
 //!   cut to 12 bits plus a small rest, then as exp. `expm1`: reduced as exp, with
@@ -39,12 +39,13 @@
 //!   FreeBSD's four `Lg` coefficients; `log1p` adds the rounding error of `1 + x` as
 //!   `c / (1 + x)`; `log2`/`log10` split `f - f^2/2` at 12 bits so its product with the
 //!   (split) constant is exact.
-//! - `sin`, `cos`, `tanh` run in `f64` lanes with polynomials of `f32` accuracy rather than
-//!   the `f64` ones ([`via_f64`]): the pi/2 reduction needs more precision than `f32`
-//!   arithmetic gives cheaply (the `f32` nearest a multiple of pi/2 below 2^19, 252.898, is
-//!   2^-27.8 from it), and `tanh`'s `1 - 2 / (e^2x + 1)` cancels. `sin`/`cos` reduce with
-//!   `pi/2` in two parts (`n P1` exact below 2^19) and take the slow path beyond 2^19; `tanh`
-//!   is `m / (m + 2)`, `m = e^2|x| - 1`. Each result is rounded to `f32` once, at the end.
+//! - `sin`, `cos`: `n = round(x 2/pi)` and the small polynomial terms in `f32` lanes, but
+//!   `r = x - n pi/2` and the final sums `r + r^3 S` and `(1 - r^2/2) + r^4 C` in `f64`
+//!   ([`sin_cos_32`]): the pi/2 reduction needs more precision than `f32` arithmetic gives
+//!   cheaply (the `f32` nearest a multiple of pi/2 below 2^19, 252.898, is 2^-27.8 from
+//!   it); one rounding to `f32` at the end; the slow path beyond 2^19.
+//! - `tanh` runs in `f64` lanes with polynomials of `f32` accuracy ([`Em::tanh_f32`]):
+//!   `m / (m + 2)`, `m = e^2|x| - 1`, as `f32`'s `1 - 2 / (e^2x + 1)` would cancel.
 //!
 //! Exhaustive check (every one of the 2^32 `f32` inputs through the `f32x4` code, against
 //! Rust's `f64` function rounded to `f32`: `examples/vecmath_exhaustive.rs`), as maximum
@@ -52,18 +53,20 @@
 //!
 //! | function | max error | not correctly rounded |
 //! |----------|-----------|-----------------------|
-//! | `exp`    | 1 ULP     | 17 973 892 (0.42%)    |
-//! | `exp2`   | 1 ULP     | 18 121 501 (0.42%)    |
-//! | `expm1`  | 1 ULP     | 5 452 576 (0.13%)     |
+//! | `exp`    | 1 ULP     | 17 975 716 (0.42%)    |
+//! | `exp2`   | 1 ULP     | 18 123 334 (0.42%)    |
+//! | `expm1`  | 1 ULP     | 8 100 381 (0.19%)     |
 //! | `log`    | 1 ULP     | 13 452 237 (0.31%)    |
 //! | `log2`   | 1 ULP     | 11 476 491 (0.27%)    |
 //! | `log10`  | 1 ULP     | 12 313 145 (0.29%)    |
 //! | `log1p`  | 1 ULP     | 16 519 324 (0.38%)    |
-//! | `sin`    | 1 ULP     | 8 490                 |
-//! | `cos`    | 1 ULP     | 7 782                 |
-//! | `tanh`   | 1 ULP     | 2 366                 |
+//! | `sin`    | 1 ULP     | 14 223 976 (0.33%)    |
+//! | `cos`    | 1 ULP     | 13 361 778 (0.31%)    |
+//! | `tanh`   | 1 ULP     | 2 366 (0.00006%)      |
 //!
-//! and no result of the wrong class (NaN, infinity, signed zero) anywhere.
+//! and no result of the wrong class (NaN, infinity, signed zero) anywhere. The scalar `F32`
+//! code (the same operations, `select` for `bitselect`) is checked by the tests, on every
+//! 509th bit pattern, the thresholds and the special values.
 //!
 //! The `f64` algorithms are mostly the classic ones of Sun's fdlibm (as documented in its
 //! sources, in Muller's "Elementary Functions" and in Tang's papers), rewritten branch-free:
@@ -181,24 +184,36 @@ pub(crate) fn emit_unary(
     // float32 functions with an algorithm of their own; the others are computed in f64.
     let f32_native = matches!(ty, types::F32 | types::F32X4) && native_f32(op);
     let f32_via_f64 = |op, em: &mut Em, x| match op {
-        UnaryOp::Sin => em.sin_cos_f32(x, false),
-        UnaryOp::Cos => em.sin_cos_f32(x, true),
         UnaryOp::Tanh => em.tanh_f32(x),
         _ => em.unary(op, x),
     };
     match ty {
         types::F64 | types::F64X2 => Some(Em::new(b, ty).unary(op, x)),
+        _ if f32_native && matches!(op, UnaryOp::Sin | UnaryOp::Cos) => {
+            let r = sin_cos_32(b, ty, x, op == UnaryOp::Cos);
+            Some(Em::new(b, ty).f32_slow_path(op, x, r))
+        }
         _ if f32_native && !via_f64(op) => Some(Em::new(b, ty).unary32(op, x)),
         types::F32 => {
             let wide = b.ins().fpromote(types::F64, x);
             let r = f32_via_f64(op, &mut Em::new(b, types::F64), wide);
-            Some(b.ins().fdemote(types::F32, r))
+            let r = b.ins().fdemote(types::F32, r);
+            Some(if f32_native {
+                Em::new(b, ty).f32_slow_path(op, x, r)
+            } else {
+                r
+            })
         }
         types::F32X4 => {
             let (low, high) = split_f32x4(b, x);
             let rl = f32_via_f64(op, &mut Em::new(b, types::F64X2), low);
             let rh = f32_via_f64(op, &mut Em::new(b, types::F64X2), high);
-            Some(join_f32x4(b, rl, rh))
+            let r = join_f32x4(b, rl, rh);
+            Some(if f32_native {
+                Em::new(b, ty).f32_slow_path(op, x, r)
+            } else {
+                r
+            })
         }
         _ => None,
     }
@@ -213,11 +228,113 @@ fn native_f32(op: UnaryOp) -> bool {
     )
 }
 
-/// Of [`native_f32`]'s ops, those whose float32 algorithm runs in f64 lanes: the pi/2
-/// reduction of sin and cos needs more precision than float32 arithmetic gives cheaply, and
-/// tanh's `1 - 2 / (e^2|x| + 1)` cancels.
+/// Of [`native_f32`]'s ops, those whose float32 algorithm runs in f64 lanes (tanh's
+/// `1 - 2 / (e^2|x| + 1)` cancels) or partly so (sin and cos: [`sin_cos_32`]).
 fn via_f64(op: UnaryOp) -> bool {
     matches!(op, UnaryOp::Sin | UnaryOp::Cos | UnaryOp::Tanh)
+}
+
+/// An `F32` or `F32X4` value as its `F64` or `F64X2` pieces, widened exactly.
+fn widen32(b: &mut FunctionBuilder, ty: Type, x: Value) -> Vec<Value> {
+    if ty.is_vector() {
+        let (l, h) = split_f32x4(b, x);
+        vec![l, h]
+    } else {
+        vec![b.ins().fpromote(types::F64, x)]
+    }
+}
+
+/// The inverse of [`widen32`], each lane rounded to f32.
+fn narrow64(b: &mut FunctionBuilder, parts: &[Value]) -> Value {
+    match parts {
+        [l, h] => join_f32x4(b, *l, *h),
+        [x] => b.ins().fdemote(types::F32, *x),
+        _ => unreachable!("one or two pieces"),
+    }
+}
+
+/// sin or cos of float32 `x` (`F32` or `F32X4`), f64 used only where f32 falls short:
+/// `n = round(x 2/pi)` in f32 (not always the nearest integer: |r| <= 0.87 below 2^19);
+/// `r = (x - n P1) - n P2` in f64 (`P1` of 33 bits, so `n P1` is exact and the subtraction
+/// exact by Sterbenz; error below 2^-52 |r| + 2^-80, while the f32 nearest a multiple of
+/// pi/2 below 2^19 is 2^-27.8 from it); the small terms `r^3 S(r^2)` and `r^4 C(r^2)` in f32
+/// from `r` rounded to f32; the sums `r + ...` and `(1 - r^2/2) + ...` in f64, rounded once
+/// to f32; then the quadrant picks one and its sign. Beyond 2^19 the result is garbage: the
+/// caller adds [`Em::f32_slow_path`].
+fn sin_cos_32(b: &mut FunctionBuilder, ty: Type, x: Value, cos: bool) -> Value {
+    let wide = if ty.is_vector() {
+        types::F64X2
+    } else {
+        types::F64
+    };
+    let (n, nb) = {
+        let mut e = Em::new(b, ty);
+        let v = e.mulc(x, INV_PIO2_32);
+        e.round32(v)
+    };
+    let xs = widen32(b, ty, x);
+    let ns = widen32(b, ty, n);
+    let mut rs = Vec::new();
+    let mut leads = Vec::new();
+    for (&xh, &nh) in xs.iter().zip(&ns) {
+        let mut e = Em::new(b, wide);
+        let np1 = e.mulc(nh, PIO2_1);
+        let t = e.sub(xh, np1);
+        let np2 = e.mulc(nh, PIO2_2);
+        let r = e.sub(t, np2);
+        let z = e.mul(r, r);
+        let hz = e.mulc(z, 0.5);
+        leads.push(e.rsubc(1.0, hz));
+        rs.push(r);
+    }
+    let r32 = narrow64(b, &rs);
+    let (cs, cc) = {
+        let mut e = Em::new(b, ty);
+        let z = e.mul(r32, r32);
+        let sp = e.poly(z, &SIN32_S);
+        let rz = e.mul(r32, z);
+        let cs = e.mul(rz, sp);
+        let cp = e.poly(z, &COS32_C);
+        let zz = e.mul(z, z);
+        let cc = e.mul(zz, cp);
+        (cs, cc)
+    };
+    let css = widen32(b, ty, cs);
+    let ccs = widen32(b, ty, cc);
+    let mut sins = Vec::new();
+    let mut coss = Vec::new();
+    for i in 0..rs.len() {
+        sins.push(b.ins().fadd(rs[i], css[i]));
+        coss.push(b.ins().fadd(leads[i], ccs[i]));
+    }
+    let ks = narrow64(b, &sins);
+    let kc = narrow64(b, &coss);
+    let mut e = Em::new(b, ty);
+    // cos(x) = sin(x + pi/2): one more quadrant.
+    let q = if cos {
+        let one = e.ci(1);
+        e.b.ins().iadd(nb, one)
+    } else {
+        nb
+    };
+    let one = e.ci(1);
+    let odd = e.b.ins().band(q, one);
+    let swap = e.b.ins().ineg(odd);
+    let ksb = e.bits(ks);
+    let kcb = e.bits(kc);
+    let pick = e.b.ins().bitselect(swap, kcb, ksb);
+    let two = e.ci(2);
+    let neg = e.b.ins().band(q, two);
+    let neg = e.b.ins().ishl_imm_u(neg, 30);
+    let res = e.b.ins().bxor(pick, neg);
+    let res = e.float(res);
+    if cos {
+        res
+    } else {
+        // sin(-0) = -0.
+        let zero = e.cmpc(FloatCC::Equal, x, 0.0);
+        e.sel(zero, x, res)
+    }
 }
 
 /// Emits `op(x, y)` at the builder's current position, like [`emit_unary`]; `x` and `y`
@@ -793,27 +910,48 @@ impl<'a, 'f> Em<'a, 'f> {
     /// `(t, n)` with `e^x = (1 - t) 2^n`, `x` clamped to +-800 first (far past over- and
     /// underflow). Cody-Waite: `n = round(x / ln2)`, `r = (x - n LN2_HI) - n LN2_LO`, the
     /// product exact (|n| < 2^11) and the subtraction exact by Sterbenz's lemma.
-    fn exp_parts(&mut self, x: Value) -> (Value, Value) {
+    fn exp_parts(&mut self, x: Value) -> (Value, Value, Value) {
         let x = self.clamp(x, -800.0, 800.0);
         let v = self.mulc(x, INV_LN2);
-        let (n, _) = self.round_int(v);
+        let (n, nb) = self.round_int(v);
         let nh = self.mulc(n, LN2_HI);
         let hi = self.sub(x, nh);
         let lo = self.mulc(n, LN2_LO);
-        (self.exp_kernel(hi, lo), n)
+        (self.exp_kernel(hi, lo), n, nb)
     }
 
     fn exp(&mut self, x: Value) -> Value {
-        let (t, n) = self.exp_parts(x);
+        let (t, _, nb) = self.exp_parts(x);
         let y = self.rsubc(1.0, t);
-        self.scale(y, n)
+        self.scale_bits(y, nb)
+    }
+
+    /// [`Em::scale`] with `n` given as the bits of [`Em::round_int`] (`|n| <= 2048`), in
+    /// integer operations: `n1 = floor(n / 2)`, `n2 = n - n1`, the powers of two built in
+    /// the exponent field (a logical shift: x86 has no 64-bit arithmetic one before AVX-512).
+    fn scale_bits(&mut self, y: Value, nb: Value) -> Value {
+        let magic = self.ci(MAGIC.to_bits() as i64 - 4096);
+        let h = self.b.ins().isub(nb, magic); // n + 4096
+        let h = self.b.ins().ushr_imm_u(h, 1); // floor(n / 2) + 2048
+        let bias1 = self.ci(1023 - 2048);
+        let e1 = self.b.ins().iadd(h, bias1);
+        let e1 = self.b.ins().ishl_imm_u(e1, 52);
+        // n2 + 1023 = (n + 1023 + 2048) - (floor(n / 2) + 2048)
+        let magic2 = self.ci(MAGIC.to_bits() as i64 - 1023 - 2048);
+        let e2 = self.b.ins().isub(nb, magic2);
+        let e2 = self.b.ins().isub(e2, h);
+        let e2 = self.b.ins().ishl_imm_u(e2, 52);
+        let p1 = self.float(e1);
+        let p2 = self.float(e2);
+        let y = self.mul(y, p1);
+        self.mul(y, p2)
     }
 
     /// `2^x = 2^n e^(r ln2)`, `n = round(x)`, `r = x - n` exact. `r ln2` is formed as an
     /// unevaluated sum (Dekker's split of `r` and `ln2` into 26-bit halves) so it adds no error.
     fn exp2(&mut self, x: Value) -> Value {
         let x = self.clamp(x, -1100.0, 1100.0);
-        let (n, _) = self.round_int(x);
+        let (n, nb) = self.round_int(x);
         let r = self.sub(x, n);
         let rh = self.clear_low_bits(r, 27);
         let rl = self.sub(r, rh);
@@ -825,7 +963,7 @@ impl<'a, 'f> Em<'a, 'f> {
         let lo = self.sub(zero, lo);
         let t = self.exp_kernel(hi, lo);
         let y = self.rsubc(1.0, t);
-        self.scale(y, n)
+        self.scale_bits(y, nb)
     }
 
     /// fdlibm's expm1 with its branches on `n` turned into selected alternatives: reduce as
@@ -1622,7 +1760,8 @@ impl<'a, 'f> Em<'a, 'f> {
     }
 
     /// `fast`, unless `mask` holds for some lane: then every lane is recomputed by calling the
-    /// evaluator's own f64 function for `op`. The branch is the only one this module emits.
+    /// evaluator's own f64 function for `op` (for f32 lanes, widened and the result rounded).
+    /// The branch is the only one this module emits.
     fn slow_path(&mut self, op: UnaryOp, mask: Value, x: Value, fast: Value) -> Value {
         let Some(addr) = callout::unary(op, DType::F64) else {
             return fast;
@@ -1655,8 +1794,19 @@ impl<'a, 'f> Em<'a, 'f> {
             } else {
                 x
             };
+            // f32 lanes: the f64 function, rounded (the reference of the f32 contract).
+            let xi = if self.is32() {
+                self.b.ins().fpromote(types::F64, xi)
+            } else {
+                xi
+            };
             let call = self.b.ins().call_indirect(sigref, callee, &[xi]);
             let ri = self.b.inst_results(call)[0];
+            let ri = if self.is32() {
+                self.b.ins().fdemote(types::F32, ri)
+            } else {
+                ri
+            };
             res = if self.ty.is_vector() {
                 self.b.ins().insertlane(res, ri, lane as u8)
             } else {
@@ -1958,15 +2108,15 @@ const INV_LN2_32: f64 = f32::from_bits(0x3fb8_aa3b) as f64;
 /// ln 2 = L2H32 (15 significant bits: `k * L2H32` exact for |k| < 2^9) + L2L32.
 const L2H32: f64 = f32::from_bits(0x3f31_7200) as f64;
 const L2L32: f64 = f32::from_bits(0x35bf_be8e) as f64;
-/// exp: (e^r - 1 - r) / r^2 on |r| <= 0.3467, degree 5 (Chebyshev fit made with mpmath,
-/// relative error 2^-26.5 with the coefficients rounded to f32).
-const EXP32_P: [f64; 6] = [
+/// exp: (e^r - 1 - r) / r^2 on |r| <= 0.3467, degree 4 (Chebyshev fit made with mpmath,
+/// relative error 2^-22.8 with the coefficients rounded to f32; the term `r^2 P(r)` is at
+/// most 7% of the result).
+const EXP32_P: [f64; 5] = [
     f32::from_bits(0x3f00_0000) as f64, // 5.000000000e-01
-    f32::from_bits(0x3e2a_aaab) as f64, // 1.666666716e-01
-    f32::from_bits(0x3d2a_aa74) as f64, // 4.166646302e-02
-    f32::from_bits(0x3c08_8870) as f64, // 8.333310485e-03
-    f32::from_bits(0x3ab6_a1a7) as f64, // 1.393367420e-03
-    f32::from_bits(0x3950_928b) as f64, // 1.989101729e-04
+    f32::from_bits(0x3e2a_aa6e) as f64, // 1.666657627e-01
+    f32::from_bits(0x3d2a_aa8d) as f64, // 4.166655615e-02
+    f32::from_bits(0x3c09_05c8) as f64, // 8.363194764e-03
+    f32::from_bits(0x3ab6_8896) as f64, // 1.392620383e-03
 ];
 /// logf: R(z) ~ (log((1+s)/(1-s)) - 2s)/s, z = s^2, |s| <= 0.1716 (FreeBSD e_logf.c Lg1..Lg4,
 /// error < 2^-34.24).
@@ -1999,23 +2149,23 @@ const TANH32_E: [f64; 7] = [
     f64::from_bits(0x3f2a_151a_41f3_6204), // 1.98993163371921741e-04
     f64::from_bits(0x3efa_1134_1e45_2c9d), // 2.48596205818905670e-05
 ];
-/// sin and cos of float32 arguments, evaluated in f64: sin r = r + r^3 S(r^2) and
-/// cos r = 1 - r^2/2 + r^4 C(r^2) on |r| <= pi/4 (Chebyshev fits made with mpmath, relative
-/// error 2^-32.4 and 2^-34.0).
-const SIN32_S: [f64; 4] = [
-    f64::from_bits(0xbfc5_5555_5545_df18), // -1.66666666638541683e-01
-    f64::from_bits(0x3f81_1110_deef_0ae3), // 8.33333187427371357e-03
-    f64::from_bits(0xbf2a_013a_740c_35ce), // -1.98400864995935987e-04
-    f64::from_bits(0x3ec6_dbde_d545_2c9b), // 2.72498952306116760e-06
+/// sin and cos of float32 arguments: sin r = r + r^3 S(r^2) and cos r = 1 - r^2/2 +
+/// r^4 C(r^2) on |r| <= 0.87 (Chebyshev fits made with mpmath, coefficients rounded to f32,
+/// relative error of `S` 2^-22.0, of `C` 2^-23.0; the terms they give are at most 13% and 4%
+/// of the result).
+const SIN32_S: [f64; 3] = [
+    f32::from_bits(0xbe2a_aaa8) as f64, // -1.666666269e-01
+    f32::from_bits(0x3c08_84d8) as f64, // 8.332453668e-03
+    f32::from_bits(0xb94c_cb9d) as f64, // -1.953080791e-04
 ];
-const COS32_C: [f64; 4] = [
-    f64::from_bits(0x3fa5_5555_5550_2c6d), // 4.16666666643202635e-02
-    f64::from_bits(0xbf56_c16b_f54b_e1f5), // -1.38888876716525039e-03
-    f64::from_bits(0x3efa_015c_4462_d9e2), // 2.48006001803638087e-05
-    f64::from_bits(0xbe92_5243_c2f3_9550), // -2.73009336872129429e-07
+const COS32_C: [f64; 3] = [
+    f32::from_bits(0x3d2a_aaaa) as f64, // 4.166666418e-02
+    f32::from_bits(0xbab6_086c) as f64, // -1.388800796e-03
+    f32::from_bits(0x37cd_716e) as f64, // 2.449072417e-05
 ];
+const INV_PIO2_32: f64 = f32::from_bits(0x3f22_f983) as f64;
 
-/// float32 algorithms (`F32` or `F32X4` lanes, except [`Em::sin_cos_f32`]).
+/// float32 algorithms (`F32` or `F32X4` lanes; [`Em::tanh_f32`] works in f64 lanes).
 impl Em<'_, '_> {
     fn unary32(&mut self, op: UnaryOp, x: Value) -> Value {
         use UnaryOp::*;
@@ -2318,57 +2468,16 @@ impl Em<'_, '_> {
         self.copysign(res, x)
     }
 
-    /// sin or cos of a float32 argument given widened to f64 (`F64` or `F64X2` lanes): the
-    /// f64 scheme with f32-grade polynomials. `r = (x - n P1) - n P2` (P1 of 33 bits, so
-    /// `n P1` is exact for |x| <= 2^19 and the subtraction exact by Sterbenz), error below
-    /// 2^-52 |r| + 2^-80 (the nearest f32 to a multiple of pi/2 below 2^19 is 2^-27.8 from
-    /// it), then `r + r^3 S` or `1 - r^2/2 + r^4 C`, one rounding to f32 by the caller at the
-    /// end. Beyond 2^19 the slow path calls the f64 function per lane.
-    fn sin_cos_f32(&mut self, x: Value, cos: bool) -> Value {
-        let v = self.mulc(x, INV_PIO2);
-        let (n, nb) = self.round_int(v);
-        let np1 = self.mulc(n, PIO2_1);
-        let t = self.sub(x, np1);
-        let np2 = self.mulc(n, PIO2_2);
-        let r = self.sub(t, np2);
-        let z = self.mul(r, r);
-        let sp = self.poly(z, &SIN32_S);
-        let rz = self.mul(r, z);
-        let sp = self.mul(rz, sp);
-        let ks = self.add(r, sp);
-        let cp = self.poly(z, &COS32_C);
-        let zz = self.mul(z, z);
-        let cp = self.mul(zz, cp);
-        let hz = self.mulc(z, 0.5);
-        let w = self.rsubc(1.0, hz);
-        let kc = self.add(w, cp);
-        let q = if cos {
-            let one = self.ci(1);
-            self.b.ins().iadd(nb, one)
-        } else {
-            nb
-        };
-        let one = self.ci(1);
-        let odd = self.b.ins().band(q, one);
-        let swap = self.b.ins().ineg(odd);
-        let ksb = self.bits(ks);
-        let kcb = self.bits(kc);
-        let pick = self.b.ins().bitselect(swap, kcb, ksb);
-        let two = self.ci(2);
-        let neg = self.b.ins().band(q, two);
-        let neg = self.b.ins().ishl_imm_u(neg, 62);
-        let res = self.b.ins().bxor(pick, neg);
-        let res = self.float(res);
+    /// The slow path of [`sin_cos_32`], taken on the f32 value (scalar or all four
+    /// lanes at once, after the halves are joined: one branch per vector, and no constant of
+    /// the fast path live across the calls); `fast` for other ops.
+    fn f32_slow_path(&mut self, op: UnaryOp, x: Value, fast: Value) -> Value {
+        if !matches!(op, UnaryOp::Sin | UnaryOp::Cos) {
+            return fast;
+        }
         let ax = self.b.ins().fabs(x);
         let huge = self.cmpc(FloatCC::GreaterThan, ax, TRIG_FAST_MAX);
-        let res = if cos {
-            res
-        } else {
-            let zero = self.cmpc(FloatCC::Equal, x, 0.0);
-            self.sel(zero, x, res)
-        };
-        let op = if cos { UnaryOp::Cos } else { UnaryOp::Sin };
-        self.slow_path(op, huge, x, res)
+        self.slow_path(op, huge, x, fast)
     }
 }
 
