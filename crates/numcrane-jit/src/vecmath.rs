@@ -23,8 +23,9 @@
 //! costs the `f32` vector loop half its lanes.
 //!
 //! ## float32 algorithms
-//! The hot functions have `f32` algorithms of their own ([`native_f32`]), with no `f64`
-//! arithmetic, four lanes per vector (scalar `F32` runs the same code):
+//! The hot functions have `f32` algorithms of their own ([`native_f32`]); all but `sin`,
+//! `cos` and `tanh` use no `f64` arithmetic at all, four lanes per vector (scalar `F32` runs
+//! the same code):
 //! - `exp`: Cody-Waite `x = n ln2 + r` with `ln2` in a 15-bit high part (so `n ln2_hi` and
 //!   `x - n ln2_hi` are exact) and a low part; `e^r = 1 + (r + (r^2 P(r) + e))`, `e` the
 //!   rounding error of `r` (Fast2Sum), `P` of degree 4; `2^n` applied as two normal powers of
@@ -66,7 +67,8 @@
 //!
 //! and no result of the wrong class (NaN, infinity, signed zero) anywhere. The scalar `F32`
 //! code (the same operations, `select` for `bitselect`) is checked by the tests, on every
-//! 509th bit pattern, the thresholds and the special values.
+//! 509th bit pattern, the thresholds and the special values; exhaustively (`--scalar`) for
+//! `exp`, `log` and `sin`, with the same counts as above.
 //!
 //! The `f64` algorithms are mostly the classic ones of Sun's fdlibm (as documented in its
 //! sources, in Muller's "Elementary Functions" and in Tang's papers), rewritten branch-free:
