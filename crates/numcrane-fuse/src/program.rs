@@ -220,12 +220,25 @@ fn replay(
 /// The graph's signature (see the module doc), or None when it cannot be cached (a poisoned
 /// node).
 fn signature(order: &[NodeRef], roots: &[NodeRef]) -> Option<Vec<u64>> {
+    // Small graphs (the per-call case) look positions up by a scan: cheaper than hashing.
+    let small = order.len() <= 32;
     let mut pos: HashMap<u64, usize> = HashMap::default();
-    pos.reserve(order.len());
+    if !small {
+        pos.reserve(order.len());
+    }
+    let position = |pos: &HashMap<u64, usize>, id: u64| -> Option<usize> {
+        if small {
+            order.iter().position(|n| n.id() == id)
+        } else {
+            pos.get(&id).copied()
+        }
+    };
     let mut buffers: Vec<(*const Buffer, usize)> = Vec::new();
     let mut sig: Vec<u64> = Vec::with_capacity(order.len() * 8);
     for (i, n) in order.iter().enumerate() {
-        pos.insert(n.id(), i);
+        if !small {
+            pos.insert(n.id(), i);
+        }
         if n.error().is_some() {
             return None;
         }
@@ -246,16 +259,22 @@ fn signature(order: &[NodeRef], roots: &[NodeRef]) -> Option<Vec<u64>> {
             sig.extend(r.layout.strides.iter().map(|&s| s as u64));
         } else {
             encode_op(&mut sig, n.op());
-            let inputs = n.inputs();
-            sig.push(inputs.len() as u64);
-            for input in &inputs {
-                sig.push(*pos.get(&input.id())? as u64);
+            let count = sig.len();
+            sig.push(0);
+            let mut known = true;
+            n.for_each_input(|input| match position(&pos, input.id()) {
+                Some(p) => sig.push(p as u64),
+                None => known = false,
+            });
+            if !known {
+                return None;
             }
+            sig[count] = (sig.len() - count - 1) as u64;
         }
     }
     sig.push(roots.len() as u64);
     for r in roots {
-        sig.push(*pos.get(&r.id())? as u64);
+        sig.push(position(&pos, r.id())? as u64);
     }
     Some(sig)
 }

@@ -136,6 +136,13 @@ impl Node {
         self.lock_inputs().clone()
     }
 
+    /// Calls `f` on each input in order, without cloning the list (empty once realized).
+    pub fn for_each_input(&self, mut f: impl FnMut(&NodeRef)) {
+        for input in self.lock_inputs().iter() {
+            f(input);
+        }
+    }
+
     fn lock_inputs(&self) -> MutexGuard<'_, Vec<NodeRef>> {
         // A poisoned mutex only means another thread panicked while holding the guard; the
         // vector itself is always valid.
@@ -230,13 +237,15 @@ pub fn topo_order(roots: &[NodeRef]) -> Vec<NodeRef> {
         if !seen.insert(node.id) {
             continue;
         }
-        let inputs = node.inputs();
-        stack.push((node, true));
-        for input in inputs.into_iter().rev() {
+        let at = stack.len();
+        node.for_each_input(|input| {
             if !seen.contains(&input.id) {
-                stack.push((input, false));
+                stack.push((input.clone(), false));
             }
-        }
+        });
+        // Inputs are popped first-to-last: reverse the ones just pushed.
+        stack[at..].reverse();
+        stack.insert(at, (node, true));
     }
     order
 }
