@@ -271,6 +271,8 @@ fn reductions_give_the_same_bits_on_one_and_two_threads() {
     let x = input(&[1_000_003], DType::F32, 5);
     let y = input(&[1_000_003], DType::F32, 6);
     let m = input(&[700, 900], DType::F64, 7);
+    // Enough rows for a column fold in two groups (at least 2^20 elements each).
+    let tall = input(&[3000, 700], DType::F32, 8);
     let cases: Vec<Box<dyn Fn() -> Array + Send + Sync>> = vec![
         Box::new(|| (&x * &y).sum(..)),
         Box::new(|| x.max(..)),
@@ -281,13 +283,18 @@ fn reductions_give_the_same_bits_on_one_and_two_threads() {
         Box::new(|| (&m * &m).sum(..)),
         Box::new(|| m.mean(Axes::from(0).keepdims())),
         Box::new(|| m.reshape([7, 100, 900]).sum(vec![0, 2])),
+        Box::new(|| (&tall * 2.0).sum(0)),
     ];
     for (i, case) in cases.iter().enumerate() {
         let one = on_threads(1, case);
         let two = on_threads(2, case);
         assert!(one == two, "case {i}: 1 and 2 threads differ");
     }
-    // And the big ones are right.
+    // And the big ones are right: the two-group column fold...
+    let reference = (&tall * 2.0).sum(0).eval_with(Backend::Eval).unwrap();
+    let fused = (&tall * 2.0).sum(0).eval_with(Backend::Jit).unwrap();
+    assert_close(&fused, &reference, 3000);
+    // ...and the many-piece row fold.
     let reference = (&x * &y).sum(..).eval_with(Backend::Eval).unwrap();
     let fused = (&x * &y).sum(..).eval_with(Backend::Jit).unwrap();
     let s = (&x * &y)

@@ -35,7 +35,7 @@ const BLOCK: usize = 512;
 const PIECE: usize = 1 << 16;
 /// Column folds: most row groups (partial copies of the output), and fewest elements each.
 const MAX_GROUPS: usize = 64;
-const GROUP_ELEMENTS: usize = 1 << 18;
+const GROUP_ELEMENTS: usize = 1 << 20;
 
 fn internal(message: impl Into<String>) -> Error {
     Error::internal("jit reduce", message)

@@ -218,8 +218,8 @@ fn fold_kernels_give_the_unchecked_bits() {
         };
         same_both_ways(&fold_kernel(op, dt, ReduceInner::Row), &inputs, &launch, 1);
 
-        // (600, 450): the column fold runs in two groups, the row folds in parallel.
-        for (r, c) in [(7, 45), (600, 450)] {
+        // (2400, 450): the column fold runs in two groups, the row folds in parallel.
+        for (r, c) in [(7, 45), (2400, 450)] {
             let views = [
                 vec![
                     matrix(&mut rng, dt, r, c),
