@@ -201,7 +201,9 @@ mod mapped {
         NonNull::new(raw as *mut u8)
     }
 
-    /// Freed mappings kept for `take`: (address, length). Bounded in count and bytes.
+    /// Freed mappings kept for `take`: (address, length), oldest first. Bounded in count and
+    /// bytes; a newly freed mapping evicts the oldest ones (a loop reuses what it just freed,
+    /// not what set-up code freed long ago).
     static POOL: Mutex<Vec<(usize, usize)>> = Mutex::new(Vec::new());
     const POOL_COUNT: usize = 8;
     const POOL_BYTES: usize = 256 << 20;
@@ -209,23 +211,31 @@ mod mapped {
     /// A recycled mapping of exactly `nbytes` (its contents are whatever its last user wrote).
     pub(super) fn take(nbytes: usize) -> Option<NonNull<u8>> {
         let mut pool = POOL.lock().unwrap_or_else(|e| e.into_inner());
-        let i = pool.iter().position(|&(_, len)| len == nbytes)?;
-        let (addr, _) = pool.swap_remove(i);
+        let i = pool.iter().rposition(|&(_, len)| len == nbytes)?;
+        let (addr, _) = pool.remove(i);
         NonNull::new(addr as *mut u8)
     }
 
     pub(super) fn free(ptr: NonNull<u8>, nbytes: usize) {
-        {
+        let mut unmap: Vec<(usize, usize)> = Vec::new();
+        if nbytes <= POOL_BYTES {
             let mut pool = POOL.lock().unwrap_or_else(|e| e.into_inner());
-            let held: usize = pool.iter().map(|&(_, len)| len).sum();
-            if pool.len() < POOL_COUNT && held + nbytes <= POOL_BYTES {
-                pool.push((ptr.as_ptr() as usize, nbytes));
-                return;
+            let mut held: usize = pool.iter().map(|&(_, len)| len).sum();
+            while !pool.is_empty() && (pool.len() >= POOL_COUNT || held + nbytes > POOL_BYTES) {
+                let oldest = pool.remove(0);
+                held -= oldest.1;
+                unmap.push(oldest);
             }
+            pool.push((ptr.as_ptr() as usize, nbytes));
+        } else {
+            unmap.push((ptr.as_ptr() as usize, nbytes));
         }
-        // SAFETY: `ptr` and `nbytes` describe a mapping made by `alloc`, no longer used by any
-        // buffer (its owner is being dropped) and not in the pool, unmapped once.
-        unsafe { libc::munmap(ptr.as_ptr() as *mut libc::c_void, nbytes) };
+        for (addr, len) in unmap {
+            // SAFETY: each is a mapping made by `alloc` that no buffer uses any more (its owner
+            // was dropped) and that has just left the pool (or never entered it): unmapped
+            // once, outside the lock.
+            unsafe { libc::munmap(addr as *mut libc::c_void, len) };
+        }
     }
 }
 
