@@ -290,4 +290,6 @@ pub struct Launch {
     /// Where in the output buffer this run's first output element goes (0 unless the launch
     /// computes one block of rows of a larger result, as row-interleaved schedules do).
     pub out_offset: usize,
+    /// What the kernel computes, for logs (NumPy's name of the root op: "add", "sum", ...).
+    pub name: &'static str,
 }

@@ -119,6 +119,7 @@ pub fn lower(
             layouts,
             reduce_kept,
             out_offset: 0,
+            name: root.op().name(),
         },
         buffers: b.inputs.into_iter().map(|(buf, _)| buf).collect(),
         sources: b.sources,

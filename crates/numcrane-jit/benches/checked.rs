@@ -73,12 +73,14 @@ fn main() {
             layouts: vec![Layout::contiguous(&[n]); 5],
             reduce_kept: None,
             out_offset: 0,
+            name: "",
         };
         let dot_launch = Launch {
             shape: vec![n],
             layouts: vec![Layout::contiguous(&[n]); 2],
             reduce_kept: Some(0),
             out_offset: 0,
+            name: "",
         };
         let cases: [(&str, &ElementwiseKernel, &Launch, &[&Buffer], usize); 2] = [
             ("W1 a*b + c*d - e", &w1, &w1_launch, &refs[..], n),

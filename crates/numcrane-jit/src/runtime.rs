@@ -336,8 +336,13 @@ fn report(
             Some(r) => format!("{} fold ({:?})", r.op.name(), r.inner),
             None => "kernel".to_string(),
         };
+        let name = if launch.name.is_empty() {
+            "a launch"
+        } else {
+            launch.name
+        };
         eprintln!(
-            "numcrane-jit: ran a {what} of {} values over {:?} in {:.3} ms ({:.2} GB/s, buffers touched)",
+            "numcrane-jit: ran {name} ({what} of {} values) over {:?} in {:.3} ms ({:.2} GB/s, buffers touched)",
             kernel.instrs.len(),
             launch.shape,
             seconds * 1e3,

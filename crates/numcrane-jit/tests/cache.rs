@@ -24,6 +24,7 @@ fn same_kernel_compiles_once_whatever_the_shape() {
         let launch = Launch {
             reduce_kept: None,
             out_offset: 0,
+            name: "",
             shape: vec![n],
             layouts: vec![a.layout.clone(), a.layout.clone()],
         };
@@ -37,6 +38,7 @@ fn same_kernel_compiles_once_whatever_the_shape() {
     let launch = Launch {
         reduce_kept: None,
         out_offset: 0,
+        name: "",
         shape: vec![3, 4],
         layouts: vec![m.layout.clone(), m.layout.clone()],
     };

@@ -133,6 +133,7 @@ fn elementwise_launch(shape: &[usize], inputs: &[Input]) -> Launch {
         layouts: inputs.iter().map(|i| i.layout.clone()).collect(),
         reduce_kept: None,
         out_offset: 0,
+        name: "",
     }
 }
 
@@ -215,6 +216,7 @@ fn fold_kernels_give_the_unchecked_bits() {
             layouts: inputs.iter().map(|i| i.layout.clone()).collect(),
             reduce_kept: Some(0),
             out_offset: 0,
+            name: "",
         };
         same_both_ways(&fold_kernel(op, dt, ReduceInner::Row), &inputs, &launch, 1);
 
@@ -239,6 +241,7 @@ fn fold_kernels_give_the_unchecked_bits() {
                     layouts: layouts.clone(),
                     reduce_kept: Some(1),
                     out_offset: 0,
+                    name: "",
                 };
                 same_both_ways(&fold_kernel(op, dt, ReduceInner::Row), inputs, &rows, r);
                 // x.sum(axis=0): rows added into a row of outputs, in groups.
@@ -247,6 +250,7 @@ fn fold_kernels_give_the_unchecked_bits() {
                     layouts,
                     reduce_kept: Some(0),
                     out_offset: 0,
+                    name: "",
                 };
                 same_both_ways(
                     &fold_kernel(op, dt, ReduceInner::Columns),
@@ -631,6 +635,7 @@ fn unvalidated_launches_are_stopped_by_the_checks() {
         layouts: vec![Layout::contiguous(&[1000]); 2],
         reduce_kept: None,
         out_offset: 0,
+        name: "",
     };
     let m = unvalidated_error(&k, &launch, &[&big, &small]);
     assert_names(&m, &["input 1", "[1000]", "checked mode"]);
@@ -642,6 +647,7 @@ fn unvalidated_launches_are_stopped_by_the_checks() {
         layouts: vec![Layout::contiguous(&[300, 1000]); 2],
         reduce_kept: None,
         out_offset: 0,
+        name: "",
     };
     let m = unvalidated_error(&k, &launch, &[&huge, &huge]);
     assert_names(&m, &["input 0", "[300, 1000]", "row 299"]);
@@ -658,6 +664,7 @@ fn unvalidated_launches_are_stopped_by_the_checks() {
         layouts: vec![Layout::contiguous(&[100]), backwards],
         reduce_kept: None,
         out_offset: 0,
+        name: "",
     };
     let m = unvalidated_error(&k, &launch, &[&small, &small]);
     assert_names(&m, &["input 1", "[100]"]);
@@ -675,6 +682,7 @@ fn unvalidated_launches_are_stopped_by_the_checks() {
         ],
         reduce_kept: None,
         out_offset: 0,
+        name: "",
     };
     let mut kernel = k.clone();
     kernel.inputs[1].inner = InnerClass::Strided;
@@ -696,6 +704,7 @@ fn unvalidated_launches_are_stopped_by_the_checks() {
             ],
             reduce_kept: Some(kept),
             out_offset: 0,
+            name: "",
         };
         let m = unvalidated_error(&k, &launch, &[&small, &small]);
         assert_names(&m, &["input 0", "[10, 100]", "reduced row"]);
@@ -718,6 +727,7 @@ fn unvalidated_launches_still_check_their_structure() {
         layouts: vec![Layout::contiguous(&[100]); 2],
         reduce_kept: None,
         out_offset: 0,
+        name: "",
     };
     let mut out = Buffer::zeros(DType::F32, 100, "test").unwrap();
     let run = numcrane_jit::runtime::run_unvalidated_checked;

@@ -197,6 +197,7 @@ fn empty_shapes_do_nothing() {
         let launch = Launch {
             reduce_kept: None,
             out_offset: 0,
+            name: "",
             shape: shape.clone(),
             layouts: vec![input.layout.clone(), input.layout.clone()],
         };
@@ -221,6 +222,7 @@ fn bad_launches_are_errors_before_anything_runs() {
     let launch = |layouts: Vec<Layout>| Launch {
         reduce_kept: None,
         out_offset: 0,
+        name: "",
         shape: vec![8],
         layouts,
     };
@@ -304,6 +306,7 @@ fn bad_launches_are_errors_before_anything_runs() {
         &Launch {
             reduce_kept: None,
             out_offset: 0,
+            name: "",
             shape: vec![4],
             layouts: vec![strided.clone(), strided.clone()],
         },
@@ -492,6 +495,7 @@ fn threads_share_compiled_kernels() {
     let launch = Launch {
         reduce_kept: None,
         out_offset: 0,
+        name: "",
         shape: vec![1000],
         layouts: inputs.iter().map(|i| i.layout.clone()).collect(),
     };

@@ -433,6 +433,7 @@ pub fn check(kernel: &ElementwiseKernel, inputs: &[Input], shape: &[usize]) {
     let launch = Launch {
         reduce_kept: None,
         out_offset: 0,
+        name: "",
         shape: shape.to_vec(),
         layouts: inputs.iter().map(|i| i.layout.clone()).collect(),
     };
