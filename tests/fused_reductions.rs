@@ -177,8 +177,16 @@ fn check(fused: &Array, reference: &Array, magnitude: &Array, fold: Fold, terms:
     }
 }
 
+/// The number of property-test cases: `default` in CI, `PROPTEST_CASES` for longer local runs.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
+    #![proptest_config(ProptestConfig::with_cases(cases(400)))]
 
     #[test]
     fn fused_reductions_match_the_reference(

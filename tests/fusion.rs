@@ -270,8 +270,16 @@ fn shape_strategy() -> impl Strategy<Value = Vec<usize>> {
     proptest::collection::vec(1usize..5, 1..4)
 }
 
+/// The number of property-test cases: `default` in CI, `PROPTEST_CASES` for longer local runs.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(ProptestConfig::with_cases(cases(300)))]
 
     #[test]
     fn fused_plan_matches_reference_evaluator(

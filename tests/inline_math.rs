@@ -147,8 +147,16 @@ fn w2_fused_with_inline_functions() {
     }
 }
 
+/// The number of property-test cases: `default` in CI, `PROPTEST_CASES` for longer local runs.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    #![proptest_config(ProptestConfig::with_cases(cases(200)))]
 
     /// A random exact chain (views, arithmetic) feeding one inline function.
     #[test]
