@@ -30,6 +30,8 @@
 //!   `x - n ln2_hi` are exact) and a low part; `e^r = 1 + (r + (r^2 P(r) + e))`, `e` the
 //!   rounding error of `r` (Fast2Sum), `P` of degree 4; `2^n` applied as two normal powers of
 //!   two so that subnormal results are rounded once and overflow happens where it should.
+//!   That full version is the cold path: while every lane has `|x| <= 86.5` (results normal
+//!   and finite) no clamp is needed and `2^n` is an integer add to the exponent field.
 //!   `exp2`: `n = round(x)`, `r ln2` as the exact product of `r` cut to 12 bits with `ln2`
 //!   cut to 12 bits plus a small rest, then as exp. `expm1`: reduced as exp, with
 //!   `2^n - 1 + 2^n (e^r - 1)` summed in double-float (Fast2Sum) and rounded once.
@@ -94,10 +96,12 @@
 //! No fused multiply-add is emitted anywhere: each product is rounded, then each sum, as the
 //! algorithms' error analyses (and NumPy's rounding) assume.
 //!
-//! The only branch: `sin`, `cos` and `tan` reduce by pi/2 in three parts, exact while
+//! The branches: `sin`, `cos` and `tan` reduce by pi/2 in three parts, exact while
 //! `|x| <= 2^19`; a value (or any lane of a vector) beyond that takes a rare, cold slow path that
 //! recomputes every lane by calling the evaluator's own `f64` function (`callout`), one lane at
-//! a time (`f32` `sin` and `cos`: the same, per `f64x2` half, with the result rounded).
+//! a time (`f32` `sin` and `cos`: the same, per `f64x2` half, with the result rounded). `f32`
+//! `exp` takes a cold block with its full branch-free code when any lane has `|x| > 86.5` or
+//! is NaN.
 //!
 //! Measured against mpmath on 20 000 random arguments each (the tests measure against `std`),
 //! the `f64` functions err by at most 0.62 (`log10`) to 0.90 (`arccos`) ULP, `pow` 0.81, except
@@ -170,7 +174,7 @@ fn supported(op: UnaryOp) -> bool {
 /// Emits `op(x)` at the builder's current position, where `ty` is the type of `x`: `F32`, `F64`,
 /// `F32X4` or `F64X2`. Returns `None`, emitting nothing, when `op` or `ty` is not supported.
 ///
-/// The result has type `ty`. `Sin`, `Cos` and `Tan` may end the current block (their slow path for
+/// The result has type `ty`. `Sin`, `Cos`, `Tan` and `f32` `Exp` may end the current block (their slow path for
 /// huge arguments is a branch): the builder is left positioned in a new, sealed block where the
 /// caller continues. The slow path calls with the calling convention of the function being
 /// built, so that function must use the host's default convention (every numcrane kernel does).
@@ -2110,6 +2114,8 @@ const INV_LN2_32: f64 = f32::from_bits(0x3fb8_aa3b) as f64;
 /// ln 2 = L2H32 (15 significant bits: `k * L2H32` exact for |k| < 2^9) + L2L32.
 const L2H32: f64 = f32::from_bits(0x3f31_7200) as f64;
 const L2L32: f64 = f32::from_bits(0x35bf_be8e) as f64;
+/// Below this `|x|`, `n = round(x / ln 2)` is in [-125, 127] and `e^x` normal and finite.
+const EXP32_FAST_MAX: f64 = 86.5;
 /// exp: (e^r - 1 - r) / r^2 on |r| <= 0.3467, degree 4 (Chebyshev fit made with mpmath,
 /// relative error 2^-22.8 with the coefficients rounded to f32; the term `r^2 P(r)` is at
 /// most 7% of the result).
@@ -2226,7 +2232,49 @@ impl Em<'_, '_> {
 
     /// exp: `x` clamped to [-104, 89] (the results saturate to 0 and inf there), Cody-Waite
     /// `x = n ln2 + r` with `n ln2`'s high part exact, [`Em::exp32_core`], [`Em::scale32`].
+    ///
+    /// Emitted twice: the common path for `|x| <= EXP32_FAST_MAX` (every lane's result
+    /// normal and finite, so `2^n` is added to the exponent field of `e^r` as an integer,
+    /// and no clamp), and a cold block with the full version ([`Em::exp32_full`]), taken
+    /// when any lane is out of that range (or NaN); the builder continues in a new, sealed
+    /// block.
     fn exp32(&mut self, x: Value) -> Value {
+        let v = self.mulc(x, INV_LN2_32);
+        let (n, nb) = self.round32(v);
+        let nh = self.mulc(n, L2H32);
+        let hi = self.sub(x, nh);
+        let lo = self.mulc(n, L2L32);
+        let y = self.exp32_core(hi, lo);
+        // bits(MAGIC32 + n) << 23 = n << 23: MAGIC32_BITS's low 22 bits are zero.
+        let sh = self.b.ins().ishl_imm_u(nb, 23);
+        let yb = self.bits(y);
+        let rb = self.b.ins().iadd(yb, sh);
+        let fast = self.float(rb);
+        let ax = self.b.ins().fabs(x);
+        let out = self.cmpc(FloatCC::UnorderedOrGreaterThan, ax, EXP32_FAST_MAX);
+        let any = if self.ty.is_vector() {
+            self.b.ins().vany_true(out)
+        } else {
+            out
+        };
+        let slow = self.b.create_block();
+        let done = self.b.create_block();
+        let res = self.b.append_block_param(done, self.ty);
+        self.b.set_cold_block(slow);
+        self.b
+            .ins()
+            .brif(any, slow, &[], done, &[BlockArg::Value(fast)]);
+        self.b.switch_to_block(slow);
+        self.b.seal_block(slow);
+        let full = self.exp32_full(x);
+        self.b.ins().jump(done, &[BlockArg::Value(full)]);
+        self.b.switch_to_block(done);
+        self.b.seal_block(done);
+        res
+    }
+
+    /// exp for every `x`, branch-free: the slow path of [`Em::exp32`].
+    fn exp32_full(&mut self, x: Value) -> Value {
         let x = self.clamp(x, -104.0, 89.0);
         let v = self.mulc(x, INV_LN2_32);
         let (n, nb) = self.round32(v);
