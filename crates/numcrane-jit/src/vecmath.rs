@@ -41,7 +41,8 @@
 //!   [sqrt(2)/2, sqrt(2)) by integer operations on the bit pattern (subnormals scaled by
 //!   2^23 first), `s = f / (2 + f)`, `log(1 + f) = f - (f^2/2 - s (f^2/2 + R(s^2)))` with
 //!   FreeBSD's four `Lg` coefficients; `log1p` adds the rounding error of `1 + x` as
-//!   `c / (1 + x)`; `log2`/`log10` split `f - f^2/2` at 12 bits so its product with the
+//!   `c / (1 + x)` (`c` by Fast2Sum of `max(x, 1) + min(x, 1)`; its special values in a cold
+//!   block, taken when any lane is `<= -1`, `+inf` or NaN); `log2`/`log10` split `f - f^2/2` at 12 bits so its product with the
 //!   (split) constant is exact.
 //! - `sin`, `cos`: `n = round(x 2/pi)` and the small polynomial terms in `f32` lanes, but
 //!   `r = x - n pi/2` and the final sums `r + r^3 S` and `(1 - r^2/2) + r^4 C` in `f64`
@@ -102,7 +103,7 @@
 //! recomputes every lane by calling the evaluator's own `f64` function (`callout`), one lane at
 //! a time (`f32` `sin` and `cos`: the same, per `f64x2` half, with the result rounded). `f32`
 //! `exp` takes a cold block with its full branch-free code when any lane has `|x| > 86.5` or
-//! is NaN.
+//! is NaN, `f32` `log1p` when any lane is `<= -1`, `+inf` or NaN.
 //!
 //! Measured against mpmath on 20 000 random arguments each (the tests measure against `std`),
 //! the `f64` functions err by at most 0.62 (`log10`) to 0.90 (`arccos`) ULP, `pow` 0.81, except
@@ -175,9 +176,9 @@ fn supported(op: UnaryOp) -> bool {
 /// Emits `op(x)` at the builder's current position, where `ty` is the type of `x`: `F32`, `F64`,
 /// `F32X4` or `F64X2`. Returns `None`, emitting nothing, when `op` or `ty` is not supported.
 ///
-/// The result has type `ty`. `Sin`, `Cos`, `Tan` and `f32` `Exp` may end the current block (their slow path for
-/// huge arguments is a branch): the builder is left positioned in a new, sealed block where the
-/// caller continues. The slow path calls with the calling convention of the function being
+/// The result has type `ty`. `Sin`, `Cos`, `Tan` and `f32` `Exp` and `Log1p` may end the
+/// current block (their slow path for huge or special arguments is a branch): the builder is
+/// left positioned in a new, sealed block where the caller continues. The slow path calls with the calling convention of the function being
 /// built, so that function must use the host's default convention (every numcrane kernel does).
 pub(crate) fn emit_unary(
     b: &mut FunctionBuilder,
@@ -2370,7 +2371,50 @@ impl Em<'_, '_> {
 
     /// log1p: `u = 1 + x` reduced like log, plus the rounding error of `1 + x` relative to
     /// `u`, `c / u` with `c = x - (u - 1)` (or `1 - (u - x)` for `x >= 1`; both exact).
+    ///
+    /// The common path, for every lane in (-1, inf), takes `c` by Fast2Sum of
+    /// `max(x, 1) + min(x, 1)` and needs no special values but `-0`; a cold block with the
+    /// full version ([`Em::log1p32_full`]) serves vectors with any other lane.
     fn log1p32(&mut self, x: Value) -> Value {
+        let u = self.addc(x, 1.0);
+        let (k, f) = self.log_reduce32(u, false);
+        let one = self.c(1.0);
+        let gt1 = self.cmp(FloatCC::LessThan, one, x);
+        let a = self.sel(gt1, x, one);
+        let lt1 = self.cmp(FloatCC::LessThan, x, one);
+        let bb = self.sel(lt1, x, one);
+        let ua = self.sub(u, a);
+        let c = self.sub(bb, ua);
+        let c = self.div(c, u);
+        let res = self.log32_core(k, f, Some(c));
+        let zero = self.cmpc(FloatCC::Equal, x, 0.0);
+        let fast = self.sel(zero, x, res);
+        let low = self.cmpc(FloatCC::UnorderedOrLessThanOrEqual, x, -1.0);
+        let inf = self.cmpc(FloatCC::Equal, x, f64::INFINITY);
+        let out = self.or(low, inf);
+        let any = if self.ty.is_vector() {
+            self.b.ins().vany_true(out)
+        } else {
+            out
+        };
+        let slow = self.b.create_block();
+        let done = self.b.create_block();
+        let res = self.b.append_block_param(done, self.ty);
+        self.b.set_cold_block(slow);
+        self.b
+            .ins()
+            .brif(any, slow, &[], done, &[BlockArg::Value(fast)]);
+        self.b.switch_to_block(slow);
+        self.b.seal_block(slow);
+        let full = self.log1p32_full(x);
+        self.b.ins().jump(done, &[BlockArg::Value(full)]);
+        self.b.switch_to_block(done);
+        self.b.seal_block(done);
+        res
+    }
+
+    /// log1p for every `x`, branch-free: the slow path of [`Em::log1p32`].
+    fn log1p32_full(&mut self, x: Value) -> Value {
         let u = self.addc(x, 1.0);
         let (k, f) = self.log_reduce32(u, false);
         let um1 = self.addc(u, -1.0);
