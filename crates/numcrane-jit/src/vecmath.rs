@@ -41,10 +41,14 @@
 //!   [sqrt(2)/2, sqrt(2)) by integer operations on the bit pattern (subnormals scaled by
 //!   2^23 first), `s = f / (2 + f)`, `log(1 + f) = f - (f^2/2 - s (f^2/2 + R(s^2)))` with
 //!   FreeBSD's four `Lg` coefficients; `log1p` adds the rounding error of `1 + x` as
-//!   `c / (1 + x)` (`c` by Fast2Sum of `max(x, 1) + min(x, 1)`; its special values in a cold
-//!   block, taken when any lane is `<= -1`, `+inf` or NaN); `log2`/`log10` split `f - f^2/2` at 12 bits so its product with the
-//!   (split) constant is exact.
-//! - `sin`, `cos`: `n = round(x 2/pi)` and the small polynomial terms in `f32` lanes, but
+//!   `c / (1 + x)` (`c` by Fast2Sum of `max(x, 1) + min(x, 1)`; its special values in a
+//!   cold block, taken when any lane is `<= -1`, `+inf` or NaN); `log2`/`log10` split
+//!   `f - f^2/2` at 12 bits so its product with the (split) constant is exact.
+//! - `sin` ([`sin32`]) runs in `f64` lanes, one rounding to `f32` at the end: `n = round(x/pi)`,
+//!   `r = x - n pi` with pi in two parts (`n pi_hi` and the subtraction exact), then
+//!   `(-1)^n (r + r^3 S(r^2))`, `S` a minimax polynomial of degree 3 for `|r| <= pi/2`
+//!   (relative error 2^-27.3); the slow path beyond 2^19.
+//! - `cos`: `n = round(x 2/pi)` and the small polynomial terms in `f32` lanes, but
 //!   `r = x - n pi/2` and the final sums `r + r^3 S` and `(1 - r^2/2) + r^4 C` in `f64`
 //!   ([`sin_cos_32`]): the pi/2 reduction needs more precision than `f32` arithmetic gives
 //!   cheaply (the `f32` nearest a multiple of pi/2 below 2^19, 252.898, is 2^-27.8 from
@@ -65,7 +69,7 @@
 //! | `log2`   | 1 ULP     | 11 476 491 (0.27%)    |
 //! | `log10`  | 1 ULP     | 12 313 145 (0.29%)    |
 //! | `log1p`  | 1 ULP     | 16 519 324 (0.38%)    |
-//! | `sin`    | 1 ULP     | 14 223 976 (0.33%)    |
+//! | `sin`    | 1 ULP     | 18 452 000 (0.43%)    |
 //! | `cos`    | 1 ULP     | 13 361 778 (0.31%)    |
 //! | `tanh`   | 1 ULP     | 2 366 (0.00006%)      |
 //!
@@ -87,8 +91,9 @@
 //! `std` ones, not libm calls, and `ln(2|x|)` for huge arguments). Coefficients are the
 //! published fdlibm/Cephes/FreeBSD minimax ones (checked against mpmath) or fitted with
 //! mpmath (the `f32` polynomials for `exp`, `sin`, `cos` and `tanh` were fitted for this
-//! module: Chebyshev fits with mpmath, coefficients rounded to the working precision, the
-//! resulting errors noted at each); the split constants
+//! module: Chebyshev fits with mpmath, `sin`'s by iteratively reweighted least squares
+//! against mpmath, coefficients rounded to the working precision, the resulting errors noted
+//! at each); the split constants
 //! (`LN2_HI`/`LN2_LO`, the three-part pi/2, ...) were computed with mpmath at 300 bits; all are
 //! given as exact bit patterns. Integer work avoids float <-> int conversions, which x86 lacks
 //! for 64-bit lanes before AVX-512: `n = round(v)` is `(v + 1.5 * 2^52) - 1.5 * 2^52`, whose bit
@@ -197,8 +202,12 @@ pub(crate) fn emit_unary(
     };
     match ty {
         types::F64 | types::F64X2 => Some(Em::new(b, ty).unary(op, x)),
-        _ if f32_native && matches!(op, UnaryOp::Sin | UnaryOp::Cos) => {
-            let r = sin_cos_32(b, ty, x, op == UnaryOp::Cos);
+        _ if f32_native && op == UnaryOp::Sin => {
+            let r = sin32(b, ty, x);
+            Some(Em::new(b, ty).f32_slow_path(op, x, r))
+        }
+        _ if f32_native && op == UnaryOp::Cos => {
+            let r = sin_cos_32(b, ty, x, true);
             Some(Em::new(b, ty).f32_slow_path(op, x, r))
         }
         _ if f32_native && !via_f64(op) => Some(Em::new(b, ty).unary32(op, x)),
@@ -237,7 +246,7 @@ fn native_f32(op: UnaryOp) -> bool {
 }
 
 /// Of [`native_f32`]'s ops, those whose float32 algorithm runs in f64 lanes (tanh's
-/// `1 - 2 / (e^2|x| + 1)` cancels) or partly so (sin and cos: [`sin_cos_32`]).
+/// `1 - 2 / (e^2|x| + 1)` cancels) or partly so (sin: [`sin32`]; cos: [`sin_cos_32`]).
 fn via_f64(op: UnaryOp) -> bool {
     matches!(op, UnaryOp::Sin | UnaryOp::Cos | UnaryOp::Tanh)
 }
@@ -259,6 +268,50 @@ fn narrow64(b: &mut FunctionBuilder, parts: &[Value]) -> Value {
         [x] => b.ins().fdemote(types::F32, *x),
         _ => unreachable!("one or two pieces"),
     }
+}
+
+/// sin of float32 `x` (`F32` or `F32X4`) in f64 lanes throughout, rounded once: `n = round(x/pi)`,
+/// `r = (x - n P1) - n P2` (`P1` = pi to 33 bits, so `n P1` and the subtraction are exact,
+/// `P2` the f64 rest: `r` within 2^-41 |r| of `x - n pi`, as the f32 nearest a multiple of
+/// pi below 2^19 is at least 2^-27.8 from it), then `(-1)^n (r + r^3 S(r^2))` with `S` of
+/// [`SIN32_PI`] (relative error 2^-27.3 for `|r| <= pi/2`). One
+/// polynomial instead of [`sin_cos_32`]'s two and a quadrant choice, no f32 <-> f64 traffic
+/// but the argument and the result. Beyond 2^19 the result is garbage: the caller adds
+/// [`Em::f32_slow_path`].
+fn sin32(b: &mut FunctionBuilder, ty: Type, x: Value) -> Value {
+    let wide = if ty.is_vector() {
+        types::F64X2
+    } else {
+        types::F64
+    };
+    let xs = widen32(b, ty, x);
+    let mut outs = Vec::new();
+    for &xh in &xs {
+        let mut e = Em::new(b, wide);
+        let v = e.mulc(xh, INV_PI_64);
+        let (n, nb) = e.round_int(v);
+        let np1 = e.mulc(n, PI32_1);
+        let t = e.sub(xh, np1);
+        let np2 = e.mulc(n, PI32_2);
+        let r = e.sub(t, np2);
+        let z = e.mul(r, r);
+        let p = e.poly(z, &SIN32_PI);
+        let rz = e.mul(r, z);
+        let q = e.mul(rz, p);
+        let res = e.add(r, q);
+        // (-1)^n: n's parity is the low bit of `nb`.
+        let one = e.ci(1);
+        let odd = e.b.ins().band(nb, one);
+        let flip = e.b.ins().ishl_imm_u(odd, 63);
+        let rb = e.bits(res);
+        let rb = e.b.ins().bxor(rb, flip);
+        outs.push(e.float(rb));
+    }
+    let res = narrow64(b, &outs);
+    let mut e = Em::new(b, ty);
+    // sin(-0) = -0.
+    let zero = e.cmpc(FloatCC::Equal, x, 0.0);
+    e.sel(zero, x, res)
 }
 
 /// sin or cos of float32 `x` (`F32` or `F32X4`), f64 used only where f32 falls short:
@@ -2174,6 +2227,19 @@ const COS32_C: [f64; 3] = [
     f32::from_bits(0x37cd_716e) as f64, // 2.449072417e-05
 ];
 const INV_PIO2_32: f64 = f32::from_bits(0x3f22_f983) as f64;
+/// [`sin32`]'s pi = PI32_1 (33 significant bits: `n PI32_1` exact for |n| < 2^20) + PI32_2
+/// (pi - PI32_1 rounded; the rest is 7.0e-27): twice fdlibm's `pio2_1` and `pio2_1t`.
+const PI32_1: f64 = f64::from_bits(0x4009_21fb_5440_0000);
+const PI32_2: f64 = f64::from_bits(0x3de0_b461_1a62_6331);
+const INV_PI_64: f64 = f64::from_bits(0x3fd4_5f30_6dc9_c883);
+/// sin(r) = r + r^3 S(r^2) for |r| <= pi/2: minimax (relative error of sin) fitted for this
+/// module by iteratively reweighted least squares, error 2^-27.3 (checked with mpmath).
+const SIN32_PI: [f64; 4] = [
+    f64::from_bits(0xbfc5_5554_bc75_a86e), // -1.666665954792878e-01
+    f64::from_bits(0x3f81_10ed_3555_528e), // 8.333066167929528e-03
+    f64::from_bits(0xbf29_f6ff_5f03_a01d), // -1.980959637031273e-04
+    f64::from_bits(0x3ec5_dbd6_4b92_b134), // 2.605764703197738e-06
+];
 
 /// float32 algorithms (`F32` or `F32X4` lanes; [`Em::tanh_f32`] works in f64 lanes).
 impl Em<'_, '_> {
