@@ -16,11 +16,19 @@
 //! strided input and one element width (see [`vector_width`]), get a vector loop (two vectors
 //! per iteration: F32X4, F64X2, I32X4, I8X16, ...) followed by the scalar loop as the tail.
 //! Everything else runs the scalar loop. Values of every dtype follow the reference evaluator
-//! (`numcrane_graph::eval::scalar`) bit for bit, NaN payloads aside: no fused multiply-add,
-//! NaN-propagating extrema written as compares and selects, integer division guarded against
-//! zero and `MIN / -1`, float-to-int casts saturating like Rust's `as`. Ops without an exact
-//! lowering (transcendental functions, float `fmod`/`floor_divide`/`remainder`, `power`) call
-//! the oracle's own scalar function (see `callout.rs`).
+//! (`numcrane_graph::eval::scalar`) bit for bit, NaN payloads aside: no fused multiply-add
+//! (unless [`fast_math`]), NaN-propagating extrema written as compares and selects, integer
+//! division guarded against zero and `MIN / -1`, float-to-int casts saturating like Rust's
+//! `as`. The exceptions are the transcendental functions (exp, log, sin, ..., `arctan2`,
+//! `power`), inline polynomial code from `vecmath.rs` within 1 ULP (float32, of the correctly
+//! rounded value) or 2 ULP (float64, of libm) of the evaluator ([`inline_math_unary`]). Float
+//! `fmod`/`floor_divide`/`remainder`, `hypot` and `logaddexp` call the oracle's own scalar
+//! function (see `callout.rs`).
+//!
+//! A fold kernel (`ElementwiseKernel::reduce`) combines each value into the output instead of
+//! storing it: `Columns` loads, combines and stores the output row; `Row` keeps one vector
+//! accumulator per unrolled step and folds it lane by lane, in order, into `out[0]` at the end
+//! of the row (see `reduction.rs` for how launches are split).
 //!
 //! In registers a bool is an `i8` holding 0 or 1 in the scalar loop, and a lane mask (all ones
 //! or zero, as wide as the kernel's element width) in the vector loop.

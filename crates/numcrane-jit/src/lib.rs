@@ -12,8 +12,14 @@
 //!   check before every memory access, for hunting bugs in the launcher or the code
 //!   generator: a stray access becomes an `Error` instead of touching memory.
 //!
+//! - `reduction`: runs fold kernels (sums, extrema, ...) in shape-determined pieces combined
+//!   in a fixed order, so the bits do not depend on the number of threads.
+//! - `vecmath`: inline polynomial code for exp, log, sin, ... (scalar and vector).
+//!
 //! Generated code computes exactly what the reference evaluator
-//! (`numcrane_graph::eval::scalar`) computes, bit for bit (NaN payloads aside).
+//! (`numcrane_graph::eval::scalar`) computes, bit for bit (NaN payloads aside), except the
+//! transcendental functions, within 1 ULP (float32) / 2 ULP (float64) of it, and float sums
+//! and products, whose order of operations differs (within the usual error bounds).
 //!
 //! This crate knows nothing of the public `Array` API.
 #![deny(missing_docs)]
