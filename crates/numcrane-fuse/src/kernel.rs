@@ -2,13 +2,15 @@
 //!
 //! An `ElementwiseKernel` is the structure of a loop body in SSA form: loads from input
 //! buffers, constants, casts, unary and binary ops and selects, ending in one value stored to
-//! the output. It holds no sizes, strides or pointers: those are run-time arguments, so the
-//! kernel (with the class of each input's innermost stride) is the compilation cache key and a
-//! graph of the same structure compiles once whatever the shapes.
+//! the output, or, for a reduction, folded into it (`Reduction`). It holds no sizes, strides
+//! or pointers: those are run-time arguments, so the kernel (with the class of each input's
+//! innermost stride) is the compilation cache key and a graph of the same structure compiles
+//! once whatever the shapes.
 //!
 //! A `Launch` is one run of a kernel: the iteration shape and, per input, the layout through
 //! which element (i0, i1, ...) of the loop reads it (already composed with every view and
-//! broadcast and collapsed to as few dimensions as possible).
+//! broadcast and collapsed to as few dimensions as possible); for a fold, how many leading
+//! dimensions are kept; and where in the output buffer the run writes.
 
 use numcrane_graph::{BinaryOp, DType, Layout, ReduceOp, Scalar, UnaryOp};
 
