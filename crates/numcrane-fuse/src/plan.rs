@@ -214,14 +214,17 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
         if uses(node.id()) > 1 && !root_ids.contains(&node.id()) && fusable(node) {
             let size = node.shape().iter().product::<usize>();
             if let Some(kernels) = recompute_into(&users, &owners, &chain, &boundaries, size) {
+                // (Every owner is a planned kernel: groups are inserted before their ids are
+                // recorded as owners, and never removed.)
                 let fits = kernels.iter().all(|k| {
-                    let g = &groups[k];
-                    g.members.len() + members.len() <= MAX_KERNEL_NODES
-                        && !(computes(node) && size < iteration_size(&g.root))
+                    groups.get(k).is_some_and(|g| {
+                        g.members.len() + members.len() <= MAX_KERNEL_NODES
+                            && !(computes(node) && size < iteration_size(&g.root))
+                    })
                 });
                 if fits {
                     for k in &kernels {
-                        let g = groups.get_mut(k).expect("owner kernels exist");
+                        let Some(g) = groups.get_mut(k) else { continue };
                         g.boundaries.retain(|b| b.id() != node.id());
                         for b in &boundaries {
                             if !g.boundaries.iter().any(|x| x.id() == b.id()) {
