@@ -1827,27 +1827,52 @@ impl<'a, 'f> Em<'a, 'f> {
         let Some(addr) = callout::unary(op, DType::F64) else {
             return fast;
         };
+        self.cold_unless(mask, fast, |em| em.call_per_lane(addr, x, fast))
+    }
+
+    /// `fast`, unless `mask` holds for some lane: then the value computed by `slow`, emitted
+    /// in a cold block. Leaves the builder in a new sealed block where the caller continues.
+    fn cold_unless(
+        &mut self,
+        mask: Value,
+        fast: Value,
+        slow: impl FnOnce(&mut Self) -> Value,
+    ) -> Value {
         let any = if self.ty.is_vector() {
             self.b.ins().vany_true(mask)
         } else {
             mask
         };
-        let slow = self.b.create_block();
+        let cold = self.b.create_block();
         let done = self.b.create_block();
         let out = self.b.append_block_param(done, self.ty);
-        self.b.set_cold_block(slow);
+        self.b.set_cold_block(cold);
         self.b
             .ins()
-            .brif(any, slow, &[], done, &[BlockArg::Value(fast)]);
-        self.b.switch_to_block(slow);
-        self.b.seal_block(slow);
+            .brif(any, cold, &[], done, &[BlockArg::Value(fast)]);
+        self.b.switch_to_block(cold);
+        self.b.seal_block(cold);
+        let res = slow(self);
+        self.b.ins().jump(done, &[BlockArg::Value(res)]);
+        self.b.switch_to_block(done);
+        self.b.seal_block(done);
+        out
+    }
+
+    /// Every lane of `x` through the f64 function at `addr` (f32 lanes widened, the result
+    /// rounded), assembled into a value shaped like `like`.
+    fn call_per_lane(&mut self, addr: *const u8, x: Value, like: Value) -> Value {
         let mut sig = Signature::new(self.b.func.signature.call_conv);
         sig.params.push(AbiParam::new(types::F64));
         sig.returns.push(AbiParam::new(types::F64));
         let sigref = self.b.import_signature(sig);
-        let ptr = Type::int(usize::BITS as u16).expect("pointer-sized integer type");
+        let ptr = if usize::BITS == 64 {
+            types::I64
+        } else {
+            types::I32
+        };
         let callee = self.b.ins().iconst(ptr, addr as usize as i64);
-        let mut res = fast;
+        let mut res = like;
         let lanes = self.ty.lane_count();
         for lane in 0..lanes {
             let xi = if self.ty.is_vector() {
@@ -1874,10 +1899,7 @@ impl<'a, 'f> Em<'a, 'f> {
                 ri
             };
         }
-        self.b.ins().jump(done, &[BlockArg::Value(res)]);
-        self.b.switch_to_block(done);
-        self.b.seal_block(done);
-        out
+        res
     }
 
     /// fdlibm atan: |x| reduced to |t| <= 7/16 by atan(|x|) = atan(c) + atan((|x| - c) /
@@ -2335,25 +2357,7 @@ impl Em<'_, '_> {
         let fast = self.float(rb);
         let ax = self.b.ins().fabs(x);
         let out = self.cmpc(FloatCC::UnorderedOrGreaterThan, ax, EXP32_FAST_MAX);
-        let any = if self.ty.is_vector() {
-            self.b.ins().vany_true(out)
-        } else {
-            out
-        };
-        let slow = self.b.create_block();
-        let done = self.b.create_block();
-        let res = self.b.append_block_param(done, self.ty);
-        self.b.set_cold_block(slow);
-        self.b
-            .ins()
-            .brif(any, slow, &[], done, &[BlockArg::Value(fast)]);
-        self.b.switch_to_block(slow);
-        self.b.seal_block(slow);
-        let full = self.exp32_full(x);
-        self.b.ins().jump(done, &[BlockArg::Value(full)]);
-        self.b.switch_to_block(done);
-        self.b.seal_block(done);
-        res
+        self.cold_unless(out, fast, |em| em.exp32_full(x))
     }
 
     /// exp for every `x`, branch-free: the slow path of [`Em::exp32`].
@@ -2458,25 +2462,7 @@ impl Em<'_, '_> {
         let low = self.cmpc(FloatCC::UnorderedOrLessThanOrEqual, x, -1.0);
         let inf = self.cmpc(FloatCC::Equal, x, f64::INFINITY);
         let out = self.or(low, inf);
-        let any = if self.ty.is_vector() {
-            self.b.ins().vany_true(out)
-        } else {
-            out
-        };
-        let slow = self.b.create_block();
-        let done = self.b.create_block();
-        let res = self.b.append_block_param(done, self.ty);
-        self.b.set_cold_block(slow);
-        self.b
-            .ins()
-            .brif(any, slow, &[], done, &[BlockArg::Value(fast)]);
-        self.b.switch_to_block(slow);
-        self.b.seal_block(slow);
-        let full = self.log1p32_full(x);
-        self.b.ins().jump(done, &[BlockArg::Value(full)]);
-        self.b.switch_to_block(done);
-        self.b.seal_block(done);
-        res
+        self.cold_unless(out, fast, |em| em.log1p32_full(x))
     }
 
     /// log1p for every `x`, branch-free: the slow path of [`Em::log1p32`].
