@@ -6,17 +6,11 @@
 //! be within the error bound of any summation order; determinism tests require the same bits
 //! from 1 and 2 threads, on sizes that split folds into many pieces.
 
-use numcrane::{arange, Array, Axes, Backend, DType};
-use proptest::prelude::*;
+mod common;
 
-fn input(shape: &[usize], dtype: DType, seed: u64) -> Array {
-    let n: usize = shape.iter().product();
-    let base = (arange(0.0, n as f64, 1.0) * 0.37 + seed as f64).sin() * 7.0;
-    base.astype(dtype)
-        .reshape(shape.iter().map(|&d| d as isize).collect::<Vec<_>>())
-        .eval()
-        .expect("input")
-}
+use common::{cases, input};
+use numcrane::{Array, Axes, Backend, DType};
+use proptest::prelude::*;
 
 #[test]
 fn dot_product_and_axis_sums_are_one_kernel() {
@@ -175,14 +169,6 @@ fn check(fused: &Array, reference: &Array, magnitude: &Array, fold: Fold, terms:
             assert!((x - y).abs() <= bound, "{x} vs {y} > {bound} ({fold:?})");
         }
     }
-}
-
-/// The number of property-test cases: `default` in CI, `PROPTEST_CASES` for longer local runs.
-fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 proptest! {

@@ -5,18 +5,11 @@
 //! with the reference evaluator and the others through the fusion plan (kernels run by the
 //! interpreter, and compiled by the JIT), requiring identical bits.
 
-use numcrane::{arange, array, s, where_, Array, Backend, DType};
-use proptest::prelude::*;
+mod common;
 
-fn input(shape: &[usize], dtype: DType, seed: u64) -> Array {
-    let n: usize = shape.iter().product();
-    // Values with negatives, zeros and fractions, deterministic per seed.
-    let base = (arange(0.0, n as f64, 1.0) * 0.37 + seed as f64).sin() * 7.0;
-    base.astype(dtype)
-        .reshape(shape.iter().map(|&d| d as isize).collect::<Vec<_>>())
-        .eval()
-        .expect("input")
-}
+use common::{cases, input};
+use numcrane::{array, s, where_, Array, Backend, DType};
+use proptest::prelude::*;
 
 #[test]
 fn w1_is_one_kernel() {
@@ -268,14 +261,6 @@ fn build(inputs: &[Array], steps: &[Step]) -> Vec<Array> {
 
 fn shape_strategy() -> impl Strategy<Value = Vec<usize>> {
     proptest::collection::vec(1usize..5, 1..4)
-}
-
-/// The number of property-test cases: `default` in CI, `PROPTEST_CASES` for longer local runs.
-fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 proptest! {

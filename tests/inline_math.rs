@@ -6,6 +6,9 @@
 //! function with a 2-ULP bound, over ordinary values and the special ones (NaN, infinities,
 //! signed zeros, subnormals, huge arguments).
 
+mod common;
+
+use common::cases;
 use numcrane::{arange, arctan2, Array, Backend, DType};
 use proptest::prelude::*;
 
@@ -145,14 +148,6 @@ fn w2_fused_with_inline_functions() {
             assert!((a - b).abs() <= 8.0 * eps * (b.abs() + 1.0), "{a} vs {b}");
         }
     }
-}
-
-/// The number of property-test cases: `default` in CI, `PROPTEST_CASES` for longer local runs.
-fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 proptest! {

@@ -17,37 +17,11 @@ mod common;
 
 use common::*;
 use numcrane_fuse::kernel::{
-    ElementwiseKernel, InnerClass, InputSpec, InstrKind, Launch, ReduceInner, Reduction,
+    ElementwiseKernel, InnerClass, InstrKind, Launch, ReduceInner, Reduction,
 };
 use numcrane_graph::{BinaryOp, Buffer, DType, Layout, ReduceOp};
 use numcrane_jit::{Bounds, Checks, CompiledKernel, OutOfBounds};
 use std::sync::Arc;
-
-fn spec(dtype: DType, inner: InnerClass) -> InputSpec {
-    InputSpec { dtype, inner }
-}
-
-/// out = a*b + c*d - e (W1), in dtype dt, all inputs contiguous until `with_classes`.
-fn w1(dt: DType) -> ElementwiseKernel {
-    use InstrKind::*;
-    let bin = |op, lhs, rhs| Binary { op, lhs, rhs };
-    ElementwiseKernel {
-        reduce: None,
-        instrs: vec![
-            instr(Load { input: 0 }, dt),
-            instr(Load { input: 1 }, dt),
-            instr(bin(BinaryOp::Mul, 0, 1), dt),
-            instr(Load { input: 2 }, dt),
-            instr(Load { input: 3 }, dt),
-            instr(bin(BinaryOp::Mul, 3, 4), dt),
-            instr(bin(BinaryOp::Add, 2, 5), dt),
-            instr(Load { input: 4 }, dt),
-            instr(bin(BinaryOp::Sub, 6, 7), dt),
-        ],
-        output: 8,
-        inputs: vec![spec(dt, InnerClass::Contiguous); 5],
-    }
-}
 
 /// `a + b` on f32, both contiguous: a vector loop (8 elements per iteration) and a scalar tail.
 fn add_f32() -> ElementwiseKernel {

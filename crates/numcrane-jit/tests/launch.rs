@@ -5,35 +5,9 @@
 mod common;
 
 use common::*;
-use numcrane_fuse::kernel::{ElementwiseKernel, InnerClass, InputSpec, InstrKind, Launch};
+use numcrane_fuse::kernel::{ElementwiseKernel, InnerClass, InstrKind, Launch};
 use numcrane_graph::{BinaryOp, Buffer, DType, Error, Layout, Scalar, UnaryOp};
 use std::sync::Arc;
-
-fn spec(dtype: DType, inner: InnerClass) -> InputSpec {
-    InputSpec { dtype, inner }
-}
-
-/// out = a*b + c*d - e (W1), in dtype dt.
-fn w1(dt: DType) -> ElementwiseKernel {
-    use InstrKind::*;
-    let bin = |op, lhs, rhs| Binary { op, lhs, rhs };
-    ElementwiseKernel {
-        reduce: None,
-        instrs: vec![
-            instr(Load { input: 0 }, dt),
-            instr(Load { input: 1 }, dt),
-            instr(bin(BinaryOp::Mul, 0, 1), dt),
-            instr(Load { input: 2 }, dt),
-            instr(Load { input: 3 }, dt),
-            instr(bin(BinaryOp::Mul, 3, 4), dt),
-            instr(bin(BinaryOp::Add, 2, 5), dt),
-            instr(Load { input: 4 }, dt),
-            instr(bin(BinaryOp::Sub, 6, 7), dt),
-        ],
-        output: 8,
-        inputs: vec![spec(dt, InnerClass::Contiguous); 5],
-    }
-}
 
 /// A 2-D buffer of shape (r, c), row-major, with random values.
 fn matrix(rng: &mut Rng, dt: DType, r: usize, c: usize) -> Input {

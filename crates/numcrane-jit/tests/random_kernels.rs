@@ -165,14 +165,6 @@ fn make_input(rng: &mut common::Rng, dt: DType, shape: &[usize], how: u8) -> Inp
     }
 }
 
-/// The number of property-test cases: `default` in CI, `PROPTEST_CASES` for longer local runs.
-fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(cases(1000)))]
 

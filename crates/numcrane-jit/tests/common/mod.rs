@@ -532,3 +532,39 @@ fn element_at(input: &Input, shape: &[usize], flat: usize) -> String {
     let all = scalars_of(&input.buffer);
     format!("{:?}", all[off as usize])
 }
+
+/// An input spec.
+pub fn spec(dtype: DType, inner: InnerClass) -> InputSpec {
+    InputSpec { dtype, inner }
+}
+
+/// out = a*b + c*d - e (W1), in dtype dt, all inputs contiguous until `with_classes`.
+pub fn w1(dt: DType) -> ElementwiseKernel {
+    use numcrane_graph::BinaryOp;
+    use InstrKind::*;
+    let bin = |op, lhs, rhs| Binary { op, lhs, rhs };
+    ElementwiseKernel {
+        reduce: None,
+        instrs: vec![
+            instr(Load { input: 0 }, dt),
+            instr(Load { input: 1 }, dt),
+            instr(bin(BinaryOp::Mul, 0, 1), dt),
+            instr(Load { input: 2 }, dt),
+            instr(Load { input: 3 }, dt),
+            instr(bin(BinaryOp::Mul, 3, 4), dt),
+            instr(bin(BinaryOp::Add, 2, 5), dt),
+            instr(Load { input: 4 }, dt),
+            instr(bin(BinaryOp::Sub, 6, 7), dt),
+        ],
+        output: 8,
+        inputs: vec![spec(dt, InnerClass::Contiguous); 5],
+    }
+}
+
+/// The number of property-test cases: `default` in CI, `PROPTEST_CASES` for longer local runs.
+pub fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
