@@ -1,6 +1,7 @@
 //! Throughput of the inline transcendental functions (`src/vecmath.rs`) against a libm call
 //! per element, in ns per element: `cargo bench -p numcrane-jit --bench vecmath`, optionally
-//! followed by op names (`exp log sin`) to run only those.
+//! followed by op names (`exp log sin`) to run only those, and `--no-fma` to measure the code
+//! emitted for hosts without fused multiply-add.
 //!
 //! Each op is compiled as a loop over an array (the test harness `src/vecmath/kernel.rs`) for
 //! `f64`, `f64x2`, `f32` and `f32x4`, and run over 2^16 values of a typical range for the op;
@@ -78,6 +79,7 @@ fn main() {
         .filter(|a| !a.starts_with('-'))
         .map(|a| a.to_lowercase())
         .collect();
+    let no_fma = std::env::args().any(|a| a == "--no-fma");
     println!("ns/element (best of {RUNS} x {N}); inline f64 f64x2 f32 f32x4 | libm f64 f32");
     for (op, lo, hi, log) in OPS {
         let name = format!("{op:?}").to_lowercase();
@@ -100,7 +102,11 @@ fn main() {
         let mut d32 = vec![0f32; N];
         let mut line = format!("{name:>6}:");
         for ty in [types::F64, types::F64X2, types::F32, types::F32X4] {
-            let k = Kernel::new(op, ty);
+            let k = if no_fma {
+                vecmath::without_fma(|| Kernel::new(op, ty))
+            } else {
+                Kernel::new(op, ty)
+            };
             let t = if ty.lane_type() == types::F64 {
                 best(|| k.run_into(&x64, &x64, &mut d64))
             } else {

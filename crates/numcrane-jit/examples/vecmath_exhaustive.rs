@@ -4,7 +4,8 @@
 //!
 //! `cargo run --release -p numcrane-jit --example vecmath_exhaustive -- exp log sin`
 //! (no names: every function with a native `f32` algorithm). Options: `--stride K` checks
-//! every K-th bit pattern only (quick looks), `--scalar` checks the scalar `f32` code instead.
+//! every K-th bit pattern only (quick looks), `--scalar` checks the scalar `f32` code instead,
+//! `--no-fma` the code emitted for hosts without fused multiply-add.
 //! For each function it prints the largest error in ULP, how many results are not the
 //! rounded reference, and the worst input. Errors of another class (a NaN, an infinity or a
 //! zero of the wrong sign where the reference has something else) count as "bad".
@@ -129,6 +130,7 @@ fn check(k: &Kernel, reference: fn(f64) -> f64, start: u64, end: u64, stride: u6
 fn main() {
     let mut stride = 1u64;
     let mut ty = types::F32X4;
+    let mut no_fma = false;
     let mut names = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -140,18 +142,30 @@ fn main() {
                     .expect("--stride K")
             }
             "--scalar" => ty = types::F32,
+            "--no-fma" => no_fma = true,
             _ => names.push(a.to_lowercase()),
         }
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
-    println!("f32 via {ty}, every {stride}th bit pattern, {threads} threads");
+    println!(
+        "f32 via {ty}, every {stride}th bit pattern, {threads} threads{}",
+        if no_fma {
+            ", no fused multiply-add"
+        } else {
+            ""
+        }
+    );
     for op in OPS {
         let name = format!("{op:?}").to_lowercase();
         if !names.is_empty() && !names.contains(&name) {
             continue;
         }
         let reference = <f64 as Num>::unary(op).expect("a float function");
-        let k = Kernel::new(op, ty);
+        let k = if no_fma {
+            vecmath::without_fma(|| Kernel::new(op, ty))
+        } else {
+            Kernel::new(op, ty)
+        };
         let t0 = Instant::now();
         let total = 1u64 << 32;
         // Interleaved blocks so that every thread gets its share of the slow ranges.

@@ -100,8 +100,27 @@
 //! pattern also holds `n` in its low bits, and `2^n` is built by shifting `n + 1023` into the
 //! exponent field.
 //!
-//! No fused multiply-add is emitted anywhere: each product is rounded, then each sum, as the
-//! algorithms' error analyses (and NumPy's rounding) assume.
+//! # Fused multiply-add
+//! Where the host has FMA ([`host_fma`]: FMA3 and AVX on x86-64, always on aarch64; decided
+//! when the code is emitted, the same CPUID bits from which cranelift-native enables
+//! `has_fma`), `exp`, `log1p`, `sin` and `cos` ([`fma_op`]) use fused multiply-adds inside
+//! their own algorithms (never for the user's `a*b + c`: NumPy's rounding rule is about that):
+//! Horner steps, `x*c + MAGIC` roundings, and reductions whose first step `x - n C`, with `C`
+//! the constant to the full working precision, is exact in one `fma` (argued at each). The
+//! versions differ:
+//! - `f64` `exp` ([`Em::exp_fma`]): no division: `e^r = 1 + (hi + (r^2 P(r) - lo))`, `P` of
+//!   degree 9, and the same cold-block scheme as `f32` `exp` (`|x| <= 708` on the common
+//!   path, `2^n` an integer add to the exponent field);
+//! - `f64` `log1p` ([`Em::log1p_fma`]): `f32` `log1p`'s common path and cold block;
+//! - `f64` `sin`/`cos`: [`Em::rem_pio2_fma`] (two parts of pi/2 and a Fast2Sum instead of
+//!   three rounds) and [`Em::ksin_kcos_fma`];
+//! - `f32` `exp`, `log1p`, `sin`: the same algorithms with the products fused into their sums
+//!   (`sin`'s reduction `x - n PI` exact in one `fma`, and `r (1 + z S)` for `r + r^3 S`).
+//! Elsewhere, and on hosts without FMA, each product is rounded, then each sum, as the
+//! algorithms' error analyses assume; the tests check both versions of these functions, and
+//! `examples/vecmath_exhaustive.rs --no-fma` the `f32` one. The table above holds for both
+//! (with FMA, `exp` has 17 369 287 results not correctly rounded, `log1p` 16 515 724, `sin`
+//! the same count).
 //!
 //! The branches: `sin`, `cos` and `tan` reduce by pi/2 in three parts, exact while
 //! `|x| <= 2^19`; a value (or any lane of a vector) beyond that takes a rare, cold slow path that
@@ -135,6 +154,45 @@ pub(crate) fn supports_unary(op: UnaryOp, dt: DType) -> bool {
 /// Whether [`emit_binary`] computes `op` on `dt` inline.
 pub(crate) fn supports_binary(op: BinaryOp, dt: DType) -> bool {
     matches!(dt, DType::F32 | DType::F64) && binary_supported(op)
+}
+
+/// Whether the host has fused multiply-add instructions that Cranelift emits for `fma`:
+/// on x86-64, FMA3 and AVX (cranelift-native turns on `has_fma` and `has_avx` from the same
+/// CPUID bits, and the x64 backend needs both; without them `fma` would become a libcall);
+/// always on aarch64. [`without_fma`] turns it off for the current thread.
+fn host_fma() -> bool {
+    if NO_FMA.with(std::cell::Cell::get) {
+        return false;
+    }
+    #[cfg(target_arch = "x86_64")]
+    {
+        static HAS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        *HAS.get_or_init(|| {
+            std::is_x86_feature_detected!("fma") && std::is_x86_feature_detected!("avx")
+        })
+    }
+    #[cfg(target_arch = "aarch64")]
+    {
+        true
+    }
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+    {
+        false
+    }
+}
+
+thread_local! {
+    static NO_FMA: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// `f()` with code emitted on this thread as for a host without fused multiply-add (the
+/// tests and the exhaustive check use it to cover both versions of each algorithm).
+#[allow(dead_code)]
+pub(crate) fn without_fma<R>(f: impl FnOnce() -> R) -> R {
+    let old = NO_FMA.with(|c| c.replace(true));
+    let r = f();
+    NO_FMA.with(|c| c.set(old));
+    r
 }
 
 /// Binary ops [`emit_binary`] (and so the code generator) computes inline.
@@ -200,17 +258,18 @@ pub(crate) fn emit_unary(
         UnaryOp::Tanh => em.tanh_f32(x),
         _ => em.unary(op, x),
     };
+    let fma = fma_op(op);
     match ty {
-        types::F64 | types::F64X2 => Some(Em::new(b, ty).unary(op, x)),
+        types::F64 | types::F64X2 => Some(Em::new(b, ty).fused(fma).unary(op, x)),
         _ if f32_native && op == UnaryOp::Sin => {
-            let r = sin32(b, ty, x);
+            let r = sin32(b, ty, x, fma);
             Some(Em::new(b, ty).f32_slow_path(op, x, r))
         }
         _ if f32_native && op == UnaryOp::Cos => {
             let r = sin_cos_32(b, ty, x, true);
             Some(Em::new(b, ty).f32_slow_path(op, x, r))
         }
-        _ if f32_native && !via_f64(op) => Some(Em::new(b, ty).unary32(op, x)),
+        _ if f32_native && !via_f64(op) => Some(Em::new(b, ty).fused(fma).unary32(op, x)),
         types::F32 => {
             let wide = b.ins().fpromote(types::F64, x);
             let r = f32_via_f64(op, &mut Em::new(b, types::F64), wide);
@@ -234,6 +293,15 @@ pub(crate) fn emit_unary(
         }
         _ => None,
     }
+}
+
+/// Unary ops whose algorithms (`f64` and `f32`) use fused multiply-adds where the host has
+/// them ([`host_fma`]); the others keep their plain version everywhere.
+fn fma_op(op: UnaryOp) -> bool {
+    matches!(
+        op,
+        UnaryOp::Exp | UnaryOp::Log1p | UnaryOp::Sin | UnaryOp::Cos
+    )
 }
 
 /// Unary ops with a float32 algorithm of their own (rather than the f64 one rounded).
@@ -278,7 +346,11 @@ fn narrow64(b: &mut FunctionBuilder, parts: &[Value]) -> Value {
 /// polynomial instead of [`sin_cos_32`]'s two and a quadrant choice, no f32 <-> f64 traffic
 /// but the argument and the result. Beyond 2^19 the result is garbage: the caller adds
 /// [`Em::f32_slow_path`].
-fn sin32(b: &mut FunctionBuilder, ty: Type, x: Value) -> Value {
+///
+/// With fused multiply-adds (`fma` and [`host_fma`]): `r = (x - n PI) - n PI_T`, the first
+/// step one exact `fma` (`PI` is pi to 53 bits, `x - n PI` a multiple of 2^-51 below 2), and
+/// `r (1 + z S(z))`, `z = r^2`, which keeps the sign of `x = -0`.
+fn sin32(b: &mut FunctionBuilder, ty: Type, x: Value, fma: bool) -> Value {
     let wide = if ty.is_vector() {
         types::F64X2
     } else {
@@ -286,6 +358,29 @@ fn sin32(b: &mut FunctionBuilder, ty: Type, x: Value) -> Value {
     };
     let xs = widen32(b, ty, x);
     let mut outs = Vec::new();
+    if Em::new(b, wide).fused(fma).fma {
+        for &xh in &xs {
+            let mut e = Em::new(b, wide).fused(true);
+            let magic = e.c(MAGIC);
+            let t = e.mlak(xh, INV_PI_64, magic);
+            let n = e.addc(t, -MAGIC);
+            let r = e.mlak(n, -PI, xh);
+            let r = e.mlak(n, -PI_T, r);
+            let z = e.mul(r, r);
+            let p = e.poly(z, &SIN32_PI);
+            let w = e.mlac(z, p, 1.0);
+            let res = e.mul(r, w);
+            // (-1)^n: n's parity is the low bit of `t`'s bits.
+            let nb = e.bits(t);
+            let one = e.ci(1);
+            let odd = e.b.ins().band(nb, one);
+            let flip = e.b.ins().ishl_imm_u(odd, 63);
+            let rb = e.bits(res);
+            let rb = e.b.ins().bxor(rb, flip);
+            outs.push(e.float(rb));
+        }
+        return narrow64(b, &outs);
+    }
     for &xh in &xs {
         let mut e = Em::new(b, wide);
         let v = e.mulc(xh, INV_PI_64);
@@ -504,6 +599,8 @@ const PIO2_1: f64 = f64::from_bits(0x3ff9_21fb_5440_0000);
 const PIO2_2: f64 = f64::from_bits(0x3dd0_b461_1a60_0000);
 const PIO2_3: f64 = f64::from_bits(0x3ba3_198a_2e00_0000);
 const PIO2_3T: f64 = f64::from_bits(0x397b_839a_2520_49c1);
+/// pi/2 - PIO2_HI - PIO2_LO, rounded.
+const PIO2_T2: f64 = f64::from_bits(0xb91f_1976_b7ed_8fbc);
 /// From this |x| on the evaluator's arcsinh and arccosh are `ln(2|x|)` (as `ln|x| + ln 2`).
 const ASYMPTOTIC: f64 = 268435456.0; // 2^28
 /// Above this `|x|`, `n * PIO2_k` is no longer exact: `sin`/`cos` take the slow path.
@@ -517,6 +614,25 @@ const EXP_P: [f64; 5] = [
     f64::from_bits(0xbebb_bd41_c5d2_6bf1), // -1.65339022054652515390e-06
     f64::from_bits(0x3e66_3769_72be_a4d0), // 4.13813679705723846039e-08
 ];
+/// exp with fused multiply-adds: P(r) ~ (e^r - 1 - r) / r^2 on |r| <= 0.3466, degree 9
+/// (Chebyshev fit made with mpmath; relative error of P 2^-51.9, of `1 + r + r^2 P` as e^r
+/// 2^-55.8, with the coefficients rounded to f64).
+const EXP64_P: [f64; 10] = [
+    f64::from_bits(0x3fe0_0000_0000_0001), // 5.00000000000000111e-01
+    f64::from_bits(0x3fc5_5555_5555_5556), // 1.66666666666666685e-01
+    f64::from_bits(0x3fa5_5555_5555_3d64), // 4.16666666666241359e-02
+    f64::from_bits(0x3f81_1111_1111_09b4), // 8.33333333333006326e-03
+    f64::from_bits(0x3f56_c16c_1788_b646), // 1.38888889172096705e-03
+    f64::from_bits(0x3f2a_01a0_1a7c_3d59), // 1.98412698630505061e-04
+    f64::from_bits(0x3efa_019b_90ee_fe8e), // 2.48015213022410817e-05
+    f64::from_bits(0x3ec7_1de0_daf7_a6cc), // 2.75572684648316275e-06
+    f64::from_bits(0x3e92_8918_3468_6c7e), // 2.76200854550184136e-07
+    f64::from_bits(0x3e5a_f38a_71a1_8cb9), // 2.51003831958670213e-08
+];
+/// ln 2 rounded to f64, and the rest (rounded).
+const LN2_T: f64 = f64::from_bits(0x3c7a_bc9e_3b39_803f);
+/// pi's rest after [`PI`] (rounded).
+const PI_T: f64 = f64::from_bits(0x3ca1_a626_3314_5c07);
 /// expm1: R1(hxs) ~ (6/r)((e^r + 1)/(e^r - 1) - 2/r), hxs = r^2/2, |r| <= ln2/2 (fdlibm).
 const EXPM1_Q: [f64; 5] = [
     f64::from_bits(0xbfa1_1111_1111_10f4), // -3.33333333333331316428e-02
@@ -697,6 +813,8 @@ struct Em<'a, 'f> {
     b: &'a mut FunctionBuilder<'f>,
     ty: Type,
     ity: Type,
+    /// Whether the algorithms may use fused multiply-adds ([`Em::fused`]).
+    fma: bool,
 }
 
 impl<'a, 'f> Em<'a, 'f> {
@@ -707,7 +825,19 @@ impl<'a, 'f> Em<'a, 'f> {
             types::F32 => types::I32,
             _ => types::I64,
         };
-        Em { b, ty, ity }
+        Em {
+            b,
+            ty,
+            ity,
+            fma: false,
+        }
+    }
+
+    /// This emitter, allowed to use fused multiply-adds when the host has them
+    /// ([`host_fma`]).
+    fn fused(mut self, on: bool) -> Self {
+        self.fma = on && host_fma();
+        self
     }
 
     /// Whether the lanes are `f32`.
@@ -878,10 +1008,50 @@ impl<'a, 'f> Em<'a, 'f> {
         let (last, rest) = c.split_last().expect("a polynomial has coefficients");
         let mut acc = self.c(*last);
         for &k in rest.iter().rev() {
-            let t = self.mul(z, acc);
-            acc = self.addc(t, k);
+            acc = self.mlac(z, acc, k);
         }
         acc
+    }
+
+    /// `c[0] + c[1] r + ... `, `z = r^2`, by pairs: `(c[0] + c[1] r) + z ((c[2] + c[3] r) +
+    /// z (...))` (half Horner's dependency chain; the same operation count).
+    fn poly_estrin(&mut self, r: Value, z: Value, c: &[f64]) -> Value {
+        let mut pairs = Vec::new();
+        for ch in c.chunks(2) {
+            pairs.push(match ch {
+                [a, b] => {
+                    let bv = self.c(*b);
+                    self.mlac(r, bv, *a)
+                }
+                [a] => self.c(*a),
+                _ => unreachable!("chunks of two"),
+            });
+        }
+        let mut acc = pairs.pop().expect("a polynomial has coefficients");
+        while let Some(p) = pairs.pop() {
+            acc = self.mla(z, acc, p);
+        }
+        acc
+    }
+
+    /// `a b + c`: one fused multiply-add when the emitter may use them, else the product
+    /// rounded, then the sum.
+    fn mla(&mut self, a: Value, b: Value, c: Value) -> Value {
+        if self.fma {
+            self.b.ins().fma(a, b, c)
+        } else {
+            let t = self.mul(a, b);
+            self.add(t, c)
+        }
+    }
+    fn mlac(&mut self, a: Value, b: Value, k: f64) -> Value {
+        let k = self.c(k);
+        self.mla(a, b, k)
+    }
+    /// `a k + c` for a constant `k`.
+    fn mlak(&mut self, a: Value, k: f64, c: Value) -> Value {
+        let k = self.c(k);
+        self.mla(a, k, c)
     }
 
     /// `(n, bits)`: `v` rounded to the nearest integer `n` (ties to even), valid for
@@ -982,9 +1152,54 @@ impl<'a, 'f> Em<'a, 'f> {
     }
 
     fn exp(&mut self, x: Value) -> Value {
+        if self.fma {
+            return self.exp_fma(x);
+        }
         let (t, _, nb) = self.exp_parts(x);
         let y = self.rsubc(1.0, t);
         self.scale_bits(y, nb)
+    }
+
+    /// exp with fused multiply-adds: `n = round(x / ln2)`, `hi = x - n LN2` in one exact
+    /// `fma` (`LN2` is ln 2 to 53 bits: `hi` is a multiple of 2^-54 below 1/2), `lo = n
+    /// LN2_T` (the rest of ln 2), then `e^r = 1 + (hi + (r^2 P(r) - lo))` with `r = hi - lo`
+    /// and `P` of [`EXP64_P`] (no division). While every lane has `|x| <= 708` (results normal
+    /// and finite) `2^n` is an integer add to the exponent field; a cold block serves other
+    /// vectors: `x` clamped, and `2^n` applied as two powers of two ([`Em::scale_bits`]).
+    fn exp_fma(&mut self, x: Value) -> Value {
+        let fast = self.exp_fma_core(x, false);
+        let ax = self.b.ins().fabs(x);
+        let out = self.cmpc(FloatCC::UnorderedOrGreaterThan, ax, 708.0);
+        self.cold_unless(out, fast, |em| em.exp_fma_core(x, true))
+    }
+
+    /// The two versions of [`Em::exp_fma`]: `full` for any `x`, else for `|x| <= 708`.
+    fn exp_fma_core(&mut self, x: Value, full: bool) -> Value {
+        let x = if full {
+            self.clamp(x, -800.0, 800.0)
+        } else {
+            x
+        };
+        let magic = self.c(MAGIC);
+        let t = self.mlak(x, INV_LN2, magic);
+        let n = self.addc(t, -MAGIC);
+        let nb = self.bits(t);
+        let hi = self.mlak(n, -LN2, x);
+        let nlo = self.mulc(n, -LN2_T);
+        let r = self.add(hi, nlo);
+        let z = self.mul(r, r);
+        let p = self.poly_estrin(r, z, &EXP64_P);
+        let w = self.mla(z, p, nlo);
+        let w = self.add(hi, w);
+        let y = self.addc(w, 1.0);
+        if full {
+            return self.scale_bits(y, nb);
+        }
+        // bits(MAGIC + n) << 52 = n << 52: MAGIC's low 12 bits are zero.
+        let sh = self.b.ins().ishl_imm_u(nb, 52);
+        let yb = self.bits(y);
+        let rb = self.b.ins().iadd(yb, sh);
+        self.float(rb)
     }
 
     /// [`Em::scale`] with `n` given as the bits of [`Em::round_int`] (`|n| <= 2048`), in
@@ -1235,6 +1450,44 @@ impl<'a, 'f> Em<'a, 'f> {
     /// relative to `u`, `c = (x - (u - 1)) / u` (or `(1 - (u - x)) / u` for `x >= 1`, each
     /// form exact in its range).
     fn log1p(&mut self, x: Value) -> Value {
+        if self.fma {
+            return self.log1p_fma(x);
+        }
+        self.log1p_full(x)
+    }
+
+    /// log1p with fused multiply-adds, for vectors whose every lane is in (-1, inf): `c` by
+    /// Fast2Sum of `max(x, 1) + min(x, 1)`, the kernel's sums `k LN2_LO + c`,
+    /// `s (hfsq + R) + ...` and `k LN2_HI - ...` fused (the last is exact either way);
+    /// other vectors take a cold block with [`Em::log1p_full`].
+    fn log1p_fma(&mut self, x: Value) -> Value {
+        let u = self.addc(x, 1.0);
+        let (k, f) = self.log_reduce(u, false);
+        let one = self.c(1.0);
+        let gt1 = self.cmp(FloatCC::LessThan, one, x);
+        let a = self.sel(gt1, x, one);
+        let lt1 = self.cmp(FloatCC::LessThan, x, one);
+        let bb = self.sel(lt1, x, one);
+        let ua = self.sub(u, a);
+        let c = self.sub(bb, ua);
+        let c = self.div(c, u);
+        let (s, hfsq, r) = self.log_kernel(f);
+        let klo = self.mlak(k, LN2_LO, c);
+        let hr = self.add(hfsq, r);
+        let t = self.mla(s, hr, klo);
+        let t = self.sub(hfsq, t);
+        let t = self.sub(f, t);
+        let res = self.mlak(k, LN2_HI, t);
+        let zero = self.cmpc(FloatCC::Equal, x, 0.0);
+        let fast = self.sel(zero, x, res);
+        let low = self.cmpc(FloatCC::UnorderedOrLessThanOrEqual, x, -1.0);
+        let inf = self.cmpc(FloatCC::Equal, x, f64::INFINITY);
+        let out = self.or(low, inf);
+        self.cold_unless(out, fast, |em| em.log1p_full(x))
+    }
+
+    /// log1p for every `x`, branch-free.
+    fn log1p_full(&mut self, x: Value) -> Value {
         let u = self.addc(x, 1.0);
         let (k, f) = self.log_reduce(u, false);
         let um1 = self.addc(u, -1.0);
@@ -1545,12 +1798,72 @@ impl<'a, 'f> Em<'a, 'f> {
         (y0, y1, nb)
     }
 
+    /// [`Em::rem_pio2`] with fused multiply-adds: `r1 = x - n PIO2_HI` in one exact `fma`
+    /// (`PIO2_HI` is pi/2 to 53 bits: `r1` is a multiple of 2^-53 below 1), `w = n PIO2_LO`
+    /// with its exact rounding error (an `fma`) plus `n PIO2_T2`, and `r1 - w` by Fast2Sum
+    /// (exact: `r1` is a multiple of `ulp(w)`), normalized into `y0 + y1`.
+    fn rem_pio2_fma(&mut self, x: Value) -> (Value, Value, Value) {
+        let magic = self.c(MAGIC);
+        let t = self.mlak(x, INV_PIO2, magic);
+        let n = self.addc(t, -MAGIC);
+        let nb = self.bits(t);
+        let r1 = self.mlak(n, -PIO2_HI, x);
+        let w = self.mulc(n, PIO2_LO);
+        let nw = self.b.ins().fneg(w);
+        let wl = self.mlak(n, PIO2_LO, nw);
+        let wl = self.mlak(n, PIO2_T2, wl);
+        let s = self.sub(r1, w);
+        let e = self.sub(r1, s);
+        let e = self.sub(e, w);
+        let tail = self.sub(e, wl);
+        let y0 = self.add(s, tail);
+        let y1 = self.sub(s, y0);
+        let y1 = self.add(y1, tail);
+        (y0, y1, nb)
+    }
+
+    /// fdlibm's __kernel_sin and __kernel_cos ([`Em::ksin`], [`Em::kcos`]) with fused
+    /// multiply-adds: the same sums, each product feeding a sum fused into it, the
+    /// polynomials by Horner's rule.
+    fn ksin_kcos_fma(&mut self, x: Value, y: Value) -> (Value, Value) {
+        let z = self.mul(x, x);
+        let ny = self.b.ins().fneg(y);
+        // sin: x - ((z (y/2 - v r) - y) - v S1), v = z x, r = S2 + z S3 + ...
+        let neg_s: Vec<f64> = SIN_S[1..].iter().map(|c| -c).collect();
+        let nr = self.poly(z, &neg_s);
+        let v = self.mul(z, x);
+        let hy = self.mulc(y, 0.5);
+        let q = self.mla(v, nr, hy);
+        let q = self.mla(z, q, ny);
+        let q = self.mlak(v, -SIN_S[0], q);
+        let ks = self.sub(x, q);
+        // cos: w + (((1 - w) - z/2) + (z^2 C(z) - x y)), w = 1 - z/2.
+        let c = self.poly(z, &COS_C);
+        let zz = self.mul(z, z);
+        let nxy = self.mul(x, ny);
+        let u = self.mla(zz, c, nxy);
+        let hz = self.mulc(z, 0.5);
+        let w = self.rsubc(1.0, hz);
+        let t = self.rsubc(1.0, w);
+        let t = self.sub(t, hz);
+        let t = self.add(t, u);
+        let kc = self.add(w, t);
+        (ks, kc)
+    }
+
     /// sin or cos: [`Em::rem_pio2`], both kernels, then the
     /// quadrant picks kernel and sign with integer masks. Huge arguments go to the slow path.
     fn sin_cos(&mut self, x: Value, cos: bool) -> Value {
-        let (y0, y1, nb) = self.rem_pio2(x);
-        let ks = self.ksin(y0, y1);
-        let kc = self.kcos(y0, y1);
+        let (y0, y1, nb) = if self.fma {
+            self.rem_pio2_fma(x)
+        } else {
+            self.rem_pio2(x)
+        };
+        let (ks, kc) = if self.fma {
+            self.ksin_kcos_fma(y0, y1)
+        } else {
+            (self.ksin(y0, y1), self.kcos(y0, y1))
+        };
         // cos(x) = sin(x + pi/2): one more quadrant.
         let q = if cos {
             let one = self.ci(1);
@@ -2223,6 +2536,8 @@ const LOG10_2_LO32: f64 = f32::from_bits(0xb64a_f608) as f64;
 const LN2_H12: f64 = f32::from_bits(0x3f31_7000) as f64;
 const LN2_L12: f64 = f32::from_bits(0x3805_fdf4) as f64;
 const LN2_32: f64 = f32::from_bits(0x3f31_7218) as f64;
+/// ln 2 - LN2_32, rounded to f32.
+const L2T32: f64 = f32::from_bits(0xb102_e308) as f64;
 /// tanh of float32 arguments, evaluated in f64: (e^r - 1 - r) / r^2 on |r| <= 0.3467,
 /// degree 6 (Chebyshev fit made with mpmath, relative error 2^-34).
 const TANH32_E: [f64; 7] = [
@@ -2344,6 +2659,12 @@ impl Em<'_, '_> {
     /// when any lane is out of that range (or NaN); the builder continues in a new, sealed
     /// block.
     fn exp32(&mut self, x: Value) -> Value {
+        if self.fma {
+            let fast = self.exp32_fma(x, false);
+            let ax = self.b.ins().fabs(x);
+            let out = self.cmpc(FloatCC::UnorderedOrGreaterThan, ax, EXP32_FAST_MAX);
+            return self.cold_unless(out, fast, |em| em.exp32_fma(x, true));
+        }
         let v = self.mulc(x, INV_LN2_32);
         let (n, nb) = self.round32(v);
         let nh = self.mulc(n, L2H32);
@@ -2358,6 +2679,31 @@ impl Em<'_, '_> {
         let ax = self.b.ins().fabs(x);
         let out = self.cmpc(FloatCC::UnorderedOrGreaterThan, ax, EXP32_FAST_MAX);
         self.cold_unless(out, fast, |em| em.exp32_full(x))
+    }
+
+    /// [`Em::exp32`] with fused multiply-adds, `full` for any `x`, else for
+    /// `|x| <= EXP32_FAST_MAX`: `n` rounded from the exact `x / ln2`, `hi = x - n LN2_32`
+    /// exact in one `fma` (`LN2_32` is ln 2 to 24 bits: `hi` is a multiple of 2^-25 below
+    /// 1/2), `r = hi - n L2T32` in another, `1 + (r + r^2 P(r))` with `P` by `fma`s.
+    fn exp32_fma(&mut self, x: Value, full: bool) -> Value {
+        let x = if full { self.clamp(x, -104.0, 89.0) } else { x };
+        let magic = self.c(MAGIC32);
+        let t = self.mlak(x, INV_LN2_32, magic);
+        let n = self.addc(t, -MAGIC32);
+        let nb = self.bits(t);
+        let hi = self.mlak(n, -LN2_32, x);
+        let r = self.mlak(n, -L2T32, hi);
+        let z = self.mul(r, r);
+        let p = self.poly(r, &EXP32_P);
+        let w = self.mla(z, p, r);
+        let y = self.addc(w, 1.0);
+        if full {
+            return self.scale32(y, nb);
+        }
+        let sh = self.b.ins().ishl_imm_u(nb, 23);
+        let yb = self.bits(y);
+        let rb = self.b.ins().iadd(yb, sh);
+        self.float(rb)
     }
 
     /// exp for every `x`, branch-free: the slow path of [`Em::exp32`].
@@ -2419,6 +2765,18 @@ impl Em<'_, '_> {
         let t2 = self.poly(w, &[LOG32_LG[0], LOG32_LG[2]]);
         let t2 = self.mul(z, t2);
         let r = self.add(t2, t1);
+        if self.fma {
+            // The same sums, fused where a product feeds them (`k L2H32` is exact).
+            let klo = match c {
+                Some(c) => self.mlak(k, L2L32, c),
+                None => self.mulc(k, L2L32),
+            };
+            let hr = self.add(hfsq, r);
+            let t = self.mla(s, hr, klo);
+            let t = self.sub(hfsq, t);
+            let t = self.sub(f, t);
+            return self.mlak(k, L2H32, t);
+        }
         let klo = self.mulc(k, L2L32);
         let klo = match c {
             Some(c) => self.add(klo, c),

@@ -385,6 +385,10 @@ macro_rules! accuracy_tests {
             #[test]
             fn $name() {
                 check(UnaryOp::$op);
+                // Where the host has FMA, the version for hosts without it too.
+                if super::fma_op(UnaryOp::$op) && super::host_fma() {
+                    super::without_fma(|| check(UnaryOp::$op));
+                }
             }
         )*
     };
