@@ -627,11 +627,36 @@ type KernelFn = unsafe extern "C" fn(usize, *mut u8, *const *const u8, *const is
 type CheckedKernelFn =
     unsafe extern "C" fn(usize, *mut u8, *const *const u8, *const isize, *const Bounds) -> usize;
 
-/// A compiled kernel function, as its [`Checks`] mode declares it.
+/// The native signature of an unchecked column fold: `(n, out, inputs, strides, rows)`, with
+/// `rows * num_inputs` input pointers (row by row) folded in order into the `n` outputs.
+type ColumnsFn = unsafe extern "C" fn(usize, *mut u8, *const *const u8, *const isize, usize);
+
+/// The native signature of a checked column fold: [`ColumnsFn`]'s arguments plus the bounds,
+/// returning the status as [`CheckedKernelFn`] does.
+type CheckedColumnsFn = unsafe extern "C" fn(
+    usize,
+    *mut u8,
+    *const *const u8,
+    *const isize,
+    usize,
+    *const Bounds,
+) -> usize;
+
+/// A compiled kernel function, as its [`Checks`] mode and its kind (column fold or not)
+/// declare it.
 #[derive(Clone, Copy)]
 enum KernelCode {
     Unchecked(KernelFn),
     Checked(CheckedKernelFn),
+    Columns(ColumnsFn),
+    CheckedColumns(CheckedColumnsFn),
+}
+
+/// Whether `kernel` is a column fold, whose function has the extra `rows` parameter.
+fn is_column_fold(kernel: &ElementwiseKernel) -> bool {
+    kernel
+        .reduce
+        .is_some_and(|r| r.inner == ReduceInner::Columns)
 }
 
 /// Turns the address of a finalized kernel function into a callable function pointer.
@@ -639,23 +664,34 @@ enum KernelCode {
 /// # Safety
 ///
 /// `code` must be the address of a function finalized in a live `JITModule`, compiled by
-/// `build` in mode `checks`: the parameters `(i64 n, i64 out, i64 inputs, i64 strides)`, plus
-/// `i64 bounds` and an `i64` result for `Checks::Bounds`, and the host's default calling
-/// convention (System V on x86-64 Linux, the C ABI), which is what `KernelFn` and
-/// `CheckedKernelFn` declare. The pointer must only be called while that module is alive.
-unsafe fn kernel_fn(code: *const u8, checks: Checks) -> KernelCode {
-    match checks {
-        Checks::Off => {
+/// `build` in mode `checks`: the parameters `(i64 n, i64 out, i64 inputs, i64 strides)`, then
+/// `i64 rows` if `columns` (a column fold), then `i64 bounds` and an `i64` result for
+/// `Checks::Bounds`, and the host's default calling convention (System V on x86-64 Linux, the
+/// C ABI), which is what `KernelFn`, `CheckedKernelFn`, `ColumnsFn` and `CheckedColumnsFn`
+/// declare. The pointer must only be called while that module is alive.
+unsafe fn kernel_fn(code: *const u8, checks: Checks, columns: bool) -> KernelCode {
+    match (checks, columns) {
+        (Checks::Off, false) => {
             // SAFETY: per the contract above, `code` points to executable code with exactly
             // the ABI and signature of `KernelFn`; function and data pointers have the same
             // size on every target Cranelift JITs for.
             let f = unsafe { std::mem::transmute::<*const u8, KernelFn>(code) };
             KernelCode::Unchecked(f)
         }
-        Checks::Bounds => {
+        (Checks::Bounds, false) => {
             // SAFETY: as above, with the signature of `CheckedKernelFn`.
             let f = unsafe { std::mem::transmute::<*const u8, CheckedKernelFn>(code) };
             KernelCode::Checked(f)
+        }
+        (Checks::Off, true) => {
+            // SAFETY: as above, with the signature of `ColumnsFn`.
+            let f = unsafe { std::mem::transmute::<*const u8, ColumnsFn>(code) };
+            KernelCode::Columns(f)
+        }
+        (Checks::Bounds, true) => {
+            // SAFETY: as above, with the signature of `CheckedColumnsFn`.
+            let f = unsafe { std::mem::transmute::<*const u8, CheckedColumnsFn>(code) };
+            KernelCode::CheckedColumns(f)
         }
     }
 }
@@ -702,8 +738,8 @@ impl CompiledKernel {
     /// Whether its code checks its memory accesses.
     pub fn checks(&self) -> Checks {
         match self.func {
-            KernelCode::Unchecked(_) => Checks::Off,
-            KernelCode::Checked(_) => Checks::Bounds,
+            KernelCode::Unchecked(_) | KernelCode::Columns(_) => Checks::Off,
+            KernelCode::Checked(_) | KernelCode::CheckedColumns(_) => Checks::Bounds,
         }
     }
 
@@ -729,16 +765,62 @@ impl CompiledKernel {
         inputs: *const *const u8,
         strides: *const isize,
     ) {
+        // SAFETY: one row is what `call_rows` with `rows == 1` reads, under the same contract.
+        unsafe { self.call_rows(n, out, inputs, strides, 1) }
+    }
+
+    /// For a column fold (`Reduction` with `ReduceInner::Columns`): folds `rows` rows of `n`
+    /// elements, in order, into the `n` outputs. `inputs` holds `rows * num_inputs()` pointers,
+    /// row by row (input `k` of row `r` at `inputs[r * num_inputs() + k]`); the strides are
+    /// the same for every row. Any other kernel computes one row, and `rows` must be 1.
+    ///
+    /// # Panics
+    ///
+    /// If `rows != 1` and the kernel is not a column fold.
+    ///
+    /// # Safety
+    ///
+    /// The contract of [`call_row`](Self::call_row) for each row `r < rows` (with that row's
+    /// pointers); `out` must hold `n` initialised outputs.
+    pub unsafe fn call_rows(
+        &self,
+        n: usize,
+        out: *mut u8,
+        inputs: *const *const u8,
+        strides: *const isize,
+        rows: usize,
+    ) {
+        let everywhere = || vec![Bounds::EVERYWHERE; self.num_inputs + 1];
         match self.func {
-            // SAFETY: `f` was compiled for this signature and its module lives as long as
-            // `self`; the caller upholds the memory contract documented above, which is all
-            // the generated code relies on.
-            KernelCode::Unchecked(f) => unsafe { f(n, out, inputs, strides) },
-            KernelCode::Checked(f) => {
-                let bounds = vec![Bounds::EVERYWHERE; self.num_inputs + 1];
+            KernelCode::Columns(f) => {
+                // SAFETY: `f` was compiled for this signature and its module lives as long as
+                // `self`; the caller upholds the memory contract documented above, which is
+                // all the generated code relies on.
+                unsafe { f(n, out, inputs, strides, rows) }
+            }
+            KernelCode::CheckedColumns(f) => {
+                let bounds = everywhere();
                 // SAFETY: as above; `bounds` holds the `num_inputs + 1` entries the code reads,
                 // and admitting every address relaxes nothing the contract above does not
                 // already guarantee.
+                let status = unsafe { f(n, out, inputs, strides, rows, bounds.as_ptr()) };
+                debug_assert_eq!(status, 0, "an access outside the whole address space");
+            }
+            KernelCode::Unchecked(f) => {
+                assert_eq!(
+                    rows, 1,
+                    "several rows in one call of a kernel that is no column fold"
+                );
+                // SAFETY: as above, for one row.
+                unsafe { f(n, out, inputs, strides) }
+            }
+            KernelCode::Checked(f) => {
+                assert_eq!(
+                    rows, 1,
+                    "several rows in one call of a kernel that is no column fold"
+                );
+                let bounds = everywhere();
+                // SAFETY: as above, for one row, with bounds admitting every address.
                 let status = unsafe { f(n, out, inputs, strides, bounds.as_ptr()) };
                 debug_assert_eq!(status, 0, "an access outside the whole address space");
             }
@@ -771,19 +853,59 @@ impl CompiledKernel {
         strides: *const isize,
         bounds: &[Bounds],
     ) -> std::result::Result<(), OutOfBounds> {
-        let KernelCode::Checked(f) = self.func else {
-            panic!("call_row_checked on a kernel compiled without checks");
-        };
+        // SAFETY: one row is what `call_rows_checked` with `rows == 1` reads, under the same
+        // contract.
+        unsafe { self.call_rows_checked(n, out, inputs, strides, 1, bounds) }
+    }
+
+    /// [`call_rows`](Self::call_rows) with every access checked as in
+    /// [`call_row_checked`](Self::call_row_checked): `bounds[k]` holds the bytes input `k` of
+    /// every row may be read from. Rows before the refused access have been folded in.
+    ///
+    /// # Panics
+    ///
+    /// As [`call_row_checked`](Self::call_row_checked), and if `rows != 1` for a kernel that
+    /// is no column fold.
+    ///
+    /// # Safety
+    ///
+    /// As [`call_row_checked`](Self::call_row_checked), with `rows * num_inputs()` readable
+    /// pointers in `inputs` (they may point anywhere).
+    pub unsafe fn call_rows_checked(
+        &self,
+        n: usize,
+        out: *mut u8,
+        inputs: *const *const u8,
+        strides: *const isize,
+        rows: usize,
+        bounds: &[Bounds],
+    ) -> std::result::Result<(), OutOfBounds> {
         assert_eq!(
             bounds.len(),
             self.num_inputs + 1,
             "one Bounds per input and one for the output"
         );
-        // SAFETY: `f` was compiled for this signature and its module lives as long as `self`;
-        // it reads `num_inputs()` pointers and strides (the caller's contract) and
-        // `num_inputs() + 1` bounds (asserted), and accesses memory only inside the bounds the
-        // caller vouches for.
-        let status = unsafe { f(n, out, inputs, strides, bounds.as_ptr()) };
+        let status = match self.func {
+            KernelCode::Checked(f) => {
+                assert_eq!(
+                    rows, 1,
+                    "several rows in one call of a kernel that is no column fold"
+                );
+                // SAFETY: `f` was compiled for this signature and its module lives as long as
+                // `self`; it reads `num_inputs()` pointers and strides (the caller's contract)
+                // and `num_inputs() + 1` bounds (asserted), and accesses memory only inside the
+                // bounds the caller vouches for.
+                unsafe { f(n, out, inputs, strides, bounds.as_ptr()) }
+            }
+            KernelCode::CheckedColumns(f) => {
+                // SAFETY: as above, reading `rows * num_inputs()` pointers (the caller's
+                // contract).
+                unsafe { f(n, out, inputs, strides, rows, bounds.as_ptr()) }
+            }
+            KernelCode::Unchecked(_) | KernelCode::Columns(_) => {
+                panic!("call_row_checked on a kernel compiled without checks")
+            }
+        };
         match status {
             0 => Ok(()),
             s if s <= self.num_inputs => Err(OutOfBounds::Input(s - 1)),
@@ -850,7 +972,7 @@ pub fn compile_with(kernel: &ElementwiseKernel, checks: Checks) -> Result<Compil
     }
     // SAFETY: `code` is the finalized address of the function `build` compiled in mode
     // `checks` in `module`, which the returned struct keeps alive as long as the pointer.
-    let func = unsafe { kernel_fn(code, checks) };
+    let func = unsafe { kernel_fn(code, checks, is_column_fold(kernel)) };
     Ok(CompiledKernel {
         func,
         module: Mutex::new(Some(module)),
@@ -907,14 +1029,13 @@ fn define(
     let ptr = module.target_config().pointer_type();
     let call_conv = module.target_config().default_call_conv;
     let mut sig = module.make_signature();
-    // (n, out, inputs, strides), and for checked code (bounds) -> status.
-    let params = match checks {
-        Checks::Off => 4,
-        Checks::Bounds => {
-            sig.returns.push(AbiParam::new(ptr));
-            5
-        }
-    };
+    // (n, out, inputs, strides), (rows) for a column fold, and for checked code (bounds) ->
+    // status.
+    let mut params = 4 + usize::from(is_column_fold(kernel));
+    if checks == Checks::Bounds {
+        sig.returns.push(AbiParam::new(ptr));
+        params += 1;
+    }
     for _ in 0..params {
         sig.params.push(AbiParam::new(ptr));
     }
@@ -938,6 +1059,7 @@ fn define(
             absorbed,
             live,
             mem: MemFlagsData::new().with_notrap(),
+            input_mem: MemFlagsData::new().with_notrap(),
             ptr,
             call_conv,
             guard: None,
@@ -1010,6 +1132,9 @@ struct Gen<'k> {
     contracted: Vec<Option<Contraction>>,
     absorbed: Vec<bool>,
     mem: MemFlagsData,
+    /// The flags of loads from the kernel's inputs: `mem`, or in unchecked column folds
+    /// `mem` plus readonly and can-move (see `columns_function`).
+    input_mem: MemFlagsData,
     ptr: Type,
     call_conv: CallConv,
     /// Checked code only: the bounds every access is compared with (set up by `function`).
@@ -1231,7 +1356,12 @@ impl Gen<'_> {
             }
             _ => {
                 let ty = self.ty(mode, dt);
-                b.ins().load(ty, self.mem, p, offset)
+                let flags = if slot == self.out_slot() {
+                    self.mem
+                } else {
+                    self.input_mem
+                };
+                b.ins().load(ty, flags, p, offset)
             }
         }
     }
@@ -1267,6 +1397,9 @@ impl Gen<'_> {
         checks: Checks,
     ) -> Result<()> {
         let kernel = self.kernel;
+        if let Some(r) = kernel.reduce.filter(|r| r.inner == ReduceInner::Columns) {
+            return self.columns_function(b, width, checks, r.combine(kernel.out_dtype()));
+        }
         let ptr = self.ptr;
         let entry = b.create_block();
         let setup = b.create_block();
@@ -1406,11 +1539,6 @@ impl Gen<'_> {
                 let offset = (u * lanes * out_isz) as i32;
                 match fold {
                     None => self.store(b, mode, out_dt, v, optr, offset),
-                    Some((r, combine)) if r.inner == ReduceInner::Columns => {
-                        let old = self.load(b, mode, out_dt, self.out_slot(), optr, offset);
-                        let v = self.binary(b, mode, combine, out_dt, old, v)?;
-                        self.store(b, mode, out_dt, v, optr, offset);
-                    }
                     Some((_, combine)) => {
                         let var = vacc[u as usize];
                         let acc = b.use_var(var);
@@ -1472,11 +1600,6 @@ impl Gen<'_> {
         let optr = b.use_var(out_var);
         match fold {
             None => self.store(b, Mode::Scalar, out_dt, v, optr, 0),
-            Some((r, combine)) if r.inner == ReduceInner::Columns => {
-                let old = self.load(b, Mode::Scalar, out_dt, self.out_slot(), optr, 0);
-                let v = self.binary(b, Mode::Scalar, combine, out_dt, old, v)?;
-                self.store(b, Mode::Scalar, out_dt, v, optr, 0);
-            }
             Some((_, combine)) => {
                 let acc = b.use_var(acc_var);
                 let acc = self.binary(b, Mode::Scalar, combine, out_dt, acc, v)?;
@@ -1520,6 +1643,312 @@ impl Gen<'_> {
             let status = b.block_params(guard.fail)[0];
             b.ins().return_(&[status]);
         }
+        Ok(())
+    }
+
+    /// A column fold, `(n, out, inputs, strides, rows[, bounds])`: folds `rows` rows, in
+    /// order, into the `n` outputs; `inputs` holds each row's input pointers, row by row. The
+    /// rows are taken [`COLUMN_ROWS`] at a time while that many are left, then one at a time:
+    /// a pass over the columns loads each output vector once, folds the pass's rows into it in
+    /// row order (the producer computed per element as usual) and stores it once. Every output
+    /// element sees the same operations in the same order as when the rows are folded one
+    /// call each, so the bits do not depend on how the rows are blocked.
+    fn columns_function(
+        &mut self,
+        b: &mut FunctionBuilder,
+        width: Option<u32>,
+        checks: Checks,
+        combine: BinaryOp,
+    ) -> Result<()> {
+        let kernel = self.kernel;
+        let ptr = self.ptr;
+        let entry = b.create_block();
+        let setup = b.create_block();
+        let head = b.create_block();
+        let exit = b.create_block();
+        b.append_block_params_for_function_params(entry);
+        b.switch_to_block(entry);
+        let params = b.block_params(entry).to_vec();
+        let (n, out, inputs, strides, rows) =
+            (params[0], params[1], params[2], params[3], params[4]);
+        let bounds = (checks == Checks::Bounds).then(|| params[5]);
+        let zero = b.ins().iconst(ptr, 0);
+        let no_columns = b.ins().icmp(IntCC::Equal, n, zero);
+        let no_rows = b.ins().icmp(IntCC::Equal, rows, zero);
+        let empty = b.ins().bor(no_columns, no_rows);
+        b.ins().brif(empty, exit, &[], setup, &[]);
+
+        b.switch_to_block(setup);
+        match bounds {
+            Some(bounds) => self.guard = Some(self.guard_setup(b, bounds, width)),
+            // Nothing writes the inputs during a call (the output is another buffer), and
+            // no check guards their loads: Cranelift may place them at their use like pure
+            // instructions. Otherwise it would issue every row's loads first and compute
+            // afterwards (at the stores, the first use of the arithmetic), keeping all the
+            // loaded vectors live at once and spilling them.
+            None => self.input_mem = self.mem.with_readonly().with_can_move(),
+        }
+        let used = self.used_inputs();
+        // Byte step per element of each input read through a pointer.
+        let mut steps: Vec<Option<Step>> = Vec::with_capacity(kernel.inputs.len());
+        for (k, spec) in kernel.inputs.iter().enumerate() {
+            let isz = spec.dtype.itemsize() as i64;
+            steps.push(match spec.inner {
+                _ if !used[k] => None,
+                InnerClass::Broadcast => None,
+                InnerClass::Contiguous => Some(Step::Const(isz)),
+                InnerClass::Strided => {
+                    let s = b.ins().load(ptr, self.mem, strides, (8 * k) as i32);
+                    Some(Step::Dynamic(b.ins().imul_imm_s(s, isz)))
+                }
+            });
+        }
+        let table_var = b.declare_var(ptr);
+        b.def_var(table_var, inputs);
+        let left_var = b.declare_var(ptr);
+        b.def_var(left_var, rows);
+        b.ins().jump(head, &[]);
+
+        let many = column_rows(&steps);
+        let pass = PassArgs {
+            width,
+            combine,
+            n,
+            out,
+            table_var,
+            left_var,
+            head,
+            steps: &steps,
+            used: &used,
+        };
+        b.switch_to_block(head);
+        let left = b.use_var(left_var);
+        let one = b.create_block();
+        let some = b.create_block();
+        if many > 1 {
+            let block = b.create_block();
+            let enough = b
+                .ins()
+                .icmp_imm_u(IntCC::UnsignedGreaterThanOrEqual, left, many as i64);
+            b.ins().brif(enough, block, &[], some, &[]);
+            b.switch_to_block(block);
+            self.columns_pass(b, &pass, many)?;
+        } else {
+            b.ins().jump(some, &[]);
+        }
+        b.switch_to_block(some);
+        let left = b.use_var(left_var);
+        let more = b.ins().icmp_imm_u(IntCC::NotEqual, left, 0);
+        b.ins().brif(more, one, &[], exit, &[]);
+        b.switch_to_block(one);
+        self.columns_pass(b, &pass, 1)?;
+
+        b.switch_to_block(exit);
+        match checks {
+            Checks::Off => b.ins().return_(&[]),
+            Checks::Bounds => {
+                let ok = b.ins().iconst(ptr, 0);
+                b.ins().return_(&[ok])
+            }
+        };
+        if let Some(guard) = &self.guard {
+            b.switch_to_block(guard.fail);
+            let status = b.block_params(guard.fail)[0];
+            b.ins().return_(&[status]);
+        }
+        Ok(())
+    }
+
+    /// Which inputs the kernel reads.
+    fn used_inputs(&self) -> Vec<bool> {
+        (0..self.kernel.inputs.len())
+            .map(|k| {
+                self.kernel.instrs.iter().enumerate().any(|(i, instr)| {
+                    self.live[i] && matches!(instr.kind, InstrKind::Load { input } if input == k)
+                })
+            })
+            .collect()
+    }
+
+    /// One pass of a column fold over all `n` columns, folding the `rows` rows at the head of
+    /// the pointer table into the outputs, in the current block; then drops those rows from the
+    /// table and jumps back to `head`.
+    fn columns_pass(&self, b: &mut FunctionBuilder, a: &PassArgs, rows: usize) -> Result<()> {
+        let kernel = self.kernel;
+        let ptr = self.ptr;
+        let count = kernel.inputs.len();
+        let out_dt = kernel.out_dtype();
+        let out_isz = out_dt.itemsize() as i64;
+        let out_slot = self.out_slot();
+        let vmode = a.width.map(Mode::Vector);
+        let table = b.use_var(a.table_var);
+        // Each row's inputs: a base pointer, or the value of a broadcast input.
+        let mut sources: Vec<Vec<RowSource>> = Vec::with_capacity(rows);
+        for r in 0..rows {
+            let mut row = Vec::with_capacity(count);
+            for (k, spec) in kernel.inputs.iter().enumerate() {
+                let at = (8 * (r * count + k)) as i32;
+                row.push(match (spec.inner, a.steps[k]) {
+                    (InnerClass::Broadcast, _) if a.used[k] => {
+                        let p = b.ins().load(ptr, self.mem, table, at);
+                        let s = self.load(b, Mode::Scalar, spec.dtype, k, p, 0);
+                        let v = vmode.map(|m| self.scalar_to_vector(b, m, spec.dtype, s));
+                        RowSource::Hoisted(s, v)
+                    }
+                    (_, Some(_)) => RowSource::Pointer(b.ins().load(ptr, self.mem, table, at)),
+                    _ => RowSource::Unused,
+                });
+            }
+            sources.push(row);
+        }
+        // Byte offsets from the bases, one per element size of contiguous data, one per strided
+        // input. The first is the output's, and counts the loop's elements.
+        let zero = b.ins().iconst(ptr, 0);
+        let counter = b.declare_var(ptr);
+        b.def_var(counter, zero);
+        let mut offsets: Vec<(Variable, Step)> = vec![(counter, Step::Const(out_isz))];
+        let mut offset_of: Vec<Option<usize>> = Vec::with_capacity(count);
+        for step in a.steps {
+            offset_of.push(step.map(|step| {
+                let shared = match step {
+                    Step::Const(_) => offsets.iter().position(|(_, s)| *s == step),
+                    Step::Dynamic(_) => None,
+                };
+                shared.unwrap_or_else(|| {
+                    let var = b.declare_var(ptr);
+                    b.def_var(var, zero);
+                    offsets.push((var, step));
+                    offsets.len() - 1
+                })
+            }));
+        }
+        // The loop ends, as byte offsets of the output.
+        let end = b.ins().imul_imm_s(a.n, out_isz);
+        // The address of each pointer input of each row at the current offsets.
+        let addresses = |b: &mut FunctionBuilder| -> Vec<Vec<Option<Value>>> {
+            let offs: Vec<Value> = offsets.iter().map(|(var, _)| b.use_var(*var)).collect();
+            sources
+                .iter()
+                .map(|row| {
+                    row.iter()
+                        .zip(&offset_of)
+                        .map(|(source, class)| match (source, class) {
+                            (RowSource::Pointer(p), Some(c)) => Some(b.ins().iadd(*p, offs[*c])),
+                            _ => None,
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        let advance = |b: &mut FunctionBuilder, elements: i64| {
+            for (var, step) in &offsets {
+                let off = b.use_var(*var);
+                let next = match *step {
+                    Step::Const(isz) => b.ins().iadd_imm_s(off, elements * isz),
+                    Step::Dynamic(s) => {
+                        let by = if elements == 1 {
+                            s
+                        } else {
+                            b.ins().imul_imm_s(s, elements)
+                        };
+                        b.ins().iadd(off, by)
+                    }
+                };
+                b.def_var(*var, next);
+            }
+        };
+        // The output elements at the current offset.
+        let output = |b: &mut FunctionBuilder| {
+            let off = b.use_var(counter);
+            b.ins().iadd(a.out, off)
+        };
+
+        let shead = b.create_block();
+        let sbody = b.create_block();
+        let done = b.create_block();
+        if let Some(w) = a.width {
+            let mode = Mode::Vector(w);
+            let lanes = (16 / w) as i64;
+            let per_iter = lanes * COLUMN_UNROLL;
+            let vhead = b.create_block();
+            let vbody = b.create_block();
+            let vdone = b.create_block();
+            let vend = b.ins().band_imm_s(end, !(per_iter * out_isz - 1));
+            b.ins().jump(vhead, &[]);
+
+            b.switch_to_block(vhead);
+            let off = b.use_var(counter);
+            let more = b.ins().icmp(IntCC::UnsignedLessThan, off, vend);
+            b.ins().brif(more, vbody, &[], vdone, &[]);
+
+            b.switch_to_block(vbody);
+            let optr = output(b);
+            let at = addresses(b);
+            // One output vector at a time (checked code then stores the vectors before the
+            // first one out of bounds, as the element-wise loop does).
+            for u in 0..COLUMN_UNROLL {
+                let offset = (u * lanes * out_isz) as i32;
+                let mut acc = self.load(b, mode, out_dt, out_slot, optr, offset);
+                for (row, at) in sources.iter().zip(&at) {
+                    let loads: Vec<Loaded> = kernel
+                        .inputs
+                        .iter()
+                        .zip(row.iter().zip(at))
+                        .map(|(spec, (source, p))| match (source, p) {
+                            (_, Some(p)) => {
+                                let off = u * lanes * spec.dtype.itemsize() as i64;
+                                Loaded::At(*p, off as i32)
+                            }
+                            (RowSource::Hoisted(_, Some(v)), _) => Loaded::Value(*v),
+                            _ => Loaded::None,
+                        })
+                        .collect();
+                    let v = self.body(b, mode, &loads)?;
+                    acc = self.binary(b, mode, a.combine, out_dt, acc, v)?;
+                }
+                self.store(b, mode, out_dt, acc, optr, offset);
+            }
+            advance(b, per_iter);
+            b.ins().jump(vhead, &[]);
+
+            b.switch_to_block(vdone);
+        }
+        b.ins().jump(shead, &[]);
+
+        b.switch_to_block(shead);
+        let off = b.use_var(counter);
+        let more = b.ins().icmp(IntCC::UnsignedLessThan, off, end);
+        b.ins().brif(more, sbody, &[], done, &[]);
+
+        b.switch_to_block(sbody);
+        let optr = output(b);
+        let mut acc = self.load(b, Mode::Scalar, out_dt, out_slot, optr, 0);
+        let at = addresses(b);
+        for (row, at) in sources.iter().zip(&at) {
+            let loads: Vec<Loaded> = row
+                .iter()
+                .zip(at)
+                .map(|(source, p)| match (source, p) {
+                    (_, Some(p)) => Loaded::At(*p, 0),
+                    (RowSource::Hoisted(s, _), _) => Loaded::Value(*s),
+                    _ => Loaded::None,
+                })
+                .collect();
+            let v = self.body(b, Mode::Scalar, &loads)?;
+            acc = self.binary(b, Mode::Scalar, a.combine, out_dt, acc, v)?;
+        }
+        self.store(b, Mode::Scalar, out_dt, acc, optr, 0);
+        advance(b, 1);
+        b.ins().jump(shead, &[]);
+
+        b.switch_to_block(done);
+        let table = b.use_var(a.table_var);
+        let next = b.ins().iadd_imm_s(table, (8 * rows * count) as i64);
+        b.def_var(a.table_var, next);
+        let left = b.use_var(a.left_var);
+        let next = b.ins().iadd_imm_s(left, -(rows as i64));
+        b.def_var(a.left_var, next);
+        b.ins().jump(a.head, &[]);
         Ok(())
     }
 
@@ -2137,6 +2566,58 @@ impl Gen<'_> {
             }
         })
     }
+}
+
+/// Rows one pass of a column fold folds at a time: enough that the output vectors are loaded
+/// and stored once per several rows, few enough that each row's input pointers stay in
+/// registers.
+fn column_rows(steps: &[Option<Step>]) -> usize {
+    let pointers = steps.iter().flatten().count().max(1);
+    (COLUMN_POINTERS / pointers).clamp(1, COLUMN_ROWS)
+}
+
+/// Most rows a column fold pass folds at a time.
+const COLUMN_ROWS: usize = 8;
+/// Row pointers a column fold pass may keep (rows times inputs read through pointers).
+const COLUMN_POINTERS: usize = 8;
+/// Vectors per row per iteration of a column fold's vector loop.
+const COLUMN_UNROLL: i64 = 2;
+
+/// How far an input's pointer moves per element, in bytes.
+#[derive(Clone, Copy, PartialEq)]
+enum Step {
+    /// a contiguous input: its element size
+    Const(i64),
+    /// a strided input: computed once per call
+    Dynamic(Value),
+}
+
+/// Where one row of a column fold pass reads an input.
+#[derive(Clone, Copy)]
+enum RowSource {
+    /// not read by the kernel
+    Unused,
+    /// the row's first element
+    Pointer(Value),
+    /// loaded once per pass: (scalar value, vector value for the vector loop)
+    Hoisted(Value, Option<Value>),
+}
+
+/// What every pass of a column fold shares.
+struct PassArgs<'a> {
+    width: Option<u32>,
+    combine: BinaryOp,
+    n: Value,
+    out: Value,
+    /// The pointer table's first row not folded yet, and how many are left.
+    table_var: Variable,
+    left_var: Variable,
+    /// The block that picks the next pass.
+    head: Block,
+    /// Per input: how its pointer moves, None for unused and broadcast inputs.
+    steps: &'a [Option<Step>],
+    /// Per input: whether the kernel reads it.
+    used: &'a [bool],
 }
 
 /// How the body gets an input's current element.

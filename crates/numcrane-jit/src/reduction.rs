@@ -36,6 +36,8 @@ const PIECE: usize = 1 << 16;
 /// Column folds: most row groups (partial copies of the output), and fewest elements each.
 const MAX_GROUPS: usize = 64;
 const GROUP_ELEMENTS: usize = 1 << 20;
+/// Column folds: most rows one call of the row function folds (its pointer table's length).
+const CALL_ROWS: usize = 64;
 
 fn internal(message: impl Into<String>) -> Error {
     Error::internal("jit reduce", message)
@@ -115,53 +117,67 @@ impl Fold<'_> {
         }
     }
 
-    /// Calls the row function on `len` elements starting at column `j` of the row with kept
-    /// index `o` and reduced index `r` (row-major over their dimensions), with output `out`.
+    /// Calls the row function on `len` elements starting at column `j` of the `rows` rows with
+    /// kept index `o` and reduced indices `r..r + rows` (row-major over their dimensions), with
+    /// output `out`. `rows` must be 1 unless the kernel is a column fold, which folds the rows
+    /// in order.
     ///
     /// # Safety
     ///
-    /// `o`, `r` and `j + len <= n` must lie inside the launch (whose layouts were checked
-    /// against their buffers, unless the code is checked), and `out` must be valid for the
-    /// kernel's output reads and writes: `len` initialised elements for `Columns`, one for
+    /// `o`, `r + rows - 1` and `j + len <= n` must lie inside the launch (whose layouts were
+    /// checked against their buffers, unless the code is checked), and `out` must be valid for
+    /// the kernel's output reads and writes: `len` initialised elements for `Columns`, one for
     /// `Row`, that no other thread accesses meanwhile.
     ///
     /// Checked code that refuses an access records the error in `failure` (the first one wins)
     /// and returns false; true otherwise.
+    #[allow(clippy::too_many_arguments)]
     unsafe fn call(
         &self,
         s: &mut Scratch,
         o: usize,
         r: usize,
+        rows: usize,
         j: usize,
         len: usize,
         out: *mut u8,
     ) -> bool {
-        for (off, l) in s.offsets.iter_mut().zip(self.layouts) {
-            *off = l.offset as isize;
-        }
-        let mut unravel = |mut index: usize, dims: std::ops::Range<usize>| {
-            for d in dims.rev() {
-                let i = (index % self.outer[d]) as isize;
-                index /= self.outer[d];
-                for (off, l) in s.offsets.iter_mut().zip(self.layouts) {
-                    *off = off.wrapping_add(i.wrapping_mul(l.strides[d]));
-                }
+        let count = self.bases.len();
+        s.ptrs.resize(rows * count, std::ptr::null());
+        for t in 0..rows {
+            for (off, l) in s.offsets.iter_mut().zip(self.layouts) {
+                *off = l.offset as isize;
             }
-        };
-        unravel(o, 0..self.kept);
-        unravel(r, self.kept..self.outer.len());
-        for k in 0..self.bases.len() {
-            let element =
-                s.offsets[k].wrapping_add((j as isize).wrapping_mul(self.inner_strides[k]));
-            s.ptrs[k] = self.bases[k].wrapping_offset(element.wrapping_mul(self.itemsizes[k]));
+            let mut unravel = |mut index: usize, dims: std::ops::Range<usize>| {
+                for d in dims.rev() {
+                    let i = (index % self.outer[d]) as isize;
+                    index /= self.outer[d];
+                    for (off, l) in s.offsets.iter_mut().zip(self.layouts) {
+                        *off = off.wrapping_add(i.wrapping_mul(l.strides[d]));
+                    }
+                }
+            };
+            unravel(o, 0..self.kept);
+            unravel(r + t, self.kept..self.outer.len());
+            for k in 0..count {
+                let element =
+                    s.offsets[k].wrapping_add((j as isize).wrapping_mul(self.inner_strides[k]));
+                s.ptrs[t * count + k] =
+                    self.bases[k].wrapping_offset(element.wrapping_mul(self.itemsizes[k]));
+            }
         }
         let Some(bounds) = &mut s.bounds else {
             // SAFETY: by the contract above every element the call reads is an element of its
-            // input's layout inside its buffer, and the output accesses are allowed; `ptrs` and
-            // `inner_strides` hold one entry per kernel input.
+            // input's layout inside its buffer, and the output accesses are allowed; `ptrs`
+            // holds one entry per kernel input and row, `inner_strides` one per input.
             unsafe {
-                self.compiled
-                    .call_row(len, out, s.ptrs.as_ptr(), self.inner_strides.as_ptr())
+                self.compiled.call_rows(
+                    len,
+                    out,
+                    s.ptrs.as_ptr(),
+                    self.inner_strides.as_ptr(),
+                    rows,
+                )
             };
             return true;
         };
@@ -174,21 +190,30 @@ impl Fold<'_> {
         // SAFETY: the kernel was compiled with `Checks::Bounds` (the runtime asked the cache
         // for it) and `bounds` holds one entry per input and the output. Input bounds are
         // layout extents clamped to their buffers: initialised elements of the kernel's dtypes.
-        // The output's are the elements the contract above allows. `ptrs` and `inner_strides`
-        // hold one entry per kernel input.
+        // The output's are the elements the contract above allows. `ptrs` holds one entry per
+        // kernel input and row, `inner_strides` one per input.
         let status = unsafe {
-            self.compiled.call_row_checked(
+            self.compiled.call_rows_checked(
                 len,
                 out,
                 s.ptrs.as_ptr(),
                 self.inner_strides.as_ptr(),
+                rows,
                 bounds,
             )
         };
         match status {
             Ok(()) => true,
             Err(what) => {
-                let at = format!("output {o}, reduced row {r}, elements {j}..{}", j + len);
+                let at = if rows == 1 {
+                    format!("output {o}, reduced row {r}, elements {j}..{}", j + len)
+                } else {
+                    format!(
+                        "output {o}, reduced rows {r}..{}, elements {j}..{}",
+                        r + rows,
+                        j + len
+                    )
+                };
                 // Only the first error is kept (and printed).
                 if !self.failed() {
                     let _ = self
@@ -303,11 +328,13 @@ fn columns<T: Num>(
                     .wrapping_add(((g - 1) * out_len + o * n + j) * isz)
             };
             let mut scratch = fold.scratch();
-            for r in g * rows_per_group..((g + 1) * rows_per_group).min(rows) {
-                // SAFETY: o < outputs, r < rows, end <= n: inside the launch; the row
-                // folds into `end - j` initialised output elements of this task (in `out` or
-                // `partials`).
-                if !unsafe { fold.call(&mut scratch, o, r, j, end - j, base) } {
+            let last = ((g + 1) * rows_per_group).min(rows);
+            for r in (g * rows_per_group..last).step_by(CALL_ROWS) {
+                let count = CALL_ROWS.min(last - r);
+                // SAFETY: o < outputs, r + count <= rows, end <= n: inside the launch; the
+                // rows fold into `end - j` initialised output elements of this task (in `out`
+                // or `partials`).
+                if !unsafe { fold.call(&mut scratch, o, r, count, j, end - j, base) } {
                     return;
                 }
             }
@@ -379,11 +406,11 @@ where
                 let mut slot = identity;
                 // SAFETY: o < outputs, r < rows, j + len <= n; the call folds into one T,
                 // `slot`, a local.
-                unsafe { fold.call(&mut scratch, o, r, j, len, (&mut slot as *mut T).cast()) };
+                unsafe { fold.call(&mut scratch, o, r, 1, j, len, (&mut slot as *mut T).cast()) };
                 total += CastTo::<f64>::cast(slot);
             } else {
                 // SAFETY: as above, the call folds into the local `acc`.
-                unsafe { fold.call(&mut scratch, o, r, j, len, (&mut acc as *mut T).cast()) };
+                unsafe { fold.call(&mut scratch, o, r, 1, j, len, (&mut acc as *mut T).cast()) };
             }
         }
         if float_sum {
