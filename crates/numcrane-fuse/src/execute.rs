@@ -4,22 +4,26 @@
 //!
 //! The runner is a parameter so this crate stays free of code generation. A group the runner
 //! cannot take (or that cannot be lowered) is evaluated op by op by the reference evaluator,
-//! so the plan never changes the answer, only the speed.
+//! so the plan never changes the answer, only the speed. Row chains (see [`crate::rows`]) run
+//! as one schedule over blocks of rows when their launches line up, else step by step.
 
 use crate::kernel::{ElementwiseKernel, Launch};
 use crate::lower::{lower, Lowered};
 use crate::plan::{Group, Plan, Step};
 use crate::program::{Program, ProgramStep};
+use crate::rows::{split_rows, RowChain, RowSchedule, RowSource, RowStep};
 use numcrane_graph::eval::compute;
-use numcrane_graph::{Buffer, Error, Layout, NodeRef, Realized, Result};
+use numcrane_graph::{Buffer, Error, Layout, NodeRef, OutSlot, Realized, Result};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
-/// Runs a compiled element-wise kernel: `(kernel, launch, inputs, out)`. `out` may hold
-/// uninitialised recycled memory: a runner writes it only through `Buffer::as_mut_ptr`, and
-/// returns Ok only after writing every element.
+/// Runs a compiled element-wise kernel: `(kernel, launch, inputs, out)`, writing the launch's
+/// output elements at `launch.out_offset` in `out`. `out` may hold uninitialised recycled
+/// memory: a runner writes it only through `OutSlot::as_mut_ptr`, and returns Ok only after
+/// writing every element of the launch's output. Row-fused schedules call it from several
+/// threads at once.
 pub type KernelRunner<'a> =
-    &'a dyn Fn(&ElementwiseKernel, &Launch, &[&Buffer], &mut Buffer) -> Result<()>;
+    &'a (dyn Fn(&ElementwiseKernel, &Launch, &[&Buffer], OutSlot<'_>) -> Result<()> + Sync);
 
 /// Executes `plan`, which must have been made for `roots`.
 pub fn execute(roots: &[NodeRef], plan: &Plan, run: KernelRunner<'_>) -> Result<()> {
@@ -84,6 +88,16 @@ impl Recording {
         }
     }
 
+    fn rows(&mut self, lowered: LoweredChain) {
+        let nodes = self.positions(lowered.roots.iter().map(|n| n.id()));
+        let outside = self.positions(lowered.outside_ids.iter().copied());
+        self.program.steps.push(ProgramStep::Rows {
+            nodes,
+            schedule: lowered.schedule,
+            outside,
+        });
+    }
+
     fn fused(&mut self, root: &NodeRef, lowered: Option<Lowered>) {
         let Some(lowered) = lowered else {
             self.replayable = false;
@@ -127,7 +141,52 @@ fn execute_inner(
         }
     }
     let mut values: HashMap<u64, Realized> = HashMap::default();
-    for (step, inputs) in plan.steps.iter().zip(&step_inputs) {
+    let release = |inputs: &[NodeRef],
+                   uses: &mut HashMap<u64, usize>,
+                   values: &mut HashMap<u64, Realized>| {
+        for i in inputs {
+            if let Some(n) = uses.get_mut(&i.id()) {
+                *n -= 1;
+                if *n == 0 && !root_ids.contains(&i.id()) {
+                    values.remove(&i.id());
+                }
+            }
+        }
+    };
+    let mut at = 0;
+    while at < plan.steps.len() {
+        if let Some(chain) = plan.row_chains.iter().find(|c| c.steps.start == at) {
+            // A result is kept in full when it is a root or read after the chain.
+            let keep = |id: u64| {
+                root_ids.contains(&id)
+                    || step_inputs[chain.steps.end..]
+                        .iter()
+                        .any(|ins| ins.iter().any(|i| i.id() == id))
+            };
+            if let Some(lowered) = lower_chain(plan, chain, &keep, &values) {
+                let outside: Vec<&Buffer> = lowered.outside.iter().map(|b| b.as_ref()).collect();
+                if let Ok(results) = lowered.schedule.run(&outside, run) {
+                    for (node, result) in lowered.roots.iter().zip(results) {
+                        if let Some(buffer) = result {
+                            let value = Realized {
+                                buffer: Arc::new(buffer),
+                                layout: Layout::contiguous(node.shape()),
+                            };
+                            values.insert(node.id(), value);
+                        }
+                    }
+                    if let Some(rec) = rec.as_deref_mut() {
+                        rec.rows(lowered);
+                    }
+                    for inputs in &step_inputs[chain.steps.clone()] {
+                        release(inputs, &mut uses, &mut values);
+                    }
+                    at = chain.steps.end;
+                    continue;
+                }
+            }
+        }
+        let (step, inputs) = (&plan.steps[at], &step_inputs[at]);
         let (node, value) = match step {
             Step::Single { node, .. } => {
                 if let Some(rec) = rec.as_deref_mut() {
@@ -144,14 +203,8 @@ fn execute_inner(
             }
         };
         values.insert(node.id(), value);
-        for i in inputs {
-            if let Some(n) = uses.get_mut(&i.id()) {
-                *n -= 1;
-                if *n == 0 && !root_ids.contains(&i.id()) {
-                    values.remove(&i.id());
-                }
-            }
-        }
+        release(inputs, &mut uses, &mut values);
+        at += 1;
     }
     for root in roots {
         if root.realized().is_none() {
@@ -180,6 +233,97 @@ fn single(node: &NodeRef, inputs: &[NodeRef], values: &HashMap<u64, Realized>) -
     compute(node, &refs)
 }
 
+/// A row chain lowered to a schedule, with the buffers it reads from outside.
+struct LoweredChain {
+    schedule: RowSchedule,
+    /// The steps' roots, one per schedule step.
+    roots: Vec<NodeRef>,
+    /// The buffers read from outside the chain and their nodes (ids).
+    outside: Vec<Arc<Buffer>>,
+    outside_ids: Vec<u64>,
+}
+
+/// Lowers the groups of `chain` into a row schedule, reading results of the chain's own steps
+/// from per-block scratch: None when a group cannot be lowered or its launch does not line up
+/// with the rows (the steps then run one by one).
+fn lower_chain(
+    plan: &Plan,
+    chain: &RowChain,
+    keep: &dyn Fn(u64) -> bool,
+    values: &HashMap<u64, Realized>,
+) -> Option<LoweredChain> {
+    let groups: Vec<&Group> = plan
+        .steps
+        .get(chain.steps.clone())?
+        .iter()
+        .map(|s| match s {
+            Step::Fused(g) => Some(g),
+            Step::Single { .. } => None,
+        })
+        .collect::<Option<_>>()?;
+    let roots: Vec<NodeRef> = groups.iter().map(|g| g.root.clone()).collect();
+    // Stand-ins for the chain's own results, with their full layouts (each its own buffer,
+    // so lowering tells them apart); the schedule reads scratch rows instead.
+    let mut stand_ins: HashMap<u64, Realized> = HashMap::default();
+    for r in &roots {
+        let buffer = Buffer::zeros(r.dtype(), 0, "row schedule").ok()?;
+        let layout = Layout::contiguous(r.shape());
+        stand_ins.insert(
+            r.id(),
+            Realized {
+                buffer: Arc::new(buffer),
+                layout,
+            },
+        );
+    }
+    let mut outside: Vec<Arc<Buffer>> = Vec::new();
+    let mut outside_ids: Vec<u64> = Vec::new();
+    let mut steps = Vec::with_capacity(groups.len());
+    for g in &groups {
+        let value_of = |id: u64| {
+            stand_ins
+                .get(&id)
+                .cloned()
+                .or_else(|| values.get(&id).cloned())
+        };
+        let mut lowered = lower(g, &value_of).ok()?;
+        split_rows(&mut lowered.launch, chain.rows);
+        let out_len = lowered.launch.output_len(&lowered.kernel)?;
+        if out_len != g.root.shape().iter().product::<usize>() {
+            return None;
+        }
+        let mut sources = Vec::with_capacity(lowered.sources.len());
+        for (id, buffer) in lowered.sources.iter().zip(&lowered.buffers) {
+            sources.push(match roots.iter().position(|r| r.id() == *id) {
+                Some(t) => RowSource::Step(t),
+                None => RowSource::Outside(match outside_ids.iter().position(|o| o == id) {
+                    Some(k) => k,
+                    None => {
+                        outside_ids.push(*id);
+                        outside.push(buffer.clone());
+                        outside.len() - 1
+                    }
+                }),
+            });
+        }
+        steps.push(RowStep {
+            row_len: out_len / chain.rows,
+            kernel: lowered.kernel,
+            launch: lowered.launch,
+            sources,
+            keep: keep(g.root.id()),
+            read_in_chain: false,
+        });
+    }
+    let schedule = RowSchedule::new(steps, chain.rows, chain.block_rows)?;
+    Some(LoweredChain {
+        schedule,
+        roots,
+        outside,
+        outside_ids,
+    })
+}
+
 /// Runs a group as one kernel, or on the evaluator if it cannot be lowered or run; returns
 /// the kernel's lowering when it ran.
 fn fused(
@@ -202,7 +346,7 @@ fn fused(
         let mut out =
             unsafe { Buffer::for_overwrite(dtype, layout.size(), group.root.op().name())? };
         let inputs: Vec<&Buffer> = lowered.buffers.iter().map(|b| b.as_ref()).collect();
-        if run(&lowered.kernel, &lowered.launch, &inputs, &mut out).is_ok() {
+        if run(&lowered.kernel, &lowered.launch, &inputs, out.slot()).is_ok() {
             let value = Realized {
                 buffer: Arc::new(out),
                 layout,

@@ -10,7 +10,7 @@
 use crate::kernel::{ElementwiseKernel, InstrKind, Launch, ReduceInner, Reduction};
 use numcrane_graph::error::SourceLocation;
 use numcrane_graph::eval::{compute, values};
-use numcrane_graph::{with_dtype, Buffer, Error, Layout, Node, Op, Realized, Result};
+use numcrane_graph::{with_dtype, Buffer, Error, Layout, Node, Op, OutSlot, Realized, Result};
 use std::sync::Arc;
 
 /// Runs `kernel` over `launch`, writing `out` (contiguous, the launch's element count).
@@ -19,7 +19,7 @@ pub fn interpret(
     kernel: &ElementwiseKernel,
     launch: &Launch,
     inputs: &[&Buffer],
-    out: &mut Buffer,
+    mut out: OutSlot<'_>,
 ) -> Result<()> {
     let loc = SourceLocation::caller();
     let n = numcrane_graph::layout::size_of(&launch.shape);

@@ -8,6 +8,8 @@
 //! - [`interpret`]: a kernel runner built from the reference evaluator (tests, baseline).
 //! - [`execute`]: runs a plan, with fused groups through a caller-supplied kernel runner and
 //!   the rest through the reference evaluator.
+//! - [`rows`]: consecutive kernels that work row by row run together on blocks of rows
+//!   that stay in cache (row-fused softmax).
 //! - [`program`]: replays what an execution did on later graphs of the same structure,
 //!   skipping planning and lowering (the per-call cost of small arrays).
 //!
@@ -20,9 +22,11 @@ pub mod kernel;
 pub mod lower;
 pub mod plan;
 pub mod program;
+pub mod rows;
 
 pub use execute::{execute, KernelRunner};
 pub use kernel::{ElementwiseKernel, InnerClass, InputSpec, Instr, InstrKind, Launch, ValueId};
 pub use lower::{lower, LowerError, Lowered};
 pub use plan::{plan, Boundary, Group, Plan, Step};
 pub use program::{run_cached, Programs};
+pub use rows::RowChain;

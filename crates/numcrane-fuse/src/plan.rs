@@ -9,6 +9,7 @@
 //! reference evaluator. The plan is pure data, printed by `Plan::describe`.
 
 use crate::kernel::scalar_bits;
+use crate::rows::{find_row_chains, RowChain};
 use numcrane_graph::node::topo_order;
 use numcrane_graph::{Node, NodeRef, Op, Scalar, ViewOp};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -94,6 +95,8 @@ pub struct Plan {
     pub steps: Vec<Step>,
     /// Common subexpressions (see [`Aliases`]); a root found here gets its alias's value.
     pub aliases: Aliases,
+    /// Runs of steps executed together by blocks of rows (see [`crate::rows`]).
+    pub row_chains: Vec<RowChain>,
 }
 
 impl Plan {
@@ -295,7 +298,12 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
             }),
         }
     }
-    Plan { steps, aliases }
+    let row_chains = find_row_chains(&steps);
+    Plan {
+        steps,
+        aliases,
+        row_chains,
+    }
 }
 
 fn elements(n: &Node) -> usize {
@@ -309,7 +317,7 @@ fn computes(n: &Node) -> bool {
 }
 
 /// The number of elements the loop rooted at `n` runs over: a fold's input, else `n`.
-fn iteration_size(n: &NodeRef) -> usize {
+pub(crate) fn iteration_size(n: &NodeRef) -> usize {
     match n.op() {
         Op::Reduce { .. } => n.inputs().first().map_or(0, |i| elements(i)),
         _ => elements(n),
@@ -504,6 +512,17 @@ impl Plan {
             Some(v.join(" "))
         };
         for (i, step) in self.steps.iter().enumerate() {
+            if let Some(c) = self.row_chains.iter().find(|c| c.steps.start == i) {
+                let _ = writeln!(
+                    out,
+                    "steps {}-{}: row-fused, run together on blocks of {} of the {} rows (what \
+                     one step writes, the next reads from cache)",
+                    c.steps.start,
+                    c.steps.end - 1,
+                    c.block_rows,
+                    c.rows
+                );
+            }
             let _ = match step {
                 Step::Fused(g) => {
                     let detail = match (

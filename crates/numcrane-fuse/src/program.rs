@@ -14,6 +14,7 @@
 use crate::execute::{execute_recorded, KernelRunner};
 use crate::kernel::{scalar_bits, ElementwiseKernel, Launch};
 use crate::plan::plan;
+use crate::rows::RowSchedule;
 use numcrane_graph::eval::compute;
 use numcrane_graph::node::topo_order;
 use numcrane_graph::{Buffer, Error, Layout, Node, NodeRef, Op, Realized, Result, Scalar, ViewOp};
@@ -36,6 +37,13 @@ pub(crate) enum ProgramStep {
         launch: Launch,
         sources: Vec<usize>,
     },
+    /// A row-fused schedule writing the kept results of the steps at `nodes` (one position
+    /// per schedule step), reading the values at `outside`.
+    Rows {
+        nodes: Vec<usize>,
+        schedule: RowSchedule,
+        outside: Vec<usize>,
+    },
 }
 
 /// What one execution did, replayable on any graph with the same signature.
@@ -57,6 +65,7 @@ impl Program {
             let inputs = match step {
                 ProgramStep::Single { inputs, .. } => inputs,
                 ProgramStep::Fused { sources, .. } => sources,
+                ProgramStep::Rows { outside, .. } => outside,
             };
             for &p in inputs {
                 last.insert(p, i);
@@ -161,6 +170,34 @@ fn replay(
     };
     for (step, free) in program.steps.iter().zip(&program.free_after) {
         let (pos, result) = match step {
+            ProgramStep::Rows {
+                nodes,
+                schedule,
+                outside,
+            } => {
+                let args: Vec<Realized> = outside
+                    .iter()
+                    .map(|&i| value(&values, i))
+                    .collect::<Result<_>>()?;
+                let buffers: Vec<&Buffer> = args.iter().map(|r| r.buffer.as_ref()).collect();
+                let results = schedule.run(&buffers, run)?;
+                for (&pos, result) in nodes.iter().zip(results) {
+                    if let Some(buffer) = result {
+                        let layout = Layout::contiguous(order[pos].shape());
+                        if layout.size() != buffer.len() {
+                            return Err(Error::internal("replay", "a row result of another size"));
+                        }
+                        values[pos] = Some(Realized {
+                            buffer: Arc::new(buffer),
+                            layout,
+                        });
+                    }
+                }
+                for &f in free {
+                    values[f] = None;
+                }
+                continue;
+            }
             ProgramStep::Single { node, inputs } => {
                 let args: Vec<Realized> = inputs
                     .iter()
@@ -194,7 +231,7 @@ fn replay(
                 let mut out = unsafe {
                     Buffer::for_overwrite(kernel.out_dtype(), layout.size(), n.op().name())?
                 };
-                run(kernel, launch, &buffers, &mut out)?;
+                run(kernel, launch, &buffers, out.slot())?;
                 (
                     *node,
                     Realized {

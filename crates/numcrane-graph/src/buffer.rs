@@ -14,6 +14,7 @@ use crate::dtype::DType;
 use crate::element::Element;
 use crate::error::{Error, Result, SourceLocation};
 use std::alloc::{self, Layout as AllocLayout};
+use std::marker::PhantomData;
 use std::ptr::NonNull;
 
 const ALIGN: usize = 64;
@@ -140,6 +141,16 @@ impl Buffer {
         Ok(unsafe { std::slice::from_raw_parts_mut(self.ptr.as_ptr() as *mut T, self.len) })
     }
 
+    /// All of the buffer as an [`OutSlot`], for a kernel to write.
+    pub fn slot(&mut self) -> OutSlot<'_> {
+        OutSlot {
+            ptr: self.ptr,
+            len: self.len,
+            dtype: self.dtype,
+            _buffer: PhantomData,
+        }
+    }
+
     #[track_caller]
     fn check<T: Element>(&self, op: &'static str) -> Result<()> {
         if T::DTYPE == self.dtype {
@@ -152,6 +163,69 @@ impl Buffer {
                 location: SourceLocation::caller(),
             })
         }
+    }
+}
+
+/// A writable range of a buffer's elements, possibly not initialised yet: where a kernel
+/// writes its output. A buffer's slot can be split into disjoint slots for threads that
+/// write different parts of one result at once; each is written only through
+/// [`OutSlot::as_mut_ptr`].
+pub struct OutSlot<'a> {
+    ptr: NonNull<u8>,
+    len: usize,
+    dtype: DType,
+    _buffer: PhantomData<&'a mut Buffer>,
+}
+
+// SAFETY: an OutSlot is an exclusive borrow of its elements (like `&mut [T]`): no other slot
+// or reference reaches them while it lives, so it may move to another thread.
+unsafe impl Send for OutSlot<'_> {}
+
+impl<'a> OutSlot<'a> {
+    /// The element type.
+    pub fn dtype(&self) -> DType {
+        self.dtype
+    }
+
+    /// Number of elements.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when the slot holds no elements.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The first element, for writing (elements may be uninitialised: write before reading).
+    pub fn as_mut_ptr(&mut self) -> *mut u8 {
+        self.ptr.as_ptr()
+    }
+
+    /// A shorter-lived slot of the same elements.
+    pub fn reborrow(&mut self) -> OutSlot<'_> {
+        OutSlot {
+            ptr: self.ptr,
+            len: self.len,
+            dtype: self.dtype,
+            _buffer: PhantomData,
+        }
+    }
+
+    /// Elements `..mid` and `mid..` as two slots (`mid` is clamped to the length).
+    pub fn split_at(self, mid: usize) -> (OutSlot<'a>, OutSlot<'a>) {
+        let mid = mid.min(self.len);
+        // SAFETY: mid <= len, so the offset stays inside the buffer's allocation (or one past
+        // its end when mid == len, which `add` allows); the two ranges are disjoint.
+        let rest = unsafe { self.ptr.add(mid * self.dtype.itemsize()) };
+        let head = OutSlot { len: mid, ..self };
+        let tail = OutSlot {
+            ptr: rest,
+            len: self.len - mid,
+            dtype: self.dtype,
+            _buffer: PhantomData,
+        };
+        (head, tail)
     }
 }
 

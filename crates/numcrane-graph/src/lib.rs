@@ -20,7 +20,7 @@ pub mod layout;
 pub mod node;
 pub mod op;
 
-pub use buffer::Buffer;
+pub use buffer::{Buffer, OutSlot};
 pub use dtype::{DType, Kind, WeakKind};
 pub use element::{CastTo, Element, Scalar};
 pub use error::{Error, Result, ShapeDisplay, SourceLocation};

@@ -35,4 +35,4 @@ pub use cache::{compile_count, get_or_compile, get_or_compile_with};
 pub use codegen::{
     check_kernel, supports, supports_node, Bounds, Checks, CompiledKernel, OutOfBounds,
 };
-pub use runtime::{run, run_with};
+pub use runtime::{run, run_into, run_into_with, run_with};

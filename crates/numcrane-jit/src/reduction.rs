@@ -25,7 +25,9 @@ use crate::codegen::{Bounds, CompiledKernel};
 use crate::runtime::{inner_strides, itemsizes, out_of_bounds};
 use numcrane_fuse::kernel::{ElementwiseKernel, Launch, ReduceInner, Reduction};
 use numcrane_graph::eval::scalar::Num;
-use numcrane_graph::{with_dtype, Buffer, CastTo, Element, Error, Layout, ReduceOp, Result};
+use numcrane_graph::{
+    with_dtype, Buffer, CastTo, Element, Error, Layout, OutSlot, ReduceOp, Result,
+};
 use rayon::prelude::*;
 use std::sync::OnceLock;
 
@@ -234,7 +236,7 @@ pub(crate) fn run(
     compiled: &CompiledKernel,
     launch: &Launch,
     inputs: &[&Buffer],
-    out: &mut Buffer,
+    out: &mut OutSlot<'_>,
     bounds: Option<Vec<Bounds>>,
 ) -> Result<()> {
     let nd = launch.shape.len();

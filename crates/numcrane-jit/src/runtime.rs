@@ -16,7 +16,7 @@ use crate::cache;
 use crate::codegen::{Bounds, Checks, CompiledKernel, OutOfBounds};
 use crate::reduction;
 use numcrane_fuse::kernel::{ElementwiseKernel, InnerClass, Launch};
-use numcrane_graph::{Buffer, Error, Layout, Result};
+use numcrane_graph::{Buffer, Error, Layout, OutSlot, Result};
 use rayon::prelude::*;
 
 const OP: &str = "jit run";
@@ -180,6 +180,28 @@ pub fn run_with(
     out: &mut Buffer,
     checks: Checks,
 ) -> Result<()> {
+    launch_kernel(kernel, launch, inputs, out.slot(), checks, Validation::Full)
+}
+
+/// [`run`] writing into a slot of a buffer (a part of a larger result that other threads
+/// write other parts of), with the checks the environment asks for.
+pub fn run_into(
+    kernel: &ElementwiseKernel,
+    launch: &Launch,
+    inputs: &[&Buffer],
+    out: OutSlot<'_>,
+) -> Result<()> {
+    run_into_with(kernel, launch, inputs, out, Checks::from_env())
+}
+
+/// [`run_into`] with the kernel compiled in mode `checks` (see [`run_with`]).
+pub fn run_into_with(
+    kernel: &ElementwiseKernel,
+    launch: &Launch,
+    inputs: &[&Buffer],
+    out: OutSlot<'_>,
+    checks: Checks,
+) -> Result<()> {
     launch_kernel(kernel, launch, inputs, out, checks, Validation::Full)
 }
 
@@ -198,7 +220,7 @@ pub fn run_unvalidated_checked(
         kernel,
         launch,
         inputs,
-        out,
+        out.slot(),
         Checks::Bounds,
         Validation::SkipExtents,
     )
@@ -208,7 +230,7 @@ fn launch_kernel(
     kernel: &ElementwiseKernel,
     launch: &Launch,
     inputs: &[&Buffer],
-    out: &mut Buffer,
+    mut out: OutSlot<'_>,
     checks: Checks,
     validation: Validation,
 ) -> Result<()> {
@@ -276,8 +298,8 @@ fn launch_kernel(
             .collect()
     });
     if let Some(r) = &kernel.reduce {
-        reduction::run(kernel, r, &compiled, launch, inputs, out, bounds)?;
-        report(kernel, launch, inputs, out, started);
+        reduction::run(kernel, r, &compiled, launch, inputs, &mut out, bounds)?;
+        report(kernel, launch, inputs, &out, started);
         return Ok(());
     }
 
@@ -317,7 +339,7 @@ fn launch_kernel(
             .into_par_iter()
             .try_for_each(|c| rows.run_range(c * chunk, ((c + 1) * chunk).min(size)))?;
     }
-    report(kernel, launch, inputs, out, started);
+    report(kernel, launch, inputs, &out, started);
     Ok(())
 }
 
@@ -326,12 +348,13 @@ fn report(
     kernel: &ElementwiseKernel,
     launch: &Launch,
     inputs: &[&Buffer],
-    out: &Buffer,
+    out: &OutSlot<'_>,
     started: Option<std::time::Instant>,
 ) {
     if let Some(t) = started {
         let seconds = t.elapsed().as_secs_f64();
-        let bytes: usize = inputs.iter().map(|b| b.nbytes()).sum::<usize>() + out.nbytes();
+        let out_bytes = out.len() * out.dtype().itemsize();
+        let bytes: usize = inputs.iter().map(|b| b.nbytes()).sum::<usize>() + out_bytes;
         let what = match &kernel.reduce {
             Some(r) => format!("{} fold ({:?})", r.op.name(), r.inner),
             None => "kernel".to_string(),

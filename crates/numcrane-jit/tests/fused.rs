@@ -90,8 +90,8 @@ fn compare(build: &dyn Fn(&G) -> NodeRef) -> usize {
         let strict = |k: &numcrane_fuse::ElementwiseKernel,
                       l: &numcrane_fuse::Launch,
                       i: &[&Buffer],
-                      o: &mut Buffer| {
-            let r = numcrane_jit::run_with(k, l, i, o, checks);
+                      o: numcrane_graph::OutSlot<'_>| {
+            let r = numcrane_jit::run_into_with(k, l, i, o, checks);
             assert!(r.is_ok(), "the JIT refused a planned kernel: {r:?}\n{k:?}");
             r
         };

@@ -12,7 +12,7 @@
 
 use numcrane_fuse::Programs;
 use numcrane_fuse::{ElementwiseKernel, Launch};
-use numcrane_graph::{Buffer, Error, Node, NodeRef, Result};
+use numcrane_graph::{Buffer, Error, Node, NodeRef, OutSlot, Result};
 use std::sync::{LazyLock, Mutex, OnceLock};
 
 /// A way of evaluating graphs.
@@ -56,13 +56,13 @@ pub(crate) fn realize_with(nodes: &[NodeRef], backend: Backend) -> Result<()> {
                 nodes,
                 &PROGRAMS,
                 &numcrane_jit::supports_node,
-                &numcrane_jit::run,
+                &numcrane_jit::run_into,
             )
         }
         Backend::Jit => {
             let plan = numcrane_fuse::plan(nodes, &numcrane_jit::supports_node);
             eprint!("numcrane: plan\n{}", plan.describe());
-            numcrane_fuse::execute(nodes, &plan, &numcrane_jit::run)
+            numcrane_fuse::execute(nodes, &plan, &numcrane_jit::run_into)
         }
         Backend::Interpret => {
             let plan = numcrane_fuse::plan(nodes, &all_supported);
@@ -75,8 +75,8 @@ pub(crate) fn realize_with(nodes: &[NodeRef], backend: Backend) -> Result<()> {
 /// out of bounds) is returned instead of quietly recomputing that kernel on the evaluator.
 fn realize_checked(nodes: &[NodeRef]) -> Result<()> {
     let first: Mutex<Option<Error>> = Mutex::new(None);
-    let run = |k: &ElementwiseKernel, l: &Launch, i: &[&Buffer], o: &mut Buffer| {
-        let result = numcrane_jit::run(k, l, i, o);
+    let run = |k: &ElementwiseKernel, l: &Launch, i: &[&Buffer], o: OutSlot<'_>| {
+        let result = numcrane_jit::run_into(k, l, i, o);
         if let Err(e) = &result {
             let mut slot = first.lock().unwrap_or_else(|p| p.into_inner());
             slot.get_or_insert_with(|| e.clone());
@@ -132,4 +132,11 @@ fn debug_level() -> u32 {
 #[doc(hidden)]
 pub fn jit_compile_count() -> usize {
     numcrane_jit::compile_count()
+}
+
+/// How many row-fused schedules (see `numcrane_fuse::rows`) the calling thread has run (for
+/// tests telling a row schedule from its step-by-step fallback).
+#[doc(hidden)]
+pub fn row_schedule_runs() -> usize {
+    numcrane_fuse::rows::schedule_runs()
 }

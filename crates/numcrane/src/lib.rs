@@ -28,7 +28,7 @@ mod ufunc;
 mod views;
 
 pub use array::{eval_all, Array, IntoShape};
-pub use backend::{jit_compile_count, jit_plan_replays, Backend};
+pub use backend::{jit_compile_count, jit_plan_replays, row_schedule_runs, Backend};
 pub use creation::*;
 pub use numcrane_graph::{DType, Element, Error, Kind, Result, Scalar};
 pub use operand::IntoOperand;
