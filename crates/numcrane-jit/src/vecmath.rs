@@ -116,6 +116,7 @@
 //!   three rounds) and [`Em::ksin_kcos_fma`];
 //! - `f32` `exp`, `log1p`, `sin`: the same algorithms with the products fused into their sums
 //!   (`sin`'s reduction `x - n PI` exact in one `fma`, and `r (1 + z S)` for `r + r^3 S`).
+//!
 //! Elsewhere, and on hosts without FMA, each product is rounded, then each sum, as the
 //! algorithms' error analyses assume; the tests check both versions of these functions, and
 //! `examples/vecmath_exhaustive.rs --no-fma` the `f32` one. The table above holds for both
@@ -127,7 +128,10 @@
 //! recomputes every lane by calling the evaluator's own `f64` function (`callout`), one lane at
 //! a time (`f32` `sin` and `cos`: the same, per `f64x2` half, with the result rounded). `f32`
 //! `exp` takes a cold block with its full branch-free code when any lane has `|x| > 86.5` or
-//! is NaN, `f32` `log1p` when any lane is `<= -1`, `+inf` or NaN.
+//! is NaN, `f32` `log1p` when any lane is `<= -1`, `+inf` or NaN (with FMA, `f64` `exp` and
+//! `log1p` too). A cold block computes from scratch, with constants the optimizer cannot
+//! merge with the common path's ([`Em::cold_unless`]): shared values would live across the
+//! branch and, with 16 vector registers, be spilled on every iteration of the common path.
 //!
 //! Measured against mpmath on 20 000 random arguments each (the tests measure against `std`),
 //! the `f64` functions err by at most 0.62 (`log10`) to 0.90 (`arccos`) ULP, `pow` 0.81, except
@@ -815,6 +819,9 @@ struct Em<'a, 'f> {
     ity: Type,
     /// Whether the algorithms may use fused multiply-adds ([`Em::fused`]).
     fma: bool,
+    /// Whether code goes to a cold block ([`Em::cold_unless`]): constants are then built
+    /// in a way the optimizer does not merge with the common path's.
+    cold: bool,
 }
 
 impl<'a, 'f> Em<'a, 'f> {
@@ -830,6 +837,7 @@ impl<'a, 'f> Em<'a, 'f> {
             ty,
             ity,
             fma: false,
+            cold: false,
         }
     }
 
@@ -885,6 +893,17 @@ impl<'a, 'f> Em<'a, 'f> {
 
     /// The constant `v` in every lane (rounded to `f32` for `f32` lanes).
     fn c(&mut self, v: f64) -> Value {
+        if self.cold {
+            // The bits as an integer constant, reinterpreted: the common path's constants are
+            // float constants, which the optimizer does not identify with these.
+            let bits = if self.is32() {
+                i64::from((v as f32).to_bits())
+            } else {
+                v.to_bits() as i64
+            };
+            let i = self.ci_plain(bits);
+            return self.float(i);
+        }
         let s = if self.is32() {
             self.b.ins().f32const(v as f32)
         } else {
@@ -899,6 +918,29 @@ impl<'a, 'f> Em<'a, 'f> {
 
     /// The integer `v` in every lane of the integer type (truncated to 32 bits for `f32`).
     fn ci(&mut self, v: i64) -> Value {
+        if self.cold {
+            // The integer's bits as a float constant, reinterpreted (see `c`).
+            let f = if self.is32() {
+                let s = self.b.ins().f32const(f32::from_bits(v as u32));
+                if self.ty.is_vector() {
+                    self.b.ins().splat(self.ty, s)
+                } else {
+                    s
+                }
+            } else {
+                let s = self.b.ins().f64const(f64::from_bits(v as u64));
+                if self.ty.is_vector() {
+                    self.b.ins().splat(self.ty, s)
+                } else {
+                    s
+                }
+            };
+            return self.bits(f);
+        }
+        self.ci_plain(v)
+    }
+
+    fn ci_plain(&mut self, v: i64) -> Value {
         let s = if self.is32() {
             self.b.ins().iconst(types::I32, i64::from(v as u32))
         } else {
@@ -1170,7 +1212,7 @@ impl<'a, 'f> Em<'a, 'f> {
         let fast = self.exp_fma_core(x, false);
         let ax = self.b.ins().fabs(x);
         let out = self.cmpc(FloatCC::UnorderedOrGreaterThan, ax, 708.0);
-        self.cold_unless(out, fast, |em| em.exp_fma_core(x, true))
+        self.cold_unless(out, fast, x, |em, x| em.exp_fma_core(x, true))
     }
 
     /// The two versions of [`Em::exp_fma`]: `full` for any `x`, else for `|x| <= 708`.
@@ -1483,7 +1525,7 @@ impl<'a, 'f> Em<'a, 'f> {
         let low = self.cmpc(FloatCC::UnorderedOrLessThanOrEqual, x, -1.0);
         let inf = self.cmpc(FloatCC::Equal, x, f64::INFINITY);
         let out = self.or(low, inf);
-        self.cold_unless(out, fast, |em| em.log1p_full(x))
+        self.cold_unless(out, fast, x, |em, x| em.log1p_full(x))
     }
 
     /// log1p for every `x`, branch-free.
@@ -2140,16 +2182,21 @@ impl<'a, 'f> Em<'a, 'f> {
         let Some(addr) = callout::unary(op, DType::F64) else {
             return fast;
         };
-        self.cold_unless(mask, fast, |em| em.call_per_lane(addr, x, fast))
+        self.cold_unless(mask, fast, x, |em, x| em.call_per_lane(addr, x, x))
     }
 
-    /// `fast`, unless `mask` holds for some lane: then the value computed by `slow`, emitted
-    /// in a cold block. Leaves the builder in a new sealed block where the caller continues.
+    /// `fast`, unless `mask` holds for some lane: then the value `slow` computes from `x`,
+    /// emitted in a cold block. There `slow` gets `x + -0` (which is `x`, NaNs aside), a value
+    /// the optimizer cannot identify with `x`, so that nothing `slow` computes is merged with
+    /// the common path's values and kept alive (spilled) across the branch. (A block
+    /// parameter would not do: Cranelift removes parameters with a single incoming value.)
+    /// Leaves the builder in a new sealed block where the caller continues.
     fn cold_unless(
         &mut self,
         mask: Value,
         fast: Value,
-        slow: impl FnOnce(&mut Self) -> Value,
+        x: Value,
+        slow: impl FnOnce(&mut Self, Value) -> Value,
     ) -> Value {
         let any = if self.ty.is_vector() {
             self.b.ins().vany_true(mask)
@@ -2165,7 +2212,10 @@ impl<'a, 'f> Em<'a, 'f> {
             .brif(any, cold, &[], done, &[BlockArg::Value(fast)]);
         self.b.switch_to_block(cold);
         self.b.seal_block(cold);
-        let res = slow(self);
+        let was = std::mem::replace(&mut self.cold, true);
+        let x = self.addc(x, -0.0);
+        let res = slow(self, x);
+        self.cold = was;
         self.b.ins().jump(done, &[BlockArg::Value(res)]);
         self.b.switch_to_block(done);
         self.b.seal_block(done);
@@ -2663,7 +2713,7 @@ impl Em<'_, '_> {
             let fast = self.exp32_fma(x, false);
             let ax = self.b.ins().fabs(x);
             let out = self.cmpc(FloatCC::UnorderedOrGreaterThan, ax, EXP32_FAST_MAX);
-            return self.cold_unless(out, fast, |em| em.exp32_fma(x, true));
+            return self.cold_unless(out, fast, x, |em, x| em.exp32_fma(x, true));
         }
         let v = self.mulc(x, INV_LN2_32);
         let (n, nb) = self.round32(v);
@@ -2678,7 +2728,7 @@ impl Em<'_, '_> {
         let fast = self.float(rb);
         let ax = self.b.ins().fabs(x);
         let out = self.cmpc(FloatCC::UnorderedOrGreaterThan, ax, EXP32_FAST_MAX);
-        self.cold_unless(out, fast, |em| em.exp32_full(x))
+        self.cold_unless(out, fast, x, |em, x| em.exp32_full(x))
     }
 
     /// [`Em::exp32`] with fused multiply-adds, `full` for any `x`, else for
@@ -2820,7 +2870,7 @@ impl Em<'_, '_> {
         let low = self.cmpc(FloatCC::UnorderedOrLessThanOrEqual, x, -1.0);
         let inf = self.cmpc(FloatCC::Equal, x, f64::INFINITY);
         let out = self.or(low, inf);
-        self.cold_unless(out, fast, |em| em.log1p32_full(x))
+        self.cold_unless(out, fast, x, |em, x| em.log1p32_full(x))
     }
 
     /// log1p for every `x`, branch-free: the slow path of [`Em::log1p32`].
