@@ -47,6 +47,32 @@ fn shared_subexpressions_are_materialized_once() {
 }
 
 #[test]
+fn constant_expressions_are_folded() {
+    let x = input(&[5, 3], DType::F32, 4);
+    // A constant row (exp(3) + 1, computed once) broadcast over x: one kernel, no per-element
+    // exp, no separate kernel for the small constant row.
+    let c = (numcrane::ones([3], DType::F32) * 3.0).exp() + 1.0;
+    let y = (&x * &c + &c).sqrt();
+    let plan = y.explain_plan();
+    assert!(plan.contains("3 constant expressions folded"), "{plan}");
+    assert_eq!(y.fused_kernel_count(), 1, "{plan}");
+    let reference = y.copy().eval_with(Backend::Eval).unwrap();
+    assert_eq!(bits(&y.eval_with(Backend::Jit).unwrap()), bits(&reference));
+    // Integer division by a constant zero folds to NumPy's 0, not a trap.
+    let xi = x.astype(DType::I32);
+    let ones = numcrane::ones([5, 3], DType::I32);
+    let z = (&ones * 7).floor_div(&ones * 0) + (&ones * 7 % 0) + &xi;
+    let reference = z.copy().eval_with(Backend::Eval).unwrap();
+    for backend in [Backend::Jit, Backend::Interpret] {
+        assert_eq!(
+            bits(&z.copy().eval_with(backend).unwrap()),
+            bits(&reference)
+        );
+    }
+    assert_eq!(bits(&z.eval().unwrap()), bits(&xi));
+}
+
+#[test]
 fn w3_matches_with_reductions_in_kernels() {
     let x = input(&[16, 12], DType::F32, 4);
     let build = || (&x - x.mean(0)) / x.std(0);

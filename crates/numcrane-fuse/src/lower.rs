@@ -11,7 +11,11 @@ use crate::kernel::{
     Reduction, ValueId,
 };
 use crate::plan::Group;
-use numcrane_graph::{Buffer, Layout, NodeRef, Op, Realized, ViewOp};
+use numcrane_graph::error::SourceLocation;
+use numcrane_graph::eval::{compute, values};
+use numcrane_graph::{
+    with_dtype, Buffer, DType, Element, Layout, Node, NodeRef, Op, Realized, Scalar, ViewOp,
+};
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
@@ -164,6 +168,11 @@ impl Builder<'_> {
     /// Appends an instruction, or returns the identical one already computed (value
     /// numbering: `exp(x) + exp(x)` built as two nodes computes `exp(x)` once).
     fn push(&mut self, kind: InstrKind, dtype: numcrane_graph::DType) -> ValueId {
+        // Constant folding: an op of constants is computed once, here, not per element.
+        let kind = match fold_constants(&self.instrs, &kind, dtype) {
+            Some(value) => InstrKind::Const(value),
+            None => kind,
+        };
         let instr = Instr { kind, dtype };
         if let Some(existing) = self.instrs.iter().position(|i| same_instr(i, &instr)) {
             return existing;
@@ -254,6 +263,41 @@ impl Builder<'_> {
         };
         Ok(self.push(InstrKind::Load { input }, node.dtype()))
     }
+}
+
+/// The value of an op whose operands are all constants, computed by the reference evaluator
+/// (so with its exact semantics: integer division by zero, NaN rules, casts); None when an
+/// operand is not a constant or the evaluator refuses.
+fn fold_constants(instrs: &[Instr], kind: &InstrKind, dtype: DType) -> Option<Scalar> {
+    let (op, operands): (Op, Vec<ValueId>) = match *kind {
+        InstrKind::Cast { value } => (Op::Cast, vec![value]),
+        InstrKind::Unary { op, value } => (Op::Unary(op), vec![value]),
+        InstrKind::Binary { op, lhs, rhs } => (Op::Binary(op), vec![lhs, rhs]),
+        InstrKind::Where {
+            cond,
+            then,
+            otherwise,
+        } => (Op::Where, vec![cond, then, otherwise]),
+        InstrKind::Load { .. } | InstrKind::Const(_) => return None,
+    };
+    let location = SourceLocation::caller();
+    let args: Vec<Realized> = operands
+        .iter()
+        .map(|&v| match instrs.get(v)? {
+            Instr {
+                kind: InstrKind::Const(c),
+                dtype,
+            } => {
+                let full = Node::new(Op::Full(*c), vec![], *dtype, vec![], location);
+                compute(&full, &[]).ok()
+            }
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    let refs: Vec<&Realized> = args.iter().collect();
+    let node = Node::new(op, vec![], dtype, vec![], location);
+    let result = compute(&node, &refs).ok()?;
+    with_dtype!(dtype, T => values::<T>(&result).ok()?.first().map(|v| v.to_scalar()))
 }
 
 /// Structural equality that also tells constants apart by their bits (so NaN equals the same
@@ -386,11 +430,13 @@ mod tests {
             vec![3],
             loc,
         );
-        let zero = |v: f64| Node::new(Op::Full(Scalar::F64(v)), vec![], DType::F64, vec![3], loc);
-        // +0.0 and -0.0 are different constants and must stay two instructions.
+        let constant =
+            |v: f64| Node::new(Op::Full(Scalar::F64(v)), vec![], DType::F64, vec![3], loc);
+        // +0.0 and -0.0 are different constants and must stay two instructions (their sum
+        // is folded into one constant: +0.0, the one already there).
         let signed = Node::new(
             Op::Binary(BinaryOp::Add),
-            vec![zero(0.0), zero(-0.0)],
+            vec![constant(-0.0), constant(0.0)],
             DType::F64,
             vec![3],
             loc,
@@ -407,13 +453,76 @@ mod tests {
             panic!("no kernel: {}", p.describe())
         };
         let lowered = lower(group, &|_| None).unwrap();
-        // load x, exp, add, 0.0, -0.0, add, mul
-        assert_eq!(
-            lowered.kernel.instrs.len(),
-            7,
-            "{:?}",
-            lowered.kernel.instrs
+        // load x, exp, add, -0.0, 0.0, mul
+        let instrs = &lowered.kernel.instrs;
+        assert_eq!(instrs.len(), 6, "{instrs:?}");
+        let consts: Vec<u64> = instrs
+            .iter()
+            .filter_map(|i| match i.kind {
+                InstrKind::Const(Scalar::F64(v)) => Some(v.to_bits()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(consts, vec![(-0.0f64).to_bits(), 0.0f64.to_bits()]);
+        assert!(
+            matches!(
+                instrs[5].kind,
+                InstrKind::Binary {
+                    op: BinaryOp::Mul,
+                    lhs: 2,
+                    rhs: 4
+                }
+            ),
+            "{instrs:?}"
         );
+    }
+
+    #[test]
+    fn constants_are_folded_with_numpy_semantics() {
+        use crate::plan::{plan, Step};
+        use numcrane_graph::error::SourceLocation;
+        use numcrane_graph::{BinaryOp, DType, Node, Op, Scalar, UnaryOp};
+        let loc = SourceLocation::caller();
+        let buffer = Arc::new(Buffer::from_slice(&[1i32, 2, 3]).unwrap());
+        let x = Node::leaf(buffer, Layout::contiguous(&[3]), loc);
+        let c = |v: i32| Node::new(Op::Full(Scalar::I32(v)), vec![], DType::I32, vec![3], loc);
+        let bin = |op, a, b| Node::new(Op::Binary(op), vec![a, b], DType::I32, vec![3], loc);
+        // (7 // 0) is 0 in NumPy; -(2 * 3) = -6; x * 0 + x - 6.
+        let zero_div = bin(BinaryOp::FloorDiv, c(7), c(0));
+        let six = Node::new(
+            Op::Unary(UnaryOp::Neg),
+            vec![bin(BinaryOp::Mul, c(2), c(3))],
+            DType::I32,
+            vec![3],
+            loc,
+        );
+        let root = bin(
+            BinaryOp::Add,
+            bin(BinaryOp::Add, bin(BinaryOp::Mul, x.clone(), zero_div), x),
+            six,
+        );
+        let p = plan(std::slice::from_ref(&root), &|_| true);
+        assert_eq!(p.folded.len(), 3, "{}", p.describe());
+        assert!(p.describe().contains("3 constant expressions folded"));
+        let Some(Step::Fused(group)) = p.steps.last() else {
+            panic!("no kernel: {}", p.describe())
+        };
+        let lowered = lower(group, &|_| None).unwrap();
+        let instrs = &lowered.kernel.instrs;
+        let ops = instrs
+            .iter()
+            .filter(|i| matches!(i.kind, InstrKind::Binary { .. } | InstrKind::Unary { .. }))
+            .count();
+        // Only the three operations on x remain.
+        assert_eq!(ops, 3, "{instrs:?}");
+        let consts: Vec<i32> = instrs
+            .iter()
+            .filter_map(|i| match i.kind {
+                InstrKind::Const(Scalar::I32(v)) => Some(v),
+                _ => None,
+            })
+            .collect();
+        assert!(consts.contains(&0) && consts.contains(&-6), "{instrs:?}");
     }
 
     #[test]

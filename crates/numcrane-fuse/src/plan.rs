@@ -97,6 +97,9 @@ pub struct Plan {
     pub aliases: Aliases,
     /// Runs of steps executed together by blocks of rows (see [`crate::rows`]).
     pub row_chains: Vec<RowChain>,
+    /// Element-wise ops of constants computed inside kernels: lowering computes each once
+    /// (constant folding) instead of per element.
+    pub folded: Vec<NodeRef>,
 }
 
 impl Plan {
@@ -157,6 +160,9 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
         }
     }
     let uses = |id: u64| consumers.get(&id).map_or(0, |c| c.len());
+    let constant = constant_nodes(&order, &inputs);
+    // Constant expressions cost nothing per element once folded.
+    let computes = |n: &Node| computes(n) && !constant.contains(&n.id());
     let computable = |n: &Node| n.realized().is_none() && n.error().is_none() && supported(n);
     let fusable = |n: &Node| computable(n) && fusable_op(n.op());
 
@@ -216,7 +222,15 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
         let users = consumers.get(&node.id()).cloned().unwrap_or_default();
         if uses(node.id()) > 1 && !root_ids.contains(&node.id()) && fusable(node) {
             let size = node.shape().iter().product::<usize>();
-            if let Some(kernels) = recompute_into(&users, &owners, &chain, &boundaries, size) {
+            // What recomputing costs: the chain's ops, constants (folded) not counted.
+            let work: Vec<&NodeRef> = chain
+                .iter()
+                .filter(|n| !constant.contains(&n.id()))
+                .collect();
+            let chain_costly = work.iter().any(|n| costly(n.op()));
+            if let Some(kernels) =
+                recompute_into(&users, &owners, work.len(), chain_costly, &boundaries, size)
+            {
                 // (Every owner is a planned kernel: groups are inserted before their ids are
                 // recorded as owners, and never removed.)
                 let fits = kernels.iter().all(|k| {
@@ -299,11 +313,40 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
         }
     }
     let row_chains = find_row_chains(&steps);
+    let folded = order
+        .iter()
+        .filter(|n| constant.contains(&n.id()) && !matches!(n.op(), Op::Full(_) | Op::View(_)))
+        .filter(|n| owners.contains_key(&n.id()))
+        .cloned()
+        .collect();
     Plan {
         steps,
         aliases,
         row_chains,
+        folded,
     }
+}
+
+/// Nodes whose value is one number known before running: constants, views of them and
+/// element-wise ops of them (folded by lowering).
+fn constant_nodes(order: &[NodeRef], inputs: &HashMap<u64, Vec<NodeRef>>) -> HashSet<u64> {
+    let mut constant: HashSet<u64> = HashSet::default();
+    for n in order {
+        if n.realized().is_some() || n.error().is_some() {
+            continue;
+        }
+        let folds = match n.op() {
+            Op::Full(_) => true,
+            Op::View(_) | Op::Cast | Op::Unary(_) | Op::Binary(_) | Op::Where => inputs
+                .get(&n.id())
+                .is_some_and(|ins| ins.iter().all(|i| constant.contains(&i.id()))),
+            _ => false,
+        };
+        if folds {
+            constant.insert(n.id());
+        }
+    }
+    constant
 }
 
 fn elements(n: &Node) -> usize {
@@ -333,11 +376,12 @@ pub(crate) fn iteration_size(n: &NodeRef) -> usize {
 fn recompute_into(
     users: &[u64],
     owners: &HashMap<u64, Vec<u64>>,
-    chain: &[NodeRef],
+    chain_nodes: usize,
+    chain_costly: bool,
     boundaries: &[NodeRef],
     size: usize,
 ) -> Option<Vec<u64>> {
-    if chain.len() > MAX_RECOMPUTE_NODES {
+    if chain_nodes > MAX_RECOMPUTE_NODES {
         return None;
     }
     let mut kernels: Vec<u64> = Vec::new();
@@ -354,7 +398,7 @@ fn recompute_into(
         .count();
     let k = kernels.len();
     // Transcendental functions cost more than reading their result back from cache.
-    let costly = k > 1 && chain.iter().any(|n| costly(n.op()));
+    let costly = k > 1 && chain_costly;
     (!costly && big * k <= big + 1 + k).then_some(kernels)
 }
 
@@ -511,6 +555,16 @@ impl Plan {
             v.sort_by_key(|s| (s.len(), s.clone()));
             Some(v.join(" "))
         };
+        if !self.folded.is_empty() {
+            let listing = names(&mut self.folded.iter().map(|n| n.id()))
+                .map(|l| format!(": {l}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "{} constant expressions folded (computed once, not per element){listing}",
+                self.folded.len()
+            );
+        }
         for (i, step) in self.steps.iter().enumerate() {
             if let Some(c) = self.row_chains.iter().find(|c| c.steps.start == i) {
                 let _ = writeln!(
