@@ -26,7 +26,9 @@
 //! function (see `callout.rs`).
 //!
 //! A fold kernel (`ElementwiseKernel::reduce`) combines each value into the output instead of
-//! storing it: `Columns` loads, combines and stores the output row; `Row` keeps one vector
+//! storing it: `Columns` folds several rows per call (an extra `rows` argument, and `inputs`
+//! holding each row's pointers), loading and storing each output vector once per few rows
+//! ([`CompiledKernel::call_rows`]); `Row` keeps one vector
 //! accumulator per unrolled step and folds it lane by lane, in order, into `out[0]` at the end
 //! of the row (see `reduction.rs` for how launches are split).
 //!

@@ -3,12 +3,15 @@
 //!
 //! A reduction launch has the shape `[kept..., reduced..., n]` (see
 //! `numcrane_fuse::kernel::Launch::reduce_kept`). Every output starts at the fold's identity;
-//! each call of the row function folds one row (or one block of a long row) into it.
+//! each call of the row function folds one row (or one block of a long row) into it, or for
+//! column folds up to `CALL_ROWS` rows.
 //!
-//! - `ReduceInner::Columns` (`x.sum(axis=0)`): the row function adds a whole row of values into
-//!   a row of outputs. The rows are cut into groups of at least `GROUP_ELEMENTS` elements
-//!   (at most `MAX_GROUPS`), a function of the shape only; each group folds its rows in order
-//!   into its own copy of the output, and the copies are combined in group order. Float sums
+//! - `ReduceInner::Columns` (`x.sum(axis=0)`): the row function adds whole rows of values into
+//!   a row of outputs (several rows per call: `CompiledKernel::call_rows`, which folds them in
+//!   order, a few at a time per pass over the columns). The rows are cut into groups of at
+//!   least `GROUP_ELEMENTS` elements (at most `MAX_GROUPS`), a function of the shape only; each
+//!   group folds its rows in order into its own copy of the output, and the copies are
+//!   combined in group order. Float sums
 //!   accumulate in the dtype, as NumPy's do along axis 0 (grouping only shortens the chains).
 //! - `ReduceInner::Row` (`x.sum(axis=-1)`, `x.sum()`): the fold of one output is cut into
 //!   *pieces* of about `PIECE` elements, a function of the shape only. Each piece is folded by

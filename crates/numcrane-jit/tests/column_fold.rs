@@ -31,7 +31,7 @@ fn random_bytes(rng: &mut Rng, dt: DType, len: usize, nan: bool) -> Vec<u8> {
         let r = rng.next();
         let x = (r % 2001) as f64 / 7.0 - 140.0;
         let x = x * [1.0, 1e-3, 1e4][(r >> 20) as usize % 3];
-        let x = if nan && (r >> 40) % 97 == 0 {
+        let x = if nan && (r >> 40).is_multiple_of(97) {
             f64::NAN
         } else {
             x
@@ -170,7 +170,7 @@ fn data(rng: &mut Rng, dt: DType, inner: InnerClass, rows: usize, n: usize, nan:
     let (len, row_starts, stride): (usize, Vec<usize>, isize) = match inner {
         InnerClass::Broadcast => (rows, (0..rows).collect(), 0),
         // Contiguous inputs alternate between a full matrix and one row for every row.
-        InnerClass::Contiguous if rng.next() % 2 == 0 => (n, vec![0; rows], 1),
+        InnerClass::Contiguous if rng.next().is_multiple_of(2) => (n, vec![0; rows], 1),
         InnerClass::Contiguous => (rows * n, (0..rows).map(|r| r * n).collect(), 1),
         InnerClass::Strided => (rows * n * 2, (0..rows).map(|r| r * n * 2).collect(), 2),
     };
