@@ -46,12 +46,20 @@ fn softmax_runs_as_one_row_schedule() {
         assert_eq!(row_schedule_runs(), before + 1, "the schedule fell back");
         let reference = softmax(&x).eval_with(Backend::Eval).unwrap();
         assert_near(&fused, &reference, tol);
-        // A new graph of the same structure replays the recorded schedule.
-        let replays = numcrane::jit_plan_replays();
-        let again = softmax(&x).eval_with(Backend::Jit).unwrap();
-        assert!(numcrane::jit_plan_replays() > replays);
-        assert_eq!(row_schedule_runs(), before + 2);
-        assert_near(&again, &reference, tol);
+        // A new graph of the same structure replays the recorded schedule. (Tests running
+        // at the same time may fill and so empty the plan cache in between: try again.)
+        let mut replayed = false;
+        for attempt in 1..=5 {
+            let replays = numcrane::jit_plan_replays();
+            let again = softmax(&x).eval_with(Backend::Jit).unwrap();
+            assert_eq!(row_schedule_runs(), before + 1 + attempt);
+            assert_near(&again, &reference, tol);
+            if numcrane::jit_plan_replays() > replays {
+                replayed = true;
+                break;
+            }
+        }
+        assert!(replayed, "softmax was never replayed");
     }
 }
 

@@ -19,6 +19,7 @@ use numcrane_graph::eval::compute;
 use numcrane_graph::node::topo_order;
 use numcrane_graph::{Buffer, Error, Layout, Node, NodeRef, Op, Realized, Result, Scalar, ViewOp};
 use rustc_hash::FxHashMap as HashMap;
+use smallvec::SmallVec;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -160,12 +161,20 @@ fn replay(
     roots: &[NodeRef],
     run: KernelRunner<'_>,
 ) -> Result<()> {
-    let mut values: Vec<Option<Realized>> = vec![None; order.len()];
+    let mut values: SmallVec<[Option<Realized>; 16]> = smallvec::smallvec![None; order.len()];
     let value = |values: &[Option<Realized>], pos: usize| -> Result<Realized> {
         order[pos]
             .realized()
             .cloned()
             .or_else(|| values[pos].clone())
+            .ok_or_else(|| Error::internal("replay", "a step's input is not computed"))
+    };
+    // Kernels need only the buffers (their launches hold the layouts): no layout copies.
+    let buffer = |values: &[Option<Realized>], pos: usize| -> Result<Arc<Buffer>> {
+        order[pos]
+            .realized()
+            .map(|r| r.buffer.clone())
+            .or_else(|| values[pos].as_ref().map(|r| r.buffer.clone()))
             .ok_or_else(|| Error::internal("replay", "a step's input is not computed"))
     };
     for (step, free) in program.steps.iter().zip(&program.free_after) {
@@ -175,11 +184,11 @@ fn replay(
                 schedule,
                 outside,
             } => {
-                let args: Vec<Realized> = outside
+                let args: SmallVec<[Arc<Buffer>; 8]> = outside
                     .iter()
-                    .map(|&i| value(&values, i))
+                    .map(|&i| buffer(&values, i))
                     .collect::<Result<_>>()?;
-                let buffers: Vec<&Buffer> = args.iter().map(|r| r.buffer.as_ref()).collect();
+                let buffers: SmallVec<[&Buffer; 8]> = args.iter().map(|b| b.as_ref()).collect();
                 let results = schedule.run(&buffers, run)?;
                 for (&pos, result) in nodes.iter().zip(results) {
                     if let Some(buffer) = result {
@@ -212,11 +221,11 @@ fn replay(
                 launch,
                 sources,
             } => {
-                let args: Vec<Realized> = sources
+                let args: SmallVec<[Arc<Buffer>; 8]> = sources
                     .iter()
-                    .map(|&i| value(&values, i))
+                    .map(|&i| buffer(&values, i))
                     .collect::<Result<_>>()?;
-                let buffers: Vec<&Buffer> = args.iter().map(|r| r.buffer.as_ref()).collect();
+                let buffers: SmallVec<[&Buffer; 8]> = args.iter().map(|b| b.as_ref()).collect();
                 let n = &order[*node];
                 let layout = Layout::contiguous(n.shape());
                 if launch.out_offset != 0 || launch.output_len(kernel) != Some(layout.size()) {
@@ -246,9 +255,19 @@ fn replay(
             values[f] = None;
         }
     }
-    for (root, &pos) in roots.iter().zip(&program.roots) {
+    for (i, (root, &pos)) in roots.iter().zip(&program.roots).enumerate() {
         if root.realized().is_none() {
-            root.set_realized(value(&values, pos)?);
+            // Moved out unless a later root reads the same value (a copy costs allocations).
+            let shared = program.roots[i + 1..].contains(&pos);
+            let result = match values[pos].take() {
+                Some(v) if shared => {
+                    values[pos] = Some(v.clone());
+                    v
+                }
+                Some(v) => v,
+                None => value(&values, pos)?,
+            };
+            root.set_realized(result);
         }
     }
     Ok(())
@@ -270,7 +289,7 @@ fn signature(order: &[NodeRef], roots: &[NodeRef]) -> Option<Vec<u64>> {
             pos.get(&id).copied()
         }
     };
-    let mut buffers: Vec<(*const Buffer, usize)> = Vec::new();
+    let mut buffers: SmallVec<[(*const Buffer, usize); 8]> = SmallVec::new();
     let mut sig: Vec<u64> = Vec::with_capacity(order.len() * 8);
     for (i, n) in order.iter().enumerate() {
         if !small {

@@ -291,11 +291,11 @@ impl RowSchedule {
         slots
             .into_par_iter()
             .zip(spans)
-            .try_for_each(|(mut task_slots, span)| {
-                let mut scratch: Vec<Buffer> = self
+            .try_for_each(|(slots, span)| {
+                let scratch: Vec<Buffer> = self
                     .steps
                     .iter()
-                    .zip(&task_slots)
+                    .zip(&slots)
                     .map(|(s, slot)| {
                         // Results written straight to their slot need no scratch.
                         let direct = slot.is_some() && !s.read_in_chain;
@@ -307,22 +307,21 @@ impl RowSchedule {
                         take_scratch(s.kernel.out_dtype(), len)
                     })
                     .collect::<Result<_>>()?;
-                let first_row = span.start * self.block_rows;
+                let mut task = Task {
+                    first_row: span.start * self.block_rows,
+                    scratch,
+                    // Each block's launches are these, with the rows changed in place.
+                    launches: self.steps.iter().map(|s| s.launch.clone()).collect(),
+                    slots,
+                };
                 let mut result = Ok(());
                 for block in span {
-                    result = self.run_block(
-                        block,
-                        first_row,
-                        outside,
-                        &mut scratch,
-                        &mut task_slots,
-                        run,
-                    );
+                    result = self.run_block(block, &mut task, outside, run);
                     if result.is_err() {
                         break;
                     }
                 }
-                give_back_scratch(scratch);
+                give_back_scratch(task.scratch);
                 result
             })?;
         RUNS.with(|r| r.set(r.get() + 1));
@@ -341,16 +340,21 @@ impl RowSchedule {
     fn run_block(
         &self,
         block: usize,
-        first_row: usize,
+        task: &mut Task<'_>,
         outside: &[&Buffer],
-        scratch: &mut [Buffer],
-        slots: &mut [Option<OutSlot<'_>>],
         run: KernelRunner<'_>,
     ) -> Result<()> {
         let r0 = block * self.block_rows;
         let n = self.block_rows.min(self.rows - r0);
-        for (s, step) in self.steps.iter().enumerate() {
-            let mut launch = block_launch(step, r0, n)?;
+        let Task {
+            first_row,
+            scratch,
+            launches,
+            slots,
+        } = task;
+        let first_row = *first_row;
+        for ((s, step), launch) in self.steps.iter().enumerate().zip(launches.iter_mut()) {
+            block_launch(step, r0, n, launch)?;
             let (earlier, rest) = scratch.split_at_mut(s);
             let inputs: Vec<&Buffer> = step
                 .sources
@@ -364,11 +368,11 @@ impl RowSchedule {
             match &mut slots[s] {
                 Some(slot) if !step.read_in_chain => {
                     launch.out_offset = at;
-                    run(&step.kernel, &launch, &inputs, slot.reborrow())?;
+                    run(&step.kernel, launch, &inputs, slot.reborrow())?;
                 }
                 slot => {
                     let out = &mut rest[0];
-                    run(&step.kernel, &launch, &inputs, out.slot())?;
+                    run(&step.kernel, launch, &inputs, out.slot())?;
                     if let Some(slot) = slot {
                         let len = n * step.row_len;
                         if at + len > slot.len() || len > out.len() {
@@ -392,6 +396,18 @@ impl RowSchedule {
         }
         Ok(())
     }
+}
+
+/// What one task (a run of consecutive blocks) works with.
+struct Task<'s> {
+    /// The first row of the task's first block: where its slots start.
+    first_row: usize,
+    /// Per step, the block's rows of its result (empty when written straight to its slot).
+    scratch: Vec<Buffer>,
+    /// Per step, the launch of the current block.
+    launches: Vec<Launch>,
+    /// Per step, the task's rows of the step's kept result.
+    slots: Vec<Option<OutSlot<'s>>>,
 }
 
 thread_local! {
@@ -453,22 +469,22 @@ pub(crate) fn split_rows(launch: &mut Launch, rows: usize) {
     }
 }
 
-/// The launch of rows `r0..r0+n` of a step: outside inputs start at row `r0`, earlier
-/// steps' results at the scratch's first row.
-fn block_launch(step: &RowStep, r0: usize, n: usize) -> Result<Launch> {
-    let mut launch = step.launch.clone();
+/// Makes `launch` (a copy of the step's) the launch of rows `r0..r0+n`: outside inputs start
+/// at row `r0`, earlier steps' results at the scratch's first row.
+fn block_launch(step: &RowStep, r0: usize, n: usize, launch: &mut Launch) -> Result<()> {
     launch.shape[0] = n;
-    for (layout, source) in launch.layouts.iter_mut().zip(&step.sources) {
+    launch.out_offset = 0;
+    let whole = step.launch.layouts.iter().zip(&step.sources);
+    for (layout, (full, source)) in launch.layouts.iter_mut().zip(whole) {
         layout.shape[0] = n;
         if let RowSource::Outside(_) = source {
             // The address of element (r0, 0, ...): inside the input, so not negative.
-            let start = (r0 as isize)
-                .checked_mul(layout.strides[0])
-                .and_then(|d| (layout.offset as isize).checked_add(d))
+            layout.offset = (r0 as isize)
+                .checked_mul(full.strides[0])
+                .and_then(|d| (full.offset as isize).checked_add(d))
                 .and_then(|s| usize::try_from(s).ok())
                 .ok_or_else(|| Error::internal("row schedule", "a block outside its input"))?;
-            layout.offset = start;
         }
     }
-    Ok(launch)
+    Ok(())
 }

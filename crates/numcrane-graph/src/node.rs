@@ -224,11 +224,11 @@ impl std::fmt::Debug for Node {
 /// The nodes reachable from `roots` that still need computing, inputs before users
 /// (realized nodes appear but are not descended into). Iterative, so deep graphs are fine.
 pub fn topo_order(roots: &[NodeRef]) -> Vec<NodeRef> {
-    let mut seen: rustc_hash::FxHashSet<u64> = Default::default();
-    seen.reserve(32);
+    let mut seen = Seen::default();
     let mut order = Vec::with_capacity(32);
-    // (node, inputs already pushed)
-    let mut stack: Vec<(NodeRef, bool)> = roots.iter().rev().map(|r| (r.clone(), false)).collect();
+    // (node, inputs already pushed); on the stack for small graphs (the per-call case).
+    let mut stack: smallvec::SmallVec<[(NodeRef, bool); 32]> =
+        roots.iter().rev().map(|r| (r.clone(), false)).collect();
     while let Some((node, expanded)) = stack.pop() {
         if expanded {
             order.push(node);
@@ -239,7 +239,7 @@ pub fn topo_order(roots: &[NodeRef]) -> Vec<NodeRef> {
         }
         let at = stack.len();
         node.for_each_input(|input| {
-            if !seen.contains(&input.id) {
+            if !seen.contains(input.id) {
                 stack.push((input.clone(), false));
             }
         });
@@ -248,4 +248,39 @@ pub fn topo_order(roots: &[NodeRef]) -> Vec<NodeRef> {
         stack.insert(at, (node, true));
     }
     order
+}
+
+/// The ids `topo_order` has visited: a list scanned in place for small graphs, a hash set
+/// beyond (no allocation for the per-call case, no quadratic scan for big graphs).
+#[derive(Default)]
+struct Seen {
+    few: smallvec::SmallVec<[u64; 32]>,
+    many: Option<rustc_hash::FxHashSet<u64>>,
+}
+
+impl Seen {
+    fn contains(&self, id: u64) -> bool {
+        match &self.many {
+            Some(set) => set.contains(&id),
+            None => self.few.contains(&id),
+        }
+    }
+
+    /// Adds `id`; false if it was there.
+    fn insert(&mut self, id: u64) -> bool {
+        if let Some(set) = &mut self.many {
+            return set.insert(id);
+        }
+        if self.few.contains(&id) {
+            return false;
+        }
+        if self.few.len() == self.few.inline_size() {
+            let mut set: rustc_hash::FxHashSet<u64> = self.few.drain(..).collect();
+            set.insert(id);
+            self.many = Some(set);
+        } else {
+            self.few.push(id);
+        }
+        true
+    }
 }

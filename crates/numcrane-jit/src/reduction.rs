@@ -25,7 +25,7 @@
 //! the launch's error; tasks that start after it do nothing.
 
 use crate::codegen::{Bounds, CompiledKernel};
-use crate::runtime::{inner_strides, itemsizes, out_of_bounds};
+use crate::runtime::{inner_strides, itemsizes, out_of_bounds, PerInput};
 use numcrane_fuse::kernel::{ElementwiseKernel, Launch, ReduceInner, Reduction};
 use numcrane_graph::eval::scalar::Num;
 use numcrane_graph::{
@@ -64,9 +64,9 @@ struct Fold<'a> {
     kept: usize,
     n: usize,
     layouts: &'a [Layout],
-    inner_strides: Vec<isize>,
-    itemsizes: Vec<isize>,
-    bases: Vec<*const u8>,
+    inner_strides: PerInput<isize>,
+    itemsizes: PerInput<isize>,
+    bases: PerInput<*const u8>,
 }
 
 // SAFETY: `Fold` is shared between rayon workers only inside `run`, while the input buffers it

@@ -18,6 +18,7 @@ use crate::reduction;
 use numcrane_fuse::kernel::{ElementwiseKernel, InnerClass, Launch};
 use numcrane_graph::{Buffer, Error, Layout, OutSlot, Result};
 use rayon::prelude::*;
+use smallvec::SmallVec;
 
 const OP: &str = "jit run";
 
@@ -375,7 +376,7 @@ fn report(
 }
 
 /// Per input, the stride (in elements) of the launch's inner dimension.
-pub(crate) fn inner_strides(launch: &Launch) -> Vec<isize> {
+pub(crate) fn inner_strides(launch: &Launch) -> PerInput<isize> {
     launch
         .layouts
         .iter()
@@ -384,7 +385,7 @@ pub(crate) fn inner_strides(launch: &Launch) -> Vec<isize> {
 }
 
 /// Per input buffer, its element size in bytes.
-pub(crate) fn itemsizes(inputs: &[&Buffer]) -> Vec<isize> {
+pub(crate) fn itemsizes(inputs: &[&Buffer]) -> PerInput<isize> {
     inputs
         .iter()
         .map(|b| b.dtype().itemsize() as isize)
@@ -393,6 +394,10 @@ pub(crate) fn itemsizes(inputs: &[&Buffer]) -> Vec<isize> {
 
 /// Fewest elements worth a task of their own.
 const PARALLEL_MIN_CHUNK: usize = 1 << 15;
+
+/// One entry per kernel input, on the stack for up to 8 inputs: small launches (the per-call
+/// case) should not pay an allocation per list.
+pub(crate) type PerInput<T> = SmallVec<[T; 8]>;
 
 /// Everything needed to compute any range of output elements of one validated launch.
 struct Rows<'a> {
@@ -403,9 +408,9 @@ struct Rows<'a> {
     outer: &'a [usize],
     n: usize,
     layouts: &'a [Layout],
-    inner_strides: Vec<isize>,
-    itemsizes: Vec<isize>,
-    bases: Vec<*const u8>,
+    inner_strides: PerInput<isize>,
+    itemsizes: PerInput<isize>,
+    bases: PerInput<*const u8>,
     out_base: *mut u8,
     out_itemsize: usize,
 }
@@ -422,7 +427,8 @@ impl Rows<'_> {
     /// checked mode, at the first access the code refuses.
     fn run_range(&self, start: usize, end: usize) -> Result<()> {
         let nin = self.bases.len();
-        let mut row_ptrs: Vec<*const u8> = vec![std::ptr::null(); nin];
+        let mut row_ptrs: PerInput<*const u8> = smallvec::smallvec![std::ptr::null(); nin];
+        let mut offsets: PerInput<isize> = smallvec::smallvec![0; nin];
         // Checked code: the inputs' bounds, then this range of the output.
         let bounds: Option<Vec<Bounds>> = self.bounds.as_ref().map(|inputs| {
             let first = self.out_base.wrapping_add(start * self.out_itemsize);
@@ -435,7 +441,9 @@ impl Rows<'_> {
             let len = (self.n - j).min(end - pos);
             // Unravel the row number over the outer dimensions (row-major).
             let mut rest = row;
-            let mut offsets: Vec<isize> = self.layouts.iter().map(|l| l.offset as isize).collect();
+            for (off, l) in offsets.iter_mut().zip(self.layouts) {
+                *off = l.offset as isize;
+            }
             for d in (0..self.outer.len()).rev() {
                 let i = (rest % self.outer[d]) as isize;
                 rest /= self.outer[d];

@@ -224,14 +224,17 @@ pub(crate) fn binary(op: BinaryOp, a: Operand, b: Operand, loc: SourceLocation) 
     let compute = binary_compute_dtype(op, common);
     let out_dtype = |c: DType| if op.returns_bool() { DType::Bool } else { c };
     let shape = broadcast_shapes(a.shape(), b.shape());
-    let arrays: Vec<Array> = [&a, &b]
-        .iter()
-        .filter_map(|o| match o {
-            Operand::Array(x) => Some(x.clone()),
-            Operand::Weak(_) => None,
-        })
-        .collect();
-    let refs: Vec<&Array> = arrays.iter().collect();
+    // The array operands, for poisoned results only (building them costs allocations on
+    // every call otherwise: small arrays pay per op).
+    let arrays = || -> Vec<&Array> {
+        [&a, &b]
+            .into_iter()
+            .filter_map(|o| match o {
+                Operand::Array(x) => Some(x),
+                Operand::Weak(_) => None,
+            })
+            .collect()
+    };
     let compute = match compute {
         Ok(c) => c,
         Err(detail) => {
@@ -242,7 +245,14 @@ pub(crate) fn binary(op: BinaryOp, a: Operand, b: Operand, loc: SourceLocation) 
                 location: loc,
             };
             let shape = shape.unwrap_or_else(|| a.shape().to_vec());
-            return poison(err, Op::Binary(op), &refs, out_dtype(common), shape, loc);
+            return poison(
+                err,
+                Op::Binary(op),
+                &arrays(),
+                out_dtype(common),
+                shape,
+                loc,
+            );
         }
     };
     let Some(shape) = shape else {
@@ -255,7 +265,7 @@ pub(crate) fn binary(op: BinaryOp, a: Operand, b: Operand, loc: SourceLocation) 
         return poison(
             err,
             Op::Binary(op),
-            &refs,
+            &arrays(),
             out_dtype(compute),
             a.shape().to_vec(),
             loc,
@@ -265,26 +275,28 @@ pub(crate) fn binary(op: BinaryOp, a: Operand, b: Operand, loc: SourceLocation) 
         return poison(
             err,
             Op::Binary(op),
-            &refs,
+            &arrays(),
             out_dtype(compute),
             a.shape().to_vec(),
             loc,
         );
     }
-    let mut inputs = Vec::with_capacity(2);
-    for x in [a, b] {
-        match operand_to_array(x, op, common, compute, &shape, loc) {
-            Ok(arr) => inputs.push(broadcast(&arr, &shape, loc)),
-            Err(e) => return poison(e, Op::Binary(op), &refs, out_dtype(compute), shape, loc),
+    let input = |x: &Operand| {
+        operand_to_array(x.clone(), op, common, compute, &shape, loc)
+            .map(|arr| broadcast(&arr, &shape, loc))
+    };
+    match (input(&a), input(&b)) {
+        (Ok(lhs), Ok(rhs)) => node(
+            Op::Binary(op),
+            &[&lhs, &rhs],
+            out_dtype(compute),
+            shape,
+            loc,
+        ),
+        (Err(e), _) | (_, Err(e)) => {
+            poison(e, Op::Binary(op), &arrays(), out_dtype(compute), shape, loc)
         }
     }
-    node(
-        Op::Binary(op),
-        &[&inputs[0], &inputs[1]],
-        out_dtype(compute),
-        shape,
-        loc,
-    )
 }
 
 /// The dtype a unary op computes in for input dtype `dt`, or the detail of why it can't.
