@@ -140,3 +140,8 @@ pub fn jit_compile_count() -> usize {
 pub fn row_schedule_runs() -> usize {
     numcrane_fuse::rows::schedule_runs()
 }
+
+/// The fusion plan the JIT backend would run for these nodes (for drawings of it).
+pub(crate) fn jit_plan(nodes: &[NodeRef]) -> numcrane_fuse::Plan {
+    numcrane_fuse::plan(nodes, &numcrane_jit::supports_node)
+}

@@ -17,6 +17,7 @@ mod array;
 mod backend;
 mod build;
 mod creation;
+mod dot;
 mod explain;
 pub mod io;
 mod operand;

@@ -1,0 +1,185 @@
+//! `Array::to_dot`: the recorded graph as a Graphviz DOT picture of the fusion plan.
+//!
+//! Every node reachable from the array is drawn with the `%k` label `Array::explain` gives
+//! it (same topological order), its op, dtype and shape. Each fused kernel of the plan is one
+//! `subgraph cluster_kernel_N` holding the nodes computed inside its loop, labelled with its
+//! root op, shape and why its result is materialized; runs of kernels executed together by
+//! blocks of rows sit in an enclosing `cluster_rows_N`. Realized data (inputs) are filled
+//! boxes, steps run alone by the reference evaluator are dashed octagons, nodes merged into an
+//! identical earlier node are dotted. The module only reads the graph and the plan; it knows
+//! nothing of how kernels are compiled.
+
+use crate::backend;
+use crate::Array;
+use numcrane_fuse::Step;
+use numcrane_graph::node::topo_order;
+use numcrane_graph::NodeRef;
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write;
+
+/// A DOT string literal's contents: quotes and backslashes escaped, lines joined with `\n`.
+fn quote(lines: &[String]) -> String {
+    let escaped: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            l.replace('\\', "\\\\")
+                .replace('"', "\\\"")
+                .replace('\n', "\\n")
+        })
+        .collect();
+    format!("\"{}\"", escaped.join("\\n"))
+}
+
+/// The DOT text for the graph of `roots` and its plan; `site(id)` may name where a node came
+/// from (a third label line).
+pub(crate) fn to_dot(roots: &[NodeRef], site: &dyn Fn(u64) -> Option<String>) -> String {
+    let order = topo_order(roots);
+    let labels: HashMap<u64, usize> = order.iter().enumerate().map(|(i, n)| (n.id(), i)).collect();
+    let plan = backend::jit_plan(roots);
+    let root_ids: HashSet<u64> = roots.iter().map(|r| r.id()).collect();
+
+    // Which kernel (step index) draws each node, and why the evaluator-only nodes run alone.
+    let mut cluster_of: HashMap<u64, usize> = HashMap::new();
+    let mut single: HashMap<u64, &'static str> = HashMap::new();
+    for (i, step) in plan.steps.iter().enumerate() {
+        match step {
+            Step::Fused(g) => {
+                for id in &g.members {
+                    cluster_of.entry(*id).or_insert(i);
+                }
+            }
+            Step::Single { node, reason } => {
+                single.insert(node.id(), reason);
+            }
+        }
+    }
+
+    let node_line = |n: &NodeRef| -> String {
+        let k = labels.get(&n.id()).copied().unwrap_or(0);
+        let head = if n.realized().is_some() {
+            format!("%{k} data")
+        } else {
+            format!("%{k} {}", crate::explain::op_text(n.op()))
+        };
+        let mut lines = vec![head, format!("{}{:?}", n.dtype(), n.shape())];
+        if let Some(s) = site(n.id()) {
+            lines.push(s);
+        }
+        let mut attrs = vec![format!("label={}", quote(&lines))];
+        if n.realized().is_some() {
+            attrs.push("shape=box, style=filled, fillcolor=\"#dddddd\"".into());
+        } else if let Some(reason) = single.get(&n.id()) {
+            let note = format!("reference evaluator: {reason}");
+            lines.push(note);
+            attrs[0] = format!("label={}", quote(&lines));
+            attrs.push("shape=octagon, style=dashed".into());
+        } else if let Some(first) = plan.aliases.get(&n.id()) {
+            let same = labels.get(&first.id()).copied().unwrap_or(0);
+            lines.push(format!("same as %{same}: computed once"));
+            attrs[0] = format!("label={}", quote(&lines));
+            attrs.push("style=dotted".into());
+        }
+        if n.error().is_some() {
+            attrs.push("color=red, fontcolor=red".into());
+        }
+        if root_ids.contains(&n.id()) {
+            attrs.push("penwidth=2".into());
+        }
+        format!("n{} [{}];", n.id(), attrs.join(", "))
+    };
+
+    let mut out = String::from("digraph numcrane {\n");
+    out.push_str("  rankdir=TB;\n");
+    out.push_str("  node [shape=ellipse, fontname=\"monospace\", fontsize=10];\n");
+    out.push_str("  edge [color=\"#555555\"];\n");
+
+    for (i, step) in plan.steps.iter().enumerate() {
+        let Step::Fused(g) = step else { continue };
+        let chain = plan.row_chains.iter().position(|c| c.steps.contains(&i));
+        if let Some(c) = chain.map(|c| &plan.row_chains[c]) {
+            if c.steps.start == i {
+                let label = format!(
+                    "steps {}-{}: row-fused, blocks of {} of {} rows",
+                    c.steps.start,
+                    c.steps.end - 1,
+                    c.block_rows,
+                    c.rows
+                );
+                let _ = writeln!(
+                    out,
+                    "  subgraph cluster_rows_{i} {{\n    label={};\n    style=dotted;",
+                    quote(&[label])
+                );
+            }
+        }
+        let recomputed = if g.recomputed.is_empty() {
+            String::new()
+        } else {
+            format!(", {} recomputed", g.recomputed.len())
+        };
+        let label = vec![
+            format!(
+                "kernel {i}: {} {}{:?}",
+                g.root.op().name(),
+                g.root.dtype(),
+                g.root.shape()
+            ),
+            format!(
+                "{} ops{recomputed}, {} inputs, materialized because {:?}",
+                g.members.len(),
+                g.boundaries.len(),
+                g.why
+            ),
+        ];
+        let _ = writeln!(
+            out,
+            "  subgraph cluster_kernel_{i} {{\n    label={};\n    style=\"rounded,filled\";\n    \
+             fillcolor=\"#eef4ff\";\n    color=\"#3366cc\";",
+            quote(&label)
+        );
+        for n in order.iter().filter(|n| cluster_of.get(&n.id()) == Some(&i)) {
+            let _ = writeln!(out, "    {}", node_line(n));
+        }
+        out.push_str("  }\n");
+        if let Some(c) = chain.map(|c| &plan.row_chains[c]) {
+            if c.steps.end == i + 1 {
+                out.push_str("  }\n");
+            }
+        }
+    }
+    for n in order.iter().filter(|n| !cluster_of.contains_key(&n.id())) {
+        let _ = writeln!(out, "  {}", node_line(n));
+    }
+    for n in &order {
+        for input in n.inputs() {
+            let _ = writeln!(out, "  n{} -> n{};", input.id(), n.id());
+        }
+    }
+    out.push_str("}\n");
+    out
+}
+
+impl Array {
+    /// The graph behind this array as Graphviz DOT text: nodes labelled `%k` as in
+    /// [`explain`](Self::explain), with op, dtype and shape; one `cluster_kernel_N` per fused
+    /// kernel of the plan `eval` would run; realized inputs as filled boxes, reference-evaluator
+    /// steps as dashed octagons. Render it with `dot -Tsvg graph.dot -o graph.svg`.
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let x = array([1.0f32, 2.0, 3.0]);
+    /// let dot = (&x * 2.0 + 1.0).exp().to_dot();
+    /// assert!(dot.starts_with("digraph") && dot.contains("subgraph cluster_kernel_"));
+    /// ```
+    pub fn to_dot(&self) -> String {
+        to_dot(std::slice::from_ref(&self.node), &|_| None)
+    }
+
+    /// [`to_dot`](Self::to_dot) with a third label line per node from `site(node id)` where it
+    /// gives one: tools that build arrays for users (the `numcrane` command) name the part of
+    /// the user's expression each node comes from. Ids are those of `node().id()`.
+    #[doc(hidden)]
+    pub fn to_dot_with_sites(&self, site: &dyn Fn(u64) -> Option<String>) -> String {
+        to_dot(std::slice::from_ref(&self.node), site)
+    }
+}
