@@ -44,6 +44,16 @@ pub enum Value {
 }
 
 impl Value {
+    /// The value for messages: a number as written, anything else by its kind.
+    pub fn describe(&self) -> String {
+        match self {
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => f.to_string(),
+            Value::Bool(b) => if *b { "True" } else { "False" }.to_string(),
+            other => other.kind().to_string(),
+        }
+    }
+
     /// What kind of value this is, for messages.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -596,7 +606,7 @@ fn fold(op: BinOp, a: &Value, b: &Value) -> Result<Value, String> {
         }
     }
     let (x, y) = (num(a), num(b));
-    let overflow = || "integer overflow".to_string();
+    let overflow = || "integer overflow (Python integers are int64 here)".to_string();
     let zero = || "division by zero".to_string();
     let cmp = |o: std::cmp::Ordering| -> bool {
         match op {

@@ -437,8 +437,8 @@ impl Params {
 
     fn wrong(&self, i: usize, wanted: &str) -> Diagnostic {
         let (span, kind) = match self.slots.get(i).and_then(Option::as_ref) {
-            Some(a) => (a.span, a.value.kind()),
-            None => (self.span, "nothing"),
+            Some(a) => (a.span, a.value.describe()),
+            None => (self.span, "nothing".to_string()),
         };
         Diagnostic::eval(
             format!(
@@ -586,7 +586,7 @@ fn to_dims(v: &Value, span: Span, signed: bool) -> Result<Vec<isize>, Diagnostic
             format!(
                 "a shape must be {} integer or a tuple of them, not {}",
                 if signed { "an" } else { "a non-negative" },
-                v.kind()
+                v.describe()
             ),
             span,
         )

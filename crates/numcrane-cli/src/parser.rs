@@ -433,11 +433,11 @@ impl Parser {
                 span: open.to(close),
             });
         }
-        let first = self.expr()?;
+        let mut first = self.expr()?;
         if let Some(close) = self.eat(")") {
-            // Parentheses only group: the inner node keeps its own span, so errors point at
-            // the operation, not at the brackets around it.
-            let _ = close;
+            // Parentheses only group; the node's span takes them in, so that the spans of
+            // the operations around it cover balanced text.
+            first.span = open.to(close);
             return Ok(first);
         }
         if !self.at(",") {
@@ -597,14 +597,14 @@ mod tests {
             panic!("not a slice")
         };
         assert_eq!(span.snippet(text), "1:");
-        // Parentheses do not widen the span of what they group.
+        // A parenthesized node's span takes in the parentheses.
         let Ok(e) = parse("(a + b) * c") else {
             panic!("parse failed")
         };
         let ExprKind::Binary { lhs, .. } = &e.kind else {
             panic!("not binary")
         };
-        assert_eq!(lhs.span, Span::new(1, 6));
+        assert_eq!(lhs.span, Span::new(0, 7));
     }
 
     #[test]

@@ -5,9 +5,10 @@
 //! `subgraph cluster_kernel_N` holding the nodes computed inside its loop, labelled with its
 //! root op, shape and why its result is materialized; runs of kernels executed together by
 //! blocks of rows sit in an enclosing `cluster_rows_N`. Realized data (inputs) are filled
-//! boxes, steps run alone by the reference evaluator are dashed octagons, nodes merged into an
-//! identical earlier node are dotted. The module only reads the graph and the plan; it knows
-//! nothing of how kernels are compiled.
+//! boxes, steps run alone by the reference evaluator are dashed octagons; nodes merged into an
+//! identical earlier node (common subexpressions) are left out, their users drawn reading the
+//! earlier node, and listed in the graph's label. The module only reads the graph and the plan;
+//! it knows nothing of how kernels are compiled.
 
 use crate::backend;
 use crate::Array;
@@ -54,6 +55,8 @@ pub(crate) fn to_dot(roots: &[NodeRef], site: &dyn Fn(u64) -> Option<String>) ->
         }
     }
 
+    // Nodes merged into an identical earlier node are not drawn (roots always are).
+    let drawn = |n: &NodeRef| root_ids.contains(&n.id()) || !plan.aliases.contains_key(&n.id());
     let node_line = |n: &NodeRef| -> String {
         let k = labels.get(&n.id()).copied().unwrap_or(0);
         let head = if n.realized().is_some() {
@@ -62,23 +65,16 @@ pub(crate) fn to_dot(roots: &[NodeRef], site: &dyn Fn(u64) -> Option<String>) ->
             format!("%{k} {}", crate::explain::op_text(n.op()))
         };
         let mut lines = vec![head, format!("{}{:?}", n.dtype(), n.shape())];
-        if let Some(s) = site(n.id()) {
-            lines.push(s);
+        lines.extend(site(n.id()));
+        let mut style = Vec::new();
+        if n.realized().is_some() {
+            style.push("shape=box, style=filled, fillcolor=\"#dddddd\"".to_string());
+        } else if let Some(reason) = single.get(&n.id()) {
+            lines.push(format!("reference evaluator: {reason}"));
+            style.push("shape=octagon, style=dashed".into());
         }
         let mut attrs = vec![format!("label={}", quote(&lines))];
-        if n.realized().is_some() {
-            attrs.push("shape=box, style=filled, fillcolor=\"#dddddd\"".into());
-        } else if let Some(reason) = single.get(&n.id()) {
-            let note = format!("reference evaluator: {reason}");
-            lines.push(note);
-            attrs[0] = format!("label={}", quote(&lines));
-            attrs.push("shape=octagon, style=dashed".into());
-        } else if let Some(first) = plan.aliases.get(&n.id()) {
-            let same = labels.get(&first.id()).copied().unwrap_or(0);
-            lines.push(format!("same as %{same}: computed once"));
-            attrs[0] = format!("label={}", quote(&lines));
-            attrs.push("style=dotted".into());
-        }
+        attrs.extend(style);
         if n.error().is_some() {
             attrs.push("color=red, fontcolor=red".into());
         }
@@ -137,7 +133,10 @@ pub(crate) fn to_dot(roots: &[NodeRef], site: &dyn Fn(u64) -> Option<String>) ->
              fillcolor=\"#eef4ff\";\n    color=\"#3366cc\";",
             quote(&label)
         );
-        for n in order.iter().filter(|n| cluster_of.get(&n.id()) == Some(&i)) {
+        for n in order
+            .iter()
+            .filter(|n| cluster_of.get(&n.id()) == Some(&i) && drawn(n))
+        {
             let _ = writeln!(out, "    {}", node_line(n));
         }
         out.push_str("  }\n");
@@ -147,13 +146,36 @@ pub(crate) fn to_dot(roots: &[NodeRef], site: &dyn Fn(u64) -> Option<String>) ->
             }
         }
     }
-    for n in order.iter().filter(|n| !cluster_of.contains_key(&n.id())) {
+    for n in order
+        .iter()
+        .filter(|n| !cluster_of.contains_key(&n.id()) && drawn(n))
+    {
         let _ = writeln!(out, "  {}", node_line(n));
     }
-    for n in &order {
+    let mut edges = HashSet::new();
+    for n in order.iter().filter(|n| drawn(n)) {
         for input in n.inputs() {
-            let _ = writeln!(out, "  n{} -> n{};", input.id(), n.id());
+            // A duplicate's users read the node it duplicates, as the plan computes them.
+            let from = plan.resolve(&input).id();
+            if edges.insert((from, n.id())) {
+                let _ = writeln!(out, "  n{from} -> n{};", n.id());
+            }
         }
+    }
+    if !plan.aliases.is_empty() {
+        let mut merged: Vec<(usize, usize)> = plan
+            .aliases
+            .iter()
+            .filter_map(|(dup, first)| Some((*labels.get(dup)?, *labels.get(&first.id())?)))
+            .collect();
+        merged.sort();
+        let listing: Vec<String> = merged.iter().map(|(d, f)| format!("%{d} = %{f}")).collect();
+        let note = format!(
+            "{} common subexpressions computed once (not drawn): {}",
+            merged.len(),
+            listing.join(", ")
+        );
+        let _ = writeln!(out, "  label={};\n  labelloc=b;", quote(&[note]));
     }
     out.push_str("}\n");
     out
