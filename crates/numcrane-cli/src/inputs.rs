@@ -110,7 +110,7 @@ pub fn generate(name: &str, dtype: DType, shape: &[usize]) -> Result<Array, Stri
     let seed = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     });
-    let raw = |i: usize| mix(seed ^ mix(i as u64));
+    let raw = |i: usize| mix(seed.wrapping_add(i as u64));
     let float = |i: usize| (raw(i) % 256) as f64 / 64.0 - 2.0;
     let signed = |i: usize| (raw(i) % 21) as i64 - 10;
     let unsigned = |i: usize| raw(i) % 21;
