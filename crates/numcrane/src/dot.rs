@@ -205,3 +205,29 @@ impl Array {
         to_dot(std::slice::from_ref(&self.node), site)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{array, Array};
+
+    #[test]
+    fn one_cluster_per_fused_kernel() {
+        let x = Array::from_vec((0..12).map(|v| v as f32).collect(), [4, 3]);
+        let y = (&x - x.mean(0)) / x.std(0) + x.argmax(..);
+        let dot = y.to_dot();
+        assert_eq!(
+            dot.matches("subgraph cluster_kernel_").count(),
+            y.fused_kernel_count()
+        );
+        assert!(dot.contains("shape=box, style=filled"), "{dot}");
+        assert!(dot.contains("reference evaluator: argmin/argmax"), "{dot}");
+        assert_eq!(dot.matches('{').count(), dot.matches('}').count());
+    }
+
+    #[test]
+    fn labels_are_escaped() {
+        let x = array([1.0f64, 2.0]);
+        let dot = (&x * 2.0).to_dot_with_sites(&|_| Some("a \"quoted\" \\ site".into()));
+        assert!(dot.contains("a \\\"quoted\\\" \\\\ site"), "{dot}");
+    }
+}
