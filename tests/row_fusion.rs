@@ -85,6 +85,16 @@ fn wide_rows_and_column_reductions_are_not_row_fused() {
     // Rows wider than a block: the steps run one by one.
     let wide = input(&[4, 70_000], DType::F32, 3);
     assert!(!softmax(&wide).explain_plan().contains("row-fused"));
+    // Standardising each row passes only per-row values (mean, std) between its kernels,
+    // which re-read x from cache anyway: not worth blocks.
+    let x = input(&[300, 20], DType::F64, 4);
+    let k = Axes::from(1).keepdims();
+    let z = (&x - x.mean(k.clone())) / x.std(k);
+    assert!(
+        !z.explain_plan().contains("row-fused"),
+        "{}",
+        z.explain_plan()
+    );
     // A fold over the rows themselves needs every row before its result is known.
     let x = input(&[300, 20], DType::F64, 4);
     let centered = &x - x.mean(Axes::from(0).keepdims());

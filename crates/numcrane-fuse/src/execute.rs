@@ -155,7 +155,8 @@ fn execute_inner(
     };
     let mut at = 0;
     while at < plan.steps.len() {
-        if let Some(chain) = plan.row_chains.iter().find(|c| c.steps.start == at) {
+        let chain = plan.row_chains.iter().find(|c| c.steps.start == at);
+        if let Some(chain) = chain.filter(|_| crate::rows::enabled()) {
             // A result is kept in full when it is a root or read after the chain.
             let keep = |id: u64| {
                 root_ids.contains(&id)

@@ -40,6 +40,13 @@ pub fn schedule_runs() -> usize {
     RUNS.with(Cell::get)
 }
 
+/// False when `NUMCRANE_ROW_FUSION=0`: row chains then run step by step (to measure what
+/// row fusion buys). Read once per process.
+pub fn enabled() -> bool {
+    static ENABLED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ENABLED.get_or_init(|| std::env::var("NUMCRANE_ROW_FUSION").map_or(true, |v| v != "0"))
+}
+
 /// The most loop elements a block holds: 64 KiB of float32 per array, so a block's input,
 /// its intermediates and its output stay in the L2 cache, and a block's launches are small
 /// enough to run on one thread.
@@ -58,8 +65,10 @@ pub struct RowChain {
 
 /// The row chains of a plan's steps: maximal runs of fused steps whose results have the same
 /// leading dimension (folds not reducing it), where each step reads earlier steps' results
-/// only row to row, at least one step reads another's result, and a row of every loop holds
-/// at most `BLOCK_ELEMENTS` elements.
+/// only row to row, at least one step reads a whole-row result of another (softmax's
+/// `exp(x - max)`; measured: chains passing only per-row values, as a standardisation over
+/// rows, ran slower by blocks than step by step), and a row of every loop holds at most
+/// `BLOCK_ELEMENTS` elements.
 pub(crate) fn find_row_chains(steps: &[Step]) -> Vec<RowChain> {
     let mut chains = Vec::new();
     let mut start = 0;
@@ -81,12 +90,18 @@ fn chain_from(steps: &[Step], start: usize) -> Option<RowChain> {
     };
     let (rows, mut width) = rows_of(first)?;
     let mut produced: HashSet<u64> = std::iter::once(first.root.id()).collect();
+    // Whether a later step reads a whole-row result of an earlier one (more than one element
+    // per row): what the chain keeps out of memory. Per-row values alone (a row's mean) are
+    // small, and their kernels read their inputs from cache anyway.
     let mut linked = false;
     let mut end = start + 1;
     while let Some(Step::Fused(g)) = steps.get(end) {
         match rows_of(g) {
             Some((r, w)) if r == rows && reads_own_rows(g, &produced) => {
-                linked |= g.boundaries.iter().any(|b| produced.contains(&b.id()));
+                linked |= g
+                    .boundaries
+                    .iter()
+                    .any(|b| produced.contains(&b.id()) && elements(b) > rows);
                 width = width.max(w);
                 produced.insert(g.root.id());
                 end += 1;
@@ -99,6 +114,10 @@ fn chain_from(steps: &[Step], start: usize) -> Option<RowChain> {
         rows,
         block_rows: (BLOCK_ELEMENTS / width).clamp(1, rows),
     })
+}
+
+fn elements(n: &Node) -> usize {
+    n.shape().iter().product()
 }
 
 /// The rows of a kernel's result (its leading dimension, at least 2, not reduced) and the

@@ -9,6 +9,12 @@
 //! cache is process-wide, thread-safe and bounded: beyond [`CAPACITY`] kernels the least
 //! recently used one is dropped (its code is freed once no caller still holds it).
 //!
+//! Each thread also remembers its last few hits (`RECENT_KEPT`), checked before the shared
+//! cache: a row-fused schedule launches the same handful of kernels once per block of rows
+//! from every worker thread, and the shared lock would otherwise be taken (and contended)
+//! for each launch. Those entries hold their kernels alive for a while after an eviction, at
+//! most `RECENT_KEPT` per thread; `clear` makes them stale.
+//!
 //! Compilation runs outside the lock, so threads compiling different kernels do not wait for
 //! each other; two threads missing on the same key at the same moment both compile, and the
 //! first result is kept.
@@ -16,8 +22,9 @@
 use crate::codegen::{self, Checks, CompiledKernel};
 use numcrane_fuse::kernel::ElementwiseKernel;
 use numcrane_graph::Result;
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 
 /// The most kernels the cache keeps.
@@ -39,6 +46,60 @@ struct Cache {
 }
 
 static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(|| Mutex::new(Cache::default()));
+/// Bumped by `clear`: per-thread entries of an older generation are not used.
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// The most recent hits one thread remembers.
+const RECENT_KEPT: usize = 8;
+
+/// A thread's recent hit.
+struct Recent {
+    hash: u64,
+    checks: Checks,
+    generation: u64,
+    structure: ElementwiseKernel,
+    kernel: Arc<CompiledKernel>,
+}
+
+thread_local! {
+    static RECENT: RefCell<Vec<Recent>> = const { RefCell::new(Vec::new()) };
+}
+
+/// This thread's recent kernel for `kernel` in mode `checks`, if any.
+fn recent(hash: u64, kernel: &ElementwiseKernel, checks: Checks) -> Option<Arc<CompiledKernel>> {
+    let generation = GENERATION.load(Ordering::Relaxed);
+    RECENT.with(|recent| {
+        recent
+            .borrow()
+            .iter()
+            .find(|r| {
+                r.hash == hash
+                    && r.checks == checks
+                    && r.generation == generation
+                    && r.structure.same_structure(kernel)
+            })
+            .map(|r| Arc::clone(&r.kernel))
+    })
+}
+
+/// Remembers `compiled` as this thread's most recent kernel (the oldest is forgotten).
+fn remember(hash: u64, kernel: &ElementwiseKernel, checks: Checks, compiled: &Arc<CompiledKernel>) {
+    let generation = GENERATION.load(Ordering::Relaxed);
+    RECENT.with(|recent| {
+        let mut recent = recent.borrow_mut();
+        recent.retain(|r| r.generation == generation);
+        if recent.len() >= RECENT_KEPT {
+            recent.remove(0);
+        }
+        recent.push(Recent {
+            hash,
+            checks,
+            generation,
+            structure: kernel.clone(),
+            kernel: Arc::clone(compiled),
+        });
+    });
+}
 static COMPILES: AtomicUsize = AtomicUsize::new(0);
 static EVICTIONS: AtomicUsize = AtomicUsize::new(0);
 
@@ -99,6 +160,7 @@ pub fn len() -> usize {
 
 /// Drops every cached kernel (their code is freed once no caller holds them).
 pub fn clear() {
+    GENERATION.fetch_add(1, Ordering::Relaxed);
     let old = {
         let mut cache = lock();
         cache.len = 0;
@@ -123,7 +185,12 @@ pub fn get_or_compile_with(
         // Any fixed change of the bits keeps the two modes of one kernel apart in the map.
         Checks::Bounds => kernel.fingerprint() ^ 0x9E37_79B9_7F4A_7C15,
     };
-    if let Some(hit) = lock().touch(hash, kernel, checks) {
+    if let Some(hit) = recent(hash, kernel, checks) {
+        return Ok(hit);
+    }
+    let hit = lock().touch(hash, kernel, checks);
+    if let Some(hit) = hit {
+        remember(hash, kernel, checks, &hit);
         return Ok(hit);
     }
     if codegen::debug_level() >= 1 {
@@ -164,5 +231,6 @@ pub fn get_or_compile_with(
     }
     // Free evicted code outside the lock.
     drop(evicted);
+    remember(hash, kernel, checks, &compiled);
     Ok(compiled)
 }

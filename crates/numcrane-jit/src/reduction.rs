@@ -89,10 +89,11 @@ impl OutPtr {
     }
 }
 
-/// Per-task scratch space for `Fold::call` (no allocation per call).
+/// Per-task scratch space for `Fold::call` (no allocation per call, and none at all for
+/// kernels of up to 8 inputs folding one row per call: row folds make one per output row).
 struct Scratch {
-    offsets: Vec<isize>,
-    ptrs: Vec<*const u8>,
+    offsets: PerInput<isize>,
+    ptrs: PerInput<*const u8>,
     /// Checked code: the inputs' bounds, then the output's (set per call).
     bounds: Option<Vec<Bounds>>,
 }
@@ -100,8 +101,8 @@ struct Scratch {
 impl Fold<'_> {
     fn scratch(&self) -> Scratch {
         Scratch {
-            offsets: vec![0; self.bases.len()],
-            ptrs: vec![std::ptr::null(); self.bases.len()],
+            offsets: smallvec::smallvec![0; self.bases.len()],
+            ptrs: smallvec::smallvec![std::ptr::null(); self.bases.len()],
             bounds: self
                 .bounds
                 .as_ref()
