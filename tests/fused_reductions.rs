@@ -208,8 +208,10 @@ proptest! {
         let reference = build().eval_with(Backend::Eval);
         let fused = build().eval_with(Backend::Jit);
         let interpreted = build().eval_with(Backend::Interpret);
+        let unfused = build().eval_with(Backend::Unfused);
         match (reference, fused, interpreted) {
             (Ok(r), Ok(f), Ok(i)) => {
+                let u = unfused.map_err(|e| TestCaseError::fail(format!("unfused: {e}")))?;
                 let magnitude = if dtype == DType::Bool {
                     r.astype(DType::F64)
                 } else {
@@ -223,6 +225,7 @@ proptest! {
                 };
                 check(&f, &r, &magnitude, fold, terms);
                 check(&i, &r, &magnitude, fold, terms);
+                check(&u, &r, &magnitude, fold, terms);
             }
             (Err(r), Err(f), Err(i)) => {
                 prop_assert_eq!(r.to_string(), f.to_string());

@@ -305,7 +305,7 @@ proptest! {
             .map(|(i, &d)| input(&shape, DTYPES[d], i as u64))
             .collect();
         let reference = build(&inputs, &steps);
-        for backend in [Backend::Interpret, Backend::Jit] {
+        for backend in [Backend::Interpret, Backend::Jit, Backend::Unfused] {
             let fused = build(&inputs, &steps);
             for (r, f) in reference.iter().zip(&fused) {
                 let r = r.eval_with(Backend::Eval);

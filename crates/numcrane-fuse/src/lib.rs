@@ -27,6 +27,6 @@ pub mod rows;
 pub use execute::{execute, KernelRunner};
 pub use kernel::{ElementwiseKernel, InnerClass, InputSpec, Instr, InstrKind, Launch, ValueId};
 pub use lower::{lower, LowerError, Lowered};
-pub use plan::{plan, Boundary, Group, Plan, Step};
+pub use plan::{plan, plan_with, Boundary, Group, Plan, PlanOptions, Step};
 pub use program::{run_cached, Programs};
 pub use rows::RowChain;

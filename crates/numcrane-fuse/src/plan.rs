@@ -131,9 +131,34 @@ fn can_root(op: &Op) -> bool {
     )
 }
 
+/// How [`plan_with`] groups nodes into kernels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PlanOptions {
+    /// Fuse element-wise chains, and the reductions they feed, into one kernel (the default).
+    /// False: one kernel per computing op (views and constants are still read in place, as
+    /// NumPy's strides and scalars are), no recomputation, no row chains: what evaluating op
+    /// by op costs, for measuring what fusion buys.
+    pub fuse: bool,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        PlanOptions { fuse: true }
+    }
+}
+
 /// Plans the evaluation of `roots`. `supported(node)` says whether the backend can compute
 /// that node in generated code.
 pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
+    plan_with(roots, supported, PlanOptions::default())
+}
+
+/// [`plan`] with `options`.
+pub fn plan_with(
+    roots: &[NodeRef],
+    supported: &dyn Fn(&Node) -> bool,
+    options: PlanOptions,
+) -> Plan {
     let all = topo_order(roots);
     let aliases = common_subexpressions(&all);
     let order: Vec<NodeRef> = all
@@ -206,7 +231,9 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
                     broadcast.insert(input.id());
                 }
                 let could_join = candidate && !amplified;
-                let joins = could_join && members.len() < MAX_KERNEL_NODES;
+                let joins = could_join
+                    && members.len() < MAX_KERNEL_NODES
+                    && (options.fuse || !computes(input));
                 if could_join && !joins {
                     capped.insert(input.id());
                 }
@@ -220,7 +247,7 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
             }
         }
         let users = consumers.get(&node.id()).cloned().unwrap_or_default();
-        if uses(node.id()) > 1 && !root_ids.contains(&node.id()) && fusable(node) {
+        if options.fuse && uses(node.id()) > 1 && !root_ids.contains(&node.id()) && fusable(node) {
             let size = node.shape().iter().product::<usize>();
             // What recomputing costs: the chain's ops, constants (folded) not counted.
             let work: Vec<&NodeRef> = chain
@@ -312,7 +339,11 @@ pub fn plan(roots: &[NodeRef], supported: &dyn Fn(&Node) -> bool) -> Plan {
             }),
         }
     }
-    let row_chains = find_row_chains(&steps);
+    let row_chains = if options.fuse {
+        find_row_chains(&steps)
+    } else {
+        Vec::new()
+    };
     let folded = order
         .iter()
         .filter(|n| constant.contains(&n.id()) && !matches!(n.op(), Op::Full(_) | Op::View(_)))

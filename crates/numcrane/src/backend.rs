@@ -24,6 +24,9 @@ pub enum Backend {
     Eval,
     /// Fusion plan, kernels run by the interpreter.
     Interpret,
+    /// Fusion off: one JIT-compiled kernel per operation (views and scalars still read in
+    /// place), as evaluating op by op would; for measuring what fusion buys.
+    Unfused,
 }
 
 impl Backend {
@@ -33,6 +36,7 @@ impl Backend {
         *CHOSEN.get_or_init(|| match std::env::var("NUMCRANE_BACKEND").as_deref() {
             Ok("interpret") => Backend::Interpret,
             Ok("eval") => Backend::Eval,
+            Ok("unfused") => Backend::Unfused,
             _ => Backend::Jit,
         })
     }
@@ -62,6 +66,11 @@ pub(crate) fn realize_with(nodes: &[NodeRef], backend: Backend) -> Result<()> {
         Backend::Jit => {
             let plan = numcrane_fuse::plan(nodes, &numcrane_jit::supports_node);
             eprint!("numcrane: plan\n{}", plan.describe());
+            numcrane_fuse::execute(nodes, &plan, &numcrane_jit::run_into)
+        }
+        Backend::Unfused => {
+            let options = numcrane_fuse::PlanOptions { fuse: false };
+            let plan = numcrane_fuse::plan_with(nodes, &numcrane_jit::supports_node, options);
             numcrane_fuse::execute(nodes, &plan, &numcrane_jit::run_into)
         }
         Backend::Interpret => {
