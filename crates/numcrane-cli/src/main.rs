@@ -10,6 +10,7 @@
 
 mod args;
 mod ast;
+mod bench;
 mod diagnostic;
 mod eval;
 mod functions;
@@ -37,6 +38,9 @@ fn main() -> ExitCode {
 
 /// Runs the command; prints results to stdout and errors to stderr; returns the exit code.
 fn run(args: &[String]) -> u8 {
+    if args.first().map(String::as_str) == Some("bench") {
+        return bench::main(&args[1..]);
+    }
     let cmd = match args::parse(args) {
         Ok(c) => c,
         Err(d) => {
