@@ -942,22 +942,69 @@ pub fn compile(kernel: &ElementwiseKernel) -> Result<CompiledKernel> {
 
 /// [`compile`], with the generated code checking its memory accesses as `checks` says.
 pub fn compile_with(kernel: &ElementwiseKernel, checks: Checks) -> Result<CompiledKernel> {
+    compile_inner(kernel, checks, None)
+}
+
+/// The generated code of one kernel as text: what `NUMCRANE_DEBUG=3` and `=4` print while
+/// compiling, collected instead (see [`listing`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Listing {
+    /// The kernel function in Cranelift IR, after building and before Cranelift's own
+    /// optimisations (`function u0:0(i64, i64, i64, i64) ... { block0(...): ... }`).
+    pub ir: String,
+    /// The machine code Cranelift emitted for it, as Cranelift's disassembly of its final
+    /// machine instructions (registers allocated, one instruction a line).
+    pub asm: String,
+    /// The element width in bytes of its vector loop, or None if it has only the scalar loop.
+    pub vector_width: Option<u32>,
+    /// Whether the code checks its memory accesses.
+    pub checks: Checks,
+}
+
+/// Compiles `kernel` as the JIT would in this process (checks as `NUMCRANE_CHECKED` says) and
+/// returns its Cranelift IR and machine code as text, printing nothing. The code is freed
+/// before it returns and the kernel cache is not touched.
+///
+/// Fails as [`compile`] does.
+pub fn listing(kernel: &ElementwiseKernel) -> Result<Listing> {
+    listing_with(kernel, Checks::from_env())
+}
+
+/// [`listing`] of the code compiled in mode `checks`.
+pub fn listing_with(kernel: &ElementwiseKernel, checks: Checks) -> Result<Listing> {
+    let mut text = Listing {
+        checks,
+        ..Listing::default()
+    };
+    let compiled = compile_inner(kernel, checks, Some(&mut text))?;
+    text.vector_width = compiled.vector_width();
+    Ok(text)
+}
+
+/// [`compile_with`]; with `capture`, the IR and machine code go there instead of to stderr
+/// (whatever `NUMCRANE_DEBUG` says), and nothing is printed.
+fn compile_inner(
+    kernel: &ElementwiseKernel,
+    checks: Checks,
+    mut capture: Option<&mut Listing>,
+) -> Result<CompiledKernel> {
     let start = Instant::now();
     check_kernel(kernel)?;
+    let log = debug_level() >= 1 && capture.is_none();
     let width = vector_width(kernel);
-    let (built, vector_width) = match build_guarded(kernel, width, checks) {
+    let (built, vector_width) = match build_guarded(kernel, width, checks, capture.as_deref_mut()) {
         Ok(built) => (built, width),
         Err(e) if width.is_some() => {
-            if debug_level() >= 1 {
+            if log {
                 eprintln!("numcrane-jit: vector loop failed ({e}); compiling the scalar loop only");
             }
-            (build_guarded(kernel, None, checks)?, None)
+            (build_guarded(kernel, None, checks, capture)?, None)
         }
         Err(e) => return Err(e),
     };
     let Built(module, code) = built;
     let compile_time = start.elapsed();
-    if debug_level() >= 1 {
+    if log {
         eprintln!(
             "numcrane-jit: compiled a kernel of {} values ({}{}) in {:.3} ms",
             kernel.instrs.len(),
@@ -993,9 +1040,14 @@ fn module_error(e: impl std::fmt::Display) -> Error {
 
 /// `build`, with a panic inside Cranelift turned into an error: a compiler bug must not take
 /// the user's program down (the reference evaluator can still compute the kernel).
-fn build_guarded(kernel: &ElementwiseKernel, width: Option<u32>, checks: Checks) -> Result<Built> {
+fn build_guarded(
+    kernel: &ElementwiseKernel,
+    width: Option<u32>,
+    checks: Checks,
+    capture: Option<&mut Listing>,
+) -> Result<Built> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        build(kernel, width, checks)
+        build(kernel, width, checks, capture)
     }))
     .unwrap_or_else(|panic| {
         let what = panic
@@ -1008,10 +1060,15 @@ fn build_guarded(kernel: &ElementwiseKernel, width: Option<u32>, checks: Checks)
 }
 
 /// Builds and finalizes the kernel function in a fresh module.
-fn build(kernel: &ElementwiseKernel, width: Option<u32>, checks: Checks) -> Result<Built> {
+fn build(
+    kernel: &ElementwiseKernel,
+    width: Option<u32>,
+    checks: Checks,
+    capture: Option<&mut Listing>,
+) -> Result<Built> {
     let isa = isa()?;
     let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
-    match define(&mut module, kernel, width, checks) {
+    match define(&mut module, kernel, width, checks, capture) {
         Ok(code) => Ok(Built(module, code)),
         Err(e) => {
             // SAFETY: no pointer into this module's code was handed out (`define` failed), so
@@ -1027,6 +1084,7 @@ fn define(
     kernel: &ElementwiseKernel,
     width: Option<u32>,
     checks: Checks,
+    mut capture: Option<&mut Listing>,
 ) -> Result<*const u8> {
     let ptr = module.target_config().pointer_type();
     let call_conv = module.target_config().default_call_conv;
@@ -1046,8 +1104,13 @@ fn define(
         .map_err(module_error)?;
     let mut ctx = module.make_context();
     ctx.func.signature = sig;
+    // The code's text goes to `capture` when given, else to stderr at NUMCRANE_DEBUG=3 / 4.
     let level = debug_level();
-    if level >= 4 {
+    let (want_ir, want_asm) = match capture {
+        Some(_) => (true, true),
+        None => (level >= 3, level >= 4),
+    };
+    if want_asm {
         ctx.set_disasm(true);
     }
     let mut fctx = FunctionBuilderContext::new();
@@ -1070,8 +1133,12 @@ fn define(
         b.seal_all_blocks();
         b.finalize(module.target_config());
     }
-    if level >= 3 {
-        eprintln!("numcrane-jit: Cranelift IR\n{}", ctx.func.display());
+    if want_ir {
+        let ir = ctx.func.display().to_string();
+        match capture.as_deref_mut() {
+            Some(c) => c.ir = ir,
+            None => eprintln!("numcrane-jit: Cranelift IR\n{ir}"),
+        }
     }
     module.define_function(id, &mut ctx).map_err(|e| {
         internal(format!(
@@ -1079,9 +1146,12 @@ fn define(
             ctx.func.display()
         ))
     })?;
-    if level >= 4 {
+    if want_asm {
         if let Some(vcode) = ctx.compiled_code().and_then(|c| c.vcode.as_ref()) {
-            eprintln!("numcrane-jit: machine code\n{vcode}");
+            match capture.as_deref_mut() {
+                Some(c) => c.asm = vcode.clone(),
+                None => eprintln!("numcrane-jit: machine code\n{vcode}"),
+            }
         }
     }
     module.clear_context(&mut ctx);

@@ -3,7 +3,8 @@
 //! - [`codegen`]: one `numcrane_fuse::kernel::ElementwiseKernel` -> one native row function
 //!   (scalar loop for every supported op and dtype, a 128-bit vector loop where the kernel
 //!   allows), and [`supports`] / [`supports_node`], which tell the fusion pass which
-//!   instructions it may give us.
+//!   instructions it may give us. [`listing`] returns a kernel's Cranelift IR and machine
+//!   code as text (what `NUMCRANE_DEBUG=3` / `4` print while compiling).
 //! - [`cache`]: compiled kernels keyed by their structure and `Checks` mode, bounded,
 //!   thread-safe.
 //! - [`runtime`]: [`run`] validates a `Launch` against its buffers and calls the row function
@@ -33,6 +34,7 @@ mod vecmath;
 
 pub use cache::{compile_count, get_or_compile, get_or_compile_with};
 pub use codegen::{
-    check_kernel, supports, supports_node, Bounds, Checks, CompiledKernel, OutOfBounds,
+    check_kernel, listing, listing_with, supports, supports_node, Bounds, Checks, CompiledKernel,
+    Listing, OutOfBounds,
 };
 pub use runtime::{run, run_into, run_into_with, run_with};

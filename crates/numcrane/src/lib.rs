@@ -16,6 +16,7 @@
 mod array;
 mod backend;
 mod build;
+mod code;
 mod creation;
 mod dot;
 mod explain;
@@ -30,6 +31,7 @@ mod views;
 
 pub use array::{eval_all, Array, IntoShape};
 pub use backend::{jit_compile_count, jit_plan_replays, row_schedule_runs, Backend};
+pub use code::KernelListing;
 pub use creation::*;
 pub use numcrane_graph::{DType, Element, Error, Kind, Result, Scalar};
 pub use operand::IntoOperand;
