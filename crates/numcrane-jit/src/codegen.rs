@@ -1148,7 +1148,7 @@ fn define(
     })?;
     if want_asm {
         if let Some(vcode) = ctx.compiled_code().and_then(|c| c.vcode.as_ref()) {
-            match capture.as_deref_mut() {
+            match capture {
                 Some(c) => c.asm = vcode.clone(),
                 None => eprintln!("numcrane-jit: machine code\n{vcode}"),
             }
