@@ -1,7 +1,8 @@
 //! `numcrane`: look inside lazy numcrane arrays without writing Rust.
 //!
 //! `numcrane explain EXPR --input x=f32[1000,3]` prints the graph a NumPy-style expression
-//! records and the fused kernels it becomes (optionally as a Graphviz picture);
+//! records and the fused kernels it becomes (optionally as a Graphviz picture, and with
+//! `--ir` / `--asm` each kernel's Cranelift IR and machine code);
 //! `numcrane run EXPR --input x=data.npy [--out out.npy]` evaluates it. The pipeline is one
 //! module per step: `args` (command line), `inputs` (`--input` arrays), `lexer` and `parser`
 //! (text to an [`ast`] with spans), `eval` and `functions` (tree to arrays through the public
@@ -138,16 +139,6 @@ fn evaluate(common: &Common) -> Result<Evaluated<'_>, Diagnostic> {
 }
 
 fn explain(opts: &args::Explain) -> Result<(), Diagnostic> {
-    if opts.ir || opts.asm {
-        let flag = if opts.ir { "--ir" } else { "--asm" };
-        return Err(Diagnostic::usage(
-            format!(
-                "{flag} is not available yet: printing the Cranelift IR and machine code of \
-                 kernels is planned (issue 4); --dot and --svg work"
-            ),
-            None,
-        ));
-    }
     let Evaluated {
         inputs, ev, array, ..
     } = evaluate(&opts.common)?;
@@ -165,6 +156,12 @@ fn explain(opts: &args::Explain) -> Result<(), Diagnostic> {
     out.push_str(&format!("result: {}{:?}\n", array.dtype(), array.shape()));
     out.push_str(&array.explain_with_sites(&site));
     print!("{out}");
+    if opts.ir || opts.asm {
+        let listings = array
+            .kernel_listings()
+            .map_err(|e| Diagnostic::eval(library_message(&e), ev.span_of_runtime_error(&e)))?;
+        print!("{}", code_text(&listings, opts.ir, opts.asm));
+    }
     let dot = array.to_dot_with_sites(&site);
     if let Some(path) = &opts.dot {
         write_file(path, dot.as_bytes())?;
@@ -173,6 +170,39 @@ fn explain(opts: &args::Explain) -> Result<(), Diagnostic> {
         render_svg(&dot, path)?;
     }
     Ok(())
+}
+
+/// The generated code of each kernel (`--ir`, `--asm`), headed by its name, shape and plan
+/// step.
+fn code_text(listings: &[numcrane::KernelListing], ir: bool, asm: bool) -> String {
+    let what = match (ir, asm) {
+        (true, true) => "Cranelift IR and machine code",
+        (true, false) => "Cranelift IR",
+        _ => "machine code",
+    };
+    let mut out = format!(
+        "code ({} of {} kernel{}):\n",
+        what,
+        listings.len(),
+        if listings.len() == 1 { "" } else { "s" }
+    );
+    if listings.is_empty() {
+        out.push_str("  (no kernel: every step runs on the reference evaluator)\n");
+    }
+    for (i, k) in listings.iter().enumerate() {
+        out.push_str(&format!("== {i}: {}\n", k.heading()));
+        if ir {
+            out.push_str("-- Cranelift IR\n");
+            out.push_str(k.ir.trim_end());
+            out.push('\n');
+        }
+        if asm {
+            out.push_str("-- machine code\n");
+            out.push_str(k.asm.trim_end());
+            out.push('\n');
+        }
+    }
+    out
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {

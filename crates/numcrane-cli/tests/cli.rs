@@ -402,9 +402,85 @@ fn unsupported_features_say_so() {
         assert_eq!(code, 1, "{expr}");
         assert!(err.contains(words), "{expr}: {err}");
     }
-    let o = numcrane(&["explain", "x", "--input", "x=f32[3]", "--ir"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("not available yet"));
+}
+
+#[test]
+fn ir_prints_each_kernels_cranelift_ir() {
+    let o = numcrane(&["explain", "exp(x) + 1", "--input", "x=f32[8]", "--ir"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    // after the plan, one kernel headed by its name, shape and plan step
+    let code = out
+        .split_once("code (Cranelift IR of 1 kernel):\n")
+        .map(|(plan, code)| {
+            assert!(plan.contains("0: kernel add [8]"), "{plan}");
+            code
+        })
+        .unwrap_or_else(|| panic!("no code section: {out}"));
+    assert!(
+        code.starts_with("== 0: kernel add float32[8] (plan step 0)"),
+        "{code}"
+    );
+    assert!(code.contains("-- Cranelift IR\nfunction "), "{code}");
+    // exp's polynomial and the `+ 1` are float ops on float32 values
+    assert!(code.contains("fadd") && code.contains("f32const"), "{code}");
+    assert!(!code.contains("-- machine code"), "{code}");
+}
+
+#[test]
+fn asm_prints_each_kernels_machine_code() {
+    let o = numcrane(&[
+        "explain",
+        "exp(x - x.max(axis=1, keepdims=True)).sum(axis=1)",
+        "--input",
+        "x=f32[16,8]",
+        "--asm",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let (_, code) = out
+        .split_once("code (machine code of 2 kernels):\n")
+        .unwrap_or_else(|| panic!("no code section: {out}"));
+    assert!(
+        code.contains("== 0: kernel max float32[16] (plan step 0)"),
+        "{code}"
+    );
+    assert!(
+        code.contains("== 1: kernel sum float32[16] (plan step 1)"),
+        "{code}"
+    );
+    assert_eq!(code.matches("-- machine code\n").count(), 2, "{code}");
+    assert!(!code.contains("-- Cranelift IR"), "{code}");
+    // every kernel returns: `retq` on x86-64, `ret` on aarch64
+    assert!(code.contains("ret"), "{code}");
+    #[cfg(target_arch = "x86_64")]
+    assert!(code.contains("%xmm") && code.contains("%rsp"), "{code}");
+    #[cfg(target_arch = "aarch64")]
+    assert!(code.contains("ldr"), "{code}");
+}
+
+#[test]
+fn ir_and_asm_together_and_without_kernels() {
+    let o = numcrane(&["explain", "x * 2", "-i", "x=f64[3]", "--ir", "--asm"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("code (Cranelift IR and machine code of 1 kernel):"),
+        "{out}"
+    );
+    assert!(
+        out.contains("-- Cranelift IR\n") && out.contains("-- machine code\n"),
+        "{out}"
+    );
+    assert!(out.contains("fmul"), "{out}");
+    // a view of the input runs no kernel
+    let o = numcrane(&["explain", "x.T", "-i", "x=f32[2,3]", "--asm"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("code (machine code of 0 kernels):\n  (no kernel"));
+    // evaluation errors found only by running are reported like `run`'s
+    let o = numcrane(&["explain", "i ** -1", "-i", "i=i32[3]", "--ir"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).starts_with("error"), "{}", stderr(&o));
 }
 
 #[test]
