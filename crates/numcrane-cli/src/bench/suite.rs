@@ -680,6 +680,37 @@ mod tests {
     }
 
     #[test]
+    fn a_wrong_result_is_an_error_row_not_a_time() {
+        let case = Case::new(Op::W1, DType::F32, &[1000]);
+        let cell = |check: Vec<f64>| python_anchor::PyCell {
+            check: Some(check),
+            time: Some((1e-3, 9e-4, 5, 1)),
+            error: None,
+        };
+        let mut cells = HashMap::new();
+        cells.insert((case.key(), NUMPY.to_string()), cell(vec![1.0, 2.0]));
+        cells.insert((case.key(), NUMEXPR.to_string()), cell(vec![1.0, 2.5]));
+        let outcome = PyOutcome::Ran {
+            versions: "NumPy".into(),
+            cells,
+            failure: None,
+        };
+        let reference = vec![1.0, 2.0];
+        let rows = python_records(&case, "main", &outcome, Some(&reference));
+        assert_eq!(rows.len(), 2);
+        assert!(rows[0].ok() && rows[0].median_s == Some(1e-3));
+        assert!(
+            rows[1].failed() && rows[1].median_s.is_none(),
+            "{:?}",
+            rows[1]
+        );
+        assert!(rows[1].status.contains("differs"), "{}", rows[1].status);
+        let not_run = python_records(&case, "main", &PyOutcome::NotRun("x".into()), None);
+        assert_eq!(not_run[0].status, "not run (x)");
+        assert!(!not_run[0].failed());
+    }
+
+    #[test]
     fn rust_checks_pass_on_every_case() {
         for case in workloads::suite_cases(true) {
             let checks = check_rust(&case);
