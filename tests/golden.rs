@@ -198,6 +198,7 @@ fn build(case: &Case, inputs: &[Array]) -> Harness<Variants> {
             }
         }
         "creation" => creation(case, inputs),
+        "linalg" => linalg(case, inputs),
         "where" => Ok(vec![(
             "where_",
             numcrane::where_(input(0)?, input(1)?, input(2)?),
@@ -744,4 +745,44 @@ fn compare(got: &Array, want: &Array, rtol: f64, atol: f64) -> Harness<()> {
         want.size(),
         shown.join(", ")
     ))
+}
+
+/// Matrix products (family `linalg` of gen_golden.py).
+fn linalg(case: &Case, inputs: &[Array]) -> Harness<Variants> {
+    let input = |i: usize| {
+        inputs
+            .get(i)
+            .ok_or_else(|| format!("harness: case needs input {i}"))
+    };
+    let int_arg = |name: &str| -> Harness<i64> {
+        arg(case, name)?
+            .as_i64()
+            .ok_or_else(|| format!("harness: {name} must be an integer"))
+    };
+    Ok(match case.func.as_str() {
+        "matmul" => {
+            let (a, b) = (input(0)?, input(1)?);
+            vec![
+                ("matmul", numcrane::matmul(a, b)),
+                ("Array::matmul", a.matmul(b)),
+            ]
+        }
+        "dot" => vec![("dot", numcrane::dot(input(0)?, input(1)?))],
+        "vdot" => vec![("vdot", numcrane::vdot(input(0)?, input(1)?))],
+        "inner" => vec![("inner", numcrane::inner(input(0)?, input(1)?))],
+        "outer" => vec![("outer", numcrane::outer(input(0)?, input(1)?))],
+        "tensordot" => {
+            let n = usize::try_from(int_arg("axes")?).map_err(|e| e.to_string())?;
+            vec![("tensordot", numcrane::tensordot(input(0)?, input(1)?, n))]
+        }
+        "kron" => vec![("kron", numcrane::kron(input(0)?, input(1)?))],
+        "trace" => {
+            let offset = arg(case, "offset")
+                .ok()
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            vec![("trace", input(0)?.trace_with(offset as isize, 0, 1))]
+        }
+        f => return Err(format!("harness: unknown linalg function {f}")),
+    })
 }

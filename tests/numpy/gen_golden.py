@@ -753,13 +753,62 @@ def workload(g):
               lambda a: (a - a.mean(0)) / a.std(0), tol=REDUCTION)
 
 
+def linalg(g):
+    """Matrix products: matmul over every shape class and dtype kind, and the products built
+    on it (dot, vdot, inner, outer, tensordot, kron, trace), with NumPy's errors."""
+    rng = np.random.default_rng(SEED + 4)
+    shapes = [((3, 4), (4, 5)), ((1, 1), (1, 1)), ((1, 7), (7, 1)), ((7, 1), (1, 9)),
+              ((17, 13), (13, 11)), ((4,), (4,)), ((4,), (4, 3)), ((3, 4), (4,)),
+              ((2, 3, 4), (2, 4, 5)), ((2, 3, 4), (4, 5)), ((2, 1, 3, 4), (5, 4, 2)),
+              ((5,), (2, 5, 3)), ((0, 4), (4, 3)), ((3, 0), (0, 2)), ((2, 0, 3), (2, 3, 4)),
+              ((3, 4), (5, 2)), ((2, 3, 4), (3, 4, 2)), ((), (3,))]
+    for dt in ["float32", "float64", "int32", "int64", "uint8", "bool"]:
+        for sa, sb in shapes:
+            if dt == "bool":
+                a, b = rng.random(sa) < 0.5, rng.random(sb) < 0.5
+            elif dt.startswith("float"):
+                a, b = rng.standard_normal(sa).astype(dt), rng.standard_normal(sb).astype(dt)
+            else:
+                a = rng.integers(0, 9, sa).astype(dt)
+                b = rng.integers(0, 9, sb).astype(dt)
+            tag = "x".join(map(str, sa)) + "_" + "x".join(map(str, sb))
+            g.add(f"linalg.matmul.{dt}.{tag}", "linalg", "matmul", [a, b],
+                  lambda x, y: np.matmul(x, y), tol=REDUCTION)
+    # Mixed dtypes promote; integers wrap.
+    g.add("linalg.matmul.mixed.int32_float32", "linalg", "matmul",
+          [rng.integers(-5, 5, (3, 4)).astype("int32"),
+           rng.standard_normal((4, 2)).astype("float32")],
+          lambda x, y: np.matmul(x, y), tol=REDUCTION)
+    big = np.full((2, 3), 2**30, dtype="int32")
+    g.add("linalg.matmul.int32.wrap", "linalg", "matmul", [big, big.T.copy()],
+          lambda x, y: np.matmul(x, y))
+    x = rng.standard_normal((2, 3, 4))
+    y = rng.standard_normal((3, 4, 5))
+    z = rng.standard_normal((5, 4))
+    m = rng.integers(-9, 9, (4, 4)).astype("int32")
+    g.add("linalg.dot.nd", "linalg", "dot", [x, y], lambda p, q: np.dot(p, q), tol=REDUCTION)
+    g.add("linalg.dot.2d_1d", "linalg", "dot", [z, z[0].copy()], lambda p, q: np.dot(p, q),
+          tol=REDUCTION)
+    g.add("linalg.vdot", "linalg", "vdot", [x, x.copy()], lambda p, q: np.vdot(p, q),
+          tol=REDUCTION)
+    g.add("linalg.inner", "linalg", "inner", [x, z], lambda p, q: np.inner(p, q),
+          tol=REDUCTION)
+    g.add("linalg.outer", "linalg", "outer", [z, x[0]], lambda p, q: np.outer(p, q))
+    g.add("linalg.tensordot.2", "linalg", "tensordot", [x, y],
+          lambda p, q: np.tensordot(p, q, 2), tol=REDUCTION, args={"axes": 2})
+    g.add("linalg.kron", "linalg", "kron", [m, m[:2, :3].copy()], lambda p, q: np.kron(p, q))
+    g.add("linalg.trace.int32", "linalg", "trace", [m], lambda p: np.trace(p))
+    g.add("linalg.trace.float64.offset", "linalg", "trace", [x], lambda p: np.trace(p, 1),
+          tol=REDUCTION, args={"offset": 1})
+
+
 def main():
     if DATA.exists():
         shutil.rmtree(DATA)
     DATA.mkdir(parents=True)
     g = Golden()
     for family in [promotion, binary, unary, broadcasting, views, reductions, creation,
-                   where_clip, astype, file_formats, workload]:
+                   where_clip, astype, file_formats, workload, linalg]:
         family(g)
     (GOLDEN / "cases.json").write_text(json.dumps(g.cases, indent=1, allow_nan=False) + "\n")
     kinds = {}

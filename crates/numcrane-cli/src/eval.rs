@@ -554,11 +554,16 @@ fn binary(
     (lspan, rspan): (Span, Span),
 ) -> Result<Value, Diagnostic> {
     if op == BinOp::MatMul {
-        return Err(Diagnostic::eval(
-            "matmul (@) is not supported yet: numcrane has no matrix product (it comes with \
-             the hand-written kernels of issue 5)",
-            span,
-        ));
+        let to_array = |v: &Value, s: Span| match v {
+            Value::Array(x) => Ok(x.clone()),
+            Value::Seq(_) => functions::to_array(v, s),
+            _ => Err(Diagnostic::eval(
+                "matmul: scalar operands are not allowed, use '*' instead",
+                s,
+            )),
+        };
+        let (x, y) = (to_array(a, lspan)?, to_array(b, rspan)?);
+        return Ok(Value::Array(numcrane::matmul(&x, &y)));
     }
     let scalar = |v: &Value| matches!(v, Value::Int(_) | Value::Float(_) | Value::Bool(_));
     if scalar(a) && scalar(b) {

@@ -9,10 +9,19 @@
 
 use crate::diagnostic::{close_matches, suggestion, Diagnostic, Span};
 use crate::eval::{operand, Arg, KwArg, Value};
-use numcrane::{Array, Axes, DType, IntoOperand};
+use numcrane::{self as nc, Array, Axes, DType, IntoOperand};
 
 /// Every function name `call` knows (for name lookup and suggestions).
 pub const FUNCTIONS: &[&str] = &[
+    // matrix products
+    "matmul",
+    "dot",
+    "vdot",
+    "inner",
+    "outer",
+    "tensordot",
+    "kron",
+    "trace",
     // element-wise, one argument
     "negative",
     "positive",
@@ -168,12 +177,6 @@ pub const FUNCTIONS: &[&str] = &[
 
 /// NumPy functions numcrane does not have yet (a clearer error than "unknown").
 const NOT_YET: &[&str] = &[
-    "matmul",
-    "dot",
-    "vdot",
-    "inner",
-    "outer",
-    "tensordot",
     "einsum",
     "concatenate",
     "stack",
@@ -206,6 +209,8 @@ const NOT_YET: &[&str] = &[
 
 /// Array methods `method` knows.
 pub const METHODS: &[&str] = &[
+    "dot",
+    "trace",
     "sum",
     "prod",
     "max",
@@ -735,7 +740,6 @@ const BINARY: &[&str] = &[
 
 /// A binary ufunc by name; None when `name` is not one.
 pub fn apply_binary(name: &str, a: impl IntoOperand, b: impl IntoOperand) -> Option<Array> {
-    use numcrane as nc;
     Some(match name {
         "add" => nc::add(a, b),
         "subtract" => nc::subtract(a, b),
@@ -773,7 +777,6 @@ pub fn apply_binary(name: &str, a: impl IntoOperand, b: impl IntoOperand) -> Opt
 
 /// A one-argument ufunc by name.
 fn unary_fn(name: &str) -> Option<fn(&Array) -> Array> {
-    use numcrane as nc;
     Some(match name {
         "negative" => nc::negative,
         "abs" | "absolute" | "fabs" => nc::abs,
@@ -859,6 +862,34 @@ pub fn call(
         return r
             .map(Value::Array)
             .ok_or_else(|| Diagnostic::eval(format!("unknown function '{name}'"), span));
+    }
+    match name {
+        "matmul" | "dot" | "vdot" | "inner" | "outer" | "kron" => {
+            let p = bind(&["a", "b"], 2)?;
+            let (a, b) = (p.array(0)?, p.array(1)?);
+            return arr(match name {
+                "matmul" => nc::matmul(&a, &b),
+                "dot" => nc::dot(&a, &b),
+                "vdot" => nc::vdot(&a, &b),
+                "inner" => nc::inner(&a, &b),
+                "outer" => nc::outer(&a, &b),
+                _ => nc::kron(&a, &b),
+            });
+        }
+        "tensordot" => {
+            let p = bind(&["a", "b", "axes"], 2)?;
+            let n = p.int_or(2, 2)?;
+            let n = usize::try_from(n).map_err(|_| {
+                Diagnostic::eval(format!("tensordot: axes must be >= 0, got {n}"), span)
+            })?;
+            return arr(nc::tensordot(&p.array(0)?, &p.array(1)?, n));
+        }
+        "trace" => {
+            let p = bind(&["a", "offset", "axis1", "axis2"], 1)?;
+            let (o, a1, a2) = (p.isize_or(1, 0)?, p.isize_or(2, 0)?, p.isize_or(3, 1)?);
+            return arr(p.array(0)?.trace_with(o, a1, a2));
+        }
+        _ => {}
     }
     match name {
         "sum" | "prod" | "max" | "amax" | "min" | "amin" | "any" | "all" | "mean" | "argmax"
@@ -1116,6 +1147,15 @@ fn method_impl(
         None => a,
     };
     match name {
+        "dot" => {
+            let p = bind(&["a", "b"], 2)?;
+            arr(nc::dot(recv, &p.array(1)?))
+        }
+        "trace" => {
+            let p = bind(&["a", "offset", "axis1", "axis2"], 1)?;
+            let (o, a1, a2) = (p.isize_or(1, 0)?, p.isize_or(2, 0)?, p.isize_or(3, 1)?);
+            arr(recv.trace_with(o, a1, a2))
+        }
         "sum" | "prod" | "mean" => {
             let p = bind(&["a", "axis", "dtype", "out", "keepdims"], 1)?;
             let dt = p.dtype(2)?;

@@ -391,10 +391,20 @@ fn shape_errors_point_at_the_operation() {
 }
 
 #[test]
+fn matmul_errors_point_at_the_operator() {
+    let (code, err) = fails("x @ x");
+    assert_eq!(code, 1);
+    assert!(err.contains("core dimension"), "{err}");
+    let (code, err) = fails("x @ 2");
+    assert_eq!(code, 1);
+    assert!(err.contains("scalar operands are not allowed"), "{err}");
+}
+
+#[test]
 fn unsupported_features_say_so() {
     for (expr, words) in [
         ("x[x > 0]", "not supported yet"),
-        ("x @ x.T", "not supported yet"),
+        ("np.einsum('ij,jk', x, x)", "not supported yet"),
         ("np.concatenate(x)", "not supported yet"),
         ("x[i]", "not supported yet"),
     ] {

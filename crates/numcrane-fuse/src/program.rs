@@ -391,6 +391,7 @@ fn encode_op(sig: &mut Vec<u64>, op: &Op) {
                 ViewOp::Diagonal(k) => sig.extend([5, *k as u64]),
             }
         }
+        Op::MatMul => sig.push(13),
         Op::Pad {
             before,
             after,

@@ -425,6 +425,10 @@ pub enum Op {
     },
     /// Input 0 seen through an index map.
     View(ViewOp),
+    /// Matrix product of stacks: input 0 `[batch..., m, k]` times input 1 `[batch..., k, n]`
+    /// (the same batch shape, the node's dtype) is `[batch..., m, n]`. NumPy's 1-D operands
+    /// and batch broadcasting are reshapes and broadcasts around it.
+    MatMul,
     /// Input 0 surrounded by `before[i]` / `after[i]` elements of `value` along axis `i`.
     Pad {
         /// elements added before each axis
@@ -452,6 +456,7 @@ impl Op {
             Op::Scan { op, .. } => op.name(),
             Op::View(v) => v.name(),
             Op::Pad { .. } => "pad",
+            Op::MatMul => "matmul",
         }
     }
 

@@ -9,6 +9,7 @@
 //! in their nodes.
 
 mod elementwise;
+mod linalg;
 mod reduce;
 pub mod scalar;
 mod source;
@@ -103,6 +104,7 @@ pub fn compute(node: &Node, args: &[&Realized]) -> Result<Realized> {
         Op::ArgReduce { op, axis, .. } => reduce::arg_reduce(node, *op, *axis, arg(0)?),
         Op::Scan { op, axis } => reduce::scan(node, *op, *axis, arg(0)?),
         Op::View(v) => view::view(node, v, arg(0)?),
+        Op::MatMul => linalg::matmul(node, arg(0)?, arg(1)?),
     }
 }
 
