@@ -1,0 +1,55 @@
+//! numcrane's native compute kernels, starting with a BLAS-class GEMM.
+//!
+//! [`gemm`] computes `C = alpha * A * B + beta * C` for `f32` and `f64` matrices given by a
+//! pointer and two element strides each (any strides: transposed, sliced, reversed and broadcast
+//! inputs are read by the packing routines, never copied whole first). The structure is BLIS's:
+//!
+//! - [`driver`](crate::driver) runs the nc / kc / mc cache-blocking loops;
+//! - [`pack`](crate::pack) copies panels of A (MR-row micro-panels) and B (NR-column
+//!   micro-panels) into aligned, zero-padded buffers so the micro-kernel always runs full tiles;
+//! - [`microkernel`](crate::microkernel) holds the register-blocked tile kernels: AVX2+FMA
+//!   intrinsics chosen at run time, and a portable one written as plain loops;
+//! - [`threading`](crate::threading) splits the output into tiles for rayon (each output element
+//!   is computed by one thread in a fixed order, so results do not depend on the thread count);
+//! - [`small`](crate::small) is the direct path without packing for small products.
+//!
+//! This crate knows nothing about numcrane's arrays, graphs or dtypes: the array API lowers
+//! matrix products onto [`gemm`] / [`gemm_raw`].
+//!
+//! ```
+//! use numcrane_kernels::{gemm, MatMut, MatRef};
+//! let a = [1.0f32, 2.0, 3.0, 4.0]; // 2x2, row-major
+//! let b = [5.0f32, 6.0, 7.0, 8.0];
+//! let mut c = [0.0f32; 4];
+//! gemm(
+//!     1.0,
+//!     MatRef::row_major(&a, 2, 2).unwrap(),
+//!     MatRef::row_major(&b, 2, 2).unwrap(),
+//!     0.0,
+//!     MatMut::row_major(&mut c, 2, 2).unwrap(),
+//! )
+//! .unwrap();
+//! assert_eq!(c, [19.0, 22.0, 43.0, 50.0]);
+//! ```
+#![deny(missing_docs)]
+// Kernels take BLAS-style argument lists (sizes, scalars, pointers and strides).
+#![allow(clippy::too_many_arguments)]
+
+mod api;
+mod buffer;
+mod config;
+mod driver;
+mod error;
+mod mat;
+mod microkernel;
+mod pack;
+mod scalar;
+mod small;
+mod threading;
+
+pub use api::{gemm, gemm_raw, gemm_with, GemmOptions, KernelChoice, SmallPath};
+pub use config::Blocking;
+pub use error::GemmError;
+pub use mat::{MatMut, MatRef};
+pub use microkernel::{selected_kernel, KernelKind};
+pub use scalar::GemmScalar;

@@ -1,0 +1,137 @@
+//! Packing: copying a block of A or B, with any strides, into the micro-kernel's layout.
+//!
+//! A block of A (m x k) becomes ceil(m / MR) micro-panels, each k groups of MR consecutive
+//! elements (column p of the panel's rows); B (k x n) becomes ceil(n / NR) micro-panels of k
+//! groups of NR elements (row p of the panel's columns). Rows and columns past the matrix edge
+//! are written as zeros, so the micro-kernel always runs a full tile. The loop order follows
+//! the smaller source stride, so transposed and row/column-major sources both read memory
+//! mostly in order. Nothing here knows about threads or cache sizes.
+
+use crate::scalar::GemmScalar;
+
+/// Packs an `m x k` block of A (element (i, p) at `a + i * rs + p * cs`) into `dst`.
+///
+/// # Safety
+/// `dst` writable for `ceil(m / mr) * mr * k` elements and not aliasing A; every element
+/// (i, p) with `i < m`, `p < k` readable.
+pub(crate) unsafe fn pack_a<T: GemmScalar>(
+    dst: *mut T,
+    a: *const T,
+    rs: isize,
+    cs: isize,
+    m: usize,
+    k: usize,
+    mr: usize,
+) {
+    for (panel, i0) in (0..m).step_by(mr).enumerate() {
+        let rows = mr.min(m - i0);
+        // SAFETY: panel < ceil(m / mr), so the panel's mr * k elements lie inside dst.
+        let d = unsafe { dst.add(panel * mr * k) };
+        let src = a.wrapping_offset(i0 as isize * rs);
+        // SAFETY: d covers mr * k elements; src's rows < `rows` and columns < k are readable.
+        unsafe { pack_panel(d, src, rs, cs, rows, k, mr) };
+    }
+}
+
+/// Packs a `k x n` block of B (element (p, j) at `b + p * rs + j * cs`) into `dst`.
+///
+/// # Safety
+/// `dst` writable for `ceil(n / nr) * nr * k` elements and not aliasing B; every element
+/// (p, j) with `p < k`, `j < n` readable.
+pub(crate) unsafe fn pack_b<T: GemmScalar>(
+    dst: *mut T,
+    b: *const T,
+    rs: isize,
+    cs: isize,
+    k: usize,
+    n: usize,
+    nr: usize,
+) {
+    for (panel, j0) in (0..n).step_by(nr).enumerate() {
+        // SAFETY: as in pack_a, with B's transpose: panel j0 of B^T is rows j0.. of B^T.
+        unsafe { pack_b_panel(dst, b, rs, cs, k, n, nr, panel, j0) };
+    }
+}
+
+/// Packs micro-panel `panel` (columns `j0..j0 + nr`) of B; see [`pack_b`].
+///
+/// # Safety
+/// As [`pack_b`], for this one panel.
+#[inline]
+pub(crate) unsafe fn pack_b_panel<T: GemmScalar>(
+    dst: *mut T,
+    b: *const T,
+    rs: isize,
+    cs: isize,
+    k: usize,
+    n: usize,
+    nr: usize,
+    panel: usize,
+    j0: usize,
+) {
+    let cols = nr.min(n - j0);
+    // SAFETY: panel < ceil(n / nr), so its nr * k elements lie inside dst.
+    let d = unsafe { dst.add(panel * nr * k) };
+    let src = b.wrapping_offset(j0 as isize * cs);
+    // Packing columns of B is packing rows of B^T (strides swapped).
+    // SAFETY: d covers nr * k elements; B^T's rows < cols and columns < k are readable.
+    unsafe { pack_panel(d, src, cs, rs, cols, k, nr) };
+}
+
+/// Packs one micro-panel: `rows <= w` rows of a matrix with strides (rs, cs) into `w`-wide
+/// groups, `d[p * w + i] = src[i * rs + p * cs]`, zero for `rows <= i < w`.
+///
+/// # Safety
+/// `d` writable for `w * k` elements, not aliasing src; src (i, p) readable for `i < rows`,
+/// `p < k`.
+#[inline]
+unsafe fn pack_panel<T: GemmScalar>(
+    d: *mut T,
+    src: *const T,
+    rs: isize,
+    cs: isize,
+    rows: usize,
+    k: usize,
+    w: usize,
+) {
+    if rows == w && rs == 1 {
+        // Contiguous groups: one copy of w elements per p.
+        for p in 0..k {
+            // SAFETY: src column p holds w readable consecutive elements; d has room for
+            // group p; the two do not overlap.
+            unsafe { std::ptr::copy_nonoverlapping(src.offset(p as isize * cs), d.add(p * w), w) };
+        }
+        return;
+    }
+    if rs.unsigned_abs() <= cs.unsigned_abs() || k == 1 {
+        // Column by column (rows are closer in memory).
+        for p in 0..k {
+            let col = src.wrapping_offset(p as isize * cs);
+            for i in 0..w {
+                let v = if i < rows {
+                    // SAFETY: (i, p) with i < rows, p < k is readable.
+                    unsafe { *col.offset(i as isize * rs) }
+                } else {
+                    T::ZERO
+                };
+                // SAFETY: p * w + i < k * w.
+                unsafe { d.add(p * w + i).write(v) };
+            }
+        }
+    } else {
+        // Row by row (columns are closer in memory: e.g. row-major A).
+        for i in 0..rows {
+            let row = src.wrapping_offset(i as isize * rs);
+            for p in 0..k {
+                // SAFETY: (i, p) readable; p * w + i < k * w.
+                unsafe { d.add(p * w + i).write(*row.offset(p as isize * cs)) };
+            }
+        }
+        for p in 0..k {
+            for i in rows..w {
+                // SAFETY: p * w + i < k * w.
+                unsafe { d.add(p * w + i).write(T::ZERO) };
+            }
+        }
+    }
+}
