@@ -11,6 +11,7 @@ use std::path::PathBuf;
 pub const USAGE: &str = "\
 usage: numcrane explain EXPR [--input NAME=SPEC]... [--dot FILE] [--svg FILE] [--ir] [--asm]
        numcrane run EXPR [--input NAME=SPEC]... [--out FILE.npy]
+       numcrane bench [--filter W1,W5] [--quick] [--json FILE] [--report DIR] [--no-python]
        numcrane help | --version
 
 EXPR is a NumPy-style expression, e.g. 'exp(-x*x/2) * sin(y) + x.sum(axis=0)'.
@@ -22,6 +23,8 @@ explain  prints the recorded graph (each node with the part of EXPR it comes fro
          --ir prints each kernel's Cranelift IR, --asm its machine code (both evaluate EXPR
          once, to make the kernels)
 run      evaluates EXPR and prints the result NumPy-style, or writes it with --out FILE.npy
+bench    runs the fused-kernel benchmark suite side by side with numcrane-unfused, ndarray
+         and NumPy/numexpr (`numcrane bench --help`)
 
 -i is short for --input, -o for --out. See docs/cli.md.
 ";
