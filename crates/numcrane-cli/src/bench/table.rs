@@ -192,7 +192,9 @@ mod tests {
     fn groups_keep_rows_together_in_impl_order() {
         let mk = |i: &str, n: usize| Record::new("W1", "a", i, "float32", &[n], 1);
         let mut w6 = Record::new("W6", "A @ B", "numcrane", "float32", &[], 1);
-        w6.status = "not available: no matmul yet".into();
+        w6.status =
+            "not available: matmul runs on the reference evaluator until the GEMM kernel lands"
+                .into();
         let rs = vec![
             mk("ndarray", 10),
             mk("numcrane", 10),

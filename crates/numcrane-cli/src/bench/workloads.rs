@@ -299,8 +299,8 @@ pub fn suite_cases(quick: bool) -> Vec<Case> {
 
 /// The workloads of the baselines numcrane cannot run yet, with the reason.
 pub const NOT_AVAILABLE: [(&str, &str); 2] = [
-    ("W6", "A @ B: not available: no matmul yet"),
-    ("W7", "maximum(X @ W + b, 0): not available: no matmul yet"),
+    ("W6", "A @ B: not available: matmul runs on the reference evaluator until the GEMM kernel lands"),
+    ("W7", "maximum(X @ W + b, 0): not available: matmul runs on the reference evaluator until the GEMM kernel lands"),
 ];
 
 /// The sizes of the time-against-size charts.
