@@ -13,17 +13,64 @@ use crate::plan::{Group, Plan, Step};
 use crate::program::{Program, ProgramStep};
 use crate::rows::{split_rows, RowChain, RowSchedule, RowSource, RowStep};
 use numcrane_graph::eval::compute;
-use numcrane_graph::{Buffer, Error, Layout, NodeRef, OutSlot, Realized, Result};
+use numcrane_graph::{Buffer, Error, Layout, Node, NodeRef, OutSlot, Realized, Result};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
-/// Runs a compiled element-wise kernel: `(kernel, launch, inputs, out)`, writing the launch's
-/// output elements at `launch.out_offset` in `out`. `out` may hold uninitialised recycled
-/// memory: a runner writes it only through `OutSlot::as_mut_ptr`, and returns Ok only after
-/// writing every element of the launch's output. Row-fused schedules call it from several
-/// threads at once.
-pub type KernelRunner<'a> =
-    &'a (dyn Fn(&ElementwiseKernel, &Launch, &[&Buffer], OutSlot<'_>) -> Result<()> + Sync);
+/// What runs the steps of a plan that are not the reference evaluator's: compiled kernels
+/// and, optionally, native intrinsics (hand-written kernels for ops such as a matrix
+/// product). Any `Fn(kernel, launch, inputs, out)` closure is a runner without intrinsics.
+/// Row-fused schedules call it from several threads at once.
+pub trait Runner: Sync {
+    /// Runs a compiled element-wise kernel: `(kernel, launch, inputs, out)`, writing the
+    /// launch's output elements at `launch.out_offset` in `out`. `out` may hold uninitialised
+    /// recycled memory: a runner writes it only through `OutSlot::as_mut_ptr`, and returns Ok
+    /// only after writing every element of the launch's output.
+    fn kernel(
+        &self,
+        kernel: &ElementwiseKernel,
+        launch: &Launch,
+        inputs: &[&Buffer],
+        out: OutSlot<'_>,
+    ) -> Result<()>;
+
+    /// Computes a node the plan leaves to the reference evaluator natively, or None to let
+    /// the evaluator do it. The default: None.
+    fn intrinsic(&self, _node: &Node, _inputs: &[&Realized]) -> Option<Result<Realized>> {
+        None
+    }
+}
+
+impl<F> Runner for F
+where
+    F: Fn(&ElementwiseKernel, &Launch, &[&Buffer], OutSlot<'_>) -> Result<()> + Sync,
+{
+    fn kernel(
+        &self,
+        kernel: &ElementwiseKernel,
+        launch: &Launch,
+        inputs: &[&Buffer],
+        out: OutSlot<'_>,
+    ) -> Result<()> {
+        self(kernel, launch, inputs, out)
+    }
+}
+
+/// The runner a plan executes with.
+pub type KernelRunner<'a> = &'a dyn Runner;
+
+/// A single step: natively when the runner has an intrinsic for it, else on the reference
+/// evaluator.
+pub(crate) fn compute_single(
+    node: &Node,
+    args: &[&Realized],
+    run: KernelRunner<'_>,
+) -> Result<Realized> {
+    match run.intrinsic(node, args) {
+        Some(result) => result,
+        None => compute(node, args),
+    }
+}
 
 /// Executes `plan`, which must have been made for `roots`.
 pub fn execute(roots: &[NodeRef], plan: &Plan, run: KernelRunner<'_>) -> Result<()> {
@@ -193,7 +240,7 @@ fn execute_inner(
                 if let Some(rec) = rec.as_deref_mut() {
                     rec.single(node, inputs);
                 }
-                (node, single(node, inputs, &values)?)
+                (node, single(node, inputs, &values, run)?)
             }
             Step::Fused(g) => {
                 let (value, lowered) = fused(g, &values, run)?;
@@ -225,13 +272,18 @@ fn lookup(node: &NodeRef, values: &HashMap<u64, Realized>) -> Result<Realized> {
         .ok_or_else(|| Error::internal("execute", format!("input {} not computed", node.id())))
 }
 
-fn single(node: &NodeRef, inputs: &[NodeRef], values: &HashMap<u64, Realized>) -> Result<Realized> {
+fn single(
+    node: &NodeRef,
+    inputs: &[NodeRef],
+    values: &HashMap<u64, Realized>,
+    run: KernelRunner<'_>,
+) -> Result<Realized> {
     let args: Vec<Realized> = inputs
         .iter()
         .map(|i| lookup(i, values))
         .collect::<Result<_>>()?;
     let refs: Vec<&Realized> = args.iter().collect();
-    compute(node, &refs)
+    compute_single(node, &refs, run)
 }
 
 /// A row chain lowered to a schedule, with the buffers it reads from outside.
@@ -347,7 +399,10 @@ fn fused(
         let mut out =
             unsafe { Buffer::for_overwrite(dtype, layout.size(), group.root.op().name())? };
         let inputs: Vec<&Buffer> = lowered.buffers.iter().map(|b| b.as_ref()).collect();
-        if run(&lowered.kernel, &lowered.launch, &inputs, out.slot()).is_ok() {
+        if run
+            .kernel(&lowered.kernel, &lowered.launch, &inputs, out.slot())
+            .is_ok()
+        {
             let value = Realized {
                 buffer: Arc::new(out),
                 layout,

@@ -24,7 +24,7 @@ pub mod plan;
 pub mod program;
 pub mod rows;
 
-pub use execute::{execute, KernelRunner};
+pub use execute::{execute, KernelRunner, Runner};
 pub use kernel::{ElementwiseKernel, InnerClass, InputSpec, Instr, InstrKind, Launch, ValueId};
 pub use lower::{lower, LowerError, Lowered};
 pub use plan::{plan, plan_with, Boundary, Group, Plan, PlanOptions, Step};

@@ -11,11 +11,10 @@
 //! with its own buffers. Kernels still go through the runner, which validates every launch
 //! against its buffers, and any failure falls back to planning from scratch.
 
-use crate::execute::{execute_recorded, KernelRunner};
+use crate::execute::{compute_single, execute_recorded, KernelRunner};
 use crate::kernel::{scalar_bits, ElementwiseKernel, Launch};
 use crate::plan::plan;
 use crate::rows::RowSchedule;
-use numcrane_graph::eval::compute;
 use numcrane_graph::node::topo_order;
 use numcrane_graph::{Buffer, Error, Layout, Node, NodeRef, Op, Realized, Result, Scalar, ViewOp};
 use rustc_hash::FxHashMap as HashMap;
@@ -213,7 +212,7 @@ fn replay(
                     .map(|&i| value(&values, i))
                     .collect::<Result<_>>()?;
                 let refs: Vec<&Realized> = args.iter().collect();
-                (*node, compute(&order[*node], &refs)?)
+                (*node, compute_single(&order[*node], &refs, run)?)
             }
             ProgramStep::Fused {
                 node,
@@ -240,7 +239,7 @@ fn replay(
                 let mut out = unsafe {
                     Buffer::for_overwrite(kernel.out_dtype(), layout.size(), n.op().name())?
                 };
-                run(kernel, launch, &buffers, out.slot())?;
+                run.kernel(kernel, launch, &buffers, out.slot())?;
                 (
                     *node,
                     Realized {

@@ -387,11 +387,11 @@ impl RowSchedule {
             match &mut slots[s] {
                 Some(slot) if !step.read_in_chain => {
                     launch.out_offset = at;
-                    run(&step.kernel, launch, &inputs, slot.reborrow())?;
+                    run.kernel(&step.kernel, launch, &inputs, slot.reborrow())?;
                 }
                 slot => {
                     let out = &mut rest[0];
-                    run(&step.kernel, launch, &inputs, out.slot())?;
+                    run.kernel(&step.kernel, launch, &inputs, out.slot())?;
                     if let Some(slot) = slot {
                         let len = n * step.row_len;
                         if at + len > slot.len() || len > out.len() {
