@@ -3,20 +3,23 @@
 //! ```text
 //! for jc in 0..n step nc            (B panel: L3)
 //!   for pc in 0..k step kc          (rank-kc update; beta applies only to the first)
-//!     pack B[pc.., jc..] -> Bp      (kc x nc, NR-column micro-panels; in parallel)
-//!     for each task (ic block, B micro-panel range)        (in parallel, see threading)
+//!     pack B[pc.., jc..] -> Bp      (kc x nc, NR-column micro-panels)
+//!     for ic in 0..m step mc
 //!       pack A[ic.., pc..] -> Ap    (mc x kc, MR-row micro-panels; L2)
-//!       for jr over the task's B micro-panels             (kc x NR: L1)
+//!       for jr in 0..nc step NR     (Bp micro-panel kc x NR: L1)
 //!         for ir in 0..mc step MR
 //!           micro-kernel(Ap[ir], Bp[jr]) -> C[ic + ir, jc + jr]
 //! ```
+//!
+//! With several threads, [`crate::threading`] cuts C into rectangles and each runs these loops
+//! on its own.
 
 use crate::buffer::{with_buffer, Role};
 use crate::config::Blocking;
 use crate::microkernel::MicroKernel;
-use crate::pack::{pack_a, pack_b, pack_b_panel};
+use crate::pack::{pack_a, pack_b};
 use crate::scalar::GemmScalar;
-use crate::threading::plan;
+use crate::threading::{split, Part};
 use rayon::prelude::*;
 
 /// One GEMM call's operands: `C (m x n) = alpha * A (m x k) * B (k x n) + beta * C`, each
@@ -65,17 +68,8 @@ impl<T> Problem<T> {
     }
 }
 
-/// A pointer to the shared packed B panel, passed to the tasks that fill and read it.
-#[derive(Clone, Copy)]
-struct PackedB<T>(*mut T);
-// SAFETY: during packing each task writes a disjoint micro-panel; during compute all tasks
-// only read it; the fork-join of rayon orders the two phases.
-unsafe impl<T> Sync for PackedB<T> {}
-// SAFETY: as above.
-unsafe impl<T> Send for PackedB<T> {}
-
-/// Runs the blocked algorithm with the given tile kernel on `threads` threads (the current
-/// rayon pool when more than one).
+/// Runs the blocked algorithm with the given tile kernel, split over `threads` parts of C run
+/// on the current rayon pool when more than one.
 ///
 /// # Safety
 /// `p` satisfies [`crate::gemm_raw`]'s contract, with `m, n, k > 0`; `kernel` is runnable on
@@ -86,73 +80,70 @@ pub(crate) unsafe fn gemm_packed<T: GemmScalar>(
     blocking: Blocking,
     threads: usize,
 ) {
+    let blk = blocking.normalized(T::MR, T::NR);
+    let parts = split(p.m, p.n, T::MR, T::NR, threads);
+    let run = move |part: &Part| {
+        let sub = Problem {
+            m: part.rows,
+            n: part.cols,
+            a: p.a.wrapping_offset(part.i0 as isize * p.rs_a),
+            b: p.b.wrapping_offset(part.j0 as isize * p.cs_b),
+            c: p.c
+                .wrapping_offset(part.i0 as isize * p.rs_c + part.j0 as isize * p.cs_c),
+            ..*p
+        };
+        // SAFETY: the part's rows of A, columns of B and rectangle of C are sub-ranges of
+        // the caller's; parts are disjoint rectangles of C, so no two threads write one
+        // element.
+        unsafe { gemm_serial(&sub, kernel, blk) };
+    };
+    if parts.len() > 1 {
+        parts.par_iter().for_each(run);
+    } else {
+        parts.iter().for_each(run);
+    }
+}
+
+/// The serial blocked algorithm (module docs) on one thread, with normalized blocking.
+///
+/// # Safety
+/// As [`gemm_packed`].
+unsafe fn gemm_serial<T: GemmScalar>(p: &Problem<T>, kernel: MicroKernel<T>, blk: Blocking) {
     let (mr, nr) = (T::MR, T::NR);
-    let blk = blocking.normalized(mr, nr);
     let nc_max = blk.nc.min(p.n.div_ceil(nr) * nr);
     let kc_max = blk.kc.min(p.k);
-    let grid = plan(p.m, mr, blk.mc, threads);
+    let mc_max = blk.mc.min(p.m.div_ceil(mr) * mr);
     with_buffer::<T, _>(Role::B, kc_max * nc_max, |bbuf| {
-        let bp = PackedB(bbuf);
-        for jc in (0..p.n).step_by(blk.nc) {
-            let ncur = blk.nc.min(p.n - jc);
-            let panels = ncur.div_ceil(nr);
-            for pc in (0..p.k).step_by(blk.kc) {
-                let kcur = blk.kc.min(p.k - pc);
-                let beta = if pc == 0 { p.beta } else { T::ONE };
-                let bsrc = |p: &Problem<T>| {
-                    p.b.wrapping_offset(pc as isize * p.rs_b + jc as isize * p.cs_b)
-                };
-                if threads > 1 && panels > 1 {
-                    (0..panels).into_par_iter().for_each(move |panel| {
-                        let (p, bp) = (p, bp);
-                        let bsrc = bsrc(p);
-                        // SAFETY: the buffer holds kc_max * nc_max >= kcur * panels * nr
-                        // elements; each task writes its own micro-panel; B's block at
-                        // (pc, jc) of kcur x ncur is readable by the contract.
-                        unsafe {
-                            pack_b_panel(
-                                bp.0,
-                                bsrc,
-                                p.rs_b,
-                                p.cs_b,
-                                kcur,
-                                ncur,
-                                nr,
-                                panel,
-                                panel * nr,
-                            )
-                        };
-                    });
-                } else {
-                    // SAFETY: as above, on one thread.
-                    unsafe { pack_b(bp.0, bsrc(p), p.rs_b, p.cs_b, kcur, ncur, nr) };
-                }
-                let task = move |t: usize| {
-                    let (p, bp) = (p, bp);
-                    let (i0, rows, p0, np) = grid.task(t, p.m, panels);
-                    if rows == 0 || np == 0 {
-                        return;
-                    }
-                    let asrc =
-                        p.a.wrapping_offset(i0 as isize * p.rs_a + pc as isize * p.cs_a);
-                    with_buffer::<T, _>(Role::A, rows.div_ceil(mr) * mr * kcur, |abuf| {
-                        // SAFETY: abuf holds ceil(rows / mr) * mr * kcur elements; A's block at
-                        // (i0, pc) of rows x kcur is readable by the contract.
-                        unsafe { pack_a(abuf, asrc, p.rs_a, p.cs_a, rows, kcur, mr) };
-                        for q in p0..p0 + np {
-                            let j = q * nr;
-                            let nn = nr.min(ncur - j);
-                            let bpanel = bp.0.wrapping_add(q * nr * kcur);
-                            for (ip, ir) in (0..rows).step_by(mr).enumerate() {
-                                let mm = mr.min(rows - ir);
+        with_buffer::<T, _>(Role::A, mc_max * kc_max, |abuf| {
+            for jc in (0..p.n).step_by(blk.nc) {
+                let ncur = blk.nc.min(p.n - jc);
+                for pc in (0..p.k).step_by(blk.kc) {
+                    let kcur = blk.kc.min(p.k - pc);
+                    let beta = if pc == 0 { p.beta } else { T::ONE };
+                    let bsrc =
+                        p.b.wrapping_offset(pc as isize * p.rs_b + jc as isize * p.cs_b);
+                    // SAFETY: bbuf holds kc_max * nc_max >= kcur * ceil(ncur / nr) * nr
+                    // elements; B's kcur x ncur block at (pc, jc) is readable.
+                    unsafe { pack_b(bbuf, bsrc, p.rs_b, p.cs_b, kcur, ncur, nr) };
+                    for ic in (0..p.m).step_by(blk.mc) {
+                        let mcur = blk.mc.min(p.m - ic);
+                        let asrc =
+                            p.a.wrapping_offset(ic as isize * p.rs_a + pc as isize * p.cs_a);
+                        // SAFETY: abuf holds mc_max * kc_max >= ceil(mcur / mr) * mr * kcur
+                        // elements; A's mcur x kcur block at (ic, pc) is readable.
+                        unsafe { pack_a(abuf, asrc, p.rs_a, p.cs_a, mcur, kcur, mr) };
+                        for (q, jr) in (0..ncur).step_by(nr).enumerate() {
+                            let nn = nr.min(ncur - jr);
+                            let bpanel = bbuf.wrapping_add(q * nr * kcur);
+                            for (ip, ir) in (0..mcur).step_by(mr).enumerate() {
+                                let mm = mr.min(mcur - ir);
                                 let apanel = abuf.wrapping_add(ip * mr * kcur);
-                                let (ci, cj) = ((i0 + ir) as isize, (jc + j) as isize);
+                                let (ci, cj) = ((ic + ir) as isize, (jc + jr) as isize);
                                 let c = p.c.wrapping_offset(ci * p.rs_c + cj * p.cs_c);
-                                // SAFETY: apanel / bpanel are full packed micro-panels of
-                                // kcur steps (64-byte aligned: buffers are, and panel sizes
-                                // are multiples of 64 bytes for f32 MR = 16 / f64 MR = 8);
-                                // the mm x nn tile at c lies inside C; this task alone
-                                // writes it; kernel is runnable by the caller's contract.
+                                // SAFETY: apanel / bpanel are full packed micro-panels of kcur
+                                // steps (64-byte aligned: the buffers are, and each A panel is
+                                // MR * kcur elements = 64 * kcur bytes); the mm x nn tile at c
+                                // lies inside C; kernel is runnable by the caller's contract.
                                 unsafe {
                                     kernel(
                                         kcur, p.alpha, apanel, bpanel, beta, c, p.rs_c, p.cs_c, mm,
@@ -161,14 +152,9 @@ pub(crate) unsafe fn gemm_packed<T: GemmScalar>(
                                 };
                             }
                         }
-                    });
-                };
-                if threads > 1 && grid.tasks() > 1 {
-                    (0..grid.tasks()).into_par_iter().for_each(task);
-                } else {
-                    (0..grid.tasks()).for_each(task);
+                    }
                 }
             }
-        }
+        })
     });
 }

@@ -58,7 +58,7 @@ pub(crate) unsafe fn pack_b<T: GemmScalar>(
 /// # Safety
 /// As [`pack_b`], for this one panel.
 #[inline]
-pub(crate) unsafe fn pack_b_panel<T: GemmScalar>(
+unsafe fn pack_b_panel<T: GemmScalar>(
     dst: *mut T,
     b: *const T,
     rs: isize,
@@ -103,6 +103,22 @@ unsafe fn pack_panel<T: GemmScalar>(
         }
         return;
     }
+    if cs == 1 && rows == w {
+        // Full panel of rows that are contiguous (row-major A, or B of a row-major A^T):
+        // walk the w rows together so the writes stay sequential.
+        // SAFETY: forwarded contract, rows == w.
+        let done = unsafe {
+            match w {
+                6 => pack_rows::<T, 6>(d, src, rs, k),
+                8 => pack_rows::<T, 8>(d, src, rs, k),
+                16 => pack_rows::<T, 16>(d, src, rs, k),
+                _ => false,
+            }
+        };
+        if done {
+            return;
+        }
+    }
     if rs.unsigned_abs() <= cs.unsigned_abs() || k == 1 {
         // Column by column (rows are closer in memory).
         for p in 0..k {
@@ -134,4 +150,28 @@ unsafe fn pack_panel<T: GemmScalar>(
             }
         }
     }
+}
+
+/// [`pack_panel`] for a full panel of `W` unit-column-stride rows; returns true.
+///
+/// # Safety
+/// `d` writable for `W * k` elements; `src + i * rs + p` readable for `i < W`, `p < k`.
+#[inline]
+unsafe fn pack_rows<T: GemmScalar, const W: usize>(
+    d: *mut T,
+    src: *const T,
+    rs: isize,
+    k: usize,
+) -> bool {
+    let mut rowp = [src; W];
+    for (i, r) in rowp.iter_mut().enumerate() {
+        *r = src.wrapping_offset(i as isize * rs);
+    }
+    for p in 0..k {
+        for (i, r) in rowp.iter().enumerate() {
+            // SAFETY: (i, p) readable with i < W, p < k; p * W + i < k * W.
+            unsafe { d.add(p * W + i).write(*r.add(p)) };
+        }
+    }
+    true
 }

@@ -1,65 +1,59 @@
-//! How one rank-kc update is split over threads: a grid of output tiles.
+//! How a product is split over threads: one rectangle of C per part, one fork-join per call.
 //!
-//! Work is divided only over C (blocks of rows of A times chunks of the packed B panel), never
-//! over k, so every output element is accumulated by one thread in the same order whatever the
-//! thread count: results are bitwise identical with 1 or N threads. The row blocks are sized
-//! so that their count is a multiple of the thread count (balanced), and when A has too few
-//! rows to share, the columns of the B panel are split instead.
+//! Each part runs the whole serial blocked algorithm on its rectangle of C, packing its own
+//! panels, so threads never wait for each other inside a call (one fork-join however large
+//! the product; a barrier per rank-kc update costs a thread wake-up each time, which is
+//! expensive on a loaded 2-core machine). The price is that the operand shared by all parts
+//! is packed by each of them: the split runs along C's longer side, so that is the smaller
+//! share of the packing.
+//!
+//! Work is divided only over C, never over k, so every output element is accumulated by one
+//! thread in the same order whatever the split: results are bitwise identical with 1 or N
+//! threads.
 
-/// The task grid of one call.
+/// One part: rows `i0..i0 + rows` and columns `j0..j0 + cols` of C.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Plan {
-    /// Rows of A per task (a multiple of MR, at most the blocking's mc unless m is smaller).
-    pub mc: usize,
-    /// Number of row blocks: ceil(m / mc).
-    pub row_blocks: usize,
-    /// Number of column chunks the packed B panel is split into.
-    pub col_ways: usize,
+pub(crate) struct Part {
+    pub i0: usize,
+    pub rows: usize,
+    pub j0: usize,
+    pub cols: usize,
 }
 
-impl Plan {
-    /// Total number of tasks.
-    pub(crate) fn tasks(&self) -> usize {
-        self.row_blocks * self.col_ways
-    }
-
-    /// The (row start, rows, first B micro-panel, micro-panels) of task `t` for a B panel of
-    /// `panels` micro-panels and `m` rows.
-    pub(crate) fn task(&self, t: usize, m: usize, panels: usize) -> (usize, usize, usize, usize) {
-        let (rb, cw) = (t / self.col_ways, t % self.col_ways);
-        let i0 = rb * self.mc;
-        let rows = self.mc.min(m - i0);
-        let p0 = panels * cw / self.col_ways;
-        let p1 = panels * (cw + 1) / self.col_ways;
-        (i0, rows, p0, p1 - p0)
-    }
-}
-
-/// Plans the grid for an `m`-row problem with `mc` (a multiple of `mr`) as the largest row
-/// block, on `threads` threads.
-pub(crate) fn plan(m: usize, mr: usize, mc: usize, threads: usize) -> Plan {
-    let m = m.max(1);
+/// Splits an m x n output into at most `threads` parts whose cut lines fall on whole tiles
+/// (multiples of `mr` rows or `nr` columns).
+pub(crate) fn split(m: usize, n: usize, mr: usize, nr: usize, threads: usize) -> Vec<Part> {
+    let whole = Part {
+        i0: 0,
+        rows: m,
+        j0: 0,
+        cols: n,
+    };
     if threads <= 1 {
-        return Plan {
-            mc,
-            row_blocks: m.div_ceil(mc),
-            col_ways: 1,
-        };
+        return vec![whole];
     }
-    if m < threads * 2 * mr {
-        // Too few rows to give each thread two tiles' worth: split the columns.
-        return Plan {
-            mc,
-            row_blocks: m.div_ceil(mc),
-            col_ways: threads,
-        };
-    }
-    let blocks = m.div_ceil(mc).div_ceil(threads) * threads;
-    let mc_eff = m.div_ceil(blocks).div_ceil(mr) * mr;
-    Plan {
-        mc: mc_eff,
-        row_blocks: m.div_ceil(mc_eff),
-        col_ways: 1,
+    let cut = |len: usize, unit: usize| -> Vec<(usize, usize)> {
+        let units = len.div_ceil(unit);
+        let ways = threads.min(units).max(1);
+        (0..ways)
+            .map(|w| {
+                let (u0, u1) = (units * w / ways, units * (w + 1) / ways);
+                let start = u0 * unit;
+                (start, (u1 * unit).min(len) - start)
+            })
+            .filter(|&(_, l)| l > 0)
+            .collect()
+    };
+    if n.div_ceil(nr) * nr >= m.div_ceil(mr) * mr {
+        cut(n, nr)
+            .into_iter()
+            .map(|(j0, cols)| Part { j0, cols, ..whole })
+            .collect()
+    } else {
+        cut(m, mr)
+            .into_iter()
+            .map(|(i0, rows)| Part { i0, rows, ..whole })
+            .collect()
     }
 }
 
@@ -68,40 +62,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tasks_cover_everything_once() {
-        for &(m, threads) in &[
-            (1, 1),
-            (1, 2),
-            (17, 2),
-            (256, 2),
-            (1000, 2),
-            (1000, 3),
-            (64, 4),
+    fn parts_cover_everything_once() {
+        for &(m, n, threads) in &[
+            (1, 1, 1),
+            (1, 1, 2),
+            (17, 5, 2),
+            (256, 256, 2),
+            (1000, 7, 3),
+            (5, 1000, 4),
+            (64, 64, 7),
         ] {
-            let p = plan(m, 16, 144, threads);
-            assert!(p.mc.is_multiple_of(16) && p.mc <= 144, "{p:?}");
-            let panels = 11;
-            let mut seen = vec![0u8; m * panels];
-            for t in 0..p.tasks() {
-                let (i0, rows, p0, np) = p.task(t, m, panels);
-                for i in i0..i0 + rows {
-                    for q in p0..p0 + np {
-                        seen[i * panels + q] += 1;
+            let parts = split(m, n, 16, 6, threads);
+            assert!(parts.len() <= threads.max(1));
+            let mut seen = vec![0u8; m * n];
+            for p in &parts {
+                assert!(p.i0.is_multiple_of(16) && p.j0.is_multiple_of(6), "{p:?}");
+                for i in p.i0..p.i0 + p.rows {
+                    for j in p.j0..p.j0 + p.cols {
+                        seen[i * n + j] += 1;
                     }
                 }
             }
             assert!(
                 seen.iter().all(|&s| s == 1),
-                "m={m} threads={threads} {p:?}"
+                "m={m} n={n} threads={threads} {parts:?}"
             );
         }
     }
 
     #[test]
-    fn balanced_row_blocks() {
-        let p = plan(256, 16, 144, 2);
-        assert_eq!((p.mc, p.row_blocks), (128, 2));
-        let p = plan(2048, 16, 144, 2);
-        assert_eq!(p.row_blocks % 2, 0);
+    fn balanced() {
+        let parts = split(256, 256, 16, 6, 2);
+        assert_eq!(parts.len(), 2);
+        assert!(parts[0].cols.abs_diff(parts[1].cols) <= 6);
+        let parts = split(2048, 12, 16, 6, 2);
+        assert_eq!((parts[0].rows, parts[1].rows), (1024, 1024));
     }
 }

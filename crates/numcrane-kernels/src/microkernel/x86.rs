@@ -19,7 +19,7 @@ const NR: usize = 6;
 
 macro_rules! x86_kernels {
     (
-        $t:ty, $lanes:expr, $kernel:ident, $direct:ident, $tile_direct:ident,
+        $t:ty, $lanes:expr, $kernel:ident, $direct:ident, $tile_direct:ident, $write:ident,
         $v:ty, $zero:ident, $load:ident, $loadu:ident, $storeu:ident, $set1:ident,
         $fmadd:ident, $mul:ident, $maskload:ident, $mask_t:ty, $maski:ident
     ) => {
@@ -45,6 +45,15 @@ macro_rules! x86_kernels {
             const L: usize = $lanes;
             const MR: usize = 2 * L;
             let mut acc = [[$zero(); 2]; NR];
+            if rs_c == 1 {
+                for j in 0..n {
+                    // Warm the C tile's columns while the k loop runs (a hint only: the
+                    // address is never dereferenced here).
+                    let cp = c.wrapping_offset(j as isize * cs_c);
+                    _mm_prefetch::<_MM_HINT_T0>(cp.cast());
+                    _mm_prefetch::<_MM_HINT_T0>(cp.wrapping_add(MR - 1).cast());
+                }
+            }
             let (mut a, mut b) = (a, b);
             for _ in 0..k {
                 // SAFETY: each of the k steps reads MR elements of a (32-byte aligned: the
@@ -62,6 +71,29 @@ macro_rules! x86_kernels {
                     b = b.add(NR);
                 }
             }
+            // SAFETY: C's m x n corner is valid per this function's contract.
+            unsafe { $write(&acc, alpha, beta, c, rs_c, cs_c, m, n) };
+        }
+
+        /// Writes `alpha * acc + beta * C` into C's m x n corner: vector stores for a full
+        /// tile with unit row stride, else through a spilled tile with any strides.
+        ///
+        /// # Safety
+        /// AVX2+FMA available; C's m x n corner valid for writes (and reads if `beta != 0`).
+        #[target_feature(enable = "avx2,fma")]
+        #[inline]
+        unsafe fn $write(
+            acc: &[[$v; 2]; NR],
+            alpha: $t,
+            beta: $t,
+            c: *mut $t,
+            rs_c: isize,
+            cs_c: isize,
+            m: usize,
+            n: usize,
+        ) {
+            const L: usize = $lanes;
+            const MR: usize = 2 * L;
             if rs_c == 1 && m == MR && n == NR {
                 let va = $set1(alpha);
                 let vb = $set1(beta);
@@ -89,7 +121,7 @@ macro_rules! x86_kernels {
                         $storeu(tile.as_mut_ptr().add(j * MR + L), col[1]);
                     }
                 }
-                // SAFETY: C's m x n corner is valid per this function's contract.
+                // SAFETY: C's m x n corner is valid per the contract.
                 unsafe { store_tile(&tile, MR, alpha, beta, c, rs_c, cs_c, m, n) };
             }
         }
@@ -168,16 +200,8 @@ macro_rules! x86_kernels {
                     }
                 }
             }
-            let mut tile = [0.0 as $t; MR * NR];
-            for (j, col) in acc.iter().enumerate() {
-                // SAFETY: tile has MR * NR elements; column j occupies [j*MR, (j+1)*MR).
-                unsafe {
-                    $storeu(tile.as_mut_ptr().add(j * MR), col[0]);
-                    $storeu(tile.as_mut_ptr().add(j * MR + L), col[1]);
-                }
-            }
             // SAFETY: C's m x n corner is valid per this function's contract.
-            unsafe { store_tile(&tile, MR, alpha, beta, c, rs_c, cs_c, m, n) };
+            unsafe { $write(&acc, alpha, beta, c, rs_c, cs_c, m, n) };
         }
 
         /// The direct small-size kernel ([`super::DirectKernel`]).
@@ -237,6 +261,7 @@ x86_kernels!(
     kernel_f32,
     direct_f32,
     tile_direct_f32,
+    write_f32,
     __m256,
     _mm256_setzero_ps,
     _mm256_load_ps,
@@ -256,6 +281,7 @@ x86_kernels!(
     kernel_f64,
     direct_f64,
     tile_direct_f64,
+    write_f64,
     __m256d,
     _mm256_setzero_pd,
     _mm256_load_pd,
