@@ -10,6 +10,7 @@
 //!
 //! `NUMCRANE_BACKEND=jit|eval|interpret` overrides the default (docs/env_vars.md).
 
+use crate::intrinsics::NativeRunner;
 use numcrane_fuse::Programs;
 use numcrane_fuse::{ElementwiseKernel, Launch};
 use numcrane_graph::{Buffer, Error, Node, NodeRef, OutSlot, Result};
@@ -60,18 +61,18 @@ pub(crate) fn realize_with(nodes: &[NodeRef], backend: Backend) -> Result<()> {
                 nodes,
                 &PROGRAMS,
                 &numcrane_jit::supports_node,
-                &numcrane_jit::run_into,
+                &NativeRunner,
             )
         }
         Backend::Jit => {
             let plan = numcrane_fuse::plan(nodes, &numcrane_jit::supports_node);
             eprint!("numcrane: plan\n{}", plan.describe());
-            numcrane_fuse::execute(nodes, &plan, &numcrane_jit::run_into)
+            numcrane_fuse::execute(nodes, &plan, &NativeRunner)
         }
         Backend::Unfused => {
             let options = numcrane_fuse::PlanOptions { fuse: false };
             let plan = numcrane_fuse::plan_with(nodes, &numcrane_jit::supports_node, options);
-            numcrane_fuse::execute(nodes, &plan, &numcrane_jit::run_into)
+            numcrane_fuse::execute(nodes, &plan, &NativeRunner)
         }
         Backend::Interpret => {
             let plan = numcrane_fuse::plan(nodes, &all_supported);

@@ -20,6 +20,7 @@ mod code;
 mod creation;
 mod dot;
 mod explain;
+mod intrinsics;
 pub mod io;
 mod linalg;
 mod operand;
