@@ -186,14 +186,6 @@ unsafe fn run<T: GemmScalar>(opts: &GemmOptions, mut p: Problem<T>) {
         KernelChoice::Auto => selected_kernel(),
         KernelChoice::Generic => KernelKind::Generic,
     };
-    if opts.small == SmallPath::Auto && small::fits(&p) {
-        if let Some(direct) = T::direct_kernel(kind) {
-            // SAFETY: contract forwarded; rs_a == 1 checked by fits; the direct kernel of
-            // `kind` is runnable (Avx2Fma only when detected).
-            unsafe { small::gemm_direct(&p, direct) };
-            return;
-        }
-    }
     let work = p.m.saturating_mul(p.n).saturating_mul(p.k);
     let threads = if opts.parallel && work >= PARALLEL_MIN_WORK {
         rayon::current_num_threads()
@@ -201,6 +193,17 @@ unsafe fn run<T: GemmScalar>(opts: &GemmOptions, mut p: Problem<T>) {
         1
     };
     let blocking = opts.blocking.unwrap_or_else(T::default_blocking);
+    if opts.small == SmallPath::Auto
+        && small::eligible(&p, blocking.kc.max(1))
+        && (threads == 1 || work <= small::ALWAYS_WORK)
+    {
+        if let Some(direct) = T::direct_kernel(kind) {
+            // SAFETY: contract forwarded; rs_a == 1 checked by eligible; the direct kernel of
+            // `kind` is runnable (Avx2Fma only when detected).
+            unsafe { small::gemm_direct(&p, direct) };
+            return;
+        }
+    }
     // SAFETY: contract forwarded, m, n, k > 0; the kernel of `kind` is runnable.
     unsafe { gemm_packed(&p, T::micro_kernel(kind), blocking, threads) };
 }

@@ -227,7 +227,13 @@ fn one_and_two_threads_identical_bits() {
             ..Default::default()
         },
     ] {
-        for &(m, n, k) in &[(300, 257, 300), (20, 500, 300), (257, 9, 700)] {
+        for &(m, n, k) in &[
+            (300, 257, 300),
+            (20, 500, 300),
+            (257, 9, 700),
+            (100, 100, 100),
+            (128, 128, 128),
+        ] {
             let case = Case {
                 beta: 0.5,
                 lb: Layout::ColMajor,
@@ -308,4 +314,52 @@ fn raw_entry_point() {
         )
     };
     assert_eq!(c, vec![10.0, 13.0, 28.0, 40.0]);
+}
+
+#[test]
+fn direct_path_gives_the_packed_bits() {
+    let packed = GemmOptions {
+        small: SmallPath::Never,
+        ..Default::default()
+    };
+    let mut seed = 9000;
+    for &(m, n, k) in &[
+        (1, 1, 1),
+        (5, 7, 3),
+        (16, 6, 9),
+        (17, 13, 40),
+        (64, 64, 64),
+        (100, 90, 128),
+        (128, 128, 200),
+    ] {
+        for &(la, lb, lc) in &[
+            (Layout::RowMajor, Layout::RowMajor, Layout::RowMajor),
+            (Layout::ColMajor, Layout::ColMajor, Layout::ColMajor),
+            (Layout::ColMajor, Layout::NegRows, Layout::ColMajor),
+            (Layout::RowMajor, Layout::ZeroCols, Layout::PaddedRows),
+        ] {
+            for &beta in &[0.0, 0.5] {
+                seed += 1;
+                let case = Case {
+                    la,
+                    lb,
+                    lc,
+                    beta,
+                    alpha: 1.5,
+                    ..Case::new(m, n, k)
+                };
+                let bits = |v: Vec<f64>| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(
+                    bits(check::<f32>(case, &GemmOptions::default(), seed)),
+                    bits(check::<f32>(case, &packed, seed)),
+                    "{case:?}"
+                );
+                assert_eq!(
+                    bits(check::<f64>(case, &GemmOptions::default(), seed)),
+                    bits(check::<f64>(case, &packed, seed)),
+                    "{case:?}"
+                );
+            }
+        }
+    }
 }
