@@ -47,6 +47,17 @@ pub fn enabled() -> bool {
     *ENABLED.get_or_init(|| std::env::var("NUMCRANE_ROW_FUSION").map_or(true, |v| v != "0"))
 }
 
+/// Whether `NUMCRANE_DEBUG` asks for a line per run (level 1 and up). Read once per process.
+fn debug_lines() -> bool {
+    static LINES: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *LINES.get_or_init(|| {
+        std::env::var("NUMCRANE_DEBUG")
+            .ok()
+            .and_then(|v| v.trim().parse::<u32>().ok())
+            .is_some_and(|l| l >= 1)
+    })
+}
+
 /// The most loop elements a block holds: 64 KiB of float32 per array, so a block's input,
 /// its intermediates and its output stay in the L2 cache, and a block's launches are small
 /// enough to run on one thread.
@@ -275,6 +286,7 @@ impl RowSchedule {
         outside: &[&Buffer],
         run: KernelRunner<'_>,
     ) -> Result<Vec<Option<Buffer>>> {
+        let started = debug_lines().then(std::time::Instant::now);
         let mut kept: Vec<Option<Buffer>> = Vec::with_capacity(self.steps.len());
         for step in &self.steps {
             kept.push(if step.keep {
@@ -333,17 +345,30 @@ impl RowSchedule {
                     launches: self.steps.iter().map(|s| s.launch.clone()).collect(),
                     slots,
                 };
-                let mut result = Ok(());
-                for block in span {
-                    result = self.run_block(block, &mut task, outside, run);
-                    if result.is_err() {
-                        break;
+                // One debug line for the schedule (below), not one per block and kernel.
+                let result = numcrane_graph::trace::quietly(|| {
+                    for block in span {
+                        self.run_block(block, &mut task, outside, run)?;
                     }
-                }
+                    Ok(())
+                });
                 give_back_scratch(task.scratch);
                 result
             })?;
         RUNS.with(|r| r.set(r.get() + 1));
+        if let Some(t) = started {
+            let names: Vec<&str> = self.steps.iter().map(|s| s.launch.name).collect();
+            eprintln!(
+                "numcrane: ran a row schedule of {} kernels ({}) over {} rows, {} blocks of {} \
+                 rows, in {:.3} ms",
+                self.steps.len(),
+                names.join(", "),
+                self.rows,
+                blocks,
+                self.block_rows,
+                t.elapsed().as_secs_f64() * 1e3
+            );
+        }
         Ok(kept)
     }
 

@@ -19,6 +19,7 @@ pub mod eval;
 pub mod layout;
 pub mod node;
 pub mod op;
+pub mod trace;
 
 pub use buffer::{Buffer, OutSlot};
 pub use dtype::{DType, Kind, WeakKind};

@@ -289,7 +289,8 @@ fn launch_kernel(
         };
     }
     let compiled = cache::get_or_compile_with(kernel, checks)?;
-    let started = (crate::codegen::debug_level() >= 1).then(std::time::Instant::now);
+    let started = (crate::codegen::debug_level() >= 1 && numcrane_graph::trace::launch_lines())
+        .then(std::time::Instant::now);
     let bounds: Option<Vec<Bounds>> = (checks == Checks::Bounds).then(|| {
         launch
             .layouts
