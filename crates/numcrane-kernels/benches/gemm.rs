@@ -1,7 +1,7 @@
 //! GEMM throughput: numcrane-kernels next to the `gemm` and `matrixmultiply` crates, same run.
 //!
 //! Square row-major n x n products, f32 and f64, on 1- and 2-thread rayon pools; prints the
-//! median GFLOP/s (2 n^3 flops per product) of several timed samples, each long enough
+//! median GFLOP/s (2 n^3 flops per product) of several interleaved timed samples, each long enough
 //! (>= ~30 ms) to swamp timer noise. `matrixmultiply` is built without its `threading` feature
 //! (enabling it would change ndarray's behaviour for the rest of the workspace), so it only
 //! has a 1-thread column.
@@ -135,14 +135,20 @@ fn gemm_crate<T: Elem>(n: usize, a: &[T], b: &[T], c: &mut [T], threads: usize) 
     }
 }
 
-/// Median GFLOP/s of `f` on an n x n x n product.
-fn measure(n: usize, mut f: impl FnMut()) -> f64 {
+/// Median GFLOP/s of each of `fs` on an n x n x n product. Samples are interleaved (one
+/// sample of each library in turn), so a burst of load from elsewhere hits all of them alike.
+fn measure(n: usize, fs: &mut [&mut dyn FnMut()]) -> Vec<f64> {
     let flops = 2.0 * (n as f64).powi(3);
-    f(); // warm-up: page faults, packing buffers, thread wake-up
-    let t = Instant::now();
-    f();
-    let once = t.elapsed().as_secs_f64().max(1e-7);
-    let reps = ((0.03 / once).ceil() as usize).max(1);
+    let reps: Vec<usize> = fs
+        .iter_mut()
+        .map(|f| {
+            f(); // warm-up: page faults, packing buffers, thread wake-up
+            let t = Instant::now();
+            f();
+            let once = t.elapsed().as_secs_f64().max(1e-7);
+            ((0.03 / once).ceil() as usize).max(1)
+        })
+        .collect();
     let samples = if n >= 2048 {
         3
     } else if n >= 1024 {
@@ -150,17 +156,23 @@ fn measure(n: usize, mut f: impl FnMut()) -> f64 {
     } else {
         9
     };
-    let mut rates: Vec<f64> = (0..samples)
-        .map(|_| {
+    let mut rates = vec![Vec::new(); fs.len()];
+    for _ in 0..samples {
+        for (i, f) in fs.iter_mut().enumerate() {
             let t = Instant::now();
-            for _ in 0..reps {
+            for _ in 0..reps[i] {
                 f();
             }
-            flops * reps as f64 / t.elapsed().as_secs_f64() / 1e9
+            rates[i].push(flops * reps[i] as f64 / t.elapsed().as_secs_f64() / 1e9);
+        }
+    }
+    rates
+        .into_iter()
+        .map(|mut r| {
+            r.sort_by(f64::total_cmp);
+            r[r.len() / 2]
         })
-        .collect();
-    rates.sort_by(f64::total_cmp);
-    rates[rates.len() / 2]
+        .collect()
 }
 
 fn run<T: Elem>(sizes: &[usize], threads: &[usize]) {
@@ -171,36 +183,48 @@ fn run<T: Elem>(sizes: &[usize], threads: &[usize]) {
         let b: Vec<T> = (0..n * n)
             .map(|i| T::from_f64(((i * 5 + 1) % 13) as f64 / 13.0 - 0.5))
             .collect();
-        let mut c = vec![T::ZERO; n * n];
+        let (mut c1, mut c2, mut c3) = (
+            vec![T::ZERO; n * n],
+            vec![T::ZERO; n * n],
+            vec![T::ZERO; n * n],
+        );
         for &t in threads {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(t)
                 .build()
                 .unwrap();
-            let g_ours =
-                pool.install(|| measure(n, || ours(n, black_box(&a), black_box(&b), &mut c)));
-            let g_gemm = pool
-                .install(|| measure(n, || gemm_crate(n, black_box(&a), black_box(&b), &mut c, t)));
-            let g_mm = if t == 1 {
-                format!(
-                    "{:8.1}",
-                    measure(n, || T::mm(n, black_box(&a), black_box(&b), &mut c))
-                )
-            } else {
-                format!("{:>8}", "-")
-            };
+            let g = pool.install(|| {
+                let mut f1 = || ours(n, black_box(&a), black_box(&b), &mut c1);
+                let mut f2 = || gemm_crate(n, black_box(&a), black_box(&b), &mut c2, t);
+                let mut f3 = || T::mm(n, black_box(&a), black_box(&b), &mut c3);
+                if t == 1 {
+                    measure(n, &mut [&mut f1, &mut f2, &mut f3])
+                } else {
+                    measure(n, &mut [&mut f1, &mut f2])
+                }
+            });
+            let mm = g
+                .get(2)
+                .map_or(format!("{:>8}", "-"), |v| format!("{v:8.1}"));
             println!(
                 "| {:>4} | {} | {} | {:8.1} | {:8.1} | {} | {:5.2} |",
                 n,
                 T::NAME,
                 t,
-                g_ours,
-                g_gemm,
-                g_mm,
-                g_ours / g_gemm
+                g[0],
+                g[1],
+                mm,
+                g[0] / g[1]
             );
         }
     }
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .trim()
+        .to_string()
 }
 
 fn list(args: &[String], flag: &str) -> Option<Vec<String>> {
@@ -225,7 +249,11 @@ fn main() {
                 .collect()
         })
         .unwrap_or_else(|| vec![1, 2]);
-    println!("kernel: {:?}", numcrane_kernels::selected_kernel());
+    println!(
+        "kernel: {:?}; load average before: {}",
+        numcrane_kernels::selected_kernel(),
+        loadavg()
+    );
     println!(
         "|    n | type | threads | numcrane GFLOP/s | gemm crate | matrixmultiply | ours / gemm |"
     );
@@ -237,4 +265,5 @@ fn main() {
             other => panic!("unknown type {other}"),
         }
     }
+    println!("load average after: {}", loadavg());
 }

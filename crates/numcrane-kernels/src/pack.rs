@@ -95,11 +95,20 @@ unsafe fn pack_panel<T: GemmScalar>(
     w: usize,
 ) {
     if rows == w && rs == 1 {
-        // Contiguous groups: one copy of w elements per p.
-        for p in 0..k {
-            // SAFETY: src column p holds w readable consecutive elements; d has room for
-            // group p; the two do not overlap.
-            unsafe { std::ptr::copy_nonoverlapping(src.offset(p as isize * cs), d.add(p * w), w) };
+        // Contiguous groups: one copy of w elements per p (fixed-size for the tile widths in
+        // use, so it compiles to a few vector moves instead of a memmove call).
+        // SAFETY: forwarded contract, rows == w, unit row stride.
+        unsafe {
+            match w {
+                6 => copy_groups::<T, 6>(d, src, cs, k),
+                8 => copy_groups::<T, 8>(d, src, cs, k),
+                16 => copy_groups::<T, 16>(d, src, cs, k),
+                _ => {
+                    for p in 0..k {
+                        std::ptr::copy_nonoverlapping(src.offset(p as isize * cs), d.add(p * w), w)
+                    }
+                }
+            }
         }
         return;
     }
@@ -174,4 +183,29 @@ unsafe fn pack_rows<T: GemmScalar, const W: usize>(
         }
     }
     true
+}
+
+/// [`pack_panel`] for a full panel with unit row stride: `W` contiguous elements per step.
+///
+/// # Safety
+/// `d` writable for `W * k` elements, not aliasing src; `src + p * cs + i` readable for
+/// `i < W`, `p < k`.
+#[inline]
+unsafe fn copy_groups<T: GemmScalar, const W: usize>(
+    d: *mut T,
+    src: *const T,
+    cs: isize,
+    k: usize,
+) {
+    for p in 0..k {
+        // SAFETY: column p's W elements are readable; group p of d is writable; the read is
+        // unaligned-safe (read_unaligned) and the ranges do not overlap.
+        unsafe {
+            let v = src
+                .offset(p as isize * cs)
+                .cast::<[T; W]>()
+                .read_unaligned();
+            d.add(p * W).cast::<[T; W]>().write_unaligned(v);
+        }
+    }
 }
