@@ -4,14 +4,14 @@
 //! pointer and two element strides each (any strides: transposed, sliced, reversed and broadcast
 //! inputs are read by the packing routines, never copied whole first). The structure is BLIS's:
 //!
-//! - [`driver`](crate::driver) runs the nc / kc / mc cache-blocking loops;
-//! - [`pack`](crate::pack) copies panels of A (MR-row micro-panels) and B (NR-column
+//! - `driver` runs the nc / kc / mc cache-blocking loops;
+//! - `pack` copies panels of A (MR-row micro-panels) and B (NR-column
 //!   micro-panels) into aligned, zero-padded buffers so the micro-kernel always runs full tiles;
-//! - [`microkernel`](crate::microkernel) holds the register-blocked tile kernels: AVX2+FMA
+//! - `microkernel` holds the register-blocked tile kernels: AVX2+FMA
 //!   intrinsics chosen at run time, and a portable one written as plain loops;
-//! - [`threading`](crate::threading) splits the output into tiles for rayon (each output element
+//! - `threading` splits the output into one rectangle per rayon thread (each output element
 //!   is computed by one thread in a fixed order, so results do not depend on the thread count);
-//! - [`small`](crate::small) is the direct path without packing for small products.
+//! - `small` is the direct path without packing for small products.
 //!
 //! This crate knows nothing about numcrane's arrays, graphs or dtypes: the array API lowers
 //! matrix products onto [`gemm`] / [`gemm_raw`].
