@@ -783,6 +783,13 @@ fn linalg(case: &Case, inputs: &[Array]) -> Harness<Variants> {
                 .unwrap_or(0);
             vec![("trace", input(0)?.trace_with(offset as isize, 0, 1))]
         }
+        "einsum" => {
+            let operands: Vec<&Array> = inputs.iter().collect();
+            vec![(
+                "einsum",
+                numcrane::einsum(str_arg(case, "subscripts")?, &operands),
+            )]
+        }
         f => return Err(format!("harness: unknown linalg function {f}")),
     })
 }

@@ -800,6 +800,66 @@ def linalg(g):
     g.add("linalg.trace.int32", "linalg", "trace", [m], lambda p: np.trace(p))
     g.add("linalg.trace.float64.offset", "linalg", "trace", [x], lambda p: np.trace(p, 1),
           tol=REDUCTION, args={"offset": 1})
+    # einsum: explicit and implicit outputs, diagonals, sums, transposes, outer and batched
+    # products, '...' broadcasting, chains of three; float64/float32/int32 (ints keep their
+    # dtype and wrap), bool, mixed dtypes, and the subscripts NumPy rejects.
+    erng = np.random.default_rng(SEED + 45)
+    einsum_forms = [
+        ("ij,jk->ik", [(3, 4), (4, 5)]), ("ij,jk", [(3, 4), (4, 5)]),
+        ("ij,kj->ik", [(3, 4), (5, 4)]), ("bij,bjk->bik", [(2, 3, 4), (2, 4, 5)]),
+        ("bij,bjk", [(2, 3, 4), (2, 4, 5)]), ("bij,bjk->ikb", [(2, 3, 4), (2, 4, 5)]),
+        ("i,i", [(7,), (7,)]), ("i,i->i", [(7,), (7,)]), ("i,j->ij", [(3,), (4,)]),
+        ("ij,j->i", [(3, 4), (4,)]), ("ij,ij->", [(3, 4), (3, 4)]),
+        ("ijk,jkl->il", [(2, 3, 4), (3, 4, 5)]), ("ii,ij->j", [(3, 3), (3, 4)]),
+        ("i,i", [(1,), (5,)]), ("ij,jk->ik", [(0, 4), (4, 5)]), (",ij->ij", [(), (2, 3)]),
+        ("ij->ji", [(3, 4)]), ("ji", [(3, 4)]), ("ii", [(4, 4)]), ("ii->i", [(4, 4)]),
+        ("iii->i", [(3, 3, 3)]), ("ij->", [(3, 4)]), ("ij->j", [(3, 4)]),
+        ("ijk->kij", [(2, 3, 4)]), ("aB", [(2, 3)]), ("->", [()]),
+        ("...ij,...jk->...ik", [(2, 3, 4), (2, 4, 5)]),
+        ("...ij,...jk->...ik", [(5, 1, 2, 3), (4, 3, 2)]), ("...ij,...jk", [(2, 3, 4), (4, 5)]),
+        ("i...->...", [(2, 3, 4)]), ("...ii->...i", [(2, 3, 3)]), ("...,...", [(2, 3), (3,)]),
+        ("ij...,jk...->ik...", [(2, 3, 4), (3, 2, 4)]),
+        ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 2)]), ("i,i,i", [(4,), (4,), (4,)]),
+    ]
+
+    def einsum_inputs(shapes, dt):
+        if dt.startswith("float"):
+            return [erng.standard_normal(s).astype(dt) for s in shapes]
+        return [erng.integers(-9, 9, s).astype(dt) for s in shapes]
+
+    for dt in ["float64", "float32", "int32"]:
+        for subs, shapes in einsum_forms:
+            tag = subs.replace("...", "E").replace("->", "_to_").replace(",", "_") or "empty"
+            g.add(f"linalg.einsum.{dt}.{tag}.{len(shapes)}.{'x'.join(map(str, shapes[0]))}",
+                  "linalg", "einsum", einsum_inputs(shapes, dt),
+                  lambda *ops, subs=subs: np.einsum(subs, *ops), tol=REDUCTION,
+                  args={"subscripts": subs})
+    big = np.full((2, 2), 2**30, dtype="int32")
+    g.add("linalg.einsum.int32.wrap", "linalg", "einsum", [big, big.copy()],
+          lambda p, q: np.einsum("ij,jk->ik", p, q), args={"subscripts": "ij,jk->ik"})
+    g.add("linalg.einsum.int8.sum_wraps", "linalg", "einsum",
+          [np.full((3, 3), 100, dtype="int8")], lambda p: np.einsum("ij->", p),
+          args={"subscripts": "ij->"})
+    g.add("linalg.einsum.mixed.int32_float32", "linalg", "einsum",
+          einsum_inputs([(3, 4)], "int32") + einsum_inputs([(4, 2)], "float32"),
+          lambda p, q: np.einsum("ij,jk->ik", p, q), tol=REDUCTION,
+          args={"subscripts": "ij,jk->ik"})
+    for subs in ["i,i", "i,j->ij", "ij,jk->ik", "ii", "ij->"]:
+        shapes = {"i,i": [(5,), (5,)], "i,j->ij": [(3,), (4,)], "ij,jk->ik": [(3, 4), (4, 2)],
+                  "ii": [(3, 3)], "ij->": [(2, 3)]}[subs]
+        tag = subs.replace("->", "_to_").replace(",", "_")
+        g.add(f"linalg.einsum.bool.{tag}", "linalg", "einsum",
+              [erng.random(s) < 0.4 for s in shapes],
+              lambda *ops, subs=subs: np.einsum(subs, *ops), args={"subscripts": subs})
+    einsum_errors = [
+        ("ij,jk->ik", [(2, 3)]), ("ij->ij", [(2, 3), (3, 4)]), ("ijk->i", [(2, 3)]),
+        ("i->i", [(2, 3)]), ("ij,jk->ix", [(2, 3), (3, 4)]), ("ij,jk->ii", [(2, 3), (3, 4)]),
+        ("ij,jk->ik", [(2, 3), (4, 4)]), ("ii", [(2, 3)]), ("i1->i", [(2,)]),
+        ("i..->i", [(2,)]), ("...i->i", [(2, 3)]), ("", [(2,)]),
+    ]
+    for n, (subs, shapes) in enumerate(einsum_errors):
+        g.add(f"linalg.einsum.error.{n}", "linalg", "einsum", einsum_inputs(shapes, "float64"),
+              lambda *ops, subs=subs: np.einsum(subs, *ops), args={"subscripts": subs})
 
 
 def main():
