@@ -2,9 +2,9 @@
 //!
 //! Square row-major n x n products, f32 and f64, on 1- and 2-thread rayon pools; prints the
 //! median GFLOP/s (2 n^3 flops per product) of several interleaved timed samples, each long enough
-//! (>= ~30 ms) to swamp timer noise. `matrixmultiply` is built without its `threading` feature
-//! (enabling it would change ndarray's behaviour for the rest of the workspace), so it only
-//! has a 1-thread column.
+//! (>= ~30 ms) to swamp timer noise. `matrixmultiply` is built with the features ndarray uses
+//! (`std`; no `threading`, no `avx512`), since enabling more here would change ndarray's
+//! kernels for the rest of the workspace: its AVX2+FMA kernel, 1-thread column only.
 //!
 //! `cargo bench -p numcrane-kernels --bench gemm [-- --sizes 64,512 --types f32 --threads 2]`
 
