@@ -49,10 +49,11 @@ fn quick_suite_writes_json_and_report() {
     );
     assert!(stderr.contains("[1/"), "no progress lines: {stderr}");
     assert!(stdout.contains("triad") && stdout.contains("not run (--no-python)"));
-    assert!(stdout.contains("W6") && stdout.contains("until the GEMM kernel lands"));
+    assert!(stdout.contains("W6 A @ B") && stdout.contains("W7 maximum(X @ W + b, 0)"));
+    assert!(stdout.contains("GFLOP/s") && !stdout.contains("not available"));
 
     let records = records(&json);
-    for workload in ["W1", "W2", "W3", "W4", "W5", "W8"] {
+    for workload in ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8"] {
         for implementation in ["numcrane", "numcrane-unfused", "ndarray"] {
             let rows: Vec<&serde_json::Value> = records
                 .iter()
@@ -70,11 +71,29 @@ fn quick_suite_writes_json_and_report() {
                 let min = r["min_s"].as_f64().unwrap();
                 assert!(median > 0.0 && min > 0.0 && min <= median, "{r}");
                 assert!(r["size"].as_u64().unwrap() > 0 && r["threads"].as_u64().unwrap() > 0);
+                let product = workload == "W6" || workload == "W7";
                 if implementation == "numcrane" {
                     for field in ["kernels", "compile_s", "peak_rss_bytes"] {
                         assert!(r.get(field).is_some(), "{field} missing in {r}");
                     }
-                    assert!(r["kernels"].as_u64().unwrap() >= 1, "{r}");
+                    // W6 is one GEMM step, no element-wise kernel.
+                    let least = if workload == "W6" { 0 } else { 1 };
+                    assert!(r["kernels"].as_u64().unwrap() >= least, "{r}");
+                }
+                if product {
+                    // GFLOP/s = 2 m k n / median, shape [m, k, n].
+                    let dims: Vec<f64> = r["shape"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|d| d.as_f64().unwrap())
+                        .collect();
+                    assert_eq!(dims.len(), 3, "{r}");
+                    let want = 2.0 * dims.iter().product::<f64>() / median / 1e9;
+                    let gflops = r["gflops"].as_f64().expect("gflops");
+                    assert!((gflops - want).abs() <= 1e-9 * want, "{r}");
+                } else {
+                    assert!(r.get("gflops").is_none(), "{r}");
                 }
             }
         }
@@ -84,6 +103,16 @@ fn quick_suite_writes_json_and_report() {
     assert!(numpy.iter().all(|r| r["median_s"].is_null()));
     let dtypes: Vec<&str> = records.iter().filter_map(|r| r["dtype"].as_str()).collect();
     assert!(dtypes.contains(&"float32") && dtypes.contains(&"float64"));
+    let w6_sizes: Vec<u64> = records
+        .iter()
+        .filter(|r| r["workload"] == "W6" && r["impl"] == "numcrane" && r["suite"] == "main")
+        .map(|r| r["shape"][0].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        w6_sizes,
+        [256, 512, 256, 512],
+        "--quick: n = 256, 512 in both dtypes"
+    );
 
     let md = std::fs::read_to_string(report.join("report.md")).expect("report.md");
     let svgs: Vec<&str> = md
@@ -92,7 +121,9 @@ fn quick_suite_writes_json_and_report() {
         .filter_map(|s| s.split(')').next())
         .filter(|s| s.ends_with(".svg"))
         .collect();
-    assert!(svgs.len() >= 3, "report references {svgs:?}");
+    assert!(svgs.len() >= 4, "report references {svgs:?}");
+    assert!(svgs.contains(&"w6_size.svg"), "{svgs:?}");
+    assert!(md.contains("Matrix products in GFLOP/s"));
     for svg in svgs {
         let text = std::fs::read_to_string(report.join(svg)).expect(svg);
         assert!(

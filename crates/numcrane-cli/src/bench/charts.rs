@@ -1,7 +1,8 @@
 //! The report's SVG charts, drawn with plotters' SVG backend (no system fonts needed): the
 //! speed-up of each implementation over NumPy per row (horizontal bars on a log axis, from
-//! 1x), and the time per call against the size for W1 and W2 (log-log, one line per
-//! implementation, with the bandwidth floor dashed).
+//! 1x), and the time per call against the size for W1, W2 (elements) and W6 (n of n x n
+//! matrices) (log-log, one line per implementation, with the floor dashed: bandwidth for W1
+//! and W2, FMA peak for W6).
 
 use super::json::Record;
 use super::table::{fmt_time, groups};
@@ -173,19 +174,29 @@ pub fn speedup_svg(records: &[Record], baseline: &str) -> Result<Option<String>,
     Ok(Some(svg))
 }
 
-/// The time-against-size chart of `workload` (float32 rows of both suites). None when there
-/// are fewer than two sizes to draw.
+/// The x of a record in the size charts: elements of a vector, n of a square product.
+fn chart_size(r: &Record) -> Option<f64> {
+    match r.shape.as_slice() {
+        [n] => Some(*n as f64),
+        [m, k, n] if m == k && k == n => Some(*n as f64),
+        _ => None,
+    }
+}
+
+/// The time-against-size chart of `workload` (float32 rows of both suites; vectors for W1 and
+/// W2, square products for W6). None when there are fewer than two sizes to draw.
 pub fn size_svg(records: &[Record], workload: &str) -> Result<Option<String>, String> {
     let rows: Vec<&Record> = records
         .iter()
-        .filter(|r| r.workload == workload && r.dtype == "float32" && r.shape.len() == 1)
+        .filter(|r| r.workload == workload && r.dtype == "float32" && chart_size(r).is_some())
         .collect();
+    let product = rows.iter().any(|r| r.shape.len() == 3);
     let mut lines: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
     for implementation in super::json::IMPLS {
         let mut pts: Vec<(f64, f64)> = rows
             .iter()
             .filter(|r| r.implementation == implementation && r.ok())
-            .filter_map(|r| Some((r.size as f64, r.median_s?)))
+            .filter_map(|r| Some((chart_size(r)?, r.median_s?)))
             .collect();
         pts.sort_by(|a, b| a.0.total_cmp(&b.0));
         pts.dedup_by(|a, b| a.0 == b.0);
@@ -195,7 +206,7 @@ pub fn size_svg(records: &[Record], workload: &str) -> Result<Option<String>, St
     }
     let mut floor: Vec<(f64, f64)> = rows
         .iter()
-        .filter_map(|r| Some((r.size as f64, r.floor_s?)))
+        .filter_map(|r| Some((chart_size(r)?, r.floor_s?)))
         .collect();
     floor.sort_by(|a, b| a.0.total_cmp(&b.0));
     floor.dedup_by(|a, b| a.0 == b.0);
@@ -241,11 +252,22 @@ pub fn size_svg(records: &[Record], workload: &str) -> Result<Option<String>, St
             .y_label_area_size(70)
             .build_cartesian_2d((x_lo..x_hi).log_scale(), (y_lo..y_hi).log_scale())
             .map_err(err)?;
+        let (x_desc, floor_label) = if product {
+            ("n: A and B are n x n (log)", "floor (2 n^3 / FMA peak)")
+        } else {
+            ("elements per input (log)", "floor (bytes / triad)")
+        };
         chart
             .configure_mesh()
-            .x_desc("elements per input (log)")
+            .x_desc(x_desc)
             .y_desc("median per call (log)")
-            .x_label_formatter(&|v| format!("{v:.0e}"))
+            .x_label_formatter(&|v| {
+                if product {
+                    format!("{v:.0}")
+                } else {
+                    format!("{v:.0e}")
+                }
+            })
             .y_label_formatter(&|v| fmt_time(*v))
             .draw()
             .map_err(err)?;
@@ -271,7 +293,7 @@ pub fn size_svg(records: &[Record], workload: &str) -> Result<Option<String>, St
                     BLACK.stroke_width(1),
                 ))
                 .map_err(err)?
-                .label("floor (bytes / triad)")
+                .label(floor_label)
                 .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLACK));
         }
         chart
@@ -316,5 +338,13 @@ mod tests {
         assert!(lines.contains("<svg"));
         assert!(size_svg(&rs, "W2").unwrap().is_none());
         assert!(speedup_svg(&rs, "ndarray").unwrap().is_none());
+        let w6 = |implementation: &str, n: usize, median: f64| {
+            let mut r = Record::new("W6", "A @ B", implementation, "float32", &[n, n, n], 2);
+            r.median_s = Some(median);
+            r
+        };
+        let rs = vec![w6("numcrane", 64, 1e-5), w6("numcrane", 512, 2e-3)];
+        let lines = size_svg(&rs, "W6").unwrap().unwrap();
+        assert!(lines.contains("n x n"));
     }
 }

@@ -29,15 +29,15 @@ pub struct Record {
     pub implementation: String,
     /// "float32" or "float64".
     pub dtype: String,
-    /// Elements per input.
+    /// Elements per input (matrix products: `m k n`, the multiply-adds).
     pub size: usize,
-    /// The input shape.
+    /// The input shape (matrix products: `[m, k, n]`, `A` m x k times `B` k x n).
     pub shape: Vec<usize>,
     /// Threads the implementation computes on.
     pub threads: usize,
     /// "main" (the suite's rows) or "sweep" (the time-against-size charts).
     pub suite: String,
-    /// "ok", "error: ...", "not run (...)" or "not available: ...".
+    /// "ok", "error: ..." or "not run (...)".
     pub status: String,
     /// Median seconds per call.
     pub median_s: Option<f64>,
@@ -49,8 +49,11 @@ pub struct Record {
     pub floor_s: Option<f64>,
     /// NumPy's median / this median (above 1: faster than NumPy).
     pub speedup_vs_numpy: Option<f64>,
-    /// This median / the floor (1: memory speed).
+    /// This median / the floor (1: memory speed; matrix products: the FMA peak).
     pub vs_floor: Option<f64>,
+    /// Matrix products (W6, W7) only: `2 m k n` / the median, in GFLOP/s.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gflops: Option<f64>,
     /// Fused kernels the plan has (numcrane).
     pub kernels: Option<usize>,
     /// Kernels the JIT compiled for this row (first calls at the check size and the timed size).
@@ -89,6 +92,7 @@ impl Record {
             floor_s: None,
             speedup_vs_numpy: None,
             vs_floor: None,
+            gflops: None,
             kernels: None,
             kernels_compiled: None,
             compile_s: None,
@@ -131,6 +135,11 @@ pub fn ratio(num: Option<f64>, den: Option<f64>) -> Option<f64> {
         (Some(n), Some(d)) if d > 0.0 && n.is_finite() => Some(n / d),
         _ => None,
     }
+}
+
+/// `flops / seconds` in GFLOP/s.
+pub fn gflops(flops: Option<f64>, seconds: Option<f64>) -> Option<f64> {
+    ratio(flops, seconds).map(|f| f / 1e9)
 }
 
 /// Fills each record's ratios: NumPy's median of the same row over its median, and its median
@@ -245,5 +254,12 @@ mod tests {
         assert_eq!(o["workload"], "W1");
         assert_eq!(o["size"], 1000);
         assert_eq!(o["median_s"], 0.002);
+        assert!(!o.contains_key("gflops"));
+        let mut w6 = Record::new("W6", "A @ B", "numcrane", "float32", &[512, 512, 512], 2);
+        w6.median_s = Some(2e-3);
+        w6.gflops = gflops(Some(2.0 * 512f64.powi(3)), w6.median_s);
+        let v: serde_json::Value = serde_json::from_str(&to_json(&[w6]).unwrap()).unwrap();
+        let g = v[0]["gflops"].as_f64().unwrap();
+        assert!((g - 134.217_728).abs() < 1e-6, "{g}");
     }
 }

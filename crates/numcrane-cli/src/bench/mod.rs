@@ -1,11 +1,11 @@
 //! `numcrane bench`: the fused-kernel benchmark suite (issue 4).
 //!
 //! `numcrane bench [--filter W1,W5] [--quick] [--json FILE] [--report DIR] [--no-python]`
-//! runs the workloads of ../shared/baselines (W1..W5, W8; W6/W7 need matmul, which numcrane
-//! does not have yet) on numcrane (default backend), numcrane with fusion off, the ndarray
-//! crate, and NumPy / numexpr when python3 with numpy is there; measures the machine's triad
-//! bandwidth and FMA peak in the same run; prints a table, and optionally writes JSON records
-//! and a Markdown report with SVG charts.
+//! runs the workloads of ../shared/baselines (W1..W8; W6 `A @ B` and W7
+//! `maximum(X @ W + b, 0)` also in GFLOP/s) on numcrane (default backend), numcrane with
+//! fusion off, the ndarray crate, and NumPy / numexpr when python3 with numpy is there;
+//! measures the machine's triad bandwidth and FMA peak in the same run; prints a table, and
+//! optionally writes JSON records and a Markdown report with SVG charts.
 //!
 //! Modules, one job each: [`workloads`] (cases, inputs, floors, numcrane's expressions),
 //! [`timing`] (the measuring rule, peak memory), [`machine`] (triad, FMA), the anchors
@@ -31,14 +31,16 @@ use std::path::PathBuf;
 pub const USAGE: &str = "\
 usage: numcrane bench [--filter W1,W5] [--quick] [--json FILE] [--report DIR] [--no-python]
 
-Runs the benchmark suite (workloads W1..W5 and W8 of ../shared/baselines) on numcrane,
-numcrane with fusion off, ndarray, and NumPy / numexpr when python3 with numpy is there,
-with the machine's triad bandwidth and FMA peak measured in the same run.
+Runs the benchmark suite (workloads W1..W8 of ../shared/baselines; the matrix products W6
+and W7 also in GFLOP/s) on numcrane, numcrane with fusion off, ndarray, and NumPy / numexpr
+when python3 with numpy is there, with the machine's triad bandwidth and FMA peak measured in
+the same run.
 
 --filter W1,W5   only these workloads (W1 W2 W3 W4 W5 W6 W7 W8)
---quick          small sizes and about 0.05 s per cell (under a minute in all)
+--quick          small sizes (W6 n = 256, 512) and about 0.05 s per cell (under a minute)
 --json FILE      write the results as a JSON list of records
---report DIR     write DIR/report.md with SVG charts (also runs W1 and W2 at 1e3..1e8)
+--report DIR     write DIR/report.md with SVG charts (also runs W1 and W2 at 1e3..1e8 and
+                 W6 at n = 64..2048, float32)
 --no-python      do not run the NumPy / numexpr side
 
 Exit status: 0, 1 when a result was wrong or a cell failed, 2 for usage errors.

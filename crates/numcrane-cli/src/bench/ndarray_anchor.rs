@@ -2,7 +2,10 @@
 //! thread (ndarray's default; no rayon feature). Element-wise chains with operators build one
 //! temporary per operation (`&a * &b + &c * &d - &e`); W2 is one `Zip` (the natural way to
 //! apply a scalar function of three arrays), W3 uses `mean_axis` / `std_axis`, W4 `sum`,
-//! `dot` and `sum_axis`, W5 `fold_axis` and `mapv_into`.
+//! `dot` and `sum_axis`, W5 `fold_axis` and `mapv_into`, W6 `a.dot(&b)` and W7
+//! `(x.dot(&w) + &b).mapv_into(|v| v.max(0))`. ndarray's `dot` of two float matrices runs
+//! on the matrixmultiply crate (its packed sgemm / dgemm, AVX2+FMA chosen at run time),
+//! single-threaded: the workspace does not turn on matrixmultiply's `threading` feature.
 
 use super::workloads::{Case, Op};
 use ndarray::{Array1, Array2, ArrayD, Axis, ScalarOperand, Zip};
@@ -15,6 +18,15 @@ pub enum Data<T> {
     Vectors(Vec<Array1<T>>),
     /// One matrix (W3, W4 axis sums, W5).
     Matrix(Array2<T>),
+    /// The operands of a matrix product: `a` m x k, `b` k x n, and W7's bias of n.
+    Product {
+        /// The left operand.
+        a: Array2<T>,
+        /// The right operand.
+        b: Array2<T>,
+        /// W7's bias.
+        bias: Option<Array1<T>>,
+    },
 }
 
 /// The element types ndarray runs the suite in.
@@ -36,6 +48,22 @@ pub enum Inputs {
 fn data<T: Real>(case: &Case) -> Result<Data<T>, String> {
     let convert = |v: Vec<f64>| -> Vec<T> { v.into_iter().filter_map(T::from_f64).collect() };
     let values = case.input_values();
+    if case.op.product() {
+        let shapes = case.input_shapes();
+        let mut it = values.into_iter().zip(shapes).map(|(v, s)| (convert(v), s));
+        let mut matrix = || -> Result<Array2<T>, String> {
+            let (v, s) = it.next().ok_or_else(|| wrong(case.op))?;
+            match s.as_slice() {
+                &[r, c] => {
+                    Array2::from_shape_vec((r, c), v).map_err(|e| format!("ndarray input: {e}"))
+                }
+                _ => Err(wrong(case.op)),
+            }
+        };
+        let (a, b) = (matrix()?, matrix()?);
+        let bias = it.next().map(|(v, _)| Array1::from_vec(v));
+        return Ok(Data::Product { a, b, bias });
+    }
     match (case.op.vector_inputs(), case.shape.as_slice()) {
         (Some(_), _) => Ok(Data::Vectors(
             values
@@ -140,6 +168,15 @@ pub fn compute<T: Real>(op: Op, data: &Data<T>) -> Result<ArrayD<T>, String> {
             let sum = e.sum_axis(Axis(1)).insert_axis(Axis(1));
             Ok((e / &sum).into_dyn())
         }
+        (Op::MatMul, Data::Product { a, b, bias: None }) => Ok(a.dot(b).into_dyn()),
+        (
+            Op::Dense,
+            Data::Product {
+                a,
+                b,
+                bias: Some(bias),
+            },
+        ) => Ok((a.dot(b) + bias).mapv_into(|v| v.max(T::zero())).into_dyn()),
         _ => Err(wrong(op)),
     }
 }

@@ -1,20 +1,26 @@
 """The NumPy / numexpr side of `numcrane bench` (embedded in the binary with include_str!).
 
 Run as `python3 -c SCRIPT SPEC_JSON`. The spec lists the cases (op code, dtype, shape, the
-small shape results are compared on, the calls per sample, the time budget); the inputs
-are sin(0.001 i + phase) as in crates/numcrane-cli/src/bench/workloads.rs (vector input k:
-phase 0.1 (k + 1); a matrix: phase 0). The timing rule is the one of
+inputs' shapes and phases at the timed and the small shape results are compared on, the calls
+per sample, the time budget); the inputs are sin(0.001 i + phase) as in
+crates/numcrane-cli/src/bench/workloads.rs (vector input k: phase 0.1 (k + 1); a matrix:
+phase 0; input k of a matrix product: phase 0.1 (k + 1)). The timing rule is the one of
 benches/numpy_side_by_side.py and src/bench/timing.rs: one first call, warm-up, then samples
 until the budget is spent; median and minimum.
 
 Prints one JSON object per line on stdout:
-  {"kind": "info", "numpy": version, "numexpr": version or null}
+  {"kind": "info", "numpy": version, "numexpr": version or null, "blas": text}
   {"kind": "missing", "what": "numpy", "detail": text}           (and nothing else)
   {"kind": "check", "key": k, "impl": i, "values": [...]}        (result on the small shape)
   {"kind": "time", "key": k, "impl": i, "median_s": s, "min_s": s, "reps": r, "threads": t}
   {"kind": "error", "key": k, "impl": i, "message": text}
 and a progress line per cell on stderr. impl is "numpy" (one thread: element-wise NumPy does
-not use threads) or "numexpr-2t" (numexpr with 2 threads, W1 and W2 only).
+not use threads; W6 and W7's `@` runs on NumPy's BLAS, OpenBLAS, with 2 threads) or
+"numexpr-2t" (numexpr with 2 threads, W1 and W2 only).
+
+BLAS threads: 2, set with threadpoolctl when it can be imported; otherwise through
+OPENBLAS_NUM_THREADS (and OMP_ / MKL_NUM_THREADS), set here before numpy is imported. The
+info line's "blas" says which, and what threadpoolctl reports when it is there.
 """
 import json
 import os
@@ -23,7 +29,7 @@ import time
 
 THREADS = 2
 for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
-    os.environ.setdefault(var, str(THREADS))
+    os.environ[var] = str(THREADS)
 
 
 def emit(**record):
@@ -43,17 +49,36 @@ try:
 except ImportError:
     ne = None
 
+BLAS_LIMITS = None
 try:
-    from threadpoolctl import threadpool_limits
+    import threadpoolctl
 
-    threadpool_limits(THREADS)
+    BLAS_LIMITS = threadpoolctl.threadpool_limits(THREADS, user_api="blas")
 except ImportError:
-    pass
+    threadpoolctl = None
+
+
+def blas_text():
+    """The BLAS NumPy uses and how its threads were set: "openblas 0.3.31, 2 threads
+    (threadpoolctl)" or "openblas 0.3.31, 2 threads (OPENBLAS_NUM_THREADS)"."""
+    if threadpoolctl is not None:
+        pools = [p for p in threadpoolctl.threadpool_info() if p.get("user_api") == "blas"]
+        if pools:
+            p = pools[0]
+            return f"{p.get('internal_api')} {p.get('version')}, {p.get('num_threads')} threads (threadpoolctl)"
+    name = "BLAS"
+    try:
+        deps = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        name = f"{deps.get('name', 'BLAS')} {deps.get('version', '')}".strip()
+    except Exception:  # older NumPy: no dicts mode
+        pass
+    return f"{name}, {THREADS} threads (OPENBLAS_NUM_THREADS)"
+
 
 spec = json.loads(sys.argv[1])
 DTYPES = {"float32": np.float32, "float64": np.float64}
 NUMEXPR_TEXT = {"w1": "a*b + c*d - e", "w2": "exp(-x*x/2)*sin(y) + log1p(abs(z))"}
-VECTOR_INPUTS = {"w1": 5, "chain": 5, "w2": 3, "dot": 2, "add": 2, "sum": 1}
+BLAS_OPS = ("matmul", "dense")
 
 
 def measure(fn, batch, budget):
@@ -79,17 +104,16 @@ def measure(fn, batch, budget):
     return med, samples[0], reps
 
 
-def inputs(op, shape, dtype):
-    n = 1
-    for d in shape:
-        n *= d
-
-    def values(phase):
-        return np.sin(np.arange(n, dtype=np.float64) * 0.001 + phase).astype(dtype)
-
-    if op in VECTOR_INPUTS:
-        return [values(0.1 * (k + 1)) for k in range(VECTOR_INPUTS[op])]
-    return [values(0.0).reshape(shape)]
+def inputs(specs, dtype):
+    """The arrays of [{"shape": [...], "phase": p}, ...]."""
+    out = []
+    for spec in specs:
+        n = 1
+        for d in spec["shape"]:
+            n *= d
+        v = np.sin(np.arange(n, dtype=np.float64) * 0.001 + spec["phase"]).astype(dtype)
+        out.append(v.reshape(spec["shape"]))
+    return out
 
 
 def numpy_fn(op, x):
@@ -121,6 +145,12 @@ def numpy_fn(op, x):
             return e / e.sum(axis=1, keepdims=True)
 
         return softmax
+    if op == "matmul":
+        a, b = x
+        return lambda: a @ b
+    if op == "dense":
+        X, W, b = x
+        return lambda: np.maximum(X @ W + b, 0)
     raise ValueError(f"unknown op {op}")
 
 
@@ -136,12 +166,17 @@ def values_of(result):
 
 
 def main():
-    emit(kind="info", numpy=np.__version__, numexpr=None if ne is None else ne.__version__)
+    emit(
+        kind="info",
+        numpy=np.__version__,
+        numexpr=None if ne is None else ne.__version__,
+        blas=blas_text(),
+    )
     index = spec["start"]
     total = spec["total"]
     for case in spec["cases"]:
         key, op, dtype = case["key"], case["op"], DTYPES[case["dtype"]]
-        impls = [("numpy", numpy_fn, 1)]
+        impls = [("numpy", numpy_fn, THREADS if op in BLAS_OPS else 1)]
         if case["numexpr"]:
             impls.append(("numexpr-2t", numexpr_fn, THREADS))
         for impl, make, threads in impls:
@@ -151,10 +186,10 @@ def main():
                 emit(kind="error", key=key, impl=impl, message="not run (numexpr not found)")
                 continue
             try:
-                if case.get("check_shape"):
-                    small = make(op, inputs(op, case["check_shape"], dtype))
+                if case.get("check_inputs"):
+                    small = make(op, inputs(case["check_inputs"], dtype))
                     emit(kind="check", key=key, impl=impl, values=values_of(small()))
-                fn = make(op, inputs(op, case["shape"], dtype))
+                fn = make(op, inputs(case["inputs"], dtype))
                 med, mn, reps = measure(fn, case["batch"], case["budget"])
                 del fn
                 emit(kind="time", key=key, impl=impl, median_s=med, min_s=mn, reps=reps, threads=threads)

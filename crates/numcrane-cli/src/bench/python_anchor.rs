@@ -1,5 +1,8 @@
 //! The NumPy and numexpr anchors: runs the embedded script `numpy_anchor.py` with `python3 -c`
-//! (2 threads for numexpr and any BLAS) and reads back its JSON lines. Without python3 or
+//! (2 threads for numexpr and for NumPy's BLAS, which computes W6 and W7's `@`: the script
+//! limits it with threadpoolctl when importable, else through OPENBLAS_NUM_THREADS and its
+//! kin, set here and again in the script before numpy is imported) and reads back its JSON
+//! lines. Without python3 or
 //! NumPy every NumPy cell says "not run (...)" instead.
 
 use super::timing::Budget;
@@ -61,6 +64,8 @@ enum Line {
     Info {
         numpy: String,
         numexpr: Option<String>,
+        #[serde(default)]
+        blas: Option<String>,
     },
     Missing {
         what: String,
@@ -111,12 +116,21 @@ pub fn spec(cases: &[PyCase<'_>], start: usize, total: usize) -> String {
     let cases: Vec<serde_json::Value> = cases
         .iter()
         .map(|c| {
+            let inputs = |case: &Case| -> Vec<serde_json::Value> {
+                case.input_shapes()
+                    .into_iter()
+                    .zip(case.input_phases())
+                    .map(|(shape, phase)| serde_json::json!({"shape": shape, "phase": phase}))
+                    .collect()
+            };
             serde_json::json!({
                 "key": c.case.key(),
                 "op": c.case.op.code(),
                 "dtype": c.case.dtype.name(),
                 "shape": c.case.shape,
+                "inputs": inputs(c.case),
                 "check_shape": if c.check { Some(c.case.check_case().shape) } else { None },
+                "check_inputs": if c.check { Some(inputs(&c.case.check_case())) } else { None },
                 "batch": c.case.op.batch(),
                 "numexpr": c.case.op.numexpr(),
                 "label": c.label,
@@ -167,10 +181,15 @@ pub fn parse(stdout: &str, failure: Option<String>) -> PyOutcome {
             continue;
         };
         match parsed {
-            Line::Info { numpy, numexpr } => {
+            Line::Info {
+                numpy,
+                numexpr,
+                blas,
+            } => {
+                let blas = blas.map(|b| format!(" ({b})")).unwrap_or_default();
                 versions = Some(match numexpr {
-                    Some(v) => format!("NumPy {numpy}, numexpr {v} (2 threads)"),
-                    None => format!("NumPy {numpy}, numexpr not found"),
+                    Some(v) => format!("NumPy {numpy}{blas}, numexpr {v} (2 threads)"),
+                    None => format!("NumPy {numpy}{blas}, numexpr not found"),
                 })
             }
             Line::Missing { what, detail } => {
@@ -217,7 +236,7 @@ mod tests {
 
     #[test]
     fn parses_the_script_lines() {
-        let out = r#"{"kind": "info", "numpy": "2.4.6", "numexpr": null}
+        let out = r#"{"kind": "info", "numpy": "2.4.6", "numexpr": null, "blas": "openblas 0.3.31, 2 threads (threadpoolctl)"}
 {"kind": "check", "key": "k", "impl": "numpy", "values": [1.0, 2.5]}
 {"kind": "time", "key": "k", "impl": "numpy", "median_s": 0.5, "min_s": 0.25, "reps": 7, "threads": 1}
 {"kind": "error", "key": "k", "impl": "numexpr-2t", "message": "not run (numexpr not found)"}
@@ -228,7 +247,7 @@ mod tests {
         else {
             panic!("not parsed");
         };
-        assert!(versions.contains("2.4.6"));
+        assert!(versions.contains("2.4.6") && versions.contains("2 threads (threadpoolctl)"));
         let c = &cells[&("k".to_string(), NUMPY.to_string())];
         assert_eq!(c.check.as_deref(), Some(&[1.0, 2.5][..]));
         assert_eq!(c.time, Some((0.5, 0.25, 7, 1)));
@@ -273,5 +292,30 @@ mod tests {
         assert!(v["cases"][1]["check_shape"].is_null());
         assert_eq!(v["start"], 4);
         assert_eq!(v["cases"][1]["budget"]["max_reps"], 2);
+        assert_eq!(v["cases"][0]["inputs"].as_array().unwrap().len(), 5);
+        assert_eq!(v["cases"][0]["check_inputs"][4]["phase"], 0.5);
+        assert_eq!(v["cases"][1]["inputs"][0]["shape"][1], 4);
+        let w7 = Case::new(Op::Dense, DType::F32, &[8, 6, 4]);
+        let cases = [PyCase {
+            case: &w7,
+            label: "W7".into(),
+            check: true,
+            budget,
+        }];
+        let v: serde_json::Value = serde_json::from_str(&spec(&cases, 0, 1)).unwrap();
+        let shapes: Vec<&serde_json::Value> = v["cases"][0]["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| &i["shape"])
+            .collect();
+        assert_eq!(
+            shapes,
+            [
+                &serde_json::json!([8, 6]),
+                &serde_json::json!([6, 4]),
+                &serde_json::json!([4])
+            ]
+        );
     }
 }

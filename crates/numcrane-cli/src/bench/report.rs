@@ -1,10 +1,10 @@
 //! `--report DIR`: a Markdown report (report.md) of the run with its SVG charts next to it
-//! (speedup.svg, w1_size.svg, w2_size.svg; see [`super::charts`]).
+//! (speedup.svg, w1_size.svg, w2_size.svg, w6_size.svg; see [`super::charts`]).
 
 use super::charts;
 use super::json::Record;
 use super::suite::Results;
-use super::table::{fmt_mb, fmt_ratio, fmt_time, groups, size_text};
+use super::table::{fmt_gflops, fmt_mb, fmt_ratio, fmt_time, groups, size_text};
 use std::path::Path;
 
 /// The date and time now in UTC, `2026-11-28 07:55 UTC` (no time-zone database needed).
@@ -37,6 +37,53 @@ fn cell(r: Option<&&Record>) -> String {
         Some(r) if r.failed() => "error".into(),
         _ => "-".into(),
     }
+}
+
+/// The matrix products' rows (W6, W7) in GFLOP/s, with the FMA peak of the run; empty when
+/// none was measured.
+fn products_table(results: &Results) -> String {
+    let rows: Vec<Vec<&Record>> = groups(&results.records, "main")
+        .into_iter()
+        .filter(|g| g.iter().any(|r| r.gflops.is_some()))
+        .collect();
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut md = String::from(
+        "### Matrix products in GFLOP/s\n\n2 m k n / median (W7: the product's flops; bias and \
+         maximum not counted). numcrane runs on its packed GEMM (numcrane-kernels) on all its \
+         threads, ndarray's `dot` on matrixmultiply on 1 thread, NumPy's `@` on its BLAS on 2 \
+         threads.\n\n| workload | size | dtype | numcrane | numcrane-unfused | ndarray | NumPy \
+         | numcrane / NumPy | FMA peak |\n|---|---|---|---|---|---|---|---|---|\n",
+    );
+    let peak = results.machine.fma_gflops;
+    for g in rows {
+        let head = g[0];
+        let gf = |i: &str| {
+            g.iter()
+                .find(|r| r.implementation == i)
+                .and_then(|r| r.gflops)
+        };
+        let text = |v: Option<f64>| v.map(fmt_gflops).unwrap_or_else(|| "-".into());
+        let lanes = if head.dtype == "float64" { 0.5 } else { 1.0 };
+        md.push_str(&format!(
+            "| {} `{}` | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            head.workload,
+            head.op,
+            size_text(head),
+            head.dtype,
+            text(gf("numcrane")),
+            text(gf("numcrane-unfused")),
+            text(gf("ndarray")),
+            text(gf("numpy")),
+            super::json::ratio(gf("numcrane"), gf("numpy"))
+                .map(fmt_ratio)
+                .unwrap_or_else(|| "-".into()),
+            text(peak.map(|p| p * lanes)),
+        ));
+    }
+    md.push('\n');
+    md
 }
 
 /// The Markdown text; `charts` lists the SVG files written (file name, caption).
@@ -124,6 +171,7 @@ pub fn markdown(results: &Results, charts: &[(String, String)]) -> String {
         ));
     }
     md.push('\n');
+    md.push_str(&products_table(results));
     for r in results.records.iter().filter(|r| r.shape.is_empty()) {
         md.push_str(&format!("- {} `{}`: {}.\n", r.workload, r.op, r.status));
     }
@@ -153,7 +201,10 @@ pub fn markdown(results: &Results, charts: &[(String, String)]) -> String {
          threads (W1, W2 only). Compile: the first call of a kernel structure minus a cached \
          call, on the small check shape (\"cached\": its kernels were compiled by an earlier \
          row). Peak RSS: VmHWM of the process while timing, reset before the first call; \
-         +extra is above what was resident before it. Every implementation's result was \
+         +extra is above what was resident before it. Matrix products (W6, W7): the floor is \
+         2 m k n over the FMA peak measured in the run (float64: half of float32's); ndarray's \
+         `dot` runs on the matrixmultiply crate on 1 thread, NumPy's `@` on its BLAS on 2 \
+         threads, numcrane's product on its packed GEMM on all its threads. Every implementation's result was \
          compared with numcrane's on a small shape before timing; numcrane's with its \
          reference evaluator.\n",
     );
@@ -185,7 +236,7 @@ pub fn write(dir: &Path, results: &Results) -> Result<std::path::PathBuf, String
         };
         written.push(("speedup.svg".to_string(), caption));
     }
-    for workload in ["W1", "W2"] {
+    for workload in ["W1", "W2", "W6"] {
         if let Some(svg) = charts::size_svg(&results.records, workload)? {
             let name = format!("{}_size.svg", workload.to_lowercase());
             save(&name, &svg)?;

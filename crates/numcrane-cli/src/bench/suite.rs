@@ -3,7 +3,7 @@
 //! script, then the triad again; each cell's result is checked on a small shape first. The
 //! outcome is a list of [`Record`]s plus what was measured about the machine.
 
-use super::json::{self, floor_seconds, Record};
+use super::json::{self, floor_seconds, gflops, ratio, Record};
 use super::machine::{self, Triad};
 use super::ndarray_anchor;
 use super::python_anchor::{self, PyCase, PyOutcome, NUMEXPR, NUMPY};
@@ -258,7 +258,7 @@ fn check_rust(case: &Case) -> Checks {
     for backend in [Numcrane::Default, Numcrane::Unfused] {
         let check = match (first_call(backend, case.op, &small), &oracle) {
             (Ok((values, compiled, compile_s)), Ok(want)) => {
-                let error = verify::compare(&values, want, case.dtype)
+                let error = verify::compare_case(&small_case, &values, want)
                     .err()
                     .map(|e| format!("{e} (against numcrane's reference evaluator)"));
                 if backend == Numcrane::Default && error.is_none() {
@@ -284,7 +284,7 @@ fn check_rust(case: &Case) -> Checks {
     let nd = ndarray_anchor::Inputs::new(&small_case)
         .and_then(|i| i.run(case.op))
         .and_then(|out| match &reference {
-            Some(want) => verify::compare(&out.values(), want, case.dtype),
+            Some(want) => verify::compare_case(&small_case, &out.values(), want),
             None => Err("no numcrane result to compare with".into()),
         });
     by_impl.insert(
@@ -321,6 +321,11 @@ fn time_numcrane(
     Ok(())
 }
 
+/// A product with nothing around it (W6): numcrane's plan has no element-wise kernel.
+fn plain_product(case: &Case) -> bool {
+    case.op == Op::MatMul
+}
+
 /// The Rust cells of one case (numcrane, numcrane-unfused, ndarray); with `checks`, cells
 /// whose check failed become error records.
 fn run_rust_case(
@@ -349,6 +354,11 @@ fn run_rust_case(
         };
         if let Err(e) = result {
             r.status = format!("error: {e}");
+        }
+        if plain_product(case) {
+            // Nothing to compile (`A @ B` alone is one GEMM step): no "cached" compile cell.
+            r.kernels_compiled = None;
+            r.compile_s = None;
         }
         out.push(r);
     }
@@ -408,7 +418,7 @@ fn python_records(
                         Some(cell) => {
                             let mismatch = match (&cell.check, reference) {
                                 (Some(got), Some(want)) => {
-                                    verify::compare(got, want, case.dtype).err()
+                                    verify::compare_case(&case.check_case(), got, want).err()
                                 }
                                 _ => None,
                             };
@@ -439,19 +449,29 @@ fn python_records(
 
 /// A first guess of one sweep cell's seconds (inputs, warm-up, samples), from the slowest
 /// implementation of the baselines: W1 about 4 ns and W2 about 30 ns per element (NumPy),
-/// building inputs about 20 ns per element.
-fn sweep_estimate_s(op: Op, n: usize, budget: Budget) -> f64 {
-    let per_element = match op {
-        Op::W2 => 30e-9,
-        _ => 4e-9,
+/// building inputs about 20 ns per element; W6 at 20 GFLOP/s (single-threaded ndarray).
+fn sweep_estimate_s(case: &Case, budget: Budget) -> f64 {
+    let call = match case.flops() {
+        Some(flops) => flops / 20e9,
+        None => {
+            let per_element = match case.op {
+                Op::W2 => 30e-9,
+                _ => 4e-9,
+            };
+            case.size() as f64 * per_element
+        }
     };
-    let call = n as f64 * per_element;
-    let inputs = (n * op.vector_inputs().unwrap_or(1)) as f64 * 20e-9;
+    let elements: usize = case
+        .input_shapes()
+        .iter()
+        .map(|s| s.iter().product::<usize>())
+        .sum();
+    let inputs = elements as f64 * 20e-9;
     inputs + budget.warmup.max(2.0 * call) + (budget.min_reps as f64 * call).max(budget.seconds)
 }
 
-/// The sweep's cases: W1 and W2 in float32 at 1e3..1e8, less those the main rows already
-/// have and those expected to take too long.
+/// The sweep's cases: W1 and W2 in float32 at 1e3..1e8, W6 in float32 at n = 64..2048, less
+/// those the main rows already have and those expected to take too long.
 pub fn sweep_cases(settings: &Settings, main: &[Case]) -> Vec<Case> {
     let budget = settings.sweep_budget();
     let mut cases = Vec::new();
@@ -459,15 +479,27 @@ pub fn sweep_cases(settings: &Settings, main: &[Case]) -> Vec<Case> {
         if !settings.wants(op.workload()) {
             continue;
         }
-        for n in workloads::SWEEP_SIZES {
-            let case = Case::new(op, DType::F32, &[n]);
-            if main.contains(&case) || sweep_estimate_s(op, n, budget) > settings.sweep_cap_s() {
+        for case in workloads::sweep_cases_of(op) {
+            if main.contains(&case) || sweep_estimate_s(&case, budget) > settings.sweep_cap_s() {
                 continue;
             }
             cases.push(case);
         }
     }
     cases
+}
+
+/// The floor of a case, seconds: its bytes over the best triad bandwidth of its dtype, or
+/// for a matrix product its flops over the FMA peak (float64: half the float32 peak).
+fn floor_of(case: &Case, machine: &Machine) -> Option<f64> {
+    match case.flops() {
+        Some(flops) => {
+            let lanes = if case.dtype == DType::F64 { 0.5 } else { 1.0 };
+            let peak = machine.fma_gflops.map(|g| g * lanes * 1e9);
+            ratio(Some(flops), peak)
+        }
+        None => floor_seconds(case.floor_bytes(), machine.best_gbs(case.dtype.name())),
+    }
 }
 
 fn proc_text(path: &str) -> Option<String> {
@@ -561,8 +593,8 @@ pub fn run(settings: &Settings) -> Results {
         Err(e) => eprintln!("[machine] FMA peak: {e}"),
     }
 
-    // (case, floor bytes) per record, for the floors once the last triad ran.
-    let mut records: Vec<(Option<usize>, Record)> = Vec::new();
+    // (case, record), for the floors once the last triad ran.
+    let mut records: Vec<(&Case, Record)> = Vec::new();
     let mut references: HashMap<String, Vec<f64>> = HashMap::new();
     for case in &cases {
         let checks = check_rust(case);
@@ -577,7 +609,7 @@ pub fn run(settings: &Settings) -> Results {
             threads,
             &mut progress,
         );
-        records.extend(rows.into_iter().map(|r| (case.floor_bytes(), r)));
+        records.extend(rows.into_iter().map(|r| (case, r)));
     }
     for case in &sweep {
         let rows = run_rust_case(
@@ -588,7 +620,7 @@ pub fn run(settings: &Settings) -> Results {
             threads,
             &mut progress,
         );
-        records.extend(rows.into_iter().map(|r| (case.floor_bytes(), r)));
+        records.extend(rows.into_iter().map(|r| (case, r)));
     }
 
     let outcome = if settings.python {
@@ -606,26 +638,21 @@ pub fn run(settings: &Settings) -> Results {
         .chain(sweep.iter().map(|c| (c, "sweep")))
     {
         let rows = python_records(case, suite, &outcome, references.get(&case.key()));
-        records.extend(rows.into_iter().map(|r| (case.floor_bytes(), r)));
+        records.extend(rows.into_iter().map(|r| (case, r)));
     }
 
     run_triads(&mut machine, "end", triad_reps);
     machine.load.1 = load_average();
     let mut records: Vec<Record> = records
         .into_iter()
-        .map(|(bytes, mut r)| {
-            r.floor_s = floor_seconds(bytes, machine.best_gbs(&r.dtype));
+        .map(|(case, mut r)| {
+            r.floor_s = floor_of(case, &machine);
+            if r.ok() {
+                r.gflops = gflops(case.flops(), r.median_s);
+            }
             r
         })
         .collect();
-    for (workload, what) in workloads::NOT_AVAILABLE {
-        if settings.wants(workload) {
-            let (op, reason) = what.split_once(": ").unwrap_or((what, ""));
-            let mut r = Record::new(workload, op, "numcrane", "float32", &[], threads);
-            r.status = reason.to_string();
-            records.push(r);
-        }
-    }
     json::fill_ratios(&mut records);
     Results {
         settings: settings.clone(),
@@ -662,6 +689,13 @@ mod tests {
         // 1e6 is a main row in --quick, so the sweep does not repeat it.
         assert!(sweep.iter().all(|c| c.size() != 1_000_000));
         assert!(sweep.iter().any(|c| c.op == Op::W2 && c.size() == 1000));
+        // W6: 64 and 128 (256 and 512 are main rows), not 1024 and up.
+        let w6: Vec<usize> = sweep
+            .iter()
+            .filter(|c| c.op == Op::MatMul)
+            .map(|c| c.shape[0])
+            .collect();
+        assert_eq!(w6, [64, 128]);
         let full = Settings {
             sweep: true,
             ..Settings::default()
@@ -670,6 +704,12 @@ mod tests {
         assert!(sweep
             .iter()
             .any(|c| c.op == Op::W1 && c.size() == 100_000_000));
+        let w6: Vec<usize> = sweep
+            .iter()
+            .filter(|c| c.op == Op::MatMul)
+            .map(|c| c.shape[0])
+            .collect();
+        assert_eq!(w6, [64, 128, 256]);
         let only_w2 = Settings {
             quick: true,
             sweep: true,

@@ -1,6 +1,7 @@
 //! The terminal table: the machine's limits, then one block per row of the suite (workload,
 //! dtype, size, floor) with a line per implementation: median, min, speed-up over NumPy, time
-//! over the floor, and for numcrane its kernels, compile time and peak memory.
+//! over the floor, and for numcrane its kernels, compile time and peak memory; for the matrix
+//! products (W6, W7) also GFLOP/s.
 
 use super::json::{Record, IMPLS};
 use super::suite::Results;
@@ -32,6 +33,15 @@ pub fn fmt_ratio(r: f64) -> String {
         format!("{r:.2}x")
     } else {
         format!("{r:.1}x")
+    }
+}
+
+/// GFLOP/s as `142.3` (`9.81` below 10).
+pub fn fmt_gflops(g: f64) -> String {
+    if g < 10.0 {
+        format!("{g:.2}")
+    } else {
+        format!("{g:.1}")
     }
 }
 
@@ -68,6 +78,7 @@ pub fn size_text(r: &Record) -> String {
     match r.shape.as_slice() {
         [] => "-".into(),
         [n] => super::workloads::size_text(*n),
+        [m, k, n] if r.workload == "W6" && m == k && k == n => format!("n={n}"),
         dims => dims
             .iter()
             .map(usize::to_string)
@@ -110,9 +121,16 @@ pub fn render(results: &Results) -> String {
         "floor = bytes read and written once / best triad bandwidth; vs NumPy = NumPy's median \
          / this median (above 1: faster); ndarray is eager and single-threaded\n",
     );
+    if results.records.iter().any(|r| r.gflops.is_some()) {
+        out.push_str(
+            "W6, W7: GFLOP/s = 2 m k n / median; floor = 2 m k n / FMA peak (float64: half); \
+             ndarray's dot runs on matrixmultiply, 1 thread; NumPy's @ on its BLAS, 2 threads\n",
+        );
+    }
     for g in groups(&results.records, "main") {
         let head = g[0];
         let floor = head.floor_s.map(fmt_time);
+        let products = g.iter().any(|r| r.gflops.is_some());
         out.push_str(&format!(
             "\n{} {}  {}  {}{}\n",
             head.workload,
@@ -121,11 +139,20 @@ pub fn render(results: &Results) -> String {
             size_text(head),
             floor.map(|f| format!("  floor {f}")).unwrap_or_default()
         ));
+        // The GFLOP/s column, in the blocks of matrix products only.
+        let flops_col = |v: String| {
+            if products {
+                format!("{v:>9}")
+            } else {
+                String::new()
+            }
+        };
         out.push_str(&format!(
-            "  {:<17}{:>10}{:>10}{:>9}{:>9}{:>8}{:>10}  {}\n",
+            "  {:<17}{:>10}{:>10}{}{:>9}{:>9}{:>8}{:>10}  {}\n",
             "impl",
             "median",
             "min",
+            flops_col("GFLOP/s".into()),
             "vs NumPy",
             "vs floor",
             "kernels",
@@ -147,10 +174,11 @@ pub fn render(results: &Results) -> String {
                 _ => "-".into(),
             };
             out.push_str(&format!(
-                "  {:<17}{:>10}{:>10}{:>9}{:>9}{:>8}{:>10}  {}\n",
+                "  {:<17}{:>10}{:>10}{}{:>9}{:>9}{:>8}{:>10}  {}\n",
                 r.implementation,
                 opt(r.median_s.map(fmt_time)),
                 opt(r.min_s.map(fmt_time)),
+                flops_col(opt(r.gflops.map(fmt_gflops))),
                 opt(r.speedup_vs_numpy.map(fmt_ratio)),
                 opt(r.vs_floor.map(fmt_ratio)),
                 opt(r.kernels.map(|k| k.to_string())),
@@ -186,15 +214,15 @@ mod tests {
         assert_eq!(fmt_ratio(3.156), "3.16x");
         assert_eq!(fmt_ratio(31.56), "31.6x");
         assert_eq!(fmt_mb(248_000_000), "248 MB");
+        assert_eq!(fmt_gflops(142.34), "142.3");
+        assert_eq!(fmt_gflops(9.814), "9.81");
     }
 
     #[test]
     fn groups_keep_rows_together_in_impl_order() {
         let mk = |i: &str, n: usize| Record::new("W1", "a", i, "float32", &[n], 1);
         let mut w6 = Record::new("W6", "A @ B", "numcrane", "float32", &[], 1);
-        w6.status =
-            "not available: matmul runs on the reference evaluator until the GEMM kernel lands"
-                .into();
+        w6.status = "not run (no shape)".into();
         let rs = vec![
             mk("ndarray", 10),
             mk("numcrane", 10),

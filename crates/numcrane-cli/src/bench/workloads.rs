@@ -1,12 +1,16 @@
-//! The workloads of ../shared/baselines/README.md (W1..W5, W8; W6/W7 need matmul, which
-//! numcrane does not have yet), their sizes, inputs and floors, and how numcrane computes them.
+//! The workloads of ../shared/baselines/README.md (W1..W8), their sizes, inputs and floors,
+//! and how numcrane computes them.
 //!
 //! Inputs are `sin(0.001 i + phase)` in the case's dtype, as `numcrane_suite::bench_input`
 //! and benches/numpy_side_by_side.py make them: vector input k has phase 0.1 (k + 1), a
-//! matrix input phase 0. Every implementation (numcrane, ndarray, NumPy) builds the same
-//! values, so results can be compared element by element.
+//! matrix input phase 0, and input k of a matrix product (W6 `A`, `B`; W7 `X`, `W`, `b`)
+//! phase 0.1 (k + 1). Every implementation (numcrane, ndarray, NumPy) builds the same values,
+//! so results can be compared element by element.
+//!
+//! The matrix products' shape is `[m, k, n]`: `A` is m x k and `B` k x n (W7: `X` m x k, `W`
+//! k x n, `b` n).
 
-use numcrane::{keepdims, Array, DType};
+use numcrane::{keepdims, matmul, Array, DType};
 
 /// One computation of the suite.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -27,6 +31,10 @@ pub enum Op {
     Sum1,
     /// W5 softmax over rows
     Softmax,
+    /// W6 `A @ B`
+    MatMul,
+    /// W7 `maximum(X @ W + b, 0)`
+    Dense,
     /// W8 `a + b` (per call, tiny arrays)
     Add,
     /// W8 `a*b + c*d - e` (per call, tiny arrays)
@@ -35,7 +43,7 @@ pub enum Op {
 
 impl Op {
     /// Every op, in the order of the suite.
-    pub const ALL: [Op; 10] = [
+    pub const ALL: [Op; 12] = [
         Op::W1,
         Op::W2,
         Op::W3,
@@ -44,6 +52,8 @@ impl Op {
         Op::Sum0,
         Op::Sum1,
         Op::Softmax,
+        Op::MatMul,
+        Op::Dense,
         Op::Add,
         Op::Chain,
     ];
@@ -56,6 +66,8 @@ impl Op {
             Op::W3 => "W3",
             Op::Sum | Op::Dot | Op::Sum0 | Op::Sum1 => "W4",
             Op::Softmax => "W5",
+            Op::MatMul => "W6",
+            Op::Dense => "W7",
             Op::Add | Op::Chain => "W8",
         }
     }
@@ -71,6 +83,8 @@ impl Op {
             Op::Sum0 => "sum0",
             Op::Sum1 => "sum1",
             Op::Softmax => "softmax",
+            Op::MatMul => "matmul",
+            Op::Dense => "dense",
             Op::Add => "add",
             Op::Chain => "chain",
         }
@@ -87,18 +101,34 @@ impl Op {
             Op::Sum0 => "X.sum(axis=0)",
             Op::Sum1 => "X.sum(axis=1)",
             Op::Softmax => "softmax rows: e = exp(X - X.max(1)); e / e.sum(1)",
+            Op::MatMul => "A @ B",
+            Op::Dense => "maximum(X @ W + b, 0)",
             Op::Add => "a + b",
         }
     }
 
-    /// Number of vector inputs, or None for the ops on one matrix.
+    /// Number of vector inputs, or None for the ops on matrices.
     pub fn vector_inputs(self) -> Option<usize> {
         match self {
             Op::W1 | Op::Chain => Some(5),
             Op::W2 => Some(3),
             Op::Dot | Op::Add => Some(2),
             Op::Sum => Some(1),
-            Op::W3 | Op::Sum0 | Op::Sum1 | Op::Softmax => None,
+            Op::W3 | Op::Sum0 | Op::Sum1 | Op::Softmax | Op::MatMul | Op::Dense => None,
+        }
+    }
+
+    /// Whether the op is a matrix product (W6, W7: shape `[m, k, n]`, timed in GFLOP/s).
+    pub fn product(self) -> bool {
+        matches!(self, Op::MatMul | Op::Dense)
+    }
+
+    /// Number of inputs.
+    pub fn input_count(self) -> usize {
+        match self {
+            Op::MatMul => 2,
+            Op::Dense => 3,
+            _ => self.vector_inputs().unwrap_or(1),
         }
     }
 
@@ -154,10 +184,12 @@ impl Case {
         )
     }
 
-    /// The size as people write it: `1e7`, `4096x4096`, `16`.
+    /// The size as people write it: `1e7`, `4096x4096`, `16`; square products `n=512`, other
+    /// products `4096x1024x1024` (m x k x n).
     pub fn size_text(&self) -> String {
         match self.shape.as_slice() {
             [n] => size_text(*n),
+            [m, k, n] if self.op == Op::MatMul && m == k && k == n => format!("n={n}"),
             dims => {
                 let d: Vec<String> = dims.iter().map(usize::to_string).collect();
                 d.join("x")
@@ -181,9 +213,64 @@ impl Case {
             Op::Sum0 => n * s + rows_or_cols(1) * s,
             Op::Sum1 => n * s + rows_or_cols(0) * s,
             Op::Softmax => 2 * n * s,
-            Op::Add | Op::Chain => return None,
+            Op::MatMul | Op::Dense | Op::Add | Op::Chain => return None,
         };
         Some(bytes)
+    }
+
+    /// Floating-point operations of a matrix product, `2 m k n` (the bias and the maximum of
+    /// W7 are left out, as in the baselines); None for the other ops.
+    pub fn flops(&self) -> Option<f64> {
+        match (self.op.product(), self.shape.as_slice()) {
+            (true, &[m, k, n]) => Some(2.0 * m as f64 * k as f64 * n as f64),
+            _ => None,
+        }
+    }
+
+    /// The shapes of the inputs, in order.
+    pub fn input_shapes(&self) -> Vec<Vec<usize>> {
+        match (self.op, self.shape.as_slice()) {
+            (Op::MatMul, &[m, k, n]) => vec![vec![m, k], vec![k, n]],
+            (Op::Dense, &[m, k, n]) => vec![vec![m, k], vec![k, n], vec![n]],
+            (op, _) => vec![self.shape.clone(); op.input_count()],
+        }
+    }
+
+    /// Per element of the result of a matrix product, the scale its rounding error is
+    /// judged against: `sum_l |A[i,l]| |B[l,j]|` (W7: plus `|b[j]|`), from the case's inputs
+    /// (meant for the small check shape); None for the other ops.
+    pub fn error_scale(&self) -> Option<Vec<f64>> {
+        let &[m, k, n] = self.shape.as_slice() else {
+            return None;
+        };
+        if !self.op.product() {
+            return None;
+        }
+        let x = self.input_values();
+        let round = |v: f64| match self.dtype {
+            DType::F32 => f64::from(v as f32),
+            _ => v,
+        };
+        let abs = |v: &[f64]| -> Vec<f64> { v.iter().map(|&a| round(a).abs()).collect() };
+        let (a, b) = (abs(&x[0]), abs(&x[1]));
+        let bias = x.get(2).map(|v| abs(v));
+        let mut out = vec![0.0; m * n];
+        for i in 0..m {
+            for l in 0..k {
+                let ail = a[i * k + l];
+                for j in 0..n {
+                    out[i * n + j] += ail * b[l * n + j];
+                }
+            }
+        }
+        if let Some(bias) = bias {
+            for row in out.chunks_mut(n) {
+                for (o, b) in row.iter_mut().zip(&bias) {
+                    *o += b;
+                }
+            }
+        }
+        Some(out)
     }
 
     /// The small version of the case on which every implementation's result is compared with
@@ -192,19 +279,35 @@ impl Case {
         let shape: &[usize] = match (self.op, self.op.vector_inputs()) {
             (Op::Add | Op::Chain, _) => &self.shape,
             (Op::Softmax, _) => &[33, 70],
+            // k above the GEMM's k-block, m and n not multiples of its tiles.
+            (Op::MatMul | Op::Dense, _) => &[67, 301, 53],
             (_, Some(_)) => &[1003],
             (_, None) => &[67, 45],
         };
         Case::new(self.op, self.dtype, shape)
     }
 
-    /// The inputs' values (before conversion to the dtype).
+    /// The inputs' values (before conversion to the dtype), in the shapes of
+    /// [`Case::input_shapes`].
     pub fn input_values(&self) -> Vec<Vec<f64>> {
-        let n = self.size();
-        let values = |phase: f64| (0..n).map(|i| (i as f64 * 0.001 + phase).sin()).collect();
-        match self.op.vector_inputs() {
-            Some(k) => (0..k).map(|k| values(0.1 * (k + 1) as f64)).collect(),
-            None => vec![values(0.0)],
+        self.input_shapes()
+            .iter()
+            .zip(self.input_phases())
+            .map(|(shape, phase)| {
+                let n: usize = shape.iter().product();
+                (0..n).map(|i| (i as f64 * 0.001 + phase).sin()).collect()
+            })
+            .collect()
+    }
+
+    /// The phase of each input's `sin(0.001 i + phase)`: 0 for a single matrix, else
+    /// 0.1 (k + 1) for input k.
+    pub fn input_phases(&self) -> Vec<f64> {
+        let count = self.op.input_count();
+        if self.op.vector_inputs().is_none() && !self.op.product() {
+            vec![0.0; count]
+        } else {
+            (0..count).map(|k| 0.1 * (k + 1) as f64).collect()
         }
     }
 
@@ -212,12 +315,13 @@ impl Case {
     pub fn numcrane_inputs(&self) -> Result<Vec<Array>, String> {
         self.input_values()
             .into_iter()
-            .map(|v| {
+            .zip(self.input_shapes())
+            .map(|(v, shape)| {
                 let array = match self.dtype {
                     DType::F32 => {
-                        Array::from_vec(v.iter().map(|&x| x as f32).collect(), &self.shape[..])
+                        Array::from_vec(v.iter().map(|&x| x as f32).collect(), &shape[..])
                     }
-                    _ => Array::from_vec(v, &self.shape[..]).astype(self.dtype),
+                    _ => Array::from_vec(v, &shape[..]).astype(self.dtype),
                 };
                 array
                     .eval()
@@ -245,7 +349,7 @@ pub fn size_text(n: usize) -> String {
 /// numcrane's lazy expression for `op` on `inputs` (built anew for every call, as a user's
 /// code would).
 pub fn numcrane_expr(op: Op, x: &[Array]) -> Result<Array, String> {
-    let need = op.vector_inputs().unwrap_or(1);
+    let need = op.input_count();
     if x.len() != need {
         return Err(format!(
             "{} needs {need} inputs, got {}",
@@ -265,6 +369,8 @@ pub fn numcrane_expr(op: Op, x: &[Array]) -> Result<Array, String> {
             let e = (&x[0] - x[0].max(keepdims(1))).exp();
             &e / e.sum(keepdims(1))
         }
+        Op::MatMul => matmul(&x[0], &x[1]),
+        Op::Dense => (matmul(&x[0], &x[1]) + &x[2]).maximum(0.0),
         Op::Add => &x[0] + &x[1],
     })
 }
@@ -276,12 +382,27 @@ pub fn numcrane_values(a: &Array) -> Result<Vec<f64>, String> {
         .map_err(|e| e.to_string())
 }
 
+/// The square sizes of W6's rows.
+pub fn matmul_sizes(quick: bool) -> &'static [usize] {
+    if quick {
+        &[256, 512]
+    } else {
+        &[512, 1024, 2048]
+    }
+}
+
 /// The rows of the suite: every workload at the baselines' sizes (`quick`: 10 times fewer
-/// elements, and 1024x1024 matrices), in the order of the baselines.
+/// elements, 1024x1024 matrices, W6 at n = 256 and 512, W7 at 512x256x256), in the order of
+/// the baselines.
 pub fn suite_cases(quick: bool) -> Vec<Case> {
     let n = if quick { 1_000_000 } else { 10_000_000 };
     let side = if quick { 1024 } else { 4096 };
     let softmax: &[usize] = if quick { &[1024, 1024] } else { &[4096, 1024] };
+    let dense: &[usize] = if quick {
+        &[512, 256, 256]
+    } else {
+        &[4096, 1024, 1024]
+    };
     let both = [DType::F32, DType::F64];
     let mut cases = Vec::new();
     for op in Op::ALL {
@@ -291,23 +412,42 @@ pub fn suite_cases(quick: bool) -> Vec<Case> {
             Op::Sum | Op::Dot => cases.push(Case::new(op, DType::F32, &[n])),
             Op::Sum0 | Op::Sum1 => cases.push(Case::new(op, DType::F32, &[side, side])),
             Op::Softmax => cases.push(Case::new(op, DType::F32, softmax)),
+            Op::MatMul => {
+                for d in both {
+                    for &s in matmul_sizes(quick) {
+                        cases.push(Case::new(op, d, &[s, s, s]));
+                    }
+                }
+            }
+            Op::Dense => cases.push(Case::new(op, DType::F32, dense)),
             Op::Add | Op::Chain => cases.push(Case::new(op, DType::F32, &[16])),
         }
     }
     cases
 }
 
-/// The workloads of the baselines numcrane cannot run yet, with the reason.
-pub const NOT_AVAILABLE: [(&str, &str); 2] = [
-    ("W6", "A @ B: not available: matmul runs on the reference evaluator until the GEMM kernel lands"),
-    ("W7", "maximum(X @ W + b, 0): not available: matmul runs on the reference evaluator until the GEMM kernel lands"),
-];
-
-/// The sizes of the time-against-size charts.
+/// The sizes of the time-against-size charts of W1 and W2 (elements).
 pub const SWEEP_SIZES: [usize; 6] = [1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
 
+/// The sizes of the time-against-size chart of W6 (n of n x n float32 matrices).
+pub const SWEEP_MATMUL_SIZES: [usize; 6] = [64, 128, 256, 512, 1024, 2048];
+
 /// The ops of the time-against-size charts.
-pub const SWEEP_OPS: [Op; 2] = [Op::W1, Op::W2];
+pub const SWEEP_OPS: [Op; 3] = [Op::W1, Op::W2, Op::MatMul];
+
+/// The float32 cases of the time-against-size chart of `op`.
+pub fn sweep_cases_of(op: Op) -> Vec<Case> {
+    match op {
+        Op::MatMul => SWEEP_MATMUL_SIZES
+            .iter()
+            .map(|&n| Case::new(op, DType::F32, &[n, n, n]))
+            .collect(),
+        _ => SWEEP_SIZES
+            .iter()
+            .map(|&n| Case::new(op, DType::F32, &[n]))
+            .collect(),
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -335,12 +475,60 @@ mod tests {
     }
 
     #[test]
-    fn suite_covers_w1_to_w5_and_w8() {
+    fn suite_covers_w1_to_w8() {
         let cases = suite_cases(true);
-        for w in ["W1", "W2", "W3", "W4", "W5", "W8"] {
+        for w in ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8"] {
             assert!(cases.iter().any(|c| c.op.workload() == w), "{w}");
         }
-        assert_eq!(cases.len(), 13);
+        assert_eq!(cases.len(), 18);
+        let full = suite_cases(false);
+        let w6: Vec<String> = full
+            .iter()
+            .filter(|c| c.op == Op::MatMul)
+            .map(|c| format!("{} {}", c.dtype.name(), c.size_text()))
+            .collect();
+        assert_eq!(
+            w6,
+            [
+                "float32 n=512",
+                "float32 n=1024",
+                "float32 n=2048",
+                "float64 n=512",
+                "float64 n=1024",
+                "float64 n=2048"
+            ]
+        );
+        let w7 = full.iter().find(|c| c.op == Op::Dense).unwrap();
+        assert_eq!(w7.size_text(), "4096x1024x1024");
+        assert_eq!(w7.flops(), Some(2.0 * 4096.0 * 1024.0 * 1024.0));
+        assert_eq!(
+            w7.input_shapes(),
+            [vec![4096, 1024], vec![1024, 1024], vec![1024]]
+        );
+    }
+
+    #[test]
+    fn products_match_a_plain_triple_loop() {
+        for (op, dtype) in [(Op::MatMul, DType::F64), (Op::Dense, DType::F32)] {
+            let case = Case::new(op, dtype, &[5, 7, 3]);
+            let x = case.input_values();
+            let mut want = vec![0.0; 15];
+            for i in 0..5 {
+                for j in 0..3 {
+                    let mut s: f64 = (0..7).map(|l| x[0][i * 7 + l] * x[1][l * 3 + j]).sum();
+                    if op == Op::Dense {
+                        s = (s + x[2][j]).max(0.0);
+                    }
+                    want[i * 3 + j] = s;
+                }
+            }
+            let got = numcrane_expr(op, &case.numcrane_inputs().unwrap()).unwrap();
+            let got = numcrane_values(&got.eval().unwrap()).unwrap();
+            let scale = case.error_scale().unwrap();
+            for ((g, w), s) in got.iter().zip(&want).zip(&scale) {
+                assert!((g - w).abs() <= 1e-5 * s, "{op:?}: {g} against {w}");
+            }
+        }
     }
 
     #[test]
