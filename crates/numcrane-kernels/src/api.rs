@@ -65,6 +65,10 @@ const PARALLEL_MIN_WORK: usize = 48 * 48 * 48;
 ///
 /// `beta == 0` overwrites C without reading it (NaN in C does not propagate); `alpha == 0` or
 /// `k == 0` only scales C by beta, as BLAS does. Fails if the shapes do not agree.
+///
+/// # Panics
+/// Only if allocating the packing buffers fails (they are at most kc x nc elements per
+/// thread, a few MiB with the default blocking).
 pub fn gemm<T: GemmScalar>(
     alpha: T,
     a: MatRef<'_, T>,
@@ -192,9 +196,12 @@ unsafe fn run<T: GemmScalar>(opts: &GemmOptions, mut p: Problem<T>) {
     } else {
         1
     };
-    let blocking = opts.blocking.unwrap_or_else(T::default_blocking);
+    let blocking = opts
+        .blocking
+        .unwrap_or_else(T::default_blocking)
+        .normalized(T::MR, T::NR);
     if opts.small == SmallPath::Auto
-        && small::eligible(&p, blocking.kc.max(1))
+        && small::eligible(&p, blocking.kc)
         && (threads == 1 || work <= small::ALWAYS_WORK)
     {
         if let Some(direct) = T::direct_kernel(kind) {

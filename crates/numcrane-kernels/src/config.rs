@@ -5,7 +5,8 @@
 //! kc x nc panel of B in L3.
 
 /// Cache-blocking parameters, in elements. `mc` is rounded up to a multiple of the type's MR
-/// and `nc` to a multiple of NR by the driver; zero values are treated as 1.
+/// and `nc` to a multiple of NR by the driver; zero values are treated as 1 and values above
+/// 2^20 as 2^20.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Blocking {
     /// Rows of A packed at once (the L2 block).
@@ -18,11 +19,13 @@ pub struct Blocking {
 
 impl Blocking {
     /// The parameters rounded to whole tiles and made non-zero.
+    /// Each is clamped to at most 2^20 first, so absurd values cannot overflow.
     pub(crate) fn normalized(self, mr: usize, nr: usize) -> Blocking {
+        const MAX: usize = 1 << 20;
         Blocking {
-            mc: self.mc.max(1).div_ceil(mr) * mr,
-            kc: self.kc.max(1),
-            nc: self.nc.max(1).div_ceil(nr) * nr,
+            mc: self.mc.clamp(1, MAX).div_ceil(mr) * mr,
+            kc: self.kc.clamp(1, MAX),
+            nc: self.nc.clamp(1, MAX).div_ceil(nr) * nr,
         }
     }
 }

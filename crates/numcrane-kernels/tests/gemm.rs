@@ -363,3 +363,38 @@ fn direct_path_gives_the_packed_bits() {
         }
     }
 }
+
+#[test]
+fn degenerate_blocking_values() {
+    for blocking in [
+        Blocking {
+            mc: 0,
+            kc: 0,
+            nc: 0,
+        },
+        Blocking {
+            mc: usize::MAX,
+            kc: usize::MAX,
+            nc: usize::MAX,
+        },
+        Blocking {
+            mc: 1,
+            kc: 1,
+            nc: 1,
+        },
+    ] {
+        let o = GemmOptions {
+            blocking: Some(blocking),
+            ..Default::default()
+        };
+        check::<f32>(
+            Case {
+                beta: 0.5,
+                ..Case::new(37, 29, 41)
+            },
+            &o,
+            11,
+        );
+        check::<f64>(Case::new(20, 70, 300), &o, 12);
+    }
+}
