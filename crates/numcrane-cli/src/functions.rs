@@ -22,6 +22,7 @@ pub const FUNCTIONS: &[&str] = &[
     "tensordot",
     "kron",
     "trace",
+    "einsum",
     // element-wise, one argument
     "negative",
     "positive",
@@ -177,7 +178,6 @@ pub const FUNCTIONS: &[&str] = &[
 
 /// NumPy functions numcrane does not have yet (a clearer error than "unknown").
 const NOT_YET: &[&str] = &[
-    "einsum",
     "concatenate",
     "stack",
     "hstack",
@@ -875,6 +875,42 @@ pub fn call(
                 "outer" => nc::outer(&a, &b),
                 _ => nc::kron(&a, &b),
             });
+        }
+        "einsum" => {
+            // np.einsum(subscripts, *operands): the subscripts string, then the operands.
+            if let Some(kw) = kwargs.first() {
+                return Err(Diagnostic::eval(
+                    format!("einsum: keyword argument '{}' is not supported", kw.name),
+                    kw.name_span,
+                ));
+            }
+            let mut rest = args.iter();
+            let subscripts = match rest.next() {
+                Some(Arg {
+                    value: Value::Str(s),
+                    ..
+                }) => s.clone(),
+                Some(other) => {
+                    return Err(Diagnostic::eval(
+                        format!(
+                            "einsum: the first argument must be the subscripts string, not {}",
+                            other.value.kind()
+                        ),
+                        other.span,
+                    ))
+                }
+                None => {
+                    return Err(Diagnostic::eval(
+                        "einsum() needs a subscripts string and at least one operand",
+                        span,
+                    ))
+                }
+            };
+            let operands: Vec<Array> = rest
+                .map(|a| to_array(&a.value, a.span))
+                .collect::<Result<_, _>>()?;
+            let refs: Vec<&Array> = operands.iter().collect();
+            return arr(nc::einsum(&subscripts, &refs));
         }
         "tensordot" => {
             let p = bind(&["a", "b", "axes"], 2)?;
