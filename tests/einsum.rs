@@ -312,3 +312,18 @@ fn errors_name_einsum_the_subscripts_and_the_callers_line() {
         assert!(text.contains(&format!("tests/einsum.rs:{line}")), "{text}");
     }
 }
+
+#[test]
+fn contractions_lower_to_one_matmul() {
+    // The graph of a batched product is the two inputs and one matmul node, at this line.
+    let a = input(&[2, 3, 4], DType::F32, 1);
+    let b = input(&[2, 4, 5], DType::F32, 2);
+    let text = einsum("bij,bjk->bik", &[&a, &b]).explain();
+    let line = line!() - 1;
+    assert_eq!(text.matches("= matmul(").count(), 1, "{text}");
+    assert!(text.contains(&format!("tests/einsum.rs:{line}")), "{text}");
+    // Two contracted axes are merged into one k.
+    let (c, d) = (a.reshape([3, 2, 4]), b.reshape([2, 4, 5]));
+    let text = einsum("ijk,jkl->il", &[&c, &d]).explain();
+    assert_eq!(text.matches("= matmul(").count(), 1, "{text}");
+}
