@@ -5,7 +5,8 @@
 //! `subgraph cluster_kernel_N` holding the nodes computed inside its loop, labelled with its
 //! root op, shape and why its result is materialized; runs of kernels executed together by
 //! blocks of rows sit in an enclosing `cluster_rows_N`. Realized data (inputs) are filled
-//! boxes, steps run alone by the reference evaluator are dashed octagons; nodes merged into an
+//! boxes, intrinsics (matrix products, on the GEMM) are filled 3-d boxes, steps run alone by
+//! the reference evaluator are dashed octagons; nodes merged into an
 //! identical earlier node (common subexpressions) are left out, their users drawn reading the
 //! earlier node, and listed in the graph's label. The module only reads the graph and the plan;
 //! it knows nothing of how kernels are compiled.
@@ -69,6 +70,10 @@ pub(crate) fn to_dot(roots: &[NodeRef], site: &dyn Fn(u64) -> Option<String>) ->
         let mut style = Vec::new();
         if n.realized().is_some() {
             style.push("shape=box, style=filled, fillcolor=\"#dddddd\"".to_string());
+        } else if matches!(n.op(), numcrane_graph::Op::MatMul) {
+            // An intrinsic: a hand-written kernel (the GEMM for float32/float64).
+            lines.push("intrinsic: native GEMM (float32/float64)".into());
+            style.push("shape=box3d, style=filled, fillcolor=\"#ddeeff\"".into());
         } else if let Some(reason) = single.get(&n.id()) {
             lines.push(format!("reference evaluator: {reason}"));
             style.push("shape=octagon, style=dashed".into());
@@ -222,6 +227,15 @@ mod tests {
         assert!(dot.contains("shape=box, style=filled"), "{dot}");
         assert!(dot.contains("reference evaluator: argmin/argmax"), "{dot}");
         assert_eq!(dot.matches('{').count(), dot.matches('}').count());
+    }
+
+    #[test]
+    fn matrix_products_are_drawn_as_intrinsics() {
+        let a = Array::from_vec((0..6).map(|v| v as f32).collect(), [2, 3]);
+        let y = crate::maximum(&crate::matmul(&a, &a.T()), 0.0);
+        let dot = y.to_dot();
+        assert!(dot.contains("intrinsic: native GEMM"), "{dot}");
+        assert!(dot.contains("shape=box3d"), "{dot}");
     }
 
     #[test]
