@@ -232,7 +232,7 @@ mod tests {
     #[test]
     fn matrix_products_are_drawn_as_intrinsics() {
         let a = Array::from_vec((0..6).map(|v| v as f32).collect(), [2, 3]);
-        let y = crate::maximum(&crate::matmul(&a, &a.T()), 0.0);
+        let y = crate::maximum(crate::matmul(&a, &a.T()), 0.0);
         let dot = y.to_dot();
         assert!(dot.contains("intrinsic: native GEMM"), "{dot}");
         assert!(dot.contains("shape=box3d"), "{dot}");
