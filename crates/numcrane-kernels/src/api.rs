@@ -7,6 +7,7 @@
 
 use crate::config::Blocking;
 use crate::driver::{gemm_packed, Problem};
+use crate::epilogue::{EpiCtx, EpilogueBlock};
 use crate::error::GemmError;
 use crate::mat::{MatMut, MatRef};
 use crate::microkernel::{selected_kernel, KernelKind};
@@ -88,6 +89,61 @@ pub fn gemm_with<T: GemmScalar>(
     beta: T,
     c: MatMut<'_, T>,
 ) -> Result<(), GemmError> {
+    checked(opts, alpha, a, b, beta, c, None)
+}
+
+/// An element-wise function run on each block of C as soon as it is final (see
+/// [`gemm_with_epilogue`]).
+pub type Epilogue<'f, T> = dyn Fn(EpilogueBlock<'_, T>) + Sync + 'f;
+
+/// [`gemm_with`], then `epilogue` on every element of C, fused: called on each block of C as
+/// soon as the block's values are final, while it is still in cache, so that e.g.
+/// `maximum(X @ W + b, 0)` is one pass over C (see [`crate::BiasActivation`] for a ready-made
+/// bias + activation).
+///
+/// Contract (tested):
+/// - every element of C is in exactly one block, and `epilogue` is called once per block (not
+///   at all when C is empty); blocks come in no particular order;
+/// - a block's values are final: the same bits [`gemm_with`] leaves in C (whatever the thread
+///   count), not yet touched by the epilogue; what the epilogue writes is left in C;
+/// - each call is made by the thread that computed the block, right after its last update;
+///   calls on different blocks may run concurrently on different threads (hence `Sync`), so the
+///   epilogue must only write inside its block (or synchronize);
+/// - blocks are small enough to be in L1: on the packed path, one column of micro-tiles of the
+///   kernel's orientation, at most `mc x NR` (f32 144 x 6, f64 72 x 6 with the default
+///   blocking; `NR x mc` for a row-major C, which is computed transposed). Products on the
+///   small path, and those with `k == 0` or `alpha == 0`, are computed whole first and then
+///   handed out in blocks of the same size (they fit in L2).
+///
+/// A per-row/per-column operand (a bias, a scale) is indexed with the block's
+/// [`EpilogueBlock::row0`] / [`EpilogueBlock::col0`]. To cast or write elsewhere, read the
+/// block and write to your own output at those indices (C keeps the pre-epilogue values
+/// unless you write them back).
+///
+/// If the epilogue panics, the panic propagates after the other threads' parts finish; C is
+/// then partly computed.
+pub fn gemm_with_epilogue<T: GemmScalar>(
+    opts: &GemmOptions,
+    alpha: T,
+    a: MatRef<'_, T>,
+    b: MatRef<'_, T>,
+    beta: T,
+    c: MatMut<'_, T>,
+    epilogue: &Epilogue<'_, T>,
+) -> Result<(), GemmError> {
+    checked(opts, alpha, a, b, beta, c, Some(epilogue))
+}
+
+/// The safe entry points' shape check and hand-over to [`run`].
+fn checked<T: GemmScalar>(
+    opts: &GemmOptions,
+    alpha: T,
+    a: MatRef<'_, T>,
+    b: MatRef<'_, T>,
+    beta: T,
+    c: MatMut<'_, T>,
+    epilogue: Option<&Epilogue<'_, T>>,
+) -> Result<(), GemmError> {
     if a.cols != b.rows || a.rows != c.rows || b.cols != c.cols {
         return Err(GemmError::ShapeMismatch {
             a: (a.rows, a.cols),
@@ -114,7 +170,7 @@ pub fn gemm_with<T: GemmScalar>(
     // SAFETY: the views were validated at construction (every element in bounds of its
     // slice, C non-overlapping); A and B are shared borrows and C an exclusive one, so C
     // does not alias them and nothing else accesses them during the call.
-    unsafe { run(opts, p) };
+    unsafe { run(opts, p, epilogue) };
     Ok(())
 }
 
@@ -164,20 +220,61 @@ pub unsafe fn gemm_raw<T: GemmScalar>(
         cs_c,
     };
     // SAFETY: forwarded contract.
-    unsafe { run(&GemmOptions::default(), p) }
+    unsafe { run(&GemmOptions::default(), p, None) }
+}
+
+/// [`gemm_raw`] with options and a fused epilogue (the contract of [`gemm_with_epilogue`]).
+///
+/// # Safety
+/// [`gemm_raw`]'s contract.
+pub unsafe fn gemm_raw_with_epilogue<T: GemmScalar>(
+    opts: &GemmOptions,
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: T,
+    a: *const T,
+    rs_a: isize,
+    cs_a: isize,
+    b: *const T,
+    rs_b: isize,
+    cs_b: isize,
+    beta: T,
+    c: *mut T,
+    rs_c: isize,
+    cs_c: isize,
+    epilogue: &Epilogue<'_, T>,
+) {
+    let p = Problem {
+        m,
+        n,
+        k,
+        alpha,
+        beta,
+        a,
+        rs_a,
+        cs_a,
+        b,
+        rs_b,
+        cs_b,
+        c,
+        rs_c,
+        cs_c,
+    };
+    // SAFETY: forwarded contract.
+    unsafe { run(opts, p, Some(epilogue)) }
 }
 
 /// Dispatch shared by the entry points.
 ///
 /// # Safety
 /// `p` satisfies [`gemm_raw`]'s contract.
-unsafe fn run<T: GemmScalar>(opts: &GemmOptions, mut p: Problem<T>) {
+unsafe fn run<T: GemmScalar>(
+    opts: &GemmOptions,
+    mut p: Problem<T>,
+    epilogue: Option<&Epilogue<'_, T>>,
+) {
     if p.m == 0 || p.n == 0 {
-        return;
-    }
-    if p.k == 0 || p.alpha == T::ZERO {
-        // SAFETY: C's m x n elements are valid for reads and writes.
-        unsafe { scale_c(&p) };
         return;
     }
     // The micro-kernels write columns of a tile as vectors: make C's unit stride (if any) run
@@ -185,6 +282,29 @@ unsafe fn run<T: GemmScalar>(opts: &GemmOptions, mut p: Problem<T>) {
     let prefer_t = p.rs_c != 1 && (p.cs_c == 1 || (p.rs_a != 1 && p.cs_b == 1));
     if prefer_t {
         p = p.transposed();
+    }
+    let epi = epilogue.map(|f| EpiCtx {
+        f,
+        transposed: prefer_t,
+        i0: 0,
+        j0: 0,
+    });
+    let blocking = opts
+        .blocking
+        .unwrap_or_else(T::default_blocking)
+        .normalized(T::MR, T::NR);
+    // Epilogue over the whole C once it is final (paths that do not block C themselves).
+    let epilogue_all = |p: &Problem<T>| {
+        if let Some(e) = &epi {
+            // SAFETY: C's m x n elements are valid, final, and only this thread touches them.
+            unsafe { e.call_all(p.m, p.n, p.c, p.rs_c, p.cs_c, blocking.mc, T::NR) };
+        }
+    };
+    if p.k == 0 || p.alpha == T::ZERO {
+        // SAFETY: C's m x n elements are valid for reads and writes.
+        unsafe { scale_c(&p) };
+        epilogue_all(&p);
+        return;
     }
     let kind = match opts.kernel {
         KernelChoice::Auto => selected_kernel(),
@@ -196,10 +316,6 @@ unsafe fn run<T: GemmScalar>(opts: &GemmOptions, mut p: Problem<T>) {
     } else {
         1
     };
-    let blocking = opts
-        .blocking
-        .unwrap_or_else(T::default_blocking)
-        .normalized(T::MR, T::NR);
     if opts.small == SmallPath::Auto
         && small::eligible(&p, blocking.kc)
         && (threads == 1 || work <= small::ALWAYS_WORK)
@@ -208,11 +324,12 @@ unsafe fn run<T: GemmScalar>(opts: &GemmOptions, mut p: Problem<T>) {
             // SAFETY: contract forwarded; rs_a == 1 checked by eligible; the direct kernel of
             // `kind` is runnable (Avx2Fma only when detected).
             unsafe { small::gemm_direct(&p, direct) };
+            epilogue_all(&p);
             return;
         }
     }
     // SAFETY: contract forwarded, m, n, k > 0; the kernel of `kind` is runnable.
-    unsafe { gemm_packed(&p, T::micro_kernel(kind), blocking, threads) };
+    unsafe { gemm_packed(&p, T::micro_kernel(kind), blocking, threads, epi) };
 }
 
 /// `C = beta * C` (zeros when `beta == 0`, without reading C).

@@ -11,7 +11,9 @@
 //!   intrinsics chosen at run time, and a portable one written as plain loops;
 //! - `threading` splits the output into one rectangle per rayon thread (each output element
 //!   is computed by one thread in a fixed order, so results do not depend on the thread count);
-//! - `small` is the direct path without packing for small products.
+//! - `small` is the direct path without packing for small products;
+//! - `epilogue` runs a caller's element-wise function on each block of C as soon as it is
+//!   final ([`gemm_with_epilogue`], [`BiasActivation`]).
 //!
 //! This crate knows nothing about numcrane's arrays, graphs or dtypes: the array API lowers
 //! matrix products onto [`gemm`] / [`gemm_raw`].
@@ -39,6 +41,7 @@ mod api;
 mod buffer;
 mod config;
 mod driver;
+mod epilogue;
 mod error;
 mod mat;
 mod microkernel;
@@ -47,8 +50,12 @@ mod scalar;
 mod small;
 mod threading;
 
-pub use api::{gemm, gemm_raw, gemm_with, GemmOptions, KernelChoice, SmallPath};
+pub use api::{
+    gemm, gemm_raw, gemm_raw_with_epilogue, gemm_with, gemm_with_epilogue, Epilogue, GemmOptions,
+    KernelChoice, SmallPath,
+};
 pub use config::Blocking;
+pub use epilogue::{Activation, BiasActivation, EpilogueBlock};
 pub use error::GemmError;
 pub use mat::{MatMut, MatRef};
 pub use microkernel::{selected_kernel, KernelKind};

@@ -21,6 +21,7 @@ pub trait GemmScalar:
     + Send
     + Sync
     + PartialEq
+    + PartialOrd
     + Debug
     + Default
     + Add<Output = Self>
@@ -38,6 +39,9 @@ pub trait GemmScalar:
 
     /// Default cache-blocking parameters for this type.
     fn default_blocking() -> Blocking;
+
+    /// Hyperbolic tangent (the type's own `tanh`), for epilogues.
+    fn tanh(self) -> Self;
 
     /// The tile kernel of the given kind.
     #[doc(hidden)]
@@ -62,6 +66,10 @@ impl GemmScalar for f32 {
         }
     }
 
+    fn tanh(self) -> Self {
+        f32::tanh(self)
+    }
+
     fn micro_kernel(kind: KernelKind) -> MicroKernel<Self> {
         microkernel::f32_kernel(kind)
     }
@@ -83,6 +91,10 @@ impl GemmScalar for f64 {
             kc: 256,
             nc: 4080,
         }
+    }
+
+    fn tanh(self) -> Self {
+        f64::tanh(self)
     }
 
     fn micro_kernel(kind: KernelKind) -> MicroKernel<Self> {
