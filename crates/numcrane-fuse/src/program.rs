@@ -391,6 +391,7 @@ fn encode_op(sig: &mut Vec<u64>, op: &Op) {
             }
         }
         Op::MatMul => sig.push(13),
+        Op::Concat { axis } => sig.extend([14, *axis as u64]),
         Op::Pad {
             before,
             after,

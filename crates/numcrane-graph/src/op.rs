@@ -438,6 +438,12 @@ pub enum Op {
         /// the fill value (node dtype)
         value: Scalar,
     },
+    /// The inputs (any number, the node's dtype, equal shapes except along `axis`) joined
+    /// end to end along `axis` (NumPy's `concatenate`).
+    Concat {
+        /// the joined axis
+        axis: usize,
+    },
 }
 
 impl Op {
@@ -457,6 +463,7 @@ impl Op {
             Op::View(v) => v.name(),
             Op::Pad { .. } => "pad",
             Op::MatMul => "matmul",
+            Op::Concat { .. } => "concatenate",
         }
     }
 

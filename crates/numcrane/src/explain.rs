@@ -65,6 +65,7 @@ fn describe_op(op: &Op) -> String {
             after,
             value,
         } => format!("pad before={before:?} after={after:?} value={value}"),
+        Op::Concat { axis } => format!("concatenate axis={axis}"),
         other => other.name().to_string(),
     }
 }

@@ -8,6 +8,7 @@
 //! intermediate results only until their last consumer has run, and stores the roots' results
 //! in their nodes.
 
+mod concat;
 mod elementwise;
 mod linalg;
 mod reduce;
@@ -105,6 +106,7 @@ pub fn compute(node: &Node, args: &[&Realized]) -> Result<Realized> {
         Op::Scan { op, axis } => reduce::scan(node, *op, *axis, arg(0)?),
         Op::View(v) => view::view(node, v, arg(0)?),
         Op::MatMul => linalg::matmul(node, arg(0)?, arg(1)?),
+        Op::Concat { axis } => concat::concat(node, *axis, args),
     }
 }
 
