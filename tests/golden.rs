@@ -199,6 +199,7 @@ fn build(case: &Case, inputs: &[Array]) -> Harness<Variants> {
         }
         "creation" => creation(case, inputs),
         "linalg" => linalg(case, inputs),
+        "manip" => manip(case, inputs),
         "where" => Ok(vec![(
             "where_",
             numcrane::where_(input(0)?, input(1)?, input(2)?),
@@ -791,5 +792,100 @@ fn linalg(case: &Case, inputs: &[Array]) -> Harness<Variants> {
             )]
         }
         f => return Err(format!("harness: unknown linalg function {f}")),
+    })
+}
+
+/// Joining, splitting and rearranging (family `manip` of gen_golden.py). A split's expected
+/// output is its pieces flattened and joined, with their shapes in `args.shapes`.
+fn manip(case: &Case, inputs: &[Array]) -> Harness<Variants> {
+    let a = inputs
+        .first()
+        .ok_or_else(|| "harness: case needs an input".to_string())?;
+    let refs: Vec<&Array> = inputs.iter().collect();
+    let opt_axis = |name: &str| -> Harness<Option<isize>> {
+        match arg(case, name)? {
+            Value::Null => Ok(None),
+            v => isize_of(v).map(Some),
+        }
+    };
+    let pieces = |parts: Vec<Array>| -> Harness<Variants> {
+        if !case.error {
+            let want: Vec<Vec<usize>> = list_of(arg(case, "shapes")?, |s| list_of(s, usize_of))?;
+            let got: Vec<Vec<usize>> = parts.iter().map(|p| p.shape().to_vec()).collect();
+            if got != want {
+                return Err(format!("piece shapes {got:?}, NumPy's {want:?}"));
+            }
+        }
+        let refs: Vec<&Array> = parts.iter().collect();
+        Ok(vec![("pieces", numcrane::concatenate_flat(&refs))])
+    };
+    let spec = || -> Harness<numcrane::SplitSpec> {
+        Ok(match case.args.get("sections") {
+            Some(v) => numcrane::SplitSpec::from(isize_of(v)?),
+            None => numcrane::SplitSpec::from(list_of(arg(case, "indices")?, isize_of)?),
+        })
+    };
+    let func = case.func.as_str();
+    Ok(match func {
+        "concatenate" => match opt_axis("axis")? {
+            Some(axis) => vec![("concatenate", numcrane::concatenate(&refs, axis))],
+            None => vec![("concatenate_flat", numcrane::concatenate_flat(&refs))],
+        },
+        "stack" => vec![(
+            "stack",
+            numcrane::stack(&refs, isize_of(arg(case, "axis")?)?),
+        )],
+        "vstack" => vec![("vstack", numcrane::vstack(&refs))],
+        "row_stack" => vec![("row_stack", numcrane::row_stack(&refs))],
+        "hstack" => vec![("hstack", numcrane::hstack(&refs))],
+        "dstack" => vec![("dstack", numcrane::dstack(&refs))],
+        "column_stack" => vec![("column_stack", numcrane::column_stack(&refs))],
+        "split" | "array_split" => {
+            let axis = isize_of(arg(case, "axis")?)?;
+            let parts = if func == "split" {
+                numcrane::split(a, spec()?, axis)
+            } else {
+                numcrane::array_split(a, spec()?, axis)
+            };
+            return pieces(parts);
+        }
+        "vsplit" => return pieces(numcrane::vsplit(a, spec()?)),
+        "hsplit" => return pieces(numcrane::hsplit(a, spec()?)),
+        "tile" => {
+            let reps = list_of(arg(case, "reps")?, usize_of)?;
+            vec![("tile", numcrane::tile(a, &reps))]
+        }
+        "repeat" => {
+            let repeats = match arg(case, "repeats")? {
+                v @ Value::Array(_) => numcrane::Repeats::from(list_of(v, isize_of)?),
+                v => numcrane::Repeats::from(isize_of(v)?),
+            };
+            vec![("repeat", numcrane::repeat(a, repeats, opt_axis("axis")?))]
+        }
+        "roll" => match (arg(case, "shift")?, arg(case, "axis")?) {
+            (s @ Value::Array(_), x) | (s, x @ Value::Array(_)) => {
+                let list = |v: &Value| -> Harness<Vec<isize>> {
+                    match v {
+                        Value::Array(_) => list_of(v, isize_of),
+                        _ => Ok(vec![isize_of(v)?]),
+                    }
+                };
+                vec![("roll_axes", numcrane::roll_axes(a, &list(s)?, &list(x)?))]
+            }
+            (s, _) => vec![("roll", numcrane::roll(a, isize_of(s)?, opt_axis("axis")?))],
+        },
+        "rot90" => {
+            let axes = list_of(arg(case, "axes")?, isize_of)?;
+            let axes: [isize; 2] = axes
+                .try_into()
+                .map_err(|_| "harness: rot90 needs two axes".to_string())?;
+            vec![(
+                "rot90",
+                numcrane::rot90(a, isize_of(arg(case, "k")?)?, axes),
+            )]
+        }
+        "fliplr" => vec![("fliplr", numcrane::fliplr(a))],
+        "flipud" => vec![("flipud", numcrane::flipud(a))],
+        f => return Err(format!("harness: unknown manip function {f}")),
     })
 }

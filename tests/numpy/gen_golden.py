@@ -862,13 +862,135 @@ def linalg(g):
               lambda *ops, subs=subs: np.einsum(subs, *ops), args={"subscripts": subs})
 
 
+def manip(g):
+    """Joining, splitting and rearranging: concatenate (axis=None too), stack and its forms,
+    split and its forms (the output is the pieces flattened and joined; args.shapes lists
+    the pieces' shapes), tile, repeat, roll, rot90, fliplr, flipud, with NumPy's errors."""
+    rng = np.random.default_rng(SEED + 6)
+
+    def make(shape, dt):
+        if dt == "bool":
+            return rng.random(shape) < 0.5
+        if dt.startswith("float"):
+            return (rng.standard_normal(shape) * 5).astype(dt)
+        lo = 0 if dt.startswith("u") else -50
+        return rng.integers(lo, 50, shape).astype(dt)
+
+    def tag(shapes):
+        return "_".join("x".join(map(str, s)) or "0d" for s in shapes)
+
+    def joined(fn, arrays, **kw):
+        return fn(list(arrays), **kw)
+
+    concat_forms = [([(2, 3), (4, 3)], 0), ([(2, 3), (2, 1), (2, 5)], 1),
+                    ([(2, 3, 4), (2, 2, 4)], -2), ([(3,), (0,), (2,)], 0),
+                    ([(0, 3), (2, 3)], 0), ([(2, 3), (2, 3)], None), ([(2, 3), (4,)], None),
+                    ([(5,)], 0)]
+    for dt in REPR_DTYPES:
+        for shapes, axis in concat_forms:
+            g.add(f"manip.concatenate.{dt}.{tag(shapes)}.axis{axis}", "manip", "concatenate",
+                  [make(sh, dt) for sh in shapes],
+                  lambda *xs, axis=axis: np.concatenate(xs, axis=axis), args={"axis": axis})
+    mixed = [("int8", "uint8"), ("int32", "float32"), ("bool", "int64"), ("uint64", "int64"),
+             ("float32", "float64")]
+    for da, db in mixed:
+        g.add(f"manip.concatenate.mixed.{da}_{db}", "manip", "concatenate",
+              [make((2, 3), da), make((1, 3), db)],
+              lambda *xs: np.concatenate(xs, axis=0), args={"axis": 0})
+    concat_errors = [([(2, 3), (2, 4)], 0), ([(2, 3), (3,)], 0), ([(2, 3), (2, 3)], 2),
+                     ([(2, 3), (2, 3)], -3), ([(), ()], 0)]
+    for shapes, axis in concat_errors:
+        g.add(f"manip.concatenate.error.{tag(shapes)}.axis{axis}", "manip", "concatenate",
+              [make(sh, "float64") for sh in shapes],
+              lambda *xs, axis=axis: np.concatenate(xs, axis=axis), args={"axis": axis})
+
+    for dt in ["bool", "int32", "float64"]:
+        for shape, axis in [((2, 3), 0), ((2, 3), 1), ((2, 3), -1), ((4,), 0), ((), 0),
+                            ((2, 3), 3)]:
+            g.add(f"manip.stack.{dt}.{tag([shape])}.axis{axis}", "manip", "stack",
+                  [make(shape, dt) for _ in range(3)],
+                  lambda *xs, axis=axis: np.stack(xs, axis=axis), args={"axis": axis})
+    g.add("manip.stack.error.shapes", "manip", "stack", [make((2, 3), "float64"),
+          make((3, 2), "float64")], lambda *xs: np.stack(xs, axis=0), args={"axis": 0})
+    stack_fns = {"vstack": np.vstack, "hstack": np.hstack, "dstack": np.dstack,
+                 "column_stack": np.column_stack, "row_stack": np.vstack}
+    stack_forms = [[(2, 3), (1, 3)], [(3,), (3,)], [(2, 3), (2, 2)], [(), ()], [(2, 3), (3,)],
+                   [(2, 3, 2), (2, 3, 1)], [(2, 3), (4,)]]
+    for name, fn in stack_fns.items():
+        for dt in ["int8", "float32"]:
+            for shapes in stack_forms:
+                g.add(f"manip.{name}.{dt}.{tag(shapes)}", "manip", name,
+                      [make(sh, dt) for sh in shapes], lambda *xs, fn=fn: fn(list(xs)))
+
+    def split_case(name, fn, a, spec, axis=None, npfn=None):
+        args = {"sections": spec} if isinstance(spec, int) else {"indices": spec}
+        if axis is not None:
+            args["axis"] = axis
+
+        def compute(x):
+            pieces = npfn(x, spec) if axis is None else npfn(x, spec, axis=axis)
+            return np.concatenate([p.ravel() for p in pieces])
+        if run(compute, [a])[1] is None:
+            pieces = npfn(a, spec) if axis is None else npfn(a, spec, axis=axis)
+            args["shapes"] = [list(p.shape) for p in pieces]
+        g.add(name, "manip", fn, [a], compute, args=args)
+
+    for dt in ["bool", "uint8", "int64", "float64"]:
+        a = make((6, 4), dt)
+        for fn, npfn in [("split", np.split), ("array_split", np.array_split)]:
+            for spec, axis in [(3, 0), (2, 1), (4, -1), ([1, 4], 0), ([3, 1, -1, 10], 0),
+                               (4, 0), (5, 1), (0, 0), (1, 2)]:
+                split_case(f"manip.{fn}.{dt}.{spec}.axis{axis}".replace(" ", ""), fn, a, spec,
+                           axis, npfn)
+        for fn, npfn in [("vsplit", np.vsplit), ("hsplit", np.hsplit)]:
+            for spec in [2, 3, [1, 3]]:
+                split_case(f"manip.{fn}.{dt}.{spec}".replace(" ", ""), fn, a, spec,
+                           npfn=npfn)
+    v = make((5,), "float32")
+    split_case("manip.hsplit.1d", "hsplit", v, [2], npfn=np.hsplit)
+    split_case("manip.vsplit.error.1d", "vsplit", v, 5, npfn=np.vsplit)
+    split_case("manip.split.empty", "split", make((0, 3), "int32"), 3, 0, np.split)
+
+    for dt in ["bool", "int16", "uint32", "float32"]:
+        for shape, reps in [((3,), [2]), ((2, 3), [2, 1]), ((2, 3), [3]), ((3,), [2, 2]),
+                            ((2, 1, 3), [1, 4, 1]), ((2, 3), [0, 2]), ((), [3]),
+                            ((0, 2), [2, 2])]:
+            g.add(f"manip.tile.{dt}.{tag([shape])}.{'x'.join(map(str, reps))}", "manip",
+                  "tile", [make(shape, dt)], lambda x, reps=reps: np.tile(x, reps),
+                  args={"reps": reps})
+        a = make((3, 4), dt)
+        for reps, axis in [(2, None), (3, 0), (0, 1), (1, -1), ([1, 0, 2], 0),
+                           ([2, 2, 0, 1], 1), ([3], 1), ([1, 2], 1), (-1, 0), (2, 2)]:
+            g.add(f"manip.repeat.{dt}.{reps}.axis{axis}".replace(" ", ""), "manip", "repeat",
+                  [a], lambda x, reps=reps, axis=axis: np.repeat(x, reps, axis=axis),
+                  args={"repeats": reps, "axis": axis})
+        for shift, axis in [(1, None), (-2, None), (7, 0), (-1, 1), (0, 1), (13, -1),
+                            ([1, -2], [0, 1]), ([1, 1], [1, 1]), (1, 2)]:
+            g.add(f"manip.roll.{dt}.{shift}.axis{axis}".replace(" ", ""), "manip", "roll",
+                  [a], lambda x, shift=shift, axis=axis: np.roll(x, shift, axis=axis),
+                  args={"shift": shift, "axis": axis})
+    for dt in ["int8", "float64"]:
+        for shape in [(3, 4), (2, 3, 4), (3,)]:
+            for k, axes in [(1, [0, 1]), (2, [0, 1]), (3, [0, 1]), (-1, [0, 1]), (5, [1, 0]),
+                            (1, [-1, 0]), (1, [1, 1]), (1, [0, 3])]:
+                g.add(f"manip.rot90.{dt}.{tag([shape])}.k{k}.{axes[0]}_{axes[1]}", "manip",
+                      "rot90", [make(shape, dt)],
+                      lambda x, k=k, axes=axes: np.rot90(x, k, axes), args={"k": k,
+                                                                            "axes": axes})
+        for shape in [(3, 4), (2, 3, 4), (3,), ()]:
+            g.add(f"manip.fliplr.{dt}.{tag([shape])}", "manip", "fliplr", [make(shape, dt)],
+                  np.fliplr)
+            g.add(f"manip.flipud.{dt}.{tag([shape])}", "manip", "flipud", [make(shape, dt)],
+                  np.flipud)
+
+
 def main():
     if DATA.exists():
         shutil.rmtree(DATA)
     DATA.mkdir(parents=True)
     g = Golden()
     for family in [promotion, binary, unary, broadcasting, views, reductions, creation,
-                   where_clip, astype, file_formats, workload, linalg]:
+                   where_clip, astype, file_formats, workload, linalg, manip]:
         family(g)
     (GOLDEN / "cases.json").write_text(json.dumps(g.cases, indent=1, allow_nan=False) + "\n")
     kinds = {}
