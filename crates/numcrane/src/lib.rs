@@ -41,8 +41,8 @@ pub use einsum::einsum;
 pub use linalg::{dot, inner, kron, matmul, outer, tensordot, tensordot_axes, vdot};
 pub use manip::{
     array_split, column_stack, concatenate, concatenate_flat, dsplit, dstack, fliplr, flipud,
-    hsplit, hstack, repeat, roll, roll_axes, rot90, row_stack, split, stack, tile, vsplit,
-    vstack, Repeats, SplitSpec,
+    hsplit, hstack, repeat, roll, roll_axes, rot90, row_stack, split, stack, tile, vsplit, vstack,
+    Repeats, SplitSpec,
 };
 pub use numcrane_graph::{DType, Element, Error, Kind, Result, Scalar};
 pub use operand::IntoOperand;
