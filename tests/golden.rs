@@ -200,6 +200,7 @@ fn build(case: &Case, inputs: &[Array]) -> Harness<Variants> {
         "creation" => creation(case, inputs),
         "linalg" => linalg(case, inputs),
         "manip" => manip(case, inputs),
+        "stats" => stats(case, inputs),
         "where" => Ok(vec![(
             "where_",
             numcrane::where_(input(0)?, input(1)?, input(2)?),
@@ -887,5 +888,53 @@ fn manip(case: &Case, inputs: &[Array]) -> Harness<Variants> {
         "fliplr" => vec![("fliplr", numcrane::fliplr(a))],
         "flipud" => vec![("flipud", numcrane::flipud(a))],
         f => return Err(format!("harness: unknown manip function {f}")),
+    })
+}
+
+/// Statistics (family `stats` of gen_golden.py): NaN reductions, ptp, count_nonzero, average,
+/// diff. `axis` is null, an integer or a list; `keepdims` wraps it.
+fn stats(case: &Case, inputs: &[Array]) -> Harness<Variants> {
+    let a = inputs
+        .first()
+        .ok_or_else(|| "harness: case needs an input".to_string())?;
+    let axes = || -> Harness<Axes> {
+        let axes = axes_of(arg(case, "axis")?)?;
+        Ok(match case.args.get("keepdims").and_then(Value::as_bool) {
+            Some(true) => keepdims(axes),
+            _ => axes,
+        })
+    };
+    let ddof = case.args.get("ddof").and_then(Value::as_f64).unwrap_or(0.0);
+    use numcrane as nc;
+    Ok(match case.func.as_str() {
+        "nansum" => vec![
+            ("nansum", nc::nansum(a, axes()?)),
+            ("Array::nansum", a.nansum(axes()?)),
+        ],
+        "nanprod" => vec![("nanprod", nc::nanprod(a, axes()?))],
+        "nanmean" => vec![
+            ("nanmean", nc::nanmean(a, axes()?)),
+            ("Array::nanmean", a.nanmean(axes()?)),
+        ],
+        "nanvar" => vec![("nanvar", nc::nanvar(a, axes()?, ddof))],
+        "nanstd" => vec![("nanstd", nc::nanstd(a, axes()?, ddof))],
+        "nanmin" => vec![
+            ("nanmin", nc::nanmin(a, axes()?)),
+            ("Array::nanmin", a.nanmin(axes()?)),
+        ],
+        "nanmax" => vec![
+            ("nanmax", nc::nanmax(a, axes()?)),
+            ("Array::nanmax", a.nanmax(axes()?)),
+        ],
+        "nanargmin" => vec![("nanargmin", nc::nanargmin(a, axes()?))],
+        "nanargmax" => vec![("nanargmax", nc::nanargmax(a, axes()?))],
+        "ptp" => vec![("ptp", nc::ptp(a, axes()?)), ("Array::ptp", a.ptp(axes()?))],
+        "count_nonzero" => vec![("count_nonzero", nc::count_nonzero(a, axes()?))],
+        "average" => vec![("average", nc::average(a, axes()?, inputs.get(1)))],
+        "diff" => {
+            let n = usize_of(arg(case, "n")?)?;
+            vec![("diff", nc::diff(a, n, isize_of(arg(case, "axis")?)?))]
+        }
+        f => return Err(format!("harness: unknown stats function {f}")),
     })
 }

@@ -984,13 +984,128 @@ def manip(g):
                   np.flipud)
 
 
+def stats(g):
+    """NaN-ignoring reductions (nansum, nanprod, nanmean, nanvar/nanstd with ddof, nanmin,
+    nanmax, nanargmin, nanargmax), ptp, count_nonzero, average (weights), diff: NaN
+    placements (none, some, a whole slice), empty inputs, int and float dtypes, keepdims,
+    negative axes, with NumPy's errors."""
+    rng = np.random.default_rng(SEED + 7)
+
+    def make(shape, dt):
+        if dt == "bool":
+            return rng.random(shape) < 0.5
+        if dt.startswith("float"):
+            return (rng.standard_normal(shape) * 5).astype(dt)
+        lo = 0 if dt.startswith("u") else -50
+        return rng.integers(lo, 50, shape).astype(dt)
+
+    def with_nans(a, where):
+        a = a.copy()
+        if where == "some":
+            a[rng.random(a.shape) < 0.3] = np.nan
+        elif where == "slice":
+            a[..., 1] = np.nan
+            a.flat[0] = np.nan
+        elif where == "all":
+            a[...] = np.nan
+        return a
+
+    nanfns = {"nansum": np.nansum, "nanprod": np.nanprod, "nanmean": np.nanmean,
+              "nanvar": np.nanvar, "nanstd": np.nanstd, "nanmin": np.nanmin,
+              "nanmax": np.nanmax}
+    axes_list = [None, 0, -1, (0, 1), "k1"]
+    for dt in ["float32", "float64", "int32", "uint8", "bool"]:
+        for where in (["none", "some", "slice", "all"] if dt.startswith("float") else ["none"]):
+            a = make((3, 4, 2), dt)
+            if dt.startswith("float"):
+                a = with_nans(a.transpose(0, 2, 1).copy(), where).transpose(0, 2, 1).copy()
+            for fn, f in nanfns.items():
+                for ax in axes_list:
+                    kd = ax == "k1"
+                    axis = 1 if kd else ax
+                    args = {"axis": list(axis) if isinstance(axis, tuple) else axis,
+                            "keepdims": kd}
+                    g.add(f"stats.{fn}.{dt}.{where}.axis{ax}", "stats", fn, [a],
+                          lambda x, f=f, axis=axis, kd=kd: f(x, axis=axis, keepdims=kd),
+                          args=args, tol=REDUCTION)
+            for fn in ["nanargmin", "nanargmax"]:
+                for ax in [None, 0, -1]:
+                    g.add(f"stats.{fn}.{dt}.{where}.axis{ax}", "stats", fn, [a],
+                          lambda x, f=getattr(np, fn), ax=ax: f(x, axis=ax),
+                          args={"axis": ax, "keepdims": False})
+            for ddof in [1, 2, 5]:
+                for fn in ["nanvar", "nanstd"]:
+                    g.add(f"stats.{fn}.{dt}.{where}.ddof{ddof}", "stats", fn, [a],
+                          lambda x, f=nanfns[fn], d=ddof: f(x, axis=-1, ddof=d),
+                          args={"axis": -1, "keepdims": False, "ddof": ddof}, tol=REDUCTION)
+    for dt in ["float64", "int64"]:
+        e = make((0, 3), dt)
+        for fn in list(nanfns) + ["nanargmin", "nanargmax"]:
+            for ax in [None, 0, 1]:
+                g.add(f"stats.{fn}.{dt}.empty.axis{ax}", "stats", fn, [e],
+                      lambda x, f=getattr(np, fn), ax=ax: f(x, axis=ax),
+                      args={"axis": ax, "keepdims": False}, tol=REDUCTION)
+    for dt in REPR_DTYPES:
+        a = make((3, 5), dt)
+        for ax in [None, 0, -1, "k1"]:
+            kd = ax == "k1"
+            axis = 1 if kd else ax
+            args = {"axis": axis, "keepdims": kd}
+            g.add(f"stats.ptp.{dt}.axis{ax}", "stats", "ptp", [a],
+                  lambda x, axis=axis, kd=kd: np.ptp(x, axis=axis, keepdims=kd), args=args)
+            g.add(f"stats.count_nonzero.{dt}.axis{ax}", "stats", "count_nonzero", [a],
+                  lambda x, axis=axis, kd=kd: np.count_nonzero(x, axis=axis, keepdims=kd),
+                  args=args)
+            g.add(f"stats.average.{dt}.axis{ax}", "stats", "average", [a],
+                  lambda x, axis=axis, kd=kd: np.average(x, axis=axis, keepdims=kd),
+                  args=args, tol=REDUCTION)
+        for n in [0, 1, 2, 6]:
+            for axis in [0, -1]:
+                g.add(f"stats.diff.{dt}.n{n}.axis{axis}", "stats", "diff", [a],
+                      lambda x, n=n, axis=axis: np.diff(x, n=n, axis=axis),
+                      args={"n": n, "axis": axis})
+    g.add("stats.diff.0d", "stats", "diff", [np.array(3.0)], lambda x: np.diff(x),
+          args={"n": 1, "axis": -1})
+    g.add("stats.diff.badaxis", "stats", "diff", [make((3,), "int32")],
+          lambda x: np.diff(x, axis=1), args={"n": 1, "axis": 1})
+    g.add("stats.ptp.empty", "stats", "ptp", [make((0, 3), "float64")],
+          lambda x: np.ptp(x, axis=0), args={"axis": 0, "keepdims": False})
+    g.add("stats.count_nonzero.nan", "stats", "count_nonzero",
+          [np.array([[np.nan, 0.0, -0.0], [1.0, np.inf, 0.0]])],
+          lambda x: np.count_nonzero(x, axis=0), args={"axis": 0, "keepdims": False})
+    # weighted averages: full-shape and 1-D weights, dtype mixes, zero sums, bad shapes
+    wcases = [("float64", "float64", (3, 4), (3, 4), None), ("float32", "float32", (3, 4), (4,), -1),
+              ("float32", "float64", (3, 4), (3,), 0), ("int32", "int32", (3, 4), (3, 4), 1),
+              ("int64", "float32", (2, 3, 4), (3,), 1), ("float32", "int64", (3, 4), (3, 4), 0),
+              ("uint8", "uint8", (3, 4), (4,), 1), ("float64", "float64", (3, 4), (4,), "k1")]
+    for da, dw, sa, sw, ax in wcases:
+        kd = ax == "k1"
+        axis = 1 if kd else ax
+        a = make(sa, da)
+        w = np.abs(make(sw, dw)) + (1 if dw != "bool" else 0)
+        g.add(f"stats.average.w.{da}_{dw}.{sa}_{sw}.axis{ax}", "stats", "average", [a, w],
+              lambda x, y, axis=axis, kd=kd: np.average(x, axis=axis, weights=y, keepdims=kd),
+              args={"axis": axis, "keepdims": kd}, tol=REDUCTION)
+    zw = np.array([[1.0, -1.0, 2.0], [0.0, 0.0, 0.0]])
+    g.add("stats.average.w.zero_sum", "stats", "average", [np.ones((2, 3)), zw],
+          lambda x, y: np.average(x, axis=1, weights=y), args={"axis": 1, "keepdims": False})
+    g.add("stats.average.w.zero_sum_other_axis", "stats", "average", [np.ones((2, 3)), zw],
+          lambda x, y: np.average(x, axis=0, weights=y), args={"axis": 0, "keepdims": False})
+    g.add("stats.average.w.no_axis", "stats", "average", [np.ones((2, 3)), np.ones(3)],
+          lambda x, y: np.average(x, weights=y), args={"axis": None, "keepdims": False})
+    g.add("stats.average.w.bad_len", "stats", "average", [np.ones((2, 3)), np.ones(2)],
+          lambda x, y: np.average(x, axis=1, weights=y), args={"axis": 1, "keepdims": False})
+    g.add("stats.average.w.2d_mismatch", "stats", "average", [np.ones((2, 3)), np.ones((1, 3))],
+          lambda x, y: np.average(x, axis=1, weights=y), args={"axis": 1, "keepdims": False})
+
+
 def main():
     if DATA.exists():
         shutil.rmtree(DATA)
     DATA.mkdir(parents=True)
     g = Golden()
     for family in [promotion, binary, unary, broadcasting, views, reductions, creation,
-                   where_clip, astype, file_formats, workload, linalg, manip]:
+                   where_clip, astype, file_formats, workload, linalg, manip, stats]:
         family(g)
     (GOLDEN / "cases.json").write_text(json.dumps(g.cases, indent=1, allow_nan=False) + "\n")
     kinds = {}

@@ -30,6 +30,7 @@ mod ops;
 mod print;
 mod reduce;
 mod slicing;
+mod stats;
 mod ufunc;
 mod views;
 
@@ -48,6 +49,10 @@ pub use numcrane_graph::{DType, Element, Error, Kind, Result, Scalar};
 pub use operand::IntoOperand;
 pub use reduce::{keepdims, Axes};
 pub use slicing::{Ellipsis, IntoStep, NewAxis, SliceArg};
+pub use stats::{
+    average, count_nonzero, diff, nanargmax, nanargmin, nanmax, nanmean, nanmin, nanprod, nanstd,
+    nansum, nanvar, ptp,
+};
 pub use ufunc::*;
 pub use views::{broadcast_arrays, broadcast_shapes, IntoDims};
 
