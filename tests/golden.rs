@@ -935,6 +935,16 @@ fn stats(case: &Case, inputs: &[Array]) -> Harness<Variants> {
             let n = usize_of(arg(case, "n")?)?;
             vec![("diff", nc::diff(a, n, isize_of(arg(case, "axis")?)?))]
         }
+        "cov" => {
+            let rowvar = arg(case, "rowvar")?.as_bool().ok_or("harness: rowvar")?;
+            let bias = arg(case, "bias")?.as_bool().ok_or("harness: bias")?;
+            let ddof = case.args.get("ddof").and_then(Value::as_f64);
+            vec![("cov", nc::cov(a, rowvar, bias, ddof))]
+        }
+        "corrcoef" => {
+            let rowvar = arg(case, "rowvar")?.as_bool().ok_or("harness: rowvar")?;
+            vec![("corrcoef", nc::corrcoef(a, rowvar))]
+        }
         f => return Err(format!("harness: unknown stats function {f}")),
     })
 }

@@ -395,3 +395,52 @@ fn nan_reductions_of_a_chain_fuse() {
         assert!(!a.explain_plan().contains("sqrt ["), "{}", a.explain_plan());
     }
 }
+
+#[test]
+fn cov_and_corrcoef_match_naive() {
+    let x = input(&[3, 6], DType::F64, 13);
+    let v = x.to_vec::<f64>().unwrap();
+    let mean: Vec<f64> = (0..3)
+        .map(|r| v[r * 6..r * 6 + 6].iter().sum::<f64>() / 6.0)
+        .collect();
+    let c = |i: usize, j: usize, ddof: f64| {
+        (0..6)
+            .map(|k| (v[i * 6 + k] - mean[i]) * (v[j * 6 + k] - mean[j]))
+            .sum::<f64>()
+            / (6.0 - ddof)
+    };
+    let want: Vec<f64> = (0..9).map(|i| c(i / 3, i % 3, 1.0)).collect();
+    let want_bias: Vec<f64> = (0..9).map(|i| c(i / 3, i % 3, 0.0)).collect();
+    let want_r: Vec<f64> = (0..9)
+        .map(|i| c(i / 3, i % 3, 1.0) / (c(i / 3, i / 3, 1.0) * c(i % 3, i % 3, 1.0)).sqrt())
+        .collect();
+    for b in BACKENDS {
+        let got = numcrane::cov(&x, true, false, None).eval_with(b).unwrap();
+        assert_close(&got.to_vec::<f64>().unwrap(), &want, 1e-12, "cov");
+        let got = numcrane::cov(&x.transpose(), false, true, None)
+            .eval_with(b)
+            .unwrap();
+        assert_close(&got.to_vec::<f64>().unwrap(), &want_bias, 1e-12, "cov bias");
+        let got = numcrane::corrcoef(&x, true).eval_with(b).unwrap();
+        assert_close(&got.to_vec::<f64>().unwrap(), &want_r, 1e-12, "corrcoef");
+    }
+    assert_eq!(
+        numcrane::cov(&x.astype(DType::F32), true, false, None).dtype(),
+        DType::F64
+    );
+    assert_eq!(
+        numcrane::cov(
+            &x.slice(vec![numcrane::SliceArg::Index(0)]),
+            true,
+            false,
+            None
+        )
+        .ndim(),
+        0
+    );
+    assert!(
+        numcrane::cov(&input(&[2, 2, 2], DType::F64, 1), true, false, None)
+            .eval()
+            .is_err()
+    );
+}

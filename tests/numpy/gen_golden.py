@@ -1095,6 +1095,25 @@ def stats(g):
           lambda x, y: np.average(x, weights=y), args={"axis": None, "keepdims": False})
     g.add("stats.average.w.bad_len", "stats", "average", [np.ones((2, 3)), np.ones(2)],
           lambda x, y: np.average(x, axis=1, weights=y), args={"axis": 1, "keepdims": False})
+    # cov / corrcoef: variables in rows or columns, bias/ddof, one variable, 1-D, dtypes
+    for dt in ["float64", "float32", "int32", "bool"]:
+        for shape in [(3, 6), (1, 5), (6,), (4, 2)]:
+            m = make(shape, dt)
+            t = "x".join(map(str, shape))
+            for rowvar in [True, False]:
+                g.add(f"stats.cov.{dt}.{t}.rowvar{rowvar}", "stats", "cov", [m],
+                      lambda x, r=rowvar: np.cov(x, rowvar=r),
+                      args={"rowvar": rowvar, "bias": False, "ddof": None}, tol=REDUCTION)
+                g.add(f"stats.corrcoef.{dt}.{t}.rowvar{rowvar}", "stats", "corrcoef", [m],
+                      lambda x, r=rowvar: np.corrcoef(x, rowvar=r),
+                      args={"rowvar": rowvar}, tol=REDUCTION)
+    m = make((3, 6), "float64")
+    for bias, ddof in [(True, None), (False, 0), (True, 2), (False, 6)]:
+        g.add(f"stats.cov.bias{bias}.ddof{ddof}", "stats", "cov", [m],
+              lambda x, b=bias, d=ddof: np.cov(x, bias=b, ddof=d),
+              args={"rowvar": True, "bias": bias, "ddof": ddof}, tol=REDUCTION)
+    g.add("stats.cov.3d", "stats", "cov", [make((2, 3, 4), "float64")], lambda x: np.cov(x),
+          args={"rowvar": True, "bias": False, "ddof": None})
     g.add("stats.average.w.2d_mismatch", "stats", "average", [np.ones((2, 3)), np.ones((1, 3))],
           lambda x, y: np.average(x, axis=1, weights=y), args={"axis": 1, "keepdims": False})
 

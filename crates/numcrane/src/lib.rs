@@ -50,8 +50,8 @@ pub use operand::IntoOperand;
 pub use reduce::{keepdims, Axes};
 pub use slicing::{Ellipsis, IntoStep, NewAxis, SliceArg};
 pub use stats::{
-    average, count_nonzero, diff, nanargmax, nanargmin, nanmax, nanmean, nanmin, nanprod, nanstd,
-    nansum, nanvar, ptp,
+    average, corrcoef, count_nonzero, cov, diff, nanargmax, nanargmin, nanmax, nanmean, nanmin,
+    nanprod, nanstd, nansum, nanvar, ptp,
 };
 pub use ufunc::*;
 pub use views::{broadcast_arrays, broadcast_shapes, IntoDims};

@@ -1,6 +1,6 @@
 //! Statistics with NumPy's names and semantics: the NaN-ignoring reductions (`nansum`,
 //! `nanprod`, `nanmean`, `nanvar`, `nanstd`, `nanmin`, `nanmax`, `nanargmin`, `nanargmax`),
-//! `ptp`, `count_nonzero`, `average` (with weights) and `diff`.
+//! `ptp`, `count_nonzero`, `average` (with weights), `diff`, `cov` and `corrcoef`.
 //!
 //! Every function is built from existing nodes (masks from `isnan`, `where`, reductions,
 //! slices), so a chain feeding a NaN reduction still fuses into few kernels. Integer and bool
@@ -12,7 +12,7 @@
 
 use crate::build;
 use crate::operand::Operand;
-use crate::reduce::Axes;
+use crate::reduce::{keepdims, Axes};
 use crate::slicing::SliceArg;
 use crate::Array;
 use numcrane_graph::error::SourceLocation;
@@ -414,6 +414,73 @@ pub fn diff(a: &Array, n: usize, axis: isize) -> Array {
         out = build::binary(op, arr(&hi), arr(&lo), loc);
     }
     out
+}
+
+/// NumPy's `cov` for 1-D and 2-D inputs: the covariance matrix of the variables in the rows
+/// (`rowvar = true`, NumPy's default) or the columns, dividing by `n - ddof`; `ddof` None
+/// means 1, or 0 with `bias`. The result is float64 (float32 too, as NumPy's `cov`), squeezed
+/// to 0-d for one variable; `n - ddof <= 0` divides by zero (inf/NaN), as NumPy does after its
+/// warning. Built from `mean`, `matmul` and a division.
+///
+/// ```
+/// use numcrane::{array, cov};
+/// let m = array([[0.0, 1.0, 2.0], [2.0, 1.0, 0.0]]);
+/// assert_eq!(cov(&m, true, false, None).to_vec::<f64>().unwrap(), vec![1.0, -1.0, -1.0, 1.0]);
+/// ```
+#[track_caller]
+pub fn cov(m: &Array, rowvar: bool, bias: bool, ddof: Option<f64>) -> Array {
+    cov_at(m, rowvar, bias, ddof, SourceLocation::caller())
+}
+
+fn cov_at(m: &Array, rowvar: bool, bias: bool, ddof: Option<f64>, loc: SourceLocation) -> Array {
+    if m.ndim() > 2 {
+        let e = Error::invalid(
+            "cov",
+            format!("m has more than 2 dimensions (shape {:?})", m.shape()),
+            loc,
+        );
+        return build::poison(e, Op::MatMul, &[m], DType::F64, vec![], loc);
+    }
+    let x = build::cast(m, m.dtype().promote(DType::F64), loc);
+    let x = match (m.ndim(), rowvar) {
+        (0, _) => x.reshape_at(vec![1, 1], loc),
+        (1, _) => x.reshape_at(vec![1, m.shape()[0]], loc),
+        (_, true) => x,
+        (_, false) => x.permute_at(vec![1, 0], loc),
+    };
+    let n = x.shape()[1] as f64;
+    let ddof = ddof.unwrap_or(if bias { 0.0 } else { 1.0 });
+    let fact = (n - ddof).max(0.0);
+    let mean = x.mean(keepdims(1));
+    let d = build::binary(BinaryOp::Sub, arr(&x), arr(&mean), loc);
+    let dt = d.permute_at(vec![1, 0], loc);
+    let c = build::binary(BinaryOp::Div, arr(&crate::matmul(&d, &dt)), weak(fact), loc);
+    if c.shape() == [1, 1] {
+        c.reshape_at(vec![], loc)
+    } else {
+        c
+    }
+}
+
+/// NumPy's `corrcoef` for 1-D and 2-D inputs: `cov / outer(std, std)` with the variables in
+/// the rows (`rowvar = true`) or the columns, clipped to [-1, 1] as NumPy does; float64.
+#[track_caller]
+pub fn corrcoef(m: &Array, rowvar: bool) -> Array {
+    let loc = SourceLocation::caller();
+    let c = cov_at(m, rowvar, false, None, loc);
+    if c.error().is_some() {
+        return c;
+    }
+    if c.ndim() == 0 {
+        return build::binary(BinaryOp::Div, arr(&c), arr(&c), loc);
+    }
+    let k = c.shape()[0];
+    let sd = build::unary(UnaryOp::Sqrt, &c.diagonal(0), loc);
+    let col = sd.reshape_at(vec![k, 1], loc);
+    let row = sd.reshape_at(vec![1, k], loc);
+    let r = build::binary(BinaryOp::Div, arr(&c), arr(&col), loc);
+    let r = build::binary(BinaryOp::Div, arr(&r), arr(&row), loc);
+    crate::clip(&r, -1.0, 1.0)
 }
 
 impl Array {
