@@ -73,6 +73,29 @@ fn constant_expressions_are_folded() {
     assert_eq!(bits(&z.eval().unwrap()), bits(&xi));
 }
 
+/// A kernel that falls back to the evaluator (an empty fold) where a common subexpression
+/// resolves to a node built after its user: the fallback must order the kernel's nodes by
+/// their inputs, not by when they were built (it failed with "input not computed").
+#[test]
+fn evaluator_fallback_follows_common_subexpressions() {
+    use numcrane::{where_, Axes};
+    let x = numcrane::zeros([0, 3], DType::F64).eval().unwrap();
+    let mask = x.isnan();
+    let k = Axes::from(0).keepdims();
+    let xm = where_(&mask, 0.0, &x);
+    let count = mask.logical_not().sum(k.clone());
+    let mean = xm.sum(k) / &count;
+    // This `0.0` is merged with the earlier one but sorts before it in the graph.
+    let d = where_(&mask, 0.0, &x - &mean);
+    let var = (&d * &d).sum(0) / count.reshape([3]);
+    let reference = var.copy().eval_with(Backend::Eval).unwrap();
+    for backend in [Backend::Jit, Backend::Interpret, Backend::Unfused] {
+        let got = var.copy().eval_with(backend).unwrap();
+        assert_eq!(bits(&got), bits(&reference), "{backend:?}");
+    }
+    assert!(numcrane::nanvar(&x, 0, 0.0).eval().is_ok());
+}
+
 #[test]
 fn w3_matches_with_reductions_in_kernels() {
     let x = input(&[16, 12], DType::F32, 4);

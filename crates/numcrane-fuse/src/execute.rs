@@ -415,17 +415,23 @@ fn fused(
 
 /// The fallback: the group's nodes one at a time on the reference evaluator.
 fn evaluate_group(group: &Group, values: &HashMap<u64, Realized>) -> Result<Realized> {
-    // Inputs are always built before their users, so increasing node ids is a valid order.
+    // Members in an order where each comes after its (resolved) inputs: a post-order walk.
+    // Not by node id: a common subexpression may resolve to a node built later than its user.
     let mut members: Vec<NodeRef> = Vec::new();
-    let mut stack = vec![group.root.clone()];
+    let mut stack = vec![(group.root.clone(), false)];
     let mut seen = HashSet::default();
-    while let Some(n) = stack.pop() {
-        if group.members.contains(&n.id()) && seen.insert(n.id()) {
-            stack.extend(n.inputs().iter().map(|i| group.resolve(i)));
+    while let Some((n, expanded)) = stack.pop() {
+        if expanded {
             members.push(n);
+            continue;
         }
+        if !group.members.contains(&n.id()) || !seen.insert(n.id()) {
+            continue;
+        }
+        let inputs: Vec<NodeRef> = n.inputs().iter().map(|i| group.resolve(i)).collect();
+        stack.push((n, true));
+        stack.extend(inputs.into_iter().map(|i| (i, false)));
     }
-    members.sort_by_key(|n| n.id());
     let mut local: HashMap<u64, Realized> = HashMap::default();
     for node in members {
         let inputs = node.inputs();
