@@ -201,6 +201,7 @@ fn build(case: &Case, inputs: &[Array]) -> Harness<Variants> {
         "linalg" => linalg(case, inputs),
         "manip" => manip(case, inputs),
         "stats" => stats(case, inputs),
+        "sorting" => sorting(case, inputs),
         "where" => Ok(vec![(
             "where_",
             numcrane::where_(input(0)?, input(1)?, input(2)?),
@@ -888,6 +889,31 @@ fn manip(case: &Case, inputs: &[Array]) -> Harness<Variants> {
         "fliplr" => vec![("fliplr", numcrane::fliplr(a))],
         "flipud" => vec![("flipud", numcrane::flipud(a))],
         f => return Err(format!("harness: unknown manip function {f}")),
+    })
+}
+
+/// Sorting (family `sorting` of gen_golden.py): sort and argsort with `axis` null (flattened)
+/// or an integer; the method spellings are checked too where an axis is given.
+fn sorting(case: &Case, inputs: &[Array]) -> Harness<Variants> {
+    let a = inputs
+        .first()
+        .ok_or_else(|| "harness: case needs an input".to_string())?;
+    let axis = match arg(case, "axis")? {
+        Value::Null => None,
+        v => Some(isize_of(v)?),
+    };
+    Ok(match (case.func.as_str(), axis) {
+        ("sort", None) => vec![("sort", numcrane::sort(a, None))],
+        ("sort", Some(x)) => vec![
+            ("sort", numcrane::sort(a, Some(x))),
+            ("sort_axis", a.sort_axis(x)),
+        ],
+        ("argsort", None) => vec![("argsort", numcrane::argsort(a, None))],
+        ("argsort", Some(x)) => vec![
+            ("argsort", numcrane::argsort(a, Some(x))),
+            ("argsort_axis", a.argsort_axis(x)),
+        ],
+        (f, _) => return Err(format!("harness: unknown sorting function {f}")),
     })
 }
 

@@ -1118,13 +1118,60 @@ def stats(g):
           lambda x, y: np.average(x, axis=1, weights=y), args={"axis": 1, "keepdims": False})
 
 
+def sorting(g):
+    """sort and argsort (kind="stable": NaN last, equal keys in input order) over shapes,
+    dtypes, axes (None, negative, out of range), NaN and signed-zero placements, empties."""
+    rng = np.random.default_rng(SEED + 8)
+
+    def make(shape, dt, nans=False):
+        if dt == "bool":
+            return rng.random(shape) < 0.5
+        if dt.startswith("float"):
+            # few distinct values, so ties (and -0.0 next to 0.0) are common
+            a = rng.integers(-4, 5, shape) * 0.5
+            a = np.where(rng.random(shape) < 0.15, -0.0, a)
+            if nans:
+                a = np.where(rng.random(shape) < 0.25, np.nan, a)
+            return np.asarray(a, dtype=dt)
+        lo = 0 if dt.startswith("u") else -5
+        return rng.integers(lo, 6, shape).astype(dt)
+
+    def tag(shape):
+        return "x".join(map(str, shape)) or "0d"
+
+    forms = [((7,), [None, 0, -1]), ((4, 5), [None, 0, 1, -1, -2]),
+             ((2, 3, 4), [None, 0, 1, -1]), ((0,), [None, 0]), ((3, 0), [0, 1, None]),
+             ((), [None, 0, -1]), ((4, 5), [2, -3])]
+    for dt in REPR_DTYPES + ["int16", "uint16", "uint32"]:
+        for shape, axes in forms:
+            x = make(shape, dt)
+            for axis in axes:
+                for name, fn in [("sort", np.sort), ("argsort", np.argsort)]:
+                    g.add(f"sorting.{name}.{dt}.{tag(shape)}.axis{axis}", "sorting", name, [x],
+                          lambda a, fn=fn, axis=axis: fn(a, axis=axis, kind="stable"),
+                          args={"axis": axis})
+    for dt in ["float32", "float64"]:
+        for shape in [(9,), (4, 6), (2, 3, 5)]:
+            x = make(shape, dt, nans=True)
+            for axis in [None, 0, -1]:
+                for name, fn in [("sort", np.sort), ("argsort", np.argsort)]:
+                    g.add(f"sorting.{name}.{dt}.nan.{tag(shape)}.axis{axis}", "sorting", name,
+                          [x], lambda a, fn=fn, axis=axis: fn(a, axis=axis, kind="stable"),
+                          args={"axis": axis})
+        allnan = np.full((3, 4), np.nan, dtype=dt)
+        allnan[1, 2] = 1.0
+        for name, fn in [("sort", np.sort), ("argsort", np.argsort)]:
+            g.add(f"sorting.{name}.{dt}.allnan.axis1", "sorting", name, [allnan],
+                  lambda a, fn=fn: fn(a, axis=1, kind="stable"), args={"axis": 1})
+
+
 def main():
     if DATA.exists():
         shutil.rmtree(DATA)
     DATA.mkdir(parents=True)
     g = Golden()
     for family in [promotion, binary, unary, broadcasting, views, reductions, creation,
-                   where_clip, astype, file_formats, workload, linalg, manip, stats]:
+                   where_clip, astype, file_formats, workload, linalg, manip, stats, sorting]:
         family(g)
     (GOLDEN / "cases.json").write_text(json.dumps(g.cases, indent=1, allow_nan=False) + "\n")
     kinds = {}

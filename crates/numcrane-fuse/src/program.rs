@@ -392,6 +392,8 @@ fn encode_op(sig: &mut Vec<u64>, op: &Op) {
         }
         Op::MatMul => sig.push(13),
         Op::Concat { axis } => sig.extend([14, *axis as u64]),
+        Op::Sort { axis } => sig.extend([15, *axis as u64]),
+        Op::ArgSort { axis } => sig.extend([16, *axis as u64]),
         Op::Pad {
             before,
             after,

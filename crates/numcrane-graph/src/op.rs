@@ -444,6 +444,18 @@ pub enum Op {
         /// the joined axis
         axis: usize,
     },
+    /// Input 0 (the node's dtype) with every lane along `axis` sorted ascending, stably, NaN
+    /// last (NumPy's `sort(kind="stable")`).
+    Sort {
+        /// the sorted axis
+        axis: usize,
+    },
+    /// The int64 positions that would sort every lane of input 0 along `axis` (stable, NaN
+    /// last; NumPy's `argsort(kind="stable")`).
+    ArgSort {
+        /// the sorted axis
+        axis: usize,
+    },
 }
 
 impl Op {
@@ -464,6 +476,8 @@ impl Op {
             Op::Pad { .. } => "pad",
             Op::MatMul => "matmul",
             Op::Concat { .. } => "concatenate",
+            Op::Sort { .. } => "sort",
+            Op::ArgSort { .. } => "argsort",
         }
     }
 

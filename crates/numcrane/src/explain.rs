@@ -66,6 +66,8 @@ fn describe_op(op: &Op) -> String {
             value,
         } => format!("pad before={before:?} after={after:?} value={value}"),
         Op::Concat { axis } => format!("concatenate axis={axis}"),
+        Op::Sort { axis } => format!("sort axis={axis}"),
+        Op::ArgSort { axis } => format!("argsort axis={axis}"),
         other => other.name().to_string(),
     }
 }

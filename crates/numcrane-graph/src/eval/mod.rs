@@ -13,6 +13,7 @@ mod elementwise;
 mod linalg;
 mod reduce;
 pub mod scalar;
+mod sort;
 mod source;
 mod view;
 
@@ -107,6 +108,8 @@ pub fn compute(node: &Node, args: &[&Realized]) -> Result<Realized> {
         Op::View(v) => view::view(node, v, arg(0)?),
         Op::MatMul => linalg::matmul(node, arg(0)?, arg(1)?),
         Op::Concat { axis } => concat::concat(node, *axis, args),
+        Op::Sort { axis } => sort::sort(node, *axis, arg(0)?),
+        Op::ArgSort { axis } => sort::argsort(node, *axis, arg(0)?),
     }
 }
 

@@ -1,0 +1,232 @@
+//! Sorting (crates/numcrane/src/sorting.rs) against Rust's own stable sort written here, on
+//! every backend: every dtype class, NaN placement (last), stability of argsort on equal keys
+//! (and -0.0 / 0.0), empty arrays, axis None and negative axes, inputs that are views or
+//! computed chains, and bad axes. NumPy's own answers are in the golden files (family
+//! `sorting`).
+
+mod common;
+
+use common::input;
+use numcrane::{argsort, sort, Array, Backend, DType};
+use std::cmp::Ordering;
+
+const BACKENDS: [Backend; 4] = [
+    Backend::Eval,
+    Backend::Jit,
+    Backend::Interpret,
+    Backend::Unfused,
+];
+
+fn total(a: f64, b: f64) -> Ordering {
+    a.partial_cmp(&b)
+        .unwrap_or_else(|| a.is_nan().cmp(&b.is_nan()))
+}
+
+/// The lanes of a row-major `shape` array along `axis`, as lists of flat positions.
+fn lanes(shape: &[usize], axis: usize) -> Vec<Vec<usize>> {
+    let outer: usize = shape[..axis].iter().product();
+    let inner: usize = shape[axis + 1..].iter().product();
+    let len = shape[axis];
+    let mut out = Vec::new();
+    for o in 0..outer {
+        for i in 0..inner {
+            out.push((0..len).map(|k| o * len * inner + k * inner + i).collect());
+        }
+    }
+    out
+}
+
+/// Naive (sorted values, argsort) of `v` with `shape` along `axis`.
+fn naive(v: &[f64], shape: &[usize], axis: usize) -> (Vec<f64>, Vec<i64>) {
+    let mut vals = vec![0.0; v.len()];
+    let mut idx = vec![0i64; v.len()];
+    for lane in lanes(shape, axis) {
+        let mut order: Vec<usize> = (0..lane.len()).collect();
+        order.sort_by(|&a, &b| total(v[lane[a]], v[lane[b]]));
+        for (k, &p) in order.iter().enumerate() {
+            vals[lane[k]] = v[lane[p]];
+            idx[lane[k]] = p as i64;
+        }
+    }
+    (vals, idx)
+}
+
+fn same(got: &[f64], want: &[f64], what: &str) {
+    assert_eq!(got.len(), want.len(), "{what}: lengths");
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        let ok =
+            (g.is_nan() && w.is_nan()) || (g == w && g.is_sign_negative() == w.is_sign_negative());
+        assert!(
+            ok,
+            "{what}: element {i} is {g}, want {w} ({got:?} vs {want:?})"
+        );
+    }
+}
+
+fn check(x: &Array, axis: Option<isize>, what: &str) {
+    let v = x.astype(DType::F64).to_vec::<f64>().unwrap();
+    let (flat, shape): (Vec<f64>, Vec<usize>) = match axis {
+        None => (v.clone(), vec![v.len()]),
+        Some(_) => (v.clone(), x.shape().to_vec()),
+    };
+    let ax = match axis {
+        None => 0,
+        Some(a) if a < 0 => (shape.len() as isize + a) as usize,
+        Some(a) => a as usize,
+    };
+    let (want_v, want_i) = naive(&flat, &shape, ax);
+    for b in BACKENDS {
+        let s = sort(x, axis);
+        let i = argsort(x, axis);
+        assert_eq!(s.dtype(), x.dtype(), "{what}");
+        assert_eq!(i.dtype(), DType::I64, "{what}");
+        assert_eq!(s.shape(), shape.as_slice(), "{what}");
+        assert_eq!(i.shape(), shape.as_slice(), "{what}");
+        let s = s.eval_with(b).unwrap();
+        let i = i.eval_with(b).unwrap();
+        same(
+            &s.astype(DType::F64).to_vec::<f64>().unwrap(),
+            &want_v,
+            &format!("sort {what} {axis:?} {b:?}"),
+        );
+        assert_eq!(
+            i.to_vec::<i64>().unwrap(),
+            want_i,
+            "argsort {what} {axis:?} {b:?}"
+        );
+    }
+}
+
+const DTYPES: [DType; 11] = [
+    DType::Bool,
+    DType::I8,
+    DType::I16,
+    DType::I32,
+    DType::I64,
+    DType::U8,
+    DType::U16,
+    DType::U32,
+    DType::U64,
+    DType::F32,
+    DType::F64,
+];
+
+#[test]
+fn every_dtype_every_axis_every_backend() {
+    for dt in DTYPES {
+        for shape in [vec![7], vec![4, 5], vec![2, 3, 4]] {
+            let x = input(&shape, dt, 5);
+            let nd = shape.len() as isize;
+            let mut axes: Vec<Option<isize>> = vec![None];
+            for a in -nd..nd {
+                axes.push(Some(a));
+            }
+            for axis in axes {
+                check(&x, axis, &format!("{dt:?} {shape:?}"));
+            }
+        }
+    }
+}
+
+#[test]
+fn nan_sorts_last_and_signed_zeros_keep_order() {
+    let v = vec![
+        f64::NAN,
+        3.0,
+        -0.0,
+        f64::NEG_INFINITY,
+        0.0,
+        f64::NAN,
+        -0.0,
+        f64::INFINITY,
+        1.0,
+        0.0,
+        -2.0,
+        f64::NAN,
+    ];
+    for dt in [DType::F64, DType::F32] {
+        let x = Array::from_vec(v.clone(), [3, 4]).astype(dt);
+        for axis in [None, Some(0), Some(1), Some(-1)] {
+            check(&x, axis, &format!("nan {dt:?}"));
+        }
+    }
+    let s = sort(&Array::from_vec(v.clone(), [12]), None)
+        .to_vec::<f64>()
+        .unwrap();
+    assert!(s[9..].iter().all(|x| x.is_nan()));
+    assert_eq!(s[0], f64::NEG_INFINITY);
+    assert_eq!(s[8], f64::INFINITY);
+    // -0.0, 0.0, -0.0, 0.0 in input order
+    let signs: Vec<bool> = s[2..6].iter().map(|x| x.is_sign_negative()).collect();
+    assert_eq!(signs, vec![true, false, true, false]);
+}
+
+#[test]
+fn argsort_is_stable_on_equal_keys() {
+    let x = Array::from_vec(vec![2i64, 1, 2, 1, 0, 2, 1, 0], [8]);
+    for b in BACKENDS {
+        assert_eq!(
+            argsort(&x, Some(0))
+                .eval_with(b)
+                .unwrap()
+                .to_vec::<i64>()
+                .unwrap(),
+            vec![4, 7, 1, 3, 6, 0, 2, 5]
+        );
+    }
+    let y = Array::from_vec(vec![true, false, true, false], [4]);
+    assert_eq!(argsort(&y, None).to_vec::<i64>().unwrap(), vec![1, 3, 0, 2]);
+    assert_eq!(
+        sort(&y, None).to_vec::<bool>().unwrap(),
+        vec![false, false, true, true]
+    );
+}
+
+#[test]
+fn empty_and_zero_dimensional() {
+    for shape in [vec![0], vec![3, 0], vec![0, 4], vec![2, 0, 3]] {
+        let x = input(&shape, DType::F64, 1);
+        let nd = shape.len() as isize;
+        for axis in std::iter::once(None).chain((-nd..nd).map(Some)) {
+            check(&x, axis, &format!("empty {shape:?}"));
+        }
+    }
+    let s = Array::from_vec(vec![4.0], []);
+    assert_eq!(sort(&s, None).shape(), &[1]);
+    assert_eq!(sort(&s, None).to_vec::<f64>().unwrap(), vec![4.0]);
+    assert!(sort(&s, Some(0)).eval().is_err());
+}
+
+#[test]
+fn views_and_chains_are_sorted() {
+    let x = input(&[4, 6], DType::F64, 2);
+    let t = x.transpose();
+    check(&t, Some(1), "transposed");
+    let chain = (&x * 2.0).sin() + 1.0;
+    check(&chain, Some(0), "chain");
+    // a consumer of the sort fuses/evaluates on every backend
+    let want = sort(&x, Some(1)).to_vec::<f64>().unwrap();
+    for b in BACKENDS {
+        let y = (sort(&x, Some(1)) * 2.0).eval_with(b).unwrap();
+        let got = y.to_vec::<f64>().unwrap();
+        let w: Vec<f64> = want.iter().map(|v| v * 2.0).collect();
+        assert_eq!(got, w, "{b:?}");
+    }
+    // methods
+    assert_eq!(x.sort_axis(-1).to_vec::<f64>().unwrap(), want);
+    assert_eq!(
+        x.argsort_axis(-1).to_vec::<i64>().unwrap(),
+        argsort(&x, Some(1)).to_vec::<i64>().unwrap()
+    );
+}
+
+#[test]
+fn bad_axis_is_an_error() {
+    let x = input(&[2, 3], DType::F64, 0);
+    for axis in [2, -3] {
+        let e = sort(&x, Some(axis)).eval().unwrap_err().to_string();
+        assert!(e.contains("sort"), "{e}");
+        let e = argsort(&x, Some(axis)).eval().unwrap_err().to_string();
+        assert!(e.contains("argsort"), "{e}");
+    }
+}
