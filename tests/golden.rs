@@ -893,11 +893,36 @@ fn manip(case: &Case, inputs: &[Array]) -> Harness<Variants> {
 }
 
 /// Sorting (family `sorting` of gen_golden.py): sort and argsort with `axis` null (flattened)
-/// or an integer; the method spellings are checked too where an axis is given.
+/// or an integer (the method spellings too where an axis is given); median, percentile and
+/// quantile with `axis` null, an integer or a list, `keepdims`, and `q` one value or a list.
 fn sorting(case: &Case, inputs: &[Array]) -> Harness<Variants> {
     let a = inputs
         .first()
         .ok_or_else(|| "harness: case needs an input".to_string())?;
+    if matches!(case.func.as_str(), "median" | "percentile" | "quantile") {
+        let mut axes = match arg(case, "axis")? {
+            Value::Null => Axes::all(),
+            v @ Value::Array(_) => Axes::from(list_of(v, isize_of)?),
+            v => Axes::from(isize_of(v)?),
+        };
+        if arg(case, "keepdims")?.as_bool() == Some(true) {
+            axes = axes.keepdims();
+        }
+        let q = || -> Harness<numcrane::Quantiles> {
+            Ok(match arg(case, "q")? {
+                v @ Value::Array(_) => numcrane::Quantiles::from(list_of(v, float_of)?),
+                v => numcrane::Quantiles::from(float_of(v)?),
+            })
+        };
+        return Ok(match case.func.as_str() {
+            "median" => vec![
+                ("median", numcrane::median(a, axes.clone())),
+                ("median_method", a.median(axes)),
+            ],
+            "percentile" => vec![("percentile", numcrane::percentile(a, q()?, axes))],
+            _ => vec![("quantile", numcrane::quantile(a, q()?, axes))],
+        });
+    }
     let axis = match arg(case, "axis")? {
         Value::Null => None,
         v => Some(isize_of(v)?),

@@ -1,13 +1,14 @@
 //! Sorting (crates/numcrane/src/sorting.rs) against Rust's own stable sort written here, on
 //! every backend: every dtype class, NaN placement (last), stability of argsort on equal keys
 //! (and -0.0 / 0.0), empty arrays, axis None and negative axes, inputs that are views or
-//! computed chains, and bad axes. NumPy's own answers are in the golden files (family
+//! computed chains, and bad axes; median / percentile / quantile against a naive sort-and-
+//! interpolate, with NaN, integers, keepdims, lists of q and the errors NumPy raises. NumPy's own answers are in the golden files (family
 //! `sorting`).
 
 mod common;
 
 use common::input;
-use numcrane::{argsort, sort, Array, Backend, DType};
+use numcrane::{argsort, keepdims, median, percentile, quantile, sort, Array, Backend, DType};
 use std::cmp::Ordering;
 
 const BACKENDS: [Backend; 4] = [
@@ -229,4 +230,108 @@ fn bad_axis_is_an_error() {
         let e = argsort(&x, Some(axis)).eval().unwrap_err().to_string();
         assert!(e.contains("argsort"), "{e}");
     }
+}
+
+/// Naive linear-method quantile of one lane (NaN if the lane holds NaN).
+fn naive_quantile(lane: &[f64], q: f64) -> f64 {
+    if lane.iter().any(|x| x.is_nan()) {
+        return f64::NAN;
+    }
+    let mut v = lane.to_vec();
+    v.sort_by(|a, b| total(*a, *b));
+    let pos = q * (v.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = (lo + 1).min(v.len() - 1);
+    v[lo] + (v[hi] - v[lo]) * (pos - lo as f64)
+}
+
+fn close(got: &[f64], want: &[f64], what: &str) {
+    assert_eq!(got.len(), want.len(), "{what}: lengths");
+    for (g, w) in got.iter().zip(want) {
+        let ok = (g.is_nan() && w.is_nan()) || (g - w).abs() <= 1e-12 * (1.0 + w.abs());
+        assert!(ok, "{what}: {got:?} vs {want:?}");
+    }
+}
+
+#[test]
+fn median_and_percentile_match_naive_on_every_backend() {
+    let mut data = input(&[4, 6], DType::F64, 9).to_vec::<f64>().unwrap();
+    data[7] = f64::NAN; // row 1 and column 1 hold a NaN
+    for nan in [false, true] {
+        let v: Vec<f64> = if nan {
+            data.clone()
+        } else {
+            data.iter()
+                .map(|x| if x.is_nan() { 2.5 } else { *x })
+                .collect()
+        };
+        let x = Array::from_vec(v.clone(), [4, 6]);
+        let rows: Vec<Vec<f64>> = (0..4).map(|r| v[r * 6..r * 6 + 6].to_vec()).collect();
+        let cols: Vec<Vec<f64>> = (0..6)
+            .map(|c| (0..4).map(|r| v[r * 6 + c]).collect())
+            .collect();
+        for b in BACKENDS {
+            let what = format!("nan={nan} {b:?}");
+            let got = median(&x, 1).eval_with(b).unwrap().to_vec::<f64>().unwrap();
+            let want: Vec<f64> = rows.iter().map(|l| naive_quantile(l, 0.5)).collect();
+            close(&got, &want, &format!("median rows {what}"));
+            let got = median(&x, ..)
+                .eval_with(b)
+                .unwrap()
+                .to_vec::<f64>()
+                .unwrap();
+            close(
+                &got,
+                &[naive_quantile(&v, 0.5)],
+                &format!("median all {what}"),
+            );
+            for q in [0.0, 12.5, 37.0, 50.0, 90.0, 100.0] {
+                let got = percentile(&x, q, 0)
+                    .eval_with(b)
+                    .unwrap()
+                    .to_vec::<f64>()
+                    .unwrap();
+                let want: Vec<f64> = cols.iter().map(|l| naive_quantile(l, q / 100.0)).collect();
+                close(&got, &want, &format!("percentile {q} {what}"));
+                let got = quantile(&x, q / 100.0, -1)
+                    .eval_with(b)
+                    .unwrap()
+                    .to_vec::<f64>()
+                    .unwrap();
+                let want: Vec<f64> = rows.iter().map(|l| naive_quantile(l, q / 100.0)).collect();
+                close(&got, &want, &format!("quantile {q} {what}"));
+            }
+        }
+    }
+}
+
+#[test]
+fn order_statistics_dtypes_shapes_and_errors() {
+    let x = Array::from_vec(vec![5i32, 1, 4, 2, 3, 9], [2, 3]);
+    let m = median(&x, keepdims(1));
+    assert_eq!(m.dtype(), DType::F64);
+    assert_eq!(m.shape(), &[2, 1]);
+    assert_eq!(m.to_vec::<f64>().unwrap(), vec![4.0, 3.0]);
+    assert_eq!(x.median(..).to_vec::<f64>().unwrap(), vec![3.5]);
+    let f = x.astype(DType::F32);
+    assert_eq!(median(&f, 0).dtype(), DType::F32);
+    assert_eq!(percentile(&f, 50.0, 0).dtype(), DType::F32);
+    // a list of q: a leading axis, float64 as NumPy
+    let p = percentile(&f, [0.0, 50.0, 100.0], 1);
+    assert_eq!(p.dtype(), DType::F64);
+    assert_eq!(p.shape(), &[3, 2]);
+    assert_eq!(
+        p.to_vec::<f64>().unwrap(),
+        vec![1.0, 2.0, 4.0, 3.0, 5.0, 9.0]
+    );
+    // median of nothing is NaN; a quantile of nothing, q out of range and bool are errors
+    let e = Array::from_vec(Vec::<f64>::new(), [0]);
+    assert!(median(&e, ..).to_vec::<f64>().unwrap()[0].is_nan());
+    assert!(percentile(&e, 50.0, ..).eval().is_err());
+    assert!(percentile(&x, 101.0, ..).eval().is_err());
+    assert!(quantile(&x, -0.1, ..).eval().is_err());
+    assert!(quantile(&x, 0.5, 2).eval().is_err());
+    let bools = Array::from_vec(vec![true, false, true], [3]);
+    assert!(quantile(&bools, 0.5, ..).eval().is_err());
+    assert_eq!(median(&bools, ..).to_vec::<f64>().unwrap(), vec![1.0]);
 }

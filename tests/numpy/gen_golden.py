@@ -1164,6 +1164,31 @@ def sorting(g):
             g.add(f"sorting.{name}.{dt}.allnan.axis1", "sorting", name, [allnan],
                   lambda a, fn=fn: fn(a, axis=1, kind="stable"), args={"axis": 1})
 
+    # order statistics: median, percentile, quantile (linear method)
+    stat_forms = [((7,), [None, 0]), ((4, 6), [None, 0, 1, -1, [0, 1]]),
+                  ((2, 3, 4), [None, 1, [0, 2], -1]), ((5,), [None]), ((3, 0), [0, 1]),
+                  ((4, 6), [2])]
+    qs = [50.0, 0.0, 100.0, 37.5, 90.0, [10.0, 50.0, 99.0], 120.0]
+    for dt in ["bool", "int8", "int64", "uint8", "float32", "float64"]:
+        for shape, axes in stat_forms:
+            x = make(shape, dt, nans=dt.startswith("float") and len(shape) == 2)
+            for axis in axes:
+                ax = tuple(axis) if isinstance(axis, list) else axis
+                for keep in [False, True]:
+                    kt = ".keep" if keep else ""
+                    g.add(f"sorting.median.{dt}.{tag(shape)}.axis{axis}{kt}".replace(" ", ""),
+                          "sorting", "median", [x],
+                          lambda a, ax=ax, keep=keep: np.median(a, axis=ax, keepdims=keep),
+                          args={"axis": axis, "keepdims": keep}, tol=REDUCTION)
+                for q in qs:
+                    for name, fn, scale in [("percentile", np.percentile, 1.0),
+                                            ("quantile", np.quantile, 100.0)]:
+                        qq = [v / scale for v in q] if isinstance(q, list) else q / scale
+                        g.add(f"sorting.{name}.{dt}.{tag(shape)}.axis{axis}.q{q}".replace(" ", ""),
+                              "sorting", name, [x],
+                              lambda a, ax=ax, qq=qq, fn=fn: fn(a, qq, axis=ax),
+                              args={"axis": axis, "q": qq, "keepdims": False}, tol=REDUCTION)
+
 
 def main():
     if DATA.exists():

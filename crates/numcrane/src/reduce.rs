@@ -82,14 +82,14 @@ macro_rules! axes_from_int {
 axes_from_int!(i32, i64, isize, usize);
 
 /// Resolved reduction axes: sorted distinct input axes and the output shape.
-struct Resolved {
-    axes: Vec<usize>,
-    keepdims: bool,
-    out_shape: Vec<usize>,
-    count: usize,
+pub(crate) struct Resolved {
+    pub(crate) axes: Vec<usize>,
+    pub(crate) keepdims: bool,
+    pub(crate) out_shape: Vec<usize>,
+    pub(crate) count: usize,
 }
 
-fn resolve(
+pub(crate) fn resolve(
     op: &'static str,
     x: &Array,
     axes: Axes,
