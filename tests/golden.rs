@@ -893,13 +893,17 @@ fn manip(case: &Case, inputs: &[Array]) -> Harness<Variants> {
 }
 
 /// Sorting (family `sorting` of gen_golden.py): sort and argsort with `axis` null (flattened)
-/// or an integer (the method spellings too where an axis is given); median, percentile and
+/// or an integer (the method spellings too where an axis is given); median, nanmedian,
+/// percentile and
 /// quantile with `axis` null, an integer or a list, `keepdims`, and `q` one value or a list.
 fn sorting(case: &Case, inputs: &[Array]) -> Harness<Variants> {
     let a = inputs
         .first()
         .ok_or_else(|| "harness: case needs an input".to_string())?;
-    if matches!(case.func.as_str(), "median" | "percentile" | "quantile") {
+    if matches!(
+        case.func.as_str(),
+        "median" | "nanmedian" | "percentile" | "quantile"
+    ) {
         let mut axes = match arg(case, "axis")? {
             Value::Null => Axes::all(),
             v @ Value::Array(_) => Axes::from(list_of(v, isize_of)?),
@@ -919,6 +923,7 @@ fn sorting(case: &Case, inputs: &[Array]) -> Harness<Variants> {
                 ("median", numcrane::median(a, axes.clone())),
                 ("median_method", a.median(axes)),
             ],
+            "nanmedian" => vec![("nanmedian", numcrane::nanmedian(a, axes))],
             "percentile" => vec![("percentile", numcrane::percentile(a, q()?, axes))],
             _ => vec![("quantile", numcrane::quantile(a, q()?, axes))],
         });

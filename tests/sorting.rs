@@ -2,13 +2,15 @@
 //! every backend: every dtype class, NaN placement (last), stability of argsort on equal keys
 //! (and -0.0 / 0.0), empty arrays, axis None and negative axes, inputs that are views or
 //! computed chains, and bad axes; median / percentile / quantile against a naive sort-and-
-//! interpolate, with NaN, integers, keepdims, lists of q and the errors NumPy raises. NumPy's own answers are in the golden files (family
+//! interpolate (nanmedian against a naive filter-and-sort), with NaN, integers, keepdims, lists of q and the errors NumPy raises. NumPy's own answers are in the golden files (family
 //! `sorting`).
 
 mod common;
 
 use common::input;
-use numcrane::{argsort, keepdims, median, percentile, quantile, sort, Array, Backend, DType};
+use numcrane::{
+    argsort, keepdims, median, nanmedian, percentile, quantile, sort, Array, Backend, DType,
+};
 use std::cmp::Ordering;
 
 const BACKENDS: [Backend; 4] = [
@@ -334,4 +336,63 @@ fn order_statistics_dtypes_shapes_and_errors() {
     let bools = Array::from_vec(vec![true, false, true], [3]);
     assert!(quantile(&bools, 0.5, ..).eval().is_err());
     assert_eq!(median(&bools, ..).to_vec::<f64>().unwrap(), vec![1.0]);
+}
+
+#[test]
+fn nanmedian_ignores_nan_on_every_backend() {
+    let mut v = input(&[5, 6], DType::F64, 4).to_vec::<f64>().unwrap();
+    for (i, x) in v.iter_mut().enumerate() {
+        // row 1 all NaN, column 2 all NaN, row 3 mostly NaN, a few more
+        if i / 6 == 1 || i % 6 == 2 || (i / 6 == 3 && i % 6 < 5) || i % 7 == 0 {
+            *x = f64::NAN;
+        }
+    }
+    let naive = |lane: Vec<f64>| {
+        let mut l: Vec<f64> = lane.into_iter().filter(|x| !x.is_nan()).collect();
+        l.sort_by(|a, b| total(*a, *b));
+        match l.len() {
+            0 => f64::NAN,
+            n if n % 2 == 1 => l[n / 2],
+            n => (l[n / 2 - 1] + l[n / 2]) / 2.0,
+        }
+    };
+    for dt in [DType::F64, DType::F32] {
+        let x = Array::from_vec(v.clone(), [5, 6]).astype(dt);
+        let xv = x.astype(DType::F64).to_vec::<f64>().unwrap();
+        let rows: Vec<f64> = (0..5)
+            .map(|r| naive(xv[r * 6..r * 6 + 6].to_vec()))
+            .collect();
+        let cols: Vec<f64> = (0..6)
+            .map(|c| naive((0..5).map(|r| xv[r * 6 + c]).collect()))
+            .collect();
+        let tol = if dt == DType::F32 { 1e-6 } else { 1e-12 };
+        for b in BACKENDS {
+            for (axis, want) in [(1isize, &rows), (0, &cols)] {
+                let m = nanmedian(&x, axis).eval_with(b).unwrap();
+                assert_eq!(m.dtype(), dt);
+                let got = m.astype(DType::F64).to_vec::<f64>().unwrap();
+                for (g, w) in got.iter().zip(want.iter()) {
+                    let ok = (g.is_nan() && w.is_nan()) || (g - w).abs() <= tol * (1.0 + w.abs());
+                    assert!(
+                        ok,
+                        "nanmedian {dt:?} axis {axis} {b:?}: {got:?} vs {want:?}"
+                    );
+                }
+            }
+            let all = nanmedian(&x, ..).eval_with(b).unwrap();
+            let want = naive(xv.clone());
+            let got = all.astype(DType::F64).to_vec::<f64>().unwrap()[0];
+            assert!(
+                (got - want).abs() <= tol * (1.0 + want.abs()),
+                "{got} vs {want}"
+            );
+        }
+    }
+    // integers: as median
+    let i = Array::from_vec(vec![3i64, 1, 2, 8], [4]);
+    assert_eq!(nanmedian(&i, ..).to_vec::<f64>().unwrap(), vec![2.5]);
+    let e = Array::from_vec(Vec::<f32>::new(), [0, 3]);
+    let m = nanmedian(&e, 0);
+    assert_eq!(m.shape(), &[3]);
+    assert!(m.to_vec::<f32>().unwrap().iter().all(|x| x.is_nan()));
 }

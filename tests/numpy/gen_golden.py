@@ -1176,10 +1176,11 @@ def sorting(g):
                 ax = tuple(axis) if isinstance(axis, list) else axis
                 for keep in [False, True]:
                     kt = ".keep" if keep else ""
-                    g.add(f"sorting.median.{dt}.{tag(shape)}.axis{axis}{kt}".replace(" ", ""),
-                          "sorting", "median", [x],
-                          lambda a, ax=ax, keep=keep: np.median(a, axis=ax, keepdims=keep),
-                          args={"axis": axis, "keepdims": keep}, tol=REDUCTION)
+                    for name, fn in [("median", np.median), ("nanmedian", np.nanmedian)]:
+                        g.add(f"sorting.{name}.{dt}.{tag(shape)}.axis{axis}{kt}".replace(" ", ""),
+                              "sorting", name, [x],
+                              lambda a, ax=ax, keep=keep, fn=fn: fn(a, axis=ax, keepdims=keep),
+                              args={"axis": axis, "keepdims": keep}, tol=REDUCTION)
                 for q in qs:
                     for name, fn, scale in [("percentile", np.percentile, 1.0),
                                             ("quantile", np.quantile, 100.0)]:
@@ -1188,6 +1189,16 @@ def sorting(g):
                               "sorting", name, [x],
                               lambda a, ax=ax, qq=qq, fn=fn: fn(a, qq, axis=ax),
                               args={"axis": axis, "q": qq, "keepdims": False}, tol=REDUCTION)
+    for dt in ["float32", "float64"]:
+        x = make((5, 6), dt, nans=True)
+        x[1, :] = np.nan
+        x[:, 2] = np.nan
+        x[3, :5] = np.nan
+        for axis in [None, 0, 1]:
+            for name, fn in [("median", np.median), ("nanmedian", np.nanmedian)]:
+                g.add(f"sorting.{name}.{dt}.nanlanes.axis{axis}", "sorting", name, [x],
+                      lambda a, ax=axis, fn=fn: fn(a, axis=ax),
+                      args={"axis": axis, "keepdims": False}, tol=REDUCTION)
 
 
 def main():

@@ -50,7 +50,7 @@ pub use numcrane_graph::{DType, Element, Error, Kind, Result, Scalar};
 pub use operand::IntoOperand;
 pub use reduce::{keepdims, Axes};
 pub use slicing::{Ellipsis, IntoStep, NewAxis, SliceArg};
-pub use sorting::{argsort, median, percentile, quantile, sort, Quantiles};
+pub use sorting::{argsort, median, nanmedian, percentile, quantile, sort, Quantiles};
 pub use stats::{
     average, corrcoef, count_nonzero, cov, diff, nanargmax, nanargmin, nanmax, nanmean, nanmin,
     nanprod, nanstd, nansum, nanvar, ptp,

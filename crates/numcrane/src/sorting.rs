@@ -1,6 +1,6 @@
 //! Sorting with NumPy's names and semantics: `sort` and `argsort` (stable, NaN last), and the
 //! order statistics built on them: `median`, `percentile` and `quantile` (NumPy's default
-//! 'linear' method).
+//! 'linear' method) and `nanmedian`.
 //!
 //! Both build one node (`Op::Sort` / `Op::ArgSort`) that the reference evaluator computes: each
 //! lane along the axis is sorted with a stable sort under a total order that puts NaN after
@@ -247,6 +247,64 @@ pub fn median(a: &Array, axes: impl Into<Axes>) -> Array {
         build::binary(BinaryOp::Div, arr(&sum), weak(2.0), loc)
     };
     nan_if_any(&s, n, value, loc).reshape_at(r.out_shape, loc)
+}
+
+/// NumPy's `nanmedian(a, axis, keepdims)`: the median of the non-NaN values over `axes` (NaN
+/// for a slice with none); integer and bool inputs as [`median`].
+///
+/// The count of non-NaN values differs between lanes, so the two middle positions are data:
+/// each is read as the sum of the sorted lane masked to that one position (a comparison with
+/// `arange(n)`), which stays in existing element-wise ops and reductions.
+///
+/// ```
+/// use numcrane::{array, nanmedian};
+/// let x = array([[1.0, f64::NAN, 3.0, 7.0], [f64::NAN, f64::NAN, 2.0, 4.0]]);
+/// assert_eq!(nanmedian(&x, 1).to_vec::<f64>().unwrap(), vec![3.0, 3.0]);
+/// ```
+#[track_caller]
+pub fn nanmedian(a: &Array, axes: impl Into<Axes>) -> Array {
+    let loc = SourceLocation::caller();
+    if !a.dtype().is_float() {
+        return median(a, axes);
+    }
+    let dtype = a.dtype();
+    let (s, r) = match sorted_lanes("nanmedian", a, axes.into(), loc) {
+        Ok(v) => v,
+        Err(e) => return build::poison(e, Op::Sort { axis: 0 }, &[a], dtype, vec![], loc),
+    };
+    let n = r.count;
+    let last = s.ndim() as isize - 1;
+    if n == 0 {
+        let kept = &s.shape()[..s.ndim() - 1];
+        return crate::full(kept.to_vec(), f64::NAN)
+            .astype(dtype)
+            .reshape_at(r.out_shape, loc);
+    }
+    let nan = build::unary(UnaryOp::IsNan, &s, loc);
+    let valid = build::unary(UnaryOp::Not, &nan, loc);
+    let count = build::cast(&valid.sum(last), DType::F64, loc);
+    let half = |shift: f64| {
+        let x = build::binary(BinaryOp::Sub, arr(&count), weak(shift), loc);
+        let x = build::binary(BinaryOp::Div, arr(&x), weak(2.0), loc);
+        build::unary(UnaryOp::Floor, &x, loc)
+    };
+    let positions = crate::arange(0.0, n as f64, 1.0);
+    let at = |k: &Array| {
+        let k = k.expand_dims(-1);
+        let hit = build::binary(BinaryOp::Eq, arr(&positions), arr(&k), loc);
+        build::select(arr(&hit), arr(&s), weak(0.0), loc).sum(last)
+    };
+    let lo = at(&half(1.0));
+    let hi = at(&half(0.0));
+    let sum = build::binary(BinaryOp::Add, arr(&lo), arr(&hi), loc);
+    let mean = build::binary(BinaryOp::Div, arr(&sum), weak(2.0), loc);
+    // odd counts take the middle element itself (as NumPy), no count gives NaN
+    let parity = build::binary(BinaryOp::Rem, arr(&count), weak(2.0), loc);
+    let odd = build::binary(BinaryOp::Eq, arr(&parity), weak(1.0), loc);
+    let value = build::select(arr(&odd), arr(&lo), arr(&mean), loc);
+    let none = build::binary(BinaryOp::Eq, arr(&count), weak(0.0), loc);
+    let value = build::select(arr(&none), weak(f64::NAN), arr(&value), loc);
+    build::cast(&value, dtype, loc).reshape_at(r.out_shape, loc)
 }
 
 /// NumPy's `percentile(a, q, axis, keepdims)` with the default 'linear' method: `q` (one value
