@@ -47,17 +47,6 @@ pub fn enabled() -> bool {
     *ENABLED.get_or_init(|| std::env::var("NUMCRANE_ROW_FUSION").map_or(true, |v| v != "0"))
 }
 
-/// Whether `NUMCRANE_DEBUG` asks for a line per run (level 1 and up). Read once per process.
-fn debug_lines() -> bool {
-    static LINES: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *LINES.get_or_init(|| {
-        std::env::var("NUMCRANE_DEBUG")
-            .ok()
-            .and_then(|v| v.trim().parse::<u32>().ok())
-            .is_some_and(|l| l >= 1)
-    })
-}
-
 /// The most loop elements a block holds: 128 KiB of float32 per array, so a block's input,
 /// its intermediates and its output stay in the L2 cache, and a block's launches are small
 /// enough to run on one thread (each block costs a launch per kernel: on a 16384 x 1024 row
@@ -287,7 +276,7 @@ impl RowSchedule {
         outside: &[&Buffer],
         run: KernelRunner<'_>,
     ) -> Result<Vec<Option<Buffer>>> {
-        let started = debug_lines().then(std::time::Instant::now);
+        let started = (numcrane_graph::trace::debug_level() >= 1).then(std::time::Instant::now);
         let mut kept: Vec<Option<Buffer>> = Vec::with_capacity(self.steps.len());
         for step in &self.steps {
             kept.push(if step.keep {

@@ -437,13 +437,7 @@ fn isa() -> Result<OwnedTargetIsa> {
 
 /// `NUMCRANE_DEBUG` (read once per process).
 pub(crate) fn debug_level() -> u32 {
-    static LEVEL: OnceLock<u32> = OnceLock::new();
-    *LEVEL.get_or_init(|| {
-        std::env::var("NUMCRANE_DEBUG")
-            .ok()
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(0)
-    })
+    numcrane_graph::trace::debug_level()
 }
 
 /// Whether `NUMCRANE_FAST_MATH` (anything but empty or `0`, read once) allows contracting

@@ -129,13 +129,7 @@ pub(crate) fn plan_with_labels(nodes: &[NodeRef], label: &dyn Fn(u64) -> Option<
 
 /// `NUMCRANE_DEBUG` (read once): 2 and up print each plan before it runs.
 fn debug_level() -> u32 {
-    static LEVEL: OnceLock<u32> = OnceLock::new();
-    *LEVEL.get_or_init(|| {
-        std::env::var("NUMCRANE_DEBUG")
-            .ok()
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(0)
-    })
+    numcrane_graph::trace::debug_level()
 }
 
 /// How many kernels the JIT has compiled in this process (for tests of the kernel cache).
