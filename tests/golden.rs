@@ -18,6 +18,10 @@ use serde_json::Value;
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
+// Later families map their cases in their own files under tests/golden_parts/.
+#[path = "golden_parts/mod.rs"]
+mod parts;
+
 /// One entry of cases.json.
 #[derive(Debug, Deserialize)]
 struct Case {
@@ -228,7 +232,7 @@ fn build(case: &Case, inputs: &[Array]) -> Harness<Variants> {
             }
             f => Err(format!("harness: unknown workload {f}")),
         },
-        k => Err(format!("harness: unknown kind {k}")),
+        k => parts::build(k, case, inputs),
     }
 }
 
