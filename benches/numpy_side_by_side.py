@@ -52,6 +52,24 @@ def inputs(k, n, dtype):
     return [inp(n, dtype, 0.1 * (i + 1)) for i in range(k)]
 
 
+def rand_u64(n, salt):
+    """splitmix64 of i ^ (salt << 48): the stream of side_by_side.rs's `random_input`."""
+    with np.errstate(over="ignore"):
+        z = (np.arange(n, dtype=np.uint64) ^ np.uint64(salt << 48)) + np.uint64(1)
+        z = z * np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
+def random_input(n, dtype, salt, modulo=0):
+    bits = rand_u64(n, salt)
+    if dtype == np.int64:
+        return (bits % np.uint64(modulo or (1 << 40))).astype(np.int64)
+    u = (bits >> np.uint64(11)).astype(np.float64) / float(1 << 53)
+    return u.astype(dtype)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--budget", type=float, default=1.0)
@@ -126,7 +144,21 @@ def main():
         rec("W8 add", "numpy", lambda: a + b, batch=1000)
         rec("W8 chain", "numpy", lambda: a * b + c * d - e, batch=1000)
 
-    for group, run in (("W1", w1), ("W2", w2), ("W3", w3), ("W4", w4), ("W5", w5), ("W8", w8)):
+    def sorting():
+        names = {np.float32: "f32", np.float64: "f64", np.int64: "int64"}
+        for dt in (np.float32, np.float64, np.int64):
+            x = random_input(n, dt, 1)
+            rec(f"S sort {names[dt]}", "numpy", lambda: np.sort(x))
+            rec(f"S argsort {names[dt]}", "numpy", lambda: np.argsort(x))
+        x = random_input(n, np.float64, 2)
+        rec("S median", "numpy", lambda: np.median(x))
+        rec("S percentile", "numpy", lambda: np.percentile(x, [10, 50, 90]))
+        del x
+        parts = [random_input(1_000_000, np.float64, 10 + k) for k in range(10)]
+        rec("S concat", "numpy", lambda: np.concatenate(parts))
+
+    for group, run in (("W1", w1), ("W2", w2), ("W3", w3), ("W4", w4), ("W5", w5), ("W8", w8),
+                       ("S", sorting)):
         if wants(group):
             run()
 

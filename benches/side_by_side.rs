@@ -1,6 +1,6 @@
 //! The numcrane side of `bash benches/side_by_side.sh`: medians of the JIT backend and the
 //! reference evaluator on the workloads of ../shared/baselines (W1, W2, W3, W4, W5, W8) at
-//! their sizes, plus a STREAM-style triad measured in the same process as the bandwidth floor.
+//! their sizes and issue 6's sorting and selection workloads (group S), plus a STREAM-style triad measured in the same process as the bandwidth floor.
 //!
 //! It measures its own medians (no criterion) and prints tab-separated lines that
 //! `benches/side_by_side_table.py` joins with NumPy's (`benches/numpy_side_by_side.py`):
@@ -22,7 +22,7 @@
 //!   inputs are built by writing 5 to /proc/self/clear_refs).
 //!
 //! `--budget SECONDS` (default 1.0): the time each measurement aims to spend after warm-up.
-//! `--only W1,W8`: only those workload groups (the triad always runs).
+//! `--only W1,W8`: only those workload groups (W1..W8, S; the triad always runs).
 //! `--eval-cap SECONDS` (default 2.0): the reference evaluator is skipped for a workload whose
 //! warm-up call takes longer.
 //!
@@ -339,12 +339,94 @@ fn run_all(h: &Harness) {
         h.row("W8 chain", "W8 `a*b + c*d - e` per call", "16", dtype, 0);
         h.both("W8 chain", 1000, || &a * &b + &c * &d - &e);
     }
+    if h.wants("S") {
+        run_sorting_group(h);
+    }
     eprintln!("numcrane side: STREAM triad again");
     run_triad("end");
     eprintln!(
         "numcrane side: done in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+}
+
+/// splitmix64 of `i`: the same pseudo-random stream as `benches/numpy_side_by_side.py`'s
+/// `rand_u64`, so both sides sort, select and gather the same values.
+fn splitmix64(i: u64) -> u64 {
+    let mut z = i.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// `n` pseudo-random values of `dtype`: floats uniform in [0, 1) from the top 53 bits,
+/// int64 in [0, modulo) (modulo 0: below 2^40). Sorting sin(i) would time nearly sorted runs.
+fn random_input(n: usize, dtype: DType, salt: u64, modulo: u64) -> Array {
+    let bits = (0..n as u64).map(|i| splitmix64(i ^ (salt << 48)));
+    let shape = [n];
+    match dtype {
+        DType::F32 => Array::from_vec(
+            bits.map(|b| ((b >> 11) as f64 / (1u64 << 53) as f64) as f32)
+                .collect(),
+            shape,
+        ),
+        DType::F64 => Array::from_vec(
+            bits.map(|b| (b >> 11) as f64 / (1u64 << 53) as f64)
+                .collect(),
+            shape,
+        ),
+        DType::I64 => {
+            let m = if modulo == 0 { 1u64 << 40 } else { modulo };
+            Array::from_vec(bits.map(|b| (b % m) as i64).collect(), shape)
+        }
+        other => panic!("random_input: no {other:?}"),
+    }
+}
+
+/// Issue 6's workloads: sort and argsort of 1e7, median and percentiles of 1e7, concatenate
+/// of 10 x 1e6. Ids start with `S`.
+fn run_sorting_group(h: &Harness) {
+    let n = 10_000_000;
+    for dtype in [DType::F32, DType::F64, DType::I64] {
+        let x = random_input(n, dtype, 1, 0);
+        let id = format!("S sort {}", short(dtype));
+        eprintln!("numcrane side: {id}");
+        h.row(&id, "S `sort(x)` random", "1e7", dtype, 0);
+        h.both(&id, 1, || numcrane::sort(&x, Some(-1)));
+        let id = format!("S argsort {}", short(dtype));
+        eprintln!("numcrane side: {id}");
+        h.row(&id, "S `argsort(x)` random", "1e7", dtype, 0);
+        h.both(&id, 1, || numcrane::argsort(&x, Some(-1)));
+    }
+    let x = random_input(n, DType::F64, 2, 0);
+    eprintln!("numcrane side: S median");
+    h.row("S median", "S `median(x)` random", "1e7", DType::F64, 0);
+    h.both("S median", 1, || numcrane::median(&x, ..));
+    eprintln!("numcrane side: S percentile");
+    h.row(
+        "S percentile",
+        "S `percentile(x, [10, 50, 90])` random",
+        "1e7",
+        DType::F64,
+        0,
+    );
+    h.both("S percentile", 1, || {
+        numcrane::percentile(&x, [10.0, 50.0, 90.0], ..)
+    });
+    drop(x);
+    let parts: Vec<Array> = (0..10)
+        .map(|k| random_input(1_000_000, DType::F64, 10 + k, 0))
+        .collect();
+    let refs: Vec<&Array> = parts.iter().collect();
+    eprintln!("numcrane side: S concat");
+    h.row(
+        "S concat",
+        "S `concatenate` of 10 x 1e6",
+        "1e7",
+        DType::F64,
+        2 * 8 * n,
+    );
+    h.both("S concat", 1, || numcrane::concatenate(&refs, 0));
 }
 
 /// JIT compile time seen from outside: the first call of a graph structure the kernel cache
