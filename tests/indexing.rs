@@ -86,6 +86,8 @@ fn gen_entry(n: usize) -> BoxedStrategy<Gen> {
         Just(Gen::Full),
         (-n..n).prop_map(|i| Gen::Int(i as isize)),
         prop::collection::vec(-n..n, 0..4).prop_map(Gen::Arr),
+        // occasionally one past either end: an error on every backend
+        prop::collection::vec(-n - 1..n + 1, 1..3).prop_map(Gen::Arr),
         (
             (-n..n),
             prop_oneof![Just(-2isize), Just(-1), Just(1), Just(2)]
@@ -104,48 +106,113 @@ fn to_arg(g: &Gen) -> IndexArg {
     }
 }
 
-/// NumPy's result shape for one index array per indexed axis with basic entries elsewhere
-/// (written out independently of the library: the broadcast of the 1-d arrays and 0-d
-/// integers, placed first when separated and in place when adjacent).
-fn naive_shape(shape: &[usize], entries: &[Gen]) -> Option<Vec<usize>> {
+/// What naive NumPy indexing gives for one entry per axis.
+#[derive(Debug, PartialEq)]
+enum Naive {
+    /// The result: shape and the flat source position of every element.
+    Ok(Vec<usize>, Vec<usize>),
+    /// The index arrays do not broadcast, or an index is out of range.
+    Err,
+}
+
+/// NumPy's indexing written out independently of the library, for one entry per axis: the
+/// 1-d arrays and 0-d integers (when any array is present) broadcast to one length `b`; the
+/// result is the basic dims with `b` in place of adjacent advanced indices, or first when they
+/// are separated; every element reads the source position its indices name.
+fn naive_index(shape: &[usize], entries: &[Gen]) -> Naive {
     let has_arr = entries.iter().any(|e| matches!(e, Gen::Arr(_)));
-    let mut adv = vec![];
-    let mut dims: Vec<Option<usize>> = vec![]; // None marks an advanced position
-    let mut bshape: Option<usize> = None; // 1-d arrays broadcast to one length
-    for (e, &n) in entries.iter().zip(shape) {
+    // Per axis: Some(positions) for a basic entry that keeps the axis, None for advanced;
+    // integers without arrays drop the axis and fix its position.
+    let mut basic: Vec<(usize, Vec<usize>)> = vec![];
+    let mut adv: Vec<(usize, Vec<i64>)> = vec![];
+    let mut fixed: Vec<(usize, usize)> = vec![];
+    let mut adv_slots = vec![]; // positions of advanced entries among the kept dims
+    let mut kept = 0;
+    let norm = |i: i64, n: usize| -> Option<usize> {
+        let p = if i < 0 { i + n as i64 } else { i };
+        (0..n as i64).contains(&p).then_some(p as usize)
+    };
+    for (axis, (e, &n)) in entries.iter().zip(shape).enumerate() {
         match e {
-            Gen::Full => dims.push(Some(n)),
-            Gen::Range(s, st) => {
-                let r: Vec<usize> = range_positions(*s, *st, n);
-                dims.push(Some(r.len()));
+            Gen::Full => {
+                basic.push((axis, (0..n).collect()));
+                kept += 1;
             }
-            Gen::Int(_) if !has_arr => {}
-            Gen::Int(_) => {
-                adv.push(dims.len());
-                dims.push(None);
+            Gen::Range(st, step) => {
+                basic.push((axis, range_positions(*st, *step, n)));
+                kept += 1;
+            }
+            Gen::Int(i) if !has_arr => match norm(*i as i64, n) {
+                Some(p) => fixed.push((axis, p)),
+                None => return Naive::Err,
+            },
+            Gen::Int(i) => {
+                adv.push((axis, vec![*i as i64]));
+                adv_slots.push(kept);
+                kept += 1;
             }
             Gen::Arr(v) => {
-                bshape = match bshape {
-                    None | Some(1) => Some(v.len()),
-                    Some(m) if v.len() == m || v.len() == 1 => Some(m),
-                    Some(_) => return None,
-                };
-                adv.push(dims.len());
-                dims.push(None);
+                adv.push((axis, v.clone()));
+                adv_slots.push(kept);
+                kept += 1;
             }
         }
     }
-    if adv.is_empty() {
-        return Some(dims.into_iter().flatten().collect());
+    let mut b = 1;
+    for (_, v) in &adv {
+        b = match (b, v.len()) {
+            (x, y) if x == y || y == 1 => x,
+            (1, y) => y,
+            _ => return Naive::Err,
+        };
     }
-    let b = bshape.unwrap_or(1);
-    let adjacent = adv.windows(2).all(|w| w[1] == w[0] + 1);
-    let rest: Vec<usize> = dims.iter().flatten().copied().collect();
-    let at = if adjacent { adv[0] } else { 0 };
-    let mut out = rest[..at].to_vec();
-    out.push(b);
-    out.extend(&rest[at..]);
-    Some(out)
+    // NumPy checks the broadcast indices: none when they broadcast to nothing, but whatever
+    // the other dims are (an index into `(0, 3)[:, [5]]` is still an error).
+    for (axis, v) in adv.iter().filter(|_| b > 0) {
+        if v.iter().any(|&i| norm(i, shape[*axis]).is_none()) {
+            return Naive::Err;
+        }
+    }
+    // Output dims: basic dims in order, with the broadcast dim at `at`.
+    let adjacent = adv_slots.windows(2).all(|w| w[1] == w[0] + 1);
+    let at = match adv_slots.first() {
+        None => None,
+        // no advanced entry precedes the first, so its slot counts the basic dims before it
+        Some(&first) if adjacent => Some(first),
+        Some(_) => Some(0),
+    };
+    let mut out_shape: Vec<usize> = basic.iter().map(|(_, p)| p.len()).collect();
+    if let Some(at) = at {
+        out_shape.insert(at, b);
+    }
+    let strides: Vec<usize> = (0..shape.len())
+        .map(|a| shape[a + 1..].iter().product())
+        .collect();
+    let total: usize = out_shape.iter().product();
+    let mut positions = Vec::with_capacity(total);
+    for flat in 0..total {
+        // unravel the output position
+        let mut idx = vec![0; out_shape.len()];
+        let mut rest = flat;
+        for d in (0..out_shape.len()).rev() {
+            idx[d] = rest % out_shape[d];
+            rest /= out_shape[d];
+        }
+        let k = at.map(|a| idx.remove(a)).unwrap_or(0);
+        let mut pos = 0;
+        for ((axis, p), &i) in basic.iter().zip(&idx) {
+            pos += p[i] * strides[*axis];
+        }
+        for (axis, v) in &adv {
+            let i = if v.len() == 1 { v[0] } else { v[k] };
+            pos += norm(i, shape[*axis]).unwrap_or(0) * strides[*axis];
+        }
+        for &(axis, p) in &fixed {
+            pos += p * strides[axis];
+        }
+        positions.push(pos);
+    }
+    Naive::Ok(out_shape, positions)
 }
 
 /// Python's `range(*slice(s, None, st).indices(n))`.
@@ -188,13 +255,20 @@ proptest! {
             let y = (&x + &x).astype(dtype);
             y.index(args.clone()).astype(DType::F64) * 2.0
         };
-        let want = naive_shape(&shape, &entries);
-        match want {
-            Some(s) => {
+        match naive_index(&shape, &entries) {
+            Naive::Ok(s, positions) => {
                 let got = on_every_backend("index", make);
                 prop_assert_eq!(got.shape(), &s[..]);
+                // The source through the same casts as `make`: (x + x) in the dtype, then f64.
+                let src = f64s(&(&x + &x).astype(dtype));
+                let want: Vec<f64> = positions.iter().map(|&p| src[p] * 2.0).collect();
+                prop_assert_eq!(f64s(&got), want);
             }
-            None => prop_assert!(make().eval().is_err()),
+            Naive::Err => {
+                for b in BACKENDS {
+                    prop_assert!(make().eval_with(b).is_err(), "{:?} should fail", b);
+                }
+            }
         }
     }
 

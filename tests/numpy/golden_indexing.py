@@ -82,6 +82,11 @@ def family(g):
         ("3d.empty2", (3, 4, 5), [{"input": 1}, {"input": 2}],
          [np.array([], I), np.array([], I)]),
         ("2x0.empty", (2, 0), [{"input": 1}], [np.array([1, 0], I)]),
+        # indices that broadcast to nothing are never checked (NumPy's iteration)
+        ("2d.empty_bcast_oob", (4, 5), [{"input": 1}, {"input": 2}],
+         [np.zeros((0, 1), I), np.array([7, 1], I)]),
+        ("2x0.idx_oob", (2, 0), [{"slice": [None, None, None]}, {"input": 1}],
+         [np.array([0], I)]),
     ]
     for dt in REPR_DTYPES:
         cache = {}
@@ -147,6 +152,11 @@ def family(g):
                 g.add(f"indexing.take.{dt}.axis{axis}.{mode}", "indexing", "take", [a, idx],
                       lambda a, i, axis=axis, mode=mode: np.take(a, i, axis=axis, mode=mode),
                       args={"axis": axis, "mode": mode}, tol=EXACT)
+        ok = np.array([[0, -1], [2, 1]], I)
+        for axis in [None, 0, 1]:
+            g.add(f"indexing.take.{dt}.axis{axis}.raise_inrange", "indexing", "take", [a, ok],
+                  lambda a, i, axis=axis: np.take(a, i, axis=axis),
+                  args={"axis": axis, "mode": "raise"})
         g.add(f"indexing.take.{dt}.empty_idx", "indexing", "take", [a, np.array([], I)],
               lambda a, i: np.take(a, i, axis=1), args={"axis": 1, "mode": "raise"})
         g.add(f"indexing.take.{dt}.scalar_idx", "indexing", "take", [a, np.array(-2, I)],
