@@ -538,6 +538,7 @@ fn single_reason(node: &Node, fusable: &dyn Fn(&Node) -> bool) -> &'static str {
         Op::Arange { .. } | Op::Pad { .. } => "arange/pad (not fused yet)",
         Op::Concat { .. } => "concatenate (not fused yet)",
         Op::Sort { .. } | Op::ArgSort { .. } => "sort/argsort (evaluator)",
+        Op::Gather { .. } | Op::Scatter { .. } => "gather/scatter (evaluator)",
         Op::MatMul => "matmul (a native GEMM for float32 and float64 with the JIT backend, else the evaluator)",
         _ if node.error().is_some() => "poisoned",
         _ if !fusable(node) => "no generated code for this op/dtype yet",

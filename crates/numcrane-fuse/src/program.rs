@@ -394,6 +394,18 @@ fn encode_op(sig: &mut Vec<u64>, op: &Op) {
         Op::Concat { axis } => sig.extend([14, *axis as u64]),
         Op::Sort { axis } => sig.extend([15, *axis as u64]),
         Op::ArgSort { axis } => sig.extend([16, *axis as u64]),
+        Op::Gather {
+            name,
+            axes,
+            at,
+            mode,
+        } => {
+            sig.extend([17, *at as u64, *mode as u64]);
+            push_dims(sig, axes);
+            // The name only shapes error messages, but equal signatures must mean equal ops.
+            sig.extend(name.bytes().map(u64::from));
+        }
+        Op::Scatter { op } => sig.extend([18, *op as u64]),
         Op::Pad {
             before,
             after,

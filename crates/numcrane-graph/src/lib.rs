@@ -27,4 +27,4 @@ pub use element::{CastTo, Element, Scalar};
 pub use error::{Error, Result, ShapeDisplay, SourceLocation};
 pub use layout::Layout;
 pub use node::{Node, NodeRef, Realized};
-pub use op::{ArgReduceOp, BinaryOp, Op, ReduceOp, ScanOp, UnaryOp, ViewOp};
+pub use op::{ArgReduceOp, BinaryOp, IndexMode, Op, ReduceOp, ScanOp, ScatterOp, UnaryOp, ViewOp};

@@ -174,6 +174,12 @@ impl Node {
         self.realized.get()
     }
 
+    /// The data, mutably, if evaluated. Needs `&mut Node`, so only the sole owner of the node
+    /// (an `Arc` with no other reference) can write into its result.
+    pub fn realized_mut(&mut self) -> Option<&mut Realized> {
+        self.realized.get_mut()
+    }
+
     /// Stores the result of evaluation and drops the inputs. Setting twice keeps the first
     /// (two threads may evaluate the same node; both results are equal).
     pub fn set_realized(&self, r: Realized) {

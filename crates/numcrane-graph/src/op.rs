@@ -376,6 +376,59 @@ impl ViewOp {
     }
 }
 
+/// How a gather treats an index outside its axis of length `n`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum IndexMode {
+    /// `-n..n` is valid, negatives count from the end; anything else is an error (NumPy's
+    /// indexing and `mode="raise"`).
+    Raise,
+    /// Only `0..n` is valid (NumPy's `choose(mode="raise")`, which does not count from the end).
+    NonNegative,
+    /// Taken modulo `n` (`mode="wrap"`).
+    Wrap,
+    /// Clipped to `0..n` (`mode="clip"`; negatives become 0).
+    Clip,
+}
+
+impl IndexMode {
+    /// NumPy's name of the mode.
+    pub fn name(self) -> &'static str {
+        match self {
+            IndexMode::Raise | IndexMode::NonNegative => "raise",
+            IndexMode::Wrap => "wrap",
+            IndexMode::Clip => "clip",
+        }
+    }
+}
+
+/// How a scatter combines a value with the element already at its position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ScatterOp {
+    /// Replace (NumPy's `a[i] = v`: with repeated positions the last value wins).
+    Set,
+    /// `np.add.at`: repeated positions accumulate.
+    Add,
+    /// `np.multiply.at`
+    Mul,
+    /// `np.minimum.at` (NaN-propagating)
+    Min,
+    /// `np.maximum.at` (NaN-propagating)
+    Max,
+}
+
+impl ScatterOp {
+    /// The name used in dumps and errors.
+    pub fn name(self) -> &'static str {
+        match self {
+            ScatterOp::Set => "at.set",
+            ScatterOp::Add => "at.add",
+            ScatterOp::Mul => "at.multiply",
+            ScatterOp::Min => "at.min",
+            ScatterOp::Max => "at.max",
+        }
+    }
+}
+
 /// A graph operation. The node that holds it has the inputs, output dtype and shape.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Op {
@@ -456,6 +509,30 @@ pub enum Op {
         /// the sorted axis
         axis: usize,
     },
+    /// Integer-array indexing: input 0 (the node's dtype) read at the positions given by
+    /// inputs `1..=axes.len()` (int64 index arrays, all of one shape `I`), one per indexed
+    /// axis of input 0 (`axes`, distinct). The output is the remaining axes of input 0 in order,
+    /// with `I` inserted before the `at`-th of them. Indices are checked (or wrapped or
+    /// clipped) per `mode` when evaluated; a bad one is an error naming `name`, the function
+    /// the user called.
+    Gather {
+        /// the NumPy function that built the node, for errors
+        name: &'static str,
+        /// the indexed axes of input 0, in the order of the index inputs
+        axes: Vec<usize>,
+        /// where the index shape goes among the remaining axes
+        at: usize,
+        /// how out-of-range indices are treated
+        mode: IndexMode,
+    },
+    /// Input 0 (the node's dtype and shape) with the elements at the flat row-major positions
+    /// of input 1 (int64, any shape) combined with input 2 (the node's dtype, input 1's shape)
+    /// by `op`, in row-major order of input 1 (so `Set` keeps the last of repeated positions
+    /// and the others accumulate, as NumPy's `ufunc.at`).
+    Scatter {
+        /// how values are combined
+        op: ScatterOp,
+    },
 }
 
 impl Op {
@@ -478,6 +555,8 @@ impl Op {
             Op::Concat { .. } => "concatenate",
             Op::Sort { .. } => "sort",
             Op::ArgSort { .. } => "argsort",
+            Op::Gather { name, .. } => name,
+            Op::Scatter { op } => op.name(),
         }
     }
 

@@ -68,6 +68,15 @@ fn describe_op(op: &Op) -> String {
         Op::Concat { axis } => format!("concatenate axis={axis}"),
         Op::Sort { axis } => format!("sort axis={axis}"),
         Op::ArgSort { axis } => format!("argsort axis={axis}"),
+        Op::Gather {
+            name,
+            axes,
+            at,
+            mode,
+        } => {
+            format!("gather ({name}) axes={axes:?} at={at} mode={}", mode.name())
+        }
+        Op::Scatter { op } => format!("scatter {}", op.name()),
         other => other.name().to_string(),
     }
 }

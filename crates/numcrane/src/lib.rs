@@ -21,6 +21,7 @@ mod creation;
 mod dot;
 mod einsum;
 mod explain;
+mod indexing;
 mod intrinsics;
 pub mod io;
 mod linalg;
@@ -40,6 +41,10 @@ pub use backend::{jit_compile_count, jit_plan_replays, row_schedule_runs, Backen
 pub use code::KernelListing;
 pub use creation::*;
 pub use einsum::einsum;
+pub use indexing::{
+    argwhere, choose, compress, extract, flatnonzero, nan_to_num_with, nonzero, put_along_axis,
+    select, take, take_along_axis, At, IndexArg, TakeMode,
+};
 pub use linalg::{dot, inner, kron, matmul, outer, tensordot, tensordot_axes, vdot};
 pub use manip::{
     array_split, column_stack, concatenate, concatenate_flat, dsplit, dstack, fliplr, flipud,

@@ -201,10 +201,16 @@ type SlicePlan = (Vec<(usize, isize, usize)>, Vec<usize>);
 impl Array {
     /// Basic indexing with a list of [`SliceArg`]s, usually written with [`s!`](crate::s).
     /// The result is a view.
+    ///
+    /// Integer arrays and boolean masks are [`Array::index`] with [`ix!`](crate::ix).
     #[track_caller]
     pub fn slice(&self, args: Vec<SliceArg>) -> Array {
-        let loc = SourceLocation::caller();
-        match self.slice_plan(&args, loc) {
+        self.slice_at(&args, SourceLocation::caller())
+    }
+
+    /// [`slice`](Self::slice) with the caller's location given.
+    pub(crate) fn slice_at(&self, args: &[SliceArg], loc: SourceLocation) -> Array {
+        match self.slice_plan(args, loc) {
             Ok((specs, shape)) => {
                 let sliced_shape: Vec<usize> = specs.iter().map(|s| s.2).collect();
                 let full = specs

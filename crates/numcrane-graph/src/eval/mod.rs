@@ -10,6 +10,7 @@
 
 mod concat;
 mod elementwise;
+mod gather;
 mod linalg;
 mod reduce;
 pub mod scalar;
@@ -110,6 +111,13 @@ pub fn compute(node: &Node, args: &[&Realized]) -> Result<Realized> {
         Op::Concat { axis } => concat::concat(node, *axis, args),
         Op::Sort { axis } => sort::sort(node, *axis, arg(0)?),
         Op::ArgSort { axis } => sort::argsort(node, *axis, arg(0)?),
+        Op::Gather {
+            name,
+            axes,
+            at,
+            mode,
+        } => gather::gather(node, name, axes, *at, *mode, args),
+        Op::Scatter { op } => gather::scatter(node, *op, arg(0)?, arg(1)?, arg(2)?),
     }
 }
 
