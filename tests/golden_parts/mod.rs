@@ -5,8 +5,12 @@
 
 use super::{Array, Case, Harness, Variants};
 
+pub mod intmatmul;
+
 /// Maps a case of a kind that tests/golden.rs does not handle itself.
 pub fn build(kind: &str, case: &Case, inputs: &[Array]) -> Harness<Variants> {
-    let _ = (case, inputs);
-    Err(format!("harness: unknown kind {kind}"))
+    match kind {
+        "intmatmul" => intmatmul::build(case, inputs),
+        _ => Err(format!("harness: unknown kind {kind}")),
+    }
 }

@@ -22,6 +22,7 @@ mod dot;
 mod einsum;
 mod explain;
 mod intrinsics;
+mod intrinsics_int;
 pub mod io;
 mod linalg;
 mod manip;
