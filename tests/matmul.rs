@@ -267,3 +267,124 @@ fn matmul_inside_a_fused_graph() {
     let got = y.eval_with(Backend::Jit).unwrap();
     assert_close(&vals(&got), &vals(&reference), 6);
 }
+
+/// Full-range random values of an integer dtype (built as u64 bits and cast, so every bit
+/// pattern occurs), or bools with about one true in `1 / density`.
+fn random_int(shape: &[usize], dtype: DType, seed: u64) -> Array {
+    let n: usize = shape.iter().product();
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let bits: Vec<u64> = (0..n)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s
+        })
+        .collect();
+    let a = match dtype {
+        DType::Bool => Array::from_vec(bits.iter().map(|b| b % 7 == 0).collect(), n),
+        DType::I8 => Array::from_vec(bits.iter().map(|&b| b as i8).collect(), n),
+        DType::I16 => Array::from_vec(bits.iter().map(|&b| b as i16).collect(), n),
+        DType::I32 => Array::from_vec(bits.iter().map(|&b| b as i32).collect(), n),
+        DType::I64 => Array::from_vec(bits.iter().map(|&b| b as i64).collect(), n),
+        DType::U8 => Array::from_vec(bits.iter().map(|&b| b as u8).collect(), n),
+        DType::U16 => Array::from_vec(bits.iter().map(|&b| b as u16).collect(), n),
+        DType::U32 => Array::from_vec(bits.iter().map(|&b| b as u32).collect(), n),
+        DType::U64 => Array::from_vec(bits, n),
+        other => panic!("not an integer dtype: {other:?}"),
+    };
+    a.reshape(shape.iter().map(|&d| d as isize).collect::<Vec<_>>())
+        .eval()
+        .expect("input")
+}
+
+const INT_DTYPES: [DType; 9] = [
+    DType::I8,
+    DType::I16,
+    DType::I32,
+    DType::I64,
+    DType::U8,
+    DType::U16,
+    DType::U32,
+    DType::U64,
+    DType::Bool,
+];
+
+/// Integer and bool products on the JIT backend (the native integer GEMM) against the
+/// reference evaluator, element for element: full-range values (sums wrap), shapes across the
+/// kernel's tiles and blocks (k > 256), batches, broadcast batches, empty dimensions, and
+/// operands that are transposed, reversed, stepped or broadcast views.
+#[test]
+fn integer_and_bool_products_match_the_evaluator() {
+    let cases: &[(&[usize], &[usize])] = &[
+        (&[1, 1], &[1, 1]),
+        (&[5, 7], &[7, 3]),
+        (&[17, 13], &[13, 70]),
+        (&[40, 300], &[300, 9]),
+        (&[130, 20], &[20, 65]),
+        (&[3, 6, 5], &[3, 5, 4]),
+        (&[2, 6, 5], &[5, 4]),
+        (&[7], &[7, 3]),
+        (&[4, 7], &[7]),
+        (&[0, 4], &[4, 3]),
+        (&[3, 0], &[0, 2]),
+    ];
+    for dt in INT_DTYPES {
+        for (i, &(sa, sb)) in cases.iter().enumerate() {
+            let a = random_int(sa, dt, 2 * i as u64 + 1);
+            let b = random_int(sb, dt, 2 * i as u64 + 2);
+            let want = matmul(&a, &b).eval_with(Backend::Eval).unwrap();
+            let got = matmul(&a, &b).eval_with(Backend::Jit).unwrap();
+            assert_eq!(got.dtype(), dt, "{dt:?} case {i}");
+            assert_eq!(got.shape(), want.shape(), "{dt:?} case {i}");
+            assert_eq!(
+                got.contiguous_bytes().unwrap(),
+                want.contiguous_bytes().unwrap(),
+                "{dt:?} {sa:?} @ {sb:?}"
+            );
+        }
+        // Views: a.T (stored 9 x 33), b reversed along both axes and stepped, a broadcast row.
+        let a = random_int(&[9, 33], dt, 77);
+        let b = random_int(&[18, 21], dt, 78);
+        let views = [
+            (a.T(), b.slice(numcrane::s![..;2, ..]).flip(0).flip(1)),
+            (
+                random_int(&[1, 9], dt, 79).broadcast_to(&[33, 9]),
+                b.slice(numcrane::s![1..;2, ..]),
+            ),
+        ];
+        for (j, (x, y)) in views.iter().enumerate() {
+            let want = matmul(x, y).eval_with(Backend::Eval).unwrap();
+            let got = matmul(x, y).eval_with(Backend::Jit).unwrap();
+            assert_eq!(
+                got.contiguous_bytes().unwrap(),
+                want.contiguous_bytes().unwrap(),
+                "{dt:?} view case {j}"
+            );
+        }
+    }
+}
+
+/// Wrap-around written out for each integer width: an all-MAX row times an all-MAX column
+/// is `k * MAX * MAX` reduced modulo 2^bits, on every backend.
+#[test]
+fn every_integer_width_wraps() {
+    fn check<T: numcrane::Element + PartialEq + std::fmt::Debug>(max: T, want: T) {
+        let a = numcrane::full([2, 300], max);
+        let b = numcrane::full([300, 3], max);
+        for backend in BACKENDS {
+            let r = matmul(&a, &b).eval_with(backend).unwrap();
+            assert_eq!(r.to_vec::<T>().unwrap(), vec![want; 6], "{backend:?}");
+        }
+    }
+    // k * x * x in i128 wrapping arithmetic, truncated: the same residue modulo 2^bits.
+    let want = |x: i128| 300i128.wrapping_mul(x).wrapping_mul(x);
+    check(i8::MAX, want(i8::MAX.into()) as i8);
+    check(i16::MAX, want(i16::MAX.into()) as i16);
+    check(i32::MIN, want(i32::MIN.into()) as i32);
+    check(i64::MAX, want(i64::MAX.into()) as i64);
+    check(u8::MAX, want(u8::MAX.into()) as u8);
+    check(u16::MAX, want(u16::MAX.into()) as u16);
+    check(u32::MAX, want(u32::MAX.into()) as u32);
+    check(u64::MAX, want(u64::MAX.into()) as u64);
+}

@@ -6,11 +6,13 @@
 use super::{Array, Case, Harness, Variants};
 
 pub mod indexing;
+pub mod intmatmul;
 
 /// Maps a case of a kind that tests/golden.rs does not handle itself.
 pub fn build(kind: &str, case: &Case, inputs: &[Array]) -> Harness<Variants> {
     match kind {
         "indexing" => indexing::build(case, inputs),
+        "intmatmul" => intmatmul::build(case, inputs),
         _ => Err(format!("harness: unknown kind {kind}")),
     }
 }

@@ -13,7 +13,10 @@
 //!   is computed by one thread in a fixed order, so results do not depend on the thread count);
 //! - `small` is the direct path without packing for small products;
 //! - `epilogue` runs a caller's element-wise function on each block of C as soon as it is
-//!   final ([`gemm_with_epilogue`], [`BiasActivation`]).
+//!   final ([`gemm_with_epilogue`], [`BiasActivation`]);
+//! - `intgemm` is the integer / bool product with NumPy's semantics ([`int_gemm`]: wrapping
+//!   sums of wrapping products in the element type; OR of ANDs for bool), the same loops with
+//!   an auto-vectorized tile.
 //!
 //! This crate knows nothing about numcrane's arrays, graphs or dtypes: the array API lowers
 //! matrix products onto [`gemm`] / [`gemm_raw`].
@@ -43,6 +46,7 @@ mod config;
 mod driver;
 mod epilogue;
 mod error;
+mod intgemm;
 mod mat;
 mod microkernel;
 mod pack;
@@ -57,6 +61,7 @@ pub use api::{
 pub use config::Blocking;
 pub use epilogue::{Activation, BiasActivation, EpilogueBlock};
 pub use error::GemmError;
+pub use intgemm::{int_gemm, int_gemm_with, IntGemmScalar, INT_BLOCKING};
 pub use mat::{MatMut, MatRef};
 pub use microkernel::{selected_kernel, KernelKind};
 pub use scalar::GemmScalar;

@@ -26,6 +26,7 @@ impl Runner for NativeRunner {
         match (node.op(), node.dtype(), inputs) {
             (Op::MatMul, DType::F32, [a, b]) => Some(matmul::<f32>(node, a, b)),
             (Op::MatMul, DType::F64, [a, b]) => Some(matmul::<f64>(node, a, b)),
+            (Op::MatMul, dtype, [a, b]) => crate::intrinsics_int::matmul_int(dtype, node, a, b),
             _ => None,
         }
     }

@@ -23,6 +23,7 @@ mod einsum;
 mod explain;
 mod indexing;
 mod intrinsics;
+mod intrinsics_int;
 pub mod io;
 mod linalg;
 mod manip;
