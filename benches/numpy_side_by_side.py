@@ -153,7 +153,10 @@ def main():
         x = random_input(n, np.float64, 2)
         rec("S median", "numpy", lambda: np.median(x))
         rec("S percentile", "numpy", lambda: np.percentile(x, [10, 50, 90]))
-        del x
+        rec("S mask", "numpy", lambda: x[x > 0.5])
+        idx = random_input(1_000_000, np.int64, 3, n)
+        rec("S gather", "numpy", lambda: x[idx])
+        del x, idx
         parts = [random_input(1_000_000, np.float64, 10 + k) for k in range(10)]
         rec("S concat", "numpy", lambda: np.concatenate(parts))
 

@@ -383,8 +383,8 @@ fn random_input(n: usize, dtype: DType, salt: u64, modulo: u64) -> Array {
     }
 }
 
-/// Issue 6's workloads: sort and argsort of 1e7, median and percentiles of 1e7, concatenate
-/// of 10 x 1e6. Ids start with `S`.
+/// Issue 6's workloads: sort and argsort of 1e7, median and percentiles of 1e7, boolean-mask
+/// selection of half of 1e7, a gather of 1e6 random indices from 1e7, concatenate of 10 x 1e6. Ids start with `S`.
 fn run_sorting_group(h: &Harness) {
     let n = 10_000_000;
     for dtype in [DType::F32, DType::F64, DType::I64] {
@@ -413,7 +413,27 @@ fn run_sorting_group(h: &Harness) {
     h.both("S percentile", 1, || {
         numcrane::percentile(&x, [10.0, 50.0, 90.0], ..)
     });
-    drop(x);
+    eprintln!("numcrane side: S mask");
+    h.row(
+        "S mask",
+        "S `x[x > 0.5]` (half of 1e7 selected)",
+        "1e7",
+        DType::F64,
+        0,
+    );
+    h.both("S mask", 1, || x.index(numcrane::ix![&x.gt(0.5)]));
+    // 1e6 positions in [0, 1e7): random_input's int64 stream modulo n.
+    let idx = random_input(1_000_000, DType::I64, 3, n as u64);
+    eprintln!("numcrane side: S gather");
+    h.row(
+        "S gather",
+        "S `x[idx]`, 1e6 random indices into 1e7",
+        "1e6",
+        DType::F64,
+        0,
+    );
+    h.both("S gather", 1, || x.index(numcrane::ix![&idx]));
+    drop((x, idx));
     let parts: Vec<Array> = (0..10)
         .map(|k| random_input(1_000_000, DType::F64, 10 + k, 0))
         .collect();
