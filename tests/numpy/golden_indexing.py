@@ -309,6 +309,22 @@ def family(g):
 
                 g.add(f"indexing.at.{dt}.{name}.{op}", "indexing", "at", inputs, compute,
                       args={"index": spec, "op": op, "value": val})
+    # NaN through minimum.at / maximum.at (propagates), repeated positions
+    for dt in ["float32", "float64"]:
+        a = np.array([1.0, np.nan, 3.0, -0.0], dtype=dt)
+        v = np.array([np.nan, 2.0, 0.0, 5.0, 4.0], dtype=dt)
+        i = np.array([0, 1, 3, 2, 2], I)
+        for op, uf in [("min", np.minimum), ("max", np.maximum), ("add", np.add),
+                       ("multiply", np.multiply), ("set", None)]:
+            def compute(a, i, v, uf=uf):
+                b = a.copy()
+                if uf is None:
+                    b[i] = v
+                else:
+                    uf.at(b, i, v)
+                return b
+            g.add(f"indexing.at.{dt}.nan.{op}", "indexing", "at", [a, i, v], compute,
+                  args={"index": [{"input": 1}], "op": op, "value": {"input": 2}})
     g.add("indexing.at.error.values_shape", "indexing", "at",
           [make((4, 5), "float64"), np.array([0, 1], I), np.ones(3)],
           lambda a, i, v: _set(a, i, v), args={"index": [{"input": 1}], "op": "set",

@@ -265,9 +265,9 @@ enum Entry {
     NewAxisAdv(Array),
 }
 
-/// A function's result that failed: the error as a poisoned node of `a`'s dtype.
-fn fail(name: &'static str, e: Error, a: &Array, loc: SourceLocation) -> Array {
-    let _ = name;
+/// A function's result that failed: the error (which names the function) as a poisoned node
+/// of `a`'s dtype.
+fn fail(e: Error, a: &Array, loc: SourceLocation) -> Array {
     build::poison(
         e,
         Op::View(numcrane_graph::ViewOp::Slice(vec![])),
@@ -438,7 +438,7 @@ impl Array {
     #[track_caller]
     pub fn index(&self, args: Vec<IndexArg>) -> Array {
         let loc = SourceLocation::caller();
-        index_at(self, &args, "index", loc).unwrap_or_else(|e| fail("index", e, self, loc))
+        index_at(self, &args, "index", loc).unwrap_or_else(|e| fail(e, self, loc))
     }
 
     /// Functional indexed update: `a.at(index).set(v)` is NumPy's `a[index] = v` on a copy
@@ -688,7 +688,7 @@ fn take_at(
 #[track_caller]
 pub fn take(a: &Array, indices: &Array, axis: Option<isize>, mode: TakeMode) -> Array {
     let loc = SourceLocation::caller();
-    take_at(a, indices, axis, mode, loc).unwrap_or_else(|e| fail("take", e, a, loc))
+    take_at(a, indices, axis, mode, loc).unwrap_or_else(|e| fail(e, a, loc))
 }
 
 fn along_axis_positions(
@@ -762,7 +762,7 @@ fn along_axis_positions(
 pub fn take_along_axis(arr: &Array, indices: &Array, axis: Option<isize>) -> Array {
     let loc = SourceLocation::caller();
     along_axis_positions("take_along_axis", arr.shape(), indices, axis, arr, loc)
-        .unwrap_or_else(|e| fail("take_along_axis", e, arr, loc))
+        .unwrap_or_else(|e| fail(e, arr, loc))
 }
 
 /// NumPy's `put_along_axis(arr, indices, values, axis)`, functionally: a copy of `arr` with
@@ -971,7 +971,7 @@ pub fn compress(condition: &Array, a: &Array, axis: Option<isize>) -> Array {
         let pos = nonzero_at(condition, "compress", loc)?.remove(0);
         gather("compress", &x, vec![ax], &[pos], ax, IndexMode::Raise, loc)
     })();
-    built.unwrap_or_else(|e| fail("compress", e, a, loc))
+    built.unwrap_or_else(|e| fail(e, a, loc))
 }
 
 /// NumPy's `extract(condition, arr)`: the elements of `arr` flattened at the positions where
@@ -993,7 +993,7 @@ pub fn extract(condition: &Array, arr: &Array) -> Array {
         let flat = arr.reshape_at(vec![arr.size()], loc);
         gather("extract", &flat, vec![0], &[pos], 0, IndexMode::Raise, loc)
     })();
-    built.unwrap_or_else(|e| fail("extract", e, arr, loc))
+    built.unwrap_or_else(|e| fail(e, arr, loc))
 }
 
 /// NumPy's `select(condlist, choicelist, default)`: element-wise, the choice of the first
@@ -1124,7 +1124,7 @@ pub fn choose(a: &Array, choices: &[&Array], mode: TakeMode) -> Array {
             loc,
         )
     })();
-    built.unwrap_or_else(|e| fail("choose", e, a, loc))
+    built.unwrap_or_else(|e| fail(e, a, loc))
 }
 
 /// NumPy's `nan_to_num(x, nan=..., posinf=..., neginf=...)`: NaN becomes `nan`, +inf

@@ -211,3 +211,56 @@ pub(super) fn scatter(
     }
     with_dtype!(node.dtype(), T => scatter_typed::<T>(node, op, data, positions, vals))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{offsets, resolve, strides};
+    use crate::error::SourceLocation;
+    use crate::node::Node;
+    use crate::op::{IndexMode, Op};
+    use crate::DType;
+
+    #[test]
+    fn strides_and_offsets_are_row_major() {
+        assert_eq!(strides(&[2, 3, 4]), vec![12, 4, 1]);
+        assert_eq!(strides(&[]), Vec::<usize>::new());
+        assert_eq!(offsets(&[(2, 12), (3, 1)]), vec![0, 1, 2, 12, 13, 14]);
+        assert_eq!(offsets(&[]), vec![0]);
+        assert!(offsets(&[(0, 5), (3, 1)]).is_empty());
+    }
+
+    #[test]
+    fn index_modes_follow_numpy() {
+        let node = Node::new(
+            Op::Leaf,
+            vec![],
+            DType::I64,
+            vec![],
+            SourceLocation::caller(),
+        );
+        let r = |mode, i, n| resolve(&node, "take", mode, i, 0, n).ok();
+        assert_eq!(r(IndexMode::Raise, -1, 5), Some(4));
+        assert_eq!(r(IndexMode::Raise, -5, 5), Some(0));
+        assert_eq!(r(IndexMode::Raise, -6, 5), None);
+        assert_eq!(r(IndexMode::Raise, 5, 5), None);
+        assert_eq!(r(IndexMode::NonNegative, -1, 5), None);
+        assert_eq!(r(IndexMode::NonNegative, 4, 5), Some(4));
+        assert_eq!(r(IndexMode::Wrap, -1, 5), Some(4));
+        assert_eq!(r(IndexMode::Wrap, 12, 5), Some(2));
+        assert_eq!(
+            r(IndexMode::Wrap, i64::MIN, 5),
+            Some((i64::MIN as i128).rem_euclid(5) as usize)
+        );
+        assert_eq!(r(IndexMode::Clip, -7, 5), Some(0));
+        assert_eq!(r(IndexMode::Clip, 70, 5), Some(4));
+        // An empty axis has no valid index in any mode.
+        for mode in [
+            IndexMode::Raise,
+            IndexMode::NonNegative,
+            IndexMode::Wrap,
+            IndexMode::Clip,
+        ] {
+            assert_eq!(r(mode, 0, 0), None);
+        }
+    }
+}
