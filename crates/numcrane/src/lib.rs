@@ -23,6 +23,7 @@ mod einsum;
 mod explain;
 mod intrinsics;
 mod intrinsics_int;
+mod intrinsics_sort;
 pub mod io;
 mod linalg;
 mod manip;
