@@ -5,15 +5,15 @@
 //! Every element type maps to an unsigned key whose integer order is that order
 //! ([`SortScalar::key`]): integers flip the sign bit, floats map negatives to `!bits` and
 //! non-negatives to `bits | sign`, with `-0.0` canonicalized to `0.0`'s key and every NaN to
-//! the largest key. Keys are radix-sorted (`sort_radix`); short lanes use the standard
-//! library's sort.
+//! the largest key. Keys are radix-sorted (`sort_radix`); short lanes use a stable
+//! sort from the standard library (values by key, or positions by their element's key), which
+//! needs no heap scratch at those sizes.
 //!
 //! - Values: only keys are sorted (equal keys are identical, so stability is moot), then turned
 //!   back into values. The two keys that stand for several bit patterns are patched from the
 //!   input: the run of zero keys gets the input's zeros (`0.0` / `-0.0`) in input order and the
 //!   NaN run the input's NaNs in input order, which is exactly what a stable sort leaves there.
-//! - Positions: (key, index) pairs, sorted stably (radix) or by the pair itself (index unique),
-//!   so equal keys keep their input order.
+//! - Positions: (key, index) pairs, radix-sorted (stable), so equal keys keep their input order.
 //!
 //! Data is `[outer, len, inner]` in C order (lanes along the middle axis). Lanes with
 //! `inner > 1` are gathered into contiguous rows first and scattered back after. Many lanes run
@@ -413,39 +413,66 @@ fn sort_lane<T: SortScalar>(
     split: bool,
 ) -> Result<(), SortError> {
     let n = lane.len();
-    let mut keys = alloc(n, T::Key::default())?;
-    // A -0.0 shares 0.0's key and NaNs share the largest key: both runs are patched below.
-    let (mut zero_key, mut neg_zero, mut nans) = (None, false, 0usize);
-    for (k, &x) in keys.iter_mut().zip(lane) {
-        *k = x.key();
-        if T::FLOAT {
-            if x.is_zero() {
-                zero_key = Some(*k);
-                neg_zero |= x.is_sign_negative();
-            }
-            nans += usize::from(x.is_nan());
-        }
-    }
     if n < opts.radix_min {
-        keys.sort_unstable();
+        // Short lanes: a stable sort of the values by key, in place (the standard library's
+        // stable sort keeps its scratch on the stack at these sizes, so many short lanes cost
+        // no allocations). Equal keys keep input order, which is the whole contract.
+        out.copy_from_slice(lane);
+        out.sort_by_key(|x| x.key());
+        return Ok(());
+    }
+    let mut keys = alloc(n, T::Key::default())?;
+    if split {
+        keys.par_iter_mut()
+            .zip(lane.par_iter())
+            .for_each(|(k, &x)| *k = x.key());
     } else {
-        let mut buf = alloc(n, T::Key::default())?;
-        if split {
-            par_sort(
-                &mut keys,
-                &mut buf,
-                false,
-                leaf_size(opts, n),
-                &|k: &T::Key| *k,
-            );
-        } else {
-            radix_sort(&mut keys, &mut buf, &|k: &T::Key| *k);
+        for (k, &x) in keys.iter_mut().zip(lane) {
+            *k = x.key();
         }
     }
-    for (o, &k) in out.iter_mut().zip(&keys) {
-        *o = T::from_key(k);
+    // A -0.0 shares 0.0's key and NaNs share the largest key: both runs are patched below.
+    let (neg_zero, nans) = if T::FLOAT {
+        let neg_zero = |x: &T| x.is_zero() && x.is_sign_negative();
+        if split {
+            (
+                lane.par_iter().any(neg_zero),
+                lane.par_iter().filter(|x| x.is_nan()).count(),
+            )
+        } else {
+            (
+                lane.iter().any(neg_zero),
+                lane.iter().filter(|x| x.is_nan()).count(),
+            )
+        }
+    } else {
+        (false, 0)
+    };
+    let mut buf = alloc(n, T::Key::default())?;
+    if split {
+        par_sort(
+            &mut keys,
+            &mut buf,
+            false,
+            leaf_size(opts, n),
+            &|k: &T::Key| *k,
+        );
+    } else {
+        radix_sort(&mut keys, &mut buf, &|k: &T::Key| *k);
     }
-    if let (Some(zero), true) = (zero_key, neg_zero) {
+    drop(buf);
+    if split {
+        out.par_iter_mut()
+            .zip(keys.par_iter())
+            .for_each(|(o, &k)| *o = T::from_key(k));
+    } else {
+        for (o, &k) in out.iter_mut().zip(&keys) {
+            *o = T::from_key(k);
+        }
+    }
+    if neg_zero {
+        // T::default() is 0.0 for the float types.
+        let zero = T::default().key();
         let lo = keys.partition_point(|&k| k < zero);
         let hi = keys.partition_point(|&k| k <= zero);
         for (o, &x) in out[lo..hi]
@@ -501,24 +528,38 @@ fn argsort_lane<T: SortScalar, I: LaneIndex>(
     split: bool,
 ) -> Result<(), SortError> {
     let n = lane.len();
-    let mut pairs = alloc(n, (T::Key::default(), I::default()))?;
-    for (i, (p, &x)) in pairs.iter_mut().zip(lane).enumerate() {
-        *p = (x.key(), I::from_usize(i));
-    }
     if n < opts.radix_min {
-        // Indices are unique, so the pair order is the stable order by key.
-        pairs.sort_unstable();
-    } else {
-        let mut buf = alloc(n, (T::Key::default(), I::default()))?;
-        let key = |p: &(T::Key, I)| p.0;
-        if split {
-            par_sort(&mut pairs, &mut buf, false, leaf_size(opts, n), &key);
-        } else {
-            radix_sort(&mut pairs, &mut buf, &key);
+        // Short lanes: a stable sort of the positions by their element's key, in place (no
+        // heap scratch at these sizes, see sort_lane).
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = i as i64;
         }
+        out.sort_by_key(|&i| lane[i as usize].key());
+        return Ok(());
     }
-    for (o, p) in out.iter_mut().zip(&pairs) {
-        *o = p.1.to_i64();
+    let mut pairs = alloc(n, (T::Key::default(), I::default()))?;
+    let pair = |(i, (p, &x)): (usize, (&mut (T::Key, I), &T))| *p = (x.key(), I::from_usize(i));
+    if split {
+        pairs
+            .par_iter_mut()
+            .zip(lane.par_iter())
+            .enumerate()
+            .for_each(pair);
+    } else {
+        pairs.iter_mut().zip(lane).enumerate().for_each(pair);
+    }
+    let mut buf = alloc(n, (T::Key::default(), I::default()))?;
+    let key = |p: &(T::Key, I)| p.0;
+    if split {
+        par_sort(&mut pairs, &mut buf, false, leaf_size(opts, n), &key);
+        out.par_iter_mut()
+            .zip(pairs.par_iter())
+            .for_each(|(o, p)| *o = p.1.to_i64());
+    } else {
+        radix_sort(&mut pairs, &mut buf, &key);
+        for (o, p) in out.iter_mut().zip(&pairs) {
+            *o = p.1.to_i64();
+        }
     }
     Ok(())
 }
