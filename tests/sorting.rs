@@ -396,3 +396,110 @@ fn nanmedian_ignores_nan_on_every_backend() {
     assert_eq!(m.shape(), &[3]);
     assert!(m.to_vec::<f32>().unwrap().iter().all(|x| x.is_nan()));
 }
+
+/// Random values of `dtype`, `n` of them: floats mix NaNs of four payload/sign patterns,
+/// signed zeros, infinities, a few small repeated values and arbitrary bit patterns; integers
+/// mix few distinct values (ties) with the full range; bools are random.
+fn random_values(dtype: DType, n: usize, seed: u64) -> Array {
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let bits: Vec<u64> = (0..n)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s
+        })
+        .collect();
+    let int = |b: u64| if b & 1 == 0 { (b >> 8) % 7 } else { b >> 1 };
+    let f64_of = |b: u64| {
+        let nan = f64::NAN.to_bits();
+        let specials = [
+            f64::from_bits(nan),
+            f64::from_bits(nan | 7),
+            -f64::NAN,
+            f64::from_bits((-f64::NAN).to_bits() | 3),
+            0.0,
+            -0.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        match b % 4 {
+            0 => specials[((b >> 8) % 8) as usize],
+            1 => ((b >> 8) % 9) as f64 - 4.0,
+            _ => f64::from_bits(b >> 2),
+        }
+    };
+    let f32_of = |b: u64| {
+        let nan = f32::NAN.to_bits();
+        let specials = [
+            f32::from_bits(nan),
+            f32::from_bits(nan | 7),
+            -f32::NAN,
+            f32::from_bits((-f32::NAN).to_bits() | 3),
+            0.0,
+            -0.0,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+        ];
+        match b % 4 {
+            0 => specials[((b >> 8) % 8) as usize],
+            1 => ((b >> 8) % 9) as f32 - 4.0,
+            _ => f32::from_bits((b >> 7) as u32),
+        }
+    };
+    match dtype {
+        DType::Bool => Array::from_vec(bits.iter().map(|b| b % 3 == 0).collect(), n),
+        DType::I8 => Array::from_vec(bits.iter().map(|&b| int(b) as i8).collect(), n),
+        DType::I16 => Array::from_vec(bits.iter().map(|&b| int(b) as i16).collect(), n),
+        DType::I32 => Array::from_vec(bits.iter().map(|&b| int(b) as i32).collect(), n),
+        DType::I64 => Array::from_vec(bits.iter().map(|&b| int(b) as i64).collect(), n),
+        DType::U8 => Array::from_vec(bits.iter().map(|&b| int(b) as u8).collect(), n),
+        DType::U16 => Array::from_vec(bits.iter().map(|&b| int(b) as u16).collect(), n),
+        DType::U32 => Array::from_vec(bits.iter().map(|&b| int(b) as u32).collect(), n),
+        DType::U64 => Array::from_vec(bits.iter().map(|&b| int(b)).collect(), n),
+        DType::F32 => Array::from_vec(bits.iter().map(|&b| f32_of(b)).collect(), n),
+        DType::F64 => Array::from_vec(bits.iter().map(|&b| f64_of(b)).collect(), n),
+    }
+}
+
+/// The JIT backend (native radix sort) against the reference evaluator, bit for bit (NaN
+/// payloads and the sign of zero included): every dtype, lanes along inner and outer axes,
+/// views as inputs (transposed, reversed, stepped), and sizes large enough for the parallel
+/// paths (many lanes; one long lane split across threads).
+#[test]
+fn native_sort_is_bit_identical_to_the_evaluator() {
+    let check = |x: &Array, axis: Option<isize>, what: &str| {
+        for (name, op) in [("sort", sort(x, axis)), ("argsort", argsort(x, axis))] {
+            let want = op.copy().eval_with(Backend::Eval).unwrap();
+            let got = op.eval_with(Backend::Jit).unwrap();
+            assert_eq!(got.dtype(), want.dtype(), "{name} {what} {axis:?}");
+            assert_eq!(got.shape(), want.shape(), "{name} {what} {axis:?}");
+            assert!(
+                got.contiguous_bytes().unwrap() == want.contiguous_bytes().unwrap(),
+                "{name} {what} axis {axis:?}: JIT and evaluator differ"
+            );
+        }
+    };
+    for (d, dt) in DTYPES.into_iter().enumerate() {
+        let seed = d as u64 * 10;
+        let x = random_values(dt, 2 * 3 * 300, seed).reshape([2isize, 300, 3]);
+        for axis in [None, Some(0), Some(1), Some(-1)] {
+            check(&x, axis, &format!("{dt:?} [2, 300, 3]"));
+        }
+        let m = random_values(dt, 40 * 70, seed + 1).reshape([40isize, 70]);
+        check(&m.T(), Some(1), &format!("{dt:?} transposed"));
+        check(&m.flip(1), Some(1), &format!("{dt:?} reversed"));
+        check(
+            &m.slice(numcrane::s![..;3, 1..;2]),
+            Some(0),
+            &format!("{dt:?} stepped"),
+        );
+    }
+    for dt in [DType::F32, DType::F64, DType::I64, DType::U8] {
+        let long = random_values(dt, 150_000, 99);
+        check(&long, Some(0), &format!("{dt:?} one long lane"));
+        let wide = random_values(dt, 300 * 400, 98).reshape([300isize, 400]);
+        check(&wide, Some(0), &format!("{dt:?} many lanes, outer axis"));
+        check(&wide, Some(1), &format!("{dt:?} many lanes, inner axis"));
+    }
+}

@@ -158,8 +158,15 @@ pub fn int_gemm_with<T: IntGemmScalar>(
         return Ok(());
     }
     // The tile's contiguous direction is along n: make it C's unit-stride direction by
-    // computing C^T = B^T A^T when C is column-major-like.
-    if c.cs.unsigned_abs() > c.rs.unsigned_abs() {
+    // computing C^T = B^T A^T when C is column-major-like. A matrix-vector product (one of m,
+    // n is 1, where C's strides say nothing) puts the long side along n, so the NR-wide tile
+    // columns are not mostly padding.
+    let transpose = if m == 1 || n == 1 {
+        n < m
+    } else {
+        c.cs.unsigned_abs() > c.rs.unsigned_abs()
+    };
+    if transpose {
         p = p.transposed();
     }
     if k == 0 {

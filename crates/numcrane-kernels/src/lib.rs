@@ -16,7 +16,9 @@
 //!   final ([`gemm_with_epilogue`], [`BiasActivation`]);
 //! - `intgemm` is the integer / bool product with NumPy's semantics ([`int_gemm`]: wrapping
 //!   sums of wrapping products in the element type; OR of ANDs for bool), the same loops with
-//!   an auto-vectorized tile.
+//!   an auto-vectorized tile;
+//! - `sort` sorts lanes of an array NumPy's stable way ([`sort_axis`], [`argsort_axis`]): radix
+//!   sort of order-preserving keys, parallel over lanes or inside one long lane.
 //!
 //! This crate knows nothing about numcrane's arrays, graphs or dtypes: the array API lowers
 //! matrix products onto [`gemm`] / [`gemm_raw`].
@@ -52,6 +54,8 @@ mod microkernel;
 mod pack;
 mod scalar;
 mod small;
+mod sort;
+mod sort_radix;
 mod threading;
 
 pub use api::{
@@ -65,3 +69,7 @@ pub use intgemm::{int_gemm, int_gemm_with, IntGemmScalar, INT_BLOCKING};
 pub use mat::{MatMut, MatRef};
 pub use microkernel::{selected_kernel, KernelKind};
 pub use scalar::GemmScalar;
+pub use sort::{
+    argsort_axis, argsort_axis_with, sort_axis, sort_axis_with, SortError, SortOptions, SortScalar,
+};
+pub use sort_radix::RadixKey;

@@ -1,6 +1,7 @@
 //! Native kernels for the steps the fusion plan leaves to the reference evaluator: float32
-//! and float64 matrix products run on numcrane-kernels' packed GEMM, everything else on the
-//! evaluator. [`NativeRunner`] is the JIT backend's runner: compiled kernels through
+//! and float64 matrix products run on numcrane-kernels' packed GEMM, integer and bool ones on
+//! its integer GEMM (`intrinsics_int`), sorts on its radix sort (`intrinsics_sort`), everything
+//! else on the evaluator. [`NativeRunner`] is the JIT backend's runner: compiled kernels through
 //! `numcrane_jit::run_into`, intrinsics here.
 
 use numcrane_fuse::{ElementwiseKernel, Launch, Runner};
@@ -27,6 +28,8 @@ impl Runner for NativeRunner {
             (Op::MatMul, DType::F32, [a, b]) => Some(matmul::<f32>(node, a, b)),
             (Op::MatMul, DType::F64, [a, b]) => Some(matmul::<f64>(node, a, b)),
             (Op::MatMul, dtype, [a, b]) => crate::intrinsics_int::matmul_int(dtype, node, a, b),
+            (Op::Sort { axis }, _, [x]) => Some(crate::intrinsics_sort::sort(node, *axis, x)),
+            (Op::ArgSort { axis }, _, [x]) => Some(crate::intrinsics_sort::argsort(node, *axis, x)),
             _ => None,
         }
     }

@@ -24,6 +24,7 @@ mod explain;
 mod indexing;
 mod intrinsics;
 mod intrinsics_int;
+mod intrinsics_sort;
 pub mod io;
 mod linalg;
 mod manip;
