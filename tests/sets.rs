@@ -328,3 +328,25 @@ fn input_errors_pass_through_without_panicking() {
         bad_int.eval().expect_err("bad reshape")
     );
 }
+
+#[test]
+fn method_spelling_reports_the_callers_line() {
+    let e = array([[1, 2]]).searchsorted(&array([1]), Side::Left);
+    let line = line!() - 1;
+    let msg = e.eval().expect_err("2-d haystack").to_string();
+    assert!(
+        msg.contains(&format!("{FILE}:{line}:")),
+        "{msg:?} does not name line {line}"
+    );
+}
+
+#[test]
+fn histogram_of_many_values_with_repeated_edges() {
+    // the parallel counting path, repeated edges and values on every edge
+    let n = 100_000usize;
+    let v: Vec<f64> = (0..n).map(|i| (i % 5) as f64).collect();
+    let edges = array([0.0, 1.0, 1.0, 2.0, 4.0]);
+    let (h, _) = histogram(&array(v), Bins::Edges(edges), None, false, None);
+    let per = (n / 5) as i64;
+    assert_eq!(h.to_vec::<i64>().unwrap(), vec![per, 0, per, 3 * per]);
+}

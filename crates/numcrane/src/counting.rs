@@ -385,37 +385,53 @@ enum Weights {
     Float(Vec<f64>),
 }
 
-/// Per-bin counts (or weight sums) of `a` over sorted `edges`, last bin closed: NumPy's
-/// `diff` of the inclusive searchsorted cumulative counts, over the data sorted NaN last.
+/// The bin of `x` over the sorted `edges` (`e_i <= x < e_i+1`, the last bin also holding its
+/// right edge), or None outside them (NaN included). This is what NumPy's inclusive
+/// searchsorted over the sorted data counts, bin by bin, also for repeated edges.
+fn bin_of<T: Key>(edges: &[T], x: T) -> Option<usize> {
+    let last = *edges.last()?;
+    if x.cmp_total(last) == std::cmp::Ordering::Greater {
+        return None;
+    }
+    let p = crate::search::position(edges, x, Side::Right);
+    let nb = edges.len() - 1;
+    p.checked_sub(1)
+        .map(|b| b.min(nb.saturating_sub(1)))
+        .filter(|_| nb > 0)
+}
+
+/// Per-bin counts (or weight sums, in input order as NumPy's `bincount`) of `a` over sorted
+/// `edges`: a binary search per value, counted over fixed chunks in parallel when unweighted.
 fn count_bins<T: Key>(a: &[T], edges: &[T], weights: Option<&Weights>) -> (Vec<i64>, Vec<f64>) {
+    const CHUNK: usize = 1 << 16;
     let nb = edges.len().saturating_sub(1);
-    let mut order: Vec<usize> = (0..a.len()).collect();
-    order.sort_by(|&i, &j| a[i].cmp_total(a[j]));
-    let sorted: Vec<T> = order.iter().map(|&i| a[i]).collect();
-    let cum: Vec<usize> = edges
-        .iter()
-        .enumerate()
-        .map(|(k, &e)| {
-            let side = if k + 1 == edges.len() {
-                Side::Right
-            } else {
-                Side::Left
-            };
-            crate::search::position(&sorted, e, side)
-        })
-        .collect();
     let (mut ints, mut floats) = (vec![0i64; nb], vec![0.0f64; nb]);
-    for b in 0..nb {
-        let (lo, hi) = (cum[b], cum[b + 1].max(cum[b]));
-        match weights {
-            None => ints[b] = (hi - lo) as i64,
-            Some(Weights::Int(w)) => {
-                ints[b] = order[lo..hi]
-                    .iter()
-                    .fold(0i64, |s, &i| s.wrapping_add(w[i]))
+    let bins = a.iter().map(|&x| bin_of(edges, x));
+    match weights {
+        None if a.len() >= PARALLEL_MIN => {
+            let partial: Vec<Vec<i64>> = a
+                .par_chunks(CHUNK)
+                .map(|c| {
+                    let mut n = vec![0i64; nb];
+                    c.iter()
+                        .filter_map(|&x| bin_of(edges, x))
+                        .for_each(|b| n[b] += 1);
+                    n
+                })
+                .collect();
+            for p in partial {
+                ints.iter_mut().zip(p).for_each(|(o, c)| *o += c);
             }
-            Some(Weights::Float(w)) => floats[b] = order[lo..hi].iter().map(|&i| w[i]).sum(),
         }
+        None => bins.flatten().for_each(|b| ints[b] += 1),
+        Some(Weights::Int(w)) => bins
+            .zip(w)
+            .filter_map(|(b, &w)| Some((b?, w)))
+            .for_each(|(b, w)| ints[b] = ints[b].wrapping_add(w)),
+        Some(Weights::Float(w)) => bins
+            .zip(w)
+            .filter_map(|(b, &w)| Some((b?, w)))
+            .for_each(|(b, w)| floats[b] += w),
     }
     (ints, floats)
 }

@@ -259,40 +259,8 @@ impl Array {
     /// NumPy's `a.searchsorted(v, side)`: see [`searchsorted`].
     #[track_caller]
     pub fn searchsorted(&self, v: &Array, side: Side) -> Array {
-        let loc = SourceLocation::caller();
-        let out = searchsorted(self, v, side, None);
-        relocate(out, loc)
-    }
-}
-
-/// `out` with its error (if any) reported at `loc` instead of the line inside numcrane that
-/// built it: for the method spellings that call the function.
-fn relocate(out: Array, loc: SourceLocation) -> Array {
-    match out.error() {
-        Some(e) => {
-            let e = with_location(e.clone(), loc);
-            failed(e, out.dtype(), out.shape().to_vec(), loc)
-        }
-        None => out,
-    }
-}
-
-fn with_location(e: Error, loc: SourceLocation) -> Error {
-    match e {
-        Error::InvalidArgument { op, message, .. } => Error::InvalidArgument {
-            op,
-            message,
-            location: loc,
-        },
-        Error::DTypeNotSupported {
-            op, dtype, detail, ..
-        } => Error::DTypeNotSupported {
-            op,
-            dtype,
-            detail,
-            location: loc,
-        },
-        other => other,
+        // #[track_caller] passes the user's line through to the function
+        searchsorted(self, v, side, None)
     }
 }
 

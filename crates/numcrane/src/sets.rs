@@ -59,30 +59,86 @@ struct Grouped {
     inverse: Vec<i64>,
 }
 
-/// Groups equal values of `v` (NaN equal to each other only with `equal_nan`).
-fn group<T: Key>(v: &[T], equal_nan: bool) -> Grouped {
-    let mut ids: HashMap<u64, usize, KeyBuild> = HashMap::default();
+/// The groups of one chunk: per group its key (None for NaN), first position (in the whole
+/// list) and count; per element its group's local id.
+struct Local {
+    keys: Vec<Option<u64>>,
+    first: Vec<usize>,
+    counts: Vec<i64>,
+    of: Vec<u32>,
+}
+
+/// Groups the chunk `s` that starts at position `offset` of the list.
+fn local_groups<T: Key>(s: &[T], offset: usize, equal_nan: bool) -> Local {
+    let mut ids: HashMap<u64, u32, KeyBuild> = HashMap::default();
     let mut nan_id = None;
-    let mut first = Vec::new();
-    let mut counts: Vec<i64> = Vec::new();
-    let mut of = Vec::with_capacity(v.len());
-    for (i, &x) in v.iter().enumerate() {
-        let fresh = first.len();
-        let id = if x.nan() {
+    let mut l = Local {
+        keys: Vec::new(),
+        first: Vec::new(),
+        counts: Vec::new(),
+        of: Vec::with_capacity(s.len()),
+    };
+    for (i, &x) in s.iter().enumerate() {
+        let fresh = l.first.len() as u32;
+        let (id, key) = if x.nan() {
             match (equal_nan, nan_id) {
-                (true, Some(id)) => id,
-                (true, None) => *nan_id.insert(fresh),
-                (false, _) => fresh,
+                (true, Some(id)) => (id, None),
+                (true, None) => (*nan_id.insert(fresh), None),
+                (false, _) => (fresh, None),
             }
         } else {
-            *ids.entry(x.bits()).or_insert(fresh)
+            (*ids.entry(x.bits()).or_insert(fresh), Some(x.bits()))
         };
         if id == fresh {
-            first.push(i);
-            counts.push(0);
+            l.keys.push(key);
+            l.first.push(offset + i);
+            l.counts.push(0);
         }
-        counts[id] += 1;
-        of.push(id);
+        l.counts[id as usize] += 1;
+        l.of.push(id);
+    }
+    l
+}
+
+/// Chunks grouped in parallel; a fixed size, so that the work (and nothing of the result)
+/// depends on the thread count.
+const GROUP_CHUNK: usize = 1 << 18;
+
+/// Groups equal values of `v` (NaN equal to each other only with `equal_nan`): hashing, in
+/// parallel over fixed chunks whose groups are then merged in order, so group ids follow
+/// first appearance exactly as one sequential pass would give them.
+fn group<T: Key>(v: &[T], equal_nan: bool) -> Grouped {
+    let locals: Vec<Local> = if v.len() >= PARALLEL_MIN {
+        v.par_chunks(GROUP_CHUNK)
+            .enumerate()
+            .map(|(c, s)| local_groups(s, c * GROUP_CHUNK, equal_nan))
+            .collect()
+    } else {
+        vec![local_groups(v, 0, equal_nan)]
+    };
+    // merge: each chunk's local ids to global ids, in chunk order
+    let mut ids: HashMap<u64, usize, KeyBuild> = HashMap::default();
+    let mut nan_id: Option<usize> = None;
+    let mut first: Vec<usize> = Vec::new();
+    let mut counts: Vec<i64> = Vec::new();
+    let mut maps: Vec<Vec<usize>> = Vec::with_capacity(locals.len());
+    for l in &locals {
+        let mut map = Vec::with_capacity(l.keys.len());
+        for ((key, &f), &c) in l.keys.iter().zip(&l.first).zip(&l.counts) {
+            let fresh = first.len();
+            let id = match key {
+                Some(k) => *ids.entry(*k).or_insert(fresh),
+                None if equal_nan => *nan_id.get_or_insert(fresh),
+                None => fresh,
+            };
+            if id == fresh {
+                first.push(f);
+                counts.push(0);
+            }
+            counts[id] += c;
+            map.push(id);
+        }
+        maps.push(map);
     }
     // Sort the distinct values only; NaN groups tie and keep their order of appearance.
     let mut order: Vec<usize> = (0..first.len()).collect();
@@ -96,10 +152,18 @@ fn group<T: Key>(v: &[T], equal_nan: bool) -> Grouped {
     for (r, &g) in order.iter().enumerate() {
         rank[g] = r as i64;
     }
-    let inverse = if of.len() >= PARALLEL_MIN {
-        of.par_iter().map(|&g| rank[g]).collect()
+    let inverse: Vec<i64> = if locals.len() > 1 {
+        locals
+            .par_iter()
+            .zip(&maps)
+            .flat_map_iter(|(l, map)| l.of.iter().map(|&id| rank[map[id as usize]]))
+            .collect()
     } else {
-        of.iter().map(|&g| rank[g]).collect()
+        locals
+            .iter()
+            .zip(&maps)
+            .flat_map(|(l, map)| l.of.iter().map(|&id| rank[map[id as usize]]))
+            .collect()
     };
     Grouped {
         first: order.iter().map(|&g| first[g]).collect(),
@@ -610,6 +674,36 @@ mod tests {
         let g = group(&v, false);
         assert_eq!(g.first, vec![3, 1, 0, 2]);
         assert_eq!(g.inverse, vec![2, 1, 3, 0, 0]);
+    }
+
+    #[test]
+    fn chunked_grouping_equals_one_pass() {
+        // more than one chunk: repeats across chunk borders, NaN in several chunks
+        let n = GROUP_CHUNK * 2 + 77;
+        let v: Vec<f64> = (0..n)
+            .map(|i| {
+                if i % 1013 == 5 {
+                    f64::NAN
+                } else {
+                    ((i * 37) % 101) as f64 - 50.0
+                }
+            })
+            .collect();
+        for equal_nan in [true, false] {
+            let g = group(&v, equal_nan);
+            let one = {
+                let l = local_groups(&v, 0, equal_nan);
+                let mut order: Vec<usize> = (0..l.first.len()).collect();
+                order.sort_by(|&a, &b| v[l.first[a]].cmp_total(v[l.first[b]]));
+                order.iter().map(|&g| l.first[g]).collect::<Vec<_>>()
+            };
+            assert_eq!(g.first, one);
+            assert_eq!(g.counts.iter().sum::<i64>() as usize, n);
+            for (i, &r) in g.inverse.iter().enumerate() {
+                let f = v[g.first[r as usize]];
+                assert!(f == v[i] || (f.is_nan() && v[i].is_nan()));
+            }
+        }
     }
 
     #[test]
