@@ -3,6 +3,8 @@
 //! tests/golden.rs. Each file has `pub fn build(case, inputs) -> Harness<Variants>`; they use the
 //! harness helpers of tests/golden.rs through `super::super`.
 
+pub mod sets;
+
 use super::{Array, Case, Harness, Variants};
 
 pub mod indexing;
@@ -13,6 +15,7 @@ pub fn build(kind: &str, case: &Case, inputs: &[Array]) -> Harness<Variants> {
     match kind {
         "indexing" => indexing::build(case, inputs),
         "intmatmul" => intmatmul::build(case, inputs),
+        "sets" => sets::build(case, inputs),
         _ => Err(format!("harness: unknown kind {kind}")),
     }
 }

@@ -17,6 +17,7 @@ mod array;
 mod backend;
 mod build;
 mod code;
+mod counting;
 mod creation;
 mod dot;
 mod einsum;
@@ -32,6 +33,8 @@ mod operand;
 mod ops;
 mod print;
 mod reduce;
+mod search;
+mod sets;
 mod slicing;
 mod sorting;
 mod stats;
@@ -41,6 +44,7 @@ mod views;
 pub use array::{eval_all, Array, IntoShape};
 pub use backend::{jit_compile_count, jit_plan_replays, row_schedule_runs, Backend};
 pub use code::KernelListing;
+pub use counting::{bincount, histogram, histogram_bin_edges, Bins};
 pub use creation::*;
 pub use einsum::einsum;
 pub use indexing::{
@@ -56,6 +60,11 @@ pub use manip::{
 pub use numcrane_graph::{DType, Element, Error, Kind, Result, Scalar};
 pub use operand::IntoOperand;
 pub use reduce::{keepdims, Axes};
+pub use search::{argpartition, digitize, partition, searchsorted, Kth, Side};
+pub use sets::{
+    intersect1d, intersect1d_indices, isin, setdiff1d, setxor1d, union1d, unique, unique_all,
+    unique_counts, unique_inverse, unique_values, unique_with, UniqueAll,
+};
 pub use slicing::{Ellipsis, IntoStep, NewAxis, SliceArg};
 pub use sorting::{argsort, median, nanmedian, percentile, quantile, sort, Quantiles};
 pub use stats::{
