@@ -27,7 +27,9 @@ mod linalg;
 mod manip;
 mod operand;
 mod ops;
+mod pad;
 mod print;
+mod quantile;
 mod reduce;
 mod slicing;
 mod sorting;
@@ -48,9 +50,14 @@ pub use manip::{
 };
 pub use numcrane_graph::{DType, Element, Error, Kind, Result, Scalar};
 pub use operand::IntoOperand;
+pub use pad::{pad, PadMode, PadValues, PadWidth, Pairs};
+pub use quantile::{
+    nanpercentile, nanpercentile_with, nanquantile, nanquantile_with, percentile, percentile_with,
+    quantile, quantile_with, IntoQuantileMethod, QuantileMethod, Quantiles,
+};
 pub use reduce::{keepdims, Axes};
 pub use slicing::{Ellipsis, IntoStep, NewAxis, SliceArg};
-pub use sorting::{argsort, median, nanmedian, percentile, quantile, sort, Quantiles};
+pub use sorting::{argsort, median, nanmedian, sort};
 pub use stats::{
     average, corrcoef, count_nonzero, cov, diff, nanargmax, nanargmin, nanmax, nanmean, nanmin,
     nanprod, nanstd, nansum, nanvar, ptp,
