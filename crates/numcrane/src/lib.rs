@@ -63,7 +63,7 @@ pub use stats::{
     nanprod, nanstd, nansum, nanvar, ptp,
 };
 pub use ufunc::*;
-pub use views::{broadcast_arrays, broadcast_shapes, IntoDims};
+pub use views::{broadcast_arrays, broadcast_shapes, broadcast_to, IntoDims};
 
 /// Converts an index or axis given as any Rust integer to `isize`, saturating instead of
 /// wrapping (so `usize::MAX` is "far past the end", never "-1, the last one").
