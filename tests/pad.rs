@@ -228,3 +228,63 @@ fn bad_input_is_an_error_naming_pad_and_the_line() {
         &[0, 6]
     );
 }
+
+/// One lane padded with reflect_type 'odd' (pads no wider than one reflection).
+fn odd_lane(v: &[f64], (b, f): (usize, usize), symmetric: bool) -> Vec<f64> {
+    let n = v.len() as isize;
+    let s = isize::from(symmetric);
+    (-(b as isize)..n + f as isize)
+        .map(|r| {
+            if r < 0 {
+                2.0 * v[0] - v[(-r - s) as usize]
+            } else if r >= n {
+                2.0 * v[(n - 1) as usize] - v[(2 * (n - 1) + s - r) as usize]
+            } else {
+                v[r as usize]
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn odd_reflections_on_every_backend() {
+    let x = input(&[4, 5], DType::F64, 6);
+    let v = x.to_vec::<f64>().unwrap();
+    for (symmetric, mode) in [(false, PadMode::ReflectOdd), (true, PadMode::SymmetricOdd)] {
+        let w = [(2, 3), (1, 4)];
+        // axis 0 first (columns of the 4 x 5 input), then axis 1 over the padded rows
+        let rows0 = 4 + w[0].0 + w[0].1;
+        let mut mid = vec![0.0; rows0 * 5];
+        for c in 0..5 {
+            let col: Vec<f64> = (0..4).map(|r| v[r * 5 + c]).collect();
+            for (r, y) in odd_lane(&col, w[0], symmetric).into_iter().enumerate() {
+                mid[r * 5 + c] = y;
+            }
+        }
+        let want: Vec<f64> = mid
+            .chunks(5)
+            .flat_map(|row| odd_lane(row, w[1], symmetric))
+            .collect();
+        for b in BACKENDS {
+            let p = pad(&x, w, mode.clone()).eval_with(b).unwrap();
+            assert_eq!(p.shape(), &[rows0, 10]);
+            let got = p.to_vec::<f64>().unwrap();
+            for (g, e) in got.iter().zip(&want) {
+                assert!(
+                    (g - e).abs() <= 1e-12 * (1.0 + e.abs()),
+                    "{mode:?} {b:?}: {got:?} vs {want:?}"
+                );
+            }
+        }
+    }
+    // integers wrap as NumPy's int8 arithmetic does: 2 * 100 - (-100) is 300 - 256 = 44
+    let i = Array::from_vec(vec![-100i8, 100], vec![2]);
+    let p = pad(&i, (0, 1), PadMode::ReflectOdd).to_vec::<i8>().unwrap();
+    assert_eq!(p, vec![-100, 100, 44]);
+    let bad = pad(
+        &Array::from_vec(vec![true, false], vec![2]),
+        1,
+        PadMode::ReflectOdd,
+    );
+    assert!(bad.eval().unwrap_err().to_string().contains("pad"));
+}

@@ -1,6 +1,6 @@
 //! Golden family `pad` (tests/numpy/golden_pad.py): `np.pad(a, pad_width, mode, **kw)`.
 //! `pad_width` / `stat_length` are an integer, a pair `[b, a]` or a list of pairs;
-//! `constant_values` / `end_values` the same with numbers.
+//! `constant_values` / `end_values` the same with numbers; `reflect_type` is "even" or "odd".
 
 use super::super::{arg, float_of, str_arg, usize_of};
 use super::{Array, Case, Harness, Variants};
@@ -52,8 +52,19 @@ pub fn build(case: &Case, inputs: &[Array]) -> Harness<Variants> {
         "minimum" => PadMode::Minimum(stat()?),
         "mean" => PadMode::Mean(stat()?),
         "median" => PadMode::Median(stat()?),
-        "reflect" => PadMode::Reflect,
-        "symmetric" => PadMode::Symmetric,
+        "reflect" | "symmetric" => {
+            let odd = match case.args.get("reflect_type").and_then(Value::as_str) {
+                None | Some("even") => false,
+                Some("odd") => true,
+                Some(t) => return Err(format!("harness: unknown reflect_type {t}")),
+            };
+            match (str_arg(case, "mode")?, odd) {
+                ("reflect", false) => PadMode::Reflect,
+                ("reflect", true) => PadMode::ReflectOdd,
+                (_, false) => PadMode::Symmetric,
+                (_, true) => PadMode::SymmetricOdd,
+            }
+        }
         "wrap" => PadMode::Wrap,
         m => return Err(format!("harness: unknown pad mode {m}")),
     };

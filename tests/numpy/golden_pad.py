@@ -1,7 +1,7 @@
 """Golden family `pad`: np.pad over its modes (constant with per-axis values, edge,
 linear_ramp with end values, maximum / minimum / mean / median with stat_length, reflect,
 symmetric, wrap), pad_width forms (one count, one pair, one pair per axis, a list of one pair),
-dtypes, 0-d / 1-d / 2-d / 3-d shapes, pads wider than the array (repeated reflection and
+reflect_type even and odd, dtypes, 0-d / 1-d / 2-d / 3-d shapes, pads wider than the array (repeated reflection and
 wrapping), length-1 and empty axes, and the errors NumPy raises. Checked by
 tests/golden_parts/pad.rs."""
 
@@ -57,6 +57,8 @@ def family(g):
                             continue
                         wt = str(w).replace(" ", "")
                         add(f"{dt}.{tag(shape)}.w{wt}", x, w, mode)
+                        if mode in ["reflect", "symmetric"] and dt != "bool":
+                            add(f"{dt}.{tag(shape)}.w{wt}.odd", x, w, mode, reflect_type="odd")
     # mode options
     for dt in ["int64", "float64", "float32", "uint8"]:
         v = 7 if dt != "float32" else 1.5

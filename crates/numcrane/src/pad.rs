@@ -1,6 +1,6 @@
-//! NumPy's `np.pad(a, pad_width, mode, ...)`: every mode except 'empty' and the 'odd'
-//! reflect type (constant, edge, linear_ramp, maximum, minimum, mean, median, reflect,
-//! symmetric, wrap), with NumPy's `pad_width` / `constant_values` / `end_values` /
+//! NumPy's `np.pad(a, pad_width, mode, ...)`: every mode except 'empty' and a callable
+//! (constant, edge, linear_ramp, maximum, minimum, mean, median, reflect and symmetric with
+//! both reflect types, wrap), with NumPy's `pad_width` / `constant_values` / `end_values` /
 //! `stat_length` forms (one value, one (before, after) pair, or one pair per axis).
 //!
 //! NumPy pads one axis after another, each axis seeing the array already padded along the
@@ -12,6 +12,8 @@
 //!   (`_set_reflect_both` / `_set_wrap_both`, which reflects or wraps again and again while
 //!   the pad is wider than the array) is run here on a list of indices, and the resulting
 //!   index list becomes runs of slice views (forward, backward, or one element broadcast);
+//!   reflect_type 'odd' runs the same loop on integer combinations of the elements
+//!   (`2 edge - element`, nested when the pad is wider), realized as sums of such views;
 //! - constant is a broadcast scalar, a statistic is a keepdims reduction of a slice,
 //!   broadcast (rounded half to even first for integers, as NumPy), and linear_ramp is
 //!   NumPy's `linspace(end_value, edge, width, endpoint=False)` arithmetic in float64.
@@ -123,6 +125,11 @@ pub enum PadMode {
     Symmetric,
     /// 'wrap': the other end of the axis.
     Wrap,
+    /// 'reflect' with reflect_type 'odd': `2 edge - element` of the reflection (computed in
+    /// the array's dtype, so integers wrap as in NumPy; not for bool).
+    ReflectOdd,
+    /// 'symmetric' with reflect_type 'odd'.
+    SymmetricOdd,
 }
 
 impl PadMode {
@@ -148,6 +155,8 @@ impl PadMode {
             PadMode::Reflect => "reflect",
             PadMode::Symmetric => "symmetric",
             PadMode::Wrap => "wrap",
+            PadMode::ReflectOdd => "reflect",
+            PadMode::SymmetricOdd => "symmetric",
         }
     }
 }
@@ -165,7 +174,8 @@ impl Default for PadMode {
 /// The result has `a`'s dtype; a 0-d `a` comes back unchanged. A new array (a copy).
 ///
 /// Modes other than constant cannot extend an axis of length 0 (an error, as NumPy). Not
-/// supported yet: NumPy's 'empty' mode, `reflect_type='odd'` and a callable mode.
+/// supported: NumPy's 'empty' mode (use constant), a callable mode, and `reflect_type='odd'`
+/// of a bool array.
 ///
 /// ```
 /// use numcrane::{array, pad, PadMode};
@@ -253,10 +263,22 @@ fn pad_at(
                 x = pad_stat(&x, d, widths[d], (lb, la), mode, loc);
             }
         }
-        PadMode::Edge | PadMode::Reflect | PadMode::Symmetric | PadMode::Wrap => {
+        PadMode::Edge
+        | PadMode::Reflect
+        | PadMode::Symmetric
+        | PadMode::ReflectOdd
+        | PadMode::SymmetricOdd
+        | PadMode::Wrap => {
+            let odd = matches!(mode, PadMode::ReflectOdd | PadMode::SymmetricOdd);
+            if odd && a.dtype() == DType::Bool {
+                return Err(bad(format!(
+                    "reflect_type 'odd' of a bool array is not supported (mode {:?})",
+                    mode.name()
+                )));
+            }
             for (d, &w) in widths.iter().enumerate() {
-                let idx = source_indices(a.shape()[d], w, mode);
-                x = gather(&x, d, &idx, loc);
+                let combos = source_combos(a.shape()[d], w, mode);
+                x = combine(&x, d, &combos, loc);
             }
         }
     }
@@ -444,17 +466,46 @@ fn py_slice(start: isize, stop: isize, step: isize, len: usize) -> Vec<usize> {
     }
 }
 
-/// For each position of the padded axis, the position in the unpadded axis (of length `n > 0`)
-/// its element comes from, computed by running NumPy's own padding loop on indices.
-fn source_indices(n: usize, (b, f): (usize, usize), mode: &PadMode) -> Vec<usize> {
+/// An element of the padded axis as a combination of the unpadded axis' elements:
+/// `(position, coefficient)` terms, no zero coefficient, sorted. Copies are one term with
+/// coefficient 1; reflect_type 'odd' makes `2 edge - element` combinations.
+type Combo = Vec<(usize, i64)>;
+
+/// `2 edge - c`, as NumPy's 'odd' reflection computes it.
+fn odd(edge: &Combo, c: &Combo) -> Combo {
+    let mut terms: Vec<(usize, i64)> = Vec::new();
+    let mut add = |i: usize, k: i64| match terms.iter_mut().find(|t| t.0 == i) {
+        Some(t) => t.1 += k,
+        None => terms.push((i, k)),
+    };
+    edge.iter().for_each(|&(i, k)| add(i, 2 * k));
+    c.iter().for_each(|&(i, k)| add(i, -k));
+    terms.retain(|t| t.1 != 0);
+    terms.sort_by_key(|&(i, k)| (k, i));
+    terms
+}
+
+/// For each position of the padded axis (of the unpadded length `n > 0`), where its element
+/// comes from, computed by running NumPy's own padding loop (`_set_reflect_both` /
+/// `_set_wrap_both`, which repeat while the pad is wider than the array) on combinations.
+fn source_combos(n: usize, (b, f): (usize, usize), mode: &PadMode) -> Vec<Combo> {
     let total = b + n + f;
-    let mut p: Vec<usize> = (0..total).map(|j| j.saturating_sub(b).min(n - 1)).collect();
+    let mut p: Vec<Combo> = (0..total)
+        .map(|j| vec![(j.saturating_sub(b).min(n - 1), 1)])
+        .collect();
     // (edge, and reflect / symmetric of a length-1 axis, are the clamp above)
     if matches!(mode, PadMode::Edge) || (n == 1 && !matches!(mode, PadMode::Wrap)) {
         return p;
     }
-    let copy = |p: &mut Vec<usize>, from: &[usize], to: &[usize]| {
-        let vals: Vec<usize> = from.iter().map(|&i| p[i]).collect();
+    let negate = matches!(mode, PadMode::ReflectOdd | PadMode::SymmetricOdd);
+    let copy = |p: &mut Vec<Combo>, from: &[usize], to: &[usize], edge: Option<usize>| {
+        let vals: Vec<Combo> = from
+            .iter()
+            .map(|&i| match edge {
+                Some(e) if negate => odd(&p[e], &p[i]),
+                _ => p[i].clone(),
+            })
+            .collect();
         for (&t, v) in to.iter().zip(vals) {
             p[t] = v;
         }
@@ -477,7 +528,7 @@ fn source_indices(n: usize, (b, f): (usize, usize), mode: &PadMode) -> Vec<usize
                 } else {
                     py_slice(0, left, 1, len)
                 };
-                copy(&mut p, &from, &to);
+                copy(&mut p, &from, &to, None);
             }
             if right > 0 {
                 let start = -right - period;
@@ -489,15 +540,15 @@ fn source_indices(n: usize, (b, f): (usize, usize), mode: &PadMode) -> Vec<usize
                 } else {
                     py_slice(-right, l, 1, len)
                 };
-                copy(&mut p, &from, &to);
+                copy(&mut p, &from, &to, None);
             }
             left = new_left;
             right = new_right;
         }
         return p;
     }
-    // _set_reflect_both, reflect_type 'even'
-    let include_edge = matches!(mode, PadMode::Symmetric);
+    // _set_reflect_both
+    let include_edge = matches!(mode, PadMode::Symmetric | PadMode::SymmetricOdd);
     let nn = n as isize;
     while left > 0 || right > 0 {
         let mut old = l - right - left;
@@ -514,7 +565,7 @@ fn source_indices(n: usize, (b, f): (usize, usize), mode: &PadMode) -> Vec<usize
             let stop = left - edge_offset;
             let from = py_slice(stop + chunk, stop, -1, len);
             let to = py_slice(left - chunk, left, 1, len);
-            copy(&mut p, &from, &to);
+            copy(&mut p, &from, &to, Some(left as usize));
             left -= chunk;
         }
         if right > 0 {
@@ -523,11 +574,80 @@ fn source_indices(n: usize, (b, f): (usize, usize), mode: &PadMode) -> Vec<usize
             let from = py_slice(start, start - chunk, -1, len);
             let s = l - right;
             let to = py_slice(s, s + chunk, 1, len);
-            copy(&mut p, &from, &to);
+            copy(&mut p, &from, &to, Some((l - right - 1) as usize));
             right -= chunk;
         }
     }
     p
+}
+
+/// `x` with its `axis` replaced by the combinations `combos` of its elements: runs of
+/// positions whose terms all step by the same -1, 0 or 1 with the same coefficients become
+/// one sum of (scaled) slice views; the runs are joined with one concat.
+fn combine(x: &Array, axis: usize, combos: &[Combo], loc: SourceLocation) -> Array {
+    if combos.iter().all(|c| c.len() == 1 && c[0].1 == 1) {
+        let idx: Vec<usize> = combos.iter().map(|c| c[0].0).collect();
+        return gather(x, axis, &idx, loc);
+    }
+    let mut parts = Vec::new();
+    let mut j = 0;
+    while j < combos.len() {
+        let first = &combos[j];
+        let same_shape =
+            |c: &Combo| c.len() == first.len() && c.iter().zip(first).all(|(a, b)| a.1 == b.1);
+        let steps: Option<Vec<isize>> = combos.get(j + 1).filter(|c| same_shape(c)).map(|c| {
+            c.iter()
+                .zip(first)
+                .map(|(a, b)| a.0 as isize - b.0 as isize)
+                .collect()
+        });
+        let steps = steps.filter(|st| st.iter().all(|d| d.abs() <= 1));
+        let mut end = j + 1;
+        if let Some(st) = &steps {
+            while end < combos.len()
+                && same_shape(&combos[end])
+                && combos[end]
+                    .iter()
+                    .zip(&combos[end - 1])
+                    .zip(st)
+                    .all(|((a, b), d)| a.0 as isize - b.0 as isize == *d)
+            {
+                end += 1;
+            }
+        }
+        let mut sum: Option<Array> = None;
+        for k in 0..first.len() {
+            let idx: Vec<usize> = combos[j..end].iter().map(|c| c[k].0).collect();
+            let term = gather(x, axis, &idx, loc);
+            let coef = first[k].1;
+            let (scaled, negative) = if coef.abs() == 1 {
+                (term, coef < 0)
+            } else {
+                // the coefficient in the array's dtype (wrapping for integers, as NumPy's
+                // integer arithmetic does)
+                let c = build::cast(&Array::scalar(coef.abs()), x.dtype(), loc);
+                (
+                    build::binary(BinaryOp::Mul, arr(&term), arr(&c), loc),
+                    coef < 0,
+                )
+            };
+            sum = Some(match (sum, negative) {
+                (None, false) => scaled,
+                (None, true) => build::unary(UnaryOp::Neg, &scaled, loc),
+                (Some(s), false) => build::binary(BinaryOp::Add, arr(&s), arr(&scaled), loc),
+                (Some(s), true) => build::binary(BinaryOp::Sub, arr(&s), arr(&scaled), loc),
+            });
+        }
+        if let Some(piece) = sum {
+            parts.push(piece);
+        }
+        j = end;
+    }
+    if parts.len() == 1 {
+        return parts.remove(0);
+    }
+    let refs: Vec<&Array> = parts.iter().collect();
+    concat_at(&refs, axis, loc)
 }
 
 /// `x` taken at positions `idx` along `axis`: runs of consecutive (or reversed, or repeated)
