@@ -4,6 +4,8 @@
 //! harness helpers of tests/golden.rs through `super::super`.
 
 pub mod sets;
+pub mod pad;
+pub mod quantile;
 
 use super::{Array, Case, Harness, Variants};
 
@@ -16,6 +18,8 @@ pub fn build(kind: &str, case: &Case, inputs: &[Array]) -> Harness<Variants> {
         "indexing" => indexing::build(case, inputs),
         "intmatmul" => intmatmul::build(case, inputs),
         "sets" => sets::build(case, inputs),
+        "quantile" => quantile::build(case, inputs),
+        "pad" => pad::build(case, inputs),
         _ => Err(format!("harness: unknown kind {kind}")),
     }
 }

@@ -31,7 +31,9 @@ mod linalg;
 mod manip;
 mod operand;
 mod ops;
+mod pad;
 mod print;
+mod quantile;
 mod reduce;
 mod search;
 mod sets;
@@ -59,6 +61,11 @@ pub use manip::{
 };
 pub use numcrane_graph::{DType, Element, Error, Kind, Result, Scalar};
 pub use operand::IntoOperand;
+pub use pad::{pad, PadMode, PadValues, PadWidth, Pairs};
+pub use quantile::{
+    nanpercentile, nanpercentile_with, nanquantile, nanquantile_with, percentile, percentile_with,
+    quantile, quantile_with, IntoQuantileMethod, QuantileMethod, Quantiles,
+};
 pub use reduce::{keepdims, Axes};
 pub use search::{argpartition, digitize, partition, searchsorted, Kth, Side};
 pub use sets::{
@@ -66,13 +73,13 @@ pub use sets::{
     unique_counts, unique_inverse, unique_values, unique_with, UniqueAll,
 };
 pub use slicing::{Ellipsis, IntoStep, NewAxis, SliceArg};
-pub use sorting::{argsort, median, nanmedian, percentile, quantile, sort, Quantiles};
+pub use sorting::{argsort, median, nanmedian, sort};
 pub use stats::{
     average, corrcoef, count_nonzero, cov, diff, nanargmax, nanargmin, nanmax, nanmean, nanmin,
     nanprod, nanstd, nansum, nanvar, ptp,
 };
 pub use ufunc::*;
-pub use views::{broadcast_arrays, broadcast_shapes, IntoDims};
+pub use views::{broadcast_arrays, broadcast_shapes, broadcast_to, IntoDims};
 
 /// Converts an index or axis given as any Rust integer to `isize`, saturating instead of
 /// wrapping (so `usize::MAX` is "far past the end", never "-1, the last one").

@@ -42,7 +42,7 @@ fn shapes_of(arrays: &[&Array]) -> Vec<Vec<usize>> {
 }
 
 /// `concatenate` along a normalised axis, after every check.
-fn concat_at(arrays: &[&Array], axis: usize, loc: SourceLocation) -> Array {
+pub(crate) fn concat_at(arrays: &[&Array], axis: usize, loc: SourceLocation) -> Array {
     let dtype = promoted(arrays);
     let parts: Vec<Array> = arrays.iter().map(|a| build::cast(a, dtype, loc)).collect();
     let refs: Vec<&Array> = parts.iter().collect();
@@ -702,7 +702,13 @@ pub fn repeat(a: &Array, repeats: impl Into<Repeats>, axis: Option<isize>) -> Ar
 }
 
 /// The view `a[.., start..start + len, ..]` along `axis`.
-fn slice_axis(a: &Array, axis: usize, start: usize, len: usize, loc: SourceLocation) -> Array {
+pub(crate) fn slice_axis(
+    a: &Array,
+    axis: usize,
+    start: usize,
+    len: usize,
+    loc: SourceLocation,
+) -> Array {
     if start == 0 && len == a.shape()[axis] {
         return a.clone();
     }

@@ -1,6 +1,6 @@
 //! Sorting with NumPy's names and semantics: `sort` and `argsort` (stable, NaN last), and the
-//! order statistics built on them: `median`, `percentile` and `quantile` (NumPy's default
-//! 'linear' method) and `nanmedian`.
+//! order statistics built on them: `median` and `nanmedian` (the quantiles are in
+//! quantile.rs, built on the helpers here).
 //!
 //! Both build one node (`Op::Sort` / `Op::ArgSort`) that the reference evaluator computes: each
 //! lane along the axis is sorted with a stable sort under a total order that puts NaN after
@@ -10,7 +10,7 @@
 //! `#[track_caller]`: a bad axis gives an array whose evaluation returns an error naming the
 //! function (never a panic).
 //!
-//! `median` / `percentile` / `quantile` move the reduced axes last, flatten them into one, sort
+//! `median` (and the quantiles) move the reduced axes last, flatten them into one, sort
 //! that lane (`Op::Sort`) and read the one or two neighbours each quantile needs with static
 //! slices (the positions depend only on the shape and `q`), then interpolate as NumPy's
 //! `_lerp` does. A NaN anywhere in a lane sorts last, and makes that lane's answer NaN, as in
@@ -118,60 +118,16 @@ impl Array {
     }
 }
 
-/// The quantiles asked of [`percentile`] / [`quantile`]: one value (the result has the reduced
-/// shape) or a list (the result gains a leading axis of the list's length, as NumPy).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Quantiles {
-    values: Vec<f64>,
-    scalar: bool,
-}
-
-impl From<f64> for Quantiles {
-    fn from(q: f64) -> Quantiles {
-        Quantiles {
-            values: vec![q],
-            scalar: true,
-        }
-    }
-}
-
-impl From<&[f64]> for Quantiles {
-    fn from(q: &[f64]) -> Quantiles {
-        Quantiles {
-            values: q.to_vec(),
-            scalar: false,
-        }
-    }
-}
-
-impl From<Vec<f64>> for Quantiles {
-    fn from(q: Vec<f64>) -> Quantiles {
-        Quantiles {
-            values: q,
-            scalar: false,
-        }
-    }
-}
-
-impl<const N: usize> From<[f64; N]> for Quantiles {
-    fn from(q: [f64; N]) -> Quantiles {
-        Quantiles {
-            values: q.to_vec(),
-            scalar: false,
-        }
-    }
-}
-
-fn arr(x: &Array) -> Operand {
+pub(crate) fn arr(x: &Array) -> Operand {
     Operand::Array(x.clone())
 }
 
-fn weak(v: f64) -> Operand {
+pub(crate) fn weak(v: f64) -> Operand {
     Operand::Weak(Scalar::F64(v))
 }
 
 /// The reduced axes of `a` moved last, flattened into one and sorted: `[kept..., n]`.
-fn sorted_lanes(
+pub(crate) fn sorted_lanes(
     name: &'static str,
     a: &Array,
     axes: Axes,
@@ -192,13 +148,13 @@ fn sorted_lanes(
 }
 
 /// Element `k` of every sorted lane, in `dtype`.
-fn pick(s: &Array, k: usize, dtype: DType, loc: SourceLocation) -> Array {
+pub(crate) fn pick(s: &Array, k: usize, dtype: DType, loc: SourceLocation) -> Array {
     let x = s.slice(vec![SliceArg::Ellipsis, SliceArg::Index(k as isize)]);
     build::cast(&x, dtype, loc)
 }
 
 /// `value` where the lane has no NaN (its last sorted element is not NaN), else NaN.
-fn nan_if_any(s: &Array, n: usize, value: Array, loc: SourceLocation) -> Array {
+pub(crate) fn nan_if_any(s: &Array, n: usize, value: Array, loc: SourceLocation) -> Array {
     if !s.dtype().is_float() || n == 0 {
         return value;
     }
@@ -208,7 +164,7 @@ fn nan_if_any(s: &Array, n: usize, value: Array, loc: SourceLocation) -> Array {
 }
 
 /// The float dtype the statistics of `dtype` are computed in (NumPy: float64 for integers).
-fn float_of(dtype: DType) -> DType {
+pub(crate) fn float_of(dtype: DType) -> DType {
     if dtype.is_float() {
         dtype
     } else {
@@ -305,129 +261,6 @@ pub fn nanmedian(a: &Array, axes: impl Into<Axes>) -> Array {
     let none = build::binary(BinaryOp::Eq, arr(&count), weak(0.0), loc);
     let value = build::select(arr(&none), weak(f64::NAN), arr(&value), loc);
     build::cast(&value, dtype, loc).reshape_at(r.out_shape, loc)
-}
-
-/// NumPy's `percentile(a, q, axis, keepdims)` with the default 'linear' method: `q` (one value
-/// or a list) in `[0, 100]`. See [`quantile`].
-///
-/// ```
-/// use numcrane::{array, percentile};
-/// let x = array([1.0, 2.0, 3.0, 4.0, 5.0]);
-/// assert_eq!(percentile(&x, 25.0, ..).to_vec::<f64>().unwrap(), vec![2.0]);
-/// assert_eq!(percentile(&x, [10.0, 50.0], ..).to_vec::<f64>().unwrap(), vec![1.4, 3.0]);
-/// ```
-#[track_caller]
-pub fn percentile(a: &Array, q: impl Into<Quantiles>, axes: impl Into<Axes>) -> Array {
-    let loc = SourceLocation::caller();
-    let mut q = q.into();
-    let ok = q.values.iter().all(|v| (0.0..=100.0).contains(v));
-    q.values.iter_mut().for_each(|v| *v /= 100.0);
-    quantile_at("percentile", a, q, ok, axes.into(), loc)
-}
-
-/// NumPy's `quantile(a, q, axis, keepdims)` with the default 'linear' method: `q` (one value or
-/// a list) in `[0, 1]`; for a list the result has a leading axis of its length. The answer
-/// interpolates between the two sorted neighbours of position `q (n - 1)`; float64 for
-/// integers (float32 stays float32 for one `q`, and is float64 for a list, as NumPy), NaN for
-/// a slice holding NaN; bool inputs and empty
-/// slices are errors, as in NumPy.
-#[track_caller]
-pub fn quantile(a: &Array, q: impl Into<Quantiles>, axes: impl Into<Axes>) -> Array {
-    let loc = SourceLocation::caller();
-    let q = q.into();
-    let ok = q.values.iter().all(|v| (0.0..=1.0).contains(v));
-    quantile_at("quantile", a, q, ok, axes.into(), loc)
-}
-
-fn quantile_at(
-    name: &'static str,
-    a: &Array,
-    q: Quantiles,
-    in_range: bool,
-    axes: Axes,
-    loc: SourceLocation,
-) -> Array {
-    // NumPy: a list of q is a float64 array, which promotes float32 to float64
-    let dtype = if q.scalar {
-        float_of(a.dtype())
-    } else {
-        DType::F64
-    };
-    let fail = |e: Error| build::poison(e, Op::Sort { axis: 0 }, &[a], dtype, vec![], loc);
-    if !in_range {
-        let range = if name == "percentile" {
-            "[0, 100]"
-        } else {
-            "[0, 1]"
-        };
-        return fail(Error::invalid(
-            name,
-            format!("q must be in the range {range}"),
-            loc,
-        ));
-    }
-    if a.dtype() == DType::Bool {
-        return fail(Error::invalid(
-            name,
-            "not supported for bool arrays (NumPy cannot subtract bools)",
-            loc,
-        ));
-    }
-    let (s, r) = match sorted_lanes(name, a, axes, loc) {
-        Ok(v) => v,
-        Err(e) => return fail(e),
-    };
-    let n = r.count;
-    if n == 0 {
-        return fail(Error::invalid(
-            name,
-            "cannot take a quantile of an empty slice",
-            loc,
-        ));
-    }
-    let parts: Vec<Array> = q
-        .values
-        .iter()
-        .map(|&q| {
-            // NumPy's virtual index `n q + (alpha + q (1 - alpha - beta)) - 1` for the linear
-            // method (alpha = beta = 1), rounded as NumPy computes it, and its bounds
-            let (alpha, beta) = (1.0, 1.0);
-            let v = n as f64 * q + (alpha + q * (1.0 - alpha - beta)) - 1.0;
-            let last = (n - 1) as f64;
-            let (lo, hi, t) = if v >= last {
-                (n - 1, n - 1, 0.0)
-            } else if v < 0.0 {
-                (0, 0, 0.0)
-            } else {
-                let f = v.floor();
-                (f as usize, f as usize + 1, v - f)
-            };
-            let a = pick(&s, lo, dtype, loc);
-            let b = pick(&s, hi, dtype, loc);
-            let d = build::binary(BinaryOp::Sub, arr(&b), arr(&a), loc);
-            let value = if t >= 0.5 {
-                let step = build::binary(BinaryOp::Mul, arr(&d), weak(1.0 - t), loc);
-                build::binary(BinaryOp::Sub, arr(&b), arr(&step), loc)
-            } else {
-                let step = build::binary(BinaryOp::Mul, arr(&d), weak(t), loc);
-                build::binary(BinaryOp::Add, arr(&a), arr(&step), loc)
-            };
-            nan_if_any(&s, n, value, loc).reshape_at(r.out_shape.clone(), loc)
-        })
-        .collect();
-    if q.scalar {
-        return parts
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| fail(Error::internal(name, "no q")));
-    }
-    if parts.is_empty() {
-        let mut shape = vec![0];
-        shape.extend(&r.out_shape);
-        return crate::full(shape, 0.0).astype(dtype);
-    }
-    let refs: Vec<&Array> = parts.iter().collect();
-    crate::stack(&refs, 0)
 }
 
 impl Array {

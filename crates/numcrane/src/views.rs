@@ -82,7 +82,19 @@ pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Option<Vec<usize>> {
     numcrane_graph::layout::broadcast_shapes(a, b)
 }
 
-/// All arrays broadcast to their common shape (views).
+/// NumPy's `np.broadcast_arrays(*arrays)`: every array broadcast to the shape they all
+/// broadcast to. Views (no data is copied; a broadcast axis repeats its element), as
+/// NumPy's read-only results. Shapes that do not broadcast together make every result an
+/// error listing them.
+///
+/// ```
+/// use numcrane::{array, broadcast_arrays};
+/// let (a, b) = (array([[1], [2]]), array([10, 20, 30]));
+/// let out = broadcast_arrays(&[&a, &b]);
+/// assert_eq!(out[0].shape(), &[2, 3]);
+/// assert_eq!(out[0].to_vec::<i32>().unwrap(), vec![1, 1, 1, 2, 2, 2]);
+/// assert_eq!(out[1].to_vec::<i32>().unwrap(), vec![10, 20, 30, 10, 20, 30]);
+/// ```
 #[track_caller]
 pub fn broadcast_arrays(arrays: &[&Array]) -> Vec<Array> {
     let loc = SourceLocation::caller();
@@ -117,6 +129,22 @@ pub fn broadcast_arrays(arrays: &[&Array]) -> Vec<Array> {
             }
         })
         .collect()
+}
+
+/// NumPy's `np.broadcast_to(a, shape)`: a view of `a` repeated to `shape` under the
+/// broadcasting rules (`shape` has at least `a`'s dimensions; each of `a`'s is 1 or equal to
+/// the target's). Also [`Array::broadcast_to`]. A shape `a` cannot broadcast to is an error
+/// naming both shapes.
+///
+/// ```
+/// use numcrane::{array, broadcast_to};
+/// let b = broadcast_to(&array([1, 2, 3]), &[2, 3]);
+/// assert_eq!(b.to_vec::<i32>().unwrap(), vec![1, 2, 3, 1, 2, 3]);
+/// assert!(broadcast_to(&array([1, 2]), &[2, 3]).eval().is_err());
+/// ```
+#[track_caller]
+pub fn broadcast_to(a: &Array, shape: &[usize]) -> Array {
+    a.broadcast_to_at(shape, SourceLocation::caller())
 }
 
 impl Array {
