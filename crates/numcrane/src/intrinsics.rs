@@ -1,9 +1,10 @@
 //! Native kernels for the steps the fusion plan leaves to the reference evaluator: float32
 //! and float64 matrix products run on numcrane-kernels' packed GEMM, everything else on the
 //! evaluator. [`NativeRunner`] is the JIT backend's runner: compiled kernels through
-//! `numcrane_jit::run_into`, intrinsics here.
+//! `numcrane_jit::run_into`, intrinsics here, matrix products with an element-wise epilogue
+//! in `crate::epilogue`.
 
-use numcrane_fuse::{ElementwiseKernel, Launch, Runner};
+use numcrane_fuse::{ElementwiseKernel, EpilogueResult, Launch, Runner, TileEpilogue};
 use numcrane_graph::{Buffer, DType, Element, Error, Layout, Node, Op, OutSlot, Realized, Result};
 use numcrane_kernels::{gemm, GemmScalar, MatMut, MatRef};
 use std::sync::Arc;
@@ -28,6 +29,15 @@ impl Runner for NativeRunner {
             (Op::MatMul, DType::F64, [a, b]) => Some(matmul::<f64>(node, a, b)),
             _ => None,
         }
+    }
+
+    fn matmul_epilogue(
+        &self,
+        matmul: &Node,
+        operands: &[&Realized],
+        epilogue: &TileEpilogue<'_>,
+    ) -> Option<Result<EpilogueResult>> {
+        crate::epilogue::matmul_epilogue(matmul, operands, epilogue)
     }
 }
 

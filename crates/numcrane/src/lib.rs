@@ -20,6 +20,7 @@ mod code;
 mod creation;
 mod dot;
 mod einsum;
+mod epilogue;
 mod explain;
 mod intrinsics;
 pub mod io;
@@ -40,6 +41,7 @@ pub use backend::{jit_compile_count, jit_plan_replays, row_schedule_runs, Backen
 pub use code::KernelListing;
 pub use creation::*;
 pub use einsum::einsum;
+pub use epilogue::matmul_epilogue_runs;
 pub use linalg::{dot, inner, kron, matmul, outer, tensordot, tensordot_axes, vdot};
 pub use manip::{
     array_split, column_stack, concatenate, concatenate_flat, dsplit, dstack, fliplr, flipud,
