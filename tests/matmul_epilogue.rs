@@ -469,3 +469,19 @@ fn replayed_plans_give_the_same_bits() {
         .unwrap();
     assert_close(&vals(&second), &vals(&want), 9, 441.0, "replay");
 }
+
+#[test]
+fn kernels_with_many_inputs_run_unfused() {
+    // 17 full-size addends besides the product: more inputs than a fused epilogue takes.
+    let x = input(&[5, 3], DType::F64, 51);
+    let w = input(&[3, 4], DType::F64, 52);
+    let addends: Vec<Array> = (0..17)
+        .map(|i| input(&[5, 4], DType::F64, 60 + i))
+        .collect();
+    let build = || addends.iter().fold(matmul(&x, &w), |acc, a| acc + a);
+    let runs = numcrane::matmul_epilogue_runs();
+    let got = build().eval_with(Backend::Jit).unwrap();
+    assert_eq!(numcrane::matmul_epilogue_runs(), runs);
+    let want = build().eval_with(Backend::Eval).unwrap();
+    assert_close(&vals(&got), &vals(&want), 3, 200.0, "17 addends");
+}

@@ -92,6 +92,11 @@ fn validate(shape: &[usize], ep: &TileEpilogue<'_>, product: DType) -> Result<()
             "the kernel, its launch and the product do not agree",
         ));
     }
+    if nin > MAX_INPUTS {
+        return Err(internal(format!(
+            "{nin} inputs (at most {MAX_INPUTS} are fused)"
+        )));
+    }
     let n = shape.last().copied().unwrap_or(1);
     for (k, (layout, buffer)) in launch.layouts.iter().zip(ep.inputs).enumerate() {
         let spec = kernel.inputs[k];
@@ -126,6 +131,10 @@ fn validate(shape: &[usize], ep: &TileEpilogue<'_>, product: DType) -> Result<()
     }
     Ok(())
 }
+
+/// The most kernel inputs an epilogue takes (more run unfused): the per-row pointer and
+/// stride lists live on the stack.
+const MAX_INPUTS: usize = 16;
 
 /// Raw pointers shared by the GEMM's threads.
 struct Shared {
@@ -170,6 +179,8 @@ fn fused<T: GemmScalar + Element>(
         return Err(internal("operands are not stacks of matrices"));
     }
     validate(shape, ep, T::DTYPE)?;
+    let trace = numcrane_graph::trace::debug_level() >= 1 && numcrane_graph::trace::launch_lines();
+    let started = trace.then(std::time::Instant::now);
     let kernel = ep.kernel;
     let compiled: Arc<CompiledKernel> = numcrane_jit::get_or_compile(kernel)?;
     let (m, k, n) = (al.shape[nd - 2], al.shape[nd - 1], bl.shape[nd - 1]);
@@ -227,8 +238,10 @@ fn fused<T: GemmScalar + Element>(
                 let (rs, cs) = blk.strides();
                 let c_ptr = blk.as_mut_ptr();
                 let nin = shared.bases.len();
-                let mut ptrs: Vec<*const u8> = vec![std::ptr::null(); nin];
-                let mut strides: Vec<isize> = col_strides.clone();
+                // On the stack: no allocation per block (`validate` bounds `nin`).
+                let mut ptrs = [std::ptr::null::<u8>(); MAX_INPUTS];
+                let mut strides = [0isize; MAX_INPUTS];
+                strides[..nin].copy_from_slice(col_strides);
                 strides[pk] = cs;
                 // A row of the block is one call when C's columns are contiguous (always, for
                 // the row-major C allocated above); else one call per element.
@@ -262,7 +275,7 @@ fn fused<T: GemmScalar + Element>(
                         // class whenever len > 1 (cs == 1). Output elements out_start + row * n
                         // + col .. + len are inside `out` (t < batch, row < m, col + len <= n)
                         // and belong to this block only (blocks are disjoint); `ptrs` and
-                        // `strides` hold one entry per kernel input.
+                        // `strides` hold at least one entry per kernel input (nin <= MAX_INPUTS).
                         unsafe {
                             compiled.call_row(
                                 len,
@@ -287,6 +300,16 @@ fn fused<T: GemmScalar + Element>(
         }
     }
     RUNS.with(|r| r.set(r.get() + 1));
+    if let Some(t) = started {
+        // The NUMCRANE_DEBUG=1 line, next to the JIT's per-launch lines.
+        eprintln!(
+            "numcrane: ran matmul + epilogue ({} values, {} inputs) over {shape:?} (k = {k}) in \
+             {:.3} ms",
+            kernel.instrs.len(),
+            kernel.inputs.len(),
+            t.elapsed().as_secs_f64() * 1e3
+        );
+    }
     let product = ep.keep_product.then(|| Realized {
         buffer: Arc::new(product),
         layout: layout.clone(),
