@@ -877,12 +877,36 @@ pub fn call(
             });
         }
         "einsum" => {
-            // np.einsum(subscripts, *operands): the subscripts string, then the operands.
-            if let Some(kw) = kwargs.first() {
-                return Err(Diagnostic::eval(
-                    format!("einsum: keyword argument '{}' is not supported", kw.name),
-                    kw.name_span,
-                ));
+            // np.einsum(subscripts, *operands, dtype=None, optimize=False): the subscripts
+            // string, then the operands. `optimize` picks NumPy's contraction order; numcrane
+            // contracts pairwise in its own order whatever it says (the same values up to
+            // rounding), so any of NumPy's values is accepted. `dtype` computes in that dtype
+            // (NumPy's default casting='safe': the operands must cast to it safely).
+            let mut dtype: Option<(DType, Span)> = None;
+            for kw in &kwargs {
+                match kw.name.as_str() {
+                    "optimize" => match &kw.arg.value {
+                        Value::Bool(_) => {}
+                        Value::Str(s) if matches!(s.as_str(), "greedy" | "optimal") => {}
+                        other => {
+                            return Err(Diagnostic::eval(
+                                format!(
+                                    "einsum: optimize must be True, False, 'greedy' or \
+                                     'optimal', not {}",
+                                    other.kind()
+                                ),
+                                kw.arg.span,
+                            ))
+                        }
+                    },
+                    "dtype" => dtype = Some((to_dtype(&kw.arg.value, kw.arg.span)?, kw.arg.span)),
+                    _ => {
+                        return Err(Diagnostic::eval(
+                            format!("einsum: keyword argument '{}' is not supported", kw.name),
+                            kw.name_span,
+                        ))
+                    }
+                }
             }
             let mut rest = args.iter();
             let subscripts = match rest.next() {
@@ -909,6 +933,23 @@ pub fn call(
             let operands: Vec<Array> = rest
                 .map(|a| to_array(&a.value, a.span))
                 .collect::<Result<_, _>>()?;
+            let operands = match dtype {
+                None => operands,
+                Some((d, dspan)) => {
+                    // NumPy's 'safe' rule: the operand's dtype promotes to the target.
+                    if let Some(bad) = operands.iter().find(|a| a.dtype().promote(d) != d) {
+                        return Err(Diagnostic::eval(
+                            format!(
+                                "einsum: cannot cast array data from {} to {d} according to \
+                                 the rule 'safe'",
+                                bad.dtype()
+                            ),
+                            dspan,
+                        ));
+                    }
+                    operands.iter().map(|a| a.astype(d)).collect()
+                }
+            };
             let refs: Vec<&Array> = operands.iter().collect();
             return arr(nc::einsum(&subscripts, &refs));
         }
@@ -1392,6 +1433,47 @@ mod tests {
             assert!(apply_binary(name, &x, &x).is_some(), "{name}");
             assert!(FUNCTIONS.contains(name), "{name}");
         }
+    }
+
+    #[test]
+    fn einsum_takes_optimize_and_dtype() {
+        let span = Span::new(0, 1);
+        let a = Array::from_vec(vec![1i32, 2, 3, 4], [2, 2]);
+        let arg = |value: Value| Arg { value, span };
+        let kw = |name: &str, value: Value| KwArg {
+            name: name.to_string(),
+            name_span: span,
+            arg: arg(value),
+        };
+        let args = || {
+            vec![
+                arg(Value::Str("ij,jk->ik".into())),
+                arg(Value::Array(a.clone())),
+                arg(Value::Array(a.clone())),
+            ]
+        };
+        let result = |kwargs: Vec<KwArg>| match call("einsum", args(), kwargs, span) {
+            Ok(Value::Array(r)) => Ok(r),
+            Ok(_) => panic!("einsum returned a non-array"),
+            Err(d) => Err(d.message),
+        };
+        // [[1, 2], [3, 4]] @ itself = [[7, 10], [15, 22]].
+        let plain = result(vec![kw("optimize", Value::Str("greedy".into()))]).unwrap();
+        assert_eq!(plain.dtype(), DType::I32);
+        assert_eq!(plain.to_vec::<i32>().unwrap(), vec![7, 10, 15, 22]);
+        let wide = result(vec![
+            kw("dtype", Value::Str("float64".into())),
+            kw("optimize", Value::Bool(true)),
+        ])
+        .unwrap();
+        assert_eq!(wide.dtype(), DType::F64);
+        assert_eq!(wide.to_vec::<f64>().unwrap(), vec![7.0, 10.0, 15.0, 22.0]);
+        let unsafe_cast = result(vec![kw("dtype", Value::Str("int8".into()))]).unwrap_err();
+        assert!(unsafe_cast.contains("rule 'safe'"), "{unsafe_cast}");
+        let bad = result(vec![kw("optimize", Value::Str("fast".into()))]).unwrap_err();
+        assert!(bad.contains("optimize must be"), "{bad}");
+        let unknown = result(vec![kw("casting", Value::Str("unsafe".into()))]).unwrap_err();
+        assert!(unknown.contains("not supported"), "{unknown}");
     }
 
     #[test]

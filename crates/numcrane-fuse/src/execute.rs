@@ -7,9 +7,10 @@
 //! so the plan never changes the answer, only the speed. Row chains (see [`crate::rows`]) run
 //! as one schedule over blocks of rows when their launches line up, else step by step.
 
+use crate::epilogue::{EpilogueResult, TileEpilogue};
 use crate::kernel::{ElementwiseKernel, Launch};
-use crate::lower::{lower, Lowered};
-use crate::plan::{Group, Plan, Step};
+use crate::lower::{lower, lower_tiles, Lowered};
+use crate::plan::{Epilogue, Group, Plan, Step};
 use crate::program::{Program, ProgramStep};
 use crate::rows::{split_rows, RowChain, RowSchedule, RowSource, RowStep};
 use numcrane_graph::eval::compute;
@@ -37,6 +38,19 @@ pub trait Runner: Sync {
     /// Computes a node the plan leaves to the reference evaluator natively, or None to let
     /// the evaluator do it. The default: None.
     fn intrinsic(&self, _node: &Node, _inputs: &[&Realized]) -> Option<Result<Realized>> {
+        None
+    }
+
+    /// Computes the matrix product `matmul` of `operands` with `epilogue` applied to each
+    /// output tile as it is finished (see [`crate::epilogue`]), or None when the runner cannot
+    /// (the executor then computes the product with [`Runner::intrinsic`] and runs the kernel
+    /// after it). The default: None.
+    fn matmul_epilogue(
+        &self,
+        _matmul: &Node,
+        _operands: &[&Realized],
+        _epilogue: &TileEpilogue<'_>,
+    ) -> Option<Result<EpilogueResult>> {
         None
     }
 }
@@ -145,6 +159,25 @@ impl Recording {
         });
     }
 
+    fn epilogue(&mut self, root: &NodeRef, product: &Epilogue, tiles: TileLowering) {
+        let node = self.positions(std::iter::once(root.id()));
+        let matmul = self.positions(std::iter::once(product.matmul.id()));
+        let operands = self.positions(product.matmul.inputs().iter().map(|i| tiles.operand(i)));
+        let sources = self.positions(tiles.lowered.sources.iter().copied());
+        if let (&[node], &[matmul]) = (&node[..], &matmul[..]) {
+            self.program.steps.push(ProgramStep::Epilogue {
+                node,
+                matmul,
+                keep: product.keep,
+                operands,
+                kernel: tiles.lowered.kernel,
+                launch: tiles.lowered.launch,
+                product_input: tiles.product_input,
+                sources,
+            });
+        }
+    }
+
     fn fused(&mut self, root: &NodeRef, lowered: Option<Lowered>) {
         let Some(lowered) = lowered else {
             self.replayable = false;
@@ -177,7 +210,17 @@ fn execute_inner(
         .steps
         .iter()
         .map(|s| match s {
-            Step::Fused(g) => g.boundaries.clone(),
+            Step::Fused(g) => match &g.product {
+                // The product is computed by this step from its operands.
+                Some(p) => g
+                    .boundaries
+                    .iter()
+                    .filter(|b| b.id() != p.matmul.id())
+                    .cloned()
+                    .chain(p.matmul.inputs().iter().map(|i| plan.resolve(i)))
+                    .collect(),
+                None => g.boundaries.clone(),
+            },
             Step::Single { node, .. } => node.inputs().iter().map(|i| plan.resolve(i)).collect(),
         })
         .collect();
@@ -241,6 +284,14 @@ fn execute_inner(
                     rec.single(node, inputs);
                 }
                 (node, single(node, inputs, &values, run)?)
+            }
+            Step::Fused(g) if g.product.is_some() => {
+                let p = g
+                    .product
+                    .as_ref()
+                    .ok_or_else(|| Error::internal("execute", "no product"))?;
+                let value = epilogue_step(g, p, &mut values, run, rec.as_deref_mut())?;
+                (&g.root, value)
             }
             Step::Fused(g) => {
                 let (value, lowered) = fused(g, &values, run)?;
@@ -375,6 +426,139 @@ fn lower_chain(
         outside,
         outside_ids,
     })
+}
+
+/// A matrix-product epilogue lowered for tiles (see [`crate::epilogue`]).
+pub(crate) struct TileLowering {
+    pub lowered: Lowered,
+    /// Which kernel input is the product.
+    pub product_input: usize,
+    /// The group's common subexpressions (to name the product's operands as the plan does).
+    aliases: crate::plan::Aliases,
+}
+
+impl TileLowering {
+    fn operand(&self, input: &NodeRef) -> u64 {
+        self.aliases.get(&input.id()).unwrap_or(input).id()
+    }
+}
+
+/// A buffer with no elements standing for a product not computed yet (the runner reads the
+/// finished tiles instead).
+pub(crate) fn stand_in(matmul: &Node) -> Result<Realized> {
+    Ok(Realized {
+        buffer: Arc::new(Buffer::zeros(matmul.dtype(), 0, "matmul epilogue")?),
+        layout: Layout::contiguous(matmul.shape()),
+    })
+}
+
+/// Lowers an epilogue group for tiles: None unless the kernel runs over the product's shape and
+/// reads the product once, element for element (no view of it inside the kernel).
+fn lower_epilogue(
+    group: &Group,
+    matmul: &Node,
+    values: &HashMap<u64, Realized>,
+) -> Option<TileLowering> {
+    let product = stand_in(matmul).ok()?;
+    let value_of = |id: u64| {
+        if id == matmul.id() {
+            Some(product.clone())
+        } else {
+            values.get(&id).cloned()
+        }
+    };
+    let lowered = lower_tiles(group, &value_of).ok()?;
+    let reads: Vec<usize> = (0..lowered.sources.len())
+        .filter(|&k| lowered.sources[k] == matmul.id())
+        .collect();
+    let [k] = reads[..] else { return None };
+    let fits = lowered.launch.shape == matmul.shape()
+        && lowered.launch.layouts[k] == product.layout
+        && Arc::ptr_eq(&lowered.buffers[k], &product.buffer)
+        && lowered.launch.output_len(&lowered.kernel) == Some(product.layout.size());
+    fits.then(|| TileLowering {
+        lowered,
+        product_input: k,
+        aliases: group.aliases.clone(),
+    })
+}
+
+/// Checks what a runner returned for a fused product: the kernel's output and (when kept) the
+/// product, each contiguous with its node's shape and dtype.
+pub(crate) fn check_epilogue_result(
+    root: &Node,
+    matmul: &Node,
+    keep: bool,
+    result: &EpilogueResult,
+) -> Result<()> {
+    let fits = |r: &Realized, n: &Node| {
+        r.layout == Layout::contiguous(n.shape())
+            && r.buffer.dtype() == n.dtype()
+            && r.buffer.len() == r.layout.size()
+    };
+    let product_ok = match &result.product {
+        Some(p) => keep && fits(p, matmul),
+        None => !keep,
+    };
+    if fits(&result.out, root) && product_ok {
+        Ok(())
+    } else {
+        Err(Error::internal(
+            "matmul epilogue",
+            "the runner returned a result of another shape or dtype",
+        ))
+    }
+}
+
+/// Runs a product with its epilogue: through the runner's fused GEMM when it takes it, else
+/// the product alone (its intrinsic or the evaluator) and then the kernel as a step of its
+/// own. Leaves the product in `values` when it is kept.
+fn epilogue_step(
+    group: &Group,
+    product: &Epilogue,
+    values: &mut HashMap<u64, Realized>,
+    run: KernelRunner<'_>,
+    rec: Option<&mut Recording>,
+) -> Result<Realized> {
+    let m = &product.matmul;
+    let inputs: Vec<NodeRef> = m.inputs().iter().map(|i| group.resolve(i)).collect();
+    let operands: Vec<Realized> = inputs
+        .iter()
+        .map(|i| lookup(i, values))
+        .collect::<Result<_>>()?;
+    let refs: Vec<&Realized> = operands.iter().collect();
+    if let Some(tiles) = lower_epilogue(group, m, values) {
+        let buffers: Vec<&Buffer> = tiles.lowered.buffers.iter().map(|b| b.as_ref()).collect();
+        let epilogue = TileEpilogue {
+            kernel: &tiles.lowered.kernel,
+            launch: &tiles.lowered.launch,
+            inputs: &buffers,
+            product_input: tiles.product_input,
+            keep_product: product.keep,
+        };
+        if let Some(Ok(result)) = run.matmul_epilogue(m, &refs, &epilogue) {
+            check_epilogue_result(&group.root, m, product.keep, &result)?;
+            if let Some(p) = result.product {
+                values.insert(m.id(), p);
+            }
+            if let Some(rec) = rec {
+                rec.epilogue(&group.root, product, tiles);
+            }
+            return Ok(result.out);
+        }
+    }
+    // Unfused: the product, then the kernel reading it.
+    let value = compute_single(m, &refs, run)?;
+    values.insert(m.id(), value);
+    let (out, lowered) = fused(group, values, run)?;
+    if !product.keep {
+        values.remove(&m.id());
+    }
+    if let Some(rec) = rec {
+        rec.single(m, &inputs);
+        rec.fused(&group.root, lowered);
+    }
+    Ok(out)
 }
 
 /// Runs a group as one kernel, or on the evaluator if it cannot be lowered or run; returns

@@ -8,6 +8,8 @@
 //! - [`interpret`]: a kernel runner built from the reference evaluator (tests, baseline).
 //! - [`execute`]: runs a plan, with fused groups through a caller-supplied kernel runner and
 //!   the rest through the reference evaluator.
+//! - [`epilogue`]: the element-wise kernel consuming a matrix product, attached to the
+//!   product's GEMM and run on each output tile while it is in cache.
 //! - [`rows`]: consecutive kernels that work row by row run together on blocks of rows
 //!   that stay in cache (row-fused softmax).
 //! - [`program`]: replays what an execution did on later graphs of the same structure,
@@ -16,6 +18,7 @@
 //! This crate knows nothing of Cranelift (the runner is a parameter) nor of the public API.
 #![deny(missing_docs)]
 
+pub mod epilogue;
 pub mod execute;
 pub mod interpret;
 pub mod kernel;
@@ -24,9 +27,10 @@ pub mod plan;
 pub mod program;
 pub mod rows;
 
+pub use epilogue::{EpilogueResult, TileEpilogue};
 pub use execute::{execute, KernelRunner, Runner};
 pub use kernel::{ElementwiseKernel, InnerClass, InputSpec, Instr, InstrKind, Launch, ValueId};
-pub use lower::{lower, LowerError, Lowered};
-pub use plan::{plan, plan_with, Boundary, Group, Plan, PlanOptions, Step};
-pub use program::{run_cached, Programs};
+pub use lower::{lower, lower_tiles, LowerError, Lowered};
+pub use plan::{plan, plan_with, Boundary, Epilogue, Group, Plan, PlanOptions, Step};
+pub use program::{run_cached, run_cached_with, Programs};
 pub use rows::RowChain;

@@ -59,6 +59,28 @@ pub fn lower(
     group: &Group,
     values: &dyn Fn(u64) -> Option<Realized>,
 ) -> Result<Lowered, LowerError> {
+    lower_with(group, values, true)
+}
+
+/// [`lower`] for an element-wise group without merging dimensions: the launch has the root's
+/// shape and every layout its full rank, so a runner can cut it into tiles by row and column
+/// (a matrix-product epilogue, see [`crate::epilogue`]). Each input's inner class is that of
+/// the last dimension.
+pub fn lower_tiles(
+    group: &Group,
+    values: &dyn Fn(u64) -> Option<Realized>,
+) -> Result<Lowered, LowerError> {
+    if matches!(group.root.op(), Op::Reduce { .. }) {
+        return Err(LowerError::NotElementwise);
+    }
+    lower_with(group, values, false)
+}
+
+fn lower_with(
+    group: &Group,
+    values: &dyn Fn(u64) -> Option<Realized>,
+    merge: bool,
+) -> Result<Lowered, LowerError> {
     let root = &group.root;
     let (value_node, reduction) = match root.op() {
         Op::Cast | Op::Unary(_) | Op::Binary(_) | Op::Where => (root.clone(), None),
@@ -81,10 +103,11 @@ pub fn lower(
     let shape = value_node.shape().to_vec();
     let mut layouts: Vec<Layout> = b.inputs.iter().map(|(_, l)| l.clone()).collect();
     let (shape, layouts, reduce, reduce_kept) = match reduction {
-        None => {
+        None if merge => {
             let (shape, layouts) = collapse(&shape, &layouts);
             (shape, layouts, None, None)
         }
+        None => (shape, layouts, None, None),
         Some((op, axes)) => {
             if shape.contains(&0) {
                 // An empty fold only writes identities: not worth a kernel.

@@ -75,6 +75,19 @@ pub struct Group {
     /// The plan's common subexpressions: an input of a member found here is read as the
     /// node it maps to.
     pub aliases: Aliases,
+    /// The matrix product this kernel is the epilogue of (see [`crate::epilogue`]): the step
+    /// runs the product's GEMM and applies the kernel to each output tile while it is in
+    /// cache. The product is then one of `boundaries`, but no earlier step computes it.
+    pub product: Option<Epilogue>,
+}
+
+/// A matrix product fused with the element-wise kernel consuming it.
+#[derive(Clone, Debug)]
+pub struct Epilogue {
+    /// The `Op::MatMul` node.
+    pub matmul: NodeRef,
+    /// Whether the product itself is also an evaluation root (then both are written).
+    pub keep: bool,
 }
 
 impl Group {
@@ -139,11 +152,17 @@ pub struct PlanOptions {
     /// NumPy's strides and scalars are), no recomputation, no row chains: what evaluating op
     /// by op costs, for measuring what fusion buys.
     pub fuse: bool,
+    /// Attach the element-wise consumers of float32/float64 matrix products to the product's
+    /// GEMM as an epilogue (see [`crate::epilogue`]). Default: on unless `NUMCRANE_EPILOGUE=0`.
+    pub epilogue: bool,
 }
 
 impl Default for PlanOptions {
     fn default() -> Self {
-        PlanOptions { fuse: true }
+        PlanOptions {
+            fuse: true,
+            epilogue: crate::epilogue::enabled(),
+        }
     }
 }
 
@@ -322,6 +341,7 @@ pub fn plan_with(
                 recomputed: HashSet::default(),
                 boundaries,
                 aliases: aliases.clone(),
+                product: None,
             },
         );
     }
@@ -338,6 +358,9 @@ pub fn plan_with(
                 reason: single_reason(node, &fusable),
             }),
         }
+    }
+    if options.fuse && options.epilogue {
+        crate::epilogue::attach(&mut steps, &aliases, &root_ids);
     }
     let row_chains = if options.fuse {
         find_row_chains(&steps)
@@ -614,28 +637,58 @@ impl Plan {
             }
             let _ = match step {
                 Step::Fused(g) => {
+                    // A fused product computes the product too, and reads its operands.
+                    let product = g.product.as_ref().map(|p| &p.matmul);
+                    let computed: Vec<u64> = g
+                        .members
+                        .iter()
+                        .copied()
+                        .chain(product.map(|m| m.id()))
+                        .collect();
+                    let read: Vec<u64> = g
+                        .boundaries
+                        .iter()
+                        .filter(|b| Some(b.id()) != product.map(|m| m.id()))
+                        .map(|b| b.id())
+                        .chain(product.into_iter().flat_map(|m| {
+                            m.inputs()
+                                .iter()
+                                .map(|i| self.resolve(i).id())
+                                .collect::<Vec<_>>()
+                        }))
+                        .collect();
                     let detail = match (
-                        names(&mut g.members.iter().copied()),
-                        names(&mut g.boundaries.iter().map(|b| b.id())),
+                        names(&mut computed.iter().copied()),
+                        names(&mut read.iter().copied()),
                     ) {
                         (Some(m), Some(b)) => format!("\n     computes {m}; reads {b}"),
                         _ => String::new(),
                     };
+                    let head = match &g.product {
+                        Some(_) => format!(
+                            "matmul + epilogue: {}",
+                            crate::epilogue::op_names(g).join(", ")
+                        ),
+                        None => format!("kernel {}", g.root.op().name()),
+                    };
+                    let kept = match &g.product {
+                        Some(p) if p.keep => ", the product also kept (a root)",
+                        _ => "",
+                    };
+                    let recomputed = if g.recomputed.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " ({} recomputed: shared with other kernels)",
+                            g.recomputed.len()
+                        )
+                    };
                     writeln!(
                         out,
-                        "{i}: kernel {} {:?} {} ops{}, {} inputs, materialized because {:?}{detail}",
-                        g.root.op().name(),
+                        "{i}: {head} {:?} {} ops{recomputed}, {} inputs, materialized because {:?}{kept}{detail}",
                         g.root.shape(),
-                        g.members.len(),
-                        if g.recomputed.is_empty() {
-                            String::new()
-                        } else {
-                            format!(
-                                " ({} recomputed: shared with other kernels)",
-                                g.recomputed.len()
-                            )
-                        },
-                        g.boundaries.len(),
+                        computed.len(),
+                        read.len(),
                         g.why
                     )
                 }

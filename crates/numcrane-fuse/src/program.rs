@@ -11,9 +11,12 @@
 //! with its own buffers. Kernels still go through the runner, which validates every launch
 //! against its buffers, and any failure falls back to planning from scratch.
 
-use crate::execute::{compute_single, execute_recorded, KernelRunner};
+use crate::epilogue::TileEpilogue;
+use crate::execute::{
+    check_epilogue_result, compute_single, execute_recorded, stand_in, KernelRunner,
+};
 use crate::kernel::{scalar_bits, ElementwiseKernel, Launch};
-use crate::plan::plan;
+use crate::plan::{plan_with, PlanOptions};
 use crate::rows::RowSchedule;
 use numcrane_graph::node::topo_order;
 use numcrane_graph::{Buffer, Error, Layout, Node, NodeRef, Op, Realized, Result, Scalar, ViewOp};
@@ -35,6 +38,20 @@ pub(crate) enum ProgramStep {
         node: usize,
         kernel: ElementwiseKernel,
         launch: Launch,
+        sources: Vec<usize>,
+    },
+    /// A matrix product (`matmul`, from the values at `operands`) with its epilogue kernel
+    /// applied to each tile, writing the value of `node` (and of `matmul` when `keep`); the
+    /// kernel reads the values at `sources`, the product at `product_input` (see
+    /// [`crate::epilogue`]).
+    Epilogue {
+        node: usize,
+        matmul: usize,
+        keep: bool,
+        operands: Vec<usize>,
+        kernel: ElementwiseKernel,
+        launch: Launch,
+        product_input: usize,
         sources: Vec<usize>,
     },
     /// A row-fused schedule writing the kept results of the steps at `nodes` (one position
@@ -62,12 +79,22 @@ impl Program {
     pub(crate) fn finish(&mut self) {
         let mut last: HashMap<usize, usize> = HashMap::default();
         for (i, step) in self.steps.iter().enumerate() {
-            let inputs = match step {
-                ProgramStep::Single { inputs, .. } => inputs,
-                ProgramStep::Fused { sources, .. } => sources,
-                ProgramStep::Rows { outside, .. } => outside,
+            let inputs: Vec<usize> = match step {
+                ProgramStep::Single { inputs, .. } => inputs.clone(),
+                ProgramStep::Fused { sources, .. } => sources.clone(),
+                ProgramStep::Rows { outside, .. } => outside.clone(),
+                ProgramStep::Epilogue {
+                    operands,
+                    sources,
+                    matmul,
+                    ..
+                } => operands
+                    .iter()
+                    .chain(sources.iter().filter(|&p| p != matmul))
+                    .copied()
+                    .collect(),
             };
-            for &p in inputs {
+            for p in inputs {
                 last.insert(p, i);
             }
         }
@@ -130,6 +157,18 @@ pub fn run_cached(
     supported: &dyn Fn(&Node) -> bool,
     run: KernelRunner<'_>,
 ) -> Result<()> {
+    run_cached_with(roots, programs, supported, run, PlanOptions::default())
+}
+
+/// [`run_cached`] planning with `options` (a cache should be used with one set of options
+/// only: programs are keyed by the graph alone).
+pub fn run_cached_with(
+    roots: &[NodeRef],
+    programs: &Programs,
+    supported: &dyn Fn(&Node) -> bool,
+    run: KernelRunner<'_>,
+    options: PlanOptions,
+) -> Result<()> {
     if let Some(err) = roots.iter().find_map(|r| r.error()) {
         return Err(err.clone());
     }
@@ -143,7 +182,7 @@ pub fn run_cached(
             }
         }
     }
-    let plan = plan(roots, supported);
+    let plan = plan_with(roots, supported, options);
     let program = execute_recorded(roots, &plan, run, &order)?;
     if let (Some(sig), Some(program)) = (signature, program) {
         programs.insert(sig, program);
@@ -205,6 +244,48 @@ fn replay(
                     values[f] = None;
                 }
                 continue;
+            }
+            ProgramStep::Epilogue {
+                node,
+                matmul,
+                keep,
+                operands,
+                kernel,
+                launch,
+                product_input,
+                sources,
+            } => {
+                let m = &order[*matmul];
+                let args: Vec<Realized> = operands
+                    .iter()
+                    .map(|&i| value(&values, i))
+                    .collect::<Result<_>>()?;
+                let refs: Vec<&Realized> = args.iter().collect();
+                let product = stand_in(m)?;
+                let buffers: SmallVec<[Arc<Buffer>; 8]> = sources
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &i)| match k == *product_input {
+                        true => Ok(product.buffer.clone()),
+                        false => buffer(&values, i),
+                    })
+                    .collect::<Result<_>>()?;
+                let inputs: SmallVec<[&Buffer; 8]> = buffers.iter().map(|b| b.as_ref()).collect();
+                let epilogue = TileEpilogue {
+                    kernel,
+                    launch,
+                    inputs: &inputs,
+                    product_input: *product_input,
+                    keep_product: *keep,
+                };
+                let result = run.matmul_epilogue(m, &refs, &epilogue).ok_or_else(|| {
+                    Error::internal("replay", "the runner has no fused product")
+                })??;
+                check_epilogue_result(&order[*node], m, *keep, &result)?;
+                if let Some(p) = result.product {
+                    values[*matmul] = Some(p);
+                }
+                (*node, result.out)
             }
             ProgramStep::Single { node, inputs } => {
                 let args: Vec<Realized> = inputs

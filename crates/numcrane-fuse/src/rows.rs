@@ -86,7 +86,8 @@ pub(crate) fn find_row_chains(steps: &[Step]) -> Vec<RowChain> {
 }
 
 fn chain_from(steps: &[Step], start: usize) -> Option<RowChain> {
-    let Some(Step::Fused(first)) = steps.get(start) else {
+    // A matrix product's epilogue runs inside the GEMM, not by blocks of rows.
+    let Some(Step::Fused(first)) = steps.get(start).filter(|s| !is_epilogue(s)) else {
         return None;
     };
     let (rows, mut width) = rows_of(first)?;
@@ -96,7 +97,7 @@ fn chain_from(steps: &[Step], start: usize) -> Option<RowChain> {
     // small, and their kernels read their inputs from cache anyway.
     let mut linked = false;
     let mut end = start + 1;
-    while let Some(Step::Fused(g)) = steps.get(end) {
+    while let Some(Step::Fused(g)) = steps.get(end).filter(|s| !is_epilogue(s)) {
         match rows_of(g) {
             Some((r, w)) if r == rows && reads_own_rows(g, &produced) => {
                 linked |= g
@@ -115,6 +116,10 @@ fn chain_from(steps: &[Step], start: usize) -> Option<RowChain> {
         rows,
         block_rows: (BLOCK_ELEMENTS / width).clamp(1, rows),
     })
+}
+
+fn is_epilogue(step: &Step) -> bool {
+    matches!(step, Step::Fused(g) if g.product.is_some())
 }
 
 fn elements(n: &Node) -> usize {

@@ -70,12 +70,20 @@ pub(crate) fn realize_with(nodes: &[NodeRef], backend: Backend) -> Result<()> {
             numcrane_fuse::execute(nodes, &plan, &NativeRunner)
         }
         Backend::Unfused => {
-            let options = numcrane_fuse::PlanOptions { fuse: false };
+            let options = numcrane_fuse::PlanOptions {
+                fuse: false,
+                ..Default::default()
+            };
             let plan = numcrane_fuse::plan_with(nodes, &numcrane_jit::supports_node, options);
             numcrane_fuse::execute(nodes, &plan, &NativeRunner)
         }
         Backend::Interpret => {
-            let plan = numcrane_fuse::plan(nodes, &all_supported);
+            // The interpreter has no GEMM to fuse epilogues into.
+            let options = numcrane_fuse::PlanOptions {
+                epilogue: false,
+                ..Default::default()
+            };
+            let plan = numcrane_fuse::plan_with(nodes, &all_supported, options);
             numcrane_fuse::execute(nodes, &plan, &numcrane_fuse::interpret::interpret)
         }
     }

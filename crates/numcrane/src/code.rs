@@ -181,6 +181,7 @@ impl Array {
         };
         let options = PlanOptions {
             fuse: Backend::from_env() != Backend::Unfused,
+            ..Default::default()
         };
         let plan = numcrane_fuse::plan_with(roots, &numcrane_jit::supports_node, options);
         numcrane_fuse::execute(roots, &plan, &run)?;

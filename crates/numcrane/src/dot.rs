@@ -6,7 +6,9 @@
 //! root op, shape and why its result is materialized; runs of kernels executed together by
 //! blocks of rows sit in an enclosing `cluster_rows_N`. Realized data (inputs) are filled
 //! boxes, intrinsics (matrix products, on the GEMM) are filled 3-d boxes, steps run alone by
-//! the reference evaluator are dashed octagons; nodes merged into an
+//! the reference evaluator are dashed octagons; a matrix product with an epilogue (see
+//! `numcrane_fuse::epilogue`) is drawn inside its epilogue kernel's cluster, labelled
+//! "matmul + epilogue: ...", as it runs as one step; nodes merged into an
 //! identical earlier node (common subexpressions) are left out, their users drawn reading the
 //! earlier node, and listed in the graph's label. The module only reads the graph and the plan;
 //! it knows nothing of how kernels are compiled.
@@ -48,6 +50,10 @@ pub(crate) fn to_dot(roots: &[NodeRef], site: &dyn Fn(u64) -> Option<String>) ->
             Step::Fused(g) => {
                 for id in &g.members {
                     cluster_of.entry(*id).or_insert(i);
+                }
+                // A product with an epilogue is drawn inside the epilogue's box: one step.
+                if let Some(p) = &g.product {
+                    cluster_of.insert(p.matmul.id(), i);
                 }
             }
             Step::Single { node, reason } => {
@@ -118,13 +124,16 @@ pub(crate) fn to_dot(roots: &[NodeRef], site: &dyn Fn(u64) -> Option<String>) ->
         } else {
             format!(", {} recomputed", g.recomputed.len())
         };
-        let label = vec![
-            format!(
-                "kernel {i}: {} {}{:?}",
-                g.root.op().name(),
-                g.root.dtype(),
-                g.root.shape()
+        let head = match &g.product {
+            Some(p) => format!(
+                "matmul + epilogue: {}{}",
+                numcrane_fuse::epilogue::op_names(g).join(", "),
+                if p.keep { " (product kept)" } else { "" }
             ),
+            None => g.root.op().name().to_string(),
+        };
+        let label = vec![
+            format!("kernel {i}: {head} {}{:?}", g.root.dtype(), g.root.shape()),
             format!(
                 "{} ops{recomputed}, {} inputs, materialized because {:?}",
                 g.members.len(),
@@ -236,6 +245,27 @@ mod tests {
         let dot = y.to_dot();
         assert!(dot.contains("intrinsic: native GEMM"), "{dot}");
         assert!(dot.contains("shape=box3d"), "{dot}");
+    }
+
+    #[test]
+    fn an_epilogue_is_drawn_inside_the_product_s_cluster() {
+        let x = Array::from_vec((0..6).map(|v| v as f32).collect(), [2, 3]);
+        let b = Array::from_vec(vec![1.0f32, -1.0], [2]);
+        let y = crate::maximum(crate::matmul(&x, &x.T()) + &b, 0.0);
+        let dot = y.to_dot();
+        if !numcrane_fuse::epilogue::enabled() {
+            assert!(!dot.contains("matmul + epilogue"), "{dot}");
+            return;
+        }
+        assert!(dot.contains("matmul + epilogue: add, maximum"), "{dot}");
+        assert_eq!(dot.matches("subgraph cluster_kernel_").count(), 1, "{dot}");
+        // The GEMM's node sits in the cluster: its line comes before the cluster closes.
+        let cluster = dot
+            .split("subgraph cluster_kernel_")
+            .nth(1)
+            .unwrap_or_default();
+        let body = cluster.split("\n  }").next().unwrap_or_default();
+        assert!(body.contains("intrinsic: native GEMM"), "{dot}");
     }
 
     #[test]

@@ -3,8 +3,12 @@
 //! its integer GEMM (`intrinsics_int`), sorts on its radix sort (`intrinsics_sort`), everything
 //! else on the evaluator. [`NativeRunner`] is the JIT backend's runner: compiled kernels through
 //! `numcrane_jit::run_into`, intrinsics here.
+//! and float64 matrix products run on numcrane-kernels' packed GEMM, everything else on the
+//! evaluator. [`NativeRunner`] is the JIT backend's runner: compiled kernels through
+//! `numcrane_jit::run_into`, intrinsics here, matrix products with an element-wise epilogue
+//! in `crate::epilogue`.
 
-use numcrane_fuse::{ElementwiseKernel, Launch, Runner};
+use numcrane_fuse::{ElementwiseKernel, EpilogueResult, Launch, Runner, TileEpilogue};
 use numcrane_graph::{Buffer, DType, Element, Error, Layout, Node, Op, OutSlot, Realized, Result};
 use numcrane_kernels::{gemm, GemmScalar, MatMut, MatRef};
 use std::sync::Arc;
@@ -32,6 +36,15 @@ impl Runner for NativeRunner {
             (Op::ArgSort { axis }, _, [x]) => Some(crate::intrinsics_sort::argsort(node, *axis, x)),
             _ => None,
         }
+    }
+
+    fn matmul_epilogue(
+        &self,
+        matmul: &Node,
+        operands: &[&Realized],
+        epilogue: &TileEpilogue<'_>,
+    ) -> Option<Result<EpilogueResult>> {
+        crate::epilogue::matmul_epilogue(matmul, operands, epilogue)
     }
 }
 

@@ -21,6 +21,7 @@ mod counting;
 mod creation;
 mod dot;
 mod einsum;
+mod epilogue;
 mod explain;
 mod indexing;
 mod intrinsics;
@@ -53,6 +54,7 @@ pub use indexing::{
     argwhere, choose, compress, extract, flatnonzero, nan_to_num_with, nonzero, put_along_axis,
     select, take, take_along_axis, At, IndexArg, TakeMode,
 };
+pub use epilogue::matmul_epilogue_runs;
 pub use linalg::{dot, inner, kron, matmul, outer, tensordot, tensordot_axes, vdot};
 pub use manip::{
     array_split, column_stack, concatenate, concatenate_flat, dsplit, dstack, fliplr, flipud,
