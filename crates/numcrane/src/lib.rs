@@ -28,6 +28,7 @@ mod manip;
 mod operand;
 mod ops;
 mod print;
+pub mod random;
 mod reduce;
 mod slicing;
 mod sorting;
