@@ -35,6 +35,7 @@ mod ops;
 mod pad;
 mod print;
 mod quantile;
+pub mod random;
 mod reduce;
 mod search;
 mod sets;

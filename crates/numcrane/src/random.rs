@@ -1,0 +1,419 @@
+//! NumPy's `np.random.default_rng`: a [`Generator`] giving, for the same seed, the same numbers
+//! as NumPy 2.x, as arrays.
+//!
+//! The algorithms live in the `numcrane-random` crate (SeedSequence, PCG64 and NumPy's
+//! distributions over plain vectors); this module shapes their output into arrays. Random
+//! arrays are graph leaves: they are drawn when the method is called, so the generator
+//! advances exactly as NumPy's does and a sequence of calls matches NumPy's sequence.
+//! Bad parameters give a poisoned array whose `eval` returns NumPy's message with the
+//! method's name and the caller's line, and consume no random numbers.
+//!
+//! ```
+//! use numcrane::random::default_rng;
+//! let mut rng = default_rng(42);
+//! // NumPy: np.random.default_rng(42).integers(0, 10, 4) -> array([0, 7, 6, 4])
+//! assert_eq!(rng.integers(0, 10, 4).to_vec::<i64>().unwrap(), vec![0, 7, 6, 4]);
+//! let x = rng.standard_normal([2, 3]);
+//! assert_eq!(x.shape(), &[2, 3]);
+//! ```
+//!
+//! docs/random.md lists what is bit-identical to NumPy and what is not.
+
+use crate::build;
+use crate::{Array, IntoShape};
+use numcrane_graph::error::SourceLocation;
+use numcrane_graph::{DType, Element, Error, Op};
+pub use numcrane_random::{Pcg64, Pcg64State, SeedSequence};
+
+/// NumPy's `np.random.default_rng(seed)`: a generator over PCG64 seeded through SeedSequence.
+pub fn default_rng(seed: u128) -> Generator {
+    Generator {
+        inner: numcrane_random::Generator::seeded(seed),
+    }
+}
+
+/// NumPy's `np.random.Generator` (over PCG64). Methods take `size` as a shape (`[]` for the
+/// 0-d array NumPy's `size=None` corresponds to) and return realized arrays.
+#[derive(Clone, Debug)]
+pub struct Generator {
+    inner: numcrane_random::Generator,
+}
+
+/// A poisoned array of the given dtype and shape carrying `err`.
+fn bad(err: Error, dtype: DType, shape: Vec<usize>, loc: SourceLocation) -> Array {
+    build::poison(err, Op::Leaf, &[], dtype, shape, loc)
+}
+
+fn from_random_error(e: numcrane_random::Error, loc: SourceLocation) -> Error {
+    Error::invalid(e.op, e.message, loc)
+}
+
+/// The element count of `shape`, or the poisoned array saying it overflows.
+fn count(
+    op: &'static str,
+    shape: &[usize],
+    dtype: DType,
+    loc: SourceLocation,
+) -> Result<usize, Array> {
+    build::check_size(op, shape, loc)
+        .map(|()| shape.iter().product())
+        .map_err(|e| bad(e, dtype, vec![0], loc))
+}
+
+/// `values` shaped as `shape`, or the error `values` carries as a poisoned array.
+fn shaped<T: Element>(
+    values: numcrane_random::Result<Vec<T>>,
+    shape: Vec<usize>,
+    loc: SourceLocation,
+) -> Array {
+    match values {
+        Ok(v) => match Array::from_vec(v, shape.clone()).eval() {
+            // from_vec cannot fail here (the count is the shape's), but a poisoned array is
+            // still the right answer if it ever did.
+            Ok(a) => a,
+            Err(e) => bad(e, T::DTYPE, shape, loc),
+        },
+        Err(e) => bad(from_random_error(e, loc), T::DTYPE, shape, loc),
+    }
+}
+
+/// `a` with its `axis` replaced by the items `idx` (NumPy's `take(idx, axis)`), `idx_shape`
+/// standing in for that axis in the result's shape.
+fn take_typed<T: Element>(
+    a: &Array,
+    axis: usize,
+    idx: &[i64],
+    idx_shape: &[usize],
+    loc: SourceLocation,
+) -> Array {
+    let data = match a.eval().and_then(|a| a.to_vec::<T>()) {
+        Ok(d) => d,
+        Err(e) => return bad(e, T::DTYPE, vec![0], loc),
+    };
+    let shape = a.shape();
+    let outer: usize = shape[..axis].iter().product();
+    let inner: usize = shape[axis + 1..].iter().product();
+    let n = shape[axis];
+    let mut out = Vec::with_capacity(outer * idx.len() * inner);
+    for o in 0..outer {
+        for &i in idx {
+            let start = (o * n + i as usize) * inner;
+            out.extend_from_slice(&data[start..start + inner]);
+        }
+    }
+    let mut new_shape = shape[..axis].to_vec();
+    new_shape.extend_from_slice(idx_shape);
+    new_shape.extend_from_slice(&shape[axis + 1..]);
+    shaped(Ok(out), new_shape, loc)
+}
+
+fn take(a: &Array, axis: usize, idx: &[i64], idx_shape: &[usize], loc: SourceLocation) -> Array {
+    match a.dtype() {
+        DType::Bool => take_typed::<bool>(a, axis, idx, idx_shape, loc),
+        DType::I8 => take_typed::<i8>(a, axis, idx, idx_shape, loc),
+        DType::I16 => take_typed::<i16>(a, axis, idx, idx_shape, loc),
+        DType::I32 => take_typed::<i32>(a, axis, idx, idx_shape, loc),
+        DType::I64 => take_typed::<i64>(a, axis, idx, idx_shape, loc),
+        DType::U8 => take_typed::<u8>(a, axis, idx, idx_shape, loc),
+        DType::U16 => take_typed::<u16>(a, axis, idx, idx_shape, loc),
+        DType::U32 => take_typed::<u32>(a, axis, idx, idx_shape, loc),
+        DType::U64 => take_typed::<u64>(a, axis, idx, idx_shape, loc),
+        DType::F32 => take_typed::<f32>(a, axis, idx, idx_shape, loc),
+        DType::F64 => take_typed::<f64>(a, axis, idx, idx_shape, loc),
+    }
+}
+
+/// Generates the methods that are a distribution with float parameters giving f64 or i64.
+macro_rules! distribution {
+    ($(#[$doc:meta] $name:ident ( $($p:ident),* ) -> $t:ty;)*) => { $(
+        #[$doc]
+        #[track_caller]
+        pub fn $name(&mut self, $($p: f64,)* size: impl IntoShape) -> Array {
+            let loc = SourceLocation::caller();
+            let shape = size.into_shape();
+            match count(stringify!($name), &shape, <$t as Element>::DTYPE, loc) {
+                Ok(n) => shaped(self.inner.$name($($p,)* n), shape, loc),
+                Err(poisoned) => poisoned,
+            }
+        }
+    )* };
+}
+
+impl Generator {
+    /// A generator over a given PCG64 (`np.random.Generator(np.random.PCG64(...))`).
+    pub fn new(bit_generator: Pcg64) -> Generator {
+        Generator {
+            inner: numcrane_random::Generator::new(bit_generator),
+        }
+    }
+
+    /// The bit generator (NumPy's `Generator.bit_generator`): its `state()` is NumPy's
+    /// `bit_generator.state`.
+    pub fn bit_generator(&self) -> &Pcg64 {
+        self.inner.bit_generator()
+    }
+
+    /// The bit generator, to draw raw bits (`random_raw`) or `advance` it.
+    pub fn bit_generator_mut(&mut self) -> &mut Pcg64 {
+        self.inner.bit_generator_mut()
+    }
+
+    /// `random(size)`: float64 in [0, 1).
+    #[track_caller]
+    pub fn random(&mut self, size: impl IntoShape) -> Array {
+        self.random_dtype(size, DType::F64)
+    }
+
+    /// `random(size, dtype)` for float64 or float32 (NumPy's only two).
+    #[track_caller]
+    pub fn random_dtype(&mut self, size: impl IntoShape, dtype: DType) -> Array {
+        let loc = SourceLocation::caller();
+        let shape = size.into_shape();
+        let n = match count("random", &shape, dtype, loc) {
+            Ok(n) => n,
+            Err(p) => return p,
+        };
+        match dtype {
+            DType::F64 => shaped(Ok(self.inner.random(n)), shape, loc),
+            DType::F32 => shaped(Ok(self.inner.random_f32(n)), shape, loc),
+            _ => bad(unsupported("random", dtype, loc), dtype, shape, loc),
+        }
+    }
+
+    /// `integers(low, high, size)`: int64 in `[low, high)`.
+    #[track_caller]
+    pub fn integers(&mut self, low: i64, high: i64, size: impl IntoShape) -> Array {
+        self.integers_dtype(low, high, size, DType::I64, false)
+    }
+
+    /// `integers(low, high, size, dtype, endpoint)` for int64 or int32; `endpoint` includes
+    /// `high`.
+    #[track_caller]
+    pub fn integers_dtype(
+        &mut self,
+        low: i64,
+        high: i64,
+        size: impl IntoShape,
+        dtype: DType,
+        endpoint: bool,
+    ) -> Array {
+        let loc = SourceLocation::caller();
+        let shape = size.into_shape();
+        let n = match count("integers", &shape, dtype, loc) {
+            Ok(n) => n,
+            Err(p) => return p,
+        };
+        let kind = match dtype {
+            DType::I64 => numcrane_random::IntDType::I64,
+            DType::I32 => numcrane_random::IntDType::I32,
+            _ => return bad(unsupported("integers", dtype, loc), dtype, shape, loc),
+        };
+        let values = self.inner.integers(low, high, n, kind, endpoint);
+        if dtype == DType::I32 {
+            // In range: integers checked the bounds for int32.
+            let narrowed = values.map(|v| v.into_iter().map(|x| x as i32).collect::<Vec<_>>());
+            return shaped(narrowed, shape, loc);
+        }
+        shaped(values, shape, loc)
+    }
+
+    /// `uniform(low, high, size)`: float64 in `[low, high)`.
+    #[track_caller]
+    pub fn uniform(&mut self, low: f64, high: f64, size: impl IntoShape) -> Array {
+        let loc = SourceLocation::caller();
+        let shape = size.into_shape();
+        match count("uniform", &shape, DType::F64, loc) {
+            Ok(n) => shaped(self.inner.uniform(low, high, n), shape, loc),
+            Err(p) => p,
+        }
+    }
+
+    /// `standard_normal(size)`: float64 from NumPy's ziggurat.
+    #[track_caller]
+    pub fn standard_normal(&mut self, size: impl IntoShape) -> Array {
+        self.standard_normal_dtype(size, DType::F64)
+    }
+
+    /// `standard_normal(size, dtype)` for float64 or float32 (float32 has its own ziggurat).
+    #[track_caller]
+    pub fn standard_normal_dtype(&mut self, size: impl IntoShape, dtype: DType) -> Array {
+        let loc = SourceLocation::caller();
+        let shape = size.into_shape();
+        let n = match count("standard_normal", &shape, dtype, loc) {
+            Ok(n) => n,
+            Err(p) => return p,
+        };
+        match dtype {
+            DType::F64 => shaped(Ok(self.inner.standard_normal(n)), shape, loc),
+            DType::F32 => shaped(Ok(self.inner.standard_normal_f32(n)), shape, loc),
+            _ => bad(
+                unsupported("standard_normal", dtype, loc),
+                dtype,
+                shape,
+                loc,
+            ),
+        }
+    }
+
+    /// `standard_exponential(size)`: float64 from NumPy's exponential ziggurat.
+    #[track_caller]
+    pub fn standard_exponential(&mut self, size: impl IntoShape) -> Array {
+        self.standard_exponential_dtype(size, DType::F64)
+    }
+
+    /// `standard_exponential(size, dtype)` for float64 or float32.
+    #[track_caller]
+    pub fn standard_exponential_dtype(&mut self, size: impl IntoShape, dtype: DType) -> Array {
+        let loc = SourceLocation::caller();
+        let shape = size.into_shape();
+        let n = match count("standard_exponential", &shape, dtype, loc) {
+            Ok(n) => n,
+            Err(p) => return p,
+        };
+        match dtype {
+            DType::F64 => shaped(Ok(self.inner.standard_exponential(n)), shape, loc),
+            DType::F32 => shaped(Ok(self.inner.standard_exponential_f32(n)), shape, loc),
+            _ => bad(
+                unsupported("standard_exponential", dtype, loc),
+                dtype,
+                shape,
+                loc,
+            ),
+        }
+    }
+
+    distribution! {
+        /// `normal(loc, scale, size)`; `scale < 0` is an error.
+        normal(mean, scale) -> f64;
+        /// `lognormal(mean, sigma, size)`: `exp` of a normal; `sigma < 0` is an error.
+        lognormal(mean, sigma) -> f64;
+        /// `exponential(scale, size)`; `scale < 0` is an error.
+        exponential(scale) -> f64;
+        /// `standard_gamma(shape, size)`; `shape < 0` is an error.
+        standard_gamma(shape) -> f64;
+        /// `gamma(shape, scale, size)`.
+        gamma(shape, scale) -> f64;
+        /// `beta(a, b, size)`; `a` and `b` must be positive.
+        beta(a, b) -> f64;
+        /// `laplace(loc, scale, size)`.
+        laplace(mean, scale) -> f64;
+        /// `standard_t(df, size)`; `df` must be positive.
+        standard_t(df) -> f64;
+        /// `poisson(lam, size)`: int64.
+        poisson(lam) -> i64;
+    }
+
+    /// `binomial(n, p, size)`: int64 counts of successes in `n` trials.
+    #[track_caller]
+    pub fn binomial(&mut self, n: i64, p: f64, size: impl IntoShape) -> Array {
+        let loc = SourceLocation::caller();
+        let shape = size.into_shape();
+        match count("binomial", &shape, DType::I64, loc) {
+            Ok(count) => shaped(self.inner.binomial(n, p, count), shape, loc),
+            Err(poisoned) => poisoned,
+        }
+    }
+
+    /// `multinomial(n, pvals, size)`: int64 of shape `size + [pvals.len()]`.
+    #[track_caller]
+    pub fn multinomial(&mut self, n: i64, pvals: &[f64], size: impl IntoShape) -> Array {
+        let loc = SourceLocation::caller();
+        let mut shape = size.into_shape();
+        let draws = match count("multinomial", &shape, DType::I64, loc) {
+            Ok(d) => d,
+            Err(p) => return p,
+        };
+        shape.push(pvals.len());
+        if let Err(e) = build::check_size("multinomial", &shape, loc) {
+            return bad(e, DType::I64, vec![0], loc);
+        }
+        shaped(self.inner.multinomial(n, pvals, draws), shape, loc)
+    }
+
+    /// `choice(a, size, replace, p)` for an integer `a`: int64 samples of `arange(a)`, with
+    /// probabilities `p` if given (which must sum to 1).
+    #[track_caller]
+    pub fn choice(
+        &mut self,
+        a: usize,
+        size: impl IntoShape,
+        replace: bool,
+        p: Option<&[f64]>,
+    ) -> Array {
+        let loc = SourceLocation::caller();
+        let shape = size.into_shape();
+        match count("choice", &shape, DType::I64, loc) {
+            Ok(n) => shaped(self.inner.choice_indices(a, n, replace, p), shape, loc),
+            Err(poisoned) => poisoned,
+        }
+    }
+
+    /// `choice(a, size, replace, p)` for an array: items of `a` along its first axis (the
+    /// result's shape is `size + a.shape[1:]`). A 0-d `a` is an error, as in NumPy.
+    #[track_caller]
+    pub fn choice_array(
+        &mut self,
+        a: &Array,
+        size: impl IntoShape,
+        replace: bool,
+        p: Option<&[f64]>,
+    ) -> Array {
+        let loc = SourceLocation::caller();
+        let shape = size.into_shape();
+        if a.ndim() == 0 {
+            let err = Error::invalid("choice", "a must be 1-dimensional or an integer", loc);
+            return bad(err, a.dtype(), shape, loc);
+        }
+        let n = match count("choice", &shape, a.dtype(), loc) {
+            Ok(n) => n,
+            Err(poisoned) => return poisoned,
+        };
+        match self.inner.choice_indices(a.shape()[0], n, replace, p) {
+            Ok(idx) => take(a, 0, &idx, &shape, loc),
+            Err(e) => bad(from_random_error(e, loc), a.dtype(), shape, loc),
+        }
+    }
+
+    /// `permutation(n)`: a shuffled `arange(n)` (int64).
+    #[track_caller]
+    pub fn permutation(&mut self, n: usize) -> Array {
+        let loc = SourceLocation::caller();
+        shaped(Ok(self.inner.permutation(n)), vec![n], loc)
+    }
+
+    /// `permutation(x, axis)`: `x` with its items along `axis` shuffled.
+    #[track_caller]
+    pub fn permutation_array(&mut self, x: &Array, axis: isize) -> Array {
+        self.shuffled("permutation", x, axis, SourceLocation::caller())
+    }
+
+    /// NumPy's in-place `shuffle(x, axis)`, returning the shuffled array (numcrane arrays are
+    /// immutable). It draws as NumPy's does, so it gives what `x` holds after NumPy's call.
+    #[track_caller]
+    pub fn shuffle(&mut self, x: &Array, axis: isize) -> Array {
+        self.shuffled("shuffle", x, axis, SourceLocation::caller())
+    }
+
+    fn shuffled(&mut self, op: &'static str, x: &Array, axis: isize, loc: SourceLocation) -> Array {
+        if x.ndim() == 0 {
+            let err = Error::invalid(op, "x must be an integer or at least 1-dimensional", loc);
+            return bad(err, x.dtype(), vec![], loc);
+        }
+        let axis = match build::axis(op, axis, x.ndim(), loc) {
+            Ok(a) => a,
+            Err(e) => return bad(e, x.dtype(), x.shape().to_vec(), loc),
+        };
+        let n = x.shape()[axis];
+        // NumPy swaps items i and j for i from the top; the same swaps on an index vector
+        // give the order the items end up in.
+        let mut idx: Vec<i64> = (0..n as i64).collect();
+        if x.size() > 0 {
+            self.inner.shuffle(&mut idx);
+        }
+        take(x, axis, &idx, &[n], loc)
+    }
+}
+
+fn unsupported(op: &'static str, dtype: DType, loc: SourceLocation) -> Error {
+    Error::invalid(op, format!("Unsupported dtype {dtype:?} for {op}"), loc)
+}

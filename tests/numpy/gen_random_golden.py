@@ -1,0 +1,169 @@
+"""Writes tests/golden/random/: what NumPy's default_rng gives, for tests/random.rs.
+
+Each case is a seed and a sequence of calls on one `np.random.default_rng(seed)`, so the
+test checks both the values of each call and that the generator's state advances as
+NumPy's does between calls (32-bit draws buffer half a 64-bit word across calls). Each
+call's result goes to a .npy file, or, for long runs that exercise the rare rejection paths
+of the ziggurats, to a digest: sum(bits[i] * (2 i + 1)) mod 2^64 over the raw bits of the
+values, written in cases.json as a decimal string.
+
+Run from the repository root: python3 tests/numpy/gen_random_golden.py
+"""
+import json
+import os
+
+import numpy as np
+
+OUT = os.path.join("tests", "golden", "random")
+SEEDS = [0, 1, 12345, 2**64 + 5]
+
+
+def digest(a):
+    bits = np.ascontiguousarray(a).view(np.uint32 if a.itemsize == 4 else np.uint64)
+    bits = bits.ravel().astype(np.uint64)
+    weights = (2 * np.arange(bits.size, dtype=np.uint64) + 1).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        return str(int((bits * weights).sum(dtype=np.uint64)))
+
+
+def call(g, c):
+    m, a, size = c["method"], c.get("args", {}), c.get("size")
+    size = None if size is None else tuple(size)
+    if m == "random":
+        return g.random(size, dtype=a.get("dtype", "float64"))
+    if m == "uniform":
+        return g.uniform(a["low"], a["high"], size)
+    if m == "integers":
+        return g.integers(a["low"], a["high"], size, dtype=a.get("dtype", "int64"),
+                          endpoint=a.get("endpoint", False))
+    if m == "standard_normal":
+        return g.standard_normal(size, dtype=a.get("dtype", "float64"))
+    if m == "normal":
+        return g.normal(a["loc"], a["scale"], size)
+    if m == "standard_exponential":
+        return g.standard_exponential(size, dtype=a.get("dtype", "float64"))
+    if m == "exponential":
+        return g.exponential(a["scale"], size)
+    if m == "standard_gamma":
+        return g.standard_gamma(a["shape"], size)
+    if m == "gamma":
+        return g.gamma(a["shape"], a["scale"], size)
+    if m == "beta":
+        return g.beta(a["a"], a["b"], size)
+    if m == "poisson":
+        return g.poisson(a["lam"], size)
+    if m == "binomial":
+        return g.binomial(a["n"], a["p"], size)
+    if m == "multinomial":
+        return g.multinomial(a["n"], a["pvals"], size)
+    if m == "lognormal":
+        return g.lognormal(a["mean"], a["sigma"], size)
+    if m == "laplace":
+        return g.laplace(a["loc"], a["scale"], size)
+    if m == "standard_t":
+        return g.standard_t(a["df"], size)
+    if m == "choice":
+        return g.choice(a["a"], size, replace=a.get("replace", True), p=a.get("p"))
+    if m == "choice_array":
+        x = np.arange(np.prod(a["shape"]), dtype=np.float64).reshape(a["shape"]) * 0.5
+        return g.choice(x, size, replace=a.get("replace", True), p=a.get("p"))
+    if m == "permutation":
+        return g.permutation(a["n"])
+    if m == "permutation_array":
+        x = np.arange(np.prod(a["shape"]), dtype=np.int64).reshape(a["shape"])
+        return g.permutation(x, axis=a.get("axis", 0))
+    if m == "shuffle":
+        x = np.arange(np.prod(a["shape"]), dtype=np.int64).reshape(a["shape"])
+        g.shuffle(x, axis=a.get("axis", 0))
+        return x
+    raise ValueError(m)
+
+
+def c(method, size=None, **args):
+    return {"method": method, "args": args, "size": size}
+
+
+CASES = []
+for s in SEEDS:
+    CASES.append(("basic", s, [
+        c("random", [300]), c("random", [7, 9], dtype="float32"), c("integers", [201], low=0, high=10),
+        c("random", [5], dtype="float32"), c("standard_normal", [400]), c("uniform", [50], low=-2.5, high=3.0),
+        c("standard_normal", [301], dtype="float32"), c("standard_exponential", [300]),
+        c("standard_exponential", [201], dtype="float32"), c("normal", [3, 50], loc=3.0, scale=2.5),
+        c("exponential", [100], scale=2.0), c("random", [1]),
+    ]))
+for s in [0, 12345]:
+    CASES.append(("integers", s, [
+        c("integers", [101], low=0, high=10), c("integers", [100], low=-5, high=5, endpoint=True),
+        c("integers", [101], low=0, high=2**32), c("integers", [100], low=0, high=2**32 + 1),
+        c("integers", [101], low=-2**63, high=2**63 - 1, endpoint=True), c("integers", [100], low=0, high=2**40),
+        c("integers", [11], low=1000, high=1001), c("integers", [101], low=0, high=2**31, dtype="int32"),
+        c("integers", [100], low=-2**31, high=2**31 - 1, endpoint=True, dtype="int32"),
+        c("integers", [99], low=-7, high=7, dtype="int32"), c("integers", [100], low=3, high=3 * 2**61 + 1),
+        c("integers", [], low=0, high=1000),
+    ]))
+    CASES.append(("choice", s, [
+        c("choice", [20], a=5), c("choice", [5], a=10, replace=False), c("choice", [10], a=10, replace=False),
+        c("choice", [1000], a=20000, replace=False), c("choice", [100], a=20000, replace=False),
+        c("choice", [30], a=4, p=[0.1, 0.2, 0.3, 0.4]), c("choice", [4], a=6, replace=False, p=[0.05, 0.05, 0.3, 0.3, 0.2, 0.1]),
+        c("choice", [3, 4], a=50), c("choice_array", [6], shape=[5, 3]), c("choice_array", [2, 2], shape=[7], replace=False),
+        c("permutation", n=50), c("permutation", n=1000), c("permutation_array", shape=[4, 6], axis=1),
+        c("permutation_array", shape=[7], axis=0), c("shuffle", shape=[5, 4], axis=0), c("shuffle", shape=[3, 8], axis=1),
+        c("choice", [], a=100),
+    ]))
+    CASES.append(("distributions", s, [
+        c("standard_gamma", [200], shape=0.5), c("gamma", [200], shape=1.0, scale=2.0), c("gamma", [200], shape=3.0, scale=0.5),
+        c("standard_gamma", [100], shape=0.0), c("beta", [200], a=0.5, b=0.7), c("beta", [200], a=2.0, b=5.0),
+        c("poisson", [200], lam=0.5), c("poisson", [200], lam=5.0), c("poisson", [200], lam=30.0), c("poisson", [200], lam=1e6),
+        c("poisson", [10], lam=0.0),
+        c("binomial", [200], n=10, p=0.3), c("binomial", [200], n=100, p=0.4), c("binomial", [200], n=100, p=0.9),
+        c("binomial", [200], n=1000000, p=0.5), c("binomial", [20], n=5, p=1.0), c("binomial", [20], n=0, p=0.5),
+        c("binomial", [200], n=70, p=0.02),
+        c("multinomial", [50], n=20, pvals=[0.2, 0.3, 0.5]), c("multinomial", [20], n=1000, pvals=[0.1] * 10),
+        c("lognormal", [200], mean=0.5, sigma=0.8), c("laplace", [200], loc=1.0, scale=2.0),
+        c("standard_t", [200], df=3.0), c("standard_t", [200], df=0.7),
+    ]))
+# Long runs, compared by digest, that reach the tails and wedges of the ziggurats and the
+# rarer branches of the rejection samplers.
+DIGESTS = [
+    c("standard_normal", [200000]), c("standard_normal", [200000], dtype="float32"),
+    c("standard_exponential", [200000]), c("standard_exponential", [200000], dtype="float32"),
+    c("standard_gamma", [50000], shape=0.3), c("standard_gamma", [50000], shape=2.5),
+    c("poisson", [50000], lam=12.0), c("binomial", [50000], n=200, p=0.3), c("beta", [50000], a=0.4, b=0.6),
+    c("integers", [100000], low=0, high=3 * 2**30),
+]
+CASES.append(("digests", 2024, [dict(x, digest=True) for x in DIGESTS]))
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    for f in os.listdir(OUT):
+        if f.endswith(".npy"):
+            os.remove(os.path.join(OUT, f))
+    out = []
+    for name, seed, calls in CASES:
+        g = np.random.default_rng(seed)
+        case = {"name": name, "seed": str(seed), "calls": []}
+        for i, cl in enumerate(calls):
+            r = np.asarray(call(g, cl))
+            entry = dict(cl)
+            entry["shape"] = list(r.shape)
+            entry["dtype"] = str(r.dtype)
+            if cl.get("digest"):
+                entry["digest"] = digest(r)
+            else:
+                entry.pop("digest", None)
+                fname = f"{name}.{seed}.{i:02d}.{cl['method']}.npy"
+                np.save(os.path.join(OUT, fname), r)
+                entry["file"] = fname
+            case["calls"].append(entry)
+        st = g.bit_generator.state
+        case["final_state"] = {"state": str(st["state"]["state"]), "inc": str(st["state"]["inc"]),
+                               "has_uint32": int(st["has_uint32"]), "uinteger": int(st["uinteger"])}
+        out.append(case)
+    with open(os.path.join(OUT, "cases.json"), "w") as f:
+        json.dump({"numpy": np.__version__, "cases": out}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
