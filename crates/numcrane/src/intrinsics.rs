@@ -1,12 +1,9 @@
 //! Native kernels for the steps the fusion plan leaves to the reference evaluator: float32
-//! and float64 matrix products run on numcrane-kernels' packed GEMM, integer and bool ones on
-//! its integer GEMM (`intrinsics_int`), sorts on its radix sort (`intrinsics_sort`), everything
-//! else on the evaluator. [`NativeRunner`] is the JIT backend's runner: compiled kernels through
-//! `numcrane_jit::run_into`, intrinsics here.
-//! and float64 matrix products run on numcrane-kernels' packed GEMM, everything else on the
+//! and float64 matrix products run on numcrane-kernels' packed GEMM (with an element-wise
+//! epilogue on each tile in `crate::epilogue`), integer and bool ones on its integer GEMM
+//! (`intrinsics_int`), sorts on its radix sort (`intrinsics_sort`), everything else on the
 //! evaluator. [`NativeRunner`] is the JIT backend's runner: compiled kernels through
-//! `numcrane_jit::run_into`, intrinsics here, matrix products with an element-wise epilogue
-//! in `crate::epilogue`.
+//! `numcrane_jit::run_into`, intrinsics here.
 
 use numcrane_fuse::{ElementwiseKernel, EpilogueResult, Launch, Runner, TileEpilogue};
 use numcrane_graph::{Buffer, DType, Element, Error, Layout, Node, Op, OutSlot, Realized, Result};
