@@ -183,7 +183,8 @@ fn true_positions(flags: &[bool], shape: &[usize]) -> Vec<Vec<i64>> {
     per_axis
 }
 
-/// Checks an index array's dtype: integers (and bool where `bool_ok`) only.
+/// Checks an index array's dtype: float index arrays are an error, as in NumPy (bool ones are
+/// masks or, for `take` and `choose`, 0/1 integers).
 fn check_index_dtype(name: &'static str, idx: &Array, loc: SourceLocation) -> Result<()> {
     if idx.dtype().is_float() {
         return Err(Error::DTypeNotSupported {
@@ -207,26 +208,23 @@ fn gather(
     mode: IndexMode,
     loc: SourceLocation,
 ) -> Result<Array> {
+    // The index arrays broadcast together (a 0-d shape broadcasts with anything).
     let mut shape: Vec<usize> = vec![];
-    for (k, idx) in indices.iter().enumerate() {
-        shape = match broadcast_shapes(&shape, idx.shape()) {
-            Some(s) if k > 0 => s,
-            _ if k == 0 => idx.shape().to_vec(),
-            _ => {
-                let shapes: Vec<String> = indices
-                    .iter()
-                    .map(|i| numcrane_graph::ShapeDisplay(i.shape().to_vec()).to_string())
-                    .collect();
-                return Err(Error::invalid(
-                    name,
-                    format!(
-                        "shape mismatch: indexing arrays could not be broadcast together with shapes {}",
-                        shapes.join(" ")
-                    ),
-                    loc,
-                ));
-            }
-        };
+    for idx in indices {
+        shape = broadcast_shapes(&shape, idx.shape()).ok_or_else(|| {
+            let shapes: Vec<String> = indices
+                .iter()
+                .map(|i| numcrane_graph::ShapeDisplay(i.shape().to_vec()).to_string())
+                .collect();
+            Error::invalid(
+                name,
+                format!(
+                    "shape mismatch: indexing arrays could not be broadcast together with shapes {}",
+                    shapes.join(" ")
+                ),
+                loc,
+            )
+        })?;
     }
     let idx: Vec<Array> = indices
         .iter()
