@@ -637,6 +637,34 @@ impl At {
     }
 }
 
+impl Array {
+    /// NumPy's `a.take(indices, axis, mode)`: see [`take`].
+    ///
+    /// ```
+    /// use numcrane::{array, TakeMode};
+    /// let a = array([10, 20, 30]);
+    /// let t = a.take(&array([2i64, -3]), None, TakeMode::Raise);
+    /// assert_eq!(t.to_vec::<i32>().unwrap(), vec![30, 10]);
+    /// ```
+    #[track_caller]
+    pub fn take(&self, indices: &Array, axis: Option<isize>, mode: TakeMode) -> Array {
+        let loc = SourceLocation::caller();
+        take_at(self, indices, axis, mode, loc).unwrap_or_else(|e| fail(e, self, loc))
+    }
+
+    /// NumPy's `a.nonzero()`: see [`nonzero`] (evaluates `self` now).
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let nz = array([0, 7, 0, 9]).nonzero();
+    /// assert_eq!(nz[0].to_vec::<i64>().unwrap(), vec![1, 3]);
+    /// ```
+    #[track_caller]
+    pub fn nonzero(&self) -> Vec<Array> {
+        nonzero_or_poison(self, SourceLocation::caller())
+    }
+}
+
 /// `a` flattened for `axis: None`, or `a` with the axis normalised.
 fn axis_or_flat(
     name: &'static str,
@@ -871,7 +899,11 @@ fn update_values(
 /// ```
 #[track_caller]
 pub fn nonzero(a: &Array) -> Vec<Array> {
-    let loc = SourceLocation::caller();
+    nonzero_or_poison(a, SourceLocation::caller())
+}
+
+/// [`nonzero`], or one poisoned array per axis (at least one) carrying the error.
+fn nonzero_or_poison(a: &Array, loc: SourceLocation) -> Vec<Array> {
     nonzero_at(a, "nonzero", loc).unwrap_or_else(|e| {
         (0..a.ndim().max(1))
             .map(|_| build::poison(e.clone(), Op::Leaf, &[a], DType::I64, vec![0], loc))
