@@ -80,7 +80,11 @@ pub fn build(case: &Case, inputs: &[Array]) -> Harness<Variants> {
         "take" => {
             let axis = opt_isize(arg(case, "axis")?)?;
             let mode = mode_of(arg(case, "mode")?)?;
-            vec![("take", nc::take(a, input(inputs, 1)?, axis, mode))]
+            let i = input(inputs, 1)?;
+            vec![
+                ("take", nc::take(a, i, axis, mode)),
+                ("Array::take", a.take(i, axis, mode)),
+            ]
         }
         "take_along_axis" => {
             let axis = opt_isize(arg(case, "axis")?)?;
@@ -99,10 +103,14 @@ pub fn build(case: &Case, inputs: &[Array]) -> Harness<Variants> {
         "nonzero" => {
             let k = usize_of(arg(case, "which")?)?;
             let mut parts = nc::nonzero(a);
-            if k >= parts.len() {
+            let mut method = a.nonzero();
+            if k >= parts.len() || k >= method.len() {
                 return Err(format!("harness: nonzero gave {} arrays", parts.len()));
             }
-            vec![("nonzero", parts.swap_remove(k))]
+            vec![
+                ("nonzero", parts.swap_remove(k)),
+                ("Array::nonzero", method.swap_remove(k)),
+            ]
         }
         "flatnonzero" => vec![("flatnonzero", nc::flatnonzero(a))],
         "argwhere" => vec![("argwhere", nc::argwhere(a))],

@@ -82,6 +82,9 @@ def family(g):
         ("3d.empty2", (3, 4, 5), [{"input": 1}, {"input": 2}],
          [np.array([], I), np.array([], I)]),
         ("2x0.empty", (2, 0), [{"input": 1}], [np.array([1, 0], I)]),
+        ("0d.newaxis_idx", (), [{"newaxis": True}, {"input": 1}], [np.array([0, 0, -1], I)]),
+        ("0d.mask", (), [{"input": 1}], [np.array(True)]),
+        ("0d.too_many", (), [{"input": 1}], [np.array([0], I)]),
         # indices that broadcast to nothing are never checked (NumPy's iteration)
         ("2d.empty_bcast_oob", (4, 5), [{"input": 1}, {"input": 2}],
          [np.zeros((0, 1), I), np.array([7, 1], I)]),
@@ -166,6 +169,15 @@ def family(g):
         g.add(f"indexing.take.empty_axis.{mode}", "indexing", "take", [empty, np.array([0], I)],
               lambda a, i, mode=mode: np.take(a, i, axis=0, mode=mode),
               args={"axis": 0, "mode": mode})
+    # Far out-of-range indices (NumPy's wrap mode steps one axis length at a time, so int64
+    # extremes would take it years; tests/indexing.rs has those).
+    extremes = np.array([-1000003, 999999, -1], I)
+    for mode in ["wrap", "clip"]:
+        for axis in [None, 1]:
+            g.add(f"indexing.take.extreme.{mode}.axis{axis}", "indexing", "take",
+                  [make((3, 4), "int64"), extremes],
+                  lambda a, i, mode=mode, axis=axis: np.take(a, i, axis=axis, mode=mode),
+                  args={"axis": axis, "mode": mode})
     g.add("indexing.take.float_idx", "indexing", "take", [a, np.array([0.0])],
           lambda a, i: np.take(a, i), args={"axis": None, "mode": "raise"})
     g.add("indexing.take.bad_axis", "indexing", "take", [a, np.array([0], I)],

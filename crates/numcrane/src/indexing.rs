@@ -183,7 +183,8 @@ fn true_positions(flags: &[bool], shape: &[usize]) -> Vec<Vec<i64>> {
     per_axis
 }
 
-/// Checks an index array's dtype: integers (and bool where `bool_ok`) only.
+/// Checks an index array's dtype: float index arrays are an error, as in NumPy (bool ones are
+/// masks or, for `take` and `choose`, 0/1 integers).
 fn check_index_dtype(name: &'static str, idx: &Array, loc: SourceLocation) -> Result<()> {
     if idx.dtype().is_float() {
         return Err(Error::DTypeNotSupported {
@@ -207,26 +208,23 @@ fn gather(
     mode: IndexMode,
     loc: SourceLocation,
 ) -> Result<Array> {
+    // The index arrays broadcast together (a 0-d shape broadcasts with anything).
     let mut shape: Vec<usize> = vec![];
-    for (k, idx) in indices.iter().enumerate() {
-        shape = match broadcast_shapes(&shape, idx.shape()) {
-            Some(s) if k > 0 => s,
-            _ if k == 0 => idx.shape().to_vec(),
-            _ => {
-                let shapes: Vec<String> = indices
-                    .iter()
-                    .map(|i| numcrane_graph::ShapeDisplay(i.shape().to_vec()).to_string())
-                    .collect();
-                return Err(Error::invalid(
-                    name,
-                    format!(
-                        "shape mismatch: indexing arrays could not be broadcast together with shapes {}",
-                        shapes.join(" ")
-                    ),
-                    loc,
-                ));
-            }
-        };
+    for idx in indices {
+        shape = broadcast_shapes(&shape, idx.shape()).ok_or_else(|| {
+            let shapes: Vec<String> = indices
+                .iter()
+                .map(|i| numcrane_graph::ShapeDisplay(i.shape().to_vec()).to_string())
+                .collect();
+            Error::invalid(
+                name,
+                format!(
+                    "shape mismatch: indexing arrays could not be broadcast together with shapes {}",
+                    shapes.join(" ")
+                ),
+                loc,
+            )
+        })?;
     }
     let idx: Vec<Array> = indices
         .iter()
@@ -639,6 +637,34 @@ impl At {
     }
 }
 
+impl Array {
+    /// NumPy's `a.take(indices, axis, mode)`: see [`take`].
+    ///
+    /// ```
+    /// use numcrane::{array, TakeMode};
+    /// let a = array([10, 20, 30]);
+    /// let t = a.take(&array([2i64, -3]), None, TakeMode::Raise);
+    /// assert_eq!(t.to_vec::<i32>().unwrap(), vec![30, 10]);
+    /// ```
+    #[track_caller]
+    pub fn take(&self, indices: &Array, axis: Option<isize>, mode: TakeMode) -> Array {
+        let loc = SourceLocation::caller();
+        take_at(self, indices, axis, mode, loc).unwrap_or_else(|e| fail(e, self, loc))
+    }
+
+    /// NumPy's `a.nonzero()`: see [`nonzero`] (evaluates `self` now).
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let nz = array([0, 7, 0, 9]).nonzero();
+    /// assert_eq!(nz[0].to_vec::<i64>().unwrap(), vec![1, 3]);
+    /// ```
+    #[track_caller]
+    pub fn nonzero(&self) -> Vec<Array> {
+        nonzero_or_poison(self, SourceLocation::caller())
+    }
+}
+
 /// `a` flattened for `axis: None`, or `a` with the axis normalised.
 fn axis_or_flat(
     name: &'static str,
@@ -873,7 +899,11 @@ fn update_values(
 /// ```
 #[track_caller]
 pub fn nonzero(a: &Array) -> Vec<Array> {
-    let loc = SourceLocation::caller();
+    nonzero_or_poison(a, SourceLocation::caller())
+}
+
+/// [`nonzero`], or one poisoned array per axis (at least one) carrying the error.
+fn nonzero_or_poison(a: &Array, loc: SourceLocation) -> Vec<Array> {
     nonzero_at(a, "nonzero", loc).unwrap_or_else(|e| {
         (0..a.ndim().max(1))
             .map(|_| build::poison(e.clone(), Op::Leaf, &[a], DType::I64, vec![0], loc))
