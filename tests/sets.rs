@@ -322,6 +322,8 @@ fn input_errors_pass_through_without_panicking() {
     for r in &results {
         assert_eq!(r.eval().expect_err("must fail"), want);
     }
+    // the failed inverse keeps the static shape it would have had
+    assert_eq!(unique_all(&bad).inverse_indices.shape(), bad.shape());
     let bad_int = array([1i64, 2, 3]).reshape([2, 2]);
     assert_eq!(
         bincount(&bad_int, None, 0).eval().expect_err("must fail"),

@@ -257,6 +257,7 @@ def family(g):
         "int32.const": np.full((3,), 7, dtype="int32"),
         "float64.empty": np.zeros((0,)),
         "float32.empty": np.zeros((0,), dtype="float32"),
+        "bool": make((9,), "bool"),
     }
     for name, x in hist_inputs.items():
         for bins in [1, 5, 10]:

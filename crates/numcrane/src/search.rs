@@ -390,6 +390,12 @@ impl From<i32> for Kth {
     }
 }
 
+impl From<usize> for Kth {
+    fn from(k: usize) -> Kth {
+        Kth(vec![crate::saturating_isize(k)])
+    }
+}
+
 impl From<Vec<isize>> for Kth {
     fn from(k: Vec<isize>) -> Kth {
         Kth(k)

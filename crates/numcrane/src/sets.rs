@@ -224,13 +224,15 @@ pub struct UniqueAll {
 }
 
 impl UniqueAll {
-    fn failed(e: Error, dtype: DType, loc: SourceLocation) -> UniqueAll {
-        let f = |dt| failed(e.clone(), dt, vec![0], loc);
+    /// Four arrays that return `e`; the inverse keeps the static shape it would have had
+    /// (`a`'s for the flattened form), the data-dependent ones are empty.
+    fn failed(e: Error, dtype: DType, inverse_shape: Vec<usize>, loc: SourceLocation) -> UniqueAll {
+        let f = |dt, shape| failed(e.clone(), dt, shape, loc);
         UniqueAll {
-            values: f(dtype),
-            indices: f(DType::I64),
-            inverse_indices: f(DType::I64),
-            counts: f(DType::I64),
+            values: f(dtype, vec![0]),
+            indices: f(DType::I64, vec![0]),
+            inverse_indices: f(DType::I64, inverse_shape),
+            counts: f(DType::I64, vec![0]),
         }
     }
 }
@@ -287,7 +289,13 @@ fn unique_impl(a: &Array, axis: Option<isize>, equal_nan: bool, loc: SourceLocat
             }
         }
     };
-    run().unwrap_or_else(|e| UniqueAll::failed(e, a.dtype(), loc))
+    run().unwrap_or_else(|e| {
+        let inverse_shape = match axis {
+            None => a.shape().to_vec(),
+            Some(_) => vec![0],
+        };
+        UniqueAll::failed(e, a.dtype(), inverse_shape, loc)
+    })
 }
 
 /// NumPy's `unique(a)`: the sorted distinct values of the flattened array (all NaN count as
