@@ -521,7 +521,17 @@ fn epilogue_step(
     rec: Option<&mut Recording>,
 ) -> Result<Realized> {
     let m = &product.matmul;
+    // Inputs are read before checking `realized`: a product realized meanwhile by another
+    // thread evaluating an overlapping graph has dropped them, and is then read as data.
     let inputs: Vec<NodeRef> = m.inputs().iter().map(|i| group.resolve(i)).collect();
+    if let Some(r) = m.realized().cloned() {
+        values.insert(m.id(), r);
+        let (out, _) = fused(group, values, run)?;
+        if let Some(rec) = rec {
+            rec.replayable = false;
+        }
+        return Ok(out);
+    }
     let operands: Vec<Realized> = inputs
         .iter()
         .map(|i| lookup(i, values))
