@@ -3,9 +3,9 @@
 //! tests/golden.rs. Each file has `pub fn build(case, inputs) -> Harness<Variants>`; they use the
 //! harness helpers of tests/golden.rs through `super::super`.
 
-pub mod sets;
 pub mod pad;
 pub mod quantile;
+pub mod sets;
 
 use super::{Array, Case, Harness, Variants};
 

@@ -51,11 +51,11 @@ pub use code::KernelListing;
 pub use counting::{bincount, histogram, histogram_bin_edges, Bins};
 pub use creation::*;
 pub use einsum::einsum;
+pub use epilogue::matmul_epilogue_runs;
 pub use indexing::{
     argwhere, choose, compress, extract, flatnonzero, nan_to_num_with, nonzero, put_along_axis,
     select, take, take_along_axis, At, IndexArg, TakeMode,
 };
-pub use epilogue::matmul_epilogue_runs;
 pub use linalg::{dot, inner, kron, matmul, outer, tensordot, tensordot_axes, vdot};
 pub use manip::{
     array_split, column_stack, concatenate, concatenate_flat, dsplit, dstack, fliplr, flipud,
