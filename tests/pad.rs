@@ -288,3 +288,22 @@ fn odd_reflections_on_every_backend() {
     );
     assert!(bad.eval().unwrap_err().to_string().contains("pad"));
 }
+
+#[test]
+fn pad_and_quantiles_stay_lazy() {
+    let x = input(&[3, 4], DType::F64, 8);
+    let y = &x * 3.0; // not evaluated
+    let p = pad(&y, [(1, 2), (5, 0)], PadMode::Symmetric);
+    let q = numcrane::nanquantile_with(&y, [0.2, 0.9], 1, "hazen");
+    let b = numcrane::broadcast_to(&y, &[2, 3, 4]);
+    assert!(!y.is_realized() && !p.is_realized() && !q.is_realized());
+    // pad joins slices along each padded axis; broadcast_to is a view (no copy node)
+    assert!(p.explain().contains("concatenate"), "{}", p.explain());
+    assert!(!b.explain().contains("concatenate"), "{}", b.explain());
+    // a zero pad is the array itself
+    let same = pad(&y, 0, PadMode::Wrap);
+    assert_eq!(same.explain(), y.explain());
+    assert!(!y.is_realized());
+    let v = p.to_vec::<f64>().unwrap();
+    assert_eq!(v.len(), 6 * 9);
+}
