@@ -20,6 +20,12 @@
 //!   the sum of the sorted lane masked to position `k` (NaNs sort last, so positions below the
 //!   count are the lane's non-NaN values in order).
 //!
+//! - `quantile_weighted` / `percentile_weighted` (NumPy 2's `weights=`, method inverted_cdf):
+//!   the answer is the first sorted element whose cumulative weight over the total reaches
+//!   `q`; instead of reordering the weights with the sort (there is no gather node), a binary
+//!   search over the sorted positions (ceil(log2 n) rounds of element-wise nodes) asks, for the
+//!   element at the middle position, the total weight of the lane's elements not above it.
+//!
 //! The discrete methods (inverted_cdf, closest_observation, lower, higher, nearest) take an
 //! element, so they keep the input's dtype (bool and integers included), as NumPy's `take`
 //! does; the interpolating ones give float64 for integers, keep float32 for one `q` and give
