@@ -307,3 +307,20 @@ fn pad_and_quantiles_stay_lazy() {
     let v = p.to_vec::<f64>().unwrap();
     assert_eq!(v.len(), 6 * 9);
 }
+
+#[test]
+fn very_wide_pads_stay_small_graphs() {
+    let x = Array::from_vec(vec![1.0, 2.0, 4.0], vec![3]);
+    let v = [1.0, 2.0, 4.0];
+    for mode in [PadMode::Reflect, PadMode::Symmetric, PadMode::Wrap] {
+        let w = (100_003, 99_998);
+        let p = pad(&x, w, mode.clone());
+        let lines = p.explain().lines().count();
+        assert!(lines < 40, "{mode:?}: {lines} nodes\n{}", p.explain());
+        let want = naive(&v, &[3], &[w], &mode);
+        for b in BACKENDS {
+            let got = p.eval_with(b).unwrap().to_vec::<f64>().unwrap();
+            assert!(got == want, "{mode:?} {b:?}");
+        }
+    }
+}
