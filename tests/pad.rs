@@ -288,3 +288,39 @@ fn odd_reflections_on_every_backend() {
     );
     assert!(bad.eval().unwrap_err().to_string().contains("pad"));
 }
+
+#[test]
+fn pad_and_quantiles_stay_lazy() {
+    let x = input(&[3, 4], DType::F64, 8);
+    let y = &x * 3.0; // not evaluated
+    let p = pad(&y, [(1, 2), (5, 0)], PadMode::Symmetric);
+    let q = numcrane::nanquantile_with(&y, [0.2, 0.9], 1, "hazen");
+    let b = numcrane::broadcast_to(&y, &[2, 3, 4]);
+    assert!(!y.is_realized() && !p.is_realized() && !q.is_realized());
+    // pad joins slices along each padded axis; broadcast_to is a view (no copy node)
+    assert!(p.explain().contains("concatenate"), "{}", p.explain());
+    assert!(!b.explain().contains("concatenate"), "{}", b.explain());
+    // a zero pad is the array itself
+    let same = pad(&y, 0, PadMode::Wrap);
+    assert_eq!(same.explain(), y.explain());
+    assert!(!y.is_realized());
+    let v = p.to_vec::<f64>().unwrap();
+    assert_eq!(v.len(), 6 * 9);
+}
+
+#[test]
+fn very_wide_pads_stay_small_graphs() {
+    let x = Array::from_vec(vec![1.0, 2.0, 4.0], vec![3]);
+    let v = [1.0, 2.0, 4.0];
+    for mode in [PadMode::Reflect, PadMode::Symmetric, PadMode::Wrap] {
+        let w = (100_003, 99_998);
+        let p = pad(&x, w, mode.clone());
+        let lines = p.explain().lines().count();
+        assert!(lines < 40, "{mode:?}: {lines} nodes\n{}", p.explain());
+        let want = naive(&v, &[3], &[w], &mode);
+        for b in BACKENDS {
+            let got = p.eval_with(b).unwrap().to_vec::<f64>().unwrap();
+            assert!(got == want, "{mode:?} {b:?}");
+        }
+    }
+}

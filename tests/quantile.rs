@@ -294,3 +294,78 @@ fn bad_input_is_an_error_naming_the_function_and_the_line() {
     let r = nanquantile(&empty, 0.5, 1).to_vec::<f64>().unwrap();
     assert!(r.len() == 3 && r.iter().all(|v| v.is_nan()));
 }
+
+/// NumPy's weighted inverted_cdf of one lane: sort (value, weight) pairs, normalised cumulative
+/// weights (zero ones count as -1), the first position whose cdf reaches q.
+fn naive_weighted(lane: &[f64], w: &[f64], q: f64) -> f64 {
+    if lane.iter().any(|x| x.is_nan()) {
+        return f64::NAN;
+    }
+    let mut order: Vec<usize> = (0..lane.len()).collect();
+    order.sort_by(|&a, &b| lane[a].partial_cmp(&lane[b]).unwrap());
+    let mut acc = 0.0;
+    let cum: Vec<f64> = order
+        .iter()
+        .map(|&i| {
+            acc += w[i];
+            acc
+        })
+        .collect();
+    let k = cum
+        .iter()
+        .position(|&c| c / acc != 0.0 && c / acc >= q)
+        .unwrap_or(lane.len() - 1);
+    lane[order[k]]
+}
+
+#[test]
+fn weighted_quantiles_on_every_backend() {
+    let x = input(&[5, 8], DType::F64, 21)
+        .astype(DType::I32)
+        .eval()
+        .unwrap();
+    let xv = x.astype(DType::F64).to_vec::<f64>().unwrap();
+    // integer weights with zeros, the first lane's leading ones included
+    let wv: Vec<f64> = (0..40).map(|i| ((i * 7 + 3) % 4) as f64).collect();
+    let w = Array::from_vec(wv.clone(), vec![5, 8]);
+    let mut want = Vec::new();
+    for &q in &QS {
+        for r in 0..5 {
+            want.push(naive_weighted(
+                &xv[r * 8..r * 8 + 8],
+                &wv[r * 8..r * 8 + 8],
+                q,
+            ));
+        }
+    }
+    for b in BACKENDS {
+        let got = numcrane::quantile_weighted(&x, QS, 1, &w);
+        assert_eq!(got.dtype(), DType::I32);
+        let got = got.eval_with(b).unwrap().astype(DType::F64);
+        close(&got.to_vec::<f64>().unwrap(), &want, 0.0, &format!("{b:?}"));
+    }
+    // 1-D weights along the axis equal the broadcast ones
+    let w1 = Array::from_vec(wv[..8].to_vec(), vec![8]);
+    let full = w1.broadcast_to(&[5, 8]);
+    assert_eq!(
+        numcrane::percentile_weighted(&x, 40.0, 1, &w1)
+            .to_vec::<i32>()
+            .unwrap(),
+        numcrane::percentile_weighted(&x, 40.0, 1, &full)
+            .to_vec::<i32>()
+            .unwrap()
+    );
+    // negative or all-zero weights are errors naming the function and the line
+    let neg = Array::from_vec(vec![1.0, -1.0, 1.0], vec![3]);
+    let v = Array::from_vec(vec![1.0, 2.0, 3.0], vec![3]);
+    for r in [
+        numcrane::quantile_weighted(&v, 0.5, .., &neg),
+        numcrane::quantile_weighted(&v, 0.5, .., &(&neg * 0.0)),
+    ] {
+        let e = r.eval().unwrap_err().to_string();
+        assert!(
+            e.contains("quantile") && e.contains("tests/quantile.rs"),
+            "{e}"
+        );
+    }
+}

@@ -2,7 +2,8 @@
 //! nanquantile / nanpercentile with NumPy's `method=` names. `axis` is null, an integer or a
 //! list, `keepdims` wraps it, `q` is a number or a list. Each case runs the `_with` spelling
 //! with the method's name and with the parsed `QuantileMethod`, and the plain spelling too for
-//! 'linear'.
+//! 'linear'. Cases with `weighted: true` pass weights as the second input
+//! (`quantile_weighted` / `percentile_weighted`).
 
 use super::super::{arg, axes_of, float_of, list_of, str_arg};
 use super::{Array, Case, Harness, Variants};
@@ -21,6 +22,22 @@ pub fn build(case: &Case, inputs: &[Array]) -> Harness<Variants> {
         v @ Value::Array(_) => Quantiles::from(list_of(v, float_of)?),
         v => Quantiles::from(float_of(v)?),
     };
+    if case.args.get("weighted").and_then(Value::as_bool) == Some(true) {
+        let w = inputs
+            .get(1)
+            .ok_or_else(|| "harness: weighted case needs weights".to_string())?;
+        return Ok(match case.func.as_str() {
+            "quantile" => vec![(
+                "quantile_weighted",
+                numcrane::quantile_weighted(a, q, axes, w),
+            )],
+            "percentile" => vec![(
+                "percentile_weighted",
+                numcrane::percentile_weighted(a, q, axes, w),
+            )],
+            f => return Err(format!("harness: no weighted {f}")),
+        });
+    }
     let name = str_arg(case, "method")?;
     let parsed = QuantileMethod::from_name(name);
     let (ax, q2) = (axes.clone(), q.clone());

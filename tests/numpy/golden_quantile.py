@@ -127,3 +127,59 @@ def family(g):
     for fn in ["percentile", "nanpercentile"]:
         for q in [-1.0, 100.5, [50.0, 101.0]]:
             add("float64.3x4", fn, x, q, None, "nearest")
+    weighted(g)
+
+
+def weighted(g):
+    """NumPy 2's weights= (method inverted_cdf only): weights of a's shape or 1-D along the
+    axis, zero weights (also at the start of the sorted order), ties, NaN lanes, integer and
+    bool inputs, and the errors for negative, all-zero or NaN weights."""
+    rng = np.random.default_rng(SEED + 32)
+
+    def add(name, fn, x, w, q, axis, keep=False):
+        npfn = getattr(np, fn)
+        ax = tuple(axis) if isinstance(axis, list) else axis
+        qt = "qlist" if isinstance(q, list) and len(q) > 3 else f"q{q}"
+        full = f"quantile.{fn}.weighted.{name}.axis{axis}{'.keep' if keep else ''}.{qt}"
+        g.add(full.replace(" ", ""), "quantile", fn, [x, w],
+              lambda a, w: npfn(a, q, axis=ax, method="inverted_cdf", weights=w,
+                                keepdims=keep),
+              args={"axis": axis, "q": q, "method": "inverted_cdf", "keepdims": keep,
+                    "weighted": True}, tol=REDUCTION)
+
+    for dt in ["float64", "float32", "int8", "int64", "uint8", "bool"]:
+        for shape, axis, wshape in [((9,), None, (9,)), ((4, 7), 1, (4, 7)), ((4, 7), 1, (7,)),
+                                    ((5, 3), 0, (5,)), ((2, 3, 4), -1, (4,)),
+                                    ((3, 4), 0, (3, 4))]:
+            if dt == "bool":
+                x = rng.random(shape) < 0.5
+            else:
+                x = (rng.integers(0, 6, shape) * (0.5 if dt.startswith("float") else 1))
+                x = x.astype(dt)
+            w = rng.integers(0, 4, wshape).astype(float)
+            # zero weights (some at the start of a lane's order), no lane all zero
+            if axis == 0 and len(wshape) == 2:
+                w[0, :] = 0.0
+                w[1, :] += 1.0
+            else:
+                w[..., 0] = 0.0
+                w[..., -1] += 1.0
+            wt = "x".join(map(str, wshape))
+            add(f"{dt}.{tag(shape)}.w{wt}", "quantile", x, w, QLIST, axis, keep=shape == (3, 4))
+            add(f"{dt}.{tag(shape)}.w{wt}", "quantile", x, w, 0.5, axis)
+    x = np.arange(12.0).reshape(3, 4)
+    x[1, 2] = np.nan
+    w = np.ones((3, 4))
+    add("float64.nan.3x4", "quantile", x, w, [0.2, 0.7], 1)
+    w = np.array([0.25, 0.5, 0.125, 0.125])
+    add("float64.fracw.3x4", "percentile", x, w, [0.0, 25.0, 37.5, 50.0, 100.0], 1)
+    add("int64.int_weights.3x4", "quantile", np.arange(12).reshape(3, 4), np.array([3, 0, 1, 2]),
+        [0.0, 0.5, 0.51, 1.0], 1)
+    # errors
+    x = np.arange(6.0)
+    add("float64.negative", "quantile", x, np.array([1.0, -1, 1, 1, 1, 1]), 0.5, None)
+    add("float64.zeros", "quantile", x, np.zeros(6), 0.5, None)
+    add("float64.nanw", "quantile", x, np.array([1.0, np.nan, 1, 1, 1, 1]), 0.5, None)
+    add("float64.noaxis", "quantile", x.reshape(2, 3), np.ones(3), 0.5, None)
+    add("float64.badshape", "quantile", x.reshape(2, 3), np.ones(2), 0.5, 1)
+    add("float64.q", "quantile", x, np.ones(6), 1.5, None)

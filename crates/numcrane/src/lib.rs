@@ -66,8 +66,9 @@ pub use numcrane_graph::{DType, Element, Error, Kind, Result, Scalar};
 pub use operand::IntoOperand;
 pub use pad::{pad, PadMode, PadValues, PadWidth, Pairs};
 pub use quantile::{
-    nanpercentile, nanpercentile_with, nanquantile, nanquantile_with, percentile, percentile_with,
-    quantile, quantile_with, IntoQuantileMethod, QuantileMethod, Quantiles,
+    nanpercentile, nanpercentile_with, nanquantile, nanquantile_with, percentile,
+    percentile_weighted, percentile_with, quantile, quantile_weighted, quantile_with,
+    IntoQuantileMethod, QuantileMethod, Quantiles,
 };
 pub use reduce::{keepdims, Axes};
 pub use search::{argpartition, digitize, partition, searchsorted, Kth, Side};

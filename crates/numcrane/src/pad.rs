@@ -12,6 +12,8 @@
 //!   (`_set_reflect_both` / `_set_wrap_both`, which reflects or wraps again and again while
 //!   the pad is wider than the array) is run here on a list of indices, and the resulting
 //!   index list becomes runs of slice views (forward, backward, or one element broadcast);
+//!   a pad wider than two periods of the mirror (or wrap) extension is one period tiled and
+//!   sliced instead, which keeps the graph small;
 //!   reflect_type 'odd' runs the same loop on integer combinations of the elements
 //!   (`2 edge - element`, nested when the pad is wider), realized as sums of such views;
 //! - constant is a broadcast scalar, a statistic is a keepdims reduction of a slice,
@@ -277,8 +279,18 @@ fn pad_at(
                 )));
             }
             for (d, &w) in widths.iter().enumerate() {
-                let combos = source_combos(a.shape()[d], w, mode);
-                x = combine(&x, d, &combos, loc);
+                let n = a.shape()[d];
+                let period = match mode {
+                    PadMode::Wrap => n,
+                    PadMode::Reflect if n > 1 => 2 * (n - 1),
+                    PadMode::Symmetric if n > 1 => 2 * n,
+                    _ => 0,
+                };
+                x = if period > 0 && w.0.saturating_add(w.1) > 2 * period {
+                    periodic(&x, d, n, w, period, mode, loc)
+                } else {
+                    combine(&x, d, &source_combos(n, w, mode), loc)
+                };
             }
         }
     }
@@ -648,6 +660,41 @@ fn combine(x: &Array, axis: usize, combos: &[Combo], loc: SourceLocation) -> Arr
     }
     let refs: Vec<&Array> = parts.iter().collect();
     concat_at(&refs, axis, loc)
+}
+
+/// A pad much wider than the array, for the even modes, whose padded axis is periodic:
+/// NumPy's repeated reflection (and wrapping) equals the mirror extension of period
+/// `2 (n - 1)` (reflect), `2 n` (symmetric) or `n` (wrap). One period is gathered, tiled (a
+/// reshaped broadcast) and sliced, so the graph stays a few nodes however wide the pad is.
+fn periodic(
+    x: &Array,
+    axis: usize,
+    n: usize,
+    (b, f): (usize, usize),
+    period: usize,
+    mode: &PadMode,
+    loc: SourceLocation,
+) -> Array {
+    let idx: Vec<usize> = (0..period)
+        .map(|m| match mode {
+            PadMode::Reflect if m >= n => period - m,
+            PadMode::Symmetric if m >= n => period - 1 - m,
+            _ => m,
+        })
+        .collect();
+    let block = gather(x, axis, &idx, loc);
+    let total = b + n + f;
+    // the padded axis starts `b` before the period's start
+    let start = (period - b % period) % period;
+    let k = (start + total).div_ceil(period);
+    let mut one = block.shape().to_vec();
+    one.insert(axis, 1);
+    let mut wide = one.clone();
+    wide[axis] = k;
+    let mut flat = block.shape().to_vec();
+    flat[axis] = k * period;
+    let tiled = build::broadcast(&block.reshape_at(one, loc), &wide, loc).reshape_at(flat, loc);
+    slice_axis(&tiled, axis, start, total, loc)
 }
 
 /// `x` taken at positions `idx` along `axis`: runs of consecutive (or reversed, or repeated)

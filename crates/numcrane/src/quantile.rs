@@ -20,6 +20,12 @@
 //!   the sum of the sorted lane masked to position `k` (NaNs sort last, so positions below the
 //!   count are the lane's non-NaN values in order).
 //!
+//! - `quantile_weighted` / `percentile_weighted` (NumPy 2's `weights=`, method inverted_cdf):
+//!   the answer is the first sorted element whose cumulative weight over the total reaches
+//!   `q`; instead of reordering the weights with the sort (there is no gather node), a binary
+//!   search over the sorted positions (ceil(log2 n) rounds of element-wise nodes) asks, for the
+//!   element at the middle position, the total weight of the lane's elements not above it.
+//!
 //! The discrete methods (inverted_cdf, closest_observation, lower, higher, nearest) take an
 //! element, so they keep the input's dtype (bool and integers included), as NumPy's `take`
 //! does; the interpolating ones give float64 for integers, keep float32 for one `q` and give
@@ -285,7 +291,7 @@ pub fn quantile(a: &Array, q: impl Into<Quantiles>, axes: impl Into<Axes>) -> Ar
 /// or NumPy's name of one (`"median_unbiased"`; an unknown name is an error listing the valid
 /// ones). The discrete methods ('inverted_cdf', 'closest_observation', 'lower', 'higher',
 /// 'nearest') return elements of the input, in its dtype (bool allowed); the others
-/// interpolate, with [`quantile`]'s dtypes. NumPy's `weights=` is not supported yet.
+/// interpolate, with [`quantile`]'s dtypes. NumPy's `weights=` is [`quantile_weighted`].
 ///
 /// ```
 /// use numcrane::{array, quantile_with, QuantileMethod};
@@ -585,6 +591,27 @@ enum Gamma1 {
     Array(Array),
 }
 
+/// Scales percentiles to quantiles (NumPy divides by 100 first and checks the quotient) and
+/// checks that every `q` is in [0, 1].
+fn check_q(which: Which, q: &mut Quantiles, loc: SourceLocation) -> Result<(), Error> {
+    if which.percent {
+        q.values.iter_mut().for_each(|v| *v /= 100.0);
+    }
+    if q.values.iter().all(|v| (0.0..=1.0).contains(v)) {
+        return Ok(());
+    }
+    let msg = if which.percent {
+        "Percentiles must be in the range [0, 100]"
+    } else {
+        "Quantiles must be in the range [0, 1]"
+    };
+    Err(Error::invalid(
+        which.name,
+        format!("{msg} (q = {:?})", q.values),
+        loc,
+    ))
+}
+
 fn run(
     which: Which,
     a: &Array,
@@ -597,21 +624,8 @@ fn run(
     let guess = method.clone().unwrap_or_default();
     let dtype = result_dtype(a.dtype(), guess, q.scalar);
     let fail = |e: Error| build::poison(e, Op::Sort { axis: 0 }, &[a], dtype, vec![], loc);
-    // NumPy divides percentiles by 100 first and checks the quotient
-    if which.percent {
-        q.values.iter_mut().for_each(|v| *v /= 100.0);
-    }
-    if !q.values.iter().all(|v| (0.0..=1.0).contains(v)) {
-        let msg = if which.percent {
-            "Percentiles must be in the range [0, 100]"
-        } else {
-            "Quantiles must be in the range [0, 1]"
-        };
-        return fail(Error::invalid(
-            name,
-            format!("{msg} (q = {:?})", q.values),
-            loc,
-        ));
+    if let Err(e) = check_q(which, &mut q, loc) {
+        return fail(e);
     }
     // NumPy's nan-functions answer an input without elements with nanmean, before looking at
     // the method: NaN over the reduced shape, no axis for the list of q
@@ -823,4 +837,212 @@ fn dynamic_quantile(
     let none = bin(BinaryOp::Eq, c, 0.0);
     let value = build::select(arr(&none), weak(f64::NAN), arr(&value), loc);
     build::cast(&value, dtype, loc)
+}
+
+/// NumPy's `quantile(a, q, axis, method="inverted_cdf", weights=weights, keepdims)`: the first
+/// sorted element whose weighted empirical CDF (cumulative weight over the total) reaches `q`.
+/// `weights` has `a`'s shape, or is 1-D along the one reduced axis; the result keeps `a`'s
+/// dtype (bool included), NaN for a slice holding NaN. As NumPy, negative weights and a slice
+/// whose weights are all zero or include NaN or infinity are errors; to check them the
+/// weights (not `a`) are evaluated when this is called.
+///
+/// Each lane is sorted, and the answer is found by a binary search over the sorted positions
+/// (ceil(log2 n) rounds, each reading one element with a masked sum and summing the weights
+/// of the elements not above it), so everything stays lazy without moving the weights.
+///
+/// ```
+/// use numcrane::{array, quantile_weighted};
+/// let x = array([1.0, 2.0, 3.0, 4.0]);
+/// let w = array([1.0, 1.0, 1.0, 5.0]);
+/// assert_eq!(quantile_weighted(&x, 0.5, .., &w).to_vec::<f64>().unwrap(), vec![4.0]);
+/// assert_eq!(quantile_weighted(&x, [0.1, 0.3], .., &w).to_vec::<f64>().unwrap(), vec![1.0, 3.0]);
+/// ```
+#[track_caller]
+pub fn quantile_weighted(
+    a: &Array,
+    q: impl Into<Quantiles>,
+    axes: impl Into<Axes>,
+    weights: &Array,
+) -> Array {
+    let loc = SourceLocation::caller();
+    run_weighted(
+        Which::quantile(false),
+        a,
+        q.into(),
+        axes.into(),
+        weights,
+        loc,
+    )
+}
+
+/// NumPy's `percentile(a, q, axis, method="inverted_cdf", weights=weights, keepdims)`: `q` in
+/// [0, 100]. See [`quantile_weighted`].
+///
+/// ```
+/// use numcrane::{array, percentile_weighted};
+/// let x = array([[3, 1, 2], [6, 5, 4]]);
+/// let w = array([0.0, 2.0, 1.0]);
+/// assert_eq!(percentile_weighted(&x, 70.0, 1, &w).to_vec::<i32>().unwrap(), vec![2, 5]);
+/// ```
+#[track_caller]
+pub fn percentile_weighted(
+    a: &Array,
+    q: impl Into<Quantiles>,
+    axes: impl Into<Axes>,
+    weights: &Array,
+) -> Array {
+    let loc = SourceLocation::caller();
+    run_weighted(
+        Which::percentile(false),
+        a,
+        q.into(),
+        axes.into(),
+        weights,
+        loc,
+    )
+}
+
+/// `x` (of `a`'s shape) with the axes `r` reduces moved last and flattened: `[kept..., n]`,
+/// as `sorted_lanes` lays out the sorted lanes.
+fn lanes(x: &Array, r: &crate::reduce::Resolved, loc: SourceLocation) -> Array {
+    let nd = x.ndim();
+    let kept: Vec<usize> = (0..nd).filter(|i| !r.axes.contains(i)).collect();
+    let perm: Vec<usize> = kept.iter().chain(&r.axes).copied().collect();
+    let mut shape: Vec<usize> = kept.iter().map(|&i| x.shape()[i]).collect();
+    shape.push(r.count);
+    x.permute_at(perm, loc).reshape_at(shape, loc)
+}
+
+fn run_weighted(
+    which: Which,
+    a: &Array,
+    mut q: Quantiles,
+    axes: Axes,
+    w: &Array,
+    loc: SourceLocation,
+) -> Array {
+    let name = which.name;
+    let dtype = a.dtype();
+    let fail = |e: Error| build::poison(e, Op::Sort { axis: 0 }, &[a, w], dtype, vec![], loc);
+    let bad = |m: String| fail(Error::invalid(name, m, loc));
+    if let Err(e) = check_q(which, &mut q, loc) {
+        return fail(e);
+    }
+    let r = match resolve(name, a, axes.clone(), loc) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let wb = if w.shape() == a.shape() {
+        w.clone()
+    } else if axes == Axes::all() || axes == Axes::all().keepdims() {
+        return bad(format!(
+            "Axis must be specified when shapes of a and weights differ (a {:?}, weights {:?})",
+            a.shape(),
+            w.shape()
+        ));
+    } else {
+        match r.axes[..] {
+            [axis] if w.ndim() == 1 && w.shape()[0] == a.shape()[axis] => {
+                let mut shape = vec![1; a.ndim()];
+                shape[axis] = w.shape()[0];
+                build::broadcast(&w.reshape_at(shape, loc), a.shape(), loc)
+            }
+            _ => {
+                return bad(format!(
+                    "Shape of weights must be consistent with shape of a along specified axis \
+                     (a {:?}, weights {:?}, axes {:?}; numcrane takes weights of a's shape or \
+                     1-D along one axis)",
+                    a.shape(),
+                    w.shape(),
+                    r.axes
+                ))
+            }
+        }
+    };
+    let n = r.count;
+    if n == 0 {
+        return bad(format!(
+            "cannot take a quantile of an empty slice (shape {:?})",
+            a.shape()
+        ));
+    }
+    let wl = build::cast(&lanes(&wb, &r, loc), DType::F64, loc);
+    let last = wl.ndim() as isize - 1;
+    let total = wl.sum(last);
+    // NumPy's checks of the weights, which depend on their values: evaluated now
+    let negative = build::binary(BinaryOp::Lt, arr(&wl), weak(0.0), loc).any(..);
+    let finite = build::unary(UnaryOp::IsFinite, &total, loc);
+    let nonzero = build::binary(BinaryOp::Ne, arr(&total), weak(0.0), loc);
+    let usable = build::binary(BinaryOp::BitAnd, arr(&finite), arr(&nonzero), loc).all(..);
+    match (
+        negative.eval().and_then(|x| x.item::<bool>()),
+        usable.eval().and_then(|x| x.item::<bool>()),
+    ) {
+        (Ok(true), _) => return bad("Weights must be non-negative.".to_string()),
+        (_, Ok(false)) => {
+            return bad("Weights included NaN, inf or were all zero.".to_string());
+        }
+        (Err(e), _) | (_, Err(e)) => return fail(e),
+        _ => {}
+    }
+    let (s, _) = match sorted_lanes(name, a, axes, loc) {
+        Ok(v) => v,
+        Err(e) => return fail(e),
+    };
+    let xl = lanes(a, &r, loc);
+    let positions = crate::arange(0.0, n as f64, 1.0);
+    let zero = if dtype.is_float() {
+        weak(0.0)
+    } else {
+        crate::operand::Operand::Weak(numcrane_graph::Scalar::I64(0))
+    };
+    // the element at (per lane) sorted position k, in a's dtype
+    let at = |k: &Array| {
+        let hit = build::binary(BinaryOp::Eq, arr(&positions), arr(&k.expand_dims(-1)), loc);
+        let masked = build::select(arr(&hit), arr(&s), zero.clone(), loc);
+        build::cast(&masked.sum(last), dtype, loc)
+    };
+    let rounds = (usize::BITS - (n - 1).leading_zeros()) as usize;
+    let kept = s.shape()[..s.ndim() - 1].to_vec();
+    let parts: Vec<Array> = q
+        .values
+        .iter()
+        .map(|&q| {
+            let mut lo = crate::zeros(kept.clone(), DType::F64);
+            let mut hi = crate::full(kept.clone(), (n - 1) as f64);
+            for _ in 0..rounds {
+                let sum = build::binary(BinaryOp::Add, arr(&lo), arr(&hi), loc);
+                let half = build::binary(BinaryOp::Div, arr(&sum), weak(2.0), loc);
+                let mid = build::unary(UnaryOp::Floor, &half, loc);
+                // NumPy's cdf at the end of mid's run of equal values (its searchsorted finds
+                // a position in that same run): the weight of the elements not above it
+                let v = at(&mid).expand_dims(-1);
+                let below = build::binary(BinaryOp::Le, arr(&xl), arr(&v), loc);
+                let c = build::select(arr(&below), arr(&wl), weak(0.0), loc).sum(last);
+                let cdf = build::binary(BinaryOp::Div, arr(&c), arr(&total), loc);
+                // NumPy turns a zero cdf into -1, below every q
+                let reached = build::binary(BinaryOp::Ge, arr(&cdf), weak(q), loc);
+                let positive = build::binary(BinaryOp::Ne, arr(&cdf), weak(0.0), loc);
+                let ok = build::binary(BinaryOp::BitAnd, arr(&reached), arr(&positive), loc);
+                let next = build::binary(BinaryOp::Add, arr(&mid), weak(1.0), loc);
+                hi = build::select(arr(&ok), arr(&mid), arr(&hi), loc);
+                lo = build::select(arr(&ok), arr(&lo), arr(&next), loc);
+            }
+            let value = at(&lo);
+            nan_if_any(&s, n, value, loc).reshape_at(r.out_shape.clone(), loc)
+        })
+        .collect();
+    if q.scalar {
+        return parts
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| fail(Error::internal(name, "no q")));
+    }
+    if parts.is_empty() {
+        let mut shape = vec![0];
+        shape.extend(&r.out_shape);
+        return crate::full(shape, 0.0).astype(dtype);
+    }
+    let refs: Vec<&Array> = parts.iter().collect();
+    crate::stack(&refs, 0)
 }
