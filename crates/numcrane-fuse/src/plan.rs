@@ -560,9 +560,11 @@ fn single_reason(node: &Node, fusable: &dyn Fn(&Node) -> bool) -> &'static str {
         Op::ArgReduce { .. } | Op::Scan { .. } => "argmin/argmax/scan (not fused yet)",
         Op::Arange { .. } | Op::Pad { .. } => "arange/pad (not fused yet)",
         Op::Concat { .. } => "concatenate (not fused yet)",
-        Op::Sort { .. } | Op::ArgSort { .. } => "sort/argsort (evaluator)",
+        Op::Sort { .. } | Op::ArgSort { .. } => {
+            "sort/argsort (a native radix sort with the JIT backend, else the evaluator)"
+        }
         Op::Gather { .. } | Op::Scatter { .. } => "gather/scatter (evaluator)",
-        Op::MatMul => "matmul (a native GEMM for float32 and float64 with the JIT backend, else the evaluator)",
+        Op::MatMul => "matmul (a native GEMM with the JIT backend, else the evaluator)",
         _ if node.error().is_some() => "poisoned",
         _ if !fusable(node) => "no generated code for this op/dtype yet",
         _ => "not fusable",
