@@ -150,6 +150,8 @@ def main():
             x = random_input(n, dt, 1)
             rec(f"S sort {names[dt]}", "numpy", lambda: np.sort(x))
             rec(f"S argsort {names[dt]}", "numpy", lambda: np.argsort(x))
+        x = random_input(n, np.int64, 4, 1000)
+        rec("S unique", "numpy", lambda: np.unique(x))
         x = random_input(n, np.float64, 2)
         rec("S median", "numpy", lambda: np.median(x))
         rec("S percentile", "numpy", lambda: np.percentile(x, [10, 50, 90]))
