@@ -76,6 +76,7 @@ fn run_call(g: &mut Generator, call: &Value) -> Array {
     };
     let p = a.get("p").filter(|p| p.is_array()).map(|_| floats(a, "p"));
     let replace = a["replace"].as_bool().unwrap_or(true);
+    let param = |k: usize| floats(a, "params")[k];
     let axis = a["axis"].as_i64().unwrap_or(0) as isize;
     match method {
         "random" => g.random_dtype(size, dtype(DType::F64)),
@@ -100,6 +101,19 @@ fn run_call(g: &mut Generator, call: &Value) -> Array {
         "lognormal" => g.lognormal(f(a, "mean"), f(a, "sigma"), size),
         "laplace" => g.laplace(f(a, "loc"), f(a, "scale"), size),
         "standard_t" => g.standard_t(f(a, "df"), size),
+        "standard_cauchy" => g.standard_cauchy(size),
+        "chisquare" => g.chisquare(param(0), size),
+        "f" => g.f(param(0), param(1), size),
+        "pareto" => g.pareto(param(0), size),
+        "weibull" => g.weibull(param(0), size),
+        "power" => g.power(param(0), size),
+        "rayleigh" => g.rayleigh(param(0), size),
+        "gumbel" => g.gumbel(param(0), param(1), size),
+        "logistic" => g.logistic(param(0), param(1), size),
+        "triangular" => g.triangular(param(0), param(1), param(2), size),
+        "wald" => g.wald(param(0), param(1), size),
+        "geometric" => g.geometric(param(0), size),
+        "negative_binomial" => g.negative_binomial(param(0), param(1), size),
         "choice" => g.choice(i(a, "a") as usize, size, replace, p.as_deref()),
         "choice_array" => {
             let x = input(&ints_shape(&a["shape"]), DType::F64);
@@ -402,6 +416,61 @@ fn bad_parameters_give_numpy_messages_and_draw_nothing() {
             &["permutation", "at least 1-dimensional"],
         ),
         (g.random([usize::MAX, 2]), line!(), &["random", "too big"]),
+        (g.chisquare(0.0, 3), line!(), &["chisquare", "df <= 0"]),
+        (g.f(0.0, 1.0, 3), line!(), &["f", "dfnum <= 0"]),
+        (g.f(1.0, 0.0, 3), line!(), &["f", "dfden <= 0"]),
+        (g.pareto(0.0, 3), line!(), &["pareto", "a <= 0"]),
+        (g.weibull(-1.0, 3), line!(), &["weibull", "a < 0"]),
+        (g.power(0.0, 3), line!(), &["power", "a <= 0"]),
+        (g.rayleigh(-1.0, 3), line!(), &["rayleigh", "scale < 0"]),
+        (g.gumbel(0.0, -1.0, 3), line!(), &["gumbel", "scale < 0"]),
+        (
+            g.logistic(0.0, -1.0, 3),
+            line!(),
+            &["logistic", "scale < 0"],
+        ),
+        (
+            g.triangular(2.0, 1.0, 3.0, 3),
+            line!(),
+            &["triangular", "left > mode"],
+        ),
+        (
+            g.triangular(0.0, 4.0, 3.0, 3),
+            line!(),
+            &["triangular", "mode > right"],
+        ),
+        (
+            g.triangular(1.0, 1.0, 1.0, 3),
+            line!(),
+            &["triangular", "left == right"],
+        ),
+        (g.wald(0.0, 1.0, 3), line!(), &["wald", "mean <= 0"]),
+        (g.wald(1.0, 0.0, 3), line!(), &["wald", "scale <= 0"]),
+        (
+            g.geometric(0.0, 3),
+            line!(),
+            &["geometric", "p <= 0, p > 1 or p contains NaNs"],
+        ),
+        (
+            g.geometric(nan, 3),
+            line!(),
+            &["geometric", "p <= 0, p > 1 or p contains NaNs"],
+        ),
+        (
+            g.negative_binomial(0.0, 0.5, 3),
+            line!(),
+            &["negative_binomial", "n <= 0"],
+        ),
+        (
+            g.negative_binomial(nan, 0.5, 3),
+            line!(),
+            &["negative_binomial", "n must not be NaN"],
+        ),
+        (
+            g.negative_binomial(1.0, 1.5, 3),
+            line!(),
+            &["negative_binomial", "p <= 0, p > 1"],
+        ),
     ];
     for (a, line, needles) in &cases {
         check_message(&build_error(a), *line, needles);
@@ -536,6 +605,13 @@ fn moments_of_the_distributions() {
     check_moments(&v(g.beta(0.5, 0.5, n)), 0.5, 0.125);
     check_moments(&v(g.laplace(1.0, 2.0, n)), 1.0, 8.0);
     check_moments(&v(g.standard_t(10.0, n)), 0.0, 10.0 / 8.0);
+    // wald is not bit-identical to NumPy's (docs/random.md): its moments, mean and mean^3/scale.
+    check_moments(&v(g.wald(1.5, 2.0, n)), 1.5, 1.5f64.powi(3) / 2.0);
+    check_moments(
+        &v(g.gumbel(1.0, 2.0, n)),
+        1.0 + 2.0 * 0.577_215_664_901_532_9,
+        4.0 * std::f64::consts::PI.powi(2) / 6.0,
+    );
     check_moments(&vi(g.poisson(4.0, n)), 4.0, 4.0);
     check_moments(&vi(g.poisson(250.0, n)), 250.0, 250.0);
     check_moments(&vi(g.binomial(20, 0.3, n)), 6.0, 4.2);

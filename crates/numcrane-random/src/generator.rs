@@ -51,6 +51,14 @@ fn check_positive(op: &'static str, name: &str, v: f64) -> Result<()> {
     Ok(())
 }
 
+fn check_probability_gt_0(op: &'static str, p: f64) -> Result<()> {
+    // CONS_BOUNDED_GT_0_1: p in (0, 1].
+    if p.is_nan() || p <= 0.0 || p > 1.0 {
+        return Err(Error::new(op, "p <= 0, p > 1 or p contains NaNs"));
+    }
+    Ok(())
+}
+
 /// The smallest all-ones mask covering `max` (`_gen_mask` / the mask of `random_interval`).
 fn gen_mask(max: u64) -> u64 {
     if max == 0 {
@@ -843,6 +851,193 @@ impl Generator {
             }
         }
         Ok(out)
+    }
+
+    /// `standard_cauchy(size)`: the ratio of two standard normals.
+    pub fn standard_cauchy(&mut self, n: usize) -> Vec<f64> {
+        (0..n)
+            .map(|_| {
+                let num = self.standard_normal_one();
+                num / self.standard_normal_one()
+            })
+            .collect()
+    }
+
+    /// `chisquare(df, size)`: `2 * standard_gamma(df / 2)`.
+    pub fn chisquare(&mut self, df: f64, n: usize) -> Result<Vec<f64>> {
+        check_positive("chisquare", "df", df)?;
+        Ok((0..n)
+            .map(|_| 2.0 * self.standard_gamma_one(df / 2.0))
+            .collect())
+    }
+
+    /// `f(dfnum, dfden, size)`: a ratio of scaled chi-squares.
+    pub fn f(&mut self, dfnum: f64, dfden: f64, n: usize) -> Result<Vec<f64>> {
+        check_positive("f", "dfnum", dfnum)?;
+        check_positive("f", "dfden", dfden)?;
+        Ok((0..n)
+            .map(|_| {
+                let num = 2.0 * self.standard_gamma_one(dfnum / 2.0) * dfden;
+                num / (2.0 * self.standard_gamma_one(dfden / 2.0) * dfnum)
+            })
+            .collect())
+    }
+
+    /// `pareto(a, size)`: `expm1(E / a)` (Lomax, as NumPy's).
+    pub fn pareto(&mut self, a: f64, n: usize) -> Result<Vec<f64>> {
+        check_positive("pareto", "a", a)?;
+        Ok((0..n)
+            .map(|_| (self.standard_exponential_one() / a).exp_m1())
+            .collect())
+    }
+
+    /// `weibull(a, size)`: `E^(1/a)`, and 0 for `a == 0`.
+    pub fn weibull(&mut self, a: f64, n: usize) -> Result<Vec<f64>> {
+        check_non_negative("weibull", "a", a)?;
+        Ok((0..n)
+            .map(|_| {
+                if a == 0.0 {
+                    0.0
+                } else {
+                    self.standard_exponential_one().powf(1.0 / a)
+                }
+            })
+            .collect())
+    }
+
+    /// `power(a, size)`: `(1 - exp(-E))^(1/a)`.
+    pub fn power(&mut self, a: f64, n: usize) -> Result<Vec<f64>> {
+        check_positive("power", "a", a)?;
+        Ok((0..n)
+            .map(|_| (-(-self.standard_exponential_one()).exp_m1()).powf(1.0 / a))
+            .collect())
+    }
+
+    /// `rayleigh(scale, size)`: `scale * sqrt(2 E)`.
+    pub fn rayleigh(&mut self, scale: f64, n: usize) -> Result<Vec<f64>> {
+        check_non_negative("rayleigh", "scale", scale)?;
+        Ok((0..n)
+            .map(|_| scale * (2.0 * self.standard_exponential_one()).sqrt())
+            .collect())
+    }
+
+    /// `gumbel(loc, scale, size)`: `loc - scale * log(-log(1 - U))`, rejecting `1 - U == 1`.
+    pub fn gumbel(&mut self, loc: f64, scale: f64, n: usize) -> Result<Vec<f64>> {
+        check_non_negative("gumbel", "scale", scale)?;
+        Ok((0..n)
+            .map(|_| loop {
+                let u = 1.0 - self.bitgen.next_double();
+                if u < 1.0 {
+                    break loc - scale * (-u.ln()).ln();
+                }
+            })
+            .collect())
+    }
+
+    /// `logistic(loc, scale, size)`: `loc + scale * log(U / (1 - U))`, rejecting `U == 0`.
+    pub fn logistic(&mut self, loc: f64, scale: f64, n: usize) -> Result<Vec<f64>> {
+        check_non_negative("logistic", "scale", scale)?;
+        Ok((0..n)
+            .map(|_| loop {
+                let u = self.bitgen.next_double();
+                if u > 0.0 {
+                    break loc + scale * (u / (1.0 - u)).ln();
+                }
+            })
+            .collect())
+    }
+
+    /// `triangular(left, mode, right, size)` by inversion.
+    pub fn triangular(&mut self, left: f64, mode: f64, right: f64, n: usize) -> Result<Vec<f64>> {
+        const OP: &str = "triangular";
+        if left > mode {
+            return Err(Error::new(OP, "left > mode"));
+        }
+        if mode > right {
+            return Err(Error::new(OP, "mode > right"));
+        }
+        if left == right {
+            return Err(Error::new(OP, "left == right"));
+        }
+        let base = right - left;
+        let leftbase = mode - left;
+        let ratio = leftbase / base;
+        let leftprod = leftbase * base;
+        let rightprod = (right - mode) * base;
+        Ok((0..n)
+            .map(|_| {
+                let u = self.bitgen.next_double();
+                if u <= ratio {
+                    left + (u * leftprod).sqrt()
+                } else {
+                    right - ((1.0 - u) * rightprod).sqrt()
+                }
+            })
+            .collect())
+    }
+
+    /// `wald(mean, scale, size)`: the inverse Gaussian by Michael, Schucany and Haas.
+    pub fn wald(&mut self, mean: f64, scale: f64, n: usize) -> Result<Vec<f64>> {
+        check_positive("wald", "mean", mean)?;
+        check_positive("wald", "scale", scale)?;
+        let mu_2l = mean / (2.0 * scale);
+        Ok((0..n)
+            .map(|_| {
+                let mut y = self.standard_normal_one();
+                y = mean * y * y;
+                let x = mean + mu_2l * (y - (4.0 * scale * y + y * y).sqrt());
+                let u = self.bitgen.next_double();
+                if u <= mean / (mean + x) {
+                    x
+                } else {
+                    mean * mean / x
+                }
+            })
+            .collect())
+    }
+
+    /// `geometric(p, size)`: the number of trials to the first success (int64), by search
+    /// for `p >= 1/3` and by inversion of an exponential below.
+    pub fn geometric(&mut self, p: f64, n: usize) -> Result<Vec<i64>> {
+        check_probability_gt_0("geometric", p)?;
+        Ok((0..n)
+            .map(|_| {
+                if p >= 0.333_333_333_333_333_333_333_333 {
+                    let q = 1.0 - p;
+                    let (mut x, mut sum, mut prod) = (1i64, p, p);
+                    let u = self.bitgen.next_double();
+                    while u > sum {
+                        prod *= q;
+                        sum += prod;
+                        x += 1;
+                    }
+                    x
+                } else {
+                    let z = (-self.standard_exponential_one() / (-p).ln_1p()).ceil();
+                    if z >= 9.223_372_036_854_776e18 {
+                        i64::MAX
+                    } else {
+                        z as i64
+                    }
+                }
+            })
+            .collect())
+    }
+
+    /// `negative_binomial(n, p, size)`: a Poisson draw with a gamma-distributed mean.
+    pub fn negative_binomial(&mut self, trials: f64, p: f64, n: usize) -> Result<Vec<i64>> {
+        const OP: &str = "negative_binomial";
+        if trials.is_nan() {
+            return Err(Error::new(OP, "n must not be NaN"));
+        }
+        check_positive(OP, "n", trials)?;
+        check_probability_gt_0(OP, p)?;
+        Ok((0..n)
+            .map(|_| {
+                let y = (1.0 - p) / p * self.standard_gamma_one(trials);
+                self.poisson_one(y)
+            })
+            .collect())
     }
 
     /// The indices `choice(pop_size, size, replace, p, shuffle=True)` picks; `choice` over an

@@ -301,6 +301,41 @@ impl Generator {
         standard_t(df) -> f64;
         /// `poisson(lam, size)`: int64.
         poisson(lam) -> i64;
+        /// `chisquare(df, size)`; `df` must be positive.
+        chisquare(df) -> f64;
+        /// `f(dfnum, dfden, size)`: the F distribution.
+        f(dfnum, dfden) -> f64;
+        /// `pareto(a, size)`: NumPy's Pareto II (Lomax); `a` must be positive.
+        pareto(a) -> f64;
+        /// `weibull(a, size)`; `a < 0` is an error.
+        weibull(a) -> f64;
+        /// `power(a, size)`; `a` must be positive.
+        power(a) -> f64;
+        /// `rayleigh(scale, size)`.
+        rayleigh(scale) -> f64;
+        /// `gumbel(loc, scale, size)`.
+        gumbel(mean, scale) -> f64;
+        /// `logistic(loc, scale, size)`.
+        logistic(mean, scale) -> f64;
+        /// `triangular(left, mode, right, size)`.
+        triangular(left, mode, right) -> f64;
+        /// `wald(mean, scale, size)`: the inverse Gaussian.
+        wald(mean, scale) -> f64;
+        /// `geometric(p, size)`: int64 trials to the first success.
+        geometric(p) -> i64;
+        /// `negative_binomial(n, p, size)`: int64 failures before `n` successes.
+        negative_binomial(n, p) -> i64;
+    }
+
+    /// `standard_cauchy(size)`.
+    #[track_caller]
+    pub fn standard_cauchy(&mut self, size: impl IntoShape) -> Array {
+        let loc = SourceLocation::caller();
+        let shape = size.into_shape();
+        match count("standard_cauchy", &shape, DType::F64, loc) {
+            Ok(n) => shaped(Ok(self.inner.standard_cauchy(n)), shape, loc),
+            Err(poisoned) => poisoned,
+        }
     }
 
     /// `binomial(n, p, size)`: int64 counts of successes in `n` trials.
