@@ -29,6 +29,20 @@ def digest(a):
 def call(g, c):
     m, a, size = c["method"], c.get("args", {}), c.get("size")
     size = None if size is None else tuple(size)
+    if isinstance(g, np.random.RandomState):
+        if m == "rand":
+            return g.rand(*size)
+        if m == "randn":
+            return g.randn(*size)
+        if m == "randint":
+            return g.randint(a["low"], a["high"], size)
+        if m == "random_sample":
+            return g.random_sample(size)
+        if m == "normal":
+            return g.normal(a["loc"], a["scale"], size)
+        if m == "uniform":
+            return g.uniform(a["low"], a["high"], size)
+        raise ValueError(m)
     if m == "random":
         return g.random(size, dtype=a.get("dtype", "float64"))
     if m == "uniform":
@@ -152,6 +166,17 @@ DIGESTS = [
     c("geometric", [50000], params=[0.1]), c("negative_binomial", [20000], params=[5.0, 0.3]),
     c("choice", [20000], a=1000, p=[1 / 1000] * 1000),
 ]
+# The legacy RandomState (MT19937): a case whose name starts with "legacy".
+for s in [0, 5, 2**32 - 1]:
+    CASES.append(("legacy", s, [
+        c("rand", [3, 4]), c("randn", [7]), c("randint", [101], low=0, high=10), c("randn", [2, 3]),
+        c("randint", [50], low=-3, high=2**40), c("randint", [20], low=0, high=2**32 + 1),
+        c("random_sample", [5]), c("normal", [9], loc=1.0, scale=3.0), c("uniform", [9], low=2.0, high=-1.0),
+        c("randint", [5], low=7, high=8), c("randn", [1]),
+    ]))
+CASES.append(("legacy_digests", 77, [dict(x, digest=True) for x in [
+    c("randn", [100001]), c("rand", [100000]), c("randint", [100000], low=-5, high=1000),
+]]))
 CASES.append(("digests", 2024, [dict(x, digest=True) for x in DIGESTS]))
 
 
@@ -162,7 +187,7 @@ def main():
             os.remove(os.path.join(OUT, f))
     out = []
     for name, seed, calls in CASES:
-        g = np.random.default_rng(seed)
+        g = np.random.RandomState(seed) if name.startswith("legacy") else np.random.default_rng(seed)
         case = {"name": name, "seed": str(seed), "calls": []}
         for i, cl in enumerate(calls):
             r = np.asarray(call(g, cl))
@@ -177,6 +202,9 @@ def main():
                 np.save(os.path.join(OUT, fname), r)
                 entry["file"] = fname
             case["calls"].append(entry)
+        if name.startswith("legacy"):
+            out.append(case)
+            continue
         st = g.bit_generator.state
         case["final_state"] = {"state": str(st["state"]["state"]), "inc": str(st["state"]["inc"]),
                                "has_uint32": int(st["has_uint32"]), "uinteger": int(st["uinteger"])}

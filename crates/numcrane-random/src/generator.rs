@@ -51,6 +51,11 @@ fn check_positive(op: &'static str, name: &str, v: f64) -> Result<()> {
     Ok(())
 }
 
+/// NumPy's POISSON_LAM_MAX: the largest mean whose PTRS arithmetic stays inside int64.
+fn poisson_lam_max() -> f64 {
+    i64::MAX as f64 - (i64::MAX as f64).sqrt() * 10.0
+}
+
 fn check_probability_gt_0(op: &'static str, p: f64) -> Result<()> {
     // CONS_BOUNDED_GT_0_1: p in (0, 1].
     if p.is_nan() || p <= 0.0 || p > 1.0 {
@@ -789,12 +794,10 @@ impl Generator {
 
     /// `poisson(lam, size)`: multiplication of uniforms below 10, PTRS from 10 on.
     pub fn poisson(&mut self, lam: f64, n: usize) -> Result<Vec<i64>> {
-        // NumPy's POISSON_LAM_MAX keeps the PTRS arithmetic inside int64.
-        let lam_max = i64::MAX as f64 - (i64::MAX as f64).sqrt() * 10.0;
         if lam.is_nan() || lam < 0.0 {
             return Err(Error::new("poisson", "lam < 0 or lam is NaN"));
         }
-        if lam > lam_max {
+        if lam > poisson_lam_max() {
             return Err(Error::new("poisson", "lam value too large"));
         }
         Ok((0..n).map(|_| self.poisson_one(lam)).collect())
@@ -1032,6 +1035,13 @@ impl Generator {
         }
         check_positive(OP, "n", trials)?;
         check_probability_gt_0(OP, p)?;
+        // NumPy's bound keeping the Poisson mean (almost surely) inside int64.
+        if (1.0 - p) / p * (trials + 10.0 * trials.sqrt()) > poisson_lam_max() {
+            return Err(Error::new(
+                OP,
+                "n too large or p too small, see Generator.negative_binomial Notes",
+            ));
+        }
         Ok((0..n)
             .map(|_| {
                 let y = (1.0 - p) / p * self.standard_gamma_one(trials);

@@ -23,7 +23,7 @@ use crate::build;
 use crate::{Array, IntoShape};
 use numcrane_graph::error::SourceLocation;
 use numcrane_graph::{DType, Element, Error, Op};
-pub use numcrane_random::{Pcg64, Pcg64State, SeedSequence};
+pub use numcrane_random::{Mt19937, Pcg64, Pcg64State, SeedSequence};
 
 /// NumPy's `np.random.default_rng(seed)`: a generator over PCG64 seeded through SeedSequence.
 pub fn default_rng(seed: u128) -> Generator {
@@ -446,6 +446,95 @@ impl Generator {
             self.inner.shuffle(&mut idx);
         }
         take(x, axis, &idx, &[n], loc)
+    }
+}
+
+/// NumPy's legacy `np.random.RandomState(seed)` over MT19937, with its frozen streams:
+/// `np.random.seed(s); np.random.rand(3)` is `RandomState::new(s).rand(3)`. New code should
+/// use [`default_rng`]; this is for reproducing results of code written against the legacy API.
+#[derive(Clone, Debug)]
+pub struct RandomState {
+    inner: numcrane_random::RandomState,
+}
+
+impl RandomState {
+    /// `np.random.RandomState(seed)` (NumPy accepts seeds in `0..2**32`).
+    pub fn new(seed: u32) -> RandomState {
+        RandomState {
+            inner: numcrane_random::RandomState::new(seed),
+        }
+    }
+
+    /// `seed(seed)`: restarts the stream and forgets the cached normal.
+    pub fn seed(&mut self, seed: u32) {
+        self.inner.seed(seed);
+    }
+
+    /// `rand(*shape)`: float64 in [0, 1).
+    #[track_caller]
+    pub fn rand(&mut self, shape: impl IntoShape) -> Array {
+        self.random_sample(shape)
+    }
+
+    /// `random_sample(size)`: float64 in [0, 1).
+    #[track_caller]
+    pub fn random_sample(&mut self, size: impl IntoShape) -> Array {
+        let loc = SourceLocation::caller();
+        let shape = size.into_shape();
+        match count("random_sample", &shape, DType::F64, loc) {
+            Ok(n) => shaped(Ok(self.inner.random_sample(n)), shape, loc),
+            Err(p) => p,
+        }
+    }
+
+    /// `randn(*shape)`: standard normals by the polar method (one value cached between calls).
+    #[track_caller]
+    pub fn randn(&mut self, shape: impl IntoShape) -> Array {
+        self.standard_normal(shape)
+    }
+
+    /// `standard_normal(size)`, the same stream as `randn`.
+    #[track_caller]
+    pub fn standard_normal(&mut self, size: impl IntoShape) -> Array {
+        let loc = SourceLocation::caller();
+        let shape = size.into_shape();
+        match count("standard_normal", &shape, DType::F64, loc) {
+            Ok(n) => shaped(Ok(self.inner.standard_normal(n)), shape, loc),
+            Err(p) => p,
+        }
+    }
+
+    /// `normal(loc, scale, size)`.
+    #[track_caller]
+    pub fn normal(&mut self, mean: f64, scale: f64, size: impl IntoShape) -> Array {
+        let loc = SourceLocation::caller();
+        let shape = size.into_shape();
+        match count("normal", &shape, DType::F64, loc) {
+            Ok(n) => shaped(self.inner.normal(mean, scale, n), shape, loc),
+            Err(p) => p,
+        }
+    }
+
+    /// `uniform(low, high, size)`.
+    #[track_caller]
+    pub fn uniform(&mut self, low: f64, high: f64, size: impl IntoShape) -> Array {
+        let loc = SourceLocation::caller();
+        let shape = size.into_shape();
+        match count("uniform", &shape, DType::F64, loc) {
+            Ok(n) => shaped(self.inner.uniform(low, high, n), shape, loc),
+            Err(p) => p,
+        }
+    }
+
+    /// `randint(low, high, size)`: int64 in `[low, high)`.
+    #[track_caller]
+    pub fn randint(&mut self, low: i64, high: i64, size: impl IntoShape) -> Array {
+        let loc = SourceLocation::caller();
+        let shape = size.into_shape();
+        match count("randint", &shape, DType::I64, loc) {
+            Ok(n) => shaped(self.inner.randint(low, high, n), shape, loc),
+            Err(p) => p,
+        }
     }
 }
 
