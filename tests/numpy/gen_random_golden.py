@@ -148,12 +148,10 @@ for s in [0, 12345]:
         c("weibull", [10], params=[0.0]), c("power", [100], params=[0.7]), c("rayleigh", [100], params=[2.0]),
         c("gumbel", [100], params=[1.0, 2.0]), c("logistic", [100], params=[1.0, 2.0]),
         c("triangular", [100], params=[-1.0, 0.5, 3.0]), c("triangular", [50], params=[0.0, 0.0, 1.0]),
-        c("geometric", [100], params=[0.6]), c("geometric", [100], params=[0.05]),
+        c("wald", [100], params=[1.5, 2.0]), c("wald", [100], params=[0.7, 5.0]), c("geometric", [100], params=[0.6]), c("geometric", [100], params=[0.05]),
         c("geometric", [10], params=[1.0]), c("negative_binomial", [100], params=[3.0, 0.4]),
         c("negative_binomial", [100], params=[0.5, 0.02]),
     ]))
-# wald is not here: numcrane's differs from NumPy's in the last bits of some values (see
-# docs/random.md); tests/random.rs checks its moments instead.
 # Long runs, compared by digest, that reach the tails and wedges of the ziggurats and the
 # rarer branches of the rejection samplers.
 DIGESTS = [
@@ -163,7 +161,7 @@ DIGESTS = [
     c("poisson", [50000], lam=12.0), c("binomial", [50000], n=200, p=0.3), c("beta", [50000], a=0.4, b=0.6),
     c("integers", [100000], low=0, high=3 * 2**30),
     c("binomial", [20000], n=1000000, p=0.3), c("multinomial", [2000], n=100000, pvals=[0.2, 0.3, 0.1, 0.4]),
-    c("geometric", [50000], params=[0.1]), c("negative_binomial", [20000], params=[5.0, 0.3]),
+    c("geometric", [50000], params=[0.1]), c("wald", [50000], params=[3.0, 0.2]), c("negative_binomial", [20000], params=[5.0, 0.3]),
     c("choice", [20000], a=1000, p=[1 / 1000] * 1000),
 ]
 # The legacy RandomState (MT19937): a case whose name starts with "legacy".

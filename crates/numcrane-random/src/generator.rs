@@ -979,16 +979,17 @@ impl Generator {
             .collect())
     }
 
-    /// `wald(mean, scale, size)`: the inverse Gaussian by Michael, Schucany and Haas.
+    /// `wald(mean, scale, size)`: the inverse Gaussian by Michael, Schucany and Haas, with the
+    /// root written as NumPy 2 writes it, `mean (1 - 2 / (1 + sqrt(1 + 4 scale / Y)))`, which
+    /// avoids the cancellation of the textbook `mean + mean/(2 scale) (Y - sqrt(...))`.
     pub fn wald(&mut self, mean: f64, scale: f64, n: usize) -> Result<Vec<f64>> {
         check_positive("wald", "mean", mean)?;
         check_positive("wald", "scale", scale)?;
-        let mu_2l = mean / (2.0 * scale);
         Ok((0..n)
             .map(|_| {
                 let mut y = self.standard_normal_one();
                 y = mean * y * y;
-                let x = mean + mu_2l * (y - (4.0 * scale * y + y * y).sqrt());
+                let x = mean * (1.0 - 2.0 / (1.0 + (1.0 + 4.0 * scale / y).sqrt()));
                 let u = self.bitgen.next_double();
                 if u <= mean / (mean + x) {
                     x
