@@ -71,6 +71,13 @@ fn run_call(g: &mut Generator, call: &Value) -> Array {
         Some("float64") => DType::F64,
         Some("int32") => DType::I32,
         Some("int64") => DType::I64,
+        Some("int16") => DType::I16,
+        Some("int8") => DType::I8,
+        Some("uint64") => DType::U64,
+        Some("uint32") => DType::U32,
+        Some("uint16") => DType::U16,
+        Some("uint8") => DType::U8,
+        Some("bool") => DType::Bool,
         Some(d) => panic!("dtype {d} not handled"),
         None => default,
     };
@@ -163,6 +170,43 @@ fn bits(a: &Array) -> Vec<u64> {
             .iter()
             .map(|&v| v as u64)
             .collect(),
+        DType::I16 => a
+            .to_vec::<i16>()
+            .unwrap()
+            .iter()
+            .map(|&v| v as u64)
+            .collect(),
+        DType::I8 => a
+            .to_vec::<i8>()
+            .unwrap()
+            .iter()
+            .map(|&v| v as u64)
+            .collect(),
+        DType::U64 => a.to_vec::<u64>().unwrap(),
+        DType::U32 => a
+            .to_vec::<u32>()
+            .unwrap()
+            .iter()
+            .map(|&v| u64::from(v))
+            .collect(),
+        DType::U16 => a
+            .to_vec::<u16>()
+            .unwrap()
+            .iter()
+            .map(|&v| u64::from(v))
+            .collect(),
+        DType::U8 => a
+            .to_vec::<u8>()
+            .unwrap()
+            .iter()
+            .map(|&v| u64::from(v))
+            .collect(),
+        DType::Bool => a
+            .to_vec::<bool>()
+            .unwrap()
+            .iter()
+            .map(|&v| u64::from(v))
+            .collect(),
         DType::I32 => a
             .to_vec::<i32>()
             .unwrap()
@@ -186,7 +230,13 @@ fn numpy_dtype(d: DType) -> &'static str {
         DType::F32 => "float32",
         DType::I64 => "int64",
         DType::I32 => "int32",
-        _ => "other",
+        DType::I16 => "int16",
+        DType::I8 => "int8",
+        DType::U64 => "uint64",
+        DType::U32 => "uint32",
+        DType::U16 => "uint16",
+        DType::U8 => "uint8",
+        DType::Bool => "bool",
     }
 }
 
@@ -324,9 +374,34 @@ fn bad_parameters_give_numpy_messages_and_draw_nothing() {
             &["high is out of bounds for int32"],
         ),
         (
-            g.integers_dtype(0, 4, 3, DType::U8, false),
+            g.integers_dtype(0, 4, 3, DType::F32, false),
             line!(),
             &["integers", "Unsupported dtype"],
+        ),
+        (
+            g.integers_dtype(-200, 3, 3, DType::I8, false),
+            line!(),
+            &["low is out of bounds for int8"],
+        ),
+        (
+            g.integers_dtype(0, 257, 3, DType::U8, false),
+            line!(),
+            &["high is out of bounds for uint8"],
+        ),
+        (
+            g.integers_dtype(0, 256, 3, DType::U8, true),
+            line!(),
+            &["high is out of bounds for uint8"],
+        ),
+        (
+            g.integers_dtype(-1, 1, 3, DType::Bool, false),
+            line!(),
+            &["low is out of bounds for bool"],
+        ),
+        (
+            g.integers_dtype(-1, 3, 3, DType::U64, false),
+            line!(),
+            &["low is out of bounds for uint64"],
         ),
         (
             g.random_dtype(3, DType::I64),

@@ -120,6 +120,12 @@ for s in [0, 12345]:
         c("integers", [100], low=-2**31, high=2**31 - 1, endpoint=True, dtype="int32"),
         c("integers", [99], low=-7, high=7, dtype="int32"), c("integers", [100], low=3, high=3 * 2**61 + 1),
         c("integers", [], low=0, high=1000),
+        c("integers", [37], low=-100, high=100, dtype="int8"), c("integers", [10], low=0, high=256, dtype="uint8"),
+        c("integers", [30], low=-128, high=127, dtype="int8", endpoint=True),
+        c("integers", [33], low=3, high=60000, dtype="uint16"), c("integers", [29], low=-5, high=5, dtype="int16"),
+        c("integers", [20], low=0, high=65536, dtype="uint16"), c("integers", [70], low=0, high=2, dtype="bool"),
+        c("integers", [5], low=1, high=2, dtype="bool"), c("integers", [25], low=0, high=2**32, dtype="uint32"),
+        c("integers", [25], low=5, high=2**62, dtype="uint64"), c("integers", [7], low=0, high=9),
     ]))
     CASES.append(("choice", s, [
         c("choice", [20], a=5), c("choice", [5], a=10, replace=False), c("choice", [10], a=10, replace=False),

@@ -26,13 +26,88 @@ pub struct Generator {
     bitgen: Pcg64,
 }
 
-/// Which element type `integers` produces (NumPy's `dtype=` for the two common ones).
+/// Which element type `integers` produces (NumPy's `dtype=`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IntDType {
     /// `np.int64`.
     I64,
     /// `np.int32`.
     I32,
+    /// `np.int16`.
+    I16,
+    /// `np.int8`.
+    I8,
+    /// `np.uint64` (bounds limited to what an i64 holds).
+    U64,
+    /// `np.uint32`.
+    U32,
+    /// `np.uint16`.
+    U16,
+    /// `np.uint8`.
+    U8,
+    /// `np.bool_`.
+    Bool,
+}
+
+impl IntDType {
+    /// NumPy's name, for messages.
+    fn name(self) -> &'static str {
+        match self {
+            IntDType::I64 => "int64",
+            IntDType::I32 => "int32",
+            IntDType::I16 => "int16",
+            IntDType::I8 => "int8",
+            IntDType::U64 => "uint64",
+            IntDType::U32 => "uint32",
+            IntDType::U16 => "uint16",
+            IntDType::U8 => "uint8",
+            IntDType::Bool => "bool",
+        }
+    }
+
+    /// The smallest and largest value.
+    fn range(self) -> (i64, i64) {
+        match self {
+            IntDType::I64 => (i64::MIN, i64::MAX),
+            IntDType::I32 => (i32::MIN.into(), i32::MAX.into()),
+            IntDType::I16 => (i16::MIN.into(), i16::MAX.into()),
+            IntDType::I8 => (i8::MIN.into(), i8::MAX.into()),
+            IntDType::U64 => (0, i64::MAX),
+            IntDType::U32 => (0, u32::MAX.into()),
+            IntDType::U16 => (0, u16::MAX.into()),
+            IntDType::U8 => (0, u8::MAX.into()),
+            IntDType::Bool => (0, 1),
+        }
+    }
+}
+
+/// NumPy's `buffered_uint8`/`buffered_uint16` (and the bool buffer): small draws cut from one
+/// 32-bit draw, low bits first, the buffer living for one `integers` call only.
+struct SmallDraws {
+    bits: u32,
+    buf: u32,
+    left: u32,
+}
+
+impl SmallDraws {
+    fn new(bits: u32) -> SmallDraws {
+        SmallDraws {
+            bits,
+            buf: 0,
+            left: 0,
+        }
+    }
+
+    fn next(&mut self, bitgen: &mut Pcg64) -> u32 {
+        if self.left == 0 {
+            self.buf = bitgen.next_u32();
+            self.left = 32 / self.bits - 1;
+        } else {
+            self.buf >>= self.bits;
+            self.left -= 1;
+        }
+        self.buf & ((1u32 << self.bits) - 1)
+    }
 }
 
 fn check_non_negative(op: &'static str, name: &str, v: f64) -> Result<()> {
@@ -606,6 +681,36 @@ impl Generator {
         (m >> 64) as u64
     }
 
+    /// `random_bounded_uint8/16_fill` with Lemire's method over buffered 8- or 16-bit draws.
+    fn bounded_small(&mut self, low: i64, rng: u32, bits: u32, n: usize) -> Vec<i64> {
+        let max = (1u32 << bits) - 1;
+        if rng == 0 {
+            return vec![low; n];
+        }
+        let mut draws = SmallDraws::new(bits);
+        let bitgen = &mut self.bitgen;
+        (0..n)
+            .map(|_| {
+                let v = if rng == max {
+                    draws.next(bitgen)
+                } else {
+                    let rng_excl = rng + 1;
+                    let mut m = draws.next(bitgen) * rng_excl;
+                    let mut leftover = m & max;
+                    if leftover < rng_excl {
+                        let threshold = (max - rng) % rng_excl;
+                        while leftover < threshold {
+                            m = draws.next(bitgen) * rng_excl;
+                            leftover = m & max;
+                        }
+                    }
+                    m >> bits
+                };
+                low + i64::from(v)
+            })
+            .collect()
+    }
+
     /// `random_interval(max)`: masked rejection sampling of `0..=max` (used by `shuffle`).
     fn interval(&mut self, max: u64) -> u64 {
         if max == 0 {
@@ -677,17 +782,20 @@ impl Generator {
         endpoint: bool,
     ) -> Result<Vec<i64>> {
         const OP: &str = "integers";
-        if dtype == IntDType::I32 {
-            let (lo, hi) = (
-                i64::from(i32::MIN),
-                i64::from(i32::MAX) + i64::from(!endpoint),
-            );
-            if low < lo {
-                return Err(Error::new(OP, "low is out of bounds for int32"));
-            }
-            if high > hi {
-                return Err(Error::new(OP, "high is out of bounds for int32"));
-            }
+        let (lo, hi) = dtype.range();
+        if low < lo {
+            return Err(Error::new(
+                OP,
+                format!("low is out of bounds for {}", dtype.name()),
+            ));
+        }
+        // An exclusive `high` may be one past the largest value.
+        let high_max = if endpoint { hi } else { hi.saturating_add(1) };
+        if high > high_max {
+            return Err(Error::new(
+                OP,
+                format!("high is out of bounds for {}", dtype.name()),
+            ));
         }
         let last = if endpoint {
             if low > high {
@@ -701,9 +809,23 @@ impl Generator {
             high - 1
         };
         let rng = last.wrapping_sub(low) as u64;
-        Ok((0..n)
-            .map(|_| low.wrapping_add(self.bounded_u64(rng) as i64))
-            .collect())
+        match dtype {
+            IntDType::Bool => {
+                // buffered_bounded_bool: one bit per value, 32 from each 32-bit draw.
+                if rng == 0 {
+                    return Ok(vec![low; n]);
+                }
+                let mut draws = SmallDraws::new(1);
+                Ok((0..n)
+                    .map(|_| i64::from(draws.next(&mut self.bitgen)))
+                    .collect())
+            }
+            IntDType::I8 | IntDType::U8 => Ok(self.bounded_small(low, rng as u32, 8, n)),
+            IntDType::I16 | IntDType::U16 => Ok(self.bounded_small(low, rng as u32, 16, n)),
+            _ => Ok((0..n)
+                .map(|_| low.wrapping_add(self.bounded_u64(rng) as i64))
+                .collect()),
+        }
     }
 
     /// `standard_normal(size)`: NumPy's 256-layer ziggurat.

@@ -186,8 +186,8 @@ impl Generator {
         self.integers_dtype(low, high, size, DType::I64, false)
     }
 
-    /// `integers(low, high, size, dtype, endpoint)` for int64 or int32; `endpoint` includes
-    /// `high`.
+    /// `integers(low, high, size, dtype, endpoint)` for any integer dtype or bool (uint64
+    /// bounds are limited to i64's range); `endpoint` includes `high`.
     #[track_caller]
     pub fn integers_dtype(
         &mut self,
@@ -203,18 +203,39 @@ impl Generator {
             Ok(n) => n,
             Err(p) => return p,
         };
+        use numcrane_random::IntDType as K;
         let kind = match dtype {
-            DType::I64 => numcrane_random::IntDType::I64,
-            DType::I32 => numcrane_random::IntDType::I32,
+            DType::I64 => K::I64,
+            DType::I32 => K::I32,
+            DType::I16 => K::I16,
+            DType::I8 => K::I8,
+            DType::U64 => K::U64,
+            DType::U32 => K::U32,
+            DType::U16 => K::U16,
+            DType::U8 => K::U8,
+            DType::Bool => K::Bool,
             _ => return bad(unsupported("integers", dtype, loc), dtype, shape, loc),
         };
         let values = self.inner.integers(low, high, n, kind, endpoint);
-        if dtype == DType::I32 {
-            // In range: integers checked the bounds for int32.
-            let narrowed = values.map(|v| v.into_iter().map(|x| x as i32).collect::<Vec<_>>());
-            return shaped(narrowed, shape, loc);
+        // The values are within the dtype's bounds (integers checked them), so the
+        // conversions below are exact.
+        fn narrow<T>(
+            v: numcrane_random::Result<Vec<i64>>,
+            f: fn(i64) -> T,
+        ) -> numcrane_random::Result<Vec<T>> {
+            v.map(|v| v.into_iter().map(f).collect())
         }
-        shaped(values, shape, loc)
+        match dtype {
+            DType::I32 => shaped(narrow(values, |x| x as i32), shape, loc),
+            DType::I16 => shaped(narrow(values, |x| x as i16), shape, loc),
+            DType::I8 => shaped(narrow(values, |x| x as i8), shape, loc),
+            DType::U64 => shaped(narrow(values, |x| x as u64), shape, loc),
+            DType::U32 => shaped(narrow(values, |x| x as u32), shape, loc),
+            DType::U16 => shaped(narrow(values, |x| x as u16), shape, loc),
+            DType::U8 => shaped(narrow(values, |x| x as u8), shape, loc),
+            DType::Bool => shaped(narrow(values, |x| x != 0), shape, loc),
+            _ => shaped(values, shape, loc),
+        }
     }
 
     /// `uniform(low, high, size)`: float64 in `[low, high)`.
