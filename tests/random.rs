@@ -213,7 +213,6 @@ fn bits(a: &Array) -> Vec<u64> {
             .iter()
             .map(|&v| u64::from(v as u32))
             .collect(),
-        d => panic!("unexpected dtype {d:?}"),
     }
 }
 
