@@ -161,6 +161,8 @@ for s in [0, 12345]:
 # Long runs, compared by digest, that reach the tails and wedges of the ziggurats and the
 # rarer branches of the rejection samplers.
 DIGESTS = [
+    c("random", [300001]), c("uniform", [70000], low=-3.0, high=5.0), c("random", [5], dtype="float32"),
+    c("random", [200000]),
     c("standard_normal", [200000]), c("standard_normal", [200000], dtype="float32"),
     c("standard_exponential", [200000]), c("standard_exponential", [200000], dtype="float32"),
     c("standard_gamma", [50000], shape=0.3), c("standard_gamma", [50000], shape=2.5),
