@@ -478,6 +478,11 @@ fn bad_parameters_give_numpy_messages_and_draw_nothing() {
         (
             g.choice(0, 5, true, None),
             line!(),
+            &["a must be a positive integer unless no samples are taken"],
+        ),
+        (
+            g.choice_array(&Array::from_vec(Vec::<f64>::new(), [0, 2]), 5, true, None),
+            line!(),
             &["a cannot be empty unless no samples are taken"],
         ),
         (
@@ -602,6 +607,27 @@ fn nan_parameters_that_numpy_accepts_give_nan() {
     let mut g = default_rng(3);
     let x = g.normal(0.0, f64::NAN, 4).to_vec::<f64>().unwrap();
     assert!(x.iter().all(|v| v.is_nan()), "{x:?}");
+}
+
+#[test]
+fn empty_sizes_follow_numpy() {
+    // NumPy's integers returns an empty array without checking the bounds; choice(0, 0) is
+    // empty too; other methods still check their parameters.
+    let mut g = default_rng(1);
+    let e = g.integers(5, 3, [2, 0]).eval().unwrap();
+    assert_eq!(e.shape(), &[2, 0]);
+    let e = g
+        .integers_dtype(0, 1 << 40, 0, DType::I8, false)
+        .eval()
+        .unwrap();
+    assert_eq!(e.dtype(), DType::I8);
+    assert_eq!(g.choice(0, 0, true, None).eval().unwrap().shape(), &[0]);
+    assert_eq!(g.choice(0, 0, false, None).eval().unwrap().shape(), &[0]);
+    assert!(g.normal(0.0, -1.0, 0).eval().is_err());
+    assert_eq!(
+        g.bit_generator().state(),
+        default_rng(1).bit_generator().state()
+    );
 }
 
 #[test]

@@ -808,6 +808,10 @@ impl Generator {
         endpoint: bool,
     ) -> Result<Vec<i64>> {
         const OP: &str = "integers";
+        // NumPy returns an empty array before looking at the bounds.
+        if n == 0 {
+            return Ok(Vec::new());
+        }
         let (lo, hi) = dtype.range();
         if low < lo {
             return Err(Error::new(

@@ -399,13 +399,19 @@ impl Generator {
         let loc = SourceLocation::caller();
         let shape = size.into_shape();
         match count("choice", &shape, DType::I64, loc) {
+            // NumPy words this case differently for an integer `a` than for an empty array.
+            Ok(n) if a == 0 && n != 0 => {
+                let msg = "a must be a positive integer unless no samples are taken";
+                bad(Error::invalid("choice", msg, loc), DType::I64, shape, loc)
+            }
             Ok(n) => shaped(self.inner.choice_indices(a, n, replace, p), shape, loc),
             Err(poisoned) => poisoned,
         }
     }
 
     /// `choice(a, size, replace, p)` for an array: items of `a` along its first axis (the
-    /// result's shape is `size + a.shape[1:]`). A 0-d `a` is an error, as in NumPy.
+    /// result's shape is `size + a.shape[1:]`). A 0-d `a` is an error (NumPy reads a 0-d
+    /// integer array as the integer form; use [`Generator::choice`] for that).
     #[track_caller]
     pub fn choice_array(
         &mut self,
