@@ -99,7 +99,7 @@ fn run_call(g: &mut Generator, call: &Value) -> Array {
         "normal" => g.normal(f(a, "loc"), f(a, "scale"), size),
         "standard_exponential" => g.standard_exponential_dtype(size, dtype(DType::F64)),
         "exponential" => g.exponential(f(a, "scale"), size),
-        "standard_gamma" => g.standard_gamma(f(a, "shape"), size),
+        "standard_gamma" => g.standard_gamma_dtype(f(a, "shape"), size, dtype(DType::F64)),
         "gamma" => g.gamma(f(a, "shape"), f(a, "scale"), size),
         "beta" => g.beta(f(a, "a"), f(a, "b"), size),
         "poisson" => g.poisson(f(a, "lam"), size),

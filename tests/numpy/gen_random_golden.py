@@ -59,7 +59,7 @@ def call(g, c):
     if m == "exponential":
         return g.exponential(a["scale"], size)
     if m == "standard_gamma":
-        return g.standard_gamma(a["shape"], size)
+        return g.standard_gamma(a["shape"], size, dtype=a.get("dtype", "float64"))
     if m == "gamma":
         return g.gamma(a["shape"], a["scale"], size)
     if m == "beta":
@@ -138,7 +138,8 @@ for s in [0, 12345]:
     ]))
     CASES.append(("distributions", s, [
         c("standard_gamma", [200], shape=0.5), c("gamma", [200], shape=1.0, scale=2.0), c("gamma", [200], shape=3.0, scale=0.5),
-        c("standard_gamma", [100], shape=0.0), c("beta", [200], a=0.5, b=0.7), c("beta", [200], a=2.0, b=5.0),
+        c("standard_gamma", [100], shape=0.0), c("standard_gamma", [150], shape=0.4, dtype="float32"),
+        c("standard_gamma", [150], shape=2.5, dtype="float32"), c("standard_gamma", [20], shape=1.0, dtype="float32"), c("beta", [200], a=0.5, b=0.7), c("beta", [200], a=2.0, b=5.0),
         c("poisson", [200], lam=0.5), c("poisson", [200], lam=5.0), c("poisson", [200], lam=30.0), c("poisson", [200], lam=1e6),
         c("poisson", [10], lam=0.0),
         c("binomial", [200], n=10, p=0.3), c("binomial", [200], n=100, p=0.4), c("binomial", [200], n=100, p=0.9),
@@ -166,6 +167,7 @@ DIGESTS = [
     c("standard_normal", [200000]), c("standard_normal", [200000], dtype="float32"),
     c("standard_exponential", [200000]), c("standard_exponential", [200000], dtype="float32"),
     c("standard_gamma", [50000], shape=0.3), c("standard_gamma", [50000], shape=2.5),
+    c("standard_gamma", [50000], shape=0.3, dtype="float32"), c("standard_gamma", [50000], shape=7.5, dtype="float32"),
     c("poisson", [50000], lam=12.0), c("binomial", [50000], n=200, p=0.3), c("beta", [50000], a=0.4, b=0.6),
     c("integers", [100000], low=0, high=3 * 2**30),
     c("binomial", [20000], n=1000000, p=0.3), c("multinomial", [2000], n=100000, pvals=[0.2, 0.3, 0.1, 0.4]),

@@ -415,6 +415,54 @@ impl Generator {
         }
     }
 
+    /// `random_standard_gamma_f`: the same algorithms in float arithmetic over the float
+    /// ziggurats and `next_float`.
+    fn standard_gamma_one_f32(&mut self, shape: f32) -> f32 {
+        if shape == 1.0 {
+            return self.standard_exponential_one_f32();
+        }
+        if shape == 0.0 {
+            return 0.0;
+        }
+        if shape < 1.0 {
+            loop {
+                let u = self.bitgen.next_float();
+                let v = self.standard_exponential_one_f32();
+                if u <= 1.0 - shape {
+                    let x = u.powf(1.0 / shape);
+                    if x <= v {
+                        return x;
+                    }
+                } else {
+                    let y = -((1.0 - u) / shape).ln();
+                    let x = (1.0 - shape + shape * y).powf(1.0 / shape);
+                    if x <= v + y {
+                        return x;
+                    }
+                }
+            }
+        }
+        let b = shape - 1.0 / 3.0;
+        let c = 1.0 / (9.0 * b).sqrt();
+        loop {
+            let (x, mut v) = loop {
+                let x = self.standard_normal_one_f32();
+                let v = 1.0 + c * x;
+                if v > 0.0 {
+                    break (x, v);
+                }
+            };
+            v = v * v * v;
+            let u = self.bitgen.next_float();
+            if u < 1.0 - 0.0331 * (x * x) * (x * x) {
+                return b * v;
+            }
+            if u.ln() < 0.5 * x * x + b * (1.0 - v + v.ln()) {
+                return b * v;
+            }
+        }
+    }
+
     fn beta_one(&mut self, a: f64, b: f64) -> f64 {
         if a <= 1.0 && b <= 1.0 {
             // Johnk's algorithm.
@@ -908,6 +956,13 @@ impl Generator {
     pub fn standard_gamma(&mut self, shape: f64, n: usize) -> Result<Vec<f64>> {
         check_non_negative("standard_gamma", "shape", shape)?;
         Ok((0..n).map(|_| self.standard_gamma_one(shape)).collect())
+    }
+
+    /// `standard_gamma(shape, size, dtype=np.float32)` (`shape` rounded to float32 first).
+    pub fn standard_gamma_f32(&mut self, shape: f64, n: usize) -> Result<Vec<f32>> {
+        check_non_negative("standard_gamma", "shape", shape)?;
+        let shape = shape as f32;
+        Ok((0..n).map(|_| self.standard_gamma_one_f32(shape)).collect())
     }
 
     /// `gamma(shape, scale, size)`.

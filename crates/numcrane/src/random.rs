@@ -310,8 +310,6 @@ impl Generator {
         lognormal(mean, sigma) -> f64;
         /// `exponential(scale, size)`; `scale < 0` is an error.
         exponential(scale) -> f64;
-        /// `standard_gamma(shape, size)`; `shape < 0` is an error.
-        standard_gamma(shape) -> f64;
         /// `gamma(shape, scale, size)`.
         gamma(shape, scale) -> f64;
         /// `beta(a, b, size)`; `a` and `b` must be positive.
@@ -346,6 +344,34 @@ impl Generator {
         geometric(p) -> i64;
         /// `negative_binomial(n, p, size)`: int64 failures before `n` successes.
         negative_binomial(n, p) -> i64;
+    }
+
+    /// `standard_gamma(shape, size)`; `shape < 0` is an error.
+    #[track_caller]
+    pub fn standard_gamma(&mut self, shape: f64, size: impl IntoShape) -> Array {
+        self.standard_gamma_dtype(shape, size, DType::F64)
+    }
+
+    /// `standard_gamma(shape, size, dtype)` for float64 or float32 (float32 computes in float
+    /// over the float ziggurats, as NumPy's).
+    #[track_caller]
+    pub fn standard_gamma_dtype(
+        &mut self,
+        shape: f64,
+        size: impl IntoShape,
+        dtype: DType,
+    ) -> Array {
+        let loc = SourceLocation::caller();
+        let size = size.into_shape();
+        let n = match count("standard_gamma", &size, dtype, loc) {
+            Ok(n) => n,
+            Err(p) => return p,
+        };
+        match dtype {
+            DType::F64 => shaped(self.inner.standard_gamma(shape, n), size, loc),
+            DType::F32 => shaped(self.inner.standard_gamma_f32(shape, n), size, loc),
+            _ => bad(unsupported("standard_gamma", dtype, loc), dtype, size, loc),
+        }
     }
 
     /// `standard_cauchy(size)`.
