@@ -121,6 +121,18 @@ fn run_call(g: &mut Generator, call: &Value) -> Array {
         "wald" => g.wald(param(0), param(1), size),
         "geometric" => g.geometric(param(0), size),
         "negative_binomial" => g.negative_binomial(param(0), param(1), size),
+        "spawn_random" => {
+            let mut kids = g.spawn(i(a, "k") as usize).expect("spawn");
+            if a["grand"].as_bool().unwrap_or(false) {
+                kids = kids[0].spawn(i(a, "k") as usize).expect("spawn");
+            }
+            let m = i(a, "m") as usize;
+            let rows: Vec<f64> = kids
+                .iter_mut()
+                .flat_map(|k| k.random(m).to_vec::<f64>().expect("values"))
+                .collect();
+            Array::from_vec(rows, [kids.len(), m])
+        }
         "choice" => g.choice(i(a, "a") as usize, size, replace, p.as_deref()),
         "choice_array" => {
             let x = input(&ints_shape(&a["shape"]), DType::F64);
@@ -627,6 +639,24 @@ fn empty_sizes_follow_numpy() {
     assert_eq!(
         g.bit_generator().state(),
         default_rng(1).bit_generator().state()
+    );
+}
+
+#[test]
+fn spawn_needs_a_seed_sequence() {
+    let mut bare = Generator::new(numcrane::random::Pcg64::new(1));
+    let err = bare
+        .spawn(2)
+        .expect_err("a bare PCG64 has no sequence to spawn from");
+    let line = line!();
+    check_message(&err, line, &["spawn", "SeedSequence"]);
+    // Spawning does not move the parent's own stream (NumPy's neither).
+    let mut g = default_rng(3);
+    let kids = g.spawn(2).unwrap();
+    assert_eq!(kids.len(), 2);
+    assert_eq!(
+        g.bit_generator().state(),
+        default_rng(3).bit_generator().state()
     );
 }
 

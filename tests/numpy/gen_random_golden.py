@@ -81,6 +81,12 @@ def call(g, c):
     if m in ("chisquare", "f", "pareto", "weibull", "power", "rayleigh", "gumbel", "logistic",
              "triangular", "wald", "geometric", "negative_binomial"):
         return getattr(g, m)(*a["params"], size)
+    if m == "spawn_random":
+        # Children's first draws, one row per child; grandchildren of the first child if asked.
+        kids = g.spawn(a["k"])
+        if a.get("grand"):
+            kids = kids[0].spawn(a["k"])
+        return np.stack([k.random(a["m"]) for k in kids])
     if m == "choice":
         return g.choice(a["a"], size, replace=a.get("replace", True), p=a.get("p"))
     if m == "choice_array":
@@ -103,6 +109,11 @@ def c(method, size=None, **args):
 
 
 CASES = []
+for s in [7, 12345]:
+    CASES.append(("spawn", s, [
+        c("random", [3]), c("spawn_random", k=3, m=4), c("integers", [3], low=0, high=10),
+        c("spawn_random", k=2, m=3), c("spawn_random", k=2, m=2, grand=True), c("random", [2]),
+    ]))
 for s in SEEDS:
     CASES.append(("basic", s, [
         c("random", [300]), c("random", [7, 9], dtype="float32"), c("integers", [201], low=0, high=10),

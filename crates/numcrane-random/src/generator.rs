@@ -10,6 +10,7 @@
 #![allow(clippy::excessive_precision)]
 
 use crate::pcg64::Pcg64;
+use crate::seed_seq::SeedSequence;
 use rayon::prelude::*;
 
 /// From this many values on, `random` and `uniform` fill blocks in parallel.
@@ -30,6 +31,8 @@ const ZIGGURAT_EXP_R_F: f32 = 7.697_117_5;
 #[derive(Clone, Debug)]
 pub struct Generator {
     bitgen: Pcg64,
+    /// The sequence the bit generator was seeded from, for `spawn`.
+    seed_seq: Option<SeedSequence>,
 }
 
 /// Which element type `integers` produces (NumPy's `dtype=`).
@@ -231,12 +234,40 @@ fn loggam(x: f64) -> f64 {
 impl Generator {
     /// A generator over the given bit generator (`np.random.Generator(PCG64(...))`).
     pub fn new(bitgen: Pcg64) -> Generator {
-        Generator { bitgen }
+        Generator {
+            bitgen,
+            seed_seq: None,
+        }
+    }
+
+    /// `Generator(PCG64(seed_seq))`, remembering the sequence for `spawn`.
+    pub fn from_seed_sequence(seq: SeedSequence) -> Generator {
+        Generator {
+            bitgen: Pcg64::from_seed_sequence(&seq),
+            seed_seq: Some(seq),
+        }
     }
 
     /// `np.random.default_rng(seed)`.
     pub fn seeded(seed: u128) -> Generator {
-        Generator::new(Pcg64::new(seed))
+        Generator::from_seed_sequence(SeedSequence::new(seed))
+    }
+
+    /// `spawn(n)`: `n` independent child generators from children of the seed sequence
+    /// (NumPy's way to get parallel streams). An error for a generator built from a bare
+    /// bit generator state, which has no sequence.
+    pub fn spawn(&mut self, n: usize) -> Result<Vec<Generator>> {
+        let seq = self.seed_seq.as_mut().ok_or_else(|| {
+            Error::new(
+                "spawn",
+                "the generator was not seeded through a SeedSequence, so it cannot spawn",
+            )
+        })?;
+        Ok(seq
+            .spawn(n)
+            .into_iter()
+            .map(Generator::from_seed_sequence)
+            .collect())
     }
 
     /// The bit generator (NumPy's `Generator.bit_generator`).

@@ -147,6 +147,21 @@ impl Generator {
         }
     }
 
+    /// `spawn(n)`: `n` independent child generators from children of the seed sequence
+    /// (NumPy's recommended way to get streams for parallel work); the same children as
+    /// NumPy's for the same seed. A generator made with [`Generator::new`] from a bare
+    /// PCG64 has no sequence and gives an error.
+    #[track_caller]
+    pub fn spawn(&mut self, n: usize) -> crate::Result<Vec<Generator>> {
+        match self.inner.spawn(n) {
+            Ok(children) => Ok(children
+                .into_iter()
+                .map(|inner| Generator { inner })
+                .collect()),
+            Err(e) => Err(Error::invalid(e.op, e.message, SourceLocation::caller())),
+        }
+    }
+
     /// The bit generator (NumPy's `Generator.bit_generator`): its `state()` is NumPy's
     /// `bit_generator.state`.
     pub fn bit_generator(&self) -> &Pcg64 {
