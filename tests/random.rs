@@ -121,6 +121,10 @@ fn run_call(g: &mut Generator, call: &Value) -> Array {
         "wald" => g.wald(param(0), param(1), size),
         "geometric" => g.geometric(param(0), size),
         "negative_binomial" => g.negative_binomial(param(0), param(1), size),
+        "noncentral_chisquare" => g.noncentral_chisquare(param(0), param(1), size),
+        "noncentral_f" => g.noncentral_f(param(0), param(1), param(2), size),
+        "logseries" => g.logseries(param(0), size),
+        "zipf" => g.zipf(param(0), size),
         "spawn_random" => {
             let mut kids = g.spawn(i(a, "k") as usize).expect("spawn");
             if a["grand"].as_bool().unwrap_or(false) {
@@ -584,6 +588,47 @@ fn bad_parameters_give_numpy_messages_and_draw_nothing() {
             line!(),
             &["negative_binomial", "p <= 0, p > 1"],
         ),
+        (
+            g.negative_binomial(100.0, 1e-18, 3),
+            line!(),
+            &["negative_binomial", "n too large or p too small"],
+        ),
+        (
+            g.noncentral_chisquare(0.0, 1.0, 2),
+            line!(),
+            &["noncentral_chisquare", "df <= 0"],
+        ),
+        (
+            g.noncentral_chisquare(1.0, -1.0, 2),
+            line!(),
+            &["noncentral_chisquare", "nonc < 0"],
+        ),
+        (
+            g.noncentral_f(0.0, 1.0, 1.0, 2),
+            line!(),
+            &["noncentral_f", "dfnum <= 0"],
+        ),
+        (
+            g.noncentral_f(1.0, 0.0, 1.0, 2),
+            line!(),
+            &["noncentral_f", "dfden <= 0"],
+        ),
+        (
+            g.noncentral_f(1.0, 1.0, -1.0, 2),
+            line!(),
+            &["noncentral_f", "nonc < 0"],
+        ),
+        (
+            g.logseries(1.0, 2),
+            line!(),
+            &["logseries", "p < 0, p >= 1 or p is NaN"],
+        ),
+        (
+            g.logseries(f64::NAN, 2),
+            line!(),
+            &["logseries", "p < 0, p >= 1 or p is NaN"],
+        ),
+        (g.zipf(1.0, 2), line!(), &["zipf", "a <= 1 or a is NaN"]),
     ];
     for (a, line, needles) in &cases {
         check_message(&build_error(a), *line, needles);

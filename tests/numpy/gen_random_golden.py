@@ -79,7 +79,8 @@ def call(g, c):
     if m == "standard_cauchy":
         return g.standard_cauchy(size)
     if m in ("chisquare", "f", "pareto", "weibull", "power", "rayleigh", "gumbel", "logistic",
-             "triangular", "wald", "geometric", "negative_binomial"):
+             "triangular", "wald", "geometric", "negative_binomial", "noncentral_chisquare",
+             "noncentral_f", "logseries", "zipf"):
         return getattr(g, m)(*a["params"], size)
     if m == "spawn_random":
         # Children's first draws, one row per child; grandchildren of the first child if asked.
@@ -169,6 +170,10 @@ for s in [0, 12345]:
         c("wald", [100], params=[1.5, 2.0]), c("wald", [100], params=[0.7, 5.0]), c("geometric", [100], params=[0.6]), c("geometric", [100], params=[0.05]),
         c("geometric", [10], params=[1.0]), c("negative_binomial", [100], params=[3.0, 0.4]),
         c("negative_binomial", [100], params=[0.5, 0.02]),
+        c("noncentral_chisquare", [100], params=[3.0, 2.0]), c("noncentral_chisquare", [100], params=[0.5, 2.0]),
+        c("noncentral_chisquare", [20], params=[3.0, 0.0]), c("noncentral_f", [100], params=[3.0, 5.0, 1.5]),
+        c("logseries", [100], params=[0.6]), c("logseries", [100], params=[0.995]), c("logseries", [5], params=[0.0]),
+        c("zipf", [100], params=[2.0]), c("zipf", [100], params=[1.3]), c("zipf", [5], params=[2000.0]),
     ]))
 # Long runs, compared by digest, that reach the tails and wedges of the ziggurats and the
 # rarer branches of the rejection samplers.
@@ -182,6 +187,8 @@ DIGESTS = [
     c("poisson", [50000], lam=12.0), c("binomial", [50000], n=200, p=0.3), c("beta", [50000], a=0.4, b=0.6),
     c("integers", [100000], low=0, high=3 * 2**30),
     c("binomial", [20000], n=1000000, p=0.3), c("multinomial", [2000], n=100000, pvals=[0.2, 0.3, 0.1, 0.4]),
+    c("logseries", [30000], params=[0.9]), c("zipf", [30000], params=[1.5]),
+    c("noncentral_chisquare", [30000], params=[0.7, 3.0]),
     c("geometric", [50000], params=[0.1]), c("wald", [50000], params=[3.0, 0.2]), c("negative_binomial", [20000], params=[5.0, 0.3]),
     c("choice", [20000], a=1000, p=[1 / 1000] * 1000),
 ]

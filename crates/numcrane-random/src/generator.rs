@@ -1107,9 +1107,7 @@ impl Generator {
     /// `chisquare(df, size)`: `2 * standard_gamma(df / 2)`.
     pub fn chisquare(&mut self, df: f64, n: usize) -> Result<Vec<f64>> {
         check_positive("chisquare", "df", df)?;
-        Ok((0..n)
-            .map(|_| 2.0 * self.standard_gamma_one(df / 2.0))
-            .collect())
+        Ok((0..n).map(|_| self.chisquare_one(df)).collect())
     }
 
     /// `f(dfnum, dfden, size)`: a ratio of scaled chi-squares.
@@ -1285,6 +1283,109 @@ impl Generator {
             .map(|_| {
                 let y = (1.0 - p) / p * self.standard_gamma_one(trials);
                 self.poisson_one(y)
+            })
+            .collect())
+    }
+
+    fn chisquare_one(&mut self, df: f64) -> f64 {
+        2.0 * self.standard_gamma_one(df / 2.0)
+    }
+
+    fn noncentral_chisquare_one(&mut self, df: f64, nonc: f64) -> f64 {
+        if nonc.is_nan() {
+            return f64::NAN;
+        }
+        if nonc == 0.0 {
+            return self.chisquare_one(df);
+        }
+        if 1.0 < df {
+            let chi2 = self.chisquare_one(df - 1.0);
+            let n = self.standard_normal_one() + nonc.sqrt();
+            chi2 + n * n
+        } else {
+            let i = self.poisson_one(nonc / 2.0);
+            self.chisquare_one(df + 2.0 * i as f64)
+        }
+    }
+
+    /// `noncentral_chisquare(df, nonc, size)`.
+    pub fn noncentral_chisquare(&mut self, df: f64, nonc: f64, n: usize) -> Result<Vec<f64>> {
+        check_positive("noncentral_chisquare", "df", df)?;
+        check_non_negative("noncentral_chisquare", "nonc", nonc)?;
+        Ok((0..n)
+            .map(|_| self.noncentral_chisquare_one(df, nonc))
+            .collect())
+    }
+
+    /// `noncentral_f(dfnum, dfden, nonc, size)`.
+    pub fn noncentral_f(
+        &mut self,
+        dfnum: f64,
+        dfden: f64,
+        nonc: f64,
+        n: usize,
+    ) -> Result<Vec<f64>> {
+        check_positive("noncentral_f", "dfnum", dfnum)?;
+        check_positive("noncentral_f", "dfden", dfden)?;
+        check_non_negative("noncentral_f", "nonc", nonc)?;
+        Ok((0..n)
+            .map(|_| {
+                let t = self.noncentral_chisquare_one(dfnum, nonc) * dfden;
+                t / (self.chisquare_one(dfden) * dfnum)
+            })
+            .collect())
+    }
+
+    /// `logseries(p, size)`: Kemp's second accelerated generator (int64).
+    pub fn logseries(&mut self, p: f64, n: usize) -> Result<Vec<i64>> {
+        if p.is_nan() || !(0.0..1.0).contains(&p) {
+            return Err(Error::new("logseries", "p < 0, p >= 1 or p is NaN"));
+        }
+        let r = (-p).ln_1p();
+        Ok((0..n)
+            .map(|_| loop {
+                let v = self.bitgen.next_double();
+                if v >= p {
+                    break 1;
+                }
+                let u = self.bitgen.next_double();
+                let q = -(r * u).exp_m1();
+                if v <= q * q {
+                    let result = (1.0 + v.ln() / q.ln()).floor() as i64;
+                    if result < 1 || v == 0.0 {
+                        continue;
+                    }
+                    break result;
+                }
+                break if v >= q { 1 } else { 2 };
+            })
+            .collect())
+    }
+
+    /// `zipf(a, size)`: rejection from a continuous Pareto (int64).
+    pub fn zipf(&mut self, a: f64, n: usize) -> Result<Vec<i64>> {
+        if a.is_nan() || a <= 1.0 {
+            return Err(Error::new("zipf", "a <= 1 or a is NaN"));
+        }
+        if a >= 1025.0 {
+            return Ok(vec![1; n]);
+        }
+        let am1 = a - 1.0;
+        let b = 2f64.powf(am1);
+        let umin = (i64::MAX as f64).powf(-am1);
+        Ok((0..n)
+            .map(|_| loop {
+                let u01 = self.bitgen.next_double();
+                let u = u01 * umin + (1.0 - u01);
+                let v = self.bitgen.next_double();
+                let x = u.powf(-1.0 / am1).floor();
+                if x > i64::MAX as f64 || x < 1.0 {
+                    continue;
+                }
+                let t = (1.0 + 1.0 / x).powf(am1);
+                if v * x * (t - 1.0) / (b - 1.0) <= t / b {
+                    break x as i64;
+                }
             })
             .collect())
     }

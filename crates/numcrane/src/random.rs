@@ -359,6 +359,14 @@ impl Generator {
         geometric(p) -> i64;
         /// `negative_binomial(n, p, size)`: int64 failures before `n` successes.
         negative_binomial(n, p) -> i64;
+        /// `noncentral_chisquare(df, nonc, size)`.
+        noncentral_chisquare(df, nonc) -> f64;
+        /// `noncentral_f(dfnum, dfden, nonc, size)`.
+        noncentral_f(dfnum, dfden, nonc) -> f64;
+        /// `logseries(p, size)`: int64, `0 <= p < 1`.
+        logseries(p) -> i64;
+        /// `zipf(a, size)`: int64, `a > 1`.
+        zipf(a) -> i64;
     }
 
     /// `standard_gamma(shape, size)`; `shape < 0` is an error.
