@@ -124,6 +124,7 @@ fn run_call(g: &mut Generator, call: &Value) -> Array {
         "noncentral_chisquare" => g.noncentral_chisquare(param(0), param(1), size),
         "noncentral_f" => g.noncentral_f(param(0), param(1), param(2), size),
         "logseries" => g.logseries(param(0), size),
+        "hypergeometric" => g.hypergeometric(i(a, "ngood"), i(a, "nbad"), i(a, "nsample"), size),
         "zipf" => g.zipf(param(0), size),
         "spawn_random" => {
             let mut kids = g.spawn(i(a, "k") as usize).expect("spawn");
@@ -629,6 +630,31 @@ fn bad_parameters_give_numpy_messages_and_draw_nothing() {
             &["logseries", "p < 0, p >= 1 or p is NaN"],
         ),
         (g.zipf(1.0, 2), line!(), &["zipf", "a <= 1 or a is NaN"]),
+        (
+            g.hypergeometric(-1, 5, 3, 2),
+            line!(),
+            &["hypergeometric", "ngood < 0"],
+        ),
+        (
+            g.hypergeometric(5, -1, 3, 2),
+            line!(),
+            &["hypergeometric", "nbad < 0"],
+        ),
+        (
+            g.hypergeometric(5, 5, -1, 2),
+            line!(),
+            &["hypergeometric", "nsample < 0"],
+        ),
+        (
+            g.hypergeometric(5, 5, 11, 2),
+            line!(),
+            &["hypergeometric", "ngood + nbad < nsample"],
+        ),
+        (
+            g.hypergeometric(1_000_000_000, 5, 3, 2),
+            line!(),
+            &["both ngood and nbad must be less than 1000000000"],
+        ),
     ];
     for (a, line, needles) in &cases {
         check_message(&build_error(a), *line, needles);

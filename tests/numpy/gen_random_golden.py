@@ -68,6 +68,8 @@ def call(g, c):
         return g.poisson(a["lam"], size)
     if m == "binomial":
         return g.binomial(a["n"], a["p"], size)
+    if m == "hypergeometric":
+        return g.hypergeometric(a["ngood"], a["nbad"], a["nsample"], size)
     if m == "multinomial":
         return g.multinomial(a["n"], a["pvals"], size)
     if m == "lognormal":
@@ -173,6 +175,9 @@ for s in [0, 12345]:
         c("noncentral_chisquare", [100], params=[3.0, 2.0]), c("noncentral_chisquare", [100], params=[0.5, 2.0]),
         c("noncentral_chisquare", [20], params=[3.0, 0.0]), c("noncentral_f", [100], params=[3.0, 5.0, 1.5]),
         c("logseries", [100], params=[0.6]), c("logseries", [100], params=[0.995]), c("logseries", [5], params=[0.0]),
+        c("hypergeometric", [100], ngood=7, nbad=5, nsample=4), c("hypergeometric", [100], ngood=7, nbad=5, nsample=9),
+        c("hypergeometric", [100], ngood=300, nbad=200, nsample=100), c("hypergeometric", [100], ngood=20, nbad=5000, nsample=3000),
+        c("hypergeometric", [100], ngood=10**8, nbad=10**8, nsample=10**7),
         c("zipf", [100], params=[2.0]), c("zipf", [100], params=[1.3]), c("zipf", [5], params=[2000.0]),
     ]))
 # Long runs, compared by digest, that reach the tails and wedges of the ziggurats and the
@@ -187,6 +192,7 @@ DIGESTS = [
     c("poisson", [50000], lam=12.0), c("binomial", [50000], n=200, p=0.3), c("beta", [50000], a=0.4, b=0.6),
     c("integers", [100000], low=0, high=3 * 2**30),
     c("binomial", [20000], n=1000000, p=0.3), c("multinomial", [2000], n=100000, pvals=[0.2, 0.3, 0.1, 0.4]),
+    c("hypergeometric", [30000], ngood=5000, nbad=300, nsample=1000),
     c("logseries", [30000], params=[0.9]), c("zipf", [30000], params=[1.5]),
     c("noncentral_chisquare", [30000], params=[0.7, 3.0]),
     c("geometric", [50000], params=[0.1]), c("wald", [50000], params=[3.0, 0.2]), c("negative_binomial", [20000], params=[5.0, 0.3]),

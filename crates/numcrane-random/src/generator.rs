@@ -195,6 +195,16 @@ fn search_right(cdf: &[f64], u: f64) -> usize {
     cdf.partition_point(|&c| c <= u)
 }
 
+/// NumPy's `logfactorial`: the table below 126, Stirling's series (to 1/k^3) above.
+fn logfactorial(k: i64) -> f64 {
+    if let Some(&v) = usize::try_from(k).ok().and_then(|i| LOGFACT.get(i)) {
+        return v;
+    }
+    let halfln2pi = 0.918_938_533_204_672_8;
+    let kf = k as f64;
+    (kf + 0.5) * kf.ln() - kf + (halfln2pi + (1.0 / kf) * (1.0 / 12.0 - 1.0 / (360.0 * kf * kf)))
+}
+
 /// NumPy's `random_loggam`: log-gamma by Stirling's series with a shift for small x.
 fn loggam(x: f64) -> f64 {
     const A: [f64; 10] = [
@@ -1334,6 +1344,127 @@ impl Generator {
                 t / (self.chisquare_one(dfden) * dfnum)
             })
             .collect())
+    }
+
+    /// `hypergeometric(ngood, nbad, nsample, size)` (int64): draws one by one for small
+    /// samples, Stadlober's ratio-of-uniforms (HRUA) otherwise, as NumPy's.
+    pub fn hypergeometric(
+        &mut self,
+        ngood: i64,
+        nbad: i64,
+        nsample: i64,
+        n: usize,
+    ) -> Result<Vec<i64>> {
+        const OP: &str = "hypergeometric";
+        if ngood < 0 {
+            return Err(Error::new(OP, "ngood < 0"));
+        }
+        if nbad < 0 {
+            return Err(Error::new(OP, "nbad < 0"));
+        }
+        if nsample < 0 {
+            return Err(Error::new(OP, "nsample < 0"));
+        }
+        if ngood + nbad < nsample {
+            return Err(Error::new(OP, "ngood + nbad < nsample"));
+        }
+        if ngood >= 1_000_000_000 || nbad >= 1_000_000_000 {
+            return Err(Error::new(
+                OP,
+                "both ngood and nbad must be less than 1000000000",
+            ));
+        }
+        Ok((0..n)
+            .map(|_| {
+                if nsample >= 10 && nsample <= ngood + nbad - 10 {
+                    self.hypergeometric_hrua(ngood, nbad, nsample)
+                } else {
+                    self.hypergeometric_sample(ngood, nbad, nsample)
+                }
+            })
+            .collect())
+    }
+
+    fn hypergeometric_sample(&mut self, good: i64, bad: i64, sample: i64) -> i64 {
+        let total = good + bad;
+        let mut computed_sample = if sample > total / 2 {
+            total - sample
+        } else {
+            sample
+        };
+        let mut remaining_total = total;
+        let mut remaining_good = good;
+        while computed_sample > 0 && remaining_good > 0 && remaining_total > remaining_good {
+            if (self.interval((remaining_total - 1) as u64) as i64) < remaining_good {
+                remaining_good -= 1;
+            }
+            remaining_total -= 1;
+            computed_sample -= 1;
+        }
+        if remaining_total == remaining_good {
+            // Only good ones are left.
+            remaining_good -= computed_sample;
+        }
+        if sample > total / 2 {
+            remaining_good
+        } else {
+            good - remaining_good
+        }
+    }
+
+    fn hypergeometric_hrua(&mut self, good: i64, bad: i64, sample: i64) -> i64 {
+        const D1: f64 = 1.715_527_769_921_413_5;
+        const D2: f64 = 0.898_916_162_058_898_8;
+        let popsize = good + bad;
+        let computed_sample = sample.min(popsize - sample);
+        let mingoodbad = good.min(bad);
+        let maxgoodbad = good.max(bad);
+        let p = mingoodbad as f64 / popsize as f64;
+        let q = maxgoodbad as f64 / popsize as f64;
+        let mu = computed_sample as f64 * p;
+        let a = mu + 0.5;
+        let var = (popsize - computed_sample) as f64 * computed_sample as f64 * p * q
+            / (popsize - 1) as f64;
+        let c = (var + 0.5).sqrt();
+        let h = D1 * c + D2;
+        let m = ((computed_sample + 1) as f64 * (mingoodbad + 1) as f64 / (popsize + 2) as f64)
+            .floor() as i64;
+        let g = logfactorial(m)
+            + logfactorial(mingoodbad - m)
+            + logfactorial(computed_sample - m)
+            + logfactorial(maxgoodbad - computed_sample + m);
+        let b = ((computed_sample.min(mingoodbad) + 1) as f64).min((a + 16.0 * c).floor());
+        let mut k;
+        loop {
+            let u = self.bitgen.next_double();
+            let v = self.bitgen.next_double();
+            let x = a + h * (v - 0.5) / u;
+            if !(0.0..b).contains(&x) {
+                continue;
+            }
+            k = x.floor() as i64;
+            let gp = logfactorial(k)
+                + logfactorial(mingoodbad - k)
+                + logfactorial(computed_sample - k)
+                + logfactorial(maxgoodbad - computed_sample + k);
+            let t = g - gp;
+            if u * (4.0 - u) - 3.0 <= t {
+                break;
+            }
+            if u * (u - t) >= 1.0 {
+                continue;
+            }
+            if 2.0 * u.ln() <= t {
+                break;
+            }
+        }
+        if good > bad {
+            k = computed_sample - k;
+        }
+        if computed_sample < sample {
+            k = good - k;
+        }
+        k
     }
 
     /// `logseries(p, size)`: Kemp's second accelerated generator (int64).

@@ -419,6 +419,28 @@ impl Generator {
         }
     }
 
+    /// `hypergeometric(ngood, nbad, nsample, size)`: int64 counts of good items in samples
+    /// drawn without replacement.
+    #[track_caller]
+    pub fn hypergeometric(
+        &mut self,
+        ngood: i64,
+        nbad: i64,
+        nsample: i64,
+        size: impl IntoShape,
+    ) -> Array {
+        let loc = SourceLocation::caller();
+        let shape = size.into_shape();
+        match count("hypergeometric", &shape, DType::I64, loc) {
+            Ok(n) => shaped(
+                self.inner.hypergeometric(ngood, nbad, nsample, n),
+                shape,
+                loc,
+            ),
+            Err(poisoned) => poisoned,
+        }
+    }
+
     /// `multinomial(n, pvals, size)`: int64 of shape `size + [pvals.len()]`.
     #[track_caller]
     pub fn multinomial(&mut self, n: i64, pvals: &[f64], size: impl IntoShape) -> Array {
