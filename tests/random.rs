@@ -124,6 +124,8 @@ fn run_call(g: &mut Generator, call: &Value) -> Array {
         "noncentral_chisquare" => g.noncentral_chisquare(param(0), param(1), size),
         "noncentral_f" => g.noncentral_f(param(0), param(1), param(2), size),
         "logseries" => g.logseries(param(0), size),
+        "vonmises" => g.vonmises(param(0), param(1), size),
+        "dirichlet" => g.dirichlet(&floats(a, "alpha"), size),
         "hypergeometric" => g.hypergeometric(i(a, "ngood"), i(a, "nbad"), i(a, "nsample"), size),
         "zipf" => g.zipf(param(0), size),
         "spawn_random" => {
@@ -630,6 +632,16 @@ fn bad_parameters_give_numpy_messages_and_draw_nothing() {
             &["logseries", "p < 0, p >= 1 or p is NaN"],
         ),
         (g.zipf(1.0, 2), line!(), &["zipf", "a <= 1 or a is NaN"]),
+        (
+            g.vonmises(0.0, -1.0, 2),
+            line!(),
+            &["vonmises", "kappa < 0"],
+        ),
+        (
+            g.dirichlet(&[-1.0, 2.0], 2),
+            line!(),
+            &["dirichlet", "alpha < 0"],
+        ),
         (
             g.hypergeometric(-1, 5, 3, 2),
             line!(),

@@ -70,6 +70,8 @@ def call(g, c):
         return g.binomial(a["n"], a["p"], size)
     if m == "hypergeometric":
         return g.hypergeometric(a["ngood"], a["nbad"], a["nsample"], size)
+    if m == "dirichlet":
+        return g.dirichlet(a["alpha"], size)
     if m == "multinomial":
         return g.multinomial(a["n"], a["pvals"], size)
     if m == "lognormal":
@@ -82,7 +84,7 @@ def call(g, c):
         return g.standard_cauchy(size)
     if m in ("chisquare", "f", "pareto", "weibull", "power", "rayleigh", "gumbel", "logistic",
              "triangular", "wald", "geometric", "negative_binomial", "noncentral_chisquare",
-             "noncentral_f", "logseries", "zipf"):
+             "noncentral_f", "logseries", "zipf", "vonmises"):
         return getattr(g, m)(*a["params"], size)
     if m == "spawn_random":
         # Children's first draws, one row per child; grandchildren of the first child if asked.
@@ -178,6 +180,12 @@ for s in [0, 12345]:
         c("hypergeometric", [100], ngood=7, nbad=5, nsample=4), c("hypergeometric", [100], ngood=7, nbad=5, nsample=9),
         c("hypergeometric", [100], ngood=300, nbad=200, nsample=100), c("hypergeometric", [100], ngood=20, nbad=5000, nsample=3000),
         c("hypergeometric", [100], ngood=10**8, nbad=10**8, nsample=10**7),
+        c("dirichlet", [40], alpha=[0.5, 2.0, 3.5]), c("dirichlet", [40], alpha=[0.05, 0.02, 0.08, 0.01]),
+        c("dirichlet", [10], alpha=[0.05, 0.0, 0.03]), c("dirichlet", [10], alpha=[1.0, 0.0, 2.0]),
+        c("dirichlet", [3], alpha=[0.0, 0.0]), c("dirichlet", [3], alpha=[0.05, 0.0, 0.0]),
+        c("dirichlet", [3], alpha=[0.0, 0.0, 0.05]), c("random", [2]),
+        c("vonmises", [100], params=[0.5, 3.0]), c("vonmises", [100], params=[-2.0, 1e-9]),
+        c("vonmises", [100], params=[1.0, 5e-6]), c("vonmises", [100], params=[3.0, 2e6]),
         c("zipf", [100], params=[2.0]), c("zipf", [100], params=[1.3]), c("zipf", [5], params=[2000.0]),
     ]))
 # Long runs, compared by digest, that reach the tails and wedges of the ziggurats and the
@@ -193,6 +201,7 @@ DIGESTS = [
     c("integers", [100000], low=0, high=3 * 2**30),
     c("binomial", [20000], n=1000000, p=0.3), c("multinomial", [2000], n=100000, pvals=[0.2, 0.3, 0.1, 0.4]),
     c("hypergeometric", [30000], ngood=5000, nbad=300, nsample=1000),
+    c("vonmises", [30000], params=[2.5, 0.7]), c("dirichlet", [10000], alpha=[0.04, 0.09, 0.02]),
     c("logseries", [30000], params=[0.9]), c("zipf", [30000], params=[1.5]),
     c("noncentral_chisquare", [30000], params=[0.7, 3.0]),
     c("geometric", [50000], params=[0.1]), c("wald", [50000], params=[3.0, 0.2]), c("negative_binomial", [20000], params=[5.0, 0.3]),

@@ -1467,6 +1467,112 @@ impl Generator {
         k
     }
 
+    /// `dirichlet(alpha, size)`: `n_draws` rows of `alpha.len()` values; stick-breaking with
+    /// betas when every alpha is below 0.1, normalised gammas otherwise (NumPy's two paths).
+    pub fn dirichlet(&mut self, alpha: &[f64], n_draws: usize) -> Result<Vec<f64>> {
+        if alpha.iter().any(|&a| a < 0.0) {
+            return Err(Error::new("dirichlet", "alpha < 0"));
+        }
+        let k = alpha.len();
+        let mut out = vec![0.0; n_draws * k];
+        // No components, or all of weight 0: NumPy gives zeros and draws nothing.
+        if alpha.iter().all(|&a| a == 0.0) {
+            return Ok(out);
+        }
+        // NumPy compares `alpha.max() < 0.1`; a NaN makes that max NaN, so the gamma path.
+        let small = !alpha.iter().any(|a| a.is_nan()) && alpha.iter().all(|&a| a < 0.1);
+        if small {
+            // csum[j] = alpha[j] + ... + alpha[k-1], summed from the end.
+            let mut csum = vec![0.0; k];
+            let mut acc = 0.0;
+            for j in (0..k).rev() {
+                acc += alpha[j];
+                csum[j] = acc;
+            }
+            for row in out.chunks_exact_mut(k) {
+                let mut acc = 1.0;
+                for j in 0..k - 1 {
+                    let v = self.beta_one(alpha[j], csum[j + 1]);
+                    row[j] = acc * v;
+                    acc *= 1.0 - v;
+                    if csum[j + 1] == 0.0 {
+                        break;
+                    }
+                }
+                row[k - 1] = acc;
+            }
+        } else {
+            for row in out.chunks_exact_mut(k) {
+                let mut acc = 0.0;
+                for (v, &a) in row.iter_mut().zip(alpha) {
+                    *v = self.standard_gamma_one(a);
+                    acc += *v;
+                }
+                let invacc = 1.0 / acc;
+                for v in row.iter_mut() {
+                    *v *= invacc;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// `vonmises(mu, kappa, size)`: Best and Fisher's rejection sampler, uniform below
+    /// kappa = 1e-8 and a wrapped normal above 1e6, as NumPy 2's.
+    pub fn vonmises(&mut self, mu: f64, kappa: f64, n: usize) -> Result<Vec<f64>> {
+        check_non_negative("vonmises", "kappa", kappa)?;
+        use std::f64::consts::PI;
+        Ok((0..n)
+            .map(|_| {
+                if kappa.is_nan() {
+                    return f64::NAN;
+                }
+                if kappa < 1e-8 {
+                    return PI * (2.0 * self.bitgen.next_double() - 1.0);
+                }
+                let s = if kappa < 1e-5 {
+                    1.0 / kappa + kappa
+                } else if kappa <= 1e6 {
+                    let r = 1.0 + (1.0 + 4.0 * kappa * kappa).sqrt();
+                    let rho = (r - (2.0 * r).sqrt()) / (2.0 * kappa);
+                    (1.0 + rho * rho) / (2.0 * rho)
+                } else {
+                    let mut result = mu + (1.0 / kappa).sqrt() * self.standard_normal_one();
+                    if result < -PI {
+                        result += 2.0 * PI;
+                    }
+                    if result > PI {
+                        result -= 2.0 * PI;
+                    }
+                    return result;
+                };
+                let w = loop {
+                    let u = self.bitgen.next_double();
+                    let z = (PI * u).cos();
+                    let w = (1.0 + s * z) / (s + z);
+                    let y = kappa * (s - w);
+                    let v = self.bitgen.next_double();
+                    if y * (2.0 - y) - v >= 0.0 || (y / v).ln() + 1.0 - y >= 0.0 {
+                        break w;
+                    }
+                };
+                let u = self.bitgen.next_double();
+                let mut result = w.acos();
+                if u < 0.5 {
+                    result = -result;
+                }
+                result += mu;
+                let neg = result < 0.0;
+                let mut m = result.abs();
+                m = (m + PI) % (2.0 * PI) - PI;
+                if neg {
+                    m *= -1.0;
+                }
+                m
+            })
+            .collect())
+    }
+
     /// `logseries(p, size)`: Kemp's second accelerated generator (int64).
     pub fn logseries(&mut self, p: f64, n: usize) -> Result<Vec<i64>> {
         if p.is_nan() || !(0.0..1.0).contains(&p) {

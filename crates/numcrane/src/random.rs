@@ -363,6 +363,8 @@ impl Generator {
         noncentral_chisquare(df, nonc) -> f64;
         /// `noncentral_f(dfnum, dfden, nonc, size)`.
         noncentral_f(dfnum, dfden, nonc) -> f64;
+        /// `vonmises(mu, kappa, size)`: angles in [-pi, pi].
+        vonmises(mu, kappa) -> f64;
         /// `logseries(p, size)`: int64, `0 <= p < 1`.
         logseries(p) -> i64;
         /// `zipf(a, size)`: int64, `a > 1`.
@@ -439,6 +441,22 @@ impl Generator {
             ),
             Err(poisoned) => poisoned,
         }
+    }
+
+    /// `dirichlet(alpha, size)`: float64 of shape `size + [alpha.len()]`, rows summing to 1.
+    #[track_caller]
+    pub fn dirichlet(&mut self, alpha: &[f64], size: impl IntoShape) -> Array {
+        let loc = SourceLocation::caller();
+        let mut shape = size.into_shape();
+        let draws = match count("dirichlet", &shape, DType::F64, loc) {
+            Ok(d) => d,
+            Err(p) => return p,
+        };
+        shape.push(alpha.len());
+        if let Err(e) = build::check_size("dirichlet", &shape, loc) {
+            return bad(e, DType::F64, vec![0], loc);
+        }
+        shaped(self.inner.dirichlet(alpha, draws), shape, loc)
     }
 
     /// `multinomial(n, pvals, size)`: int64 of shape `size + [pvals.len()]`.
