@@ -149,6 +149,10 @@ fn run_call(g: &mut Generator, call: &Value) -> Array {
         "permutation_array" => {
             g.permutation_array(&input(&ints_shape(&a["shape"]), DType::I64), axis)
         }
+        "permuted" => g.permuted(
+            &input(&ints_shape(&a["shape"]), DType::I64),
+            a["axis"].as_i64().map(|v| v as isize),
+        ),
         "shuffle" => g.shuffle(&input(&ints_shape(&a["shape"]), DType::I64), axis),
         m => panic!("method {m} not handled"),
     }
@@ -636,6 +640,11 @@ fn bad_parameters_give_numpy_messages_and_draw_nothing() {
             g.vonmises(0.0, -1.0, 2),
             line!(),
             &["vonmises", "kappa < 0"],
+        ),
+        (
+            g.permuted(&array([1.0, 2.0]), Some(1)),
+            line!(),
+            &["permuted"],
         ),
         (
             g.dirichlet(&[-1.0, 2.0], 2),

@@ -102,6 +102,9 @@ def call(g, c):
     if m == "permutation_array":
         x = np.arange(np.prod(a["shape"]), dtype=np.int64).reshape(a["shape"])
         return g.permutation(x, axis=a.get("axis", 0))
+    if m == "permuted":
+        x = np.arange(np.prod(a["shape"]), dtype=np.int64).reshape(a["shape"])
+        return g.permuted(x, axis=a.get("axis"))
     if m == "shuffle":
         x = np.arange(np.prod(a["shape"]), dtype=np.int64).reshape(a["shape"])
         g.shuffle(x, axis=a.get("axis", 0))
@@ -150,7 +153,8 @@ for s in [0, 12345]:
         c("choice", [3, 4], a=50), c("choice_array", [6], shape=[5, 3]), c("choice_array", [2, 2], shape=[7], replace=False),
         c("permutation", n=50), c("permutation", n=1000), c("permutation_array", shape=[4, 6], axis=1),
         c("permutation_array", shape=[7], axis=0), c("shuffle", shape=[5, 4], axis=0), c("shuffle", shape=[3, 8], axis=1),
-        c("choice", [], a=100),
+        c("choice", [], a=100), c("permuted", shape=[4, 5], axis=1), c("permuted", shape=[4, 5], axis=0),
+        c("permuted", shape=[3, 4, 5], axis=1), c("permuted", shape=[3, 4]), c("permuted", shape=[9], axis=0),
     ]))
     CASES.append(("distributions", s, [
         c("standard_gamma", [200], shape=0.5), c("gamma", [200], shape=1.0, scale=2.0), c("gamma", [200], shape=3.0, scale=0.5),

@@ -545,6 +545,44 @@ impl Generator {
         self.shuffled("shuffle", x, axis, SourceLocation::caller())
     }
 
+    /// `permuted(x, axis)`: every 1-d slice along `axis` shuffled independently (slices taken
+    /// in C order of the other axes); `None` shuffles all elements as one flat sequence.
+    #[track_caller]
+    pub fn permuted(&mut self, x: &Array, axis: Option<isize>) -> Array {
+        let loc = SourceLocation::caller();
+        let shape = x.shape().to_vec();
+        let Some(axis) = axis else {
+            let flat = x.reshape([x.size() as isize]);
+            let mut idx: Vec<i64> = (0..x.size() as i64).collect();
+            self.inner.shuffle(&mut idx);
+            return take(&flat, 0, &idx, &[x.size()], loc)
+                .reshape(shape.iter().map(|&d| d as isize).collect::<Vec<_>>());
+        };
+        let axis = match build::axis("permuted", axis, x.ndim(), loc) {
+            Ok(a) => a,
+            Err(e) => return bad(e, x.dtype(), shape, loc),
+        };
+        // Move `axis` last, shuffle each row of the flattened (rest, axis) view, move it back.
+        let n = shape[axis];
+        let rows = x.size().checked_div(n).unwrap_or(0);
+        let moved = x
+            .moveaxis(axis as isize, -1)
+            .reshape([rows as isize, n as isize]);
+        let mut idx = Vec::with_capacity(rows * n);
+        for r in 0..rows {
+            let mut row: Vec<i64> = (0..n as i64).map(|j| (r * n) as i64 + j).collect();
+            self.inner.shuffle(&mut row);
+            idx.extend(row);
+        }
+        let flat = moved.reshape([(rows * n) as isize]);
+        let mut moved_shape: Vec<isize> = shape.iter().map(|&d| d as isize).collect();
+        let last = moved_shape.remove(axis);
+        moved_shape.push(last);
+        take(&flat, 0, &idx, &[rows * n], loc)
+            .reshape(moved_shape)
+            .moveaxis(-1, axis as isize)
+    }
+
     fn shuffled(&mut self, op: &'static str, x: &Array, axis: isize, loc: SourceLocation) -> Array {
         if x.ndim() == 0 {
             let err = Error::invalid(op, "x must be an integer or at least 1-dimensional", loc);
