@@ -145,6 +145,14 @@ fn run_call(g: &mut Generator, call: &Value) -> Array {
             let x = input(&ints_shape(&a["shape"]), DType::F64);
             g.choice_array(&x, size, replace, p.as_deref())
         }
+        "choice_axis" => g.choice_array_axis(
+            &input(&ints_shape(&a["shape"]), DType::I64),
+            size,
+            replace,
+            p.as_deref(),
+            i(a, "axis") as isize,
+            a["shuffle"].as_bool().expect("shuffle"),
+        ),
         "permutation" => g.permutation(i(a, "n") as usize),
         "permutation_array" => {
             g.permutation_array(&input(&ints_shape(&a["shape"]), DType::I64), axis)

@@ -97,6 +97,10 @@ def call(g, c):
     if m == "choice_array":
         x = np.arange(np.prod(a["shape"]), dtype=np.float64).reshape(a["shape"]) * 0.5
         return g.choice(x, size, replace=a.get("replace", True), p=a.get("p"))
+    if m == "choice_axis":
+        x = np.arange(np.prod(a["shape"]), dtype=np.int64).reshape(a["shape"])
+        return g.choice(x, size, replace=a.get("replace", True), p=a.get("p"), axis=a["axis"],
+                        shuffle=a["shuffle"])
     if m == "permutation":
         return g.permutation(a["n"])
     if m == "permutation_array":
@@ -153,6 +157,12 @@ for s in [0, 12345]:
         c("choice", [3, 4], a=50), c("choice_array", [6], shape=[5, 3]), c("choice_array", [2, 2], shape=[7], replace=False),
         c("permutation", n=50), c("permutation", n=1000), c("permutation_array", shape=[4, 6], axis=1),
         c("permutation_array", shape=[7], axis=0), c("shuffle", shape=[5, 4], axis=0), c("shuffle", shape=[3, 8], axis=1),
+        c("choice_axis", [3], shape=[4, 6], axis=1, replace=False, shuffle=False),
+        c("choice_axis", [2, 2], shape=[4, 6], axis=1, replace=False, shuffle=True),
+        c("choice_axis", [5], shape=[3, 4], axis=0, shuffle=False),
+        c("choice_axis", [1500], shape=[20000], axis=0, replace=False, shuffle=False),
+        c("choice_axis", [900], shape=[20000], axis=0, replace=False, shuffle=False),
+        c("choice_axis", [3], shape=[2, 5], axis=-1, replace=False, p=[0.1, 0.2, 0.3, 0.2, 0.2], shuffle=False),
         c("choice", [], a=100), c("permuted", shape=[4, 5], axis=1), c("permuted", shape=[4, 5], axis=0),
         c("permuted", shape=[3, 4, 5], axis=1), c("permuted", shape=[3, 4]), c("permuted", shape=[9], axis=0),
     ]))

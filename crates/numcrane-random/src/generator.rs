@@ -1636,6 +1636,19 @@ impl Generator {
         replace: bool,
         p: Option<&[f64]>,
     ) -> Result<Vec<i64>> {
+        self.choice_indices_shuffle(pop_size, size, replace, p, true)
+    }
+
+    /// `choice_indices` with NumPy's `shuffle=` (which matters only without replacement and
+    /// without `p`: `shuffle=False` skips the final shuffle and moves the heuristic's cutoff).
+    pub fn choice_indices_shuffle(
+        &mut self,
+        pop_size: usize,
+        size: usize,
+        replace: bool,
+        p: Option<&[f64]>,
+        shuffle: bool,
+    ) -> Result<Vec<i64>> {
         const OP: &str = "choice";
         if pop_size == 0 && size != 0 {
             return Err(Error::new(
@@ -1707,7 +1720,7 @@ impl Generator {
         }
         // Without replacement, uniform: NumPy's heuristic between a tail shuffle of the
         // whole population and Floyd's algorithm followed by a shuffle.
-        let cutoff = 50;
+        let cutoff = if shuffle { 50 } else { 20 };
         if pop_size > 10000 && size > pop_size / cutoff {
             let mut idx: Vec<i64> = (0..pop_size as i64).collect();
             self.shuffle_int((pop_size - size).max(1), &mut idx);
@@ -1735,7 +1748,9 @@ impl Generator {
                 idx[slot] = j as i64;
             }
         }
-        self.shuffle_int(1, &mut idx);
+        if shuffle {
+            self.shuffle_int(1, &mut idx);
+        }
         Ok(idx)
     }
 

@@ -525,6 +525,41 @@ impl Generator {
         }
     }
 
+    /// NumPy's full `choice(a, size, replace, p, axis, shuffle)` for an array: items of `a`
+    /// along `axis` (which `size` replaces in the result's shape).
+    #[track_caller]
+    pub fn choice_array_axis(
+        &mut self,
+        a: &Array,
+        size: impl IntoShape,
+        replace: bool,
+        p: Option<&[f64]>,
+        axis: isize,
+        shuffle: bool,
+    ) -> Array {
+        let loc = SourceLocation::caller();
+        let shape = size.into_shape();
+        if a.ndim() == 0 {
+            let err = Error::invalid("choice", "a must be 1-dimensional or an integer", loc);
+            return bad(err, a.dtype(), shape, loc);
+        }
+        let axis = match build::axis("choice", axis, a.ndim(), loc) {
+            Ok(ax) => ax,
+            Err(e) => return bad(e, a.dtype(), shape, loc),
+        };
+        let n = match count("choice", &shape, a.dtype(), loc) {
+            Ok(n) => n,
+            Err(poisoned) => return poisoned,
+        };
+        match self
+            .inner
+            .choice_indices_shuffle(a.shape()[axis], n, replace, p, shuffle)
+        {
+            Ok(idx) => take(a, axis, &idx, &shape, loc),
+            Err(e) => bad(from_random_error(e, loc), a.dtype(), shape, loc),
+        }
+    }
+
     /// `permutation(n)`: a shuffled `arange(n)` (int64).
     #[track_caller]
     pub fn permutation(&mut self, n: usize) -> Array {
