@@ -680,6 +680,11 @@ fn bad_parameters_give_numpy_messages_and_draw_nothing() {
             &["hypergeometric", "ngood + nbad < nsample"],
         ),
         (
+            g.hypergeometric(i64::MAX, i64::MAX, 3, 2),
+            line!(),
+            &["both ngood and nbad must be less than 1000000000"],
+        ),
+        (
             g.hypergeometric(1_000_000_000, 5, 3, 2),
             line!(),
             &["both ngood and nbad must be less than 1000000000"],

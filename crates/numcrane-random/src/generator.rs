@@ -1082,7 +1082,10 @@ impl Generator {
         if d > 0 && kahan_sum(&pvals[..d - 1]) > 1.0 + 1e-12 {
             return Err(Error::new(OP, "sum(pvals[:-1]) > 1.0"));
         }
-        let mut out = vec![0i64; n_draws * d];
+        let Some(len) = n_draws.checked_mul(d) else {
+            return Err(Error::new(OP, "the output size overflows"));
+        };
+        let mut out = vec![0i64; len];
         if d == 0 {
             return Ok(out);
         }
@@ -1365,14 +1368,15 @@ impl Generator {
         if nsample < 0 {
             return Err(Error::new(OP, "nsample < 0"));
         }
-        if ngood + nbad < nsample {
-            return Err(Error::new(OP, "ngood + nbad < nsample"));
-        }
+        // NumPy checks the size bound first (which also keeps ngood + nbad from overflowing).
         if ngood >= 1_000_000_000 || nbad >= 1_000_000_000 {
             return Err(Error::new(
                 OP,
                 "both ngood and nbad must be less than 1000000000",
             ));
+        }
+        if ngood + nbad < nsample {
+            return Err(Error::new(OP, "ngood + nbad < nsample"));
         }
         Ok((0..n)
             .map(|_| {
@@ -1474,7 +1478,10 @@ impl Generator {
             return Err(Error::new("dirichlet", "alpha < 0"));
         }
         let k = alpha.len();
-        let mut out = vec![0.0; n_draws * k];
+        let Some(len) = n_draws.checked_mul(k) else {
+            return Err(Error::new("dirichlet", "the output size overflows"));
+        };
+        let mut out = vec![0.0; len];
         // No components, or all of weight 0: NumPy gives zeros and draws nothing.
         if alpha.iter().all(|&a| a == 0.0) {
             return Ok(out);
@@ -1684,7 +1691,11 @@ impl Generator {
                         .map(|_| search_right(&cdf, self.bitgen.next_double()) as i64)
                         .collect()
                 }
-                None => self.integers(0, pop_size as i64, size, IntDType::I64, false)?,
+                None => {
+                    let high = i64::try_from(pop_size)
+                        .map_err(|_| Error::new(OP, "a is too large for int64 indices"))?;
+                    self.integers(0, high, size, IntDType::I64, false)?
+                }
             });
         }
         if size > pop_size {
