@@ -6,7 +6,7 @@
 //! moments/frequencies are sane (those are checks of the sampler, independent of NumPy).
 
 use numcrane::io::load_npy;
-use numcrane::random::{default_rng, Generator, RandomState};
+use numcrane::random::{default_rng, Generator, RandomState, SeedSequence};
 use numcrane::{array, Array, DType, Error};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -278,10 +278,22 @@ fn sequences_match_numpy_bit_for_bit() {
     assert!(cases.len() >= 10, "too few golden cases: {}", cases.len());
     let mut checked = 0;
     for case in cases {
-        let seed: u128 = case["seed"].as_str().unwrap().parse().unwrap();
-        let name = format!("{} (seed {seed})", case["name"].as_str().unwrap());
+        // A seed is an integer, or a list of them (NumPy's `default_rng([a, b, ...])`).
+        let seeds: Vec<u128> = match &case["seed"] {
+            Value::Array(list) => list
+                .iter()
+                .map(|s| s.as_str().unwrap().parse().unwrap())
+                .collect(),
+            s => vec![s.as_str().unwrap().parse().unwrap()],
+        };
+        let seed = seeds[0];
+        let name = format!("{} (seed {seeds:?})", case["name"].as_str().unwrap());
         let legacy = name.starts_with("legacy");
-        let mut g = default_rng(seed);
+        let mut g = if case["seed"].is_array() {
+            Generator::from_seed_sequence(SeedSequence::from_ints(&seeds))
+        } else {
+            default_rng(seed)
+        };
         let mut rs = RandomState::new(u32::try_from(seed).unwrap_or(0));
         for (k, call) in case["calls"].as_array().unwrap().iter().enumerate() {
             let what = format!("{name}, call {k}: {}", call);

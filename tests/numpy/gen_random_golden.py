@@ -232,6 +232,9 @@ for s in [0, 5, 2**32 - 1]:
 CASES.append(("legacy_digests", 77, [dict(x, digest=True) for x in [
     c("randn", [100001]), c("rand", [100000]), c("randint", [100000], low=-5, high=1000),
 ]]))
+# Seeds given as sequences of integers (default_rng([...])).
+for s in [[1, 2, 3], [2**40, 7], [0, 0, 0, 0, 0, 9]]:
+    CASES.append(("seedlist", s, [c("random", [20]), c("integers", [9], low=0, high=100)]))
 CASES.append(("digests", 2024, [dict(x, digest=True) for x in DIGESTS]))
 
 
@@ -242,8 +245,12 @@ def main():
             os.remove(os.path.join(OUT, f))
     out = []
     for name, seed, calls in CASES:
-        g = np.random.RandomState(seed) if name.startswith("legacy") else np.random.default_rng(seed)
-        case = {"name": name, "seed": str(seed), "calls": []}
+        if name.startswith("legacy"):
+            g = np.random.RandomState(seed)
+        else:
+            g = np.random.default_rng(seed)
+        case = {"name": name, "seed": str(seed) if isinstance(seed, int) else [str(s) for s in seed],
+                "calls": []}
         for i, cl in enumerate(calls):
             r = np.asarray(call(g, cl))
             entry = dict(cl)

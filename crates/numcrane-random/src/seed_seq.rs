@@ -124,6 +124,13 @@ impl SeedSequence {
         SeedSequence::from_words(&int_words(seed))
     }
 
+    /// `SeedSequence([a, b, ...])` for a sequence of non-negative integers (NumPy's
+    /// `default_rng([a, b, ...])`): each integer's 32-bit words, in order.
+    pub fn from_ints(entropy: &[u128]) -> SeedSequence {
+        let words: Vec<u32> = entropy.iter().flat_map(|&n| int_words(n)).collect();
+        SeedSequence::from_words(&words)
+    }
+
     /// The mixed pool (NumPy's `SeedSequence.pool`).
     pub fn pool(&self) -> [u32; POOL_SIZE] {
         self.pool

@@ -147,6 +147,14 @@ impl Generator {
         }
     }
 
+    /// `Generator(PCG64(seed_seq))` for any `SeedSequence`, e.g. NumPy's
+    /// `default_rng([1, 2, 3])` is `Generator::from_seed_sequence(SeedSequence::from_ints(&[1, 2, 3]))`.
+    pub fn from_seed_sequence(seq: SeedSequence) -> Generator {
+        Generator {
+            inner: numcrane_random::Generator::from_seed_sequence(seq),
+        }
+    }
+
     /// `spawn(n)`: `n` independent child generators from children of the seed sequence
     /// (NumPy's recommended way to get streams for parallel work); the same children as
     /// NumPy's for the same seed. A generator made with [`Generator::new`] from a bare
