@@ -140,6 +140,28 @@ fn run_call(g: &mut Generator, call: &Value) -> Array {
                 .collect();
             Array::from_vec(rows, [kids.len(), m])
         }
+        "array_params" => {
+            let params: Vec<Array> = a["params"]
+                .as_array()
+                .expect("params")
+                .iter()
+                .map(json_array)
+                .collect();
+            let size = call["size"].as_array().map(|_| size);
+            let p: Vec<&Array> = params.iter().collect();
+            match (a["dist"].as_str().expect("dist"), p.as_slice()) {
+                ("normal", [x, y]) => g.normal_array(x, y, size),
+                ("uniform", [x, y]) => g.uniform_array(x, y, size),
+                ("gamma", [x, y]) => g.gamma_array(x, y, size),
+                ("beta", [x, y]) => g.beta_array(x, y, size),
+                ("binomial", [x, y]) => g.binomial_array(x, y, size),
+                ("poisson", [x]) => g.poisson_array(x, size),
+                ("exponential", [x]) => g.exponential_array(x, size),
+                ("triangular", [x, y, z]) => g.triangular_array(x, y, z, size),
+                ("vonmises", [x, y]) => g.vonmises_array(x, y, size),
+                (d, _) => panic!("array_params {d} not handled"),
+            }
+        }
         "choice" => g.choice(i(a, "a") as usize, size, replace, p.as_deref()),
         "choice_array" => {
             let x = input(&ints_shape(&a["shape"]), DType::F64);
@@ -178,6 +200,26 @@ fn run_legacy(g: &mut RandomState, call: &Value) -> Array {
         "uniform" => g.uniform(f(a, "low"), f(a, "high"), size),
         m => panic!("legacy method {m} not handled"),
     }
+}
+
+/// A JSON number or nested list of numbers as a float64 array of its shape.
+fn json_array(v: &Value) -> Array {
+    fn walk(v: &Value, depth: usize, shape: &mut Vec<usize>, out: &mut Vec<f64>) {
+        match v {
+            Value::Array(items) => {
+                if shape.len() == depth {
+                    shape.push(items.len());
+                }
+                for it in items {
+                    walk(it, depth + 1, shape, out);
+                }
+            }
+            x => out.push(x.as_f64().expect("a number")),
+        }
+    }
+    let (mut shape, mut out) = (Vec::new(), Vec::new());
+    walk(v, 0, &mut shape, &mut out);
+    Array::from_vec(out, shape)
 }
 
 /// The raw bits of every element, widened to u64.
@@ -757,6 +799,35 @@ fn empty_sizes_follow_numpy() {
         g.bit_generator().state(),
         default_rng(1).bit_generator().state()
     );
+}
+
+#[test]
+fn array_parameters_are_checked_before_drawing() {
+    let mut g = default_rng(4);
+    let loc = array([0.0, 1.0, 2.0]);
+    let bad_scale = array([1.0, -1.0, 1.0]);
+    let e = g.normal_array(&loc, &bad_scale, None);
+    let line = line!() - 1;
+    check_message(&build_error(&e), line, &["normal", "scale < 0"]);
+    let e = g.normal_array(&loc, &array([1.0, 2.0]), None);
+    let line = line!() - 1;
+    check_message(&build_error(&e), line, &["normal", "shape mismatch"]);
+    let e = g.normal_array(&loc, &array([1.0]), Some(vec![2]));
+    let line = line!() - 1;
+    check_message(
+        &build_error(&e),
+        line,
+        &["normal", "shape mismatch", "size [2]"],
+    );
+    // Nothing was drawn by those.
+    assert_eq!(
+        g.bit_generator().state(),
+        default_rng(4).bit_generator().state()
+    );
+    // Scalar-shaped parameters give the scalar method's numbers.
+    let a = g.normal_array(&Array::scalar(3.0), &Array::scalar(2.0), Some(vec![5]));
+    let b = default_rng(4).normal(3.0, 2.0, 5);
+    assert_eq!(a.to_vec::<f64>().unwrap(), b.to_vec::<f64>().unwrap());
 }
 
 #[test]

@@ -92,6 +92,8 @@ def call(g, c):
         if a.get("grand"):
             kids = kids[0].spawn(a["k"])
         return np.stack([k.random(a["m"]) for k in kids])
+    if m == "array_params":
+        return getattr(g, a["dist"])(*[np.array(x) for x in a["params"]], size)
     if m == "choice":
         return g.choice(a["a"], size, replace=a.get("replace", True), p=a.get("p"))
     if m == "choice_array":
@@ -232,6 +234,21 @@ for s in [0, 5, 2**32 - 1]:
 CASES.append(("legacy_digests", 77, [dict(x, digest=True) for x in [
     c("randn", [100001]), c("rand", [100000]), c("randint", [100000], low=-5, high=1000),
 ]]))
+# Array-valued parameters, broadcast together and against size.
+for s in [0, 12345]:
+    CASES.append(("arrays", s, [
+        c("array_params", dist="normal", params=[[0.0, 10.0, 20.0], [[1.0], [2.0]]]),
+        c("array_params", [4, 3], dist="normal", params=[[0.0, 10.0, 20.0], 0.5]),
+        c("array_params", dist="uniform", params=[[0.0, -5.0], [1.0, 5.0]]),
+        c("array_params", [2, 2], dist="gamma", params=[[0.5, 3.0], [[1.0], [2.0]]]),
+        c("array_params", dist="poisson", params=[[0.5, 5.0, 50.0, 5000.0]]),
+        c("array_params", dist="binomial", params=[[10, 100, 1000], [0.3, 0.5, 0.9]]),
+        c("array_params", dist="beta", params=[[0.5, 2.0], [0.7, 5.0]]),
+        c("array_params", dist="triangular", params=[[0.0, 1.0], [0.5, 1.5], [1.0, 4.0]]),
+        c("array_params", dist="vonmises", params=[[0.0, 1.0, 2.0], [1e-9, 3.0, 2e6]]),
+        c("array_params", dist="exponential", params=[[[1.0, 2.0], [3.0, 4.0]]]),
+        c("random", [2]),
+    ]))
 # Seeds given as sequences of integers (default_rng([...])).
 for s in [[1, 2, 3], [2**40, 7], [0, 0, 0, 0, 0, 9]]:
     CASES.append(("seedlist", s, [c("random", [20]), c("integers", [9], low=0, high=100)]))

@@ -123,6 +123,28 @@ fn take(a: &Array, axis: usize, idx: &[i64], idx_shape: &[usize], loc: SourceLoc
     }
 }
 
+/// Generates the `*_array` methods: a distribution whose parameters are arrays that broadcast
+/// together (and against `size`), NumPy's `normal(loc=array, ...)`.
+macro_rules! array_distribution {
+    ($(#[$doc:meta] $name:ident => $inner:ident ( $($p:ident),* ) -> $t:ty;)*) => { $(
+        #[$doc]
+        #[track_caller]
+        pub fn $name(&mut self, $($p: &Array,)* size: Option<Vec<usize>>) -> Array {
+            let loc = SourceLocation::caller();
+            self.with_array_params::<$t>(stringify!($inner), &[$($p),*], size, loc, |g, args, n| {
+                // One value per parameter, in order (with_array_params passes exactly those).
+                let &[$($p),*] = args else {
+                    return Err(numcrane_random::Error {
+                        op: stringify!($inner),
+                        message: "wrong number of parameters".into(),
+                    });
+                };
+                g.$inner($($p,)* n)
+            })
+        }
+    )* };
+}
+
 /// Generates the methods that are a distribution with float parameters giving f64 or i64.
 macro_rules! distribution {
     ($(#[$doc:meta] $name:ident ( $($p:ident),* ) -> $t:ty;)*) => { $(
@@ -429,6 +451,57 @@ impl Generator {
         }
     }
 
+    array_distribution! {
+        /// `uniform(low, high, size)` with array parameters (`None` size: their broadcast shape).
+        uniform_array => uniform(low, high) -> f64;
+        /// `normal(loc, scale, size)` with array parameters.
+        normal_array => normal(mean, scale) -> f64;
+        /// `lognormal(mean, sigma, size)` with array parameters.
+        lognormal_array => lognormal(mean, sigma) -> f64;
+        /// `exponential(scale, size)` with an array parameter.
+        exponential_array => exponential(scale) -> f64;
+        /// `standard_gamma(shape, size)` with an array parameter.
+        standard_gamma_array => standard_gamma(shape) -> f64;
+        /// `gamma(shape, scale, size)` with array parameters.
+        gamma_array => gamma(shape, scale) -> f64;
+        /// `beta(a, b, size)` with array parameters.
+        beta_array => beta(a, b) -> f64;
+        /// `laplace(loc, scale, size)` with array parameters.
+        laplace_array => laplace(mean, scale) -> f64;
+        /// `standard_t(df, size)` with an array parameter.
+        standard_t_array => standard_t(df) -> f64;
+        /// `chisquare(df, size)` with an array parameter.
+        chisquare_array => chisquare(df) -> f64;
+        /// `poisson(lam, size)` with an array parameter (int64).
+        poisson_array => poisson(lam) -> i64;
+        /// `gumbel(loc, scale, size)` with array parameters.
+        gumbel_array => gumbel(mean, scale) -> f64;
+        /// `logistic(loc, scale, size)` with array parameters.
+        logistic_array => logistic(mean, scale) -> f64;
+        /// `weibull(a, size)` with an array parameter.
+        weibull_array => weibull(a) -> f64;
+        /// `rayleigh(scale, size)` with an array parameter.
+        rayleigh_array => rayleigh(scale) -> f64;
+        /// `wald(mean, scale, size)` with array parameters.
+        wald_array => wald(mean, scale) -> f64;
+        /// `triangular(left, mode, right, size)` with array parameters.
+        triangular_array => triangular(left, mode, right) -> f64;
+        /// `vonmises(mu, kappa, size)` with array parameters.
+        vonmises_array => vonmises(mu, kappa) -> f64;
+        /// `geometric(p, size)` with an array parameter (int64).
+        geometric_array => geometric(p) -> i64;
+    }
+
+    /// `binomial(n, p, size)` with array parameters (`n` an integer array, int64 result).
+    #[track_caller]
+    pub fn binomial_array(&mut self, n: &Array, p: &Array, size: Option<Vec<usize>>) -> Array {
+        let loc = SourceLocation::caller();
+        // `n` goes through f64 with the other parameters: exact below 2^53.
+        self.with_array_params::<i64>("binomial", &[n, p], size, loc, |g, args, count| {
+            g.binomial(args[0] as i64, args[1], count)
+        })
+    }
+
     /// `hypergeometric(ngood, nbad, nsample, size)`: int64 counts of good items in samples
     /// drawn without replacement.
     #[track_caller]
@@ -624,6 +697,72 @@ impl Generator {
         take(&flat, 0, &idx, &[rows * n], loc)
             .reshape(moved_shape)
             .moveaxis(-1, axis as isize)
+    }
+
+    /// The engine of the `*_array` methods. The output shape is the parameters' broadcast
+    /// shape, or `size` when given (the parameters must broadcast to it). As NumPy, every
+    /// parameter is checked before anything is drawn; then each output element, in C order,
+    /// is one draw with its own parameters, which is NumPy's order.
+    fn with_array_params<T: Element>(
+        &mut self,
+        op: &'static str,
+        params: &[&Array],
+        size: Option<Vec<usize>>,
+        loc: SourceLocation,
+        draw: impl Fn(&mut numcrane_random::Generator, &[f64], usize) -> numcrane_random::Result<Vec<T>>,
+    ) -> Array {
+        let shapes: Vec<Vec<usize>> = params.iter().map(|p| p.shape().to_vec()).collect();
+        let mismatch = |extra: &str| {
+            let msg = format!(
+                "shape mismatch: objects cannot be broadcast to a single shape (parameter shapes {shapes:?}{extra})"
+            );
+            bad(Error::invalid(op, msg, loc), T::DTYPE, vec![0], loc)
+        };
+        let mut shape: Vec<usize> = Vec::new();
+        for s in &shapes {
+            match crate::broadcast_shapes(&shape, s) {
+                Some(b) => shape = b,
+                None => return mismatch(""),
+            }
+        }
+        if let Some(size) = size {
+            match crate::broadcast_shapes(&shape, &size) {
+                Some(b) if b == size => shape = size,
+                _ => return mismatch(&format!(", size {size:?}")),
+            }
+        }
+        let n = match count(op, &shape, T::DTYPE, loc) {
+            Ok(n) => n,
+            Err(p) => return p,
+        };
+        let mut values = Vec::with_capacity(params.len());
+        for p in params {
+            match p
+                .astype(DType::F64)
+                .broadcast_to(&shape)
+                .eval()
+                .and_then(|a| a.to_vec::<f64>())
+            {
+                Ok(v) => values.push(v),
+                Err(e) => return bad(e, T::DTYPE, shape, loc),
+            }
+        }
+        let mut args = vec![0.0; params.len()];
+        let mut out = Vec::with_capacity(n);
+        // Pass 0 checks every element's parameters (a call for 0 values draws nothing);
+        // pass 1 draws.
+        for pass in 0..2 {
+            for i in 0..n {
+                for (a, v) in args.iter_mut().zip(&values) {
+                    *a = v[i];
+                }
+                match draw(&mut self.inner, &args, pass) {
+                    Ok(v) => out.extend(v),
+                    Err(e) => return bad(from_random_error(e, loc), T::DTYPE, shape, loc),
+                }
+            }
+        }
+        shaped(Ok(out), shape, loc)
     }
 
     fn shuffled(&mut self, op: &'static str, x: &Array, axis: isize, loc: SourceLocation) -> Array {
