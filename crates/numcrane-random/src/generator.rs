@@ -10,6 +10,13 @@
 #![allow(clippy::excessive_precision)]
 
 use crate::pcg64::Pcg64;
+use crate::seed_seq::SeedSequence;
+use rayon::prelude::*;
+
+/// From this many values on, `random` and `uniform` fill blocks in parallel.
+const PARALLEL_MIN: usize = 1 << 16;
+/// Values per parallel block.
+const BLOCK: usize = 1 << 14;
 use crate::tables::*;
 use crate::{Error, Result};
 
@@ -24,15 +31,92 @@ const ZIGGURAT_EXP_R_F: f32 = 7.697_117_5;
 #[derive(Clone, Debug)]
 pub struct Generator {
     bitgen: Pcg64,
+    /// The sequence the bit generator was seeded from, for `spawn`.
+    seed_seq: Option<SeedSequence>,
 }
 
-/// Which element type `integers` produces (NumPy's `dtype=` for the two common ones).
+/// Which element type `integers` produces (NumPy's `dtype=`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IntDType {
     /// `np.int64`.
     I64,
     /// `np.int32`.
     I32,
+    /// `np.int16`.
+    I16,
+    /// `np.int8`.
+    I8,
+    /// `np.uint64` (bounds limited to what an i64 holds).
+    U64,
+    /// `np.uint32`.
+    U32,
+    /// `np.uint16`.
+    U16,
+    /// `np.uint8`.
+    U8,
+    /// `np.bool_`.
+    Bool,
+}
+
+impl IntDType {
+    /// NumPy's name, for messages.
+    fn name(self) -> &'static str {
+        match self {
+            IntDType::I64 => "int64",
+            IntDType::I32 => "int32",
+            IntDType::I16 => "int16",
+            IntDType::I8 => "int8",
+            IntDType::U64 => "uint64",
+            IntDType::U32 => "uint32",
+            IntDType::U16 => "uint16",
+            IntDType::U8 => "uint8",
+            IntDType::Bool => "bool",
+        }
+    }
+
+    /// The smallest and largest value.
+    fn range(self) -> (i64, i64) {
+        match self {
+            IntDType::I64 => (i64::MIN, i64::MAX),
+            IntDType::I32 => (i32::MIN.into(), i32::MAX.into()),
+            IntDType::I16 => (i16::MIN.into(), i16::MAX.into()),
+            IntDType::I8 => (i8::MIN.into(), i8::MAX.into()),
+            IntDType::U64 => (0, i64::MAX),
+            IntDType::U32 => (0, u32::MAX.into()),
+            IntDType::U16 => (0, u16::MAX.into()),
+            IntDType::U8 => (0, u8::MAX.into()),
+            IntDType::Bool => (0, 1),
+        }
+    }
+}
+
+/// NumPy's `buffered_uint8`/`buffered_uint16` (and the bool buffer): small draws cut from one
+/// 32-bit draw, low bits first, the buffer living for one `integers` call only.
+struct SmallDraws {
+    bits: u32,
+    buf: u32,
+    left: u32,
+}
+
+impl SmallDraws {
+    fn new(bits: u32) -> SmallDraws {
+        SmallDraws {
+            bits,
+            buf: 0,
+            left: 0,
+        }
+    }
+
+    fn next(&mut self, bitgen: &mut Pcg64) -> u32 {
+        if self.left == 0 {
+            self.buf = bitgen.next_u32();
+            self.left = 32 / self.bits - 1;
+        } else {
+            self.buf >>= self.bits;
+            self.left -= 1;
+        }
+        self.buf & ((1u32 << self.bits) - 1)
+    }
 }
 
 fn check_non_negative(op: &'static str, name: &str, v: f64) -> Result<()> {
@@ -47,6 +131,19 @@ fn check_positive(op: &'static str, name: &str, v: f64) -> Result<()> {
     // CONS_POSITIVE: `v <= 0` fails, NaN passes.
     if v <= 0.0 {
         return Err(Error::new(op, format!("{name} <= 0")));
+    }
+    Ok(())
+}
+
+/// NumPy's POISSON_LAM_MAX: the largest mean whose PTRS arithmetic stays inside int64.
+fn poisson_lam_max() -> f64 {
+    i64::MAX as f64 - (i64::MAX as f64).sqrt() * 10.0
+}
+
+fn check_probability_gt_0(op: &'static str, p: f64) -> Result<()> {
+    // CONS_BOUNDED_GT_0_1: p in (0, 1].
+    if p.is_nan() || p <= 0.0 || p > 1.0 {
+        return Err(Error::new(op, "p <= 0, p > 1 or p contains NaNs"));
     }
     Ok(())
 }
@@ -98,6 +195,16 @@ fn search_right(cdf: &[f64], u: f64) -> usize {
     cdf.partition_point(|&c| c <= u)
 }
 
+/// NumPy's `logfactorial`: the table below 126, Stirling's series (to 1/k^3) above.
+fn logfactorial(k: i64) -> f64 {
+    if let Some(&v) = usize::try_from(k).ok().and_then(|i| LOGFACT.get(i)) {
+        return v;
+    }
+    let halfln2pi = 0.918_938_533_204_672_8;
+    let kf = k as f64;
+    (kf + 0.5) * kf.ln() - kf + (halfln2pi + (1.0 / kf) * (1.0 / 12.0 - 1.0 / (360.0 * kf * kf)))
+}
+
 /// NumPy's `random_loggam`: log-gamma by Stirling's series with a shift for small x.
 fn loggam(x: f64) -> f64 {
     const A: [f64; 10] = [
@@ -137,12 +244,40 @@ fn loggam(x: f64) -> f64 {
 impl Generator {
     /// A generator over the given bit generator (`np.random.Generator(PCG64(...))`).
     pub fn new(bitgen: Pcg64) -> Generator {
-        Generator { bitgen }
+        Generator {
+            bitgen,
+            seed_seq: None,
+        }
+    }
+
+    /// `Generator(PCG64(seed_seq))`, remembering the sequence for `spawn`.
+    pub fn from_seed_sequence(seq: SeedSequence) -> Generator {
+        Generator {
+            bitgen: Pcg64::from_seed_sequence(&seq),
+            seed_seq: Some(seq),
+        }
     }
 
     /// `np.random.default_rng(seed)`.
     pub fn seeded(seed: u128) -> Generator {
-        Generator::new(Pcg64::new(seed))
+        Generator::from_seed_sequence(SeedSequence::new(seed))
+    }
+
+    /// `spawn(n)`: `n` independent child generators from children of the seed sequence
+    /// (NumPy's way to get parallel streams). An error for a generator built from a bare
+    /// bit generator state, which has no sequence.
+    pub fn spawn(&mut self, n: usize) -> Result<Vec<Generator>> {
+        let seq = self.seed_seq.as_mut().ok_or_else(|| {
+            Error::new(
+                "spawn",
+                "the generator was not seeded through a SeedSequence, so it cannot spawn",
+            )
+        })?;
+        Ok(seq
+            .spawn(n)
+            .into_iter()
+            .map(Generator::from_seed_sequence)
+            .collect())
     }
 
     /// The bit generator (NumPy's `Generator.bit_generator`).
@@ -312,6 +447,54 @@ impl Generator {
             };
             v = v * v * v;
             let u = self.bitgen.next_double();
+            if u < 1.0 - 0.0331 * (x * x) * (x * x) {
+                return b * v;
+            }
+            if u.ln() < 0.5 * x * x + b * (1.0 - v + v.ln()) {
+                return b * v;
+            }
+        }
+    }
+
+    /// `random_standard_gamma_f`: the same algorithms in float arithmetic over the float
+    /// ziggurats and `next_float`.
+    fn standard_gamma_one_f32(&mut self, shape: f32) -> f32 {
+        if shape == 1.0 {
+            return self.standard_exponential_one_f32();
+        }
+        if shape == 0.0 {
+            return 0.0;
+        }
+        if shape < 1.0 {
+            loop {
+                let u = self.bitgen.next_float();
+                let v = self.standard_exponential_one_f32();
+                if u <= 1.0 - shape {
+                    let x = u.powf(1.0 / shape);
+                    if x <= v {
+                        return x;
+                    }
+                } else {
+                    let y = -((1.0 - u) / shape).ln();
+                    let x = (1.0 - shape + shape * y).powf(1.0 / shape);
+                    if x <= v + y {
+                        return x;
+                    }
+                }
+            }
+        }
+        let b = shape - 1.0 / 3.0;
+        let c = 1.0 / (9.0 * b).sqrt();
+        loop {
+            let (x, mut v) = loop {
+                let x = self.standard_normal_one_f32();
+                let v = 1.0 + c * x;
+                if v > 0.0 {
+                    break (x, v);
+                }
+            };
+            v = v * v * v;
+            let u = self.bitgen.next_float();
             if u < 1.0 - 0.0331 * (x * x) * (x * x) {
                 return b * v;
             }
@@ -593,6 +776,36 @@ impl Generator {
         (m >> 64) as u64
     }
 
+    /// `random_bounded_uint8/16_fill` with Lemire's method over buffered 8- or 16-bit draws.
+    fn bounded_small(&mut self, low: i64, rng: u32, bits: u32, n: usize) -> Vec<i64> {
+        let max = (1u32 << bits) - 1;
+        if rng == 0 {
+            return vec![low; n];
+        }
+        let mut draws = SmallDraws::new(bits);
+        let bitgen = &mut self.bitgen;
+        (0..n)
+            .map(|_| {
+                let v = if rng == max {
+                    draws.next(bitgen)
+                } else {
+                    let rng_excl = rng + 1;
+                    let mut m = draws.next(bitgen) * rng_excl;
+                    let mut leftover = m & max;
+                    if leftover < rng_excl {
+                        let threshold = (max - rng) % rng_excl;
+                        while leftover < threshold {
+                            m = draws.next(bitgen) * rng_excl;
+                            leftover = m & max;
+                        }
+                    }
+                    m >> bits
+                };
+                low + i64::from(v)
+            })
+            .collect()
+    }
+
     /// `random_interval(max)`: masked rejection sampling of `0..=max` (used by `shuffle`).
     fn interval(&mut self, max: u64) -> u64 {
         if max == 0 {
@@ -628,7 +841,29 @@ impl Generator {
 
     /// `random(size)`: doubles in [0, 1).
     pub fn random(&mut self, n: usize) -> Vec<f64> {
-        (0..n).map(|_| self.bitgen.next_double()).collect()
+        self.fill_doubles(n, |u| u)
+    }
+
+    /// `n` values `f(U)`, one 64-bit draw each. Since every value takes exactly one draw,
+    /// block `k` starts `k * BLOCK` steps into the stream: large fills run blocks on rayon's
+    /// threads from jumped-ahead copies of the generator and give the sequential numbers.
+    fn fill_doubles(&mut self, n: usize, f: impl Fn(f64) -> f64 + Sync) -> Vec<f64> {
+        if n < PARALLEL_MIN {
+            return (0..n).map(|_| f(self.bitgen.next_double())).collect();
+        }
+        let start = self.bitgen.clone();
+        let mut out = vec![0.0; n];
+        out.par_chunks_mut(BLOCK)
+            .enumerate()
+            .for_each(|(k, block)| {
+                let mut g = start.clone();
+                g.skip((k * BLOCK) as u128);
+                for v in block {
+                    *v = f(g.next_double());
+                }
+            });
+        self.bitgen.skip(n as u128);
+        out
     }
 
     /// `random(size, dtype=np.float32)`.
@@ -648,9 +883,7 @@ impl Generator {
         if range < 0.0 {
             return Err(Error::new("uniform", "high - low < 0"));
         }
-        Ok((0..n)
-            .map(|_| low + range * self.bitgen.next_double())
-            .collect())
+        Ok(self.fill_doubles(n, |u| low + range * u))
     }
 
     /// `integers(low, high, size, dtype, endpoint)`: Lemire's bounded method, with 32-bit
@@ -664,17 +897,24 @@ impl Generator {
         endpoint: bool,
     ) -> Result<Vec<i64>> {
         const OP: &str = "integers";
-        if dtype == IntDType::I32 {
-            let (lo, hi) = (
-                i64::from(i32::MIN),
-                i64::from(i32::MAX) + i64::from(!endpoint),
-            );
-            if low < lo {
-                return Err(Error::new(OP, "low is out of bounds for int32"));
-            }
-            if high > hi {
-                return Err(Error::new(OP, "high is out of bounds for int32"));
-            }
+        // NumPy returns an empty array before looking at the bounds.
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let (lo, hi) = dtype.range();
+        if low < lo {
+            return Err(Error::new(
+                OP,
+                format!("low is out of bounds for {}", dtype.name()),
+            ));
+        }
+        // An exclusive `high` may be one past the largest value.
+        let high_max = if endpoint { hi } else { hi.saturating_add(1) };
+        if high > high_max {
+            return Err(Error::new(
+                OP,
+                format!("high is out of bounds for {}", dtype.name()),
+            ));
         }
         let last = if endpoint {
             if low > high {
@@ -688,9 +928,23 @@ impl Generator {
             high - 1
         };
         let rng = last.wrapping_sub(low) as u64;
-        Ok((0..n)
-            .map(|_| low.wrapping_add(self.bounded_u64(rng) as i64))
-            .collect())
+        match dtype {
+            IntDType::Bool => {
+                // buffered_bounded_bool: one bit per value, 32 from each 32-bit draw.
+                if rng == 0 {
+                    return Ok(vec![low; n]);
+                }
+                let mut draws = SmallDraws::new(1);
+                Ok((0..n)
+                    .map(|_| i64::from(draws.next(&mut self.bitgen)))
+                    .collect())
+            }
+            IntDType::I8 | IntDType::U8 => Ok(self.bounded_small(low, rng as u32, 8, n)),
+            IntDType::I16 | IntDType::U16 => Ok(self.bounded_small(low, rng as u32, 16, n)),
+            _ => Ok((0..n)
+                .map(|_| low.wrapping_add(self.bounded_u64(rng) as i64))
+                .collect()),
+        }
     }
 
     /// `standard_normal(size)`: NumPy's 256-layer ziggurat.
@@ -745,6 +999,13 @@ impl Generator {
         Ok((0..n).map(|_| self.standard_gamma_one(shape)).collect())
     }
 
+    /// `standard_gamma(shape, size, dtype=np.float32)` (`shape` rounded to float32 first).
+    pub fn standard_gamma_f32(&mut self, shape: f64, n: usize) -> Result<Vec<f32>> {
+        check_non_negative("standard_gamma", "shape", shape)?;
+        let shape = shape as f32;
+        Ok((0..n).map(|_| self.standard_gamma_one_f32(shape)).collect())
+    }
+
     /// `gamma(shape, scale, size)`.
     pub fn gamma(&mut self, shape: f64, scale: f64, n: usize) -> Result<Vec<f64>> {
         check_non_negative("gamma", "shape", shape)?;
@@ -781,12 +1042,10 @@ impl Generator {
 
     /// `poisson(lam, size)`: multiplication of uniforms below 10, PTRS from 10 on.
     pub fn poisson(&mut self, lam: f64, n: usize) -> Result<Vec<i64>> {
-        // NumPy's POISSON_LAM_MAX keeps the PTRS arithmetic inside int64.
-        let lam_max = i64::MAX as f64 - (i64::MAX as f64).sqrt() * 10.0;
         if lam.is_nan() || lam < 0.0 {
             return Err(Error::new("poisson", "lam < 0 or lam is NaN"));
         }
-        if lam > lam_max {
+        if lam > poisson_lam_max() {
             return Err(Error::new("poisson", "lam value too large"));
         }
         Ok((0..n).map(|_| self.poisson_one(lam)).collect())
@@ -823,7 +1082,10 @@ impl Generator {
         if d > 0 && kahan_sum(&pvals[..d - 1]) > 1.0 + 1e-12 {
             return Err(Error::new(OP, "sum(pvals[:-1]) > 1.0"));
         }
-        let mut out = vec![0i64; n_draws * d];
+        let Some(len) = n_draws.checked_mul(d) else {
+            return Err(Error::new(OP, "the output size overflows"));
+        };
+        let mut out = vec![0i64; len];
         if d == 0 {
             return Ok(out);
         }
@@ -845,6 +1107,533 @@ impl Generator {
         Ok(out)
     }
 
+    /// `standard_cauchy(size)`: the ratio of two standard normals.
+    pub fn standard_cauchy(&mut self, n: usize) -> Vec<f64> {
+        (0..n)
+            .map(|_| {
+                let num = self.standard_normal_one();
+                num / self.standard_normal_one()
+            })
+            .collect()
+    }
+
+    /// `chisquare(df, size)`: `2 * standard_gamma(df / 2)`.
+    pub fn chisquare(&mut self, df: f64, n: usize) -> Result<Vec<f64>> {
+        check_positive("chisquare", "df", df)?;
+        Ok((0..n).map(|_| self.chisquare_one(df)).collect())
+    }
+
+    /// `f(dfnum, dfden, size)`: a ratio of scaled chi-squares.
+    pub fn f(&mut self, dfnum: f64, dfden: f64, n: usize) -> Result<Vec<f64>> {
+        check_positive("f", "dfnum", dfnum)?;
+        check_positive("f", "dfden", dfden)?;
+        Ok((0..n)
+            .map(|_| {
+                let num = 2.0 * self.standard_gamma_one(dfnum / 2.0) * dfden;
+                num / (2.0 * self.standard_gamma_one(dfden / 2.0) * dfnum)
+            })
+            .collect())
+    }
+
+    /// `pareto(a, size)`: `expm1(E / a)` (Lomax, as NumPy's).
+    pub fn pareto(&mut self, a: f64, n: usize) -> Result<Vec<f64>> {
+        check_positive("pareto", "a", a)?;
+        Ok((0..n)
+            .map(|_| (self.standard_exponential_one() / a).exp_m1())
+            .collect())
+    }
+
+    /// `weibull(a, size)`: `E^(1/a)`, and 0 for `a == 0`.
+    pub fn weibull(&mut self, a: f64, n: usize) -> Result<Vec<f64>> {
+        check_non_negative("weibull", "a", a)?;
+        Ok((0..n)
+            .map(|_| {
+                if a == 0.0 {
+                    0.0
+                } else {
+                    self.standard_exponential_one().powf(1.0 / a)
+                }
+            })
+            .collect())
+    }
+
+    /// `power(a, size)`: `(1 - exp(-E))^(1/a)`.
+    pub fn power(&mut self, a: f64, n: usize) -> Result<Vec<f64>> {
+        check_positive("power", "a", a)?;
+        Ok((0..n)
+            .map(|_| (-(-self.standard_exponential_one()).exp_m1()).powf(1.0 / a))
+            .collect())
+    }
+
+    /// `rayleigh(scale, size)`: `scale * sqrt(2 E)`.
+    pub fn rayleigh(&mut self, scale: f64, n: usize) -> Result<Vec<f64>> {
+        check_non_negative("rayleigh", "scale", scale)?;
+        Ok((0..n)
+            .map(|_| scale * (2.0 * self.standard_exponential_one()).sqrt())
+            .collect())
+    }
+
+    /// `gumbel(loc, scale, size)`: `loc - scale * log(-log(1 - U))`, rejecting `1 - U == 1`.
+    pub fn gumbel(&mut self, loc: f64, scale: f64, n: usize) -> Result<Vec<f64>> {
+        check_non_negative("gumbel", "scale", scale)?;
+        Ok((0..n)
+            .map(|_| loop {
+                let u = 1.0 - self.bitgen.next_double();
+                if u < 1.0 {
+                    break loc - scale * (-u.ln()).ln();
+                }
+            })
+            .collect())
+    }
+
+    /// `logistic(loc, scale, size)`: `loc + scale * log(U / (1 - U))`, rejecting `U == 0`.
+    pub fn logistic(&mut self, loc: f64, scale: f64, n: usize) -> Result<Vec<f64>> {
+        check_non_negative("logistic", "scale", scale)?;
+        Ok((0..n)
+            .map(|_| loop {
+                let u = self.bitgen.next_double();
+                if u > 0.0 {
+                    break loc + scale * (u / (1.0 - u)).ln();
+                }
+            })
+            .collect())
+    }
+
+    /// `triangular(left, mode, right, size)` by inversion.
+    pub fn triangular(&mut self, left: f64, mode: f64, right: f64, n: usize) -> Result<Vec<f64>> {
+        const OP: &str = "triangular";
+        if left > mode {
+            return Err(Error::new(OP, "left > mode"));
+        }
+        if mode > right {
+            return Err(Error::new(OP, "mode > right"));
+        }
+        if left == right {
+            return Err(Error::new(OP, "left == right"));
+        }
+        let base = right - left;
+        let leftbase = mode - left;
+        let ratio = leftbase / base;
+        let leftprod = leftbase * base;
+        let rightprod = (right - mode) * base;
+        Ok((0..n)
+            .map(|_| {
+                let u = self.bitgen.next_double();
+                if u <= ratio {
+                    left + (u * leftprod).sqrt()
+                } else {
+                    right - ((1.0 - u) * rightprod).sqrt()
+                }
+            })
+            .collect())
+    }
+
+    /// `wald(mean, scale, size)`: the inverse Gaussian by Michael, Schucany and Haas, with the
+    /// root written as NumPy 2 writes it, `mean (1 - 2 / (1 + sqrt(1 + 4 scale / Y)))`, which
+    /// avoids the cancellation of the textbook `mean + mean/(2 scale) (Y - sqrt(...))`.
+    pub fn wald(&mut self, mean: f64, scale: f64, n: usize) -> Result<Vec<f64>> {
+        check_positive("wald", "mean", mean)?;
+        check_positive("wald", "scale", scale)?;
+        Ok((0..n)
+            .map(|_| {
+                let mut y = self.standard_normal_one();
+                y = mean * y * y;
+                let x = mean * (1.0 - 2.0 / (1.0 + (1.0 + 4.0 * scale / y).sqrt()));
+                let u = self.bitgen.next_double();
+                if u <= mean / (mean + x) {
+                    x
+                } else {
+                    mean * mean / x
+                }
+            })
+            .collect())
+    }
+
+    /// `geometric(p, size)`: the number of trials to the first success (int64), by search
+    /// for `p >= 1/3` and by inversion of an exponential below.
+    pub fn geometric(&mut self, p: f64, n: usize) -> Result<Vec<i64>> {
+        check_probability_gt_0("geometric", p)?;
+        Ok((0..n)
+            .map(|_| {
+                if p >= 0.333_333_333_333_333_333_333_333 {
+                    let q = 1.0 - p;
+                    let (mut x, mut sum, mut prod) = (1i64, p, p);
+                    let u = self.bitgen.next_double();
+                    while u > sum {
+                        prod *= q;
+                        sum += prod;
+                        x += 1;
+                    }
+                    x
+                } else {
+                    let z = (-self.standard_exponential_one() / (-p).ln_1p()).ceil();
+                    if z >= 9.223_372_036_854_776e18 {
+                        i64::MAX
+                    } else {
+                        z as i64
+                    }
+                }
+            })
+            .collect())
+    }
+
+    /// `negative_binomial(n, p, size)`: a Poisson draw with a gamma-distributed mean.
+    pub fn negative_binomial(&mut self, trials: f64, p: f64, n: usize) -> Result<Vec<i64>> {
+        const OP: &str = "negative_binomial";
+        if trials.is_nan() {
+            return Err(Error::new(OP, "n must not be NaN"));
+        }
+        check_positive(OP, "n", trials)?;
+        check_probability_gt_0(OP, p)?;
+        // NumPy's bound keeping the Poisson mean (almost surely) inside int64.
+        if (1.0 - p) / p * (trials + 10.0 * trials.sqrt()) > poisson_lam_max() {
+            return Err(Error::new(
+                OP,
+                "n too large or p too small, see Generator.negative_binomial Notes",
+            ));
+        }
+        Ok((0..n)
+            .map(|_| {
+                let y = (1.0 - p) / p * self.standard_gamma_one(trials);
+                self.poisson_one(y)
+            })
+            .collect())
+    }
+
+    fn chisquare_one(&mut self, df: f64) -> f64 {
+        2.0 * self.standard_gamma_one(df / 2.0)
+    }
+
+    fn noncentral_chisquare_one(&mut self, df: f64, nonc: f64) -> f64 {
+        if nonc.is_nan() {
+            return f64::NAN;
+        }
+        if nonc == 0.0 {
+            return self.chisquare_one(df);
+        }
+        if 1.0 < df {
+            let chi2 = self.chisquare_one(df - 1.0);
+            let n = self.standard_normal_one() + nonc.sqrt();
+            chi2 + n * n
+        } else {
+            let i = self.poisson_one(nonc / 2.0);
+            self.chisquare_one(df + 2.0 * i as f64)
+        }
+    }
+
+    /// `noncentral_chisquare(df, nonc, size)`.
+    pub fn noncentral_chisquare(&mut self, df: f64, nonc: f64, n: usize) -> Result<Vec<f64>> {
+        check_positive("noncentral_chisquare", "df", df)?;
+        check_non_negative("noncentral_chisquare", "nonc", nonc)?;
+        Ok((0..n)
+            .map(|_| self.noncentral_chisquare_one(df, nonc))
+            .collect())
+    }
+
+    /// `noncentral_f(dfnum, dfden, nonc, size)`.
+    pub fn noncentral_f(
+        &mut self,
+        dfnum: f64,
+        dfden: f64,
+        nonc: f64,
+        n: usize,
+    ) -> Result<Vec<f64>> {
+        check_positive("noncentral_f", "dfnum", dfnum)?;
+        check_positive("noncentral_f", "dfden", dfden)?;
+        check_non_negative("noncentral_f", "nonc", nonc)?;
+        Ok((0..n)
+            .map(|_| {
+                let t = self.noncentral_chisquare_one(dfnum, nonc) * dfden;
+                t / (self.chisquare_one(dfden) * dfnum)
+            })
+            .collect())
+    }
+
+    /// `hypergeometric(ngood, nbad, nsample, size)` (int64): draws one by one for small
+    /// samples, Stadlober's ratio-of-uniforms (HRUA) otherwise, as NumPy's.
+    pub fn hypergeometric(
+        &mut self,
+        ngood: i64,
+        nbad: i64,
+        nsample: i64,
+        n: usize,
+    ) -> Result<Vec<i64>> {
+        const OP: &str = "hypergeometric";
+        if ngood < 0 {
+            return Err(Error::new(OP, "ngood < 0"));
+        }
+        if nbad < 0 {
+            return Err(Error::new(OP, "nbad < 0"));
+        }
+        if nsample < 0 {
+            return Err(Error::new(OP, "nsample < 0"));
+        }
+        // NumPy checks the size bound first (which also keeps ngood + nbad from overflowing).
+        if ngood >= 1_000_000_000 || nbad >= 1_000_000_000 {
+            return Err(Error::new(
+                OP,
+                "both ngood and nbad must be less than 1000000000",
+            ));
+        }
+        if ngood + nbad < nsample {
+            return Err(Error::new(OP, "ngood + nbad < nsample"));
+        }
+        Ok((0..n)
+            .map(|_| {
+                if nsample >= 10 && nsample <= ngood + nbad - 10 {
+                    self.hypergeometric_hrua(ngood, nbad, nsample)
+                } else {
+                    self.hypergeometric_sample(ngood, nbad, nsample)
+                }
+            })
+            .collect())
+    }
+
+    fn hypergeometric_sample(&mut self, good: i64, bad: i64, sample: i64) -> i64 {
+        let total = good + bad;
+        let mut computed_sample = if sample > total / 2 {
+            total - sample
+        } else {
+            sample
+        };
+        let mut remaining_total = total;
+        let mut remaining_good = good;
+        while computed_sample > 0 && remaining_good > 0 && remaining_total > remaining_good {
+            if (self.interval((remaining_total - 1) as u64) as i64) < remaining_good {
+                remaining_good -= 1;
+            }
+            remaining_total -= 1;
+            computed_sample -= 1;
+        }
+        if remaining_total == remaining_good {
+            // Only good ones are left.
+            remaining_good -= computed_sample;
+        }
+        if sample > total / 2 {
+            remaining_good
+        } else {
+            good - remaining_good
+        }
+    }
+
+    fn hypergeometric_hrua(&mut self, good: i64, bad: i64, sample: i64) -> i64 {
+        const D1: f64 = 1.715_527_769_921_413_5;
+        const D2: f64 = 0.898_916_162_058_898_8;
+        let popsize = good + bad;
+        let computed_sample = sample.min(popsize - sample);
+        let mingoodbad = good.min(bad);
+        let maxgoodbad = good.max(bad);
+        let p = mingoodbad as f64 / popsize as f64;
+        let q = maxgoodbad as f64 / popsize as f64;
+        let mu = computed_sample as f64 * p;
+        let a = mu + 0.5;
+        let var = (popsize - computed_sample) as f64 * computed_sample as f64 * p * q
+            / (popsize - 1) as f64;
+        let c = (var + 0.5).sqrt();
+        let h = D1 * c + D2;
+        let m = ((computed_sample + 1) as f64 * (mingoodbad + 1) as f64 / (popsize + 2) as f64)
+            .floor() as i64;
+        let g = logfactorial(m)
+            + logfactorial(mingoodbad - m)
+            + logfactorial(computed_sample - m)
+            + logfactorial(maxgoodbad - computed_sample + m);
+        let b = ((computed_sample.min(mingoodbad) + 1) as f64).min((a + 16.0 * c).floor());
+        let mut k;
+        loop {
+            let u = self.bitgen.next_double();
+            let v = self.bitgen.next_double();
+            let x = a + h * (v - 0.5) / u;
+            if !(0.0..b).contains(&x) {
+                continue;
+            }
+            k = x.floor() as i64;
+            let gp = logfactorial(k)
+                + logfactorial(mingoodbad - k)
+                + logfactorial(computed_sample - k)
+                + logfactorial(maxgoodbad - computed_sample + k);
+            let t = g - gp;
+            if u * (4.0 - u) - 3.0 <= t {
+                break;
+            }
+            if u * (u - t) >= 1.0 {
+                continue;
+            }
+            if 2.0 * u.ln() <= t {
+                break;
+            }
+        }
+        if good > bad {
+            k = computed_sample - k;
+        }
+        if computed_sample < sample {
+            k = good - k;
+        }
+        k
+    }
+
+    /// `dirichlet(alpha, size)`: `n_draws` rows of `alpha.len()` values; stick-breaking with
+    /// betas when every alpha is below 0.1, normalised gammas otherwise (NumPy's two paths).
+    pub fn dirichlet(&mut self, alpha: &[f64], n_draws: usize) -> Result<Vec<f64>> {
+        if alpha.iter().any(|&a| a < 0.0) {
+            return Err(Error::new("dirichlet", "alpha < 0"));
+        }
+        let k = alpha.len();
+        let Some(len) = n_draws.checked_mul(k) else {
+            return Err(Error::new("dirichlet", "the output size overflows"));
+        };
+        let mut out = vec![0.0; len];
+        // No components, or all of weight 0: NumPy gives zeros and draws nothing.
+        if alpha.iter().all(|&a| a == 0.0) {
+            return Ok(out);
+        }
+        // NumPy compares `alpha.max() < 0.1`; a NaN makes that max NaN, so the gamma path.
+        let small = !alpha.iter().any(|a| a.is_nan()) && alpha.iter().all(|&a| a < 0.1);
+        if small {
+            // csum[j] = alpha[j] + ... + alpha[k-1], summed from the end.
+            let mut csum = vec![0.0; k];
+            let mut acc = 0.0;
+            for j in (0..k).rev() {
+                acc += alpha[j];
+                csum[j] = acc;
+            }
+            for row in out.chunks_exact_mut(k) {
+                let mut acc = 1.0;
+                for j in 0..k - 1 {
+                    let v = self.beta_one(alpha[j], csum[j + 1]);
+                    row[j] = acc * v;
+                    acc *= 1.0 - v;
+                    if csum[j + 1] == 0.0 {
+                        break;
+                    }
+                }
+                row[k - 1] = acc;
+            }
+        } else {
+            for row in out.chunks_exact_mut(k) {
+                let mut acc = 0.0;
+                for (v, &a) in row.iter_mut().zip(alpha) {
+                    *v = self.standard_gamma_one(a);
+                    acc += *v;
+                }
+                let invacc = 1.0 / acc;
+                for v in row.iter_mut() {
+                    *v *= invacc;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// `vonmises(mu, kappa, size)`: Best and Fisher's rejection sampler, uniform below
+    /// kappa = 1e-8 and a wrapped normal above 1e6, as NumPy 2's.
+    pub fn vonmises(&mut self, mu: f64, kappa: f64, n: usize) -> Result<Vec<f64>> {
+        check_non_negative("vonmises", "kappa", kappa)?;
+        use std::f64::consts::PI;
+        Ok((0..n)
+            .map(|_| {
+                if kappa.is_nan() {
+                    return f64::NAN;
+                }
+                if kappa < 1e-8 {
+                    return PI * (2.0 * self.bitgen.next_double() - 1.0);
+                }
+                let s = if kappa < 1e-5 {
+                    1.0 / kappa + kappa
+                } else if kappa <= 1e6 {
+                    let r = 1.0 + (1.0 + 4.0 * kappa * kappa).sqrt();
+                    let rho = (r - (2.0 * r).sqrt()) / (2.0 * kappa);
+                    (1.0 + rho * rho) / (2.0 * rho)
+                } else {
+                    let mut result = mu + (1.0 / kappa).sqrt() * self.standard_normal_one();
+                    if result < -PI {
+                        result += 2.0 * PI;
+                    }
+                    if result > PI {
+                        result -= 2.0 * PI;
+                    }
+                    return result;
+                };
+                let w = loop {
+                    let u = self.bitgen.next_double();
+                    let z = (PI * u).cos();
+                    let w = (1.0 + s * z) / (s + z);
+                    let y = kappa * (s - w);
+                    let v = self.bitgen.next_double();
+                    if y * (2.0 - y) - v >= 0.0 || (y / v).ln() + 1.0 - y >= 0.0 {
+                        break w;
+                    }
+                };
+                let u = self.bitgen.next_double();
+                let mut result = w.acos();
+                if u < 0.5 {
+                    result = -result;
+                }
+                result += mu;
+                let neg = result < 0.0;
+                let mut m = result.abs();
+                m = (m + PI) % (2.0 * PI) - PI;
+                if neg {
+                    m *= -1.0;
+                }
+                m
+            })
+            .collect())
+    }
+
+    /// `logseries(p, size)`: Kemp's second accelerated generator (int64).
+    pub fn logseries(&mut self, p: f64, n: usize) -> Result<Vec<i64>> {
+        if p.is_nan() || !(0.0..1.0).contains(&p) {
+            return Err(Error::new("logseries", "p < 0, p >= 1 or p is NaN"));
+        }
+        let r = (-p).ln_1p();
+        Ok((0..n)
+            .map(|_| loop {
+                let v = self.bitgen.next_double();
+                if v >= p {
+                    break 1;
+                }
+                let u = self.bitgen.next_double();
+                let q = -(r * u).exp_m1();
+                if v <= q * q {
+                    let result = (1.0 + v.ln() / q.ln()).floor() as i64;
+                    if result < 1 || v == 0.0 {
+                        continue;
+                    }
+                    break result;
+                }
+                break if v >= q { 1 } else { 2 };
+            })
+            .collect())
+    }
+
+    /// `zipf(a, size)`: rejection from a continuous Pareto (int64).
+    pub fn zipf(&mut self, a: f64, n: usize) -> Result<Vec<i64>> {
+        if a.is_nan() || a <= 1.0 {
+            return Err(Error::new("zipf", "a <= 1 or a is NaN"));
+        }
+        if a >= 1025.0 {
+            return Ok(vec![1; n]);
+        }
+        let am1 = a - 1.0;
+        let b = 2f64.powf(am1);
+        let umin = (i64::MAX as f64).powf(-am1);
+        Ok((0..n)
+            .map(|_| loop {
+                let u01 = self.bitgen.next_double();
+                let u = u01 * umin + (1.0 - u01);
+                let v = self.bitgen.next_double();
+                let x = u.powf(-1.0 / am1).floor();
+                if x > i64::MAX as f64 || x < 1.0 {
+                    continue;
+                }
+                let t = (1.0 + 1.0 / x).powf(am1);
+                if v * x * (t - 1.0) / (b - 1.0) <= t / b {
+                    break x as i64;
+                }
+            })
+            .collect())
+    }
+
     /// The indices `choice(pop_size, size, replace, p, shuffle=True)` picks; `choice` over an
     /// array takes these along its first axis.
     pub fn choice_indices(
@@ -853,6 +1642,19 @@ impl Generator {
         size: usize,
         replace: bool,
         p: Option<&[f64]>,
+    ) -> Result<Vec<i64>> {
+        self.choice_indices_shuffle(pop_size, size, replace, p, true)
+    }
+
+    /// `choice_indices` with NumPy's `shuffle=` (which matters only without replacement and
+    /// without `p`: `shuffle=False` skips the final shuffle and moves the heuristic's cutoff).
+    pub fn choice_indices_shuffle(
+        &mut self,
+        pop_size: usize,
+        size: usize,
+        replace: bool,
+        p: Option<&[f64]>,
+        shuffle: bool,
     ) -> Result<Vec<i64>> {
         const OP: &str = "choice";
         if pop_size == 0 && size != 0 {
@@ -889,7 +1691,11 @@ impl Generator {
                         .map(|_| search_right(&cdf, self.bitgen.next_double()) as i64)
                         .collect()
                 }
-                None => self.integers(0, pop_size as i64, size, IntDType::I64, false)?,
+                None => {
+                    let high = i64::try_from(pop_size)
+                        .map_err(|_| Error::new(OP, "a is too large for int64 indices"))?;
+                    self.integers(0, high, size, IntDType::I64, false)?
+                }
             });
         }
         if size > pop_size {
@@ -925,7 +1731,7 @@ impl Generator {
         }
         // Without replacement, uniform: NumPy's heuristic between a tail shuffle of the
         // whole population and Floyd's algorithm followed by a shuffle.
-        let cutoff = 50;
+        let cutoff = if shuffle { 50 } else { 20 };
         if pop_size > 10000 && size > pop_size / cutoff {
             let mut idx: Vec<i64> = (0..pop_size as i64).collect();
             self.shuffle_int((pop_size - size).max(1), &mut idx);
@@ -953,7 +1759,9 @@ impl Generator {
                 idx[slot] = j as i64;
             }
         }
-        self.shuffle_int(1, &mut idx);
+        if shuffle {
+            self.shuffle_int(1, &mut idx);
+        }
         Ok(idx)
     }
 
@@ -977,6 +1785,22 @@ impl Generator {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parallel_fill_gives_the_sequential_numbers_and_state() {
+        for n in [PARALLEL_MIN, PARALLEL_MIN + 3 * BLOCK + 17] {
+            let mut par = Generator::seeded(9);
+            // Leave a buffered 32-bit half: the parallel fill must keep it, as draws would.
+            par.bitgen.next_u32();
+            let mut seq = par.clone();
+            let got = par.uniform(-1.0, 2.0, n).unwrap();
+            let want: Vec<f64> = (0..n)
+                .map(|_| -1.0 + 3.0 * seq.bitgen.next_double())
+                .collect();
+            assert_eq!(got, want);
+            assert_eq!(par.bitgen.state(), seq.bitgen.state());
+        }
+    }
 
     #[test]
     fn gen_mask_covers_max() {

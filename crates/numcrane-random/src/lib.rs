@@ -15,11 +15,13 @@
 //! ```
 
 mod generator;
+mod legacy;
 mod pcg64;
 mod seed_seq;
 pub mod tables;
 
 pub use generator::{Generator, IntDType};
+pub use legacy::{Mt19937, RandomState};
 pub use pcg64::{Pcg64, Pcg64State};
 pub use seed_seq::SeedSequence;
 

@@ -116,7 +116,15 @@ impl Pcg64 {
 
     /// Moves the stream `delta` steps ahead as if that many 64-bit draws were made, in
     /// O(log delta) (NumPy's `PCG64.advance`, which also drops the buffered 32-bit half).
-    pub fn advance(&mut self, mut delta: u128) {
+    pub fn advance(&mut self, delta: u128) {
+        self.skip(delta);
+        self.has_uint32 = false;
+        self.uinteger = 0;
+    }
+
+    /// Moves the LCG `delta` steps ahead and keeps the buffered 32-bit half, as `delta`
+    /// 64-bit draws (which never touch that buffer) would.
+    pub(crate) fn skip(&mut self, mut delta: u128) {
         // Brown's "random number generation with arbitrary strides": compose the affine map
         // x -> a x + c with itself by repeated squaring.
         let (mut acc_mult, mut acc_plus) = (1u128, 0u128);
@@ -131,7 +139,5 @@ impl Pcg64 {
             delta >>= 1;
         }
         self.state = acc_mult.wrapping_mul(self.state).wrapping_add(acc_plus);
-        self.has_uint32 = false;
-        self.uinteger = 0;
     }
 }

@@ -14,10 +14,25 @@ const MIX_MULT_R: u32 = 0x4973_f715;
 const XSHIFT: u32 = 16;
 const POOL_SIZE: usize = 4;
 
-/// NumPy's `np.random.SeedSequence(entropy)` without spawn keys.
+/// NumPy's `np.random.SeedSequence(entropy, spawn_key=...)`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SeedSequence {
+    entropy: Vec<u32>,
+    spawn_key: Vec<u64>,
+    n_children_spawned: u64,
     pool: [u32; POOL_SIZE],
+}
+
+/// NumPy's `_int_to_uint32_array`: little-endian 32-bit words, at least one.
+fn int_words(mut n: u128) -> Vec<u32> {
+    let mut words = Vec::new();
+    loop {
+        words.push(n as u32);
+        n >>= 32;
+        if n == 0 {
+            return words;
+        }
+    }
 }
 
 /// `hashmix` of bit_generator.pyx: the hash constant advances on every call.
@@ -39,6 +54,41 @@ impl SeedSequence {
     /// From entropy given as 32-bit words, least significant first (NumPy splits a Python
     /// integer this way; the integer 0 is the one word `[0]`).
     pub fn from_words(entropy: &[u32]) -> SeedSequence {
+        SeedSequence::with_spawn_key(entropy, &[])
+    }
+
+    /// `SeedSequence(entropy, spawn_key=spawn_key)`: the key's words follow the entropy,
+    /// which is first padded with zeros to the pool size (`get_assembled_entropy`).
+    pub fn with_spawn_key(entropy_words: &[u32], spawn_key: &[u64]) -> SeedSequence {
+        let mut entropy = entropy_words.to_vec();
+        if !spawn_key.is_empty() && entropy.len() < POOL_SIZE {
+            entropy.resize(POOL_SIZE, 0);
+        }
+        for &k in spawn_key {
+            entropy.extend(int_words(u128::from(k)));
+        }
+        let mut seq = SeedSequence::mixed(&entropy);
+        seq.entropy = entropy_words.to_vec();
+        seq.spawn_key = spawn_key.to_vec();
+        seq
+    }
+
+    /// `n` children (NumPy's `spawn`): the same entropy with this sequence's spawn key
+    /// extended by the child's number; later calls continue the numbering.
+    pub fn spawn(&mut self, n: usize) -> Vec<SeedSequence> {
+        let children = (0..n as u64)
+            .map(|i| {
+                let mut key = self.spawn_key.clone();
+                key.push(self.n_children_spawned + i);
+                SeedSequence::with_spawn_key(&self.entropy, &key)
+            })
+            .collect();
+        self.n_children_spawned += n as u64;
+        children
+    }
+
+    /// `mix_entropy` of the assembled entropy into a fresh pool.
+    fn mixed(entropy: &[u32]) -> SeedSequence {
         let mut hash_const = INIT_A;
         let mut pool = [0u32; POOL_SIZE];
         for (i, slot) in pool.iter_mut().enumerate() {
@@ -60,21 +110,24 @@ impl SeedSequence {
                 *slot = mix(*slot, h);
             }
         }
-        SeedSequence { pool }
+        SeedSequence {
+            entropy: Vec::new(),
+            spawn_key: Vec::new(),
+            n_children_spawned: 0,
+            pool,
+        }
     }
 
     /// `SeedSequence(seed)` for a non-negative integer seed.
     pub fn new(seed: u128) -> SeedSequence {
-        let mut words = Vec::new();
-        let mut n = seed;
-        // NumPy's `_int_to_uint32_array`: 0 is one zero word, otherwise no leading zero words.
-        loop {
-            words.push(n as u32);
-            n >>= 32;
-            if n == 0 {
-                break;
-            }
-        }
+        // 0 is one zero word, otherwise no leading zero words.
+        SeedSequence::from_words(&int_words(seed))
+    }
+
+    /// `SeedSequence([a, b, ...])` for a sequence of non-negative integers (NumPy's
+    /// `default_rng([a, b, ...])`): each integer's 32-bit words, in order.
+    pub fn from_ints(entropy: &[u128]) -> SeedSequence {
+        let words: Vec<u32> = entropy.iter().flat_map(|&n| int_words(n)).collect();
         SeedSequence::from_words(&words)
     }
 

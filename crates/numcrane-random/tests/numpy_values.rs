@@ -22,6 +22,19 @@ fn seed_sequence_pool_and_state() {
 }
 
 #[test]
+fn seed_sequence_with_spawn_key() {
+    // np.random.SeedSequence(7, spawn_key=(3,)).pool
+    let ss = SeedSequence::with_spawn_key(&[7], &[3]);
+    assert_eq!(ss.pool(), [0x7d5e5649, 0x5b4d2706, 0x1e81c756, 0x2c9ba8c4]);
+    // spawn numbers children on from where the last call stopped.
+    let mut parent = SeedSequence::new(7);
+    let first = parent.spawn(4);
+    let next = parent.spawn(1);
+    assert_eq!(first[3], ss);
+    assert_eq!(next[0], SeedSequence::with_spawn_key(&[7], &[4]));
+}
+
+#[test]
 fn pcg64_raw_and_advance() {
     // np.random.PCG64(12345).random_raw(3)
     let mut b = Pcg64::new(12345);
@@ -82,4 +95,15 @@ fn errors_name_the_method() {
     assert_eq!(e.to_string(), "normal: scale < 0");
     let e = g.choice_indices(3, 4, false, None).unwrap_err();
     assert_eq!(e.op, "choice");
+}
+
+#[test]
+fn mt19937_reference_outputs() {
+    // The reference init_genrand(5489) stream starts 3499211612, 581869302, 3890346734
+    // (mt19937ar.c); NumPy's legacy seeding is that routine.
+    let mut mt = numcrane_random::Mt19937::new(5489);
+    assert_eq!(
+        [mt.next_u32(), mt.next_u32(), mt.next_u32()],
+        [3499211612, 581869302, 3890346734]
+    );
 }

@@ -1,4 +1,5 @@
-"""Writes src/tables.rs: NumPy's ziggurat tables, read out of the installed NumPy.
+"""Writes src/tables.rs: NumPy's ziggurat tables, read out of the installed NumPy, and the
+log-factorial table of its hypergeometric sampler.
 
 NumPy's normal and exponential samplers (numpy/random/src/distributions/ziggurat_constants.h)
 use tables built with the Marsaglia-Tsang construction for 256 layers (r = 3.6541528853610088
@@ -8,6 +9,9 @@ digits of most entries (and in the integer `k` tables by a few units), and such 
 changes which samples are accepted. So the tables are taken from NumPy itself: each one is
 located in the compiled `_generator` module by its approximate values (the construction is
 accurate to about 1e-14, far closer than to any other data there) and written out bit for bit.
+
+The log-factorial table (`logfact` in distributions.c, log(k!) for k < 126) is computable: it
+is log(k!) correctly rounded, which mpmath gives; the script checks it against NumPy's.
 
 Usage: python3 tools/extract_ziggurat_tables.py > src/tables.rs
 """
@@ -69,7 +73,7 @@ def locate(approx, code):
 
 
 def emit(name, rust_type, values, code):
-    print(f"pub static {name.upper()}: [{rust_type}; 256] = [")
+    print(f"pub static {name.upper()}: [{rust_type}; {len(values)}] = [")
     for v in values:
         if code in "QI":
             print(f"    {v:#x},")
@@ -96,3 +100,14 @@ for name, ty, approx, code in [
 ]:
     emit(name, ty, locate(approx, code), code)
     print()
+
+from mpmath import loggamma, mp, mpf  # noqa: E402
+
+mp.dps = 40
+logfact = [float(loggamma(mpf(k + 1))) for k in range(126)]
+key = struct.pack("<4d", *logfact[:4])
+at = DATA.find(key)
+if at < 0 or list(struct.unpack_from("<126d", DATA, at)) != logfact:
+    sys.exit("log(k!) correctly rounded does not match NumPy's logfact table")
+print("/// log(k!) for k < 126, correctly rounded (NumPy's `logfact`, identical).")
+emit("logfact", "f64", logfact, "d")
