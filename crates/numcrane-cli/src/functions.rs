@@ -23,6 +23,24 @@ pub const FUNCTIONS: &[&str] = &[
     "kron",
     "trace",
     "einsum",
+    // sorting, order statistics, NaN-reductions, sets
+    "sort",
+    "argsort",
+    "median",
+    "nanmedian",
+    "percentile",
+    "quantile",
+    "nanpercentile",
+    "nanquantile",
+    "nansum",
+    "nanprod",
+    "nanmean",
+    "nanmax",
+    "nanmin",
+    "nanvar",
+    "nanstd",
+    "unique",
+    "roll",
     // element-wise, one argument
     "negative",
     "positive",
@@ -184,23 +202,12 @@ const NOT_YET: &[&str] = &[
     "vstack",
     "dstack",
     "split",
-    "sort",
-    "argsort",
     "nonzero",
     "take",
     "repeat",
     "tile",
-    "unique",
-    "median",
-    "percentile",
-    "quantile",
-    "nansum",
-    "nanmean",
-    "nanmax",
-    "nanmin",
     "histogram",
     "pad",
-    "roll",
     "cross",
     "linalg",
     "fft",
@@ -565,6 +572,35 @@ impl Params {
             .collect())
     }
 
+    /// True when argument `i` was given as an explicit `None`.
+    pub fn is_none(&self, i: usize) -> bool {
+        matches!(
+            self.slots.get(i).and_then(Option::as_ref).map(|a| &a.value),
+            Some(Value::None)
+        )
+    }
+
+    /// Argument `i` as quantiles: one number or a list of numbers.
+    pub fn quantiles(&self, i: usize) -> Result<nc::Quantiles, Diagnostic> {
+        let number = |v: &Value| match v {
+            Value::Int(q) => Some(*q as f64),
+            Value::Float(q) => Some(*q),
+            _ => None,
+        };
+        match self.get(i).map(|a| &a.value) {
+            Some(Value::Seq(items)) => items
+                .iter()
+                .map(number)
+                .collect::<Option<Vec<f64>>>()
+                .map(nc::Quantiles::from)
+                .ok_or_else(|| self.wrong(i, "a number or a list of numbers")),
+            Some(v) => number(v)
+                .map(nc::Quantiles::from)
+                .ok_or_else(|| self.wrong(i, "a number or a list of numbers")),
+            None => Err(self.wrong(i, "a number or a list of numbers")),
+        }
+    }
+
     /// True when argument `i` was given (and is not None).
     pub fn has(&self, i: usize) -> bool {
         self.get(i).is_some()
@@ -864,6 +900,102 @@ pub fn call(
             .ok_or_else(|| Diagnostic::eval(format!("unknown function '{name}'"), span));
     }
     match name {
+        "sort" | "argsort" => {
+            let p = bind(&["a", "axis", "kind", "order", "stable"], 1)?;
+            // axis=None flattens; no axis means the last one.
+            let axis = if p.is_none(1) {
+                None
+            } else {
+                Some(p.isize_or(1, -1)?)
+            };
+            let a = p.array(0)?;
+            return arr(if name == "sort" {
+                nc::sort(&a, axis)
+            } else {
+                nc::argsort(&a, axis)
+            });
+        }
+        "median" | "nanmedian" => {
+            let p = bind(&["a", "axis", "out", "overwrite_input", "keepdims"], 1)?;
+            let (a, axes) = (p.array(0)?, p.axes(1, Some(4))?);
+            return arr(if name == "median" {
+                nc::median(&a, axes)
+            } else {
+                nc::nanmedian(&a, axes)
+            });
+        }
+        "percentile" | "quantile" | "nanpercentile" | "nanquantile" => {
+            let p = bind(
+                &[
+                    "a",
+                    "q",
+                    "axis",
+                    "out",
+                    "overwrite_input",
+                    "method",
+                    "keepdims",
+                ],
+                2,
+            )?;
+            let (a, q, axes) = (p.array(0)?, p.quantiles(1)?, p.axes(2, Some(6))?);
+            let method = match p.value(5) {
+                None => "linear".to_string(),
+                Some(Value::Str(m)) => m.clone(),
+                Some(_) => return Err(p.wrong(5, "a method name")),
+            };
+            return arr(match name {
+                "percentile" => nc::percentile_with(&a, q, axes, method),
+                "quantile" => nc::quantile_with(&a, q, axes, method),
+                "nanpercentile" => nc::nanpercentile_with(&a, q, axes, method),
+                _ => nc::nanquantile_with(&a, q, axes, method),
+            });
+        }
+        "nansum" | "nanprod" | "nanmean" | "nanmax" | "nanmin" => {
+            let p = bind(&["a", "axis", "out", "keepdims"], 1)?;
+            let (a, axes) = (p.array(0)?, p.axes(1, Some(3))?);
+            return arr(match name {
+                "nansum" => nc::nansum(&a, axes),
+                "nanprod" => nc::nanprod(&a, axes),
+                "nanmean" => nc::nanmean(&a, axes),
+                "nanmax" => nc::nanmax(&a, axes),
+                _ => nc::nanmin(&a, axes),
+            });
+        }
+        "nanvar" | "nanstd" => {
+            let p = bind(&["a", "axis", "dtype", "out", "ddof", "keepdims"], 1)?;
+            let (a, axes) = (p.array(0)?, p.axes(1, Some(5))?);
+            let ddof = p.float_or(4, Some(0.0))?;
+            return arr(if name == "nanvar" {
+                nc::nanvar(&a, axes, ddof)
+            } else {
+                nc::nanstd(&a, axes, ddof)
+            });
+        }
+        "unique" => {
+            let p = bind(
+                &["ar", "return_index", "return_inverse", "return_counts"],
+                1,
+            )?;
+            for i in 1..4 {
+                if p.bool_or(i, false)? {
+                    return Err(p.wrong(
+                        i,
+                        "False here (the numcrane command prints one array; \
+                         the Rust API has unique_with)",
+                    ));
+                }
+            }
+            return arr(nc::unique(&p.array(0)?));
+        }
+        "roll" => {
+            let p = bind(&["a", "shift", "axis"], 2)?;
+            let axis = if p.has(2) {
+                Some(p.isize_or(2, 0)?)
+            } else {
+                None
+            };
+            return arr(nc::roll(&p.array(0)?, p.isize_or(1, 0)?, axis));
+        }
         "matmul" | "dot" | "vdot" | "inner" | "outer" | "kron" => {
             let p = bind(&["a", "b"], 2)?;
             let (a, b) = (p.array(0)?, p.array(1)?);
