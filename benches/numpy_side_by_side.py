@@ -162,8 +162,17 @@ def main():
         parts = [random_input(1_000_000, np.float64, 10 + k) for k in range(10)]
         rec("S concat", "numpy", lambda: np.concatenate(parts))
 
+    def random_draws():
+        rng = np.random.default_rng(42)
+        names = {np.float32: "f32", np.float64: "f64"}
+        for dt in (np.float64, np.float32):
+            rec(f"R random {names[dt]}", "numpy", lambda: rng.random(n, dtype=dt))
+        rec("R integers", "numpy", lambda: rng.integers(0, 100, n))
+        for dt in (np.float64, np.float32):
+            rec(f"R normal {names[dt]}", "numpy", lambda: rng.standard_normal(n, dtype=dt))
+
     for group, run in (("W1", w1), ("W2", w2), ("W3", w3), ("W4", w4), ("W5", w5), ("W8", w8),
-                       ("S", sorting)):
+                       ("S", sorting), ("R", random_draws)):
         if wants(group):
             run()
 

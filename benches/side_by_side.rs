@@ -1,6 +1,7 @@
 //! The numcrane side of `bash benches/side_by_side.sh`: medians of the JIT backend and the
 //! reference evaluator on the workloads of ../shared/baselines (W1, W2, W3, W4, W5, W8) at
-//! their sizes and issue 6's sorting and selection workloads (group S), plus a STREAM-style triad measured in the same process as the bandwidth floor.
+//! their sizes, issue 6's sorting and selection workloads (group S) and issue 7's random draws
+//! (group R), plus a STREAM-style triad measured in the same process as the bandwidth floor.
 //!
 //! It measures its own medians (no criterion) and prints tab-separated lines that
 //! `benches/side_by_side_table.py` joins with NumPy's (`benches/numpy_side_by_side.py`):
@@ -22,7 +23,7 @@
 //!   inputs are built by writing 5 to /proc/self/clear_refs).
 //!
 //! `--budget SECONDS` (default 1.0): the time each measurement aims to spend after warm-up.
-//! `--only W1,W8`: only those workload groups (W1..W8, S; the triad always runs).
+//! `--only W1,W8`: only those workload groups (W1..W8, S, R; the triad always runs).
 //! `--eval-cap SECONDS` (default 2.0): the reference evaluator is skipped for a workload whose
 //! warm-up call takes longer.
 //!
@@ -352,6 +353,9 @@ fn run_all(h: &Harness) {
     if h.wants("S") {
         run_sorting_group(h);
     }
+    if h.wants("R") {
+        run_random_group(h);
+    }
     eprintln!("numcrane side: STREAM triad again");
     run_triad("end");
     eprintln!(
@@ -390,6 +394,36 @@ fn random_input(n: usize, dtype: DType, salt: u64, modulo: u64) -> Array {
             Array::from_vec(bits.map(|b| (b % m) as i64).collect(), shape)
         }
         other => panic!("random_input: no {other:?}"),
+    }
+}
+
+/// Issue 7's workloads: 1e7 draws from one `default_rng(42)` generator reused across calls
+/// (as NumPy's side does), of random, integers(0, 100) and standard_normal. Ids start with `R`.
+fn run_random_group(h: &Harness) {
+    let n = 10_000_000;
+    let rng = std::cell::RefCell::new(numcrane::random::default_rng(42));
+    for dtype in [DType::F64, DType::F32] {
+        let id = format!("R random {}", short(dtype));
+        eprintln!("numcrane side: {id}");
+        h.row(&id, "R `rng.random(n)`", "1e7", dtype, 0);
+        h.jit(&id, 1, || rng.borrow_mut().random_dtype([n], dtype));
+    }
+    eprintln!("numcrane side: R integers");
+    h.row(
+        "R integers",
+        "R `rng.integers(0, 100, n)`",
+        "1e7",
+        DType::I64,
+        0,
+    );
+    h.jit("R integers", 1, || rng.borrow_mut().integers(0, 100, [n]));
+    for dtype in [DType::F64, DType::F32] {
+        let id = format!("R normal {}", short(dtype));
+        eprintln!("numcrane side: {id}");
+        h.row(&id, "R `rng.standard_normal(n)`", "1e7", dtype, 0);
+        h.jit(&id, 1, || {
+            rng.borrow_mut().standard_normal_dtype([n], dtype)
+        });
     }
 }
 

@@ -7,7 +7,7 @@
 #   bash benches/side_by_side.sh            # about 2-3 minutes after the build on 2 cores
 #   SIDE_BY_SIDE_BUDGET=0.3 bash benches/side_by_side.sh   # quicker, noisier
 #   SIDE_BY_SIDE_STAT=min bash benches/side_by_side.sh      # fastest call instead of the median
-#   SIDE_BY_SIDE_ONLY=W1,W8 bash benches/side_by_side.sh    # only those workload groups (W1..W8, S)
+#   SIDE_BY_SIDE_ONLY=W1,W8 bash benches/side_by_side.sh    # only those workload groups (W1..W8, S, R)
 #
 # Needs python3; NumPy (and optionally numexpr) for the NumPy columns:
 #   python3 -m pip install numpy numexpr
