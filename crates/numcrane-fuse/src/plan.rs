@@ -563,6 +563,9 @@ fn single_reason(node: &Node, fusable: &dyn Fn(&Node) -> bool) -> &'static str {
         Op::Sort { .. } | Op::ArgSort { .. } => {
             "sort/argsort (a native radix sort with the JIT backend, else the evaluator)"
         }
+        Op::Select { .. } => {
+            "select (a native introselect with the JIT backend, else the evaluator)"
+        }
         Op::Gather { .. } | Op::Scatter { .. } => "gather/scatter (evaluator)",
         Op::MatMul => "matmul (a native GEMM with the JIT backend, else the evaluator)",
         _ if node.error().is_some() => "poisoned",

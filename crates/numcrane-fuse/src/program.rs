@@ -475,6 +475,10 @@ fn encode_op(sig: &mut Vec<u64>, op: &Op) {
         Op::Concat { axis } => sig.extend([14, *axis as u64]),
         Op::Sort { axis } => sig.extend([15, *axis as u64]),
         Op::ArgSort { axis } => sig.extend([16, *axis as u64]),
+        Op::Select { axis, positions } => {
+            sig.extend([19, *axis as u64]);
+            push_dims(sig, positions);
+        }
         Op::Gather {
             name,
             axes,

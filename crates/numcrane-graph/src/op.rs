@@ -509,6 +509,16 @@ pub enum Op {
         /// the sorted axis
         axis: usize,
     },
+    /// Order statistics: input 0 (the node's dtype) with `axis` replaced by `positions.len()`;
+    /// element `j` of a lane is the element a stable ascending sort with NaN last (as
+    /// [`Op::Sort`], bit for bit) puts at position `positions[j]` of that lane. Positions are
+    /// any order, repeats allowed, each below the lane length.
+    Select {
+        /// the axis of the lanes
+        axis: usize,
+        /// the sorted positions read from every lane
+        positions: Vec<usize>,
+    },
     /// Integer-array indexing: input 0 (the node's dtype) read at the positions given by
     /// inputs `1..=axes.len()` (int64 index arrays, all of one shape `I`), one per indexed
     /// axis of input 0 (`axes`, distinct). The output is the remaining axes of input 0 in order,
@@ -555,6 +565,7 @@ impl Op {
             Op::Concat { .. } => "concatenate",
             Op::Sort { .. } => "sort",
             Op::ArgSort { .. } => "argsort",
+            Op::Select { .. } => "select",
             Op::Gather { name, .. } => name,
             Op::Scatter { op } => op.name(),
         }

@@ -19,6 +19,8 @@
 //!   an auto-vectorized tile;
 //! - `sort` sorts lanes of an array NumPy's stable way ([`sort_axis`], [`argsort_axis`]): radix
 //!   sort of order-preserving keys, parallel over lanes or inside one long lane.
+//! - `select` picks a few sorted positions of every lane without sorting it ([`select_axis`]):
+//!   introselect on the same keys, bit-identical to the stable sort's values there.
 //!
 //! This crate knows nothing about numcrane's arrays, graphs or dtypes: the array API lowers
 //! matrix products onto [`gemm`] / [`gemm_raw`].
@@ -53,6 +55,7 @@ mod mat;
 mod microkernel;
 mod pack;
 mod scalar;
+mod select;
 mod small;
 mod sort;
 mod sort_radix;
@@ -69,6 +72,7 @@ pub use intgemm::{int_gemm, int_gemm_with, IntGemmScalar, INT_BLOCKING};
 pub use mat::{MatMut, MatRef};
 pub use microkernel::{selected_kernel, KernelKind};
 pub use scalar::GemmScalar;
+pub use select::{select_axis, SelectError};
 pub use sort::{
     argsort_axis, argsort_axis_with, sort_axis, sort_axis_with, SortError, SortOptions, SortScalar,
 };

@@ -68,6 +68,7 @@ fn describe_op(op: &Op) -> String {
         Op::Concat { axis } => format!("concatenate axis={axis}"),
         Op::Sort { axis } => format!("sort axis={axis}"),
         Op::ArgSort { axis } => format!("argsort axis={axis}"),
+        Op::Select { axis, positions } => format!("select axis={axis} positions={positions:?}"),
         Op::Gather {
             name,
             axes,

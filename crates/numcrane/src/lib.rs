@@ -26,6 +26,7 @@ mod explain;
 mod indexing;
 mod intrinsics;
 mod intrinsics_int;
+mod intrinsics_select;
 mod intrinsics_sort;
 pub mod io;
 mod linalg;

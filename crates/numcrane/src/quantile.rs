@@ -2,8 +2,8 @@
 //! `nanpercentile`, with every one of NumPy's 13 `method=`s (the `_with` spellings; the plain
 //! ones use NumPy's default, 'linear').
 //!
-//! Each function moves the reduced axes last, flattens them into one lane and sorts it
-//! (`Op::Sort`, NaN last; see sorting.rs). What happens next follows
+//! Each function moves the reduced axes last and flattens them into one lane; the order
+//! statistics follow the stable sort's order (NaN last; see sorting.rs). What happens next follows
 //! numpy/lib/_function_base_impl.py step by step, because NumPy's answers depend on its exact
 //! floating-point arithmetic (the virtual index `n q + (alpha + q (1 - alpha - beta)) - 1`, its
 //! floor, the gamma and its per-method fix, the rounding rules of 'nearest' and
@@ -11,10 +11,12 @@
 //! dtype before promoting):
 //!
 //! - `quantile` / `percentile`: the lane length `n` and `q` are known while the graph is built,
-//!   so the positions and the gamma are computed here in `f64` exactly as NumPy does, and the
-//!   neighbours are static slices of the sorted lanes.
+//!   so the positions and the gamma are computed here in `f64` exactly as NumPy does, and only
+//!   the neighbours at those positions are read, with one order-statistics node for every `q`
+//!   (`Op::Select`, expected linear time on the JIT backend, as NumPy's `partition`).
 //! - `nanquantile` / `nanpercentile`: NumPy drops each lane's NaNs first, so `n` becomes the
-//!   lane's non-NaN count, a value known only at evaluation. The same formulas are built as
+//!   lane's non-NaN count, a value known only at evaluation, so these lanes are fully sorted
+//!   (`Op::Sort`). The same formulas are built as
 //!   element-wise nodes over that count (the same `f64` operations in the same order, so the
 //!   positions are bit-identical), and the neighbour at a data-dependent position `k` is read as
 //!   the sum of the sorted lane masked to position `k` (NaNs sort last, so positions below the
@@ -36,7 +38,7 @@
 
 use crate::build;
 use crate::reduce::{resolve, Axes};
-use crate::sorting::{arr, float_of, nan_if_any, pick, sorted_lanes, weak};
+use crate::sorting::{arr, float_of, lanes_last, nan_if_any, sorted_lanes, weak, Selected};
 use crate::Array;
 use numcrane_graph::error::SourceLocation;
 use numcrane_graph::{BinaryOp, DType, Error, Op, UnaryOp};
@@ -657,7 +659,7 @@ fn run(
             loc,
         ));
     }
-    let (s, r) = match sorted_lanes(name, a, axes, loc) {
+    let (x, r) = match lanes_last(name, a, axes, loc) {
         Ok(v) => v,
         Err(e) => return fail(e),
     };
@@ -672,22 +674,38 @@ fn run(
             loc,
         ));
     }
-    let nan = which.nan && a.dtype().is_float();
-    let counts = nan.then(|| valid_counts(&s, loc));
-    let parts: Vec<Array> = q
-        .values
-        .iter()
-        .map(|&q| {
-            let value = match &counts {
-                None => {
-                    let value = static_quantile(&s, n, q, method, dtype, loc);
-                    nan_if_any(&s, n, value, loc)
-                }
-                Some(c) => dynamic_quantile(&s, c, q, method, dtype, loc),
-            };
-            value.reshape_at(r.out_shape.clone(), loc)
-        })
-        .collect();
+    let parts: Vec<Array> = if which.nan && a.dtype().is_float() {
+        // data-dependent positions: a full sort, read with masked sums
+        let shape = x.shape().to_vec();
+        let axis = shape.len() - 1;
+        let s = build::node(Op::Sort { axis }, &[&x], a.dtype(), shape, loc);
+        let c = valid_counts(&s, loc);
+        q.values
+            .iter()
+            .map(|&q| {
+                dynamic_quantile(&s, &c, q, method, dtype, loc).reshape_at(r.out_shape.clone(), loc)
+            })
+            .collect()
+    } else {
+        // static positions: only those, selected
+        let picks: Vec<Pick> = q.values.iter().map(|&q| plan(method, n, q)).collect();
+        let positions = picks
+            .iter()
+            .flat_map(|p| match *p {
+                Pick::At(k) => vec![k],
+                Pick::Lerp { lo, hi, .. } => vec![lo, hi],
+            })
+            .collect();
+        let s = Selected::new(&x, positions, loc);
+        picks
+            .into_iter()
+            .map(|p| {
+                let value = static_quantile(&s, p, dtype, loc);
+                s.nan_if_any(value, loc)
+                    .reshape_at(r.out_shape.clone(), loc)
+            })
+            .collect()
+    };
     if q.scalar {
         return parts
             .into_iter()
@@ -703,20 +721,13 @@ fn run(
     crate::stack(&refs, 0)
 }
 
-/// One `q` of a lane of static length `n` (no NaN handling).
-fn static_quantile(
-    s: &Array,
-    n: usize,
-    q: f64,
-    method: QuantileMethod,
-    dtype: DType,
-    loc: SourceLocation,
-) -> Array {
-    match plan(method, n, q) {
-        Pick::At(k) => pick(s, k, dtype, loc),
+/// One `q` of lanes of static length, planned as `p` (no NaN handling).
+fn static_quantile(s: &Selected, p: Pick, dtype: DType, loc: SourceLocation) -> Array {
+    match p {
+        Pick::At(k) => s.pick(k, dtype, loc),
         Pick::Lerp { lo, hi, t } => {
-            let a = pick(s, lo, s.dtype(), loc);
-            let b = pick(s, hi, s.dtype(), loc);
+            let a = s.pick(lo, s.dtype(), loc);
+            let b = s.pick(hi, s.dtype(), loc);
             lerp(&a, &b, Gamma::Scalar(t), dtype, loc)
         }
     }

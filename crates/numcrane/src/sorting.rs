@@ -10,11 +10,15 @@
 //! `#[track_caller]`: a bad axis gives an array whose evaluation returns an error naming the
 //! function (never a panic).
 //!
-//! `median` (and the quantiles) move the reduced axes last, flatten them into one, sort
-//! that lane (`Op::Sort`) and read the one or two neighbours each quantile needs with static
-//! slices (the positions depend only on the shape and `q`), then interpolate as NumPy's
-//! `_lerp` does. A NaN anywhere in a lane sorts last, and makes that lane's answer NaN, as in
-//! NumPy.
+//! `median` (and the quantiles) move the reduced axes last and flatten them into one lane.
+//! The positions they need depend only on the shape and `q`, so they are known while the graph
+//! is built: one order-statistics node (`Op::Select`, see [`Selected`]) reads just those
+//! sorted positions of every lane (plus the last one for floats: it is NaN exactly when the
+//! lane holds a NaN), in expected linear time on the JIT backend (NumPy's `partition`-based
+//! approach) and bit-identical to sorting, and the answer is interpolated from them as NumPy's
+//! `_lerp` does. A NaN anywhere in a lane makes that lane's answer NaN, as in NumPy.
+//! `nanmedian` reads data-dependent positions (they depend on each lane's NaN count), so it
+//! keeps a full sort (`Op::Sort`) and reads them with masked sums.
 
 use crate::build;
 use crate::operand::Operand;
@@ -133,18 +137,92 @@ pub(crate) fn sorted_lanes(
     axes: Axes,
     loc: SourceLocation,
 ) -> Result<(Array, Resolved), Error> {
+    let (x, r) = lanes_last(name, a, axes, loc)?;
+    let shape = x.shape().to_vec();
+    let axis = shape.len() - 1;
+    Ok((
+        build::node(Op::Sort { axis }, &[&x], a.dtype(), shape, loc),
+        r,
+    ))
+}
+
+/// The reduced axes of `a` moved last and flattened into one: `[kept..., n]`, unsorted.
+pub(crate) fn lanes_last(
+    name: &'static str,
+    a: &Array,
+    axes: Axes,
+    loc: SourceLocation,
+) -> Result<(Array, Resolved), Error> {
     let r = resolve(name, a, axes, loc)?;
     let nd = a.ndim();
     let kept: Vec<usize> = (0..nd).filter(|i| !r.axes.contains(i)).collect();
     let perm: Vec<isize> = kept.iter().chain(&r.axes).map(|&i| i as isize).collect();
     let mut shape: Vec<usize> = kept.iter().map(|&i| a.shape()[i]).collect();
     shape.push(r.count);
-    let x = a.permute(&perm).reshape_at(shape.clone(), loc);
-    let axis = shape.len() - 1;
-    Ok((
-        build::node(Op::Sort { axis }, &[&x], a.dtype(), shape, loc),
-        r,
-    ))
+    Ok((a.permute(&perm).reshape_at(shape, loc), r))
+}
+
+/// A few sorted positions of every lane of `[kept..., n]` lanes (`n > 0`): one `Op::Select`
+/// node `[kept..., m]` over the distinct positions asked for.
+pub(crate) struct Selected {
+    s: Array,
+    positions: Vec<usize>,
+    n: usize,
+}
+
+impl Selected {
+    /// Selects `positions` (each below `n`, the lane length; repeats are merged) of every
+    /// lane of `x`; floats also get the last position, for [`Selected::nan_if_any`].
+    pub(crate) fn new(x: &Array, mut positions: Vec<usize>, loc: SourceLocation) -> Selected {
+        let n = x.shape()[x.ndim() - 1];
+        if x.dtype().is_float() && n > 0 {
+            positions.push(n - 1);
+        }
+        positions.sort_unstable();
+        positions.dedup();
+        let axis = x.ndim() - 1;
+        let mut shape = x.shape().to_vec();
+        shape[axis] = positions.len();
+        let op = Op::Select {
+            axis,
+            positions: positions.clone(),
+        };
+        let s = build::node(op, &[x], x.dtype(), shape, loc);
+        Selected { s, positions, n }
+    }
+
+    /// The lanes' dtype.
+    pub(crate) fn dtype(&self) -> DType {
+        self.s.dtype()
+    }
+
+    /// Element `k` of every sorted lane, in `dtype` (`k` must be one of the selected ones).
+    pub(crate) fn pick(&self, k: usize, dtype: DType, loc: SourceLocation) -> Array {
+        match self.positions.binary_search(&k) {
+            Ok(j) => pick(&self.s, j, dtype, loc),
+            Err(_) => build::poison(
+                Error::internal("select", format!("position {k} was not selected")),
+                Op::Select {
+                    axis: 0,
+                    positions: vec![k],
+                },
+                &[&self.s],
+                dtype,
+                self.s.shape()[..self.s.ndim() - 1].to_vec(),
+                loc,
+            ),
+        }
+    }
+
+    /// `value` where the lane has no NaN (its last sorted element is not NaN), else NaN.
+    pub(crate) fn nan_if_any(&self, value: Array, loc: SourceLocation) -> Array {
+        if !self.s.dtype().is_float() || self.n == 0 {
+            return value;
+        }
+        let last = self.pick(self.n - 1, self.s.dtype(), loc);
+        let bad = build::unary(UnaryOp::IsNan, &last, loc);
+        build::select(arr(&bad), weak(f64::NAN), arr(&value), loc)
+    }
 }
 
 /// Element `k` of every sorted lane, in `dtype`.
@@ -186,23 +264,29 @@ pub(crate) fn float_of(dtype: DType) -> DType {
 pub fn median(a: &Array, axes: impl Into<Axes>) -> Array {
     let loc = SourceLocation::caller();
     let dtype = float_of(a.dtype());
-    let (s, r) = match sorted_lanes("median", a, axes.into(), loc) {
+    let (x, r) = match lanes_last("median", a, axes.into(), loc) {
         Ok(v) => v,
         Err(e) => return build::poison(e, Op::Sort { axis: 0 }, &[a], dtype, vec![], loc),
     };
     let n = r.count;
-    let value = if n == 0 {
-        let kept = &s.shape()[..s.ndim() - 1];
-        crate::full(kept.to_vec(), f64::NAN).astype(dtype)
-    } else if n % 2 == 1 {
-        pick(&s, n / 2, dtype, loc)
+    if n == 0 {
+        let kept = &x.shape()[..x.ndim() - 1];
+        return crate::full(kept.to_vec(), f64::NAN)
+            .astype(dtype)
+            .reshape_at(r.out_shape, loc);
+    }
+    let value = if n % 2 == 1 {
+        let s = Selected::new(&x, vec![n / 2], loc);
+        s.nan_if_any(s.pick(n / 2, dtype, loc), loc)
     } else {
-        let lo = pick(&s, n / 2 - 1, dtype, loc);
-        let hi = pick(&s, n / 2, dtype, loc);
+        let s = Selected::new(&x, vec![n / 2 - 1, n / 2], loc);
+        let lo = s.pick(n / 2 - 1, dtype, loc);
+        let hi = s.pick(n / 2, dtype, loc);
         let sum = build::binary(BinaryOp::Add, arr(&lo), arr(&hi), loc);
-        build::binary(BinaryOp::Div, arr(&sum), weak(2.0), loc)
+        let mean = build::binary(BinaryOp::Div, arr(&sum), weak(2.0), loc);
+        s.nan_if_any(mean, loc)
     };
-    nan_if_any(&s, n, value, loc).reshape_at(r.out_shape, loc)
+    value.reshape_at(r.out_shape, loc)
 }
 
 /// NumPy's `nanmedian(a, axis, keepdims)`: the median of the non-NaN values over `axes` (NaN

@@ -14,6 +14,7 @@ mod gather;
 mod linalg;
 mod reduce;
 pub mod scalar;
+mod select;
 mod sort;
 mod source;
 mod view;
@@ -111,6 +112,7 @@ pub fn compute(node: &Node, args: &[&Realized]) -> Result<Realized> {
         Op::Concat { axis } => concat::concat(node, *axis, args),
         Op::Sort { axis } => sort::sort(node, *axis, arg(0)?),
         Op::ArgSort { axis } => sort::argsort(node, *axis, arg(0)?),
+        Op::Select { axis, positions } => select::select(node, *axis, positions, arg(0)?),
         Op::Gather {
             name,
             axes,

@@ -16,7 +16,7 @@ use std::cmp::Ordering;
 /// A total order on elements: the usual one, with NaN (the only value not equal to itself)
 /// after everything else and equal to other NaNs.
 #[allow(clippy::eq_op)]
-fn total<T: Element>(a: &T, b: &T) -> Ordering {
+pub(super) fn total<T: Element>(a: &T, b: &T) -> Ordering {
     match a.partial_cmp(b) {
         Some(o) => o,
         None => (a != a).cmp(&(b != b)),
