@@ -1,7 +1,8 @@
 //! Native kernels for the steps the fusion plan leaves to the reference evaluator: float32
 //! and float64 matrix products run on numcrane-kernels' packed GEMM (with an element-wise
 //! epilogue on each tile in `crate::epilogue`), integer and bool ones on its integer GEMM
-//! (`intrinsics_int`), sorts on its radix sort (`intrinsics_sort`), everything else on the
+//! (`intrinsics_int`), sorts on its radix sort (`intrinsics_sort`), gathers on its gather
+//! (`intrinsics_gather`), everything else on the
 //! evaluator. [`NativeRunner`] is the JIT backend's runner: compiled kernels through
 //! `numcrane_jit::run_into`, intrinsics here.
 
@@ -31,6 +32,18 @@ impl Runner for NativeRunner {
             (Op::MatMul, dtype, [a, b]) => crate::intrinsics_int::matmul_int(dtype, node, a, b),
             (Op::Sort { axis }, _, [x]) => Some(crate::intrinsics_sort::sort(node, *axis, x)),
             (Op::ArgSort { axis }, _, [x]) => Some(crate::intrinsics_sort::argsort(node, *axis, x)),
+            (
+                Op::Gather {
+                    name,
+                    axes,
+                    at,
+                    mode,
+                },
+                _,
+                _,
+            ) => Some(crate::intrinsics_gather::gather(
+                node, name, axes, *at, *mode, inputs,
+            )),
             _ => None,
         }
     }
