@@ -17,6 +17,7 @@
 //! - `intgemm` is the integer / bool product with NumPy's semantics ([`int_gemm`]: wrapping
 //!   sums of wrapping products in the element type; OR of ANDs for bool), the same loops with
 //!   an auto-vectorized tile;
+//! - `gather` copies the elements an index selects ([`gather_rows`]), parallel over output rows;
 //! - `sort` sorts lanes of an array NumPy's stable way ([`sort_axis`], [`argsort_axis`]): radix
 //!   sort of order-preserving keys, parallel over lanes or inside one long lane.
 //! - `select` picks a few sorted positions of every lane without sorting it ([`select_axis`]):
@@ -50,6 +51,7 @@ mod config;
 mod driver;
 mod epilogue;
 mod error;
+mod gather;
 mod intgemm;
 mod mat;
 mod microkernel;
@@ -68,6 +70,7 @@ pub use api::{
 pub use config::Blocking;
 pub use epilogue::{Activation, BiasActivation, EpilogueBlock};
 pub use error::GemmError;
+pub use gather::{gather_rows, GatherFault, GatherInner};
 pub use intgemm::{int_gemm, int_gemm_with, IntGemmScalar, INT_BLOCKING};
 pub use mat::{MatMut, MatRef};
 pub use microkernel::{selected_kernel, KernelKind};

@@ -19,7 +19,10 @@
 //!
 //! Masks are data-dependent: building the index evaluates the mask (only the mask) and turns
 //! its true positions into int64 index arrays, then goes on lazily with a static gather. The
-//! same holds for `nonzero`, `flatnonzero`, `argwhere`, `compress` and `extract`.
+//! same holds for `nonzero`, `flatnonzero`, `argwhere`, `compress` and `extract`. The
+//! positions are found in parallel chunks (count per chunk, prefix sums, fill), the same for
+//! any thread count. A mask over every axis of `a` (`a[a > 0.5]`) gathers from `a` flattened
+//! with the flat positions: one index array instead of one per axis.
 //!
 //! Updates: `a.at(index)` computes the flat positions the index selects (the same index
 //! applied to `arange(a.size).reshape(a.shape)`, so every rule and check is shared) and an
@@ -27,7 +30,9 @@
 //! repeated positions (NumPy's `a[i] = v`); `add`, `multiply`, `min` and `max` accumulate over
 //! repeated positions like NumPy's `np.add.at` (not like `a[i] += v`, which keeps one).
 //! Values are cast to the array's dtype (as NumPy's assignment does) and broadcast to the
-//! indexed shape. Gathers and scatters are evaluator steps; the JIT does not fuse them (yet).
+//! indexed shape. Gathers and scatters are steps of their own (not fused); on the JIT backend
+//! a gather runs natively (`crate::intrinsics_gather`: strided input read in place, parallel
+//! for large outputs, the evaluator's errors), a scatter on the evaluator.
 
 use crate::build;
 use crate::operand::{IntoOperand, Operand};
@@ -38,6 +43,7 @@ use numcrane_graph::layout::broadcast_shapes;
 use numcrane_graph::{
     BinaryOp, Buffer, DType, Error, IndexMode, Layout, Node, Op, Result, Scalar, ScatterOp, UnaryOp,
 };
+use rayon::prelude::*;
 use std::sync::Arc;
 
 /// One entry of an advanced index: a basic [`SliceArg`] or an index array (integers: fancy
@@ -181,6 +187,107 @@ fn true_positions(flags: &[bool], shape: &[usize]) -> Vec<Vec<i64>> {
         }
     }
     per_axis
+}
+
+/// Mask elements per chunk of the parallel passes over a mask: large enough that a chunk's
+/// work dwarfs scheduling it.
+const MASK_CHUNK: usize = 1 << 16;
+
+/// The number of true values in `flags` (a sum of 0/1 bytes, which vectorizes).
+fn count_true(flags: &[bool]) -> usize {
+    flags.iter().map(|&f| f as usize).sum()
+}
+
+/// The flat (row-major) positions of the true values of `flags`, as an int64 buffer: counted
+/// per chunk, the counts prefix-summed into each chunk's share of the output, then every
+/// chunk filled on its own (in parallel for large masks; the result is the same for any
+/// thread count).
+fn flat_true_positions(flags: &[bool]) -> Result<Buffer> {
+    let chunks: Vec<&[bool]> = flags.chunks(MASK_CHUNK).collect();
+    let parallel = chunks.len() > 1;
+    let counts: Vec<usize> = if parallel {
+        chunks.par_iter().map(|c| count_true(c)).collect()
+    } else {
+        chunks.iter().map(|c| count_true(c)).collect()
+    };
+    let count = counts.iter().sum();
+    let mut buffer = Buffer::zeros(DType::I64, count, "index")?;
+    let mut parts = Vec::with_capacity(chunks.len());
+    let mut rest = buffer.as_mut_slice::<i64>()?;
+    for (k, &c) in counts.iter().enumerate() {
+        let (head, tail) = rest.split_at_mut(c);
+        parts.push((k, head));
+        rest = tail;
+    }
+    let fill = |(k, part): (usize, &mut [i64])| {
+        let base = k * MASK_CHUNK;
+        let mut j = 0;
+        // Branch-free on the flag (a mask of mixed values would mispredict half the time):
+        // every position is written at the next free slot, which only a true one takes.
+        for (i, &f) in chunks[k].iter().enumerate() {
+            if let Some(slot) = part.get_mut(j) {
+                *slot = (base + i) as i64;
+            }
+            j += f as usize;
+        }
+    };
+    if parallel {
+        parts.into_par_iter().for_each(fill);
+    } else {
+        parts.into_iter().for_each(fill);
+    }
+    Ok(buffer)
+}
+
+/// The true positions of `m` (evaluated now, read in place): their count and the flat
+/// positions as an int64 buffer.
+fn mask_flat_positions(m: &Array) -> Result<(usize, Buffer)> {
+    let flags = if m.dtype() == DType::Bool {
+        m.clone()
+    } else {
+        m.astype(DType::Bool)
+    };
+    let values = numcrane_graph::eval::values::<bool>(flags.realized()?)?;
+    let positions = flat_true_positions(&values)?;
+    Ok((positions.len(), positions))
+}
+
+/// A contiguous int64 leaf of shape `[buffer.len()]`.
+fn leaf_of(buffer: Buffer, loc: SourceLocation) -> Array {
+    let n = buffer.len();
+    Array::from_node(Node::leaf(Arc::new(buffer), Layout::contiguous(&[n]), loc))
+}
+
+/// The true positions of `m` as one int64 leaf per axis (multi-indices in row-major order),
+/// unravelled from the flat positions in parallel chunks.
+fn mask_positions_per_axis(m: &Array, loc: SourceLocation) -> Result<(usize, Vec<Array>)> {
+    let (count, flat) = mask_flat_positions(m)?;
+    let shape = m.shape();
+    if shape.len() == 1 {
+        return Ok((count, vec![leaf_of(flat, loc)]));
+    }
+    let flat_v = flat.as_slice::<i64>()?;
+    let mut out = Vec::with_capacity(shape.len());
+    for axis in 0..shape.len() {
+        let stride: usize = shape[axis + 1..].iter().product();
+        let n = shape[axis].max(1);
+        let mut buffer = Buffer::zeros(DType::I64, count, "index")?;
+        let dst = buffer.as_mut_slice::<i64>()?;
+        let unravel = |(d, s): (&mut [i64], &[i64])| {
+            for (o, &f) in d.iter_mut().zip(s) {
+                *o = ((f as usize / stride.max(1)) % n) as i64;
+            }
+        };
+        if count > MASK_CHUNK {
+            dst.par_chunks_mut(MASK_CHUNK)
+                .zip(flat_v.par_chunks(MASK_CHUNK))
+                .for_each(unravel);
+        } else {
+            unravel((dst, flat_v));
+        }
+        out.push(leaf_of(buffer, loc));
+    }
+    Ok((count, out))
 }
 
 /// Checks an index array's dtype: float index arrays are an error, as in NumPy (bool ones are
@@ -365,13 +472,19 @@ pub(crate) fn index_at(
                         loc,
                     ));
                 }
-                let flags = truth(m)?;
-                let count = flags.iter().filter(|&&f| f).count();
                 if k == 0 {
+                    let count = truth(m)?.iter().filter(|&&f| f).count();
                     entries.push(Entry::NewAxisAdv(leaf_i64(&vec![0; count], &[count], loc)?));
+                } else if k == nd && args.len() == 1 {
+                    // `a[mask]` over every axis: the flat positions index `a` flattened (a
+                    // view when `a` is contiguous), one index array instead of one per axis.
+                    let (_, flat) = mask_flat_positions(m)?;
+                    let data = a.reshape_at(vec![a.size()], loc);
+                    let pos = leaf_of(flat, loc);
+                    return gather(name, &data, vec![0], &[pos], 0, IndexMode::Raise, loc);
                 } else {
-                    for pos in true_positions(&flags, m.shape()) {
-                        entries.push(Entry::Adv(leaf_i64(&pos, &[count], loc)?));
+                    for pos in mask_positions_per_axis(m, loc)?.1 {
+                        entries.push(Entry::Adv(pos));
                     }
                 }
                 axis += k;
@@ -919,12 +1032,7 @@ fn nonzero_at(a: &Array, name: &'static str, loc: SourceLocation) -> Result<Vec<
             loc,
         ));
     }
-    let flags = truth(a)?;
-    let count = flags.iter().filter(|&&f| f).count();
-    true_positions(&flags, a.shape())
-        .iter()
-        .map(|p| leaf_i64(p, &[count], loc))
-        .collect()
+    Ok(mask_positions_per_axis(a, loc)?.1)
 }
 
 /// NumPy's `flatnonzero(a)`: the int64 positions of the nonzero elements of `a` flattened

@@ -25,6 +25,7 @@ mod epilogue;
 mod explain;
 mod indexing;
 mod intrinsics;
+mod intrinsics_gather;
 mod intrinsics_int;
 mod intrinsics_select;
 mod intrinsics_sort;
