@@ -290,3 +290,34 @@ fn masks_over_every_axis_match_plain_rust() {
         .collect();
     assert_eq!(r.to_vec::<i32>().unwrap(), want_rows);
 }
+
+/// `a.at(index).set / add / multiply / min / max (v)` on the JIT backend (native scatter)
+/// against the evaluator, bit for bit: repeated positions (the row-major order decides),
+/// every element size, strided sources, and sizes that split the output over threads.
+#[test]
+fn scatters_match_evaluator() {
+    for &dt in &DTYPES {
+        for (shape, len) in [(vec![7usize, 5], 40usize), (vec![300, 400], 200_000)] {
+            let a = input(&shape, dt, 6);
+            let n = shape[0];
+            let rows = idx(index_values(n, len, 11, true), &[len]);
+            let cols = idx(index_values(shape[1], len, 12, true), &[len]);
+            let v = input(&[len], dt, 13);
+            for view in [a.clone(), a.transpose().transpose().index(ix![..;-1])] {
+                let what = format!("{dt:?} {shape:?}");
+                let at = || view.at(ix![&rows, &cols]);
+                same_on_jit(&what, || at().set(&v)).unwrap();
+                same_on_jit(&what, || at().set(2)).unwrap();
+                for r in [
+                    same_on_jit(&what, || at().add(&v)),
+                    same_on_jit(&what, || at().multiply(&v)),
+                    same_on_jit(&what, || at().min(&v)),
+                    same_on_jit(&what, || at().max(&v)),
+                ] {
+                    // Bool may refuse an operation; then both refused it alike.
+                    assert!(r.is_ok() || dt == DType::Bool, "{what}: {r:?}");
+                }
+            }
+        }
+    }
+}

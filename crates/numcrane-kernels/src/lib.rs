@@ -17,7 +17,8 @@
 //! - `intgemm` is the integer / bool product with NumPy's semantics ([`int_gemm`]: wrapping
 //!   sums of wrapping products in the element type; OR of ANDs for bool), the same loops with
 //!   an auto-vectorized tile;
-//! - `gather` copies the elements an index selects ([`gather_rows`]), parallel over output rows;
+//! - `gather` copies the elements an index selects ([`gather_rows`]), parallel over output rows,
+//!   and combines values into indexed positions in their order ([`scatter_into`]);
 //! - `sort` sorts lanes of an array NumPy's stable way ([`sort_axis`], [`argsort_axis`]): radix
 //!   sort of order-preserving keys, parallel over lanes or inside one long lane.
 //! - `select` picks a few sorted positions of every lane without sorting it ([`select_axis`]):
@@ -70,7 +71,7 @@ pub use api::{
 pub use config::Blocking;
 pub use epilogue::{Activation, BiasActivation, EpilogueBlock};
 pub use error::GemmError;
-pub use gather::{gather_rows, GatherFault, GatherInner};
+pub use gather::{gather_rows, scatter_into, GatherFault, GatherInner};
 pub use intgemm::{int_gemm, int_gemm_with, IntGemmScalar, INT_BLOCKING};
 pub use mat::{MatMut, MatRef};
 pub use microkernel::{selected_kernel, KernelKind};

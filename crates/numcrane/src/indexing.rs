@@ -31,8 +31,8 @@
 //! repeated positions like NumPy's `np.add.at` (not like `a[i] += v`, which keeps one).
 //! Values are cast to the array's dtype (as NumPy's assignment does) and broadcast to the
 //! indexed shape. Gathers and scatters are steps of their own (not fused); on the JIT backend
-//! a gather runs natively (`crate::intrinsics_gather`: strided input read in place, parallel
-//! for large outputs, the evaluator's errors), a scatter on the evaluator.
+//! both run natively (`crate::intrinsics_gather`: a strided input read in place, parallel for
+//! large outputs, the evaluator's results and errors bit for bit).
 
 use crate::build;
 use crate::operand::{IntoOperand, Operand};

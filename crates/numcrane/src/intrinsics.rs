@@ -2,8 +2,9 @@
 //! and float64 matrix products run on numcrane-kernels' packed GEMM (with an element-wise
 //! epilogue on each tile in `crate::epilogue`), integer and bool ones on its integer GEMM
 //! (`intrinsics_int`), sorts on its radix sort (`intrinsics_sort`), order statistics on its
-//! introselect (`intrinsics_select`), gathers on its gather (`intrinsics_gather`), everything
-//! else on the evaluator. [`NativeRunner`] is the JIT backend's runner: compiled kernels through
+//! introselect (`intrinsics_select`), gathers and scatters on its gather and scatter
+//! (`intrinsics_gather`), everything else on the evaluator. [`NativeRunner`] is the JIT
+//! backend's runner: compiled kernels through
 //! `numcrane_jit::run_into`, intrinsics here.
 
 use numcrane_fuse::{ElementwiseKernel, EpilogueResult, Launch, Runner, TileEpilogue};
@@ -46,6 +47,9 @@ impl Runner for NativeRunner {
                 _,
             ) => Some(crate::intrinsics_gather::gather(
                 node, name, axes, *at, *mode, inputs,
+            )),
+            (Op::Scatter { op }, _, [data, pos, vals]) => Some(crate::intrinsics_gather::scatter(
+                node, *op, data, pos, vals,
             )),
             _ => None,
         }

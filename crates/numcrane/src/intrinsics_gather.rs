@@ -1,7 +1,13 @@
 //! `Gather` (integer-array indexing, `take`, masks once turned into positions) on
-//! numcrane-kernels' [`gather_rows`]: the same result and the same errors as the reference
-//! evaluator (crates/numcrane-graph/src/eval/gather.rs), without its copies. Called from
+//! numcrane-kernels' [`gather_rows`], and `Scatter` (`a.at(i).set(v)` / `.add(v)` / ...) on
+//! its [`scatter_into`]: the same results and the same errors as the reference evaluator
+//! (crates/numcrane-graph/src/eval/gather.rs), without its copies. Called from
 //! [`crate::intrinsics::NativeRunner`].
+//!
+//! A scatter applies its updates in row-major order of the positions, as the evaluator does
+//! (`set` keeps the last of repeated positions; `add` etc. accumulate in that order); large
+//! ones split the output into ranges, one per thread, each applying its own updates in that
+//! same order, so the bits do not depend on the thread count.
 //!
 //! The evaluator reads a strided input into C order first and builds every offset list before
 //! copying; here the input is read in place through its strides, each index is resolved (per
@@ -12,11 +18,13 @@
 //! reports the first bad index it meets. The kernel only says that some index is bad; that
 //! cold path then rescans the indices in the evaluator's order and builds the same error.
 
+use numcrane_graph::eval::scalar::Num;
 use numcrane_graph::eval::values;
 use numcrane_graph::{
     with_dtype, Buffer, Element, Error, IndexMode, Layout, Node, Realized, Result,
 };
-use numcrane_kernels::{gather_rows, GatherFault, GatherInner};
+use numcrane_graph::{BinaryOp, ScatterOp};
+use numcrane_kernels::{gather_rows, scatter_into, GatherFault, GatherInner};
 use std::borrow::Cow;
 use std::mem::{align_of, size_of};
 use std::sync::Arc;
@@ -304,4 +312,56 @@ unsafe fn as_bits_mut<T: Element, U: Copy>(s: &mut [T]) -> Option<&mut [U]> {
     // SAFETY: as in `as_bits`, and the exclusive borrow of `s` moves to the result; the
     // caller writes only valid `T` bit patterns, so `s` holds valid `T`s afterwards.
     Some(unsafe { std::slice::from_raw_parts_mut(s.as_mut_ptr().cast::<U>(), s.len()) })
+}
+
+/// The node's result: `Op::Scatter { op }` of `data` with `vals` combined at `positions`.
+pub(crate) fn scatter(
+    node: &Node,
+    op: ScatterOp,
+    data: &Realized,
+    positions: &Realized,
+    vals: &Realized,
+) -> Result<Realized> {
+    if data.layout.shape != node.shape() || positions.layout.shape != vals.layout.shape {
+        return Err(Error::internal(op.name(), "scatter shapes do not fit"));
+    }
+    if data.buffer.dtype() != node.dtype() || vals.buffer.dtype() != node.dtype() {
+        return Err(Error::internal(op.name(), "scatter dtypes do not fit"));
+    }
+    with_dtype!(node.dtype(), T => scatter_typed::<T>(node, op, data, positions, vals))
+}
+
+fn scatter_typed<T: Num>(
+    node: &Node,
+    op: ScatterOp,
+    data: &Realized,
+    positions: &Realized,
+    vals: &Realized,
+) -> Result<Realized> {
+    let name = op.name();
+    // The evaluator's combining functions, so the arithmetic is the same bits.
+    let combine: Option<fn(T, T) -> T> = match op {
+        ScatterOp::Set => None,
+        ScatterOp::Add => T::binary(BinaryOp::Add),
+        ScatterOp::Mul => T::binary(BinaryOp::Mul),
+        ScatterOp::Min => T::binary(BinaryOp::Minimum),
+        ScatterOp::Max => T::binary(BinaryOp::Maximum),
+    };
+    if op != ScatterOp::Set && combine.is_none() {
+        return Err(Error::dtype(name, T::DTYPE, node.location()));
+    }
+    let layout = Layout::contiguous(node.shape());
+    let mut out = Buffer::zeros(T::DTYPE, layout.size(), name)?;
+    {
+        let dst = out.as_mut_slice::<T>()?;
+        dst.copy_from_slice(&values::<T>(data)?);
+        let pos = values::<i64>(positions)?;
+        let new = values::<T>(vals)?;
+        scatter_into(dst, &pos, &new, combine, true)
+            .map_err(|_| Error::internal(name, "scatter position outside the array"))?;
+    }
+    Ok(Realized {
+        buffer: Arc::new(out),
+        layout,
+    })
 }
