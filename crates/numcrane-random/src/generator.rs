@@ -15,8 +15,13 @@ use rayon::prelude::*;
 
 /// From this many values on, `random` and `uniform` fill blocks in parallel.
 const PARALLEL_MIN: usize = 1 << 16;
-/// Values per parallel block.
+/// Values per parallel block (even: `random_f32` maps value pairs onto 64-bit draws).
 const BLOCK: usize = 1 << 14;
+/// `integers` over 32-bit draws runs in parallel blocks only when Lemire's rejection
+/// threshold is below this: a block of `BLOCK` values then sees a rejection with probability
+/// under 1/64, so the speculative block starts are almost always right (every range up to
+/// 4096 qualifies, e.g. `integers(0, 100)`).
+const LEMIRE_PARALLEL_MAX_THRESHOLD: u64 = 1 << 12;
 use crate::tables::*;
 use crate::{Error, Result};
 
@@ -117,6 +122,25 @@ impl SmallDraws {
         }
         self.buf & ((1u32 << self.bits) - 1)
     }
+}
+
+/// Lemire values `low + 0..=rng` (`0 < rng <= u32::MAX`) for every element of `block`, from
+/// `g`'s 32-bit draws exactly as `bounded_u64` takes them; returns the 32-bit draws taken.
+fn lemire32_block(g: &mut Pcg64, low: i64, rng: u64, block: &mut [i64]) -> u64 {
+    let rng_excl = rng + 1;
+    // Always below rng_excl, so checking it first is NumPy's two-step test (and 0 for
+    // rng == u32::MAX, where the value is the draw itself, as NumPy's special case gives).
+    let threshold = (u64::from(u32::MAX) - rng) % rng_excl;
+    let mut taken = block.len() as u64;
+    for v in block.iter_mut() {
+        let mut m = u64::from(g.next_u32()) * rng_excl;
+        while m & 0xffff_ffff < threshold {
+            m = u64::from(g.next_u32()) * rng_excl;
+            taken += 1;
+        }
+        *v = low.wrapping_add((m >> 32) as i64);
+    }
+    taken
 }
 
 fn check_non_negative(op: &'static str, name: &str, v: f64) -> Result<()> {
@@ -841,18 +865,30 @@ impl Generator {
 
     /// `random(size)`: doubles in [0, 1).
     pub fn random(&mut self, n: usize) -> Vec<f64> {
-        self.fill_doubles(n, |u| u)
+        let mut out = vec![0.0; n];
+        self.random_into(&mut out);
+        out
     }
 
-    /// `n` values `f(U)`, one 64-bit draw each. Since every value takes exactly one draw,
-    /// block `k` starts `k * BLOCK` steps into the stream: large fills run blocks on rayon's
-    /// threads from jumped-ahead copies of the generator and give the sequential numbers.
-    fn fill_doubles(&mut self, n: usize, f: impl Fn(f64) -> f64 + Sync) -> Vec<f64> {
+    /// `random(size)` written into `out` (one value per element, in order): the array layer
+    /// fills its final buffer with this, with no intermediate `Vec` and copy.
+    pub fn random_into(&mut self, out: &mut [f64]) {
+        self.fill_doubles(out, |u| u);
+    }
+
+    /// `out.len()` values `f(U)`, one 64-bit draw each. Since every value takes exactly one
+    /// draw, block `k` starts `k * BLOCK` steps into the stream: large fills run blocks on
+    /// rayon's threads from jumped-ahead copies of the generator and give the sequential
+    /// numbers whatever the thread count.
+    fn fill_doubles(&mut self, out: &mut [f64], f: impl Fn(f64) -> f64 + Sync) {
+        let n = out.len();
         if n < PARALLEL_MIN {
-            return (0..n).map(|_| f(self.bitgen.next_double())).collect();
+            for v in out.iter_mut() {
+                *v = f(self.bitgen.next_double());
+            }
+            return;
         }
         let start = self.bitgen.clone();
-        let mut out = vec![0.0; n];
         out.par_chunks_mut(BLOCK)
             .enumerate()
             .for_each(|(k, block)| {
@@ -863,12 +899,56 @@ impl Generator {
                 }
             });
         self.bitgen.skip(n as u128);
-        out
     }
 
     /// `random(size, dtype=np.float32)`.
     pub fn random_f32(&mut self, n: usize) -> Vec<f32> {
-        (0..n).map(|_| self.bitgen.next_float()).collect()
+        let mut out = vec![0.0; n];
+        self.random_f32_into(&mut out);
+        out
+    }
+
+    /// `random(size, dtype=np.float32)` written into `out`. Each float takes one 32-bit
+    /// draw: a buffered high half first if there is one, then the low and high halves of
+    /// successive 64-bit draws. After that first value, value pairs map one-to-one onto
+    /// 64-bit draws, so large fills run in parallel blocks (an even number of values each)
+    /// from jumped-ahead copies and give the sequential numbers and final state.
+    pub fn random_f32_into(&mut self, out: &mut [f32]) {
+        const SCALE: f32 = 1.0 / 16_777_216.0;
+        if out.len() < PARALLEL_MIN {
+            for v in out.iter_mut() {
+                *v = self.bitgen.next_float();
+            }
+            return;
+        }
+        let mut rest = out;
+        if self.bitgen.state().has_uint32 {
+            let (first, tail) = rest.split_at_mut(1);
+            first[0] = self.bitgen.next_float();
+            rest = tail;
+        }
+        // No half is buffered now: value 2i is the low half of draw i, 2i + 1 the high half.
+        let pairs = rest.len() / 2;
+        let (paired, odd) = rest.split_at_mut(2 * pairs);
+        let start = self.bitgen.clone();
+        paired
+            .par_chunks_mut(BLOCK)
+            .enumerate()
+            .for_each(|(k, block)| {
+                let mut g = start.clone();
+                // BLOCK is even, so block k starts at draw k * BLOCK / 2.
+                g.skip((k * BLOCK / 2) as u128);
+                for pair in block.chunks_exact_mut(2) {
+                    let u = g.next_u64();
+                    pair[0] = ((u as u32) >> 8) as f32 * SCALE;
+                    pair[1] = (((u >> 32) as u32) >> 8) as f32 * SCALE;
+                }
+            });
+        // An odd count leaves the last value to a fresh draw whose high half stays buffered.
+        self.bitgen.skip_u32(2 * pairs as u64);
+        for v in odd {
+            *v = self.bitgen.next_float();
+        }
     }
 
     /// `uniform(low, high, size)`: `low + (high - low) * U`.
@@ -883,7 +963,9 @@ impl Generator {
         if range < 0.0 {
             return Err(Error::new("uniform", "high - low < 0"));
         }
-        Ok(self.fill_doubles(n, |u| low + range * u))
+        let mut out = vec![0.0; n];
+        self.fill_doubles(&mut out, |u| low + range * u);
+        Ok(out)
     }
 
     /// `integers(low, high, size, dtype, endpoint)`: Lemire's bounded method, with 32-bit
@@ -896,10 +978,26 @@ impl Generator {
         dtype: IntDType,
         endpoint: bool,
     ) -> Result<Vec<i64>> {
+        let mut out = vec![0; n];
+        self.integers_into(low, high, dtype, endpoint, &mut out)?;
+        Ok(out)
+    }
+
+    /// `integers(...)` written into `out` (one value per element, as i64 whatever the
+    /// dtype); on an error nothing is drawn and `out` is untouched.
+    pub fn integers_into(
+        &mut self,
+        low: i64,
+        high: i64,
+        dtype: IntDType,
+        endpoint: bool,
+        out: &mut [i64],
+    ) -> Result<()> {
         const OP: &str = "integers";
+        let n = out.len();
         // NumPy returns an empty array before looking at the bounds.
         if n == 0 {
-            return Ok(Vec::new());
+            return Ok(());
         }
         let (lo, hi) = dtype.range();
         if low < lo {
@@ -932,29 +1030,130 @@ impl Generator {
             IntDType::Bool => {
                 // buffered_bounded_bool: one bit per value, 32 from each 32-bit draw.
                 if rng == 0 {
-                    return Ok(vec![low; n]);
+                    out.fill(low);
+                    return Ok(());
                 }
                 let mut draws = SmallDraws::new(1);
-                Ok((0..n)
-                    .map(|_| i64::from(draws.next(&mut self.bitgen)))
-                    .collect())
+                for v in out.iter_mut() {
+                    *v = i64::from(draws.next(&mut self.bitgen));
+                }
             }
-            IntDType::I8 | IntDType::U8 => Ok(self.bounded_small(low, rng as u32, 8, n)),
-            IntDType::I16 | IntDType::U16 => Ok(self.bounded_small(low, rng as u32, 16, n)),
-            _ => Ok((0..n)
-                .map(|_| low.wrapping_add(self.bounded_u64(rng) as i64))
-                .collect()),
+            IntDType::I8 | IntDType::U8 => {
+                out.copy_from_slice(&self.bounded_small(low, rng as u32, 8, n))
+            }
+            IntDType::I16 | IntDType::U16 => {
+                out.copy_from_slice(&self.bounded_small(low, rng as u32, 16, n))
+            }
+            _ => {
+                if rng != 0 && rng <= 0xffff_ffff && n >= PARALLEL_MIN {
+                    let threshold = (u64::from(u32::MAX) - rng) % (rng + 1);
+                    if threshold < LEMIRE_PARALLEL_MAX_THRESHOLD {
+                        self.lemire32_parallel(low, rng, out);
+                        return Ok(());
+                    }
+                }
+                for v in out.iter_mut() {
+                    *v = low.wrapping_add(self.bounded_u64(rng) as i64);
+                }
+            }
         }
+        Ok(())
+    }
+
+    /// Lemire's method over 32-bit draws (`0 < rng <= u32::MAX`) for a large fill, in
+    /// parallel and giving exactly the sequential values and final state.
+    ///
+    /// A value takes one 32-bit draw unless it is rejected (probability threshold / 2^32),
+    /// so where a block starts in the draw stream depends on the rejections before it.
+    /// Blocks are computed in parallel at assumed starts (first: no rejections); then, in
+    /// order, every block whose assumed start equals its true start (the previous block's
+    /// start plus the draws it really took) is final; the rest get new starts from the
+    /// draw counts just seen and are recomputed. Rejections being rare (the caller only
+    /// comes here for a small threshold), the second round almost always finishes; after
+    /// a few rounds the remainder is drawn sequentially, so the work stays bounded.
+    fn lemire32_parallel(&mut self, low: i64, rng: u64, out: &mut [i64]) {
+        // First use up a buffered 32-bit half sequentially so that the stream starts on a
+        // 64-bit boundary: u32 draw `t` is then the low (even t) or high half of draw t / 2.
+        let mut out = out;
+        while self.bitgen.state().has_uint32 {
+            let Some((first, tail)) = out.split_first_mut() else {
+                return;
+            };
+            *first = low.wrapping_add(self.bounded_u64(rng) as i64);
+            out = tail;
+        }
+        let base = self.bitgen.clone();
+        let at = |t: u64| {
+            let mut g = base.clone();
+            g.skip_u32(t);
+            g
+        };
+        let mut chunks: Vec<&mut [i64]> = out.chunks_mut(BLOCK).collect();
+        let count = chunks.len();
+        let mut starts: Vec<u64> = (0..count).map(|k| (k * BLOCK) as u64).collect();
+        let mut taken = vec![0u64; count];
+        // Blocks before `done` are final, and `starts[done]` is `done`'s true start.
+        let mut done = 0;
+        let mut rounds = 0;
+        while done < count && rounds < 4 {
+            chunks[done..]
+                .par_iter_mut()
+                .zip(taken[done..].par_iter_mut())
+                .zip(starts[done..].par_iter())
+                .for_each(|((block, taken), &start)| {
+                    let mut g = at(start);
+                    *taken = lemire32_block(&mut g, low, rng, block);
+                });
+            let mut t = starts[done];
+            while done < count && starts[done] == t {
+                t += taken[done];
+                done += 1;
+            }
+            for k in done..count {
+                starts[k] = t;
+                t += taken[k];
+            }
+            rounds += 1;
+        }
+        let mut total = starts.get(done).copied().unwrap_or(0);
+        if done < count {
+            let mut g = at(total);
+            for block in &mut chunks[done..] {
+                total += lemire32_block(&mut g, low, rng, block);
+            }
+        } else if let (Some(&s), Some(&n)) = (starts.last(), taken.last()) {
+            total = s + n;
+        }
+        self.bitgen.skip_u32(total);
     }
 
     /// `standard_normal(size)`: NumPy's 256-layer ziggurat.
     pub fn standard_normal(&mut self, n: usize) -> Vec<f64> {
-        (0..n).map(|_| self.standard_normal_one()).collect()
+        let mut out = vec![0.0; n];
+        self.standard_normal_into(&mut out);
+        out
+    }
+
+    /// `standard_normal(size)` written into `out`. Sequential: the ziggurat takes a
+    /// data-dependent number of draws per value.
+    pub fn standard_normal_into(&mut self, out: &mut [f64]) {
+        for v in out.iter_mut() {
+            *v = self.standard_normal_one();
+        }
     }
 
     /// `standard_normal(size, dtype=np.float32)`: the float ziggurat over 32-bit draws.
     pub fn standard_normal_f32(&mut self, n: usize) -> Vec<f32> {
-        (0..n).map(|_| self.standard_normal_one_f32()).collect()
+        let mut out = vec![0.0; n];
+        self.standard_normal_f32_into(&mut out);
+        out
+    }
+
+    /// `standard_normal(size, dtype=np.float32)` written into `out` (sequential, as above).
+    pub fn standard_normal_f32_into(&mut self, out: &mut [f32]) {
+        for v in out.iter_mut() {
+            *v = self.standard_normal_one_f32();
+        }
     }
 
     /// `normal(loc, scale, size)`.
@@ -1799,6 +1998,83 @@ mod tests {
                 .collect();
             assert_eq!(got, want);
             assert_eq!(par.bitgen.state(), seq.bitgen.state());
+        }
+    }
+
+    /// `f` run on a rayon pool of `threads` threads.
+    fn on_threads<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> R {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a thread pool")
+            .install(f)
+    }
+
+    #[test]
+    fn parallel_f32_fill_gives_the_sequential_numbers_and_state() {
+        for buffered in [false, true] {
+            for n in [PARALLEL_MIN, PARALLEL_MIN + 3 * BLOCK + 17] {
+                let mut start = Generator::seeded(11);
+                if buffered {
+                    start.bitgen.next_u32();
+                }
+                let mut seq = start.clone();
+                let want: Vec<f32> = (0..n).map(|_| seq.bitgen.next_float()).collect();
+                for threads in [1, 2, 3] {
+                    let mut par = start.clone();
+                    let got = on_threads(threads, || par.random_f32(n));
+                    assert_eq!(got, want, "n {n} buffered {buffered} threads {threads}");
+                    assert_eq!(par.bitgen.state(), seq.bitgen.state());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn parallel_integers_give_the_sequential_numbers_and_state() {
+        let n = PARALLEL_MIN + 3 * BLOCK + 17;
+        // rng 99 and 4095 take the parallel path; u32::MAX never rejects.
+        for (low, high) in [(0, 100), (-7, 4089), (0, 1i64 << 32)] {
+            for buffered in [false, true] {
+                let mut start = Generator::seeded(5);
+                if buffered {
+                    start.bitgen.next_u32();
+                }
+                let mut seq = start.clone();
+                let rng = (high - 1 - low) as u64;
+                let want: Vec<i64> = (0..n).map(|_| low + seq.bounded_u64(rng) as i64).collect();
+                for threads in [1, 2] {
+                    let mut par = start.clone();
+                    let got = on_threads(threads, || {
+                        par.integers(low, high, n, IntDType::I64, false).unwrap()
+                    });
+                    assert_eq!(got, want, "[{low}, {high}) buffered {buffered}");
+                    assert_eq!(par.bitgen.state(), seq.bitgen.state());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn speculative_lemire_recovers_from_frequent_rejections() {
+        // A range rejecting about half the draws: every block's first guess is wrong, so the
+        // recompute rounds and the sequential finish are both exercised.
+        let n = PARALLEL_MIN + 3 * BLOCK + 17;
+        let rng = (1u64 << 31) + 1;
+        for buffered in [false, true] {
+            let mut start = Generator::seeded(3);
+            if buffered {
+                start.bitgen.next_u32();
+            }
+            let mut seq = start.clone();
+            let want: Vec<i64> = (0..n).map(|_| 10 + seq.bounded_u64(rng) as i64).collect();
+            for threads in [1, 2] {
+                let mut par = start.clone();
+                let mut got = vec![0; n];
+                on_threads(threads, || par.lemire32_parallel(10, rng, &mut got));
+                assert_eq!(got, want);
+                assert_eq!(par.bitgen.state(), seq.bitgen.state());
+            }
         }
     }
 

@@ -122,6 +122,20 @@ impl Pcg64 {
         self.uinteger = 0;
     }
 
+    /// Moves ahead as `t` 32-bit draws would from a state with no buffered half, leaving the
+    /// buffer flag and its value (stale once used, but part of NumPy's state) exactly as
+    /// those draws would: the last 64-bit draw they touch is replayed through `next_u32`.
+    pub(crate) fn skip_u32(&mut self, t: u64) {
+        if t == 0 {
+            return;
+        }
+        self.skip(u128::from((t - 1) / 2));
+        self.next_u32();
+        if t.is_multiple_of(2) {
+            self.next_u32();
+        }
+    }
+
     /// Moves the LCG `delta` steps ahead and keeps the buffered 32-bit half, as `delta`
     /// 64-bit draws (which never touch that buffer) would.
     pub(crate) fn skip(&mut self, mut delta: u128) {

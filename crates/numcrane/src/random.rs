@@ -22,8 +22,9 @@
 use crate::build;
 use crate::{Array, IntoShape};
 use numcrane_graph::error::SourceLocation;
-use numcrane_graph::{DType, Element, Error, Op};
+use numcrane_graph::{Buffer, DType, Element, Error, Layout, Op};
 pub use numcrane_random::{Mt19937, Pcg64, Pcg64State, SeedSequence};
+use std::sync::Arc;
 
 /// NumPy's `np.random.default_rng(seed)`: a generator over PCG64 seeded through SeedSequence.
 pub fn default_rng(seed: u128) -> Generator {
@@ -73,6 +74,39 @@ fn shaped<T: Element>(
             Ok(a) => a,
             Err(e) => bad(e, T::DTYPE, shape, loc),
         },
+        Err(e) => bad(from_random_error(e, loc), T::DTYPE, shape, loc),
+    }
+}
+
+/// Element types every bit pattern of which is a valid value, so a slice of them may be laid
+/// over a buffer's bytes before they are written (`bool` is not one).
+trait Plain: Element {}
+impl Plain for f64 {}
+impl Plain for f32 {}
+impl Plain for i64 {}
+
+/// An array of `shape` (`n` elements) that `fill` writes straight into its final buffer: no
+/// intermediate `Vec` and copy, and for large arrays recycled memory without page faults.
+/// An error from `fill` (which then has drawn nothing) gives the poisoned array.
+fn filled<T: Plain>(
+    shape: Vec<usize>,
+    n: usize,
+    loc: SourceLocation,
+    fill: impl FnOnce(&mut [T]) -> numcrane_random::Result<()>,
+) -> Array {
+    // SAFETY: every element is written below before the buffer is read or shared; when
+    // `fill` fails the buffer is dropped unread.
+    let mut buf = match unsafe { Buffer::for_overwrite(T::DTYPE, n, "random") } {
+        Ok(b) => b,
+        Err(e) => return bad(e, T::DTYPE, shape, loc),
+    };
+    // SAFETY: the buffer holds `n` elements of `T` (its dtype), 64-byte aligned, and we own
+    // it exclusively. Its bytes are always initialised memory (zeroed pages or an earlier
+    // buffer's contents, never fresh uninitialised heap), and every bit pattern is a valid
+    // `T` (`Plain`), so the slice is valid even before `fill` writes it.
+    let out = unsafe { std::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<T>(), n) };
+    match fill(out) {
+        Ok(()) => Array::from_realized(Arc::new(buf), Layout::contiguous(&shape)),
         Err(e) => bad(from_random_error(e, loc), T::DTYPE, shape, loc),
     }
 }
@@ -219,8 +253,14 @@ impl Generator {
             Err(p) => return p,
         };
         match dtype {
-            DType::F64 => shaped(Ok(self.inner.random(n)), shape, loc),
-            DType::F32 => shaped(Ok(self.inner.random_f32(n)), shape, loc),
+            DType::F64 => filled(shape, n, loc, |out: &mut [f64]| {
+                self.inner.random_into(out);
+                Ok(())
+            }),
+            DType::F32 => filled(shape, n, loc, |out: &mut [f32]| {
+                self.inner.random_f32_into(out);
+                Ok(())
+            }),
             _ => bad(unsupported("random", dtype, loc), dtype, shape, loc),
         }
     }
@@ -261,6 +301,12 @@ impl Generator {
             DType::Bool => K::Bool,
             _ => return bad(unsupported("integers", dtype, loc), dtype, shape, loc),
         };
+        if kind == K::I64 {
+            let inner = &mut self.inner;
+            return filled(shape, n, loc, |out: &mut [i64]| {
+                inner.integers_into(low, high, kind, endpoint, out)
+            });
+        }
         let values = self.inner.integers(low, high, n, kind, endpoint);
         // The values are within the dtype's bounds (integers checked them), so the
         // conversions below are exact.
@@ -310,8 +356,14 @@ impl Generator {
             Err(p) => return p,
         };
         match dtype {
-            DType::F64 => shaped(Ok(self.inner.standard_normal(n)), shape, loc),
-            DType::F32 => shaped(Ok(self.inner.standard_normal_f32(n)), shape, loc),
+            DType::F64 => filled(shape, n, loc, |out: &mut [f64]| {
+                self.inner.standard_normal_into(out);
+                Ok(())
+            }),
+            DType::F32 => filled(shape, n, loc, |out: &mut [f32]| {
+                self.inner.standard_normal_f32_into(out);
+                Ok(())
+            }),
             _ => bad(
                 unsupported("standard_normal", dtype, loc),
                 dtype,
