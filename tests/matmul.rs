@@ -388,3 +388,43 @@ fn every_integer_width_wraps() {
     check(u32::MAX, want(u32::MAX.into()) as u32);
     check(u64::MAX, want(u64::MAX.into()) as u64);
 }
+
+#[test]
+fn stacks_run_in_parallel_with_the_bits_of_each_matrix_alone() {
+    // A stack of small matrices runs its GEMMs side by side, each on one thread; a single
+    // matrix runs on every thread. numcrane-kernels' GEMM gives the same bits on any number of
+    // threads, so each matrix of the stack must equal its own product bit for bit, with and
+    // without an epilogue, for transposed operands too.
+    for dtype in [DType::F32, DType::F64] {
+        let a = input(&[12, 7, 9], dtype, 4);
+        let bt = input(&[12, 5, 9], dtype, 5);
+        let b = bt.swapaxes(-1, -2);
+        let bias = input(&[5], dtype, 6);
+        let stacked = matmul(&a, &b).eval_with(Backend::Jit).unwrap();
+        let fused = numcrane::maximum(&(matmul(&a, &b) + &bias), 0.0)
+            .eval_with(Backend::Jit)
+            .unwrap();
+        let (s, f) = (vals(&stacked), vals(&fused));
+        for t in 0..12 {
+            let at = a.index(numcrane::ix![t as isize]);
+            let bt = b.index(numcrane::ix![t as isize]);
+            let alone = vals(&matmul(&at, &bt).eval_with(Backend::Jit).unwrap());
+            let relu = numcrane::maximum(&(matmul(&at, &bt) + &bias), 0.0);
+            let relu = vals(&relu.eval_with(Backend::Jit).unwrap());
+            let range = t * 35..(t + 1) * 35;
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(
+                bits(&s[range.clone()]),
+                bits(&alone),
+                "{dtype:?} matrix {t}"
+            );
+            assert_eq!(
+                bits(&f[range]),
+                bits(&relu),
+                "{dtype:?} epilogue, matrix {t}"
+            );
+        }
+        let want = vals(&matmul(&a, &b).eval_with(Backend::Eval).unwrap());
+        assert_close(&s, &want, 9);
+    }
+}

@@ -754,6 +754,12 @@ impl CompiledKernel {
     /// `out + j` elements must be writable elements of the output dtype that nothing else
     /// accesses during the call. Pointers need no alignment beyond one byte. If `n == 0`,
     /// nothing is read or written.
+    ///
+    /// One exception to "nothing else": for a kernel that is not a fold, an input of the
+    /// output's dtype read with stride 1 (or with `n == 1`) may start at `out` itself (the
+    /// row is computed in place). The generated loop reads every input element of output
+    /// element `j` before it stores element `j`, and the stores of one step go to elements no
+    /// later step reads (input loads are ordinary loads, never moved past a store).
     pub unsafe fn call_row(
         &self,
         n: usize,

@@ -14,12 +14,14 @@
 //! whole launch (each row call reads a part of it). Checked mode (`NUMCRANE_CHECKED=1`) does not
 //! fuse: the product and the kernel then run separately, the kernel with its accesses checked.
 
+use crate::intrinsics::{batch_parallel, stack_offset, SendPtr};
 use numcrane_fuse::kernel::InnerClass;
 use numcrane_fuse::{EpilogueResult, TileEpilogue};
 use numcrane_graph::{Buffer, DType, Element, Error, Layout, Node, Realized, Result};
 use numcrane_jit::{Checks, CompiledKernel};
 use numcrane_kernels::{gemm_with_epilogue, EpilogueBlock, GemmOptions, GemmScalar};
 use numcrane_kernels::{MatMut, MatRef};
+use rayon::prelude::*;
 use std::cell::Cell;
 use std::sync::Arc;
 
@@ -186,13 +188,27 @@ fn fused<T: GemmScalar + Element>(
     let (m, k, n) = (al.shape[nd - 2], al.shape[nd - 1], bl.shape[nd - 1]);
     let layout = Layout::contiguous(shape);
     let size = layout.size();
-    let mut product = Buffer::zeros(T::DTYPE, size, "matmul")?;
     let out_dtype = kernel.out_dtype();
     // SAFETY: the buffer is returned only after every GEMM below returned Ok, and each calls
     // the epilogue on every element of its C exactly once (numcrane-kernels' contract), which
     // writes that element's output; the matrices of the stack cover the whole buffer. On an
     // error the buffer is dropped unread.
     let mut out = unsafe { Buffer::for_overwrite(out_dtype, size, "matmul")? };
+    // A product nobody keeps, of the output's dtype, is computed in the output buffer itself:
+    // the epilogue then overwrites each finished block of C with its results in place (the
+    // kernel reads an element before it writes it: `in_place` below). No second 4-8 bytes per
+    // element written, no second buffer.
+    let in_place = !ep.keep_product && out_dtype == T::DTYPE;
+    let mut product = match in_place {
+        true => None,
+        // SAFETY: as for `out`: the GEMMs (beta = 0) write every element of C without reading
+        // it, and the buffer is kept only when every GEMM returned Ok.
+        false => Some(unsafe { Buffer::for_overwrite(T::DTYPE, size, "matmul")? }),
+    };
+    let c_base = match &mut product {
+        Some(p) => p.as_mut_ptr(),
+        None => out.as_mut_ptr(),
+    } as *mut T;
     let out_isz = out_dtype.itemsize();
     let shared = Shared {
         bases: ep.inputs.iter().map(|b| b.as_ptr()).collect(),
@@ -210,94 +226,98 @@ fn fused<T: GemmScalar + Element>(
     let batch = &shape[..nd - 2];
     let tile = m * n;
     let pk = ep.product_input;
-    if tile > 0 {
-        let chunks = product.as_mut_slice::<T>()?.chunks_exact_mut(tile);
-        for (t, c) in chunks.enumerate() {
-            // The batch index t, unravelled, moves each operand's start along its strides.
-            let (mut rest, mut oa, mut ob) = (t, al.offset as isize, bl.offset as isize);
-            for d in (0..batch.len()).rev() {
-                let i = (rest % batch[d]) as isize;
-                rest /= batch[d];
-                oa += i * al.strides[d];
-                ob += i * bl.strides[d];
-            }
-            let (Ok(oa), Ok(ob)) = (usize::try_from(oa), usize::try_from(ob)) else {
-                return Err(internal("an operand starts before its buffer"));
+    let row_stride = isize::try_from(n).map_err(internal)?;
+    let count = size.checked_div(tile).unwrap_or(0);
+    let c_base = SendPtr(c_base);
+    let one = |t: usize, parallel: bool| -> Result<()> {
+        let (oa, ob) = (stack_offset(al, batch, t), stack_offset(bl, batch, t));
+        let (Some(oa), Some(ob)) = (oa, ob) else {
+            return Err(internal("an operand starts before its buffer"));
+        };
+        let (sa, sb) = (&al.strides[nd - 2..], &bl.strides[nd - 2..]);
+        let av = MatRef::from_slice(ad, oa, m, k, sa[0], sa[1]).map_err(internal)?;
+        let bv = MatRef::from_slice(bd, ob, k, n, sb[0], sb[1]).map_err(internal)?;
+        // SAFETY: matrix t of the stack is elements t * tile .. (t + 1) * tile of C's
+        // buffer (`product`, or `out` in place: both `size` elements of T, t < count =
+        // size / tile), row-major with rows of n: valid, distinct locations that only this
+        // GEMM and its epilogue (through the block it is handed) access while it runs
+        // (each t is computed by one call only).
+        let cv = unsafe { MatMut::from_raw_parts(c_base.get().add(t * tile), m, n, row_stride, 1) };
+        let starts = matrix_offsets(layouts, batch, t);
+        let out_start = t * tile;
+        let (shared, itemsizes) = (&shared, &itemsizes);
+        let (row_strides, col_strides) = (&row_strides, &col_strides);
+        let (starts, compiled) = (&starts, &compiled);
+        let tile_fn = move |mut blk: EpilogueBlock<'_, T>| {
+            let (r0, c0, rows, cols) = (blk.row0(), blk.col0(), blk.rows(), blk.cols());
+            let (rs, cs) = blk.strides();
+            let c_ptr = blk.as_mut_ptr();
+            let nin = shared.bases.len();
+            // On the stack: no allocation per block (`validate` bounds `nin`).
+            let mut ptrs = [std::ptr::null::<u8>(); MAX_INPUTS];
+            let mut strides = [0isize; MAX_INPUTS];
+            strides[..nin].copy_from_slice(col_strides);
+            strides[pk] = cs;
+            // A row of the block is one call when C's columns are contiguous (always, for
+            // the row-major C allocated above); else one call per element.
+            let (runs, len) = if cs == 1 || cols <= 1 {
+                (1, cols)
+            } else {
+                (cols, 1)
             };
-            let (sa, sb) = (&al.strides[nd - 2..], &bl.strides[nd - 2..]);
-            let av = MatRef::from_slice(ad, oa, m, k, sa[0], sa[1]).map_err(internal)?;
-            let bv = MatRef::from_slice(bd, ob, k, n, sb[0], sb[1]).map_err(internal)?;
-            let cv = MatMut::row_major(c, m, n).map_err(internal)?;
-            let starts = matrix_offsets(layouts, batch, t);
-            let out_start = t * tile;
-            let (shared, itemsizes) = (&shared, &itemsizes);
-            let (row_strides, col_strides) = (&row_strides, &col_strides);
-            let (starts, compiled) = (&starts, &compiled);
-            let tile_fn = move |mut blk: EpilogueBlock<'_, T>| {
-                let (r0, c0, rows, cols) = (blk.row0(), blk.col0(), blk.rows(), blk.cols());
-                let (rs, cs) = blk.strides();
-                let c_ptr = blk.as_mut_ptr();
-                let nin = shared.bases.len();
-                // On the stack: no allocation per block (`validate` bounds `nin`).
-                let mut ptrs = [std::ptr::null::<u8>(); MAX_INPUTS];
-                let mut strides = [0isize; MAX_INPUTS];
-                strides[..nin].copy_from_slice(col_strides);
-                strides[pk] = cs;
-                // A row of the block is one call when C's columns are contiguous (always, for
-                // the row-major C allocated above); else one call per element.
-                let (runs, len) = if cs == 1 || cols <= 1 {
-                    (1, cols)
-                } else {
-                    (cols, 1)
-                };
-                for i in 0..rows {
-                    for r in 0..runs {
-                        let (row, col) = (r0 + i, c0 + r * len);
-                        for q in 0..nin {
-                            if q == pk {
-                                let at = i as isize * rs + (r * len) as isize * cs;
-                                ptrs[q] = c_ptr.wrapping_offset(at) as *const u8;
-                            } else {
-                                let e = starts[q]
-                                    + row as isize * row_strides[q]
-                                    + col as isize * col_strides[q];
-                                ptrs[q] = shared.bases[q].wrapping_offset(e * itemsizes[q]);
-                            }
-                        }
-                        let o = (out_start + row * n + col) * out_isz;
-                        // SAFETY: for every input q but the product and j < len, element
-                        // starts[q] + row * row_strides[q] + (col + j) * col_strides[q] is the
-                        // launch layout's element (t, row, col + j), inside buffer q (checked by
-                        // `validate` over the whole launch) and of the dtype the kernel was
-                        // compiled for; the product's elements are the block's row i, columns
-                        // r * len .. + len (valid, final, exclusively ours for this call), read
-                        // with their stride cs, which agrees with the product's Contiguous
-                        // class whenever len > 1 (cs == 1). Output elements out_start + row * n
-                        // + col .. + len are inside `out` (t < batch, row < m, col + len <= n)
-                        // and belong to this block only (blocks are disjoint); `ptrs` and
-                        // `strides` hold at least one entry per kernel input (nin <= MAX_INPUTS).
-                        unsafe {
-                            compiled.call_row(
-                                len,
-                                shared.out.wrapping_add(o),
-                                ptrs.as_ptr(),
-                                strides.as_ptr(),
-                            );
+            for i in 0..rows {
+                for r in 0..runs {
+                    let (row, col) = (r0 + i, c0 + r * len);
+                    for q in 0..nin {
+                        if q == pk {
+                            let at = i as isize * rs + (r * len) as isize * cs;
+                            ptrs[q] = c_ptr.wrapping_offset(at) as *const u8;
+                        } else {
+                            let e = starts[q]
+                                + row as isize * row_strides[q]
+                                + col as isize * col_strides[q];
+                            ptrs[q] = shared.bases[q].wrapping_offset(e * itemsizes[q]);
                         }
                     }
+                    let o = (out_start + row * n + col) * out_isz;
+                    // In place, the output is the block's own row: written through the
+                    // pointer the GEMM handed over, at the product elements just read.
+                    let dst = match in_place {
+                        true => ptrs[pk] as *mut u8,
+                        false => shared.out.wrapping_add(o),
+                    };
+                    // SAFETY: for every input q but the product and j < len, element
+                    // starts[q] + row * row_strides[q] + (col + j) * col_strides[q] is the
+                    // launch layout's element (t, row, col + j), inside buffer q (checked by
+                    // `validate` over the whole launch) and of the dtype the kernel was
+                    // compiled for; the product's elements are the block's row i, columns
+                    // r * len .. + len (valid, final, exclusively ours for this call), read
+                    // with their stride cs, which agrees with the product's Contiguous
+                    // class whenever len > 1 (cs == 1). Output elements out_start + row * n
+                    // + col .. + len are inside `out` (t < batch, row < m, col + len <= n)
+                    // and belong to this block only (blocks are disjoint); `ptrs` and
+                    // `strides` hold at least one entry per kernel input (nin <= MAX_INPUTS).
+                    // In place (`dst` is the product input's pointer, same dtype, stride 1
+                    // when len > 1): the row function reads every input of element j before
+                    // storing element j and never reads an element it has stored (an
+                    // element-wise loop, no fold), so each element is read, then replaced;
+                    // `call_row`'s contract allows this aliasing.
+                    unsafe {
+                        compiled.call_row(len, dst, ptrs.as_ptr(), strides.as_ptr());
+                    }
                 }
-            };
-            gemm_with_epilogue(
-                &GemmOptions::default(),
-                T::ONE,
-                av,
-                bv,
-                T::ZERO,
-                cv,
-                &tile_fn,
-            )
-            .map_err(internal)?;
-        }
+            }
+        };
+        let opts = GemmOptions {
+            parallel,
+            ..GemmOptions::default()
+        };
+        gemm_with_epilogue(&opts, T::ONE, av, bv, T::ZERO, cv, &tile_fn).map_err(internal)
+    };
+    if batch_parallel(count, m, n, k) {
+        (0..count).into_par_iter().try_for_each(|t| one(t, false))?;
+    } else {
+        (0..count).try_for_each(|t| one(t, true))?;
     }
     RUNS.with(|r| r.set(r.get() + 1));
     if let Some(t) = started {
@@ -310,10 +330,13 @@ fn fused<T: GemmScalar + Element>(
             t.elapsed().as_secs_f64() * 1e3
         );
     }
-    let product = ep.keep_product.then(|| Realized {
-        buffer: Arc::new(product),
-        layout: layout.clone(),
-    });
+    let product = match (ep.keep_product, product) {
+        (true, Some(p)) => Some(Realized {
+            buffer: Arc::new(p),
+            layout: layout.clone(),
+        }),
+        _ => None,
+    };
     Ok(EpilogueResult {
         out: Realized {
             buffer: Arc::new(out),

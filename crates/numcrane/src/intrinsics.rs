@@ -9,7 +9,8 @@
 
 use numcrane_fuse::{ElementwiseKernel, EpilogueResult, Launch, Runner, TileEpilogue};
 use numcrane_graph::{Buffer, DType, Element, Error, Layout, Node, Op, OutSlot, Realized, Result};
-use numcrane_kernels::{gemm, GemmScalar, MatMut, MatRef};
+use numcrane_kernels::{gemm_with, GemmOptions, GemmScalar, MatMut, MatRef};
+use rayon::prelude::*;
 use std::sync::Arc;
 
 /// The JIT backend's runner.
@@ -69,9 +70,53 @@ fn internal(detail: impl std::fmt::Display) -> Error {
     Error::internal("matmul", detail.to_string())
 }
 
+/// Whether a stack of `count` products of `m x k` by `k x n` runs its GEMMs in parallel (each
+/// on one thread) rather than one after the other (each on every thread): when there are
+/// several matrices and each is small enough that splitting it costs more than it gains (a
+/// fork-join and a packing of the shared operand per part and call), or when there are many.
+pub(crate) fn batch_parallel(count: usize, m: usize, n: usize, k: usize) -> bool {
+    let threads = rayon::current_num_threads();
+    let work = m.saturating_mul(n).saturating_mul(k);
+    threads > 1 && count > 1 && (work <= SMALL_PRODUCT || count >= 4 * threads)
+}
+
+/// Multiply-adds of a product small enough to run whole on one thread within a stack.
+const SMALL_PRODUCT: usize = 128 * 128 * 128;
+
+/// Where matrix `t` of a stack (its batch index unravelled over `batch`) starts in the
+/// operand's buffer, None if before it.
+pub(crate) fn stack_offset(layout: &Layout, batch: &[usize], t: usize) -> Option<usize> {
+    let (mut rest, mut off) = (t, layout.offset as isize);
+    for d in (0..batch.len()).rev() {
+        let i = (rest % batch[d]) as isize;
+        rest /= batch[d];
+        off += i * layout.strides[d];
+    }
+    usize::try_from(off).ok()
+}
+
+/// A raw pointer handed to the threads of a stack's GEMMs (each writes its own matrix).
+#[derive(Clone, Copy)]
+pub(crate) struct SendPtr<T>(pub(crate) *mut T);
+
+impl<T> SendPtr<T> {
+    /// The pointer (a method, so closures capture the wrapper, not its field).
+    pub(crate) fn get(self) -> *mut T {
+        self.0
+    }
+}
+
+// SAFETY: the pointer is only used to build disjoint `MatMut`s, one per matrix of the stack,
+// each written by one thread (see `matmul`); the buffer outlives the parallel loop.
+unsafe impl<T> Send for SendPtr<T> {}
+// SAFETY: as above; sharing the wrapper shares only the address.
+unsafe impl<T> Sync for SendPtr<T> {}
+
 /// `a @ b` for stacks `[batch..., m, k]` and `[batch..., k, n]` read through their layouts
 /// (transposed and sliced operands are packed by the GEMM, never copied first), one GEMM per
-/// matrix of the batch, into a fresh contiguous `[batch..., m, n]`.
+/// matrix of the batch, into a fresh contiguous `[batch..., m, n]`. A stack of small matrices
+/// runs its GEMMs in parallel, each on one thread (see [`batch_parallel`]); the bits are the
+/// same either way (numcrane-kernels' GEMM gives the same bits on any number of threads).
 fn matmul<T: GemmScalar + Element>(node: &Node, a: &Realized, b: &Realized) -> Result<Realized> {
     let shape = node.shape();
     let nd = shape.len();
@@ -81,30 +126,45 @@ fn matmul<T: GemmScalar + Element>(node: &Node, a: &Realized, b: &Realized) -> R
     }
     let (m, k, n) = (al.shape[nd - 2], al.shape[nd - 1], bl.shape[nd - 1]);
     let layout = Layout::contiguous(shape);
-    let mut out = Buffer::zeros(T::DTYPE, layout.size(), "matmul")?;
+    // SAFETY: every GEMM below runs with beta = 0, which writes each element of its C without
+    // reading it (numcrane-kernels' contract, k = 0 included), and the matrices of the stack
+    // tile the whole buffer; the buffer is returned only when every GEMM returned Ok, else it
+    // is dropped unread. Recycled memory instead of fresh zeroed pages: no page faults and no
+    // zeroing pass over a result that is overwritten anyway.
+    let mut out = unsafe { Buffer::for_overwrite(T::DTYPE, layout.size(), "matmul")? };
     let (ad, bd) = (a.buffer.as_slice::<T>()?, b.buffer.as_slice::<T>()?);
     let batch = &shape[..nd - 2];
     let tile = m * n;
-    if tile > 0 {
-        for (t, c) in out.as_mut_slice::<T>()?.chunks_exact_mut(tile).enumerate() {
-            // The batch index t, unravelled, moves each operand's start along its strides.
-            let (mut rest, mut oa, mut ob) = (t, al.offset as isize, bl.offset as isize);
-            for d in (0..batch.len()).rev() {
-                let i = (rest % batch[d]) as isize;
-                rest /= batch[d];
-                oa += i * al.strides[d];
-                ob += i * bl.strides[d];
-            }
-            let (oa, ob) = (usize::try_from(oa), usize::try_from(ob));
-            let (Ok(oa), Ok(ob)) = (oa, ob) else {
-                return Err(internal("an operand starts before its buffer"));
-            };
-            let (sa, sb) = (&al.strides[nd - 2..], &bl.strides[nd - 2..]);
-            let av = MatRef::from_slice(ad, oa, m, k, sa[0], sa[1]).map_err(internal)?;
-            let bv = MatRef::from_slice(bd, ob, k, n, sb[0], sb[1]).map_err(internal)?;
-            let cv = MatMut::row_major(c, m, n).map_err(internal)?;
-            gemm(T::ONE, av, bv, T::ZERO, cv).map_err(internal)?;
-        }
+    if out.dtype() != T::DTYPE || out.len() != layout.size() {
+        return Err(internal("the product buffer has another dtype or size"));
+    }
+    let base = SendPtr(out.as_mut_ptr() as *mut T);
+    let row_stride = isize::try_from(n).map_err(internal)?;
+    let count = layout.size().checked_div(tile).unwrap_or(0);
+    let one = |t: usize, parallel: bool| -> Result<()> {
+        let (oa, ob) = (stack_offset(al, batch, t), stack_offset(bl, batch, t));
+        let (Some(oa), Some(ob)) = (oa, ob) else {
+            return Err(internal("an operand starts before its buffer"));
+        };
+        let (sa, sb) = (&al.strides[nd - 2..], &bl.strides[nd - 2..]);
+        let av = MatRef::from_slice(ad, oa, m, k, sa[0], sa[1]).map_err(internal)?;
+        let bv = MatRef::from_slice(bd, ob, k, n, sb[0], sb[1]).map_err(internal)?;
+        // SAFETY: matrix t of the stack is elements t * tile .. (t + 1) * tile of `out` (t <
+        // count = size / tile, checked size and dtype above), row-major with rows of n: valid,
+        // distinct locations that nothing else accesses while this GEMM runs (`out` is ours
+        // alone, and each t is computed by one call only); the GEMM writes them without
+        // reading (beta = 0).
+        let cv = unsafe { MatMut::from_raw_parts(base.get().add(t * tile), m, n, row_stride, 1) };
+        let opts = GemmOptions {
+            parallel,
+            ..GemmOptions::default()
+        };
+        gemm_with(&opts, T::ONE, av, bv, T::ZERO, cv).map_err(internal)
+    };
+    if batch_parallel(count, m, n, k) {
+        (0..count).into_par_iter().try_for_each(|t| one(t, false))?;
+    } else {
+        (0..count).try_for_each(|t| one(t, true))?;
     }
     Ok(Realized {
         buffer: Arc::new(out),
