@@ -200,6 +200,12 @@ fn reshape_of_non_contiguous_views() {
         vec![1, 4, 2, 5, 3, 6]
     );
     assert_eq!(t.reshape([2, -1]).shape(), &[2, 3]);
+    // Shapes of usize (from lengths) and of i64 name the same shape; a usize too big for
+    // isize is a size error, never -1 ("infer").
+    let (rows, cols) = (3usize, 2usize);
+    assert_eq!(t.reshape([rows, cols]).shape(), &[3, 2]);
+    assert_eq!(t.reshape([6i64]).shape(), &[6]);
+    assert!(t.reshape([usize::MAX]).eval().is_err());
     assert_eq!(t.ravel().to_vec::<i32>().unwrap(), vec![1, 4, 2, 5, 3, 6]);
     assert_eq!(t.flatten().to_vec::<i32>().unwrap(), vec![1, 4, 2, 5, 3, 6]);
     // The same through realized views.

@@ -9,7 +9,8 @@ use numcrane_graph::layout::checked_size;
 use numcrane_graph::{Error, Op, ViewOp};
 
 /// Something that names a target shape that may contain one `-1` (inferred):
-/// `[2, -1]`, `&[2isize, 3][..]`, `vec![6]`, or a `&[usize]` shape such as `other.shape()`.
+/// `[2, -1]`, `[rows, cols]` of `usize`, `&[2isize, 3][..]`, `vec![6]`, or a `&[usize]` shape
+/// such as `other.shape()`.
 pub trait IntoDims {
     /// The dimensions, with -1 meaning "infer".
     fn into_dims(self) -> Vec<isize>;
@@ -18,6 +19,26 @@ pub trait IntoDims {
 impl<const N: usize> IntoDims for [isize; N] {
     fn into_dims(self) -> Vec<isize> {
         self.to_vec()
+    }
+}
+// `[n, m]` of `usize` (shapes computed from `len()`s) and of `i32`/`i64`: with several array
+// impls an unsuffixed literal such as `[2, -1]` falls back to `i32`, which is covered.
+impl<const N: usize> IntoDims for [usize; N] {
+    fn into_dims(self) -> Vec<isize> {
+        // A size past isize::MAX stays too big (never -1, "infer").
+        self.iter()
+            .map(|&d| isize::try_from(d).unwrap_or(isize::MAX))
+            .collect()
+    }
+}
+impl<const N: usize> IntoDims for [i32; N] {
+    fn into_dims(self) -> Vec<isize> {
+        self.iter().map(|&d| d as isize).collect()
+    }
+}
+impl<const N: usize> IntoDims for [i64; N] {
+    fn into_dims(self) -> Vec<isize> {
+        self.iter().map(|&d| d as isize).collect()
     }
 }
 impl IntoDims for &[isize] {
@@ -32,12 +53,18 @@ impl IntoDims for Vec<isize> {
 }
 impl IntoDims for &[usize] {
     fn into_dims(self) -> Vec<isize> {
-        self.iter().map(|&d| d as isize).collect()
+        // A size past isize::MAX stays too big (never -1, "infer").
+        self.iter()
+            .map(|&d| isize::try_from(d).unwrap_or(isize::MAX))
+            .collect()
     }
 }
 impl IntoDims for Vec<usize> {
     fn into_dims(self) -> Vec<isize> {
-        self.iter().map(|&d| d as isize).collect()
+        // A size past isize::MAX stays too big (never -1, "infer").
+        self.iter()
+            .map(|&d| isize::try_from(d).unwrap_or(isize::MAX))
+            .collect()
     }
 }
 impl IntoDims for isize {
