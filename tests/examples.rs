@@ -102,3 +102,21 @@ fn the_loop_and_the_expression_agree() {
     assert!(rel < 1e-9, "{} vs {}", c.loop_result, c.numcrane_result);
     assert!(c.loop_s > 0.0 && c.numcrane_s > 0.0);
 }
+
+#[test]
+fn the_readme_opens_with_the_quickstart_example() {
+    // The README's first Rust block is examples/quickstart.rs after its module doc, verbatim.
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let example = std::fs::read_to_string(format!("{root}/examples/quickstart.rs")).unwrap();
+    let start = readme
+        .find("```rust\n")
+        .expect("a Rust block in the README")
+        + 8;
+    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+    let body = &example[example.find("use numcrane::").unwrap()..];
+    assert_eq!(
+        block, body,
+        "README's first example and examples/quickstart.rs differ"
+    );
+}
