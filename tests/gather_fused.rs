@@ -11,7 +11,7 @@
 mod common;
 
 use common::{cases, input};
-use numcrane::{choose, ix, where_, Array, Backend, DType, IndexArg, TakeMode};
+use numcrane::{choose, ix, take_along_axis, where_, Array, Backend, DType, IndexArg, TakeMode};
 use proptest::prelude::*;
 
 const DTYPES: [DType; 7] = [
@@ -253,14 +253,15 @@ fn gathers_stay_steps_where_they_cannot_fuse() {
     // Asked for by the user: materialized by the native gather.
     let g = x.take(&i, Some(0), TakeMode::Raise);
     assert!(!fused(&g), "{}", g.explain_plan());
-    // Read by a fold: the fold's kernel reads the gathered array.
-    let s = x.take(&i, Some(0), TakeMode::Raise).sum(..);
+    // Read by a fold keeping the last axis (a column fold): the fold's kernel reads the
+    // gathered array.
+    let s = x.take(&i, Some(0), TakeMode::Raise).sum(0);
     assert!(!fused(&s), "{}", s.explain_plan());
     let want = s.copy().eval_with(Backend::Eval).unwrap();
     for backend in [Backend::Jit, Backend::Interpret] {
         let got = x
             .take(&i, Some(0), TakeMode::Raise)
-            .sum(..)
+            .sum(0)
             .eval_with(backend)
             .unwrap();
         assert_eq!(bits(&got), bits(&want), "{backend:?}");
@@ -346,4 +347,71 @@ fn same_structure_graphs_replay_their_program() {
     assert!(numcrane::jit_plan_replays() > before);
     // A bad index in a graph whose program is cached: still the evaluator's error.
     run(20, true);
+}
+
+#[test]
+fn take_along_axis_and_computed_indices_fuse() {
+    let x = input(&[3, 6], DType::F32, 9);
+    let i = idx(vec![5, 0, -1, 2, 2, 3], &[3, 2]);
+    let make = || &take_along_axis(&x, &i, Some(1)) * 2.0f32;
+    assert!(fused(&make()), "{}", make().explain_plan());
+    same_everywhere("take_along_axis", make).unwrap();
+    let bad = idx(vec![5, 0, -7, 2, 2, 3], &[3, 2]);
+    let e = same_everywhere("take_along_axis bad", || {
+        &take_along_axis(&x, &bad, Some(1)) * 2.0f32
+    })
+    .unwrap_err();
+    assert!(e.contains("take_along_axis"), "{e}");
+    // Indices computed by an earlier kernel (read as data by the gather).
+    let j = idx(vec![7, 8, 9, 10], &[4]);
+    let make = || &x.take(&(&j - 5), Some(1), TakeMode::Raise) + 1.0f32;
+    assert!(fused(&make()), "{}", make().explain_plan());
+    same_everywhere("computed indices", make).unwrap();
+}
+
+/// Folds over the last axis (row folds) take the gather: `take(e, idx, 0).sum(-1)` (an
+/// embedding-bag sum) and full reductions, in integers (bit for bit with the evaluator) and
+/// floats (within rounding: float folds may associate differently).
+#[test]
+fn row_folds_take_the_gather() {
+    let e = input(&[40, 6], DType::I32, 11);
+    let i = idx(vec![3, -1, 0, 39, 7, 7, -40, 12, 5], &[3, 3]);
+    let make = || e.take(&i, Some(0), TakeMode::Raise).sum(-1);
+    assert!(fused(&make()), "{}", make().explain_plan());
+    assert_eq!(make().fused_kernel_count(), 1, "{}", make().explain_plan());
+    same_everywhere("row fold", make).unwrap();
+    let make = || (&e.take(&i, Some(0), TakeMode::Wrap) * 3).max(..);
+    assert!(fused(&make()), "{}", make().explain_plan());
+    same_everywhere("full fold", make).unwrap();
+    // A bad index in a fold: the evaluator's error on every backend.
+    let bad = idx(vec![3, 40], &[2]);
+    let err = same_everywhere("bad fold", || {
+        e.take(&bad, Some(0), TakeMode::Raise).sum(-1)
+    })
+    .unwrap_err();
+    assert!(err.contains("40"), "{err}");
+    // Floats: the fused fold against the evaluator, within float32 rounding.
+    let f = input(&[40, 300], DType::F32, 12);
+    let g = f.take(&i, Some(0), TakeMode::Raise).sum(-1);
+    assert!(fused(&g), "{}", g.explain_plan());
+    let want = g
+        .copy()
+        .eval_with(Backend::Eval)
+        .unwrap()
+        .to_vec::<f32>()
+        .unwrap();
+    let got = f
+        .take(&i, Some(0), TakeMode::Raise)
+        .sum(-1)
+        .eval_with(Backend::Jit)
+        .unwrap()
+        .to_vec::<f32>()
+        .unwrap();
+    assert_eq!(got.len(), 9);
+    for (a, b) in got.iter().zip(&want) {
+        assert!(
+            (a - b).abs() <= 1e-4 * b.abs().max(1.0),
+            "{got:?} vs {want:?}"
+        );
+    }
 }

@@ -9,9 +9,11 @@
 //! dimensions, and the indexed axes' strides and lengths are launch values
 //! (`Launch::gathers`), so the kernel compiles once whatever the shapes.
 //!
-//! What stays a step of its own (the native gather on the JIT backend): a gather the user
-//! asked for (a root), one with several users, one read through a view or by a fold, one with
-//! no elements (the evaluator still checks its indices) and, when fusion is off, every gather.
+//! A fold over the last axis (`take(e, idx, 0).sum(-1)`) takes a gather too: its row loop is
+//! the same scalar loop. What stays a step of its own (the native gather on the JIT backend):
+//! a gather the user asked for (a root), one with several users, one read through a view or
+//! by a fold that keeps the last axis, one with no elements (the evaluator still checks its
+//! indices) and, when fusion is off, every gather.
 //!
 //! A bad index must never be read: a runner resolves every index of the launch by its mode
 //! before running the kernel ([`check_indices`]) and fails the run when one is out of range.
@@ -21,12 +23,23 @@
 use crate::kernel::{resolve_index, ElementwiseKernel, InstrKind, Launch};
 use numcrane_graph::{Buffer, Error, Layout, Node, Op, Result};
 
-/// Whether `gather`, read by `consumer` inside the kernel rooted at `root`, joins the kernel.
+/// Whether `gather`, read by `consumer` inside the kernel rooted at `root`, joins the kernel:
+/// the consumer is an element-wise op (or the root fold itself), the kernel is element-wise
+/// or a fold over the last axis (a row fold, which visits every element: every index is
+/// checked), and the gather has elements.
 pub(crate) fn joins(consumer: &Node, root: &Node, gather: &Node) -> bool {
     let elementwise =
         |n: &Node| matches!(n.op(), Op::Cast | Op::Unary(_) | Op::Binary(_) | Op::Where);
-    elementwise(consumer)
-        && elementwise(root)
+    let row_fold = |n: &Node| match n.op() {
+        Op::Reduce { axes, .. } => n
+            .inputs()
+            .first()
+            .is_some_and(|i| axes.last().is_some_and(|&a| a + 1 == i.shape().len())),
+        _ => false,
+    };
+    let consumer_ok = elementwise(consumer) || (consumer.id() == root.id() && row_fold(root));
+    consumer_ok
+        && (elementwise(root) || row_fold(root))
         && gather.shape().iter().product::<usize>() > 0
         && crate::gather::enabled()
 }

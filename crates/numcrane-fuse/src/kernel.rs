@@ -74,7 +74,8 @@ pub enum InstrKind {
     /// stride_a`, where `indices[a]` is an int64 value, resolved into `0..len_a` by `mode`. The
     /// axes' strides and lengths are run-time values: the launch's [`Launch::gathers`] entry of
     /// this instruction (gathers are numbered in instruction order). Only an element-wise
-    /// kernel (no `reduce`) has gathers, and every index value is a `Load` of an int64 input,
+    /// kernel or a row fold (`ReduceInner::Row`) has gathers, and every index value is a
+    /// `Load` of an int64 input,
     /// so a runner can check every index before running (see [`Launch::gathers`]).
     Gather {
         /// the source (read only through gathers, never by a plain `Load`)

@@ -106,9 +106,6 @@ fn lower_with(
         gathers: Vec::new(),
     };
     let output = b.value(&value_node, &[])?;
-    if reduction.is_some() && !b.gathers.is_empty() {
-        return Err(LowerError::Gather);
-    }
     let shape = value_node.shape().to_vec();
     let mut layouts: Vec<Layout> = b.inputs.iter().map(|(_, l)| l.clone()).collect();
     let (shape, layouts, reduce, reduce_kept) = match reduction {
@@ -131,6 +128,11 @@ fn lower_with(
             } else {
                 ReduceInner::Columns
             };
+            // Gathers run in row folds only (the plan admits them where the last axis is
+            // reduced; a unit last axis collapsed away can still make a column fold).
+            if inner == ReduceInner::Columns && !b.gathers.is_empty() {
+                return Err(LowerError::Gather);
+            }
             (shape, layouts, Some(Reduction { op, inner }), Some(kept))
         }
     };

@@ -245,7 +245,7 @@ fn arg_dtype(kernel: &ElementwiseKernel, i: usize) -> Result<Option<DType>> {
             if spec.dtype != instr.dtype
                 || indices.is_empty()
                 || !indices.iter().all(|&v| loaded(v))
-                || kernel.reduce.is_some()
+                || is_column_fold(kernel)
             {
                 return Err(internal(format!(
                     "kernel value {i} is a gather the JIT does not compile: {:?} giving {:?}",

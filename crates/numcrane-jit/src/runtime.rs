@@ -15,7 +15,7 @@
 use crate::cache;
 use crate::codegen::{Bounds, Checks, CompiledKernel, OutOfBounds};
 use crate::reduction;
-use numcrane_fuse::kernel::{ElementwiseKernel, InnerClass, Launch};
+use numcrane_fuse::kernel::{ElementwiseKernel, InnerClass, Launch, ReduceInner};
 use numcrane_graph::{Buffer, Error, Layout, OutSlot, Result};
 use rayon::prelude::*;
 use smallvec::SmallVec;
@@ -296,8 +296,11 @@ fn launch_kernel(
     // the reference evaluator reports the bad index). Also checks that the launch describes
     // each gather's axes (read by the code after the inputs' strides).
     if kernel.gathers().next().is_some() || !launch.gathers.is_empty() {
-        if kernel.reduce.is_some() {
-            return Err(internal("a fold with fused gathers"));
+        if kernel
+            .reduce
+            .is_some_and(|r| r.inner == ReduceInner::Columns)
+        {
+            return Err(internal("a column fold with fused gathers"));
         }
         numcrane_fuse::gather::check_indices(kernel, launch, inputs)?;
     }
@@ -406,7 +409,7 @@ pub(crate) fn inner_strides(launch: &Launch) -> PerInput<isize> {
 
 /// The `strides` argument of an element-wise kernel's row calls: [`inner_strides`], then per
 /// fused gather and indexed axis its stride (in elements) and its length (see `codegen`).
-fn call_strides(launch: &Launch) -> PerInput<isize> {
+pub(crate) fn call_strides(launch: &Launch) -> PerInput<isize> {
     let mut strides = inner_strides(launch);
     for axis in launch.gathers.iter().flatten() {
         strides.extend([axis.stride, axis.len as isize]);

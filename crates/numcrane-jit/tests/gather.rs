@@ -219,3 +219,55 @@ fn a_bad_index_stops_the_run_before_any_read() {
         assert!(run_all(&l).is_none(), "{bad}");
     }
 }
+
+/// `gather(x, idx, axis 0).sum(-1)`: the gather inside a row fold, run by the JIT (unchecked
+/// and checked) and compared with the interpreter; small integers in float64, so every
+/// association gives the same exact sums.
+#[test]
+fn a_row_fold_takes_the_gather() {
+    let loc = SourceLocation::caller();
+    let data: Vec<f64> = (0..35).map(|v| f64::from(v % 11) - 4.0).collect();
+    let x = leaf_f64(&data, &[5, 7]);
+    for (values, ok) in [(vec![4i64, -5, 2, 2, -1, 0], true), (vec![1, 5], false)] {
+        let n = values.len();
+        let i = leaf_i64(&values, &[n]);
+        let op = Op::Gather {
+            name: "take",
+            axes: vec![0],
+            at: 0,
+            mode: IndexMode::Raise,
+        };
+        let g = Node::new(op, vec![x.clone(), i], DType::F64, vec![n, 7], loc);
+        let fold = Op::Reduce {
+            op: numcrane_graph::ReduceOp::Sum,
+            axes: vec![1],
+            keepdims: false,
+        };
+        let root = Node::new(fold, vec![g], DType::F64, vec![n], loc);
+        let p = plan(std::slice::from_ref(&root), &numcrane_jit::supports_node);
+        let Some(Step::Fused(group)) = p.steps.last() else {
+            panic!("no kernel: {}", p.describe())
+        };
+        assert_eq!(group.gathers.len(), 1, "{}", p.describe());
+        let l = lower(group, &|_| None).unwrap();
+        assert!(l.kernel.reduce.is_some());
+        let inputs: Vec<&Buffer> = l.buffers.iter().map(|b| b.as_ref()).collect();
+        let mut want = Buffer::zeros(DType::F64, n, "test").unwrap();
+        let oracle = interpret(&l.kernel, &l.launch, &inputs, want.slot());
+        assert_eq!(oracle.is_ok(), ok);
+        for checks in [Checks::Off, Checks::Bounds] {
+            // A fold reads its output: it starts from zeros (the sum's identity).
+            let mut out = Buffer::zeros(DType::F64, n, "test").unwrap();
+            let r = run_with(&l.kernel, &l.launch, &inputs, &mut out, checks);
+            assert_eq!(r.is_ok(), ok, "{checks:?}: {r:?}");
+            if ok {
+                assert_eq!(
+                    out.as_slice::<f64>().unwrap(),
+                    want.as_slice::<f64>().unwrap()
+                );
+                let row = |r: usize| data[r * 7..r * 7 + 7].iter().sum::<f64>();
+                assert_eq!(out.as_slice::<f64>().unwrap()[1], row(0));
+            }
+        }
+    }
+}
