@@ -415,3 +415,36 @@ fn row_folds_take_the_gather() {
         );
     }
 }
+
+/// Several gathers in one kernel: two takes of the same array (its buffer read through two
+/// indexed inputs), in different modes, and a fancy index of another array.
+#[test]
+fn several_gathers_in_one_kernel() {
+    let x = input(&[7, 5], DType::I64, 13);
+    let y = input(&[4, 6], DType::I64, 14);
+    let i = idx(vec![-1, 3, 9, 0], &[4]);
+    let j = idx(vec![2, 2, -8, 6], &[4]);
+    let k = idx(vec![5, -6, 0, 1, 1], &[5]);
+    let make = || {
+        let a = x.take(&i, Some(0), TakeMode::Wrap);
+        let b = x.take(&j, Some(0), TakeMode::Clip);
+        let c = y.index(ix![.., &k]).index(ix![..4, ..]);
+        &(&a - &b) * &c
+    };
+    let plan = make().explain_plan();
+    // All three gathers inside the one kernel.
+    assert_eq!(make().fused_kernel_count(), 1, "{plan}");
+    assert!(
+        plan.contains("with fused gathers (index, take, take)"),
+        "{plan}"
+    );
+    same_everywhere("several", make).unwrap();
+    // One bad index among them: the evaluator's error.
+    let bad = idx(vec![5, -7, 0, 1, 1], &[5]);
+    let e = same_everywhere("several bad", || {
+        &(&x.take(&i, Some(0), TakeMode::Wrap) - &x.take(&j, Some(0), TakeMode::Clip))
+            * &y.index(ix![.., &bad]).index(ix![..4, ..])
+    })
+    .unwrap_err();
+    assert!(e.contains("-7"), "{e}");
+}

@@ -57,6 +57,11 @@ pub fn enabled() -> bool {
     *ON.get_or_init(|| std::env::var("NUMCRANE_FUSE_GATHER").map_or(true, |v| v.trim() != "0"))
 }
 
+/// The op name of [`check_indices`]' error for an index its mode rejects: the user's error,
+/// not a kernel's (the executor recomputes the group on the reference evaluator, which
+/// reports it; checked mode, which reports kernel errors, lets it through).
+pub const BAD_INDEX: &str = "fused gather index";
+
 /// Checks, before a kernel runs, that every index of every gather of `kernel` resolves into
 /// its axis as the gather's mode says, and that every element a gather can then read lies in
 /// its source buffer. `inputs` are the launch's buffers (each validated against its layout by
@@ -110,7 +115,10 @@ pub fn check_indices(
                     .get(o)
                     .ok_or_else(|| internal("an index layout outside its buffer"))?;
                 if resolve_index(mode, i, axis.len).is_none() {
-                    return Err(internal("a gather index outside its axis"));
+                    return Err(Error::internal(
+                        BAD_INDEX,
+                        "a gather index outside its axis",
+                    ));
                 }
             }
         }
