@@ -333,6 +333,17 @@ pub struct GatherAxis {
 
 /// An index resolved into `0..len` as `mode` says (NumPy's rules, those of the reference
 /// evaluator's gather), or None where the evaluator reports an error.
+///
+/// ```
+/// use numcrane_fuse::kernel::resolve_index;
+/// use numcrane_graph::IndexMode;
+/// assert_eq!(resolve_index(IndexMode::Raise, -1, 5), Some(4));
+/// assert_eq!(resolve_index(IndexMode::Raise, 5, 5), None);
+/// assert_eq!(resolve_index(IndexMode::NonNegative, -1, 5), None);
+/// assert_eq!(resolve_index(IndexMode::Wrap, -7, 5), Some(3));
+/// assert_eq!(resolve_index(IndexMode::Clip, 99, 5), Some(4));
+/// assert_eq!(resolve_index(IndexMode::Clip, 0, 0), None);
+/// ```
 pub fn resolve_index(mode: IndexMode, index: i64, len: usize) -> Option<usize> {
     let n = len as i128;
     let v = i128::from(index);
