@@ -8,7 +8,7 @@
 //! any thread reading the environment), and `NUMCRANE_DEBUG=1` lets the parent see in the
 //! children's stderr which kind of code each compile produced.
 
-use numcrane::{arange, Array, Axes, Backend, DType};
+use numcrane::{arange, Array, Axes, Backend, DType, TakeMode};
 use std::process::Command;
 
 /// Marks the child processes; its value is the `NUMCRANE_CHECKED` the child was started with.
@@ -41,7 +41,21 @@ fn workloads() -> Vec<(&'static str, Array)> {
         ("sum axis 1", (&m - 1.0).sum(Axes::from(1))),
         ("transposed sum", m.transpose().sum(Axes::from(1))),
         ("max", m.abs().max(..)),
+        // Fused gathers: the indexed reads are checked against the source's extent.
+        (
+            "fused take",
+            &m.take(&rows(), Some(0), TakeMode::Raise) * 2.0 + &m,
+        ),
+        (
+            "fused take fold",
+            m.take(&rows(), Some(0), TakeMode::Wrap).sum(Axes::from(1)),
+        ),
     ]
+}
+
+/// 300 row numbers of `[300, 400]`, negative ones among them.
+fn rows() -> Array {
+    Array::from_vec((0..300i64).map(|k| (k * 7) % 300 - 150).collect(), [300])
 }
 
 /// In a child: each workload on the default backend (the JIT) equals the reference
@@ -56,6 +70,16 @@ fn child() {
             "{name}"
         );
     }
+    // A bad index of a fused gather is the user's error, the evaluator's text, not a kernel
+    // error.
+    let m = input(&[300, 400], 6.0);
+    let mut bad: Vec<i64> = (0..300).collect();
+    bad[250] = 300;
+    let bad = Array::from_vec(bad, [300]);
+    let w = || &m.take(&bad, Some(0), TakeMode::Raise) * 2.0 + &m;
+    let jit = w().eval_with(Backend::Jit).unwrap_err().to_string();
+    let reference = w().eval_with(Backend::Eval).unwrap_err().to_string();
+    assert_eq!(jit, reference);
 }
 
 /// Runs the workloads in a child with `NUMCRANE_CHECKED=checked`; returns the compile lines

@@ -418,15 +418,23 @@ fn helpers_against_naive() {
 }
 
 #[test]
-fn gathers_are_evaluator_steps_in_the_plan() {
+fn gathers_in_the_plan() {
     let x = input(&[4, 5], DType::F32, 3);
     let i = array([3i64, 0]);
+    // Read by an element-wise op: computed inside its kernel (tests/gather_fused.rs).
     let y = (&x * 2.0).index(ix![&i]) + 1.0;
     assert!(y.explain().contains("gather"), "{}", y.explain());
     assert!(
-        y.explain_plan().contains("gather/scatter (evaluator)"),
+        y.explain_plan().contains("with fused gathers (index)"),
         "{}",
         y.explain_plan()
+    );
+    // Asked for by itself: a step of its own.
+    let g = (&x * 2.0).index(ix![&i]);
+    assert!(
+        g.explain_plan().contains("gather/scatter (evaluator)"),
+        "{}",
+        g.explain_plan()
     );
     let z = x.at(ix![&i]).add(1.0);
     assert!(z.explain_plan().contains("gather/scatter (evaluator)"));

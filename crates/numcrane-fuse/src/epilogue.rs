@@ -113,7 +113,9 @@ pub(crate) fn attach(steps: &mut Vec<Step>, aliases: &HashMap<u64, NodeRef>, roo
             g.root.op(),
             Op::Cast | Op::Unary(_) | Op::Binary(_) | Op::Where
         );
+        // A kernel with fused gathers runs as a launch of its own (see `crate::gather`).
         if !elementwise
+            || !g.gathers.is_empty()
             || g.root.shape() != m.shape()
             || g.product.is_some()
             || !reads_elementwise(g, &m)

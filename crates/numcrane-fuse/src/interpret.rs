@@ -7,10 +7,14 @@
 //! this runner and plain evaluation is a fusion bug. Like every kernel runner it writes the
 //! output only through its raw pointer (it may be uninitialised recycled memory).
 
-use crate::kernel::{ElementwiseKernel, InstrKind, Launch, ReduceInner, Reduction};
+use crate::kernel::{
+    resolve_index, ElementwiseKernel, GatherAxis, InstrKind, Launch, ReduceInner, Reduction,
+};
 use numcrane_graph::error::SourceLocation;
 use numcrane_graph::eval::{compute, values};
-use numcrane_graph::{with_dtype, Buffer, Error, Layout, Node, Op, OutSlot, Realized, Result};
+use numcrane_graph::{
+    with_dtype, Buffer, Error, IndexMode, Layout, Node, Op, OutSlot, Realized, Result,
+};
 use std::sync::Arc;
 
 /// Runs `kernel` over `launch`, writing `out` (contiguous, the launch's element count).
@@ -60,6 +64,29 @@ pub fn interpret(
                 &node(Op::Where),
                 &[col(*cond)?, col(*then)?, col(*otherwise)?],
             )?,
+            InstrKind::Gather {
+                input,
+                indices,
+                mode,
+            } => {
+                let number = kernel.gathers().take_while(|g| g.0 != *input).count();
+                let axes = launch
+                    .gathers
+                    .get(number)
+                    .ok_or_else(|| Error::internal("interpret", "a gather without its axes"))?;
+                let index_columns = indices
+                    .iter()
+                    .map(|&v| col(v).and_then(values::<i64>))
+                    .collect::<Result<Vec<_>>>()?;
+                let buffer = inputs
+                    .get(*input)
+                    .ok_or_else(|| Error::internal("interpret", "missing input"))?;
+                let layout = launch
+                    .layouts
+                    .get(*input)
+                    .ok_or_else(|| Error::internal("interpret", "missing layout"))?;
+                indexed_gather(buffer, layout, axes, &index_columns, *mode)?
+            }
         };
         columns.push(column);
     }
@@ -131,6 +158,46 @@ fn gather(buffer: &Buffer, layout: &Layout) -> Result<Realized> {
     with_dtype!(buffer.dtype(), T => {
         let data = buffer.as_slice::<T>()?;
         let column: Vec<T> = layout.offsets().map(|o| data[o]).collect();
+        let n = column.len();
+        Ok(Realized { buffer: Arc::new(Buffer::from_slice(&column)?), layout: Layout::contiguous(&[n]) })
+    })
+}
+
+/// A fused gather's column: element `e` of the launch reads `buffer` at `layout`'s offset of
+/// `e` plus each resolved index times its axis's stride. An index its mode rejects fails the
+/// run (the executor then evaluates the group on the reference evaluator, whose error names
+/// the user's function); so does an offset outside the buffer (a lowering bug).
+fn indexed_gather(
+    buffer: &Buffer,
+    layout: &Layout,
+    axes: &[GatherAxis],
+    indices: &[std::borrow::Cow<'_, [i64]>],
+    mode: IndexMode,
+) -> Result<Realized> {
+    if axes.len() != indices.len() {
+        return Err(Error::internal(
+            "interpret",
+            "gather axes and indices differ",
+        ));
+    }
+    let bad = || Error::internal("interpret", "a gather index outside its axis");
+    let mut offsets = Vec::with_capacity(layout.size());
+    for (e, base) in layout.offsets().enumerate() {
+        let mut at = base as i128;
+        for (axis, column) in axes.iter().zip(indices) {
+            let i = *column.get(e).ok_or_else(bad)?;
+            let r = resolve_index(mode, i, axis.len).ok_or_else(bad)?;
+            at += r as i128 * axis.stride as i128;
+        }
+        let at = usize::try_from(at)
+            .ok()
+            .filter(|&a| a < buffer.len())
+            .ok_or_else(|| Error::internal("interpret", "a gather read outside its buffer"))?;
+        offsets.push(at);
+    }
+    with_dtype!(buffer.dtype(), T => {
+        let data = buffer.as_slice::<T>()?;
+        let column: Vec<T> = offsets.iter().map(|&o| data[o]).collect();
         let n = column.len();
         Ok(Realized { buffer: Arc::new(Buffer::from_slice(&column)?), layout: Layout::contiguous(&[n]) })
     })

@@ -12,7 +12,7 @@
 //! broadcast and collapsed to as few dimensions as possible); for a fold, how many leading
 //! dimensions are kept; and where in the output buffer the run writes.
 
-use numcrane_graph::{BinaryOp, DType, Layout, ReduceOp, Scalar, UnaryOp};
+use numcrane_graph::{BinaryOp, DType, IndexMode, Layout, ReduceOp, Scalar, UnaryOp};
 
 /// Index of a value in `ElementwiseKernel::instrs`.
 pub type ValueId = usize;
@@ -67,6 +67,23 @@ pub enum InstrKind {
         then: ValueId,
         /// value where false
         otherwise: ValueId,
+    },
+    /// An indexed load (a fused `Op::Gather`): the element of input `input` at the current
+    /// element's position through the input's launch layout (which walks the source's
+    /// remaining, non-indexed axes) plus, for each indexed axis `a`, `resolve(indices[a]) *
+    /// stride_a`, where `indices[a]` is an int64 value, resolved into `0..len_a` by `mode`. The
+    /// axes' strides and lengths are run-time values: the launch's [`Launch::gathers`] entry of
+    /// this instruction (gathers are numbered in instruction order). Only an element-wise
+    /// kernel or a row fold (`ReduceInner::Row`) has gathers, and every index value is a
+    /// `Load` of an int64 input,
+    /// so a runner can check every index before running (see [`Launch::gathers`]).
+    Gather {
+        /// the source (read only through gathers, never by a plain `Load`)
+        input: usize,
+        /// one int64 index value per indexed axis
+        indices: Vec<ValueId>,
+        /// what an index outside its axis does
+        mode: IndexMode,
     },
 }
 
@@ -205,6 +222,11 @@ impl ElementwiseKernel {
                     then,
                     otherwise,
                 } => (cond, then, otherwise).hash(&mut h),
+                InstrKind::Gather {
+                    input,
+                    indices,
+                    mode,
+                } => (input, indices, mode).hash(&mut h),
             }
         }
         h.finish()
@@ -294,4 +316,57 @@ pub struct Launch {
     pub out_offset: usize,
     /// What the kernel computes, for logs (NumPy's name of the root op: "add", "sum", ...).
     pub name: &'static str,
+    /// Per `InstrKind::Gather` of the kernel, in instruction order: per indexed axis, its
+    /// stride (in elements of the source buffer) and its length. Empty for kernels without
+    /// gathers.
+    pub gathers: Vec<Vec<GatherAxis>>,
+}
+
+/// One indexed axis of a fused gather's source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct GatherAxis {
+    /// The axis's stride in elements of the source buffer.
+    pub stride: isize,
+    /// The axis's length: indices are resolved into `0..len`.
+    pub len: usize,
+}
+
+/// An index resolved into `0..len` as `mode` says (NumPy's rules, those of the reference
+/// evaluator's gather), or None where the evaluator reports an error.
+///
+/// ```
+/// use numcrane_fuse::kernel::resolve_index;
+/// use numcrane_graph::IndexMode;
+/// assert_eq!(resolve_index(IndexMode::Raise, -1, 5), Some(4));
+/// assert_eq!(resolve_index(IndexMode::Raise, 5, 5), None);
+/// assert_eq!(resolve_index(IndexMode::NonNegative, -1, 5), None);
+/// assert_eq!(resolve_index(IndexMode::Wrap, -7, 5), Some(3));
+/// assert_eq!(resolve_index(IndexMode::Clip, 99, 5), Some(4));
+/// assert_eq!(resolve_index(IndexMode::Clip, 0, 0), None);
+/// ```
+pub fn resolve_index(mode: IndexMode, index: i64, len: usize) -> Option<usize> {
+    let n = len as i128;
+    let v = i128::from(index);
+    let r = match mode {
+        IndexMode::Raise if v < 0 => v + n,
+        IndexMode::Raise | IndexMode::NonNegative => v,
+        _ if n == 0 => return None,
+        IndexMode::Wrap => v.rem_euclid(n),
+        IndexMode::Clip => v.clamp(0, n - 1),
+    };
+    (0..n).contains(&r).then_some(r as usize)
+}
+
+impl ElementwiseKernel {
+    /// The kernel's gathers, in instruction order: (source input, index values, mode).
+    pub fn gathers(&self) -> impl Iterator<Item = (usize, &[ValueId], IndexMode)> + '_ {
+        self.instrs.iter().filter_map(|i| match &i.kind {
+            InstrKind::Gather {
+                input,
+                indices,
+                mode,
+            } => Some((*input, &indices[..], *mode)),
+            _ => None,
+        })
+    }
 }

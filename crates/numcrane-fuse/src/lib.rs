@@ -8,6 +8,8 @@
 //! - [`interpret`]: a kernel runner built from the reference evaluator (tests, baseline).
 //! - [`execute`]: runs a plan, with fused groups through a caller-supplied kernel runner and
 //!   the rest through the reference evaluator.
+//! - [`gather`]: gathers (integer-array indexing) computed inside the consuming element-wise
+//!   loop as indexed loads.
 //! - [`epilogue`]: the element-wise kernel consuming a matrix product, attached to the
 //!   product's GEMM and run on each output tile while it is in cache.
 //! - [`rows`]: consecutive kernels that work row by row run together on blocks of rows
@@ -20,6 +22,7 @@
 
 pub mod epilogue;
 pub mod execute;
+pub mod gather;
 pub mod interpret;
 pub mod kernel;
 pub mod lower;
@@ -29,7 +32,9 @@ pub mod rows;
 
 pub use epilogue::{EpilogueResult, TileEpilogue};
 pub use execute::{execute, KernelRunner, Runner};
-pub use kernel::{ElementwiseKernel, InnerClass, InputSpec, Instr, InstrKind, Launch, ValueId};
+pub use kernel::{
+    ElementwiseKernel, GatherAxis, InnerClass, InputSpec, Instr, InstrKind, Launch, ValueId,
+};
 pub use lower::{lower, lower_tiles, LowerError, Lowered};
 pub use plan::{plan, plan_with, Boundary, Epilogue, Group, Plan, PlanOptions, Step};
 pub use program::{run_cached, run_cached_with, Programs};

@@ -7,8 +7,8 @@
 //! every index map walks contiguously are merged, so most loops run over one long row.
 
 use crate::kernel::{
-    scalar_bits, ElementwiseKernel, InnerClass, InputSpec, Instr, InstrKind, Launch, ReduceInner,
-    Reduction, ValueId,
+    scalar_bits, ElementwiseKernel, GatherAxis, InnerClass, InputSpec, Instr, InstrKind, Launch,
+    ReduceInner, Reduction, ValueId,
 };
 use crate::plan::Group;
 use numcrane_graph::error::SourceLocation;
@@ -30,6 +30,9 @@ pub enum LowerError {
     NotElementwise,
     /// A reduction of zero elements (the evaluator writes its identities).
     EmptyReduction,
+    /// A gather inside the group that the kernel cannot express: seen through a view, inside
+    /// a fold, or with operands that do not fit it (a planning bug).
+    Gather,
 }
 
 /// A lowered group: the kernel, its launch, and the buffers of its inputs in `Load` order.
@@ -51,6 +54,8 @@ struct Builder<'a> {
     inputs: Vec<(Arc<Buffer>, Layout)>,
     sources: Vec<u64>,
     memo: HashMap<(u64, Vec<ViewOp>), ValueId>,
+    /// Per gather instruction, in order: its indexed axes (see `Launch::gathers`).
+    gathers: Vec<Vec<GatherAxis>>,
 }
 
 /// Lowers `group`; `values(id)` gives the realized value of a boundary node. Identical
@@ -98,6 +103,7 @@ fn lower_with(
         inputs: Vec::new(),
         sources: Vec::new(),
         memo: HashMap::default(),
+        gathers: Vec::new(),
     };
     let output = b.value(&value_node, &[])?;
     let shape = value_node.shape().to_vec();
@@ -122,6 +128,11 @@ fn lower_with(
             } else {
                 ReduceInner::Columns
             };
+            // Gathers run in row folds only (the plan admits them where the last axis is
+            // reduced; a unit last axis collapsed away can still make a column fold).
+            if inner == ReduceInner::Columns && !b.gathers.is_empty() {
+                return Err(LowerError::Gather);
+            }
             (shape, layouts, Some(Reduction { op, inner }), Some(kept))
         }
     };
@@ -147,6 +158,7 @@ fn lower_with(
             reduce_kept,
             out_offset: 0,
             name: root.op().name(),
+            gathers: b.gathers,
         },
         buffers: b.inputs.into_iter().map(|(buf, _)| buf).collect(),
         sources: b.sources,
@@ -256,6 +268,12 @@ impl Builder<'_> {
                         node.dtype(),
                     )
                 }
+                Op::Gather { axes, at, mode, .. } => {
+                    if !views.is_empty() {
+                        return Err(LowerError::Gather);
+                    }
+                    self.gather(node, &inputs, axes, *at, *mode)?
+                }
                 _ => self.load(node, views)?,
             }
         };
@@ -263,17 +281,119 @@ impl Builder<'_> {
         Ok(v)
     }
 
-    /// A boundary read through `views`: compose the views (innermost first) with its layout.
-    fn load(&mut self, node: &NodeRef, views: &[ViewOp]) -> Result<ValueId, LowerError> {
-        let realized = node
-            .realized()
+    /// The realized value of a boundary node.
+    fn realized(&self, node: &NodeRef) -> Result<Realized, LowerError> {
+        node.realized()
             .cloned()
             .or_else(|| (self.values)(node.id()))
-            .ok_or(LowerError::MissingInput(node.id()))?;
+            .ok_or(LowerError::MissingInput(node.id()))
+    }
+
+    /// A fused gather (`Op::Gather` computed inside the loop, seen through no view): its
+    /// source and index arrays are boundaries. The source is read through a layout over the
+    /// gather's output shape that walks the source's remaining axes (stride 0 along the index
+    /// dimensions); each index array through one that walks its own shape along the index
+    /// dimensions (stride 0 along the remaining axes). The indexed axes' strides and lengths
+    /// go to the launch.
+    fn gather(
+        &mut self,
+        node: &NodeRef,
+        inputs: &[NodeRef],
+        axes: &[usize],
+        at: usize,
+        mode: numcrane_graph::IndexMode,
+    ) -> Result<ValueId, LowerError> {
+        let (source, indices) = inputs.split_first().ok_or(LowerError::Gather)?;
+        let source = self.realized(&self.group.resolve(source))?;
+        let src = &source.layout;
+        let out_shape = node.shape();
+        let index_shape = indices
+            .first()
+            .map(|i| i.shape().to_vec())
+            .unwrap_or_default();
+        let rest: Vec<usize> = (0..src.shape.len()).filter(|a| !axes.contains(a)).collect();
+        let fits = !indices.is_empty()
+            && indices.len() == axes.len()
+            && axes.iter().all(|&a| a < src.shape.len())
+            && at <= rest.len()
+            && out_shape.len() == rest.len() + index_shape.len()
+            && indices
+                .iter()
+                .all(|i| i.shape() == index_shape && i.dtype() == DType::I64);
+        if !fits {
+            return Err(LowerError::Gather);
+        }
+        let ni = index_shape.len();
+        // Output dimension d reads remaining axis rest[d] before the index dimensions and
+        // rest[d - ni] after them.
+        let strides = (0..out_shape.len())
+            .map(|d| match d {
+                d if d < at => src.strides[rest[d]],
+                d if d < at + ni => 0,
+                d => src.strides[rest[d - ni]],
+            })
+            .collect();
+        let layout = Layout {
+            shape: out_shape.to_vec(),
+            strides,
+            offset: src.offset,
+        };
+        // Never shared with a plain read of the same buffer and layout: the gather adds the
+        // indexed offsets to every element.
+        self.inputs.push((source.buffer.clone(), layout));
+        self.sources.push(self.group.resolve(&inputs[0]).id());
+        let input = self.inputs.len() - 1;
+        let mut values = Vec::with_capacity(indices.len());
+        for index in indices {
+            let index = self.group.resolve(index);
+            let realized = self.realized(&index)?;
+            let il = &realized.layout;
+            if il.shape != index_shape {
+                return Err(LowerError::Gather);
+            }
+            let strides = (0..out_shape.len())
+                .map(|d| match d {
+                    d if d < at || d >= at + ni => 0,
+                    d => il.strides[d - at],
+                })
+                .collect();
+            let layout = Layout {
+                shape: out_shape.to_vec(),
+                strides,
+                offset: il.offset,
+            };
+            values.push(self.load_layout(&index, &realized, layout));
+        }
+        self.gathers.push(
+            axes.iter()
+                .map(|&a| GatherAxis {
+                    stride: src.strides[a],
+                    len: src.shape[a],
+                })
+                .collect(),
+        );
+        Ok(self.push(
+            InstrKind::Gather {
+                input,
+                indices: values,
+                mode,
+            },
+            node.dtype(),
+        ))
+    }
+
+    /// A boundary read through `views`: compose the views (innermost first) with its layout.
+    fn load(&mut self, node: &NodeRef, views: &[ViewOp]) -> Result<ValueId, LowerError> {
+        let realized = self.realized(node)?;
         let mut layout = realized.layout.clone();
         for v in views.iter().rev() {
             layout = v.apply(&layout).ok_or(LowerError::ReshapeNeedsCopy)?;
         }
+        Ok(self.load_layout(node, &realized, layout))
+    }
+
+    /// A boundary read through `layout` (over the loop's shape); identical reads are shared.
+    fn load_layout(&mut self, node: &NodeRef, realized: &Realized, layout: Layout) -> ValueId {
         let same =
             |(b, l): &(Arc<Buffer>, Layout)| Arc::ptr_eq(b, &realized.buffer) && *l == layout;
         let input = match self.inputs.iter().position(same) {
@@ -284,7 +404,7 @@ impl Builder<'_> {
                 self.inputs.len() - 1
             }
         };
-        Ok(self.push(InstrKind::Load { input }, node.dtype()))
+        self.push(InstrKind::Load { input }, node.dtype())
     }
 }
 
@@ -301,7 +421,7 @@ fn fold_constants(instrs: &[Instr], kind: &InstrKind, dtype: DType) -> Option<Sc
             then,
             otherwise,
         } => (Op::Where, vec![cond, then, otherwise]),
-        InstrKind::Load { .. } | InstrKind::Const(_) => return None,
+        InstrKind::Load { .. } | InstrKind::Const(_) | InstrKind::Gather { .. } => return None,
     };
     let location = SourceLocation::caller();
     let args: Vec<Realized> = operands

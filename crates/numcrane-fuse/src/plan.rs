@@ -75,6 +75,9 @@ pub struct Group {
     /// The plan's common subexpressions: an input of a member found here is read as the
     /// node it maps to.
     pub aliases: Aliases,
+    /// The gathers (`Op::Gather`) computed inside the loop as indexed loads (see
+    /// [`crate::gather`]); their sources and index arrays are among `boundaries`.
+    pub gathers: Vec<NodeRef>,
     /// The matrix product this kernel is the epilogue of (see [`crate::epilogue`]): the step
     /// runs the product's GEMM and applies the kernel to each output tile while it is in
     /// cache. The product is then one of `boundaries`, but no earlier step computes it.
@@ -130,7 +133,13 @@ pub const MAX_RECOMPUTE_NODES: usize = 8;
 fn fusable_op(op: &Op) -> bool {
     matches!(
         op,
-        Op::Cast | Op::Unary(_) | Op::Binary(_) | Op::Where | Op::Full(_) | Op::View(_)
+        Op::Cast
+            | Op::Unary(_)
+            | Op::Binary(_)
+            | Op::Where
+            | Op::Full(_)
+            | Op::View(_)
+            | Op::Gather { .. }
     )
 }
 
@@ -225,7 +234,7 @@ pub fn plan_with(
         let rootable = computable(node) && can_root(node.op());
         // Views and constants with several users are not worth a kernel of their own, but
         // may be recomputed inside their users' kernels.
-        let shared_view = fusable(node) && uses(node.id()) > 1;
+        let shared_view = fusable(node) && !is_gather(node) && uses(node.id()) > 1;
         if !(rootable || shared_view) {
             continue;
         }
@@ -243,8 +252,13 @@ pub fn plan_with(
                     // Read twice (`d * d`): already inside the loop.
                     continue;
                 }
-                let candidate =
-                    fusable(input) && uses(input.id()) == 1 && !root_ids.contains(&input.id());
+                // A fused gather reads its source and index arrays as data (boundaries), and
+                // joins only an element-wise loop, read directly by an element-wise op.
+                let candidate = fusable(input)
+                    && uses(input.id()) == 1
+                    && !root_ids.contains(&input.id())
+                    && !is_gather(&n)
+                    && (!is_gather(input) || crate::gather::joins(&n, node, input));
                 let amplified = computes(input) && elements(input) < loop_size;
                 if candidate && amplified {
                     broadcast.insert(input.id());
@@ -274,9 +288,15 @@ pub fn plan_with(
                 .filter(|n| !constant.contains(&n.id()))
                 .collect();
             let chain_costly = work.iter().any(|n| costly(n.op()));
-            if let Some(kernels) =
-                recompute_into(&users, &owners, work.len(), chain_costly, &boundaries, size)
-            {
+            // A chain with a gather is never recomputed (it could land in a fold's kernel).
+            let gathers = chain.iter().any(|n| is_gather(n));
+            let recompute = match gathers {
+                true => None,
+                false => {
+                    recompute_into(&users, &owners, work.len(), chain_costly, &boundaries, size)
+                }
+            };
+            if let Some(kernels) = recompute {
                 // (Every owner is a planned kernel: groups are inserted before their ids are
                 // recorded as owners, and never removed.)
                 let fits = kernels.iter().all(|k| {
@@ -341,6 +361,11 @@ pub fn plan_with(
                 recomputed: HashSet::default(),
                 boundaries,
                 aliases: aliases.clone(),
+                gathers: chain
+                    .iter()
+                    .filter(|n| matches!(n.op(), Op::Gather { .. }))
+                    .cloned()
+                    .collect(),
                 product: None,
             },
         );
@@ -410,7 +435,14 @@ fn elements(n: &Node) -> usize {
 /// True for nodes that compute values (as opposed to views and constants, which are free
 /// inside a loop).
 fn computes(n: &Node) -> bool {
-    matches!(n.op(), Op::Cast | Op::Unary(_) | Op::Binary(_) | Op::Where)
+    matches!(
+        n.op(),
+        Op::Cast | Op::Unary(_) | Op::Binary(_) | Op::Where | Op::Gather { .. }
+    )
+}
+
+fn is_gather(n: &Node) -> bool {
+    matches!(n.op(), Op::Gather { .. })
 }
 
 /// The number of elements the loop rooted at `n` runs over: a fold's input, else `n`.
@@ -675,6 +707,11 @@ impl Plan {
                             crate::epilogue::op_names(g).join(", ")
                         ),
                         None => format!("kernel {}", g.root.op().name()),
+                    };
+                    // Gathers inside the loop are indexed loads: name them.
+                    let head = match crate::gather::names(g) {
+                        Some(names) => format!("{head} with fused gathers ({names})"),
+                        None => head,
                     };
                     let kept = match &g.product {
                         Some(p) if p.keep => ", the product also kept (a root)",

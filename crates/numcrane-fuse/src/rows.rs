@@ -129,6 +129,10 @@ fn elements(n: &Node) -> usize {
 /// The rows of a kernel's result (its leading dimension, at least 2, not reduced) and the
 /// loop elements per row, when a row fits a block.
 fn rows_of(g: &Group) -> Option<(usize, usize)> {
+    // A fused gather's launch describes whole gathers (its index checks run per launch).
+    if !g.gathers.is_empty() {
+        return None;
+    }
     let rows = *g.root.shape().first()?;
     if let Op::Reduce { axes, .. } = g.root.op() {
         if axes.contains(&0) {

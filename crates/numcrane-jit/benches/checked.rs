@@ -74,6 +74,7 @@ fn main() {
             reduce_kept: None,
             out_offset: 0,
             name: "",
+            gathers: Vec::new(),
         };
         let dot_launch = Launch {
             shape: vec![n],
@@ -81,6 +82,7 @@ fn main() {
             reduce_kept: Some(0),
             out_offset: 0,
             name: "",
+            gathers: Vec::new(),
         };
         let cases: [(&str, &ElementwiseKernel, &Launch, &[&Buffer], usize); 2] = [
             ("W1 a*b + c*d - e", &w1, &w1_launch, &refs[..], n),

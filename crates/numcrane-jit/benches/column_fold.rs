@@ -118,6 +118,7 @@ fn main() {
             reduce_kept: Some(0),
             out_offset: 0,
             name: "",
+            gathers: Vec::new(),
         };
         let sq_launch = Launch {
             shape: vec![n, n],
@@ -125,6 +126,7 @@ fn main() {
             reduce_kept: Some(0),
             out_offset: 0,
             name: "",
+            gathers: Vec::new(),
         };
         let mut out = Buffer::zeros(dt, n, "bench").unwrap();
         let t_sum = time(|| {

@@ -81,7 +81,7 @@ fn internal(message: impl Into<String>) -> Error {
 /// return). Every supported op matches the evaluator bit for bit (NaN payloads aside).
 pub fn supports(kind: &InstrKind, dtype: DType, arg_dtype: Option<DType>) -> bool {
     match kind {
-        InstrKind::Load { .. } | InstrKind::Where { .. } => true,
+        InstrKind::Load { .. } | InstrKind::Where { .. } | InstrKind::Gather { .. } => true,
         InstrKind::Const(s) => s.dtype() == dtype,
         InstrKind::Cast { .. } => arg_dtype.is_some(),
         InstrKind::Unary { op, .. } => {
@@ -153,7 +153,8 @@ pub fn supports_node(node: &Node) -> bool {
             node.dtype(),
             first_input(),
         ),
-        Op::Where => true,
+        // A fused gather is an indexed load of any dtype (see `numcrane_fuse::gather`).
+        Op::Where | Op::Gather { .. } => true,
         Op::Reduce { op, .. } => {
             let fold = Reduction {
                 op: *op,
@@ -228,6 +229,31 @@ fn arg_dtype(kernel: &ElementwiseKernel, i: usize) -> Result<Option<DType>> {
             }
             None
         }
+        InstrKind::Gather { input, indices, .. } => {
+            let spec = kernel.inputs.get(*input).ok_or_else(|| {
+                internal(format!(
+                    "kernel value {i} gathers from input {input}, which does not exist"
+                ))
+            })?;
+            // Every index is a load of an int64 input: the runner checks them all before
+            // the kernel runs (`numcrane_fuse::gather::check_indices`).
+            let loaded = |v: ValueId| {
+                v < i
+                    && kernel.instrs[v].dtype == DType::I64
+                    && matches!(kernel.instrs[v].kind, InstrKind::Load { .. })
+            };
+            if spec.dtype != instr.dtype
+                || indices.is_empty()
+                || !indices.iter().all(|&v| loaded(v))
+                || is_column_fold(kernel)
+            {
+                return Err(internal(format!(
+                    "kernel value {i} is a gather the JIT does not compile: {:?} giving {:?}",
+                    instr.kind, instr.dtype
+                )));
+            }
+            None
+        }
     })
 }
 
@@ -285,6 +311,11 @@ fn live_values(kernel: &ElementwiseKernel) -> Vec<bool> {
                 live[cond] = true;
                 live[then] = true;
                 live[otherwise] = true;
+            }
+            InstrKind::Gather { ref indices, .. } => {
+                for &v in indices {
+                    live[v] = true;
+                }
             }
         }
     }
@@ -392,6 +423,8 @@ pub fn vector_width(kernel: &ElementwiseKernel) -> Option<u32> {
                     && (instr.dtype != DType::Bool || width == 1)
             }
             InstrKind::Const(_) | InstrKind::Where { .. } => true,
+            // Indexed loads run in the scalar loop (one load per element anyway).
+            InstrKind::Gather { .. } => false,
             InstrKind::Cast { value } => vector_cast_ok(dtype_of(*value), instr.dtype),
             InstrKind::Unary { op, value } => vector_unary_ok(*op, dtype_of(*value), width),
             InstrKind::Binary { op, lhs, .. } => vector_binary_ok(*op, dtype_of(*lhs), width),
@@ -481,13 +514,13 @@ fn contractions(
         if !live[i] {
             continue;
         }
-        match instr.kind {
-            InstrKind::Cast { value } | InstrKind::Unary { value, .. } => uses[value] += 1,
-            InstrKind::Binary { lhs, rhs, .. } => {
+        match &instr.kind {
+            &InstrKind::Cast { value } | &InstrKind::Unary { value, .. } => uses[value] += 1,
+            &InstrKind::Binary { lhs, rhs, .. } => {
                 uses[lhs] += 1;
                 uses[rhs] += 1;
             }
-            InstrKind::Where {
+            &InstrKind::Where {
                 cond,
                 then,
                 otherwise,
@@ -495,6 +528,11 @@ fn contractions(
                 uses[cond] += 1;
                 uses[then] += 1;
                 uses[otherwise] += 1;
+            }
+            InstrKind::Gather { indices, .. } => {
+                for &v in indices {
+                    uses[v] += 1;
+                }
             }
             InstrKind::Load { .. } | InstrKind::Const(_) => {}
         }
@@ -1128,6 +1166,7 @@ fn define(
             ptr,
             call_conv,
             guard: None,
+            gathers: Vec::new(),
         };
         g.function(&mut b, width, checks)?;
         b.seal_all_blocks();
@@ -1211,6 +1250,10 @@ struct Gen<'k> {
     call_conv: CallConv,
     /// Checked code only: the bounds every access is compared with (set up by `function`).
     guard: Option<Guard>,
+    /// Per `InstrKind::Gather` in instruction order, per indexed axis: its stride in bytes
+    /// and its length, read from the `strides` argument after the inputs' strides (set up by
+    /// `function`).
+    gathers: Vec<Vec<(Value, Value)>>,
 }
 
 /// The bounds checks of checked code. Slots are the kernel's inputs in order, then the output
@@ -1497,13 +1540,39 @@ impl Gen<'_> {
         if let Some(bounds) = bounds {
             self.guard = Some(self.guard_setup(b, bounds, width));
         }
+        let reads = |k: usize, kind: &InstrKind| match kind {
+            InstrKind::Load { input } | InstrKind::Gather { input, .. } => *input == k,
+            _ => false,
+        };
         let used: Vec<bool> = (0..kernel.inputs.len())
             .map(|k| {
-                kernel.instrs.iter().enumerate().any(|(i, instr)| {
-                    self.live[i] && matches!(instr.kind, InstrKind::Load { input } if input == k)
-                })
+                kernel
+                    .instrs
+                    .iter()
+                    .enumerate()
+                    .any(|(i, instr)| self.live[i] && reads(k, &instr.kind))
             })
             .collect();
+        // A gather's source pointer walks its remaining axes by the run-time stride whatever
+        // its class (a broadcast source is not one element: the indices move the reads).
+        let gathered: Vec<bool> = (0..kernel.inputs.len())
+            .map(|k| kernel.gathers().any(|(input, _, _)| input == k))
+            .collect();
+        // The gathers' axes: (stride, length) pairs after the inputs' strides.
+        let mut slot = kernel.inputs.len();
+        let mut gathers = Vec::new();
+        for (input, indices, _) in kernel.gathers() {
+            let isz = kernel.inputs[input].dtype.itemsize() as i64;
+            let mut axes = Vec::with_capacity(indices.len());
+            for _ in indices {
+                let stride = b.ins().load(ptr, self.mem, strides, (8 * slot) as i32);
+                let len = b.ins().load(ptr, self.mem, strides, (8 * slot + 8) as i32);
+                axes.push((b.ins().imul_imm_s(stride, isz), len));
+                slot += 2;
+            }
+            gathers.push(axes);
+        }
+        self.gathers = gathers;
         let vmode = width.map(Mode::Vector);
         let mut sources = Vec::with_capacity(kernel.inputs.len());
         // Byte step of each pointer input per scalar element.
@@ -1516,7 +1585,12 @@ impl Gen<'_> {
             }
             let p = b.ins().load(ptr, self.mem, inputs, (8 * k) as i32);
             let isz = spec.dtype.itemsize() as i64;
-            match spec.inner {
+            let class = if gathered[k] {
+                InnerClass::Strided
+            } else {
+                spec.inner
+            };
+            match class {
                 InnerClass::Broadcast => {
                     let s = self.load(b, Mode::Scalar, spec.dtype, k, p, 0);
                     let v = vmode.map(|m| self.scalar_to_vector(b, m, spec.dtype, s));
@@ -2136,10 +2210,100 @@ impl Gen<'_> {
                     then,
                     otherwise,
                 } => self.select(b, mode, val(*cond)?, val(*then)?, val(*otherwise)?),
+                InstrKind::Gather {
+                    input,
+                    indices,
+                    mode: index_mode,
+                } => {
+                    self.scalar_only(mode, "a gather")?;
+                    let Loaded::At(p, off) = loads[*input] else {
+                        return Err(internal("gather source not read through a pointer"));
+                    };
+                    let number = kernel.instrs[..i]
+                        .iter()
+                        .filter(|x| matches!(x.kind, InstrKind::Gather { .. }))
+                        .count();
+                    let axes = self
+                        .gathers
+                        .get(number)
+                        .ok_or_else(|| internal("a gather without its axes"))?;
+                    if axes.len() != indices.len() {
+                        return Err(internal("a gather's axes and indices differ"));
+                    }
+                    let index_values = indices
+                        .iter()
+                        .map(|&v| val(v))
+                        .collect::<Result<Vec<_>>>()?;
+                    self.gather(b, dt, *input, p, off, *index_mode, &index_values, axes)
+                }
             };
             vals[i] = Some(v);
         }
         vals[kernel.output].ok_or_else(|| internal("kernel output not computed"))
+    }
+
+    /// One element of a gather (scalar loop): each index resolved into its axis by `mode`,
+    /// the element at `p + off` plus each resolved index times its axis's byte stride. The
+    /// runner checked every index before the call (`numcrane_fuse::gather::check_indices`);
+    /// an index outside its axis all the same (a bug) reads nothing and gives zero.
+    #[allow(clippy::too_many_arguments)]
+    fn gather(
+        &self,
+        b: &mut FunctionBuilder,
+        dt: DType,
+        input: usize,
+        p: Value,
+        off: i32,
+        mode: numcrane_graph::IndexMode,
+        indices: &[Value],
+        axes: &[(Value, Value)],
+    ) -> Value {
+        use numcrane_graph::IndexMode;
+        let ptr = self.ptr;
+        let mut offset = b.ins().iconst(ptr, i64::from(off));
+        let mut inside = b.ins().iconst(types::I8, 1);
+        for (&index, &(stride, len)) in indices.iter().zip(axes) {
+            let zero = b.ins().iconst(ptr, 0);
+            let r = match mode {
+                IndexMode::Raise => {
+                    let negative = b.ins().icmp(IntCC::SignedLessThan, index, zero);
+                    let wrapped = b.ins().iadd(index, len);
+                    b.ins().select(negative, wrapped, index)
+                }
+                IndexMode::NonNegative => index,
+                IndexMode::Wrap => {
+                    // Divisor 1 for an empty axis (never reached: the range check fails).
+                    let one = b.ins().iconst(ptr, 1);
+                    let empty = b.ins().icmp(IntCC::Equal, len, zero);
+                    let divisor = b.ins().select(empty, one, len);
+                    let rem = b.ins().srem(index, divisor);
+                    let negative = b.ins().icmp(IntCC::SignedLessThan, rem, zero);
+                    let up = b.ins().iadd(rem, divisor);
+                    b.ins().select(negative, up, rem)
+                }
+                IndexMode::Clip => {
+                    let last = b.ins().iadd_imm_s(len, -1);
+                    let low = b.ins().smax(index, zero);
+                    b.ins().smin(low, last)
+                }
+            };
+            let ok = b.ins().icmp(IntCC::UnsignedLessThan, r, len);
+            inside = b.ins().band(inside, ok);
+            let step = b.ins().imul(r, stride);
+            offset = b.ins().iadd(offset, step);
+        }
+        let read = b.create_block();
+        let done = b.create_block();
+        b.append_block_param(done, scalar_type(dt));
+        let zero = self.zero(b, Mode::Scalar, dt);
+        b.ins()
+            .brif(inside, read, &[], done, &[BlockArg::Value(zero)]);
+        b.switch_to_block(read);
+        let addr = b.ins().iadd(p, offset);
+        let v = self.load(b, Mode::Scalar, dt, input, addr, 0);
+        b.ins().jump(done, &[BlockArg::Value(v)]);
+        b.switch_to_block(done);
+        b.block_params(done)[0]
     }
 
     fn scalar_only(&self, mode: Mode, what: &str) -> Result<()> {

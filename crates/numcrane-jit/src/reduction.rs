@@ -25,7 +25,7 @@
 //! the launch's error; tasks that start after it do nothing.
 
 use crate::codegen::{Bounds, CompiledKernel};
-use crate::runtime::{inner_strides, itemsizes, out_of_bounds, PerInput};
+use crate::runtime::{call_strides, itemsizes, out_of_bounds, PerInput};
 use numcrane_fuse::kernel::{ElementwiseKernel, Launch, ReduceInner, Reduction};
 use numcrane_graph::eval::scalar::Num;
 use numcrane_graph::{
@@ -256,7 +256,7 @@ pub(crate) fn run(
         kept,
         n: launch.shape[nd - 1],
         layouts: &launch.layouts,
-        inner_strides: inner_strides(launch),
+        inner_strides: call_strides(launch),
         itemsizes: itemsizes(inputs),
         bases: inputs.iter().map(|b| b.as_ptr()).collect(),
     };

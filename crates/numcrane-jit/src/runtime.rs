@@ -15,7 +15,7 @@
 use crate::cache;
 use crate::codegen::{Bounds, Checks, CompiledKernel, OutOfBounds};
 use crate::reduction;
-use numcrane_fuse::kernel::{ElementwiseKernel, InnerClass, Launch};
+use numcrane_fuse::kernel::{ElementwiseKernel, InnerClass, Launch, ReduceInner};
 use numcrane_graph::{Buffer, Error, Layout, OutSlot, Result};
 use rayon::prelude::*;
 use smallvec::SmallVec;
@@ -108,12 +108,22 @@ fn check_input(
     Ok(())
 }
 
-/// The bytes checked code may read of input `buffer` through `layout`: the layout's extent,
-/// clamped to the buffer (a no-op for a validated launch; for an unvalidated one it keeps the
-/// bounds inside memory the buffer owns).
-fn input_bounds(layout: &Layout, buffer: &Buffer) -> Bounds {
+/// The bytes checked code may read of input `k` (`buffer`, through `layout`): the layout's
+/// extent (widened by the indexed axes of a gather's source), clamped to the buffer (a no-op
+/// for a validated launch; for an unvalidated one it keeps the bounds inside memory the buffer
+/// owns).
+fn input_bounds(kernel: &ElementwiseKernel, launch: &Launch, k: usize, buffer: &Buffer) -> Bounds {
     let len = buffer.len() as isize;
-    let (lo, hi) = checked_extent(layout).unwrap_or((0, len));
+    let layout = &launch.layouts[k];
+    let gathered = kernel
+        .gathers()
+        .zip(&launch.gathers)
+        .find(|((input, _, _), _)| *input == k);
+    let extent = match gathered {
+        Some((_, axes)) => numcrane_fuse::gather::source_extent(layout, axes),
+        None => checked_extent(layout),
+    };
+    let (lo, hi) = extent.unwrap_or((0, len));
     let lo = lo.clamp(0, len);
     let hi = hi.clamp(lo, len);
     let isz = buffer.dtype().itemsize();
@@ -281,6 +291,19 @@ fn launch_kernel(
     for (k, (layout, buffer)) in launch.layouts.iter().zip(inputs).enumerate() {
         check_input(k, kernel, launch, layout, buffer, validation)?;
     }
+    // Fused gathers: every index resolves into its axis and every element they can read lies
+    // in the source, or the launch does not run (the executor then evaluates the group, and
+    // the reference evaluator reports the bad index). Also checks that the launch describes
+    // each gather's axes (read by the code after the inputs' strides).
+    if kernel.gathers().next().is_some() || !launch.gathers.is_empty() {
+        if kernel
+            .reduce
+            .is_some_and(|r| r.inner == ReduceInner::Columns)
+        {
+            return Err(internal("a column fold with fused gathers"));
+        }
+        numcrane_fuse::gather::check_indices(kernel, launch, inputs)?;
+    }
     if size == 0 {
         // An empty fold would have to write identities: lowering never makes one.
         return match kernel.reduce {
@@ -292,11 +315,10 @@ fn launch_kernel(
     let started = (crate::codegen::debug_level() >= 1 && numcrane_graph::trace::launch_lines())
         .then(std::time::Instant::now);
     let bounds: Option<Vec<Bounds>> = (checks == Checks::Bounds).then(|| {
-        launch
-            .layouts
+        inputs
             .iter()
-            .zip(inputs)
-            .map(|(l, b)| input_bounds(l, b))
+            .enumerate()
+            .map(|(k, b)| input_bounds(kernel, launch, k, b))
             .collect()
     });
     if let Some(r) = &kernel.reduce {
@@ -323,7 +345,7 @@ fn launch_kernel(
         outer,
         n,
         layouts: &launch.layouts,
-        inner_strides: inner_strides(launch),
+        inner_strides: call_strides(launch),
         itemsizes: itemsizes(inputs),
         bases: inputs.iter().map(|b| b.as_ptr()).collect(),
         out_base,
@@ -385,6 +407,16 @@ pub(crate) fn inner_strides(launch: &Launch) -> PerInput<isize> {
         .collect()
 }
 
+/// The `strides` argument of an element-wise kernel's row calls: [`inner_strides`], then per
+/// fused gather and indexed axis its stride (in elements) and its length (see `codegen`).
+pub(crate) fn call_strides(launch: &Launch) -> PerInput<isize> {
+    let mut strides = inner_strides(launch);
+    for axis in launch.gathers.iter().flatten() {
+        strides.extend([axis.stride, axis.len as isize]);
+    }
+    strides
+}
+
 /// Per input buffer, its element size in bytes.
 pub(crate) fn itemsizes(inputs: &[&Buffer]) -> PerInput<isize> {
     inputs
@@ -409,6 +441,7 @@ struct Rows<'a> {
     outer: &'a [usize],
     n: usize,
     layouts: &'a [Layout],
+    /// Per input the inner stride, then the fused gathers' axes (see `call_strides`).
     inner_strides: PerInput<isize>,
     itemsizes: PerInput<isize>,
     bases: PerInput<*const u8>,
@@ -467,7 +500,10 @@ impl Rows<'_> {
                 // elements of the dtype the kernel was compiled for (checked), bools 0 or 1
                 // (Buffer's invariant). Output elements pos..pos + len lie inside `out` (its
                 // length is the launch size) and belong to this range only (see `Sync` above).
-                // `row_ptrs` and `inner_strides` hold `nin == compiled.num_inputs()` entries.
+                // `row_ptrs` and `inner_strides` hold `nin == compiled.num_inputs()` entries,
+                // `inner_strides` then the gathers' axes, whose every index was checked to
+                // resolve into its axis and every reachable element to lie in the source
+                // (`check_indices`, called by `launch_kernel`).
                 None => unsafe {
                     self.compiled.call_row(
                         len,

@@ -25,6 +25,7 @@ fn same_kernel_compiles_once_whatever_the_shape() {
             reduce_kept: None,
             out_offset: 0,
             name: "",
+            gathers: Vec::new(),
             shape: vec![n],
             layouts: vec![a.layout.clone(), a.layout.clone()],
         };
@@ -39,6 +40,7 @@ fn same_kernel_compiles_once_whatever_the_shape() {
         reduce_kept: None,
         out_offset: 0,
         name: "",
+        gathers: Vec::new(),
         shape: vec![3, 4],
         layouts: vec![m.layout.clone(), m.layout.clone()],
     };

@@ -108,6 +108,7 @@ fn elementwise_launch(shape: &[usize], inputs: &[Input]) -> Launch {
         reduce_kept: None,
         out_offset: 0,
         name: "",
+        gathers: Vec::new(),
     }
 }
 
@@ -191,6 +192,7 @@ fn fold_kernels_give_the_unchecked_bits() {
             reduce_kept: Some(0),
             out_offset: 0,
             name: "",
+            gathers: Vec::new(),
         };
         same_both_ways(&fold_kernel(op, dt, ReduceInner::Row), &inputs, &launch, 1);
 
@@ -216,6 +218,7 @@ fn fold_kernels_give_the_unchecked_bits() {
                     reduce_kept: Some(1),
                     out_offset: 0,
                     name: "",
+                    gathers: Vec::new(),
                 };
                 same_both_ways(&fold_kernel(op, dt, ReduceInner::Row), inputs, &rows, r);
                 // x.sum(axis=0): rows added into a row of outputs, in groups.
@@ -225,6 +228,7 @@ fn fold_kernels_give_the_unchecked_bits() {
                     reduce_kept: Some(0),
                     out_offset: 0,
                     name: "",
+                    gathers: Vec::new(),
                 };
                 same_both_ways(
                     &fold_kernel(op, dt, ReduceInner::Columns),
@@ -610,6 +614,7 @@ fn unvalidated_launches_are_stopped_by_the_checks() {
         reduce_kept: None,
         out_offset: 0,
         name: "",
+        gathers: Vec::new(),
     };
     let m = unvalidated_error(&k, &launch, &[&big, &small]);
     assert_names(&m, &["input 1", "[1000]", "checked mode"]);
@@ -622,6 +627,7 @@ fn unvalidated_launches_are_stopped_by_the_checks() {
         reduce_kept: None,
         out_offset: 0,
         name: "",
+        gathers: Vec::new(),
     };
     let m = unvalidated_error(&k, &launch, &[&huge, &huge]);
     assert_names(&m, &["input 0", "[300, 1000]", "row 299"]);
@@ -639,6 +645,7 @@ fn unvalidated_launches_are_stopped_by_the_checks() {
         reduce_kept: None,
         out_offset: 0,
         name: "",
+        gathers: Vec::new(),
     };
     let m = unvalidated_error(&k, &launch, &[&small, &small]);
     assert_names(&m, &["input 1", "[100]"]);
@@ -657,6 +664,7 @@ fn unvalidated_launches_are_stopped_by_the_checks() {
         reduce_kept: None,
         out_offset: 0,
         name: "",
+        gathers: Vec::new(),
     };
     let mut kernel = k.clone();
     kernel.inputs[1].inner = InnerClass::Strided;
@@ -679,6 +687,7 @@ fn unvalidated_launches_are_stopped_by_the_checks() {
             reduce_kept: Some(kept),
             out_offset: 0,
             name: "",
+            gathers: Vec::new(),
         };
         let m = unvalidated_error(&k, &launch, &[&small, &small]);
         assert_names(&m, &["input 0", "[10, 100]", "reduced row"]);
@@ -702,6 +711,7 @@ fn unvalidated_launches_still_check_their_structure() {
         reduce_kept: None,
         out_offset: 0,
         name: "",
+        gathers: Vec::new(),
     };
     let mut out = Buffer::zeros(DType::F32, 100, "test").unwrap();
     let run = numcrane_jit::runtime::run_unvalidated_checked;

@@ -172,6 +172,7 @@ fn empty_shapes_do_nothing() {
             reduce_kept: None,
             out_offset: 0,
             name: "",
+            gathers: Vec::new(),
             shape: shape.clone(),
             layouts: vec![input.layout.clone(), input.layout.clone()],
         };
@@ -197,6 +198,7 @@ fn bad_launches_are_errors_before_anything_runs() {
         reduce_kept: None,
         out_offset: 0,
         name: "",
+        gathers: Vec::new(),
         shape: vec![8],
         layouts,
     };
@@ -281,6 +283,7 @@ fn bad_launches_are_errors_before_anything_runs() {
             reduce_kept: None,
             out_offset: 0,
             name: "",
+            gathers: Vec::new(),
             shape: vec![4],
             layouts: vec![strided.clone(), strided.clone()],
         },
@@ -470,6 +473,7 @@ fn threads_share_compiled_kernels() {
         reduce_kept: None,
         out_offset: 0,
         name: "",
+        gathers: Vec::new(),
         shape: vec![1000],
         layouts: inputs.iter().map(|i| i.layout.clone()).collect(),
     };

@@ -91,11 +91,17 @@ pub(crate) fn realize_with(nodes: &[NodeRef], backend: Backend) -> Result<()> {
 
 /// `NUMCRANE_CHECKED=1`: kernels check every access, and the first kernel error (an access
 /// out of bounds) is returned instead of quietly recomputing that kernel on the evaluator.
+/// A bad index of a fused gather is not a kernel error: that kernel is recomputed, and the
+/// evaluator reports the index (`numcrane_fuse::gather::BAD_INDEX`).
 fn realize_checked(nodes: &[NodeRef]) -> Result<()> {
     let first: Mutex<Option<Error>> = Mutex::new(None);
     let run = |k: &ElementwiseKernel, l: &Launch, i: &[&Buffer], o: OutSlot<'_>| {
         let result = numcrane_jit::run_into(k, l, i, o);
-        if let Err(e) = &result {
+        let kernel_error = result
+            .as_ref()
+            .err()
+            .filter(|e| e.op() != numcrane_fuse::gather::BAD_INDEX);
+        if let Some(e) = kernel_error {
             let mut slot = first.lock().unwrap_or_else(|p| p.into_inner());
             slot.get_or_insert_with(|| e.clone());
         }
