@@ -519,6 +519,19 @@ pub enum Op {
         /// the sorted positions read from every lane
         positions: Vec<usize>,
     },
+    /// NumPy's `partition` (`arg == false`: input 0's dtype) or `argpartition` (`arg`: the
+    /// int64 positions along `axis`): every lane along `axis` rearranged so that each of the
+    /// positions `kth` (ascending, distinct, below the lane length) holds the element a sort
+    /// (NaN last) puts there, with nothing greater before it and nothing smaller after it.
+    /// The order inside the pieces is the one `eval::partition` gives, on every backend.
+    Partition {
+        /// the axis of the lanes
+        axis: usize,
+        /// the positions put in their sorted place
+        kth: Vec<usize>,
+        /// positions (`argpartition`) rather than values
+        arg: bool,
+    },
     /// Integer-array indexing: input 0 (the node's dtype) read at the positions given by
     /// inputs `1..=axes.len()` (int64 index arrays, all of one shape `I`), one per indexed
     /// axis of input 0 (`axes`, distinct). The output is the remaining axes of input 0 in order,
@@ -566,6 +579,8 @@ impl Op {
             Op::Sort { .. } => "sort",
             Op::ArgSort { .. } => "argsort",
             Op::Select { .. } => "select",
+            Op::Partition { arg: false, .. } => "partition",
+            Op::Partition { arg: true, .. } => "argpartition",
             Op::Gather { name, .. } => name,
             Op::Scatter { op } => op.name(),
         }
