@@ -21,20 +21,6 @@ const BACKENDS: [Backend; 4] = [
     Backend::Unfused,
 ];
 
-const DTYPES: [DType; 11] = [
-    DType::Bool,
-    DType::I8,
-    DType::I16,
-    DType::I32,
-    DType::I64,
-    DType::U8,
-    DType::U16,
-    DType::U32,
-    DType::U64,
-    DType::F32,
-    DType::F64,
-];
-
 fn total(a: f64, b: f64) -> Ordering {
     a.partial_cmp(&b)
         .unwrap_or_else(|| a.is_nan().cmp(&b.is_nan()))
@@ -187,7 +173,7 @@ proptest! {
     fn every_dtype_axis_and_kth_list_meets_the_contract(
         (shape, dt, v, special, picks, ax) in case()
     ) {
-        let dtype = DTYPES[dt];
+        let dtype = DType::ALL[dt];
         let x = input(dtype, &v, &special, &shape);
         let nd = shape.len();
         // axis: None (flattened), a positive or a negative one

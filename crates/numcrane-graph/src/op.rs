@@ -401,6 +401,9 @@ impl IndexMode {
     }
 }
 
+/// A scatter's combining function: `f(element already there, new value)`.
+pub type Combine<T> = fn(T, T) -> T;
+
 /// How a scatter combines a value with the element already at its position.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ScatterOp {
@@ -426,6 +429,26 @@ impl ScatterOp {
             ScatterOp::Min => "at.min",
             ScatterOp::Max => "at.max",
         }
+    }
+
+    /// How a value is combined with the element already at its position: `None` for `Set`
+    /// (replace), else the evaluator's own binary function for `T` (so every backend does the
+    /// same arithmetic, bit for bit). A dtype without that arithmetic is an error naming the
+    /// op at `location`.
+    pub fn combine<T: crate::eval::scalar::Num>(
+        self,
+        location: crate::error::SourceLocation,
+    ) -> crate::error::Result<Option<Combine<T>>> {
+        let binary = match self {
+            ScatterOp::Set => return Ok(None),
+            ScatterOp::Add => BinaryOp::Add,
+            ScatterOp::Mul => BinaryOp::Mul,
+            ScatterOp::Min => BinaryOp::Minimum,
+            ScatterOp::Max => BinaryOp::Maximum,
+        };
+        T::binary(binary)
+            .map(Some)
+            .ok_or_else(|| crate::error::Error::dtype(self.name(), T::DTYPE, location))
     }
 }
 

@@ -20,6 +20,8 @@ mod sort;
 mod source;
 mod view;
 
+pub use select::dims as select_dims;
+
 use crate::buffer::Buffer;
 use crate::element::Element;
 use crate::error::{Error, Result};
