@@ -284,6 +284,22 @@ fn smoke_long_lane_and_many_lanes() {
     let jit = p.eval_with(Backend::Jit).unwrap().to_vec::<f64>().unwrap();
     let ev = p.eval_with(Backend::Eval).unwrap().to_vec::<f64>().unwrap();
     same(&jit, &ev, "percentile long lane");
+    // signed zeros around the median: the zero key's answer is read from the input order, in
+    // parallel chunks on the long-lane path (a NaN would make every answer NaN)
+    let z: Vec<f64> = v
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| match i % 5 {
+            0 => -0.0,
+            1 => 0.0,
+            _ => x,
+        })
+        .collect();
+    let xz = Array::from_vec(z, [n]);
+    let q = quantile_with(&xz, [0.3, 0.45, 0.5, 0.55, 1.0], .., "lower");
+    let jit = q.eval_with(Backend::Jit).unwrap().to_vec::<f64>().unwrap();
+    let ev = q.eval_with(Backend::Eval).unwrap().to_vec::<f64>().unwrap();
+    same(&jit, &ev, "long lane with signed zeros");
     let y = Array::from_vec(v[..200_000].to_vec(), [1000, 200]);
     for axis in [0isize, 1] {
         let q = quantile_with(&y, [0.1, 0.5, 0.9], axis, "nearest");

@@ -11,7 +11,7 @@
 use crate::ast::{BinOp, Expr, ExprKind, IndexItem, UnOp};
 use crate::diagnostic::{close_matches, library_message, suggestion, Diagnostic, Span};
 use crate::functions;
-use numcrane::{Array, DType, IntoOperand, SliceArg};
+use numcrane::{Array, DType, IndexArg, IntoOperand, SliceArg};
 use std::collections::HashMap;
 
 /// The value of an expression node.
@@ -213,8 +213,17 @@ impl<'t> Evaluator<'t> {
     /// Evaluates a whole expression.
     pub fn eval(&mut self, e: &Expr) -> Result<Value, Diagnostic> {
         let v = self.eval_kind(e)?;
-        if let Value::Array(a) = &v {
-            self.adopt(a, e.span)?;
+        match &v {
+            Value::Array(a) => self.adopt(a, e.span)?,
+            // nonzero's tuple of index arrays
+            Value::Seq(items) => {
+                for item in items {
+                    if let Value::Array(a) = item {
+                        self.adopt(a, e.span)?;
+                    }
+                }
+            }
+            _ => {}
         }
         Ok(v)
     }
@@ -354,7 +363,13 @@ impl<'t> Evaluator<'t> {
                     };
                     let (start, stop) = (part(start)?, part(stop)?);
                     let step = part(step)?.unwrap_or(1);
-                    args.push(SliceArg::Range { start, stop, step });
+                    args.push(IndexArg::Basic(SliceArg::Range { start, stop, step }));
+                }
+                // A list inside the brackets is an index array (`x[[0, 2, 1]]`, a mask
+                // `x[[True, False]]`), where a tuple is several entries (`x[(0, 1)]`).
+                IndexItem::Expr(e) if matches!(e.kind, ExprKind::List(_)) => {
+                    let v = self.eval(e)?;
+                    args.push(IndexArg::Array(list_index(&v, e.span)?));
                 }
                 IndexItem::Expr(e) => {
                     let v = self.eval(e)?;
@@ -362,7 +377,19 @@ impl<'t> Evaluator<'t> {
                 }
             }
         }
-        Ok(Value::Array(array.slice(args)))
+        let basic: Option<Vec<SliceArg>> = args
+            .iter()
+            .map(|a| match a {
+                IndexArg::Basic(b) => Some(*b),
+                IndexArg::Array(_) => None,
+            })
+            .collect();
+        Ok(Value::Array(match basic {
+            // Basic indexing stays a view, as in NumPy.
+            Some(basic) => array.slice(basic),
+            // Integer arrays and masks: a gather (a mask is evaluated now, as NumPy's is).
+            None => array.index(args),
+        }))
     }
 }
 
@@ -377,40 +404,28 @@ pub fn module_member(n: &str) -> Option<Value> {
     functions::is_function(n).then(|| Value::Func(n.to_string()))
 }
 
-/// Adds one index entry (an integer, None, ..., or a tuple of them) to `args`.
-fn push_index(args: &mut Vec<SliceArg>, v: Value, span: Span) -> Result<(), Diagnostic> {
+/// Adds one index entry (an integer, None, ..., an integer array or a mask, True / False, or a
+/// tuple of them) to `args`.
+fn push_index(args: &mut Vec<IndexArg>, v: Value, span: Span) -> Result<(), Diagnostic> {
     match v {
-        Value::Int(i) => args.push(SliceArg::Index(isize_of(i, span)?)),
-        Value::None => args.push(SliceArg::NewAxis),
-        Value::Ellipsis => args.push(SliceArg::Ellipsis),
+        Value::Int(i) => args.push(SliceArg::Index(isize_of(i, span)?).into()),
+        Value::None => args.push(SliceArg::NewAxis.into()),
+        Value::Ellipsis => args.push(SliceArg::Ellipsis.into()),
         Value::Seq(items) => {
             for item in items {
                 push_index(args, item, span)?;
             }
         }
-        Value::Array(a) if a.dtype() == DType::Bool => {
-            return Err(Diagnostic::eval(
-                "boolean mask indexing (x[mask]) is not supported yet: numcrane has no \
-                 boolean indexing; where(mask, x, 0) keeps the shape",
-                span,
-            ))
-        }
-        Value::Array(_) => {
-            return Err(Diagnostic::eval(
-                "indexing with an array (fancy indexing) is not supported yet",
-                span,
-            ))
-        }
-        Value::Bool(_) => {
-            return Err(Diagnostic::eval(
-                "indexing with True/False is not supported yet",
-                span,
-            ))
-        }
+        // NumPy: a bool array is a mask, an integer array picks positions; anything else is
+        // refused by the library with its dtype in the message.
+        Value::Array(a) => args.push(IndexArg::Array(a)),
+        // x[True] adds a length-1 axis, x[False] a length-0 one: a 0-d mask.
+        Value::Bool(b) => args.push(IndexArg::Array(Array::scalar(b))),
         other => {
             return Err(Diagnostic::eval(
                 format!(
-                    "an index must be an integer, a slice, None or ..., not {}",
+                    "an index must be an integer, a slice, None, ..., an integer array or a \
+                     boolean mask, not {}",
                     other.kind()
                 ),
                 span,
@@ -418,6 +433,23 @@ fn push_index(args: &mut Vec<SliceArg>, v: Value, span: Span) -> Result<(), Diag
         }
     }
     Ok(())
+}
+
+/// The index array a list literal inside brackets stands for: integers (int64), bools (a
+/// mask); an empty list is an empty int64 index, as in NumPy.
+fn list_index(v: &Value, span: Span) -> Result<Array, Diagnostic> {
+    if matches!(v, Value::Seq(items) if items.is_empty()) {
+        return Ok(Array::from_vec(Vec::<i64>::new(), vec![0]));
+    }
+    let a = functions::to_array(v, span)?;
+    if a.dtype().is_float() {
+        return Err(Diagnostic::eval(
+            "arrays used as indices must be of integer (or boolean) type: this list holds \
+             floats",
+            span,
+        ));
+    }
+    Ok(a)
 }
 
 /// Python indexing of a tuple (`x.shape[0]`).

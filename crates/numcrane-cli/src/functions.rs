@@ -41,6 +41,11 @@ pub const FUNCTIONS: &[&str] = &[
     "nanstd",
     "unique",
     "roll",
+    // indexing
+    "nonzero",
+    "flatnonzero",
+    "argwhere",
+    "take",
     // element-wise, one argument
     "negative",
     "positive",
@@ -202,8 +207,6 @@ const NOT_YET: &[&str] = &[
     "vstack",
     "dstack",
     "split",
-    "nonzero",
-    "take",
     "repeat",
     "tile",
     "histogram",
@@ -610,6 +613,11 @@ impl Params {
     pub fn value(&self, i: usize) -> Option<&Value> {
         self.get(i).map(|a| &a.value)
     }
+}
+
+/// The tuple of index arrays `nonzero` gives, as a value.
+fn index_tuple(arrays: Vec<Array>) -> Value {
+    Value::Seq(arrays.into_iter().map(Value::Array).collect())
 }
 
 /// A shape from an integer or a sequence of integers.
@@ -1126,18 +1134,41 @@ pub fn call(
         }
         "where" => {
             let p = bind(&["condition", "x", "y"], 1)?;
-            if !(p.has(1) && p.has(2)) {
-                return Err(Diagnostic::eval(
-                    "where(condition) with one argument (nonzero) is not supported yet; \
-                     give where(condition, x, y)",
+            match (p.has(1), p.has(2)) {
+                // NumPy: where(condition) is nonzero(condition), a tuple of index arrays.
+                (false, false) => Ok(index_tuple(nc::nonzero(&p.array(0)?))),
+                (true, true) => arr(numcrane::where_(
+                    p.operand(0)?,
+                    p.operand(1)?,
+                    p.operand(2)?,
+                )),
+                _ => Err(Diagnostic::eval(
+                    "where(): give either condition alone or condition, x and y",
                     span,
-                ));
+                )),
             }
-            arr(numcrane::where_(
-                p.operand(0)?,
-                p.operand(1)?,
-                p.operand(2)?,
-            ))
+        }
+        "nonzero" => Ok(index_tuple(nc::nonzero(&bind(&["a"], 1)?.array(0)?))),
+        "flatnonzero" => arr(nc::flatnonzero(&bind(&["a"], 1)?.array(0)?)),
+        "argwhere" => arr(nc::argwhere(&bind(&["a"], 1)?.array(0)?)),
+        "take" => {
+            let p = bind(&["a", "indices", "axis", "out", "mode"], 2)?;
+            let axis = if p.has(2) {
+                Some(p.isize_or(2, 0)?)
+            } else {
+                None
+            };
+            let mode = match p.value(4) {
+                None => nc::TakeMode::Raise,
+                Some(Value::Str(m)) if m == "raise" => nc::TakeMode::Raise,
+                Some(Value::Str(m)) if m == "wrap" => nc::TakeMode::Wrap,
+                Some(Value::Str(m)) if m == "clip" => nc::TakeMode::Clip,
+                Some(_) => return Err(p.wrong(4, "'raise', 'wrap' or 'clip'")),
+            };
+            if p.has(3) {
+                return Err(p.wrong(3, "None (numcrane has no out=)"));
+            }
+            arr(nc::take(&p.array(0)?, &p.array(1)?, axis, mode))
         }
         "expand_dims" => {
             let p = bind(&["a", "axis"], 2)?;

@@ -120,6 +120,27 @@ fn evaluate(common: &Common) -> Result<Evaluated<'_>, Diagnostic> {
     };
     let array = match value {
         Value::Array(a) => a,
+        // A tuple of arrays (nonzero's): np.array(...) of it stacks them, as here.
+        Value::Seq(items)
+            if !items.is_empty() && items.iter().all(|v| matches!(v, Value::Array(_))) =>
+        {
+            let arrays: Vec<numcrane::Array> = items
+                .into_iter()
+                .filter_map(|v| match v {
+                    Value::Array(a) => Some(a),
+                    _ => None,
+                })
+                .collect();
+            let refs: Vec<&numcrane::Array> = arrays.iter().collect();
+            let stacked = numcrane::stack(&refs, 0);
+            if let Some(e) = stacked.error() {
+                return Err(Diagnostic::eval(
+                    crate::diagnostic::library_message(e),
+                    whole,
+                ));
+            }
+            stacked
+        }
         v @ (Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Seq(_)) => {
             functions::to_array(&v, whole)?
         }

@@ -403,13 +403,36 @@ fn matmul_errors_point_at_the_operator() {
 #[test]
 fn unsupported_features_say_so() {
     for (expr, words) in [
-        ("x[x > 0]", "not supported yet"),
         ("np.histogram(x)", "not supported yet"),
         ("np.concatenate(x)", "not supported yet"),
-        ("x[i]", "not supported yet"),
     ] {
         let (code, err) = fails(expr);
         assert_eq!(code, 1, "{expr}");
+        assert!(err.contains(words), "{expr}: {err}");
+    }
+}
+
+#[test]
+fn bad_advanced_indices_are_errors() {
+    for (expr, words) in [
+        // a float list is no index
+        ("x[[0.5, 1]]", "integer (or boolean)"),
+        // a float array neither (the library's message names the dtype)
+        ("x[y]", "float32"),
+        // out of range: found when the gather runs
+        ("x[[0, 4]]", "out of bounds"),
+        ("x[:, [6]]", "out of bounds"),
+        // a mask of the wrong length
+        ("x[y > 0]", "mask"),
+        ("np.take(x, [1], mode='spin')", "'raise', 'wrap' or 'clip'"),
+        (
+            "np.where(x > 0, x)",
+            "condition alone or condition, x and y",
+        ),
+        ("x['a']", "an index must be"),
+    ] {
+        let (code, err) = fails(expr);
+        assert_eq!(code, 1, "{expr}: {err}");
         assert!(err.contains(words), "{expr}: {err}");
     }
 }

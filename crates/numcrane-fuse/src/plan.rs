@@ -598,6 +598,9 @@ fn single_reason(node: &Node, fusable: &dyn Fn(&Node) -> bool) -> &'static str {
         Op::Select { .. } => {
             "select (a native introselect with the JIT backend, else the evaluator)"
         }
+        Op::Partition { .. } => {
+            "partition (introselect per lane, parallel over lanes with the JIT backend)"
+        }
         Op::Gather { .. } | Op::Scatter { .. } => "gather/scatter (evaluator)",
         Op::MatMul => "matmul (a native GEMM with the JIT backend, else the evaluator)",
         _ if node.error().is_some() => "poisoned",

@@ -479,6 +479,10 @@ fn encode_op(sig: &mut Vec<u64>, op: &Op) {
             sig.extend([19, *axis as u64]);
             push_dims(sig, positions);
         }
+        Op::Partition { axis, kth, arg } => {
+            sig.extend([20, *axis as u64, *arg as u64]);
+            push_dims(sig, kth);
+        }
         Op::Gather {
             name,
             axes,

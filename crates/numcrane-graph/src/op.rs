@@ -401,6 +401,9 @@ impl IndexMode {
     }
 }
 
+/// A scatter's combining function: `f(element already there, new value)`.
+pub type Combine<T> = fn(T, T) -> T;
+
 /// How a scatter combines a value with the element already at its position.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ScatterOp {
@@ -426,6 +429,26 @@ impl ScatterOp {
             ScatterOp::Min => "at.min",
             ScatterOp::Max => "at.max",
         }
+    }
+
+    /// How a value is combined with the element already at its position: `None` for `Set`
+    /// (replace), else the evaluator's own binary function for `T` (so every backend does the
+    /// same arithmetic, bit for bit). A dtype without that arithmetic is an error naming the
+    /// op at `location`.
+    pub fn combine<T: crate::eval::scalar::Num>(
+        self,
+        location: crate::error::SourceLocation,
+    ) -> crate::error::Result<Option<Combine<T>>> {
+        let binary = match self {
+            ScatterOp::Set => return Ok(None),
+            ScatterOp::Add => BinaryOp::Add,
+            ScatterOp::Mul => BinaryOp::Mul,
+            ScatterOp::Min => BinaryOp::Minimum,
+            ScatterOp::Max => BinaryOp::Maximum,
+        };
+        T::binary(binary)
+            .map(Some)
+            .ok_or_else(|| crate::error::Error::dtype(self.name(), T::DTYPE, location))
     }
 }
 
@@ -519,6 +542,19 @@ pub enum Op {
         /// the sorted positions read from every lane
         positions: Vec<usize>,
     },
+    /// NumPy's `partition` (`arg == false`: input 0's dtype) or `argpartition` (`arg`: the
+    /// int64 positions along `axis`): every lane along `axis` rearranged so that each of the
+    /// positions `kth` (ascending, distinct, below the lane length) holds the element a sort
+    /// (NaN last) puts there, with nothing greater before it and nothing smaller after it.
+    /// The order inside the pieces is the one `eval::partition` gives, on every backend.
+    Partition {
+        /// the axis of the lanes
+        axis: usize,
+        /// the positions put in their sorted place
+        kth: Vec<usize>,
+        /// positions (`argpartition`) rather than values
+        arg: bool,
+    },
     /// Integer-array indexing: input 0 (the node's dtype) read at the positions given by
     /// inputs `1..=axes.len()` (int64 index arrays, all of one shape `I`), one per indexed
     /// axis of input 0 (`axes`, distinct). The output is the remaining axes of input 0 in order,
@@ -566,6 +602,8 @@ impl Op {
             Op::Sort { .. } => "sort",
             Op::ArgSort { .. } => "argsort",
             Op::Select { .. } => "select",
+            Op::Partition { arg: false, .. } => "partition",
+            Op::Partition { arg: true, .. } => "argpartition",
             Op::Gather { name, .. } => name,
             Op::Scatter { op } => op.name(),
         }

@@ -14,9 +14,13 @@
 //! `(p - smaller)`-th of them.
 //!
 //! Data is `[outer, len, inner]` in C order (lanes along the middle axis); the result is
-//! `[outer, positions.len(), inner]`. Lanes run in parallel on rayon.
+//! `[outer, positions.len(), inner]`. Lanes run in parallel on rayon; a single long lane (a
+//! `median` of a whole array) is split over the threads instead ([`select_long_lane`]: a
+//! parallel histogram of the keys' top bits, then a selection among the keys of the buckets
+//! holding the wanted positions only).
 
 use crate::sort::SortScalar;
+use crate::sort_radix::RadixKey;
 use rayon::prelude::*;
 use std::fmt;
 
@@ -125,6 +129,9 @@ pub fn select_axis<T: SortScalar>(
             .par_chunks_mut(order.len())
             .enumerate()
             .for_each_init(|| Vec::with_capacity(len), |keys, job| work(job, keys));
+    } else if lanes == 1 && len >= LONG_LANE_MIN && rayon::current_num_threads() > 1 {
+        // One lane (so `inner == 1` and `src` is the lane): split the work inside it.
+        select_long_lane(src, &order, &mut found);
     } else {
         let mut keys = Vec::with_capacity(len);
         for job in found.chunks_mut(order.len()).enumerate() {
@@ -163,6 +170,117 @@ fn select_lane<T: SortScalar>(
             value
         };
     }
+}
+
+/// Below this lane length one thread selects faster than the histogram pass costs.
+const LONG_LANE_MIN: usize = 1 << 17;
+
+/// Buckets of the histogram in [`select_long_lane`]: the top 16 bits of the key.
+const BUCKETS: usize = 1 << 16;
+
+/// The histogram bucket of a key: its top 16 bits (the whole key for 8 and 16-bit keys), so
+/// buckets are in key order.
+fn bucket<K: RadixKey>(k: K) -> usize {
+    match K::BYTES {
+        1 => k.byte(0),
+        b => (k.byte(b - 1) << 8) | k.byte(b - 2),
+    }
+}
+
+/// [`select_lane`] for one long lane, on every thread; the same answers, because the answer
+/// at a position depends only on the key a sort puts there (and, for the zero and NaN keys,
+/// on the input order, read by [`stable_pick_par`]). The keys are made in parallel, counted
+/// into buckets of their top 16 bits in parallel chunks, and the buckets holding a wanted
+/// position are gathered (in parallel, keys only); a position's rank among the gathered keys
+/// is its position less the elements of the buckets below it that were not gathered, and the
+/// gathered keys are selected as `select_lane` does. When one bucket holds most of the lane
+/// (data in a narrow range), the selection inside it runs on one thread as before.
+fn select_long_lane<T: SortScalar>(lane: &[T], order: &[usize], res: &mut [T]) {
+    let len = lane.len();
+    let mut keys: Vec<T::Key> = Vec::with_capacity(len);
+    lane.par_iter().map(|x| x.key()).collect_into_vec(&mut keys);
+    let chunk = len.div_ceil(rayon::current_num_threads() * 4).max(1 << 14);
+    let counts = keys
+        .par_chunks(chunk)
+        .map(|c| {
+            let mut h = vec![0usize; BUCKETS];
+            for &k in c {
+                h[bucket(k)] += 1;
+            }
+            h
+        })
+        .reduce(
+            || vec![0usize; BUCKETS],
+            |mut a, b| {
+                a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
+                a
+            },
+        );
+    // starts[b]: how many keys fall in buckets below b.
+    let mut starts = Vec::with_capacity(BUCKETS + 1);
+    let mut acc = 0;
+    starts.push(0);
+    for &c in &counts {
+        acc += c;
+        starts.push(acc);
+    }
+    let bucket_of = |p: usize| starts.partition_point(|&s| s <= p) - 1;
+    let mut wanted = vec![false; BUCKETS];
+    for &p in order {
+        wanted[bucket_of(p)] = true;
+    }
+    let mut sub: Vec<T::Key> = keys
+        .par_iter()
+        .copied()
+        .filter(|&k| wanted[bucket(k)])
+        .collect();
+    drop(keys);
+    // skipped[b]: elements in buckets below b that were not gathered.
+    let mut skipped = Vec::with_capacity(BUCKETS);
+    let mut acc = 0;
+    for (b, &c) in counts.iter().enumerate() {
+        skipped.push(acc);
+        if !wanted[b] {
+            acc += c;
+        }
+    }
+    let mut lo = 0;
+    for (&p, r) in order.iter().zip(res.iter_mut()) {
+        let q = p - skipped[bucket_of(p)];
+        let (_, &mut key, _) = sub[lo..].select_nth_unstable(q - lo);
+        lo = q + 1;
+        let value = T::from_key(key);
+        *r = if T::FLOAT && (value.is_zero() || value.is_nan()) {
+            stable_pick_par(lane, key, p)
+        } else {
+            value
+        };
+    }
+}
+
+/// [`stable_pick`] on a contiguous lane, counting in parallel chunks: the
+/// `(p - #smaller keys)`-th element with key `key` in input order.
+fn stable_pick_par<T: SortScalar>(lane: &[T], key: T::Key, p: usize) -> T {
+    let smaller = lane.par_iter().filter(|x| x.key() < key).count();
+    let mut rank = p - smaller;
+    let chunk = 1 << 16;
+    let equal: Vec<usize> = lane
+        .par_chunks(chunk)
+        .map(|c| c.iter().filter(|x| x.key() == key).count())
+        .collect();
+    for (c, n) in lane.chunks(chunk).zip(equal) {
+        if rank < n {
+            return c
+                .iter()
+                .copied()
+                .filter(|x| x.key() == key)
+                .nth(rank)
+                .unwrap_or_else(|| T::from_key(key));
+        }
+        rank -= n;
+    }
+    // The selection put `key` at `p`, so at least `rank + 1` elements have it.
+    T::from_key(key)
 }
 
 /// The element a stable sort puts at position `p` of the lane, given that its key is `key`:
@@ -265,6 +383,60 @@ mod tests {
         let mut out = vec![false; 3 * pos.len()];
         select_axis(&b, [3, 5000, 1], &pos, &mut out).unwrap();
         assert_eq!(out, naive(&b, [3, 5000, 1], &pos));
+    }
+
+    #[test]
+    fn one_long_lane_split_over_threads_matches_a_stable_sort() {
+        let mut rng = Rng(0x1234_5678_9abc_def1);
+        let len = LONG_LANE_MIN + 4321;
+        let pos: Vec<usize> = [0, 1, len / 3, len / 2, len / 2 + 1, len - 2, len - 1]
+            .into_iter()
+            .chain((0..5).map(|_| (rng.next() % len as u64) as usize))
+            .collect();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        let run = |src: &[f64]| {
+            let mut out = vec![0.0; pos.len()];
+            pool.install(|| select_axis(src, [1, len, 1], &pos, &mut out).unwrap());
+            out
+        };
+        let nan2 = f64::from_bits(f64::NAN.to_bits() | 1);
+        // spread values; many zeros of both signs and NaN payloads; one narrow range (almost
+        // everything in one bucket); all equal
+        let wide: Vec<f64> = (0..len)
+            .map(|_| match rng.next() % 10 {
+                0 => -0.0,
+                1 => 0.0,
+                2 => f64::NAN,
+                3 => nan2,
+                _ => (rng.next() % 2_000_001) as f64 / 1000.0 - 1000.0,
+            })
+            .collect();
+        let narrow: Vec<f64> = (0..len)
+            .map(|_| 1.0 + (rng.next() % 1000) as f64 * 1e-9)
+            .collect();
+        let same = vec![-0.0; len];
+        for (name, src) in [("wide", &wide), ("narrow", &narrow), ("same", &same)] {
+            let want = naive(src, [1, len, 1], &pos);
+            assert_eq!(bits(&run(src)), bits(&want), "{name}");
+        }
+        let ints: Vec<i64> = (0..len)
+            .map(|_| (rng.next() % 5000) as i64 - 2500)
+            .collect();
+        let mut out = vec![0; pos.len()];
+        pool.install(|| select_axis(&ints, [1, len, 1], &pos, &mut out).unwrap());
+        assert_eq!(out, naive(&ints, [1, len, 1], &pos));
+        let small: Vec<i8> = ints.iter().map(|&x| x as i8).collect();
+        let mut out = vec![0; pos.len()];
+        pool.install(|| select_axis(&small, [1, len, 1], &pos, &mut out).unwrap());
+        assert_eq!(out, naive(&small, [1, len, 1], &pos));
+        let f: Vec<f32> = wide.iter().map(|&x| x as f32).collect();
+        let mut out = vec![0.0f32; pos.len()];
+        pool.install(|| select_axis(&f, [1, len, 1], &pos, &mut out).unwrap());
+        let fb = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(fb(&out), fb(&naive(&f, [1, len, 1], &pos)));
     }
 
     #[test]

@@ -5,9 +5,11 @@
 //! blockings, threads on and off) and many-thread pools. Elements of C's buffer outside the
 //! view must be left alone, and C's old contents must not leak into the result.
 
+mod common;
+
+use common::options;
 use numcrane_kernels::{
-    int_gemm, int_gemm_with, Blocking, GemmError, GemmOptions, IntGemmScalar, KernelChoice, MatMut,
-    MatRef, SmallPath,
+    int_gemm, int_gemm_with, GemmError, GemmOptions, IntGemmScalar, MatMut, MatRef,
 };
 use proptest::prelude::*;
 use std::fmt::Debug;
@@ -214,28 +216,6 @@ fn check<T: Elem>(case: Case, opts: &GemmOptions) {
     }
 }
 
-fn options() -> impl Strategy<Value = GemmOptions> {
-    (
-        prop_oneof![Just(KernelChoice::Auto), Just(KernelChoice::Generic)],
-        prop_oneof![Just(SmallPath::Auto), Just(SmallPath::Never)],
-        prop_oneof![
-            Just(None),
-            (1usize..40, 1usize..20, 1usize..130).prop_map(|(mc, kc, nc)| Some(Blocking {
-                mc,
-                kc,
-                nc
-            }))
-        ],
-        any::<bool>(),
-    )
-        .prop_map(|(kernel, small, blocking, parallel)| GemmOptions {
-            kernel,
-            small,
-            blocking,
-            parallel,
-        })
-}
-
 fn cases() -> impl Strategy<Value = Case> {
     (
         (0usize..40, 0usize..80, 0usize..40),
@@ -263,7 +243,7 @@ macro_rules! prop_types {
             #![proptest_config(ProptestConfig::with_cases(60))]
             $(
                 #[test]
-                fn $name(case in cases(), opts in options()) {
+                fn $name(case in cases(), opts in options(130)) {
                     check::<$t>(case, &opts);
                 }
             )*

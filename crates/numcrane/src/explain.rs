@@ -69,6 +69,10 @@ fn describe_op(op: &Op) -> String {
         Op::Sort { axis } => format!("sort axis={axis}"),
         Op::ArgSort { axis } => format!("argsort axis={axis}"),
         Op::Select { axis, positions } => format!("select axis={axis} positions={positions:?}"),
+        Op::Partition { axis, kth, arg } => {
+            let name = if *arg { "argpartition" } else { "partition" };
+            format!("{name} axis={axis} kth={kth:?}")
+        }
         Op::Gather {
             name,
             axes,

@@ -2,7 +2,8 @@
 //! and float64 matrix products run on numcrane-kernels' packed GEMM (with an element-wise
 //! epilogue on each tile in `crate::epilogue`), integer and bool ones on its integer GEMM
 //! (`intrinsics_int`), sorts on its radix sort (`intrinsics_sort`), order statistics on its
-//! introselect (`intrinsics_select`), gathers and scatters on its gather and scatter
+//! introselect (`intrinsics_select`), partitions on the evaluator's lane code spread over
+//! threads (`intrinsics_partition`), gathers and scatters on its gather and scatter
 //! (`intrinsics_gather`), everything else on the evaluator. [`NativeRunner`] is the JIT
 //! backend's runner: compiled kernels through
 //! `numcrane_jit::run_into`, intrinsics here.
@@ -34,6 +35,9 @@ impl Runner for NativeRunner {
             (Op::MatMul, dtype, [a, b]) => crate::intrinsics_int::matmul_int(dtype, node, a, b),
             (Op::Sort { axis }, _, [x]) => Some(crate::intrinsics_sort::sort(node, *axis, x)),
             (Op::ArgSort { axis }, _, [x]) => Some(crate::intrinsics_sort::argsort(node, *axis, x)),
+            (Op::Partition { axis, kth, arg }, _, [x]) => Some(
+                crate::intrinsics_partition::partition(node, *axis, kth, *arg, x),
+            ),
             (Op::Select { axis, positions }, _, [x]) => {
                 Some(crate::intrinsics_select::select(node, *axis, positions, x))
             }

@@ -20,10 +20,10 @@
 
 use numcrane_graph::eval::scalar::Num;
 use numcrane_graph::eval::values;
+use numcrane_graph::ScatterOp;
 use numcrane_graph::{
     with_dtype, Buffer, Element, Error, IndexMode, Layout, Node, Realized, Result,
 };
-use numcrane_graph::{BinaryOp, ScatterOp};
 use numcrane_kernels::{gather_rows, scatter_into, GatherFault, GatherInner};
 use std::borrow::Cow;
 use std::mem::{align_of, size_of};
@@ -340,16 +340,7 @@ fn scatter_typed<T: Num>(
 ) -> Result<Realized> {
     let name = op.name();
     // The evaluator's combining functions, so the arithmetic is the same bits.
-    let combine: Option<fn(T, T) -> T> = match op {
-        ScatterOp::Set => None,
-        ScatterOp::Add => T::binary(BinaryOp::Add),
-        ScatterOp::Mul => T::binary(BinaryOp::Mul),
-        ScatterOp::Min => T::binary(BinaryOp::Minimum),
-        ScatterOp::Max => T::binary(BinaryOp::Maximum),
-    };
-    if op != ScatterOp::Set && combine.is_none() {
-        return Err(Error::dtype(name, T::DTYPE, node.location()));
-    }
+    let combine = op.combine::<T>(node.location())?;
     let layout = Layout::contiguous(node.shape());
     let mut out = Buffer::zeros(T::DTYPE, layout.size(), name)?;
     {

@@ -6,7 +6,7 @@
 //! A non-contiguous input is read into C order first (one pass, small next to the selection);
 //! the kernel then sees `[outer, len, inner]` with lanes along the middle axis.
 
-use numcrane_graph::eval::values;
+use numcrane_graph::eval::{select_dims, values};
 use numcrane_graph::{with_dtype, Buffer, Element, Error, Layout, Node, Realized, Result};
 use numcrane_kernels::{select_axis, SortScalar};
 use std::sync::Arc;
@@ -18,23 +18,7 @@ pub(crate) fn select(
     positions: &[usize],
     x: &Realized,
 ) -> Result<Realized> {
-    let shape = &x.layout.shape;
-    let fits = axis < shape.len()
-        && node.shape().len() == shape.len()
-        && node.dtype() == x.buffer.dtype()
-        && (0..shape.len())
-            .all(|d| node.shape()[d] == if d == axis { positions.len() } else { shape[d] });
-    if !fits {
-        return Err(Error::internal(
-            "select",
-            "axis or shape does not fit the input",
-        ));
-    }
-    let dims = [
-        shape[..axis].iter().product(),
-        shape[axis],
-        shape[axis + 1..].iter().product(),
-    ];
+    let dims = select_dims(node, axis, positions, x)?;
     with_dtype!(node.dtype(), T => select_typed::<T>(node, dims, positions, x))
 }
 

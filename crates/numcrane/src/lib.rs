@@ -27,6 +27,7 @@ mod indexing;
 mod intrinsics;
 mod intrinsics_gather;
 mod intrinsics_int;
+mod intrinsics_partition;
 mod intrinsics_select;
 mod intrinsics_sort;
 pub mod io;

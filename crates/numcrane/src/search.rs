@@ -415,14 +415,15 @@ impl<const N: usize> From<[isize; N]> for Kth {
 }
 
 /// Checks `kth` against the lanes `partition` works on (NumPy checks nothing for an empty
-/// array).
+/// array) and returns the positions counted from the start, ascending and distinct (none for
+/// an empty array: there is nothing to place).
 fn check_kth(
     name: &'static str,
     a: &Array,
     kth: &Kth,
     axis: Option<isize>,
     loc: SourceLocation,
-) -> Result<()> {
+) -> Result<Vec<usize>> {
     if kth.0.is_empty() {
         return Err(Error::invalid(
             name,
@@ -435,8 +436,9 @@ fn check_kth(
         Some(ax) => a.shape()[build::axis(name, ax, a.ndim(), loc)?],
     };
     if a.size() == 0 {
-        return Ok(());
+        return Ok(Vec::new());
     }
+    let mut out = Vec::with_capacity(kth.0.len());
     for &k in &kth.0 {
         let norm = if k < 0 {
             k.saturating_add(n as isize)
@@ -450,17 +452,20 @@ fn check_kth(
                 loc,
             ));
         }
+        out.push(norm as usize);
     }
-    Ok(())
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
 }
 
 /// NumPy's `partition(a, kth, axis)`: a copy of `a` in which, along `axis` (None: the
 /// flattened array), each element at a `kth` position is the one a sort would put there,
-/// no element before it is greater and none after it is smaller (NaN last).
+/// no element before it is greater and none after it is smaller (NaN last, `-0.0 == 0.0`).
 ///
-/// NumPy leaves the order within the two sides unspecified; numcrane builds a lazy stable
-/// sort node (`Op::Sort`, NaN last, every backend), which meets that contract for every `kth`
-/// at once, so it stays lazy but costs `O(n log n)` rather than NumPy's `O(n)` selection.
+/// As in NumPy, the order within the pieces is unspecified. The node (`Op::Partition`) is
+/// lazy; evaluating it runs an introselect per lane (expected `O(n)` per `kth`, each next
+/// `kth` searched only right of the previous one), parallel over lanes on the JIT backend.
 /// Positions out of range (after counting negative ones from the end) and bad axes are errors,
 /// except for an empty array, as in NumPy.
 ///
@@ -475,28 +480,19 @@ fn check_kth(
 /// ```
 #[track_caller]
 pub fn partition(a: &Array, kth: impl Into<Kth>, axis: Option<isize>) -> Array {
-    let loc = SourceLocation::caller();
-    let kth = kth.into();
-    let shape = match axis {
-        None => vec![a.size()],
-        Some(_) => a.shape().to_vec(),
-    };
-    if let Err(e) = check_kth("partition", a, &kth, axis, loc) {
-        return build::poison(e, Op::Sort { axis: 0 }, &[a], a.dtype(), shape, loc);
-    }
-    let (x, axis) = match axis {
-        None => (a.reshape_at(vec![a.size()], loc), 0),
-        Some(ax) => match build::axis("partition", ax, a.ndim(), loc) {
-            Ok(ax) => (a.clone(), ax),
-            Err(e) => return build::poison(e, Op::Sort { axis: 0 }, &[a], a.dtype(), shape, loc),
-        },
-    };
-    build::node(Op::Sort { axis }, &[&x], a.dtype(), shape, loc)
+    partition_node(
+        "partition",
+        a,
+        kth.into(),
+        axis,
+        false,
+        SourceLocation::caller(),
+    )
 }
 
 /// NumPy's `argpartition(a, kth, axis)`: the int64 positions along `axis` (None: in the
 /// flattened array) that [`partition`] `a`; as NumPy, a zero-dimensional input is treated as
-/// flattened whatever the axis. A lazy stable argsort node (see [`partition`] for the cost).
+/// flattened whatever the axis. Lazy, `O(n)` per lane and `kth` (see [`partition`]).
 ///
 /// ```
 /// use numcrane::{argpartition, array};
@@ -506,24 +502,49 @@ pub fn partition(a: &Array, kth: impl Into<Kth>, axis: Option<isize>) -> Array {
 /// ```
 #[track_caller]
 pub fn argpartition(a: &Array, kth: impl Into<Kth>, axis: Option<isize>) -> Array {
-    let loc = SourceLocation::caller();
-    let kth = kth.into();
     let axis = if a.ndim() == 0 { None } else { axis };
+    partition_node(
+        "argpartition",
+        a,
+        kth.into(),
+        axis,
+        true,
+        SourceLocation::caller(),
+    )
+}
+
+/// The `Op::Partition` node of [`partition`] (`arg == false`) or [`argpartition`].
+fn partition_node(
+    name: &'static str,
+    a: &Array,
+    kth: Kth,
+    axis: Option<isize>,
+    arg: bool,
+    loc: SourceLocation,
+) -> Array {
+    let dtype = if arg { DType::I64 } else { a.dtype() };
     let shape = match axis {
         None => vec![a.size()],
         Some(_) => a.shape().to_vec(),
     };
-    if let Err(e) = check_kth("argpartition", a, &kth, axis, loc) {
-        return build::poison(e, Op::ArgSort { axis: 0 }, &[a], DType::I64, shape, loc);
-    }
+    let fail = |e: Error| {
+        let op = Op::Partition {
+            axis: 0,
+            kth: Vec::new(),
+            arg,
+        };
+        build::poison(e, op, &[a], dtype, shape.clone(), loc)
+    };
+    let kth = match check_kth(name, a, &kth, axis, loc) {
+        Ok(k) => k,
+        Err(e) => return fail(e),
+    };
     let (x, axis) = match axis {
         None => (a.reshape_at(vec![a.size()], loc), 0),
-        Some(ax) => match build::axis("argpartition", ax, a.ndim(), loc) {
+        Some(ax) => match build::axis(name, ax, a.ndim(), loc) {
             Ok(ax) => (a.clone(), ax),
-            Err(e) => {
-                return build::poison(e, Op::ArgSort { axis: 0 }, &[a], DType::I64, shape, loc)
-            }
+            Err(e) => return fail(e),
         },
     };
-    build::node(Op::ArgSort { axis }, &[&x], DType::I64, shape, loc)
+    build::node(Op::Partition { axis, kth, arg }, &[&x], dtype, shape, loc)
 }

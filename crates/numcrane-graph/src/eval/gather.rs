@@ -15,7 +15,7 @@ use super::scalar::Num;
 use super::{realized_from, values};
 use crate::error::{Error, Result};
 use crate::node::{Node, Realized};
-use crate::op::{BinaryOp, IndexMode, ScatterOp};
+use crate::op::{IndexMode, ScatterOp};
 use crate::with_dtype;
 
 /// Row-major strides of `shape` (in elements).
@@ -167,16 +167,7 @@ fn scatter_typed<T: Num>(
     vals: &Realized,
 ) -> Result<Realized> {
     let name = op.name();
-    let combine: Option<fn(T, T) -> T> = match op {
-        ScatterOp::Set => None,
-        ScatterOp::Add => T::binary(BinaryOp::Add),
-        ScatterOp::Mul => T::binary(BinaryOp::Mul),
-        ScatterOp::Min => T::binary(BinaryOp::Minimum),
-        ScatterOp::Max => T::binary(BinaryOp::Maximum),
-    };
-    if op != ScatterOp::Set && combine.is_none() {
-        return Err(Error::dtype(name, T::DTYPE, node.location()));
-    }
+    let combine = op.combine::<T>(node.location())?;
     let src = values::<T>(data)?;
     let pos = values::<i64>(positions)?;
     let new = values::<T>(vals)?;

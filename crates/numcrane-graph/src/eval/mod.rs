@@ -12,12 +12,15 @@ mod concat;
 mod elementwise;
 mod gather;
 mod linalg;
+pub mod partition;
 mod reduce;
 pub mod scalar;
 mod select;
 mod sort;
 mod source;
 mod view;
+
+pub use select::dims as select_dims;
 
 use crate::buffer::Buffer;
 use crate::element::Element;
@@ -113,6 +116,7 @@ pub fn compute(node: &Node, args: &[&Realized]) -> Result<Realized> {
         Op::Sort { axis } => sort::sort(node, *axis, arg(0)?),
         Op::ArgSort { axis } => sort::argsort(node, *axis, arg(0)?),
         Op::Select { axis, positions } => select::select(node, *axis, positions, arg(0)?),
+        Op::Partition { axis, kth, arg: a } => partition::partition(node, *axis, kth, *a, arg(0)?),
         Op::Gather {
             name,
             axes,

@@ -12,12 +12,10 @@ use crate::error::{Error, Result};
 use crate::node::{Node, Realized};
 use crate::with_dtype;
 
-pub(super) fn select(
-    node: &Node,
-    axis: usize,
-    positions: &[usize],
-    x: &Realized,
-) -> Result<Realized> {
+/// Checks a `Select` node against its input (the node's dtype is the input's, its shape the
+/// input's with `axis` replaced by `positions.len()`, every position inside a lane) and
+/// returns `[outer, len, inner]`. Shared by every backend's `Select`.
+pub fn dims(node: &Node, axis: usize, positions: &[usize], x: &Realized) -> Result<[usize; 3]> {
     let shape = &x.layout.shape;
     let fits = axis < shape.len()
         && node.shape().len() == shape.len()
@@ -30,14 +28,24 @@ pub(super) fn select(
             "axis or shape does not fit the input",
         ));
     }
-    let (outer, len, inner): (usize, usize, usize) = (
-        shape[..axis].iter().product(),
-        shape[axis],
-        shape[axis + 1..].iter().product(),
-    );
+    let len = shape[axis];
     if positions.iter().any(|&p| p >= len) {
         return Err(Error::internal("select", "a position is outside the lane"));
     }
+    Ok([
+        shape[..axis].iter().product(),
+        len,
+        shape[axis + 1..].iter().product(),
+    ])
+}
+
+pub(super) fn select(
+    node: &Node,
+    axis: usize,
+    positions: &[usize],
+    x: &Realized,
+) -> Result<Realized> {
+    let [outer, len, inner] = dims(node, axis, positions, x)?;
     let m = positions.len();
     with_dtype!(node.dtype(), T => realized_from::<T>(node, |out| {
         if out.is_empty() {

@@ -2,7 +2,10 @@
 //! bound every result is checked against.
 #![allow(dead_code)]
 
-use numcrane_kernels::{gemm_with, GemmOptions, GemmScalar, MatMut, MatRef};
+use numcrane_kernels::{
+    gemm_with, Blocking, GemmOptions, GemmScalar, KernelChoice, MatMut, MatRef, SmallPath,
+};
+use proptest::prelude::*;
 
 /// How a logical r x c matrix is laid out in its buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,4 +238,28 @@ pub fn check<T: Real>(case: Case, opts: &GemmOptions, seed: u64) -> Vec<f64> {
         }
     }
     got
+}
+
+/// Random GEMM options for the property tests: either kernel, with and without the small
+/// path, the default or a tiny blocking (`nc` below `max_nc`), threads on or off.
+pub fn options(max_nc: usize) -> impl Strategy<Value = GemmOptions> {
+    (
+        prop_oneof![Just(KernelChoice::Auto), Just(KernelChoice::Generic)],
+        prop_oneof![Just(SmallPath::Auto), Just(SmallPath::Never)],
+        prop_oneof![
+            Just(None),
+            (1usize..40, 1usize..20, 1usize..max_nc).prop_map(|(mc, kc, nc)| Some(Blocking {
+                mc,
+                kc,
+                nc
+            }))
+        ],
+        any::<bool>(),
+    )
+        .prop_map(|(kernel, small, blocking, parallel)| GemmOptions {
+            kernel,
+            small,
+            blocking,
+            parallel,
+        })
 }
