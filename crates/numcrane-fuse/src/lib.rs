@@ -10,6 +10,8 @@
 //!   the rest through the reference evaluator.
 //! - [`epilogue`]: the element-wise kernel consuming a matrix product, attached to the
 //!   product's GEMM and run on each output tile while it is in cache.
+//! - [`concat`]: a concatenation whose parts' kernels write straight into its output, and
+//!   whose other parts are copied natively.
 //! - [`rows`]: consecutive kernels that work row by row run together on blocks of rows
 //!   that stay in cache (row-fused softmax).
 //! - [`program`]: replays what an execution did on later graphs of the same structure,
@@ -18,6 +20,7 @@
 //! This crate knows nothing of Cranelift (the runner is a parameter) nor of the public API.
 #![deny(missing_docs)]
 
+pub mod concat;
 pub mod epilogue;
 pub mod execute;
 pub mod interpret;
@@ -27,6 +30,7 @@ pub mod plan;
 pub mod program;
 pub mod rows;
 
+pub use concat::{ConcatPart, ConcatStep};
 pub use epilogue::{EpilogueResult, TileEpilogue};
 pub use execute::{execute, KernelRunner, Runner};
 pub use kernel::{ElementwiseKernel, InnerClass, InputSpec, Instr, InstrKind, Launch, ValueId};
