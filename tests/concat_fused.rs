@@ -80,6 +80,9 @@ enum Producer {
     Broadcast,
     /// A chain in another dtype, cast by `concatenate`'s promotion (a cast kernel).
     Cast,
+    /// An element-wise chain over the part's elements as 1-d, reshaped to the part's shape
+    /// (the kernel writes in place through the reshape, as `stack`'s parts do).
+    ReshapedChain,
     /// A chain that is also read by another part (not absorbed: computed once, copied).
     Shared,
 }
@@ -93,6 +96,7 @@ fn producer() -> impl Strategy<Value = Producer> {
         Just(Producer::Broadcast),
         Just(Producer::Cast),
         Just(Producer::Shared),
+        Just(Producer::ReshapedChain),
     ]
 }
 
@@ -172,6 +176,11 @@ fn build(case: &Case) -> Array {
                         _ => DType::U8,
                     };
                     chain(&input(&shape, other, seed))
+                }
+                Producer::ReshapedChain => {
+                    let n: usize = shape.iter().product();
+                    let dims: Vec<isize> = shape.iter().map(|&d| d as isize).collect();
+                    chain(&input(&[n], case.dtype, seed)).reshape(dims)
                 }
                 Producer::Shared => {
                     // The first shared part of a length is reused by the next one of that
@@ -263,10 +272,35 @@ type Build<'a> = Box<dyn Fn() -> Array + 'a>;
 fn stack_pad_and_roll_get_the_fused_step() {
     let a = input(&[4, 3000], DType::F64, 1);
     let b = input(&[4, 3000], DType::F64, 2);
-    let builds: Vec<(&str, Build)> = vec![
-        ("stack", Box::new(|| stack(&[&chain(&a), &b.sqrt()], 1))),
-        ("vstack", Box::new(|| vstack(&[&chain(&a), &(&b + 1.0)]))),
-        ("hstack", Box::new(|| hstack(&[&chain(&a), &(&b + 1.0)]))),
+    let a1 = input(&[3000], DType::F32, 3);
+    let b1 = input(&[3000], DType::F32, 4);
+    // (name, graph, text the fused step must show)
+    let builds: Vec<(&str, Build, &str)> = vec![
+        (
+            "stack",
+            Box::new(|| stack(&[&chain(&a), &b.sqrt()], 1)),
+            "concat[axis 1] <- kernel add (reshaped), kernel sqrt (reshaped)",
+        ),
+        (
+            "stack of 1-d",
+            Box::new(|| stack(&[&chain(&a1), &(&b1 * 2.0)], 0)),
+            "concat[axis 0] <- kernel add (reshaped), kernel multiply (reshaped)",
+        ),
+        (
+            "vstack of 1-d",
+            Box::new(|| vstack(&[&chain(&a1), &(&b1 + 1.0)])),
+            "concat[axis 0] <- kernel add (reshaped), kernel add (reshaped)",
+        ),
+        (
+            "vstack",
+            Box::new(|| vstack(&[&chain(&a), &(&b + 1.0)])),
+            "concat[axis 0] <- kernel add, kernel add",
+        ),
+        (
+            "hstack",
+            Box::new(|| hstack(&[&chain(&a), &(&b + 1.0)])),
+            "concat[axis 1] <- kernel add, kernel add",
+        ),
         (
             "pad",
             Box::new(|| {
@@ -276,17 +310,20 @@ fn stack_pad_and_roll_get_the_fused_step() {
                     PadMode::constant(0.5),
                 )
             }),
+            "<- copy, kernel add, copy",
         ),
-        ("roll", Box::new(|| roll(&chain(&a), 5, Some(1)))),
+        // roll reads two slices of its input: computed once, both copied.
+        (
+            "roll",
+            Box::new(|| roll(&chain(&a), 5, Some(1))),
+            "concat[axis 1] <- copy, copy",
+        ),
     ];
-    for (name, make) in &builds {
+    for (name, make, shown) in &builds {
         let y = make();
         let plan = y.explain_plan();
-        assert!(plan.contains("concat[axis"), "{name}: {plan}");
-        assert!(
-            !plan.contains("concatenate (not fused yet)"),
-            "{name}: {plan}"
-        );
+        assert!(plan.contains(shown), "{name}: {plan}");
+        assert!(!plan.contains("not fused yet"), "{name}: {plan}");
         same_on_every_backend(make.as_ref());
     }
 }

@@ -33,7 +33,7 @@ use crate::execute::KernelRunner;
 use crate::kernel::{ElementwiseKernel, InnerClass, InputSpec, Instr, InstrKind, Launch};
 use crate::lower::collapse;
 use crate::plan::{Group, Step};
-use numcrane_graph::{Buffer, Error, Layout, Node, NodeRef, Op, OutSlot, Realized, Result};
+use numcrane_graph::{Buffer, Error, Layout, Node, NodeRef, Op, OutSlot, Realized, Result, ViewOp};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
@@ -68,8 +68,10 @@ pub struct ConcatStep {
 #[derive(Clone, Debug)]
 pub enum ConcatPart {
     /// A fused element-wise kernel writing the part into the output (its result is read by
-    /// nothing else).
-    Kernel(Group),
+    /// nothing else). With a node: the concatenation reads a reshape of the kernel's result
+    /// (`stack` adds the new axis with one), read by nothing else either; the kernel writes its
+    /// elements in the reshape's row-major order, which is its own.
+    Kernel(Group, Option<NodeRef>),
     /// A value computed by an earlier step or already realized, copied into the output.
     Copy(NodeRef),
 }
@@ -80,7 +82,7 @@ impl ConcatStep {
         let mut out: Vec<NodeRef> = Vec::new();
         for p in &self.parts {
             let nodes: Vec<&NodeRef> = match p {
-                ConcatPart::Kernel(g) => g.boundaries.iter().collect(),
+                ConcatPart::Kernel(g, _) => g.boundaries.iter().collect(),
                 ConcatPart::Copy(n) => vec![n],
             };
             for n in nodes {
@@ -95,7 +97,7 @@ impl ConcatStep {
     /// The kernels writing parts in place.
     pub fn kernels(&self) -> impl Iterator<Item = &Group> {
         self.parts.iter().filter_map(|p| match p {
-            ConcatPart::Kernel(g) => Some(g),
+            ConcatPart::Kernel(g, _) => Some(g),
             ConcatPart::Copy(_) => None,
         })
     }
@@ -106,7 +108,10 @@ impl ConcatStep {
             .parts
             .iter()
             .map(|p| match p {
-                ConcatPart::Kernel(g) => format!("kernel {}", g.root.op().name()),
+                ConcatPart::Kernel(g, None) => format!("kernel {}", g.root.op().name()),
+                ConcatPart::Kernel(g, Some(_)) => {
+                    format!("kernel {} (reshaped)", g.root.op().name())
+                }
                 ConcatPart::Copy(_) => "copy".to_string(),
             })
             .collect();
@@ -153,6 +158,14 @@ pub(crate) fn attach(steps: &mut Vec<Step>, aliases: &HashMap<u64, NodeRef>, roo
             _ => None,
         })
         .collect();
+    let single_of: HashMap<u64, usize> = steps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| match s {
+            Step::Single { node, .. } => Some((node.id(), i)),
+            _ => None,
+        })
+        .collect();
     let mut moved: HashSet<usize> = HashSet::default();
     for i in 0..steps.len() {
         let Step::Single { node, .. } = &steps[i] else {
@@ -169,21 +182,56 @@ pub(crate) fn attach(steps: &mut Vec<Step>, aliases: &HashMap<u64, NodeRef>, roo
         let mut parts = Vec::with_capacity(inputs.len());
         for input in &inputs {
             let once = inputs.iter().filter(|n| n.id() == input.id()).count() == 1;
-            let only_reader = readers.get(&input.id()).is_some_and(|r| r[..] == [i]);
-            let kernel = step_of.get(&input.id()).copied().filter(|&j| {
-                once && only_reader
-                    && !roots.contains(&input.id())
-                    && !moved.contains(&j)
-                    && matches!(&steps[j], Step::Fused(g) if g.product.is_none()
-                        && matches!(g.root.op(), Op::Cast | Op::Unary(_) | Op::Binary(_) | Op::Where))
-            });
-            match kernel.map(|j| (j, &steps[j])) {
-                Some((j, Step::Fused(g))) => {
-                    parts.push(ConcatPart::Kernel(g.clone()));
-                    moved.insert(j);
+            let only = |id: u64, step: usize| readers.get(&id).is_some_and(|r| r[..] == [step]);
+            let elementwise = |j: usize| {
+                matches!(&steps[j], Step::Fused(g) if g.product.is_none()
+                    && matches!(g.root.op(), Op::Cast | Op::Unary(_) | Op::Binary(_) | Op::Where))
+            };
+            // The kernel computing `n`, when only step `reader` reads it.
+            let kernel_of = |n: &NodeRef, reader: usize, moved: &HashSet<usize>| {
+                step_of.get(&n.id()).copied().filter(|&j| {
+                    only(n.id(), reader)
+                        && !roots.contains(&n.id())
+                        && !moved.contains(&j)
+                        && elementwise(j)
+                })
+            };
+            let direct = if once {
+                kernel_of(input, i, &moved)
+            } else {
+                None
+            };
+            // Or a reshape of a kernel's result (stack's new axis), read only here.
+            let reshaped = match (direct, input.op(), single_of.get(&input.id())) {
+                (None, Op::View(ViewOp::Reshape(_)), Some(&s))
+                    if once && only(input.id(), i) && !roots.contains(&input.id()) =>
+                {
+                    let source = input.inputs().first().map(resolve);
+                    source
+                        .and_then(|r| kernel_of(&r, s, &moved))
+                        .map(|j| (j, s))
                 }
-                _ => parts.push(ConcatPart::Copy(input.clone())),
+                _ => None,
+            };
+            match (direct, reshaped) {
+                (Some(j), _) => {
+                    if let Step::Fused(g) = &steps[j] {
+                        parts.push(ConcatPart::Kernel(g.clone(), None));
+                        moved.insert(j);
+                        continue;
+                    }
+                }
+                (None, Some((j, s))) => {
+                    if let Step::Fused(g) = &steps[j] {
+                        parts.push(ConcatPart::Kernel(g.clone(), Some(input.clone())));
+                        moved.insert(j);
+                        moved.insert(s);
+                        continue;
+                    }
+                }
+                _ => {}
             }
+            parts.push(ConcatPart::Copy(input.clone()));
         }
         steps[i] = Step::Concat(ConcatStep { node, axis, parts });
     }

@@ -696,16 +696,33 @@ fn concat_step(
     let mut parts: Vec<PartPlan<u64>> = Vec::with_capacity(step.parts.len());
     for part in &step.parts {
         let (shape, id) = match part {
-            ConcatPart::Kernel(g) => (g.root.shape(), g.root.id()),
+            ConcatPart::Kernel(g, None) => (g.root.shape(), g.root.id()),
+            ConcatPart::Kernel(g, Some(view)) => (view.shape(), g.root.id()),
             ConcatPart::Copy(n) => (n.shape(), n.id()),
         };
         let width = shape.get(step.axis).copied().unwrap_or(0) * inner;
         let planned = match part {
-            ConcatPart::Kernel(g) => {
+            ConcatPart::Kernel(g, view) => {
                 let value_of = |id: u64| values.get(&id).cloned();
-                lower_tiles(g, &value_of).ok().and_then(|l| {
-                    kernel_part(l.kernel, l.launch, l.sources, step.axis, outer, width)
-                })
+                lower_tiles(g, &value_of)
+                    .ok()
+                    .and_then(|mut l| {
+                        if view.is_some() {
+                            // The launch over the reshape's shape: each input's layout
+                            // reshaped (None when one cannot be without a copy).
+                            l.launch.layouts = l
+                                .launch
+                                .layouts
+                                .iter()
+                                .map(|lay| lay.reshape(shape))
+                                .collect::<Option<_>>()?;
+                            l.launch.shape = shape.to_vec();
+                        }
+                        Some(l)
+                    })
+                    .and_then(|l| {
+                        kernel_part(l.kernel, l.launch, l.sources, step.axis, outer, width)
+                    })
             }
             ConcatPart::Copy(n) => {
                 let v = lookup(n, values)?;
@@ -722,9 +739,11 @@ fn concat_step(
         };
         let planned = match (planned, part) {
             (Some(p), _) => p,
-            (None, ConcatPart::Kernel(g)) => {
+            (None, ConcatPart::Kernel(g, _)) => {
+                // Computed into its own buffer (by its kernel when it runs), then copied.
                 replayable = false;
-                local.insert(id, evaluate_group(g, values)?);
+                let (value, _) = fused(g, values, run)?;
+                local.insert(id, reshaped(value, shape)?);
                 PartPlan {
                     width,
                     run: PartRun::Copy { source: id },
@@ -772,9 +791,15 @@ fn concat_step(
             let mut args: Vec<Realized> = Vec::with_capacity(step.parts.len());
             for part in &step.parts {
                 args.push(match part {
-                    ConcatPart::Kernel(g) => match local.get(&g.root.id()) {
+                    ConcatPart::Kernel(g, view) => match local.get(&g.root.id()) {
                         Some(v) => v.clone(),
-                        None => evaluate_group(g, values)?,
+                        None => {
+                            let value = evaluate_group(g, values)?;
+                            match view {
+                                Some(v) => reshaped(value, v.shape())?,
+                                None => value,
+                            }
+                        }
                     },
                     ConcatPart::Copy(n) => lookup(n, values)?,
                 });
@@ -783,4 +808,19 @@ fn concat_step(
             compute(node, &refs)
         }
     }
+}
+
+/// `value` seen with `shape` (a reshape without a copy).
+fn reshaped(value: Realized, shape: &[usize]) -> Result<Realized> {
+    if value.layout.shape == shape {
+        return Ok(value);
+    }
+    let layout = value
+        .layout
+        .reshape(shape)
+        .ok_or_else(|| Error::internal("concatenate", "a part's result cannot be reshaped"))?;
+    Ok(Realized {
+        buffer: value.buffer,
+        layout,
+    })
 }
