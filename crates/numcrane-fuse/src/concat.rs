@@ -682,3 +682,127 @@ fn write_range(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{plan_with, PlanOptions};
+    use numcrane_graph::error::SourceLocation;
+    use numcrane_graph::{DType, UnaryOp};
+
+    fn leaf(shape: &[usize]) -> NodeRef {
+        let n: usize = shape.iter().product();
+        let values: Vec<f64> = (0..n).map(|i| i as f64 - 3.5).collect();
+        let buffer = Buffer::from_slice(&values).unwrap();
+        Node::leaf(
+            Arc::new(buffer),
+            Layout::contiguous(shape),
+            SourceLocation::caller(),
+        )
+    }
+
+    fn node(op: Op, inputs: Vec<NodeRef>, shape: &[usize]) -> NodeRef {
+        Node::new(
+            op,
+            inputs,
+            DType::F64,
+            shape.to_vec(),
+            SourceLocation::caller(),
+        )
+    }
+
+    fn abs(x: &NodeRef) -> NodeRef {
+        node(Op::Unary(UnaryOp::Abs), vec![x.clone()], x.shape())
+    }
+
+    fn concat_steps(roots: &[NodeRef], concat: bool) -> Vec<ConcatStep> {
+        let options = PlanOptions {
+            concat,
+            ..PlanOptions::default()
+        };
+        plan_with(roots, &|_| true, options)
+            .steps
+            .into_iter()
+            .filter_map(|s| match s {
+                Step::Concat(c) => Some(c),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn summary(steps: &[ConcatStep]) -> Vec<String> {
+        steps.iter().map(|c| c.summary()).collect()
+    }
+
+    #[test]
+    fn kernels_read_only_by_the_concatenation_move_into_it() {
+        let (x, y) = (leaf(&[2, 3]), leaf(&[4, 3]));
+        let c = node(Op::Concat { axis: 0 }, vec![abs(&x), y], &[6, 3]);
+        let p = plan_with(std::slice::from_ref(&c), &|_| true, PlanOptions::default());
+        // One step: the kernel's own step is gone.
+        assert_eq!(p.steps.len(), 1, "{}", p.describe());
+        assert_eq!(p.kernel_count(), 1);
+        assert_eq!(
+            summary(&concat_steps(&[c.clone()], true)),
+            ["concat[axis 0] <- kernel absolute, copy"]
+        );
+        // Off: the evaluator's step, the kernel separate.
+        assert!(concat_steps(&[c], false).is_empty());
+    }
+
+    #[test]
+    fn kernels_read_elsewhere_are_copied() {
+        let x = leaf(&[2, 3]);
+        let a = abs(&x);
+        // The same kernel twice in one concatenation, and a kernel that is also a root.
+        let twice = node(Op::Concat { axis: 1 }, vec![a.clone(), a.clone()], &[2, 6]);
+        assert_eq!(
+            summary(&concat_steps(&[twice], true)),
+            ["concat[axis 1] <- copy, copy"]
+        );
+        let b = abs(&x);
+        let c = node(Op::Concat { axis: 0 }, vec![b.clone(), x.clone()], &[4, 3]);
+        assert_eq!(
+            summary(&concat_steps(&[c.clone(), b], true)),
+            ["concat[axis 0] <- copy, copy"]
+        );
+        // Read by a second concatenation.
+        let e = node(Op::Unary(UnaryOp::Neg), vec![x.clone()], &[2, 3]);
+        let c1 = node(Op::Concat { axis: 0 }, vec![e.clone(), x.clone()], &[4, 3]);
+        let c2 = node(Op::Concat { axis: 0 }, vec![x, e], &[4, 3]);
+        let both = concat_steps(&[c1, c2], true);
+        assert_eq!(
+            summary(&both),
+            [
+                "concat[axis 0] <- copy, copy",
+                "concat[axis 0] <- copy, copy"
+            ]
+        );
+    }
+
+    #[test]
+    fn range_launches_cut_the_part_at_the_axis() {
+        // A part [2, 3, 4] read transposed from a [4, 3, 2] buffer, cut at axis 1.
+        let layout = Layout::contiguous(&[4, 3, 2]).permute(&[2, 1, 0]);
+        let full = Launch {
+            shape: vec![2, 3, 4],
+            layouts: vec![layout.clone()],
+            reduce_kept: None,
+            out_offset: 0,
+            name: "t",
+        };
+        let l = range_launch(&full, 1, 1).unwrap();
+        // Range 1 is row 1 of axis 0: elements x[.., .., 1], 12 of them.
+        assert_eq!(l.shape.iter().product::<usize>(), 12);
+        assert_eq!(l.layouts[0].offset, 1);
+        let offsets: Vec<usize> = l.layouts[0].offsets().collect();
+        let expected: Vec<usize> = layout
+            .offsets()
+            .collect::<Vec<_>>()
+            .chunks(12)
+            .nth(1)
+            .unwrap()
+            .to_vec();
+        assert_eq!(offsets, expected);
+    }
+}
