@@ -743,7 +743,7 @@ mod tests {
         assert_eq!(p.steps.len(), 1, "{}", p.describe());
         assert_eq!(p.kernel_count(), 1);
         assert_eq!(
-            summary(&concat_steps(&[c.clone()], true)),
+            summary(&concat_steps(std::slice::from_ref(&c), true)),
             ["concat[axis 0] <- kernel absolute, copy"]
         );
         // Off: the evaluator's step, the kernel separate.
