@@ -246,6 +246,14 @@ fn the_plan_shows_kernels_writing_into_the_concatenation() {
         "{plan}"
     );
     assert!(plan.contains("2 of 3 parts written in place"), "{plan}");
+    assert!(
+        plan.contains("kernel 0 of the concat: kernel sin [1000]"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("written into its slice of the concatenation"),
+        "{plan}"
+    );
     assert!(!plan.contains("not fused yet"), "{plan}");
     // The part kernels are the plan's only kernels, counted.
     assert_eq!(y.fused_kernel_count(), 2, "{plan}");

@@ -643,7 +643,8 @@ impl Plan {
                 self.folded.len()
             );
         }
-        let group_text = |g: &Group| -> String {
+        // `into_concat`: the kernel writes a part of a fused concatenation's output.
+        let group_text = |g: &Group, into_concat: bool| -> String {
             // A fused product computes the product too, and reads its operands.
             let product = g.product.as_ref().map(|p| &p.matmul);
             let computed: Vec<u64> = g
@@ -690,13 +691,17 @@ impl Plan {
                     g.recomputed.len()
                 )
             };
+            let why = if into_concat {
+                "written into its slice of the concatenation".to_string()
+            } else {
+                format!("materialized because {:?}", g.why)
+            };
             format!(
-                    "{head} {:?} {} ops{recomputed}, {} inputs, materialized because {:?}{kept}{detail}",
-                    g.root.shape(),
-                    computed.len(),
-                    read.len(),
-                    g.why
-                )
+                "{head} {:?} {} ops{recomputed}, {} inputs, {why}{kept}{detail}",
+                g.root.shape(),
+                computed.len(),
+                read.len(),
+            )
         };
         for (i, step) in self.steps.iter().enumerate() {
             if let Some(c) = self.row_chains.iter().find(|c| c.steps.start == i) {
@@ -711,7 +716,7 @@ impl Plan {
                 );
             }
             let _ = match step {
-                Step::Fused(g) => writeln!(out, "{i}: {}", group_text(g)),
+                Step::Fused(g) => writeln!(out, "{i}: {}", group_text(g, false)),
                 Step::Concat(c) => {
                     let name = label(c.node.id())
                         .map(|l| format!(" {l}"))
@@ -725,7 +730,7 @@ impl Plan {
                         c.parts.len()
                     );
                     for (k, g) in c.kernels().enumerate() {
-                        let text = group_text(g).replace("\n     ", "\n         ");
+                        let text = group_text(g, true).replace("\n     ", "\n         ");
                         let _ = writeln!(out, "     kernel {k} of the concat: {text}");
                     }
                     Ok(())
