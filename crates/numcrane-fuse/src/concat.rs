@@ -17,6 +17,10 @@
 //!   narrower parts are computed into a buffer of their own and copied (a launch per short
 //!   range would cost more than the copy it saves).
 //!
+//! A part that is a reshape of such a kernel's result (`stack` adds its new axis so) is
+//! written in place the same way: the kernel's elements, in its own row-major order, are the
+//! reshape's.
+//!
 //! Parts that are realized values (leaves, views, results of other steps) are copied natively,
 //! in parallel for large outputs: contiguous ones by `memcpy` of each range, strided ones (a
 //! slice, a flip, a broadcast) through a one-load kernel written like a computed part. The
