@@ -161,6 +161,7 @@ def main():
         del x, idx
         parts = [random_input(1_000_000, np.float64, 10 + k) for k in range(10)]
         rec("S concat", "numpy", lambda: np.concatenate(parts))
+        rec("S concat sin", "numpy", lambda: np.concatenate([np.sin(p) for p in parts]))
 
     def random_draws():
         rng = np.random.default_rng(42)

@@ -429,7 +429,8 @@ fn run_random_group(h: &Harness) {
 
 /// Issue 6's workloads: sort and argsort of 1e7, unique of 1e7 int64 with 1e3 distinct
 /// values, median and percentiles of 1e7, boolean-mask
-/// selection of half of 1e7, a gather of 1e6 random indices from 1e7, concatenate of 10 x 1e6. Ids start with `S`.
+/// selection of half of 1e7, a gather of 1e6 random indices from 1e7, concatenate of 10 x 1e6
+/// (copied, and computed by `sin` kernels straight into the result). Ids start with `S`.
 fn run_sorting_group(h: &Harness) {
     let n = 10_000_000;
     for dtype in [DType::F32, DType::F64, DType::I64] {
@@ -502,6 +503,21 @@ fn run_sorting_group(h: &Harness) {
         2 * 8 * n,
     );
     h.jit("S concat", 1, || numcrane::concatenate(&refs, 0));
+    // Parts computed by element-wise kernels: each writes straight into its slice of the
+    // result (the fused concatenation step), no temporaries.
+    eprintln!("numcrane side: S concat sin");
+    h.row(
+        "S concat sin",
+        "S `concatenate([sin(p) for p in parts])`, 10 x 1e6",
+        "1e7",
+        DType::F64,
+        2 * 8 * n,
+    );
+    h.jit("S concat sin", 1, || {
+        let sines: Vec<Array> = parts.iter().map(|p| p.sin()).collect();
+        let refs: Vec<&Array> = sines.iter().collect();
+        numcrane::concatenate(&refs, 0)
+    });
 }
 
 /// JIT compile time seen from outside: the first call of a graph structure the kernel cache

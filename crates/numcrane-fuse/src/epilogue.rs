@@ -85,6 +85,7 @@ pub(crate) fn attach(steps: &mut Vec<Step>, aliases: &HashMap<u64, NodeRef>, roo
                 .iter()
                 .map(|n| aliases.get(&n.id()).unwrap_or(n).id())
                 .collect(),
+            Step::Concat(c) => c.reads().iter().map(|n| n.id()).collect(),
         };
         for id in reads {
             let r = readers.entry(id).or_default();
@@ -222,6 +223,7 @@ mod tests {
         PlanOptions {
             fuse: true,
             epilogue: true,
+            concat: true,
         }
     }
 
@@ -230,7 +232,7 @@ mod tests {
             .iter()
             .filter_map(|s| match s {
                 Step::Fused(g) => g.product.as_ref().map(|p| p.keep),
-                Step::Single { .. } => None,
+                Step::Single { .. } | Step::Concat(_) => None,
             })
             .collect()
     }

@@ -7,6 +7,9 @@
 //! so the plan never changes the answer, only the speed. Row chains (see [`crate::rows`]) run
 //! as one schedule over blocks of rows when their launches line up, else step by step.
 
+use crate::concat::{
+    copy_kernel, geometry, kernel_part, run_concat, ConcatPart, ConcatStep, PartPlan, PartRun,
+};
 use crate::epilogue::{EpilogueResult, TileEpilogue};
 use crate::kernel::{ElementwiseKernel, Launch};
 use crate::lower::{lower, lower_tiles, Lowered};
@@ -178,6 +181,25 @@ impl Recording {
         }
     }
 
+    fn concat(&mut self, node: &NodeRef, axis: usize, parts: &[PartPlan<u64>]) {
+        let node = self.positions(std::iter::once(node.id()));
+        let mut parts_at = Vec::with_capacity(parts.len());
+        for p in parts {
+            let mapped = p.map(&mut |id| self.pos.get(&id).copied());
+            match mapped {
+                Some(m) => parts_at.push(m),
+                None => self.replayable = false,
+            }
+        }
+        if let [node] = node[..] {
+            self.program.steps.push(ProgramStep::Concat {
+                node,
+                axis,
+                parts: parts_at,
+            });
+        }
+    }
+
     fn fused(&mut self, root: &NodeRef, lowered: Option<Lowered>) {
         let Some(lowered) = lowered else {
             self.replayable = false;
@@ -222,6 +244,7 @@ fn execute_inner(
                 None => g.boundaries.clone(),
             },
             Step::Single { node, .. } => node.inputs().iter().map(|i| plan.resolve(i)).collect(),
+            Step::Concat(c) => c.reads(),
         })
         .collect();
     let mut uses: HashMap<u64, usize> = HashMap::default();
@@ -285,6 +308,7 @@ fn execute_inner(
                 }
                 (node, single(node, inputs, &values, run)?)
             }
+            Step::Concat(c) => (&c.node, concat_step(c, &values, run, rec.as_deref_mut())?),
             Step::Fused(g) if g.product.is_some() => {
                 let p = g
                     .product
@@ -362,7 +386,7 @@ fn lower_chain(
         .iter()
         .map(|s| match s {
             Step::Fused(g) => Some(g),
-            Step::Single { .. } => None,
+            Step::Single { .. } | Step::Concat(_) => None,
         })
         .collect::<Option<_>>()?;
     let roots: Vec<NodeRef> = groups.iter().map(|g| g.root.clone()).collect();
@@ -651,4 +675,152 @@ fn evaluate_group(group: &Group, values: &HashMap<u64, Realized>) -> Result<Real
     local
         .remove(&group.root.id())
         .ok_or_else(|| Error::internal("execute", "group root not computed"))
+}
+
+/// Runs a fused concatenation (see [`crate::concat`]): its kernels write their parts into the
+/// output, the other parts are copied. A part whose group cannot be lowered is computed on the
+/// evaluator and copied; a run that fails (a launch the runner refuses) is redone by the
+/// evaluator's concatenation of the parts.
+fn concat_step(
+    step: &ConcatStep,
+    values: &HashMap<u64, Realized>,
+    run: KernelRunner<'_>,
+    rec: Option<&mut Recording>,
+) -> Result<Realized> {
+    let node = &step.node;
+    let (outer, _) = geometry(node.shape(), step.axis);
+    let inner: usize = node.shape()[step.axis + 1..].iter().product();
+    // Parts computed here by the evaluator, and whether the step can be replayed.
+    let mut local: HashMap<u64, Realized> = HashMap::default();
+    let mut replayable = true;
+    let mut parts: Vec<PartPlan<u64>> = Vec::with_capacity(step.parts.len());
+    for part in &step.parts {
+        let (shape, id) = match part {
+            ConcatPart::Kernel(g, None) => (g.root.shape(), g.root.id()),
+            ConcatPart::Kernel(g, Some(view)) => (view.shape(), g.root.id()),
+            ConcatPart::Copy(n) => (n.shape(), n.id()),
+        };
+        let width = shape.get(step.axis).copied().unwrap_or(0) * inner;
+        let planned = match part {
+            ConcatPart::Kernel(g, view) => {
+                let value_of = |id: u64| values.get(&id).cloned();
+                lower_tiles(g, &value_of)
+                    .ok()
+                    .and_then(|mut l| {
+                        if view.is_some() {
+                            // The launch over the reshape's shape: each input's layout
+                            // reshaped (None when one cannot be without a copy).
+                            l.launch.layouts = l
+                                .launch
+                                .layouts
+                                .iter()
+                                .map(|lay| lay.reshape(shape))
+                                .collect::<Option<_>>()?;
+                            l.launch.shape = shape.to_vec();
+                        }
+                        Some(l)
+                    })
+                    .and_then(|l| {
+                        kernel_part(l.kernel, l.launch, l.sources, step.axis, outer, width)
+                    })
+            }
+            ConcatPart::Copy(n) => {
+                let v = lookup(n, values)?;
+                if v.layout.is_c_contiguous() {
+                    Some(PartPlan {
+                        width,
+                        run: PartRun::Copy { source: id },
+                    })
+                } else {
+                    let (kernel, launch) = copy_kernel(&v.buffer, &v.layout);
+                    kernel_part(kernel, launch, vec![id], step.axis, outer, width)
+                }
+            }
+        };
+        let planned = match (planned, part) {
+            (Some(p), _) => p,
+            (None, ConcatPart::Kernel(g, _)) => {
+                // Computed into its own buffer (by its kernel when it runs), then copied.
+                replayable = false;
+                let (value, _) = fused(g, values, run)?;
+                local.insert(id, reshaped(value, shape)?);
+                PartPlan {
+                    width,
+                    run: PartRun::Copy { source: id },
+                }
+            }
+            (None, ConcatPart::Copy(_)) => {
+                return Err(Error::internal(
+                    "concatenate",
+                    "a copied part has no launch",
+                ))
+            }
+        };
+        parts.push(planned);
+    }
+    let reads = step.reads();
+    let value_of = |id: u64| -> Result<Realized> {
+        if let Some(v) = local.get(&id) {
+            return Ok(v.clone());
+        }
+        match reads.iter().find(|n| n.id() == id) {
+            Some(n) => lookup(n, values),
+            None => values
+                .get(&id)
+                .cloned()
+                .ok_or_else(|| Error::internal("concatenate", "a part's input is not computed")),
+        }
+    };
+    let buffer_of = |id: u64| value_of(id).map(|v| v.buffer);
+    match run_concat(node, step.axis, &parts, &buffer_of, &value_of, run) {
+        Ok(value) => {
+            if let Some(rec) = rec {
+                if replayable {
+                    rec.concat(node, step.axis, &parts);
+                } else {
+                    rec.replayable = false;
+                }
+            }
+            Ok(value)
+        }
+        Err(_) => {
+            if let Some(rec) = rec {
+                rec.replayable = false;
+            }
+            // The evaluator's concatenation of every part, each computed on the evaluator.
+            let mut args: Vec<Realized> = Vec::with_capacity(step.parts.len());
+            for part in &step.parts {
+                args.push(match part {
+                    ConcatPart::Kernel(g, view) => match local.get(&g.root.id()) {
+                        Some(v) => v.clone(),
+                        None => {
+                            let value = evaluate_group(g, values)?;
+                            match view {
+                                Some(v) => reshaped(value, v.shape())?,
+                                None => value,
+                            }
+                        }
+                    },
+                    ConcatPart::Copy(n) => lookup(n, values)?,
+                });
+            }
+            let refs: Vec<&Realized> = args.iter().collect();
+            compute(node, &refs)
+        }
+    }
+}
+
+/// `value` seen with `shape` (a reshape without a copy).
+fn reshaped(value: Realized, shape: &[usize]) -> Result<Realized> {
+    if value.layout.shape == shape {
+        return Ok(value);
+    }
+    let layout = value
+        .layout
+        .reshape(shape)
+        .ok_or_else(|| Error::internal("concatenate", "a part's result cannot be reshaped"))?;
+    Ok(Realized {
+        buffer: value.buffer,
+        layout,
+    })
 }

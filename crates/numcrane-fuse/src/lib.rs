@@ -12,6 +12,8 @@
 //!   loop as indexed loads.
 //! - [`epilogue`]: the element-wise kernel consuming a matrix product, attached to the
 //!   product's GEMM and run on each output tile while it is in cache.
+//! - [`concat`]: a concatenation whose parts' kernels write straight into its output, and
+//!   whose other parts are copied natively.
 //! - [`rows`]: consecutive kernels that work row by row run together on blocks of rows
 //!   that stay in cache (row-fused softmax).
 //! - [`program`]: replays what an execution did on later graphs of the same structure,
@@ -20,6 +22,7 @@
 //! This crate knows nothing of Cranelift (the runner is a parameter) nor of the public API.
 #![deny(missing_docs)]
 
+pub mod concat;
 pub mod epilogue;
 pub mod execute;
 pub mod gather;
@@ -30,6 +33,7 @@ pub mod plan;
 pub mod program;
 pub mod rows;
 
+pub use concat::{ConcatPart, ConcatStep};
 pub use epilogue::{EpilogueResult, TileEpilogue};
 pub use execute::{execute, KernelRunner, Runner};
 pub use kernel::{

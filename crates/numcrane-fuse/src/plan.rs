@@ -8,6 +8,7 @@
 //! computed by an earlier step. Nodes outside every kernel are computed one at a time by the
 //! reference evaluator. The plan is pure data, printed by `Plan::describe`.
 
+use crate::concat::ConcatStep;
 use crate::kernel::scalar_bits;
 use crate::rows::{find_row_chains, RowChain};
 use numcrane_graph::node::topo_order;
@@ -52,6 +53,9 @@ pub enum Step {
         /// why it is not in a loop
         reason: &'static str,
     },
+    /// A concatenation whose parts are written straight into its output: fused kernels that
+    /// nothing else reads, and copies of other values (see [`crate::concat`]).
+    Concat(ConcatStep),
 }
 
 /// Nodes that compute the same thing as an earlier node (same op, dtype, shape and inputs):
@@ -164,6 +168,9 @@ pub struct PlanOptions {
     /// Attach the element-wise consumers of float32/float64 matrix products to the product's
     /// GEMM as an epilogue (see [`crate::epilogue`]). Default: on unless `NUMCRANE_EPILOGUE=0`.
     pub epilogue: bool,
+    /// Write the fused kernels computing a concatenation's parts straight into its output
+    /// (see [`crate::concat`]). Default: on unless `NUMCRANE_CONCAT=0`.
+    pub concat: bool,
 }
 
 impl Default for PlanOptions {
@@ -171,6 +178,7 @@ impl Default for PlanOptions {
         PlanOptions {
             fuse: true,
             epilogue: crate::epilogue::enabled(),
+            concat: crate::concat::enabled(),
         }
     }
 }
@@ -386,6 +394,9 @@ pub fn plan_with(
     }
     if options.fuse && options.epilogue {
         crate::epilogue::attach(&mut steps, &aliases, &root_ids);
+    }
+    if options.fuse && options.concat {
+        crate::concat::attach(&mut steps, &aliases, &root_ids);
     }
     let row_chains = if options.fuse {
         find_row_chains(&steps)
@@ -610,12 +621,16 @@ fn single_reason(node: &Node, fusable: &dyn Fn(&Node) -> bool) -> &'static str {
 }
 
 impl Plan {
-    /// The number of fused kernels.
+    /// The number of fused kernels (those writing a concatenation's parts included).
     pub fn kernel_count(&self) -> usize {
         self.steps
             .iter()
-            .filter(|s| matches!(s, Step::Fused(_)))
-            .count()
+            .map(|s| match s {
+                Step::Fused(_) => 1,
+                Step::Concat(c) => c.kernels().count(),
+                Step::Single { .. } => 0,
+            })
+            .sum()
     }
 
     /// The plan as text: one line per step.
@@ -663,6 +678,71 @@ impl Plan {
                 self.folded.len()
             );
         }
+        // `into_concat`: the kernel writes a part of a fused concatenation's output.
+        let group_text = |g: &Group, into_concat: bool| -> String {
+            // A fused product computes the product too, and reads its operands.
+            let product = g.product.as_ref().map(|p| &p.matmul);
+            let computed: Vec<u64> = g
+                .members
+                .iter()
+                .copied()
+                .chain(product.map(|m| m.id()))
+                .collect();
+            let read: Vec<u64> = g
+                .boundaries
+                .iter()
+                .filter(|b| Some(b.id()) != product.map(|m| m.id()))
+                .map(|b| b.id())
+                .chain(product.into_iter().flat_map(|m| {
+                    m.inputs()
+                        .iter()
+                        .map(|i| self.resolve(i).id())
+                        .collect::<Vec<_>>()
+                }))
+                .collect();
+            let detail = match (
+                names(&mut computed.iter().copied()),
+                names(&mut read.iter().copied()),
+            ) {
+                (Some(m), Some(b)) => format!("\n     computes {m}; reads {b}"),
+                _ => String::new(),
+            };
+            let head = match &g.product {
+                Some(_) => format!(
+                    "matmul + epilogue: {}",
+                    crate::epilogue::op_names(g).join(", ")
+                ),
+                None => format!("kernel {}", g.root.op().name()),
+            };
+            // Gathers inside the loop are indexed loads: name them.
+            let head = match crate::gather::names(g) {
+                Some(names) => format!("{head} with fused gathers ({names})"),
+                None => head,
+            };
+            let kept = match &g.product {
+                Some(p) if p.keep => ", the product also kept (a root)",
+                _ => "",
+            };
+            let recomputed = if g.recomputed.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " ({} recomputed: shared with other kernels)",
+                    g.recomputed.len()
+                )
+            };
+            let why = if into_concat {
+                "written into its slice of the concatenation".to_string()
+            } else {
+                format!("materialized because {:?}", g.why)
+            };
+            format!(
+                "{head} {:?} {} ops{recomputed}, {} inputs, {why}{kept}{detail}",
+                g.root.shape(),
+                computed.len(),
+                read.len(),
+            )
+        };
         for (i, step) in self.steps.iter().enumerate() {
             if let Some(c) = self.row_chains.iter().find(|c| c.steps.start == i) {
                 let _ = writeln!(
@@ -676,66 +756,24 @@ impl Plan {
                 );
             }
             let _ = match step {
-                Step::Fused(g) => {
-                    // A fused product computes the product too, and reads its operands.
-                    let product = g.product.as_ref().map(|p| &p.matmul);
-                    let computed: Vec<u64> = g
-                        .members
-                        .iter()
-                        .copied()
-                        .chain(product.map(|m| m.id()))
-                        .collect();
-                    let read: Vec<u64> = g
-                        .boundaries
-                        .iter()
-                        .filter(|b| Some(b.id()) != product.map(|m| m.id()))
-                        .map(|b| b.id())
-                        .chain(product.into_iter().flat_map(|m| {
-                            m.inputs()
-                                .iter()
-                                .map(|i| self.resolve(i).id())
-                                .collect::<Vec<_>>()
-                        }))
-                        .collect();
-                    let detail = match (
-                        names(&mut computed.iter().copied()),
-                        names(&mut read.iter().copied()),
-                    ) {
-                        (Some(m), Some(b)) => format!("\n     computes {m}; reads {b}"),
-                        _ => String::new(),
-                    };
-                    let head = match &g.product {
-                        Some(_) => format!(
-                            "matmul + epilogue: {}",
-                            crate::epilogue::op_names(g).join(", ")
-                        ),
-                        None => format!("kernel {}", g.root.op().name()),
-                    };
-                    // Gathers inside the loop are indexed loads: name them.
-                    let head = match crate::gather::names(g) {
-                        Some(names) => format!("{head} with fused gathers ({names})"),
-                        None => head,
-                    };
-                    let kept = match &g.product {
-                        Some(p) if p.keep => ", the product also kept (a root)",
-                        _ => "",
-                    };
-                    let recomputed = if g.recomputed.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            " ({} recomputed: shared with other kernels)",
-                            g.recomputed.len()
-                        )
-                    };
-                    writeln!(
+                Step::Fused(g) => writeln!(out, "{i}: {}", group_text(g, false)),
+                Step::Concat(c) => {
+                    let name = label(c.node.id())
+                        .map(|l| format!(" {l}"))
+                        .unwrap_or_default();
+                    let _ = writeln!(
                         out,
-                        "{i}: {head} {:?} {} ops{recomputed}, {} inputs, materialized because {:?}{kept}{detail}",
-                        g.root.shape(),
-                        computed.len(),
-                        read.len(),
-                        g.why
-                    )
+                        "{i}: {}{name} {:?}: fused, {} of {} parts written in place by their kernels, the others copied",
+                        c.summary(),
+                        c.node.shape(),
+                        c.kernels().count(),
+                        c.parts.len()
+                    );
+                    for (k, g) in c.kernels().enumerate() {
+                        let text = group_text(g, true).replace("\n     ", "\n         ");
+                        let _ = writeln!(out, "     kernel {k} of the concat: {text}");
+                    }
+                    Ok(())
                 }
                 Step::Single { node, reason } => {
                     let name = label(node.id())

@@ -11,6 +11,7 @@
 //! with its own buffers. Kernels still go through the runner, which validates every launch
 //! against its buffers, and any failure falls back to planning from scratch.
 
+use crate::concat::{run_concat, PartPlan};
 use crate::epilogue::TileEpilogue;
 use crate::execute::{
     check_epilogue_result, compute_single, execute_recorded, stand_in, KernelRunner,
@@ -54,6 +55,13 @@ pub(crate) enum ProgramStep {
         product_input: usize,
         sources: Vec<usize>,
     },
+    /// A fused concatenation writing the value of `node` along `axis`, each part run as
+    /// recorded (see [`crate::concat`]).
+    Concat {
+        node: usize,
+        axis: usize,
+        parts: Vec<PartPlan<usize>>,
+    },
     /// A row-fused schedule writing the kept results of the steps at `nodes` (one position
     /// per schedule step), reading the values at `outside`.
     Rows {
@@ -83,6 +91,9 @@ impl Program {
                 ProgramStep::Single { inputs, .. } => inputs.clone(),
                 ProgramStep::Fused { sources, .. } => sources.clone(),
                 ProgramStep::Rows { outside, .. } => outside.clone(),
+                ProgramStep::Concat { parts, .. } => {
+                    parts.iter().flat_map(|p| p.sources()).collect()
+                }
                 ProgramStep::Epilogue {
                     operands,
                     sources,
@@ -286,6 +297,15 @@ fn replay(
                     values[*matmul] = Some(p);
                 }
                 (*node, result.out)
+            }
+            ProgramStep::Concat { node, axis, parts } => {
+                let value_of = |pos: usize| value(&values, pos);
+                let buffer_of = |pos: usize| buffer(&values, pos);
+                let n = &order[*node];
+                (
+                    *node,
+                    run_concat(n, *axis, parts, &buffer_of, &value_of, run)?,
+                )
             }
             ProgramStep::Single { node, inputs } => {
                 let args: Vec<Realized> = inputs

@@ -194,9 +194,11 @@ impl Array {
             .steps
             .iter()
             .enumerate()
-            .filter_map(|(i, s)| match s {
-                Step::Fused(g) => Some((i, &g.root)),
-                Step::Single { .. } => None,
+            .flat_map(|(i, s)| match s {
+                Step::Fused(g) => vec![(i, &g.root)],
+                // A fused concatenation runs its parts' kernels.
+                Step::Concat(c) => c.kernels().map(|g| (i, &g.root)).collect(),
+                Step::Single { .. } => Vec::new(),
             })
             .collect();
         let mut next = 0;

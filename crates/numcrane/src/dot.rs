@@ -8,7 +8,10 @@
 //! boxes, intrinsics (matrix products, on the GEMM) are filled 3-d boxes, steps run alone by
 //! the reference evaluator are dashed octagons; a matrix product with an epilogue (see
 //! `numcrane_fuse::epilogue`) is drawn inside its epilogue kernel's cluster, labelled
-//! "matmul + epilogue: ...", as it runs as one step; nodes merged into an
+//! "matmul + epilogue: ...", as it runs as one step; a fused concatenation (see
+//! `numcrane_fuse::concat`) is a rounded box labelled "fused concat[axis k] <- ...", and each
+//! kernel writing one of its parts a cluster `kernel S.K` "(written into the concat)"; nodes
+//! merged into an
 //! identical earlier node (common subexpressions) are left out, their users drawn reading the
 //! earlier node, and listed in the graph's label. The module only reads the graph and the plan;
 //! it knows nothing of how kernels are compiled.
@@ -43,22 +46,30 @@ pub(crate) fn to_dot(roots: &[NodeRef], site: &dyn Fn(u64) -> Option<String>) ->
     let root_ids: HashSet<u64> = roots.iter().map(|r| r.id()).collect();
 
     // Which kernel (step index) draws each node, and why the evaluator-only nodes run alone.
-    let mut cluster_of: HashMap<u64, usize> = HashMap::new();
+    // Clusters are keyed by (step, kernel of the step): a fused concatenation runs several.
+    let mut cluster_of: HashMap<u64, (usize, usize)> = HashMap::new();
     let mut single: HashMap<u64, &'static str> = HashMap::new();
+    let mut concat: HashMap<u64, String> = HashMap::new();
+    let mut kernels: Vec<(usize, usize, &numcrane_fuse::Group)> = Vec::new();
     for (i, step) in plan.steps.iter().enumerate() {
         match step {
-            Step::Fused(g) => {
-                for id in &g.members {
-                    cluster_of.entry(*id).or_insert(i);
-                }
-                // A product with an epilogue is drawn inside the epilogue's box: one step.
-                if let Some(p) = &g.product {
-                    cluster_of.insert(p.matmul.id(), i);
-                }
+            Step::Fused(g) => kernels.push((i, 0, g)),
+            Step::Concat(c) => {
+                concat.insert(c.node.id(), c.summary());
+                kernels.extend(c.kernels().enumerate().map(|(k, g)| (i, k, g)));
             }
             Step::Single { node, reason } => {
                 single.insert(node.id(), reason);
             }
+        }
+    }
+    for &(i, k, g) in &kernels {
+        for id in &g.members {
+            cluster_of.entry(*id).or_insert((i, k));
+        }
+        // A product with an epilogue is drawn inside the epilogue's box: one step.
+        if let Some(p) = &g.product {
+            cluster_of.insert(p.matmul.id(), (i, k));
         }
     }
 
@@ -80,6 +91,10 @@ pub(crate) fn to_dot(roots: &[NodeRef], site: &dyn Fn(u64) -> Option<String>) ->
             // An intrinsic: a hand-written kernel (the GEMM for float32/float64).
             lines.push("intrinsic: native GEMM (float32/float64)".into());
             style.push("shape=box3d, style=filled, fillcolor=\"#ddeeff\"".into());
+        } else if let Some(summary) = concat.get(&n.id()) {
+            // Its kernels write their parts straight into its output.
+            lines.push(format!("fused {summary}"));
+            style.push("shape=box, style=\"rounded,filled\", fillcolor=\"#eef4ff\"".into());
         } else if let Some(reason) = single.get(&n.id()) {
             lines.push(format!("reference evaluator: {reason}"));
             style.push("shape=octagon, style=dashed".into());
@@ -100,11 +115,10 @@ pub(crate) fn to_dot(roots: &[NodeRef], site: &dyn Fn(u64) -> Option<String>) ->
     out.push_str("  node [shape=ellipse, fontname=\"monospace\", fontsize=10];\n");
     out.push_str("  edge [color=\"#555555\"];\n");
 
-    for (i, step) in plan.steps.iter().enumerate() {
-        let Step::Fused(g) = step else { continue };
+    for &(i, k, g) in &kernels {
         let chain = plan.row_chains.iter().position(|c| c.steps.contains(&i));
         if let Some(c) = chain.map(|c| &plan.row_chains[c]) {
-            if c.steps.start == i {
+            if c.steps.start == i && k == 0 {
                 let label = format!(
                     "steps {}-{}: row-fused, blocks of {} of {} rows",
                     c.steps.start,
@@ -132,8 +146,16 @@ pub(crate) fn to_dot(roots: &[NodeRef], site: &dyn Fn(u64) -> Option<String>) ->
             ),
             None => g.root.op().name().to_string(),
         };
+        let (name, into) = match &plan.steps[i] {
+            Step::Concat(_) => (format!("{i}.{k}"), " (written into the concat)"),
+            _ => (format!("{i}"), ""),
+        };
         let label = vec![
-            format!("kernel {i}: {head} {}{:?}", g.root.dtype(), g.root.shape()),
+            format!(
+                "kernel {name}: {head} {}{:?}{into}",
+                g.root.dtype(),
+                g.root.shape()
+            ),
             format!(
                 "{} ops{recomputed}, {} inputs, materialized because {:?}",
                 g.members.len(),
@@ -143,19 +165,20 @@ pub(crate) fn to_dot(roots: &[NodeRef], site: &dyn Fn(u64) -> Option<String>) ->
         ];
         let _ = writeln!(
             out,
-            "  subgraph cluster_kernel_{i} {{\n    label={};\n    style=\"rounded,filled\";\n    \
+            "  subgraph cluster_kernel_{} {{\n    label={};\n    style=\"rounded,filled\";\n    \
              fillcolor=\"#eef4ff\";\n    color=\"#3366cc\";",
+            name.replace('.', "_"),
             quote(&label)
         );
         for n in order
             .iter()
-            .filter(|n| cluster_of.get(&n.id()) == Some(&i) && drawn(n))
+            .filter(|n| cluster_of.get(&n.id()) == Some(&(i, k)) && drawn(n))
         {
             let _ = writeln!(out, "    {}", node_line(n));
         }
         out.push_str("  }\n");
         if let Some(c) = chain.map(|c| &plan.row_chains[c]) {
-            if c.steps.end == i + 1 {
+            if c.steps.end == i + 1 && k == 0 {
                 out.push_str("  }\n");
             }
         }
