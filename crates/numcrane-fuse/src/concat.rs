@@ -405,6 +405,7 @@ pub(crate) fn copy_kernel(buffer: &Buffer, layout: &Layout) -> (ElementwiseKerne
         reduce_kept: None,
         out_offset: 0,
         name: "copy",
+        gathers: Vec::new(),
     };
     (kernel, launch)
 }
@@ -454,6 +455,8 @@ pub(crate) fn range_launch(full: &Launch, axis: usize, mut o: usize) -> Option<L
         reduce_kept: None,
         out_offset: 0,
         name: full.name,
+        // Part kernels have no fused gathers (see `attach`).
+        gathers: Vec::new(),
     })
 }
 
