@@ -628,6 +628,11 @@ fn write_in_place(a: &mut Array, pos: &[i64], vals: &Array) -> Result<bool> {
     let Some(buffer) = Arc::get_mut(&mut r.buffer) else {
         return Ok(false);
     };
+    // A read-only memory map or a shared Rust slice: others read this memory, so the update
+    // becomes a copy (the scatter node) instead.
+    if !buffer.is_writable() {
+        return Ok(false);
+    }
     numcrane_graph::with_dtype!(vals.dtype(), T => {
         let new = vals.to_vec::<T>()?;
         let data = buffer.as_mut_slice::<T>()?;
