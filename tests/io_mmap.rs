@@ -160,3 +160,28 @@ fn misaligned_data_is_copied() {
     drop(a);
     std::fs::remove_file(&path).unwrap();
 }
+
+#[test]
+fn bool_bytes_other_than_zero_and_one_are_copied_as_true() {
+    // NumPy reads any nonzero byte as True; a bool buffer must hold only 0 and 1, so such a
+    // file is copied (and normalised) rather than mapped.
+    let header = b"{'descr': '|b1', 'fortran_order': False, 'shape': (4,), }";
+    let mut file = b"\x93NUMPY\x01\x00".to_vec();
+    let padded = 128 - 10;
+    file.extend_from_slice(&(padded as u16).to_le_bytes());
+    file.extend_from_slice(header);
+    file.extend(std::iter::repeat_n(b' ', padded - header.len() - 1));
+    file.push(b'\n');
+    assert_eq!(file.len(), 128);
+    file.extend_from_slice(&[0, 1, 2, 255]);
+    let path = temp("bool.npy");
+    std::fs::write(&path, &file).unwrap();
+    let a = load_npy_mmap(&path, MmapMode::ReadOnly).unwrap();
+    assert_eq!(a.to_vec::<bool>().unwrap(), vec![false, true, true, true]);
+    assert_eq!(
+        a.astype(numcrane::DType::U8).to_vec::<u8>().unwrap(),
+        vec![0, 1, 1, 1]
+    );
+    drop(a);
+    std::fs::remove_file(&path).unwrap();
+}
