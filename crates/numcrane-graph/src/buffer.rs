@@ -9,11 +9,21 @@
 //! zeroed without a memset, are touched first by whichever threads fill them, and carry
 //! transparent-huge-page advice, so a fresh 40 MB output costs a few hundred page faults
 //! instead of ten thousand plus a serial zeroing pass.
+//!
+//! A buffer can also hold memory that something else owns: a `Vec<T>` adopted without a copy
+//! ([`Buffer::from_vec`]), a shared `Arc<[T]>` ([`Buffer::from_shared`]) or a file mapping made
+//! by `numcrane::io::load_npy_mmap` ([`Buffer::from_owner`]). Such memory is aligned to its
+//! element type, not to 64 bytes (every kernel already accepts views at any element offset, so
+//! none relies on more), and is released by dropping its owner. A buffer may be marked
+//! read-only: its memory is shared with something outside numcrane (the `Arc`'s other holders,
+//! a file opened read-only), so [`Buffer::as_mut_slice`] refuses it and the in-place writers
+//! ask [`Buffer::is_writable`] first and copy instead.
 
 use crate::dtype::DType;
 use crate::element::Element;
 use crate::error::{Error, Result, SourceLocation};
 use std::alloc::{self, Layout as AllocLayout};
+use std::any::Any;
 use std::marker::PhantomData;
 use std::ptr::NonNull;
 
@@ -25,13 +35,27 @@ pub struct Buffer {
     nbytes: usize,
     len: usize,
     dtype: DType,
+    /// Who frees the memory: `None` for numcrane's own allocations (freed in `Drop` by size),
+    /// `Some` for memory another value owns (dropping it frees the memory).
+    owner: Option<Box<dyn Any + Send + Sync>>,
+    /// False when the memory may be read by others while this buffer lives (see the module
+    /// documentation): no write through `as_mut_slice`, and in-place writers must copy.
+    writable: bool,
 }
 
-// SAFETY: a Buffer owns its allocation exclusively (like a Vec<u8>); shared access only reads,
-// and mutable access requires `&mut Buffer`.
+// SAFETY: a Buffer owns its allocation exclusively (like a Vec<u8>), or holds a `Send + Sync`
+// owner of memory that it is the only writer of (`writable`) or that nobody writes (read-only
+// buffers: `as_mut_slice` refuses them); shared access only reads, and mutable access requires
+// `&mut Buffer`.
 unsafe impl Send for Buffer {}
 // SAFETY: see above; `&Buffer` only hands out shared slices.
 unsafe impl Sync for Buffer {}
+
+// The owner is only ever dropped, never used, so no broken invariant of it can be observed
+// after a panic; the elements are plain data. (Without these, `dyn Any` would make arrays
+// lose their unwind safety.)
+impl std::panic::UnwindSafe for Buffer {}
+impl std::panic::RefUnwindSafe for Buffer {}
 
 impl Buffer {
     /// A zero-filled buffer of `len` elements (zero bytes are a valid value of every dtype:
@@ -57,7 +81,81 @@ impl Buffer {
             nbytes,
             len,
             dtype,
+            owner: None,
+            writable: true,
         })
+    }
+
+    /// Adopts `values` without copying: the buffer keeps the `Vec` and frees it when dropped.
+    /// The data is aligned to `T`, not to 64 bytes (see the module documentation).
+    pub fn from_vec<T: Element>(values: Vec<T>) -> Buffer {
+        let mut values = values;
+        let len = values.len();
+        // A Vec's pointer is dangling but aligned and non-null when it holds nothing, which is
+        // what an empty buffer needs too.
+        let ptr = NonNull::new(values.as_mut_ptr().cast::<u8>()).unwrap_or(NonNull::dangling());
+        Buffer {
+            ptr,
+            nbytes: std::mem::size_of_val(values.as_slice()),
+            len,
+            dtype: T::DTYPE,
+            // Moving the Vec into the box moves its header, not its heap block: `ptr` stays
+            // valid for as long as the box lives.
+            owner: Some(Box::new(values)),
+            writable: true,
+        }
+    }
+
+    /// Shares `values` without copying. Other holders of the `Arc` may read it at any time,
+    /// so the buffer is read-only: numcrane never writes it (writers copy first).
+    pub fn from_shared<T: Element>(values: std::sync::Arc<[T]>) -> Buffer {
+        let ptr = NonNull::new(values.as_ptr() as *mut u8).unwrap_or(NonNull::dangling());
+        Buffer {
+            ptr,
+            nbytes: std::mem::size_of_val(&*values),
+            len: values.len(),
+            dtype: T::DTYPE,
+            owner: Some(Box::new(values)),
+            writable: false,
+        }
+    }
+
+    /// A buffer over `len` elements of `dtype` at `ptr`, kept alive by `owner` (a file mapping,
+    /// for instance), writable or not.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must be non-null, aligned to the dtype's itemsize, and point to `len * itemsize`
+    /// initialised bytes holding valid values of `dtype` (0 or 1 for bool) that stay valid
+    /// and at the same address until `owner` is dropped. While the buffer lives, nothing else
+    /// may write that memory; when `writable` is true nothing else may read it either.
+    pub unsafe fn from_owner(
+        owner: Box<dyn Any + Send + Sync>,
+        ptr: NonNull<u8>,
+        len: usize,
+        dtype: DType,
+        writable: bool,
+    ) -> Buffer {
+        Buffer {
+            ptr,
+            nbytes: len * dtype.itemsize(),
+            len,
+            dtype,
+            owner: Some(owner),
+            writable,
+        }
+    }
+
+    /// False for buffers whose memory others may read (an `Arc<[T]>` shared in, a read-only
+    /// file mapping): they must not be written in place.
+    pub fn is_writable(&self) -> bool {
+        self.writable
+    }
+
+    /// True when the memory belongs to an outside owner (an adopted `Vec`, a shared slice, a
+    /// file mapping) rather than to numcrane's allocator.
+    pub fn is_foreign(&self) -> bool {
+        self.owner.is_some()
     }
 
     /// A buffer whose elements are unspecified (recycled memory for large sizes, zeros
@@ -79,6 +177,8 @@ impl Buffer {
                     nbytes,
                     len,
                     dtype,
+                    owner: None,
+                    writable: true,
                 });
             }
         }
@@ -86,7 +186,9 @@ impl Buffer {
     }
 
     /// The start of the data for writing, without creating a reference to it (so it may be
-    /// used on a buffer from `for_overwrite` whose elements are not yet initialised).
+    /// used on a buffer from `for_overwrite` whose elements are not yet initialised). Only for
+    /// buffers the caller allocated: never write through it into a buffer that is not
+    /// [`is_writable`](Buffer::is_writable).
     pub fn as_mut_ptr(&mut self) -> *mut u8 {
         self.ptr.as_ptr()
     }
@@ -128,20 +230,33 @@ impl Buffer {
     pub fn as_slice<T: Element>(&self) -> Result<&[T]> {
         self.check::<T>("as_slice")?;
         // SAFETY: the allocation holds `len` initialised elements of `T` (checked dtype), is
-        // aligned to 64 >= align_of::<T>(), and lives as long as `&self`. Bool buffers only
-        // ever hold 0 or 1: they start zeroed and are written only through `&mut [bool]`.
+        // aligned to 64 >= align_of::<T>() (or, for foreign memory, to `T` as `from_vec`,
+        // `from_shared` and `from_owner`'s contract guarantee), and lives as long as `&self`.
+        // Bool buffers only ever hold 0 or 1: they start zeroed or come from valid `bool`s,
+        // and are written only through `&mut [bool]`.
         Ok(unsafe { std::slice::from_raw_parts(self.ptr.as_ptr() as *const T, self.len) })
     }
 
-    /// The elements, mutable, if `T` is the buffer's dtype.
+    /// The elements, mutable, if `T` is the buffer's dtype and the buffer is writable.
     #[track_caller]
     pub fn as_mut_slice<T: Element>(&mut self) -> Result<&mut [T]> {
         self.check::<T>("as_mut_slice")?;
+        if !self.writable {
+            return Err(Error::invalid(
+                "as_mut_slice",
+                format!(
+                    "this buffer of {} x {} is read-only (a read-only memory map or a shared slice)",
+                    self.len, self.dtype
+                ),
+                SourceLocation::caller(),
+            ));
+        }
         // SAFETY: as in `as_slice`, and `&mut self` makes the access exclusive.
         Ok(unsafe { std::slice::from_raw_parts_mut(self.ptr.as_ptr() as *mut T, self.len) })
     }
 
-    /// All of the buffer as an [`OutSlot`], for a kernel to write.
+    /// All of the buffer as an [`OutSlot`], for a kernel to write. Only for buffers the caller
+    /// allocated to hold a result (never a read-only one).
     pub fn slot(&mut self) -> OutSlot<'_> {
         OutSlot {
             ptr: self.ptr,
@@ -231,7 +346,9 @@ impl<'a> OutSlot<'a> {
 
 impl Drop for Buffer {
     fn drop(&mut self) {
-        if self.nbytes >= HUGE {
+        if self.owner.is_some() {
+            // Foreign memory: dropping the owner (the field, right after this) frees it.
+        } else if self.nbytes >= HUGE {
             mapped::free(self.ptr, self.nbytes);
         } else if let Some(layout) = heap_layout(self.nbytes) {
             // SAFETY: `ptr` came from `alloc_zeroed` with this same layout and is freed once.
@@ -355,6 +472,35 @@ mod tests {
             Err(Error::WrongElementType { .. })
         ));
         assert_eq!(b.as_ptr() as usize % ALIGN, 0);
+    }
+
+    #[test]
+    fn adopted_vec_is_not_copied() {
+        let v = vec![1i64, 2, 3];
+        let at = v.as_ptr() as usize;
+        let mut b = Buffer::from_vec(v);
+        assert_eq!(b.as_ptr() as usize, at);
+        assert!(b.is_writable() && b.is_foreign());
+        b.as_mut_slice::<i64>().unwrap()[1] = 7;
+        assert_eq!(b.as_slice::<i64>().unwrap(), &[1, 7, 3]);
+        let empty = Buffer::from_vec(Vec::<f32>::new());
+        assert_eq!(empty.as_slice::<f32>().unwrap(), &[] as &[f32]);
+    }
+
+    #[test]
+    fn shared_slices_are_read_only() {
+        let shared: std::sync::Arc<[u16]> = vec![4u16, 5].into();
+        let mut b = Buffer::from_shared(shared.clone());
+        assert_eq!(b.as_ptr(), shared.as_ptr() as *const u8);
+        assert!(!b.is_writable());
+        assert!(matches!(
+            b.as_mut_slice::<u16>(),
+            Err(Error::InvalidArgument {
+                op: "as_mut_slice",
+                ..
+            })
+        ));
+        assert_eq!(b.as_slice::<u16>().unwrap(), &[4, 5]);
     }
 
     #[test]

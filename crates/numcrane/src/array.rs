@@ -67,8 +67,10 @@ impl Array {
         Array::from_node(Node::leaf(buffer, layout, SourceLocation::caller()))
     }
 
-    /// An array of the given shape holding `data` in row-major order.
-    /// A length that does not match the shape gives an error at `eval`.
+    /// An array of the given shape holding `data` in row-major order. The `Vec`'s memory
+    /// becomes the array's buffer without a copy (it keeps the `Vec`'s alignment, that of
+    /// `T`; numcrane's own buffers are 64-byte aligned, and no kernel needs more than the
+    /// element's alignment). A length that does not match the shape gives an error at `eval`.
     ///
     /// ```
     /// let a = numcrane::Array::from_vec(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0], [2, 3]);
@@ -97,10 +99,9 @@ impl Array {
                 ));
             }
         }
-        match Buffer::from_slice(&data) {
-            Ok(b) => Array::from_node(Node::leaf(Arc::new(b), Layout::contiguous(&shape), loc)),
-            Err(e) => Array::from_node(Node::poisoned(e, Op::Leaf, vec![], T::DTYPE, shape, loc)),
-        }
+        // The Vec's allocation becomes the array's buffer: no copy (see `Buffer::from_vec`).
+        let b = Buffer::from_vec(data);
+        Array::from_node(Node::leaf(Arc::new(b), Layout::contiguous(&shape), loc))
     }
 
     /// A 0-d array holding one value.

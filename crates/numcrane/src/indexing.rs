@@ -575,7 +575,9 @@ impl Array {
     /// contiguous, and nothing else holds its node or its buffer. That is checked with the
     /// reference counts of both (`Arc::get_mut` on the node, then on its buffer): another
     /// `Array` handle, a graph node reading it, or a view of its data each keep a count and so
-    /// force the copy. Returns `Ok(true)` when the data was written in place; otherwise
+    /// force the copy, and so does a read-only buffer (a read-only memory map from
+    /// `io::load_npy_mmap`, an `Array::from_shared` or `from_static` slice), whose memory
+    /// others read. Returns `Ok(true)` when the data was written in place; otherwise
     /// `self` becomes the updated copy (as [`At::set`]) and `Ok(false)` is returned. The
     /// positions and values are evaluated first; their errors come back as `Err` and leave
     /// `self` unchanged.
@@ -628,6 +630,11 @@ fn write_in_place(a: &mut Array, pos: &[i64], vals: &Array) -> Result<bool> {
     let Some(buffer) = Arc::get_mut(&mut r.buffer) else {
         return Ok(false);
     };
+    // A read-only memory map or a shared Rust slice: others read this memory, so the update
+    // becomes a copy (the scatter node) instead.
+    if !buffer.is_writable() {
+        return Ok(false);
+    }
     numcrane_graph::with_dtype!(vals.dtype(), T => {
         let new = vals.to_vec::<T>()?;
         let data = buffer.as_mut_slice::<T>()?;

@@ -24,6 +24,7 @@ mod einsum;
 mod epilogue;
 mod explain;
 mod indexing;
+mod interop;
 mod intrinsics;
 mod intrinsics_gather;
 mod intrinsics_int;
@@ -59,6 +60,7 @@ pub use indexing::{
     argwhere, choose, compress, extract, flatnonzero, nan_to_num_with, nonzero, put_along_axis,
     select, take, take_along_axis, At, IndexArg, TakeMode,
 };
+pub use interop::RawView;
 pub use linalg::{dot, inner, kron, matmul, outer, tensordot, tensordot_axes, vdot};
 pub use manip::{
     array_split, column_stack, concatenate, concatenate_flat, dsplit, dstack, fliplr, flipud,

@@ -1,11 +1,22 @@
-//! Reading and writing array files (.npy now; .npz, memory maps and CSV come later).
+//! Reading and writing array files: `.npy`, `.npz`, memory-mapped `.npy` and delimited text.
 //!
 //! [`load_npy`], [`save_npy`] and [`read_npy`] move whole arrays between numcrane and NumPy's
 //! `.npy` format; the byte-level work lives in [`npy`]. Loading gives a realized array (a
 //! Fortran-order file becomes a transposed view of its data, not a copy); saving evaluates the
 //! array and writes it in C order, little-endian, exactly as `np.save` would.
+//!
+//! The other formats have a file each: [`npz`] (zip archives of `.npy` members: [`savez`],
+//! [`savez_compressed`], [`load_npz`]), [`mmap`] ([`load_npy_mmap`]: arrays that read a file's
+//! pages in place) and [`text`] ([`loadtxt`], [`genfromtxt`], [`savetxt`]).
 
+pub mod mmap;
 pub mod npy;
+pub mod npz;
+pub mod text;
+
+pub use mmap::{load_npy_mmap, MmapMode};
+pub use npz::{load_npz, savez, savez_compressed, savez_positional, Npz};
+pub use text::{genfromtxt, genfromtxt_names, loadtxt, savetxt, GenFromTxt, LoadTxt, SaveTxt};
 
 use crate::Array;
 use numcrane_graph::{Error, Result, SourceLocation};

@@ -30,6 +30,44 @@ const OP: &str = "load_npy";
 /// the reversed shape, seen through the reversed axis permutation (so no data is moved).
 #[track_caller]
 pub fn read_npy_bytes(bytes: &[u8]) -> Result<(Buffer, Layout)> {
+    let info = parse_npy(bytes)?;
+    let data = bytes.get(info.data_offset..).unwrap_or_default();
+    let buffer = numcrane_graph::with_dtype!(info.dtype, T => fill::<T>(data, info.swap))?;
+    Ok((buffer, info.layout()))
+}
+
+/// What a .npy header says, checked against the file's length.
+#[derive(Clone, Debug)]
+pub(crate) struct NpyInfo {
+    pub dtype: DType,
+    /// The elements are stored in the other byte order than this machine's.
+    pub swap: bool,
+    pub fortran_order: bool,
+    pub shape: Vec<usize>,
+    /// Where the elements start in the file; the file holds exactly `nbytes` after it.
+    pub data_offset: usize,
+    pub nbytes: usize,
+}
+
+impl NpyInfo {
+    /// The layout that views a row-major buffer of the elements with the file's shape:
+    /// row-major for C order; for Fortran order the buffer is the row-major array of the
+    /// reversed shape, seen through the reversed axis permutation (so no data is moved).
+    pub fn layout(&self) -> Layout {
+        if self.fortran_order {
+            let rev_shape: Vec<usize> = self.shape.iter().rev().copied().collect();
+            let rev_axes: Vec<usize> = (0..self.shape.len()).rev().collect();
+            Layout::contiguous(&rev_shape).permute(&rev_axes)
+        } else {
+            Layout::contiguous(&self.shape)
+        }
+    }
+}
+
+/// Parses and checks the header of a whole .npy file (every length is checked: the data
+/// after the header must be exactly what the shape and dtype need).
+#[track_caller]
+pub(crate) fn parse_npy(bytes: &[u8]) -> Result<NpyInfo> {
     let location = SourceLocation::caller();
     let fail = |message: String| Error::invalid(OP, message, location);
 
@@ -63,18 +101,14 @@ pub fn read_npy_bytes(bytes: &[u8]) -> Result<(Buffer, Layout)> {
             data.len()
         )));
     }
-
-    let swap = dtype.itemsize() > 1 && order != ByteOrder::Native;
-    let buffer = numcrane_graph::with_dtype!(dtype, T => fill::<T>(data, swap))?;
-
-    let layout = if parsed.fortran_order {
-        let rev_shape: Vec<usize> = parsed.shape.iter().rev().copied().collect();
-        let rev_axes: Vec<usize> = (0..parsed.shape.len()).rev().collect();
-        Layout::contiguous(&rev_shape).permute(&rev_axes)
-    } else {
-        Layout::contiguous(&parsed.shape)
-    };
-    Ok((buffer, layout))
+    Ok(NpyInfo {
+        dtype,
+        swap: dtype.itemsize() > 1 && order != ByteOrder::Native,
+        fortran_order: parsed.fortran_order,
+        shape: parsed.shape,
+        data_offset: bytes.len() - data.len(),
+        nbytes,
+    })
 }
 
 /// Serialises a C-contiguous array as a version 1.0 .npy file, byte for byte as `np.save`

@@ -1,0 +1,937 @@
+//! Delimited text: NumPy's `np.loadtxt`, `np.genfromtxt` and `np.savetxt`.
+//!
+//! Reading splits the file into lines, drops the skipped ones, cuts comments, splits each
+//! line into fields (on a delimiter, or on runs of whitespace) and converts the fields of
+//! chunks of rows in parallel (rayon); a conversion error names the 1-based line and column
+//! of the file, and the first one in file order is the one reported. Numbers are parsed with
+//! the standard library's correctly rounded parsers (`str::parse`), which accept what NumPy's
+//! own parser accepts for the common cases (`1.5`, `-2e-3`, `inf`, `nan`), surrounding
+//! whitespace trimmed.
+//!
+//! [`loadtxt`] refuses missing or malformed values; [`genfromtxt`] turns them into a filling
+//! value (NaN for floats, -1 for integers, as NumPy). Both shape the result as NumPy does:
+//! rows x columns, with length-1 axes squeezed and then `ndmin` dimensions ensured.
+//!
+//! [`savetxt`] writes 1-D (one value per line) and 2-D arrays with a printf-style format
+//! (NumPy's default `%.18e`), formatting numbers as Python's `%` operator does: the
+//! conversions `d i u e E f F g G s`, flags `- + space 0 #`, width and precision.
+
+use crate::Array;
+use numcrane_graph::{DType, Element, Error, Result, Scalar, SourceLocation};
+use rayon::prelude::*;
+use std::path::Path;
+
+/// Options of [`loadtxt`] (NumPy's keyword arguments of the same names).
+#[derive(Clone, Debug)]
+pub struct LoadTxt {
+    /// The field separator; `None` (the default) splits on runs of whitespace.
+    pub delimiter: Option<String>,
+    /// Comment markers: a line is cut at the first of them. Default `["#"]`.
+    pub comments: Vec<String>,
+    /// Lines skipped at the start of the file, comments and blank lines included.
+    pub skiprows: usize,
+    /// The columns to read (negative counts from the end); all of them when `None`.
+    pub usecols: Option<Vec<isize>>,
+    /// The dtype of the result. Default float64.
+    pub dtype: DType,
+    /// Read at most this many rows of data (blank and comment lines do not count).
+    pub max_rows: Option<usize>,
+    /// The result has at least this many dimensions (0, 1 or 2).
+    pub ndmin: usize,
+}
+
+impl Default for LoadTxt {
+    fn default() -> Self {
+        LoadTxt {
+            delimiter: None,
+            comments: vec!["#".to_string()],
+            skiprows: 0,
+            usecols: None,
+            dtype: DType::F64,
+            max_rows: None,
+            ndmin: 0,
+        }
+    }
+}
+
+/// Options of [`genfromtxt`] (NumPy's keyword arguments of the same names).
+#[derive(Clone, Debug)]
+pub struct GenFromTxt {
+    /// The field separator; `None` (the default) splits on runs of whitespace.
+    pub delimiter: Option<String>,
+    /// Comment markers: a line is cut at the first of them. Default `["#"]`.
+    pub comments: Vec<String>,
+    /// Lines skipped at the start of the file.
+    pub skip_header: usize,
+    /// Rows of data dropped at the end.
+    pub skip_footer: usize,
+    /// The columns to read (negative counts from the end); all of them when `None`.
+    pub usecols: Option<Vec<isize>>,
+    /// The first line after `skip_header` (which may start with a comment marker) holds the
+    /// column names: it is not data. [`genfromtxt_names`] returns the names.
+    pub names: bool,
+    /// Field texts that mean "missing" besides the empty field.
+    pub missing_values: Vec<String>,
+    /// The value of missing and unconvertible fields; `None` means NumPy's default (NaN for
+    /// floats, -1 for integers, true for bool).
+    pub filling_values: Option<f64>,
+    /// The dtype of the result. Default float64.
+    pub dtype: DType,
+    /// Read at most this many rows of data.
+    pub max_rows: Option<usize>,
+    /// The result has at least this many dimensions (0, 1 or 2).
+    pub ndmin: usize,
+}
+
+impl Default for GenFromTxt {
+    fn default() -> Self {
+        GenFromTxt {
+            delimiter: None,
+            comments: vec!["#".to_string()],
+            skip_header: 0,
+            skip_footer: 0,
+            usecols: None,
+            names: false,
+            missing_values: Vec::new(),
+            filling_values: None,
+            dtype: DType::F64,
+            max_rows: None,
+            ndmin: 0,
+        }
+    }
+}
+
+/// Options of [`savetxt`] (NumPy's keyword arguments of the same names).
+#[derive(Clone, Debug)]
+pub struct SaveTxt {
+    /// A format for one value (repeated for each column, joined by `delimiter`) or for a whole
+    /// row (one `%` conversion per column). Default `%.18e`.
+    pub fmt: String,
+    /// Between the columns. Default a space.
+    pub delimiter: String,
+    /// After each row. Default `\n`.
+    pub newline: String,
+    /// Written first, each of its lines after `comments`, when not empty.
+    pub header: String,
+    /// Written last, each of its lines after `comments`, when not empty.
+    pub footer: String,
+    /// Before the header and footer lines. Default `# `.
+    pub comments: String,
+}
+
+impl Default for SaveTxt {
+    fn default() -> Self {
+        SaveTxt {
+            fmt: "%.18e".to_string(),
+            delimiter: " ".to_string(),
+            newline: "\n".to_string(),
+            header: String::new(),
+            footer: String::new(),
+            comments: "# ".to_string(),
+        }
+    }
+}
+
+/// Reads a delimited text file of numbers into an array (NumPy's `np.loadtxt`).
+///
+/// Errors with `Error::InvalidArgument { op: "loadtxt", .. }` naming the file, and the line
+/// and column for a field that does not convert (`line 7, column 3: could not convert 'abc'
+/// to float64`) or a row whose number of columns differs from the first row's.
+///
+/// ```
+/// use numcrane::io::{loadtxt, LoadTxt};
+/// let path = std::env::temp_dir().join(format!("doc-loadtxt-{}.csv", std::process::id()));
+/// std::fs::write(&path, "# x,y\n1,2.5\n3,4.5\n").unwrap();
+/// let opts = LoadTxt { delimiter: Some(",".into()), ..Default::default() };
+/// let a = loadtxt(&path, &opts).unwrap();
+/// assert_eq!(a.shape(), &[2, 2]);
+/// assert_eq!(a.to_vec::<f64>().unwrap(), vec![1.0, 2.5, 3.0, 4.5]);
+/// # std::fs::remove_file(&path).unwrap();
+/// ```
+#[track_caller]
+pub fn loadtxt(path: impl AsRef<Path>, opts: &LoadTxt) -> Result<Array> {
+    let location = SourceLocation::caller();
+    let path = path.as_ref();
+    let text = read_text(path, "loadtxt", location)?;
+    let fail = |m: String| Error::invalid("loadtxt", format!("{}: {m}", path.display()), location);
+    let lines = data_lines(
+        &text,
+        opts.skiprows,
+        &opts.comments,
+        opts.delimiter.as_deref(),
+    );
+    let mut lines: Vec<Line<'_>> = match opts.max_rows {
+        Some(n) => lines.take(n).collect(),
+        None => lines.collect(),
+    };
+    let cols = select_columns(&mut lines, opts.usecols.as_deref(), true).map_err(fail)?;
+    let missing = Missing::Refuse;
+    build(&lines, &cols, opts.dtype, opts.ndmin, &missing).map_err(fail)
+}
+
+/// Reads a delimited text file of numbers, filling missing and malformed fields (NumPy's
+/// `np.genfromtxt` for a plain, non-structured dtype).
+///
+/// ```
+/// use numcrane::io::{genfromtxt, GenFromTxt};
+/// let path = std::env::temp_dir().join(format!("doc-genfromtxt-{}.csv", std::process::id()));
+/// std::fs::write(&path, "1,,3\n4,abc,6\n").unwrap();
+/// let opts = GenFromTxt { delimiter: Some(",".into()), ..Default::default() };
+/// let a = genfromtxt(&path, &opts).unwrap().to_vec::<f64>().unwrap();
+/// assert!(a[1].is_nan() && a[4].is_nan());
+/// assert_eq!((a[0], a[5]), (1.0, 6.0));
+/// # std::fs::remove_file(&path).unwrap();
+/// ```
+#[track_caller]
+pub fn genfromtxt(path: impl AsRef<Path>, opts: &GenFromTxt) -> Result<Array> {
+    Ok(genfromtxt_at(path.as_ref(), opts, SourceLocation::caller())?.1)
+}
+
+/// As [`genfromtxt`], also returning the column names read from the header line when
+/// `opts.names` is true (empty otherwise). NumPy would return a structured array; numcrane
+/// returns the names beside a plain 2-D array whose columns follow them.
+///
+/// ```
+/// use numcrane::io::{genfromtxt_names, GenFromTxt};
+/// let path = std::env::temp_dir().join(format!("doc-gfnames-{}.txt", std::process::id()));
+/// std::fs::write(&path, "# a b\n1 2\nNA 4\n").unwrap();
+/// let opts = GenFromTxt { names: true, missing_values: vec!["NA".into()], ..Default::default() };
+/// let (names, a) = genfromtxt_names(&path, &opts).unwrap();
+/// assert_eq!(names, ["a", "b"]);
+/// assert!(a.to_vec::<f64>().unwrap()[2].is_nan());
+/// # std::fs::remove_file(&path).unwrap();
+/// ```
+#[track_caller]
+pub fn genfromtxt_names(path: impl AsRef<Path>, opts: &GenFromTxt) -> Result<(Vec<String>, Array)> {
+    genfromtxt_at(path.as_ref(), opts, SourceLocation::caller())
+}
+
+fn genfromtxt_at(
+    path: &Path,
+    opts: &GenFromTxt,
+    location: SourceLocation,
+) -> Result<(Vec<String>, Array)> {
+    let text = read_text(path, "genfromtxt", location)?;
+    let fail =
+        |m: String| Error::invalid("genfromtxt", format!("{}: {m}", path.display()), location);
+    let mut lines: Vec<Line<'_>> = data_lines(
+        &text,
+        opts.skip_header,
+        &opts.comments,
+        opts.delimiter.as_deref(),
+    )
+    .collect();
+    let mut names = Vec::new();
+    if opts.names {
+        // The header line: the first line after skip_header even if it is a comment, so it
+        // is looked up in the raw text rather than among the data lines.
+        let header = text
+            .lines()
+            .skip(opts.skip_header)
+            .map(|l| {
+                let t = l.trim();
+                opts.comments
+                    .iter()
+                    .filter(|c| !c.is_empty())
+                    .find_map(|c| t.strip_prefix(c.as_str()))
+                    .unwrap_or(t)
+            })
+            .enumerate()
+            .find(|(_, l)| !l.trim().is_empty());
+        if let Some((offset, header)) = header {
+            let header_line = opts.skip_header + offset + 1;
+            names = split_fields(header, opts.delimiter.as_deref())
+                .into_iter()
+                .map(|n| n.trim().replace(' ', "_"))
+                .collect();
+            lines.retain(|l| l.number > header_line);
+        }
+    }
+    let keep = lines.len().saturating_sub(opts.skip_footer);
+    lines.truncate(keep);
+    if let Some(n) = opts.max_rows {
+        lines.truncate(n);
+    }
+    let cols = select_columns(&mut lines, opts.usecols.as_deref(), false).map_err(fail)?;
+    if opts.names && !names.is_empty() {
+        names = cols
+            .iter()
+            .map(|&c| names.get(c).cloned().unwrap_or_else(|| format!("f{c}")))
+            .collect();
+    }
+    let missing = Missing::Fill {
+        markers: &opts.missing_values,
+        value: opts.filling_values,
+    };
+    let array = build(&lines, &cols, opts.dtype, opts.ndmin, &missing).map_err(fail)?;
+    Ok((names, array))
+}
+
+/// Writes a 1-D or 2-D array as delimited text (NumPy's `np.savetxt`).
+///
+/// Errors with `Error::InvalidArgument { op: "savetxt", .. }` for an array of another number
+/// of dimensions, a format with an unsupported conversion or a number of conversions that is
+/// neither 1 nor the number of columns, an integer conversion of NaN or infinity, or a file
+/// that cannot be written. Evaluation errors of `a` are returned as they are.
+///
+/// ```
+/// use numcrane::io::{savetxt, SaveTxt};
+/// let path = std::env::temp_dir().join(format!("doc-savetxt-{}.txt", std::process::id()));
+/// let opts = SaveTxt { fmt: "%.2f".into(), delimiter: ",".into(), ..Default::default() };
+/// savetxt(&path, &numcrane::array([[1.0, 2.5], [3.0, -4.125]]), &opts).unwrap();
+/// assert_eq!(std::fs::read_to_string(&path).unwrap(), "1.00,2.50\n3.00,-4.12\n");
+/// # std::fs::remove_file(&path).unwrap();
+/// ```
+#[track_caller]
+pub fn savetxt(path: impl AsRef<Path>, a: &Array, opts: &SaveTxt) -> Result<()> {
+    let location = SourceLocation::caller();
+    let path = path.as_ref();
+    let fail = |m: String| Error::invalid("savetxt", format!("{}: {m}", path.display()), location);
+    let (rows, cols) = match a.shape() {
+        [n] => (*n, 1),
+        [r, c] => (*r, *c),
+        s => {
+            return Err(fail(format!(
+                "expected a 1-D or 2-D array, got {}-D (shape {s:?})",
+                s.len()
+            )))
+        }
+    };
+    let row_format = Format::parse(&opts.fmt).map_err(&fail)?;
+    let row_format = match row_format.specs() {
+        1 => {
+            let one = vec![opts.fmt.as_str(); cols].join(&opts.delimiter);
+            Format::parse(&one).map_err(&fail)?
+        }
+        n if n == cols => row_format,
+        n => {
+            return Err(fail(format!(
+                "fmt '{}' has {n} conversions for {cols} columns",
+                opts.fmt
+            )))
+        }
+    };
+    let values: Vec<Value> = numcrane_graph::with_dtype!(a.dtype(), T => a.to_vec::<T>()?.into_iter().map(value_of).collect());
+    let mut out = String::new();
+    let commented = |text: &str| {
+        format!(
+            "{}{}{}",
+            opts.comments,
+            text.replace('\n', &format!("\n{}", opts.comments)),
+            opts.newline
+        )
+    };
+    if !opts.header.is_empty() {
+        out.push_str(&commented(&opts.header));
+    }
+    for r in 0..rows {
+        let row = values.get(r * cols..(r + 1) * cols).unwrap_or_default();
+        row_format
+            .write(row, &mut out)
+            .map_err(|m| fail(format!("row {r}: {m}")))?;
+        out.push_str(&opts.newline);
+    }
+    if !opts.footer.is_empty() {
+        out.push_str(&commented(&opts.footer));
+    }
+    std::fs::write(path, out).map_err(|e| fail(format!("cannot write: {e}")))
+}
+
+fn read_text(path: &Path, op: &'static str, location: SourceLocation) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::invalid(op, format!("cannot read {}: {e}", path.display()), location)
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        Error::invalid(
+            op,
+            format!("{}: not UTF-8 text: {e}", path.display()),
+            location,
+        )
+    })
+}
+
+/// One line of data: its 1-based number in the file and its fields.
+struct Line<'a> {
+    number: usize,
+    fields: Vec<&'a str>,
+}
+
+/// The data lines after `skip` lines: comments cut, blank lines dropped, fields split (with
+/// a delimiter, empty fields are kept: loadtxt refuses them, genfromtxt fills them).
+fn data_lines<'a>(
+    text: &'a str,
+    skip: usize,
+    comments: &'a [String],
+    delimiter: Option<&'a str>,
+) -> impl Iterator<Item = Line<'a>> + 'a {
+    text.lines()
+        .enumerate()
+        .skip(skip)
+        .filter_map(move |(i, line)| {
+            let cut = comments
+                .iter()
+                .filter(|c| !c.is_empty())
+                .filter_map(|c| line.find(c.as_str()))
+                .min()
+                .unwrap_or(line.len());
+            let line = &line[..cut];
+            if line.trim().is_empty() {
+                return None;
+            }
+            Some(Line {
+                number: i + 1,
+                fields: split_fields(line, delimiter),
+            })
+        })
+}
+
+fn split_fields<'a>(line: &'a str, delimiter: Option<&str>) -> Vec<&'a str> {
+    match delimiter {
+        Some(d) if !d.is_empty() => line.split(d).collect(),
+        _ => line.split_whitespace().collect(),
+    }
+}
+
+/// The 0-based file columns to read, checked against every row. `strict` (loadtxt) also
+/// requires every row to have the first row's number of columns when all are read.
+fn select_columns(
+    lines: &mut [Line<'_>],
+    usecols: Option<&[isize]>,
+    strict: bool,
+) -> std::result::Result<Vec<usize>, String> {
+    let Some(first) = lines.first() else {
+        return Ok(Vec::new());
+    };
+    let width = first.fields.len();
+    match usecols {
+        None => {
+            if let Some(bad) = lines.iter().find(|l| l.fields.len() != width) {
+                return Err(if strict {
+                    format!(
+                        "line {}: the number of columns changed from {width} to {}; use usecols to select a subset",
+                        bad.number,
+                        bad.fields.len()
+                    )
+                } else {
+                    format!(
+                        "line {}: got {} columns instead of {width}",
+                        bad.number,
+                        bad.fields.len()
+                    )
+                });
+            }
+            Ok((0..width).collect())
+        }
+        Some(cols) => {
+            let mut out = Vec::with_capacity(cols.len());
+            for &c in cols {
+                let resolved = if c < 0 {
+                    width.checked_sub(c.unsigned_abs())
+                } else {
+                    Some(c as usize).filter(|&c| c < width)
+                };
+                let col = resolved.ok_or_else(|| {
+                    format!(
+                        "line {}: usecols index {c} is out of range for {width} columns",
+                        first.number
+                    )
+                })?;
+                out.push(col);
+            }
+            let need = out.iter().max().map_or(0, |m| m + 1);
+            if let Some(bad) = lines.iter().find(|l| l.fields.len() < need) {
+                return Err(format!(
+                    "line {}: {} columns, but usecols reads column {}",
+                    bad.number,
+                    bad.fields.len(),
+                    need
+                ));
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// What to do with a field that is empty, a missing marker or not a number.
+enum Missing<'a> {
+    /// loadtxt: an error naming the line and column.
+    Refuse,
+    /// genfromtxt: the filling value.
+    Fill {
+        markers: &'a [String],
+        value: Option<f64>,
+    },
+}
+
+/// Rows parsed per parallel task.
+const CHUNK_ROWS: usize = 4096;
+
+fn build(
+    lines: &[Line<'_>],
+    cols: &[usize],
+    dtype: DType,
+    ndmin: usize,
+    missing: &Missing<'_>,
+) -> std::result::Result<Array, String> {
+    if ndmin > 2 {
+        return Err(format!("ndmin must be 0, 1 or 2, got {ndmin}"));
+    }
+    let dims = [lines.len(), cols.len()];
+    numcrane_graph::with_dtype!(dtype, T => {
+        let fill: Option<T> = match missing {
+            Missing::Refuse => None,
+            Missing::Fill { value, .. } => Some(T::fill(*value)),
+        };
+        // Each chunk converts its rows; the first error in file order wins.
+        let chunks: Vec<std::result::Result<Vec<T>, String>> = lines
+            .par_chunks(CHUNK_ROWS)
+            .map(|chunk| {
+                let mut out = Vec::with_capacity(chunk.len() * cols.len());
+                for line in chunk {
+                    for &c in cols {
+                        let field = line.fields.get(c).copied().unwrap_or("").trim();
+                        let parsed = match missing {
+                            Missing::Fill { markers, .. } if markers.iter().any(|m| m == field) => None,
+                            _ => T::parse_field(field),
+                        };
+                        match (parsed, fill) {
+                            (Some(v), _) => out.push(v),
+                            (None, Some(f)) => out.push(f),
+                            (None, None) => {
+                                return Err(format!(
+                                    "line {}, column {}: could not convert '{field}' to {dtype}",
+                                    line.number,
+                                    c + 1
+                                ))
+                            }
+                        }
+                    }
+                }
+                Ok(out)
+            })
+            .collect();
+        let mut data: Vec<T> = Vec::with_capacity(dims[0] * dims[1]);
+        for chunk in chunks {
+            data.extend(chunk?);
+        }
+        Ok(Array::from_vec(data, numpy_shape(&dims, lines.is_empty(), ndmin)))
+    })
+}
+
+/// NumPy's result shape for `rows x cols` values: squeeze length-1 axes when there are more
+/// than `ndmin` axes, then add axes up to `ndmin` (a 1-D result becomes a column for 2).
+/// No rows at all gives shape (0,) as NumPy (the columns are unknown).
+fn numpy_shape(dims: &[usize; 2], empty: bool, ndmin: usize) -> Vec<usize> {
+    let mut shape: Vec<usize> = if empty { vec![0] } else { dims.to_vec() };
+    if shape.len() > ndmin {
+        shape.retain(|&d| d != 1);
+    }
+    match (shape.len(), ndmin) {
+        (0, 1) => vec![1],
+        (0, 2) => vec![1, 1],
+        (1, 2) => vec![shape[0], 1],
+        _ => shape,
+    }
+}
+
+/// Parsing one field as an element, and NumPy's default filling value.
+trait TextElement: Element {
+    fn parse_field(s: &str) -> Option<Self>;
+    fn fill(value: Option<f64>) -> Self;
+}
+
+impl TextElement for bool {
+    fn parse_field(s: &str) -> Option<Self> {
+        match s {
+            "True" | "true" | "TRUE" => Some(true),
+            "False" | "false" | "FALSE" => Some(false),
+            _ => s.parse::<i64>().ok().map(|v| v != 0),
+        }
+    }
+    fn fill(value: Option<f64>) -> Self {
+        value.is_none_or(|v| v != 0.0)
+    }
+}
+
+macro_rules! text_int {
+    ($($t:ty),*) => { $(
+        impl TextElement for $t {
+            fn parse_field(s: &str) -> Option<Self> {
+                s.parse::<$t>().ok()
+            }
+            fn fill(value: Option<f64>) -> Self {
+                // `as` saturates: a filling value outside the type's range clamps to it.
+                value.map_or((-1i8) as $t, |v| v as $t)
+            }
+        }
+    )* };
+}
+text_int!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+macro_rules! text_float {
+    ($($t:ty),*) => { $(
+        impl TextElement for $t {
+            fn parse_field(s: &str) -> Option<Self> {
+                s.parse::<$t>().ok()
+            }
+            fn fill(value: Option<f64>) -> Self {
+                value.map_or(<$t>::NAN, |v| v as $t)
+            }
+        }
+    )* };
+}
+text_float!(f32, f64);
+
+/// A value to format: integers exactly, floats as themselves.
+#[derive(Clone, Copy, Debug)]
+enum Value {
+    Int(i128),
+    Float(f64),
+}
+
+fn value_of<T: Element>(v: T) -> Value {
+    match v.to_scalar() {
+        Scalar::Bool(b) => Value::Int(b as i128),
+        Scalar::I8(v) => Value::Int(v.into()),
+        Scalar::I16(v) => Value::Int(v.into()),
+        Scalar::I32(v) => Value::Int(v.into()),
+        Scalar::I64(v) => Value::Int(v.into()),
+        Scalar::U8(v) => Value::Int(v.into()),
+        Scalar::U16(v) => Value::Int(v.into()),
+        Scalar::U32(v) => Value::Int(v.into()),
+        Scalar::U64(v) => Value::Int(v.into()),
+        Scalar::F32(v) => Value::Float(v.into()),
+        Scalar::F64(v) => Value::Float(v),
+    }
+}
+
+/// A printf-style format: literal text and conversions.
+#[derive(Debug)]
+struct Format {
+    parts: Vec<Part>,
+}
+
+#[derive(Debug)]
+enum Part {
+    Text(String),
+    Spec(Spec),
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Spec {
+    left: bool,
+    plus: bool,
+    space: bool,
+    zero: bool,
+    alt: bool,
+    width: usize,
+    precision: Option<usize>,
+    conv: char,
+}
+
+impl Format {
+    fn parse(fmt: &str) -> std::result::Result<Format, String> {
+        let mut parts = Vec::new();
+        let mut text = String::new();
+        let mut chars = fmt.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c != '%' {
+                text.push(c);
+                continue;
+            }
+            if chars.peek() == Some(&'%') {
+                chars.next();
+                text.push('%');
+                continue;
+            }
+            let mut spec = Spec::default();
+            while let Some(&f) = chars.peek() {
+                match f {
+                    '-' => spec.left = true,
+                    '+' => spec.plus = true,
+                    ' ' => spec.space = true,
+                    '0' => spec.zero = true,
+                    '#' => spec.alt = true,
+                    _ => break,
+                }
+                chars.next();
+            }
+            let digits = |chars: &mut std::iter::Peekable<std::str::Chars<'_>>| {
+                let mut n: usize = 0;
+                while let Some(d) = chars.peek().and_then(|c| c.to_digit(10)) {
+                    n = n.saturating_mul(10).saturating_add(d as usize);
+                    chars.next();
+                }
+                n
+            };
+            spec.width = digits(&mut chars);
+            if chars.peek() == Some(&'.') {
+                chars.next();
+                spec.precision = Some(digits(&mut chars));
+            }
+            spec.conv = match chars.next() {
+                Some(c @ ('d' | 'i' | 'u' | 'e' | 'E' | 'f' | 'F' | 'g' | 'G' | 's')) => c,
+                Some(c) => return Err(format!("fmt '{fmt}': unsupported conversion '%{c}'")),
+                None => return Err(format!("fmt '{fmt}': incomplete conversion at the end")),
+            };
+            parts.push(Part::Text(std::mem::take(&mut text)));
+            parts.push(Part::Spec(spec));
+        }
+        parts.push(Part::Text(text));
+        Ok(Format { parts })
+    }
+
+    fn specs(&self) -> usize {
+        self.parts
+            .iter()
+            .filter(|p| matches!(p, Part::Spec(_)))
+            .count()
+    }
+
+    fn write(&self, values: &[Value], out: &mut String) -> std::result::Result<(), String> {
+        let mut values = values.iter();
+        for part in &self.parts {
+            match part {
+                Part::Text(t) => out.push_str(t),
+                Part::Spec(s) => {
+                    let v = values.next().ok_or("fewer values than conversions")?;
+                    out.push_str(&s.format(*v)?);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Spec {
+    /// Python's `'%<spec>' % value`.
+    fn format(&self, v: Value) -> std::result::Result<String, String> {
+        let (negative, body) = match self.conv {
+            'd' | 'i' | 'u' => {
+                let i = match v {
+                    Value::Int(i) => i,
+                    Value::Float(f) if f.is_finite() => f.trunc() as i128,
+                    Value::Float(f) => {
+                        return Err(format!(
+                            "cannot convert {f} to an integer for %{}",
+                            self.conv
+                        ))
+                    }
+                };
+                let mut digits = i.unsigned_abs().to_string();
+                if let Some(p) = self.precision {
+                    if digits.len() < p {
+                        digits = format!("{}{digits}", "0".repeat(p - digits.len()));
+                    }
+                }
+                (i < 0, digits)
+            }
+            's' => {
+                let s = match v {
+                    Value::Int(i) => i.to_string(),
+                    Value::Float(f) => python_str(f),
+                };
+                let s = match self.precision {
+                    Some(p) => s.chars().take(p).collect(),
+                    None => s,
+                };
+                return Ok(self.pad(String::new(), s, false));
+            }
+            conv => {
+                let f = match v {
+                    Value::Int(i) => i as f64,
+                    Value::Float(f) => f,
+                };
+                let body = if f.is_nan() {
+                    "nan".to_string()
+                } else if f.is_infinite() {
+                    "inf".to_string()
+                } else {
+                    float_body(f.abs(), conv.to_ascii_lowercase(), self.precision, self.alt)
+                };
+                let body = if conv.is_ascii_uppercase() {
+                    body.to_ascii_uppercase()
+                } else {
+                    body
+                };
+                (f.is_sign_negative() && !f.is_nan(), body)
+            }
+        };
+        let sign = if negative {
+            "-"
+        } else if self.plus {
+            "+"
+        } else if self.space {
+            " "
+        } else {
+            ""
+        };
+        // Zero padding does not apply to nan and inf (C and Python pad them with spaces).
+        let numeric = body.starts_with(|c: char| c.is_ascii_digit());
+        Ok(self.pad(sign.to_string(), body, numeric))
+    }
+
+    fn pad(&self, sign: String, body: String, zero_ok: bool) -> String {
+        let len = sign.len() + body.chars().count();
+        if len >= self.width {
+            return sign + &body;
+        }
+        let fill = self.width - len;
+        if self.left {
+            format!("{sign}{body}{}", " ".repeat(fill))
+        } else if self.zero && zero_ok {
+            format!("{sign}{}{body}", "0".repeat(fill))
+        } else {
+            format!("{}{sign}{body}", " ".repeat(fill))
+        }
+    }
+}
+
+/// The digits of a finite, non-negative `f` in `%e`, `%f` or `%g` style (C's rules).
+fn float_body(f: f64, conv: char, precision: Option<usize>, alt: bool) -> String {
+    let p = precision.unwrap_or(6);
+    match conv {
+        'f' => {
+            let s = format!("{f:.p$}");
+            if alt && p == 0 {
+                s + "."
+            } else {
+                s
+            }
+        }
+        'e' => {
+            let s = exp_style(f, p);
+            if alt && p == 0 {
+                s.replacen('e', ".e", 1)
+            } else {
+                s
+            }
+        }
+        _ => {
+            // %g: the exponent X of the value rounded to P significant digits decides
+            // between %e and %f; trailing zeros go unless '#'.
+            let p = if p == 0 { 1 } else { p };
+            let e = exp_style(f, p - 1);
+            let x: i64 = e
+                .rsplit_once('e')
+                .and_then(|(_, x)| x.parse().ok())
+                .unwrap_or(0);
+            let s = if -4 <= x && x < p as i64 {
+                let decimals = (p as i64 - 1 - x).max(0) as usize;
+                format!("{f:.decimals$}")
+            } else {
+                e
+            };
+            if alt {
+                return s;
+            }
+            match s.split_once('e') {
+                Some((mantissa, exp)) => format!("{}e{exp}", strip_zeros(mantissa)),
+                None => strip_zeros(&s).to_string(),
+            }
+        }
+    }
+}
+
+/// `d.ddde+XX`: Rust's `{:e}` digits with C's exponent (a sign and at least two digits).
+fn exp_style(f: f64, p: usize) -> String {
+    let s = format!("{f:.p$e}");
+    match s.split_once('e') {
+        Some((mantissa, exp)) => {
+            let (sign, digits) = match exp.strip_prefix('-') {
+                Some(d) => ('-', d),
+                None => ('+', exp),
+            };
+            format!("{mantissa}e{sign}{digits:0>2}")
+        }
+        None => s,
+    }
+}
+
+fn strip_zeros(s: &str) -> &str {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        s
+    }
+}
+
+/// Python's `str(float)` for the common cases: the shortest repr, with `.0` on integers.
+fn python_str(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    let s = format!("{f}");
+    if f.fract() == 0.0 && f.abs() < 1e16 && !s.contains('.') {
+        s + ".0"
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fmt(spec: &str, v: Value) -> String {
+        let f = Format::parse(spec).unwrap();
+        let mut out = String::new();
+        f.write(&[v], &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn printf_matches_python() {
+        // Expected strings are Python's `'%spec' % value` for these inputs.
+        let cases: &[(&str, Value, &str)] = &[
+            ("%.18e", Value::Float(1.0), "1.000000000000000000e+00"),
+            ("%g", Value::Float(1e-5), "1e-05"),
+            ("%10.3f", Value::Float(1.23456), "     1.235"),
+            ("%d", Value::Int(42), "42"),
+            ("%-5d|", Value::Int(7), "7    |"),
+            ("%+.2e", Value::Float(-12345.678), "-1.23e+04"),
+            ("%g", Value::Float(123456789.0), "1.23457e+08"),
+            ("%g", Value::Float(0.0001), "0.0001"),
+            ("%g", Value::Float(100000.0), "100000"),
+            ("%g", Value::Float(1000000.0), "1e+06"),
+            ("%.3g", Value::Float(2.5), "2.5"),
+            ("%08.2f", Value::Float(-3.5), "-0003.50"),
+            ("%e", Value::Float(f64::NAN), "nan"),
+            ("%5.1f", Value::Float(f64::NEG_INFINITY), " -inf"),
+            ("%d", Value::Float(-2.7), "-2"),
+            ("%.3e", Value::Float(1e-300), "1.000e-300"),
+            ("%G", Value::Float(1e-10), "1E-10"),
+            ("%s", Value::Float(2.0), "2.0"),
+            ("%.1f%%", Value::Float(50.0), "50.0%"),
+        ];
+        for (spec, v, want) in cases {
+            assert_eq!(fmt(spec, *v), *want, "{spec} of {v:?}");
+        }
+    }
+
+    #[test]
+    fn bad_formats_are_errors() {
+        assert!(Format::parse("%q").unwrap_err().contains("%q"));
+        assert!(Format::parse("%.2").is_err());
+        let f = Format::parse("%d").unwrap();
+        assert!(f
+            .write(&[Value::Float(f64::NAN)], &mut String::new())
+            .is_err());
+    }
+
+    #[test]
+    fn shapes_follow_numpy() {
+        assert_eq!(numpy_shape(&[3, 1], false, 0), vec![3]);
+        assert_eq!(numpy_shape(&[1, 4], false, 0), vec![4]);
+        assert_eq!(numpy_shape(&[1, 1], false, 0), Vec::<usize>::new());
+        assert_eq!(numpy_shape(&[1, 1], false, 1), vec![1]);
+        assert_eq!(numpy_shape(&[1, 3], false, 2), vec![1, 3]);
+        assert_eq!(numpy_shape(&[3, 1], false, 1), vec![3]);
+        assert_eq!(numpy_shape(&[3, 1], false, 2), vec![3, 1]);
+        assert_eq!(numpy_shape(&[0, 0], true, 0), vec![0]);
+        assert_eq!(numpy_shape(&[2, 2], false, 0), vec![2, 2]);
+    }
+}
