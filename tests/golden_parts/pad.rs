@@ -4,7 +4,7 @@
 
 use super::super::{arg, float_of, str_arg, usize_of};
 use super::{Array, Case, Harness, Variants};
-use numcrane::{PadMode, Pairs};
+use numcrane::{PadMode, Pairs, SliceArg};
 use serde_json::Value;
 
 /// NumPy's pair forms: `n`, `[b, a]`, `[[b, a], ...]`.
@@ -66,6 +66,29 @@ pub fn build(case: &Case, inputs: &[Array]) -> Harness<Variants> {
             }
         }
         "wrap" => PadMode::Wrap,
+        // any values in the padding: the case holds the shape or the unpadded region
+        "empty" => {
+            let p = numcrane::pad(a, width.clone(), PadMode::Empty);
+            if str_arg(case, "check")? == "shape" {
+                let dims: Vec<i64> = p.shape().iter().map(|&d| d as i64).collect();
+                return Ok(vec![("pad", numcrane::array(dims))]);
+            }
+            let per_axis = match width {
+                Pairs::All(w) => vec![(w, w); a.ndim()],
+                Pairs::Pair(b, f) => vec![(b, f); a.ndim()],
+                Pairs::PerAxis(v) => v,
+            };
+            let inner: Vec<SliceArg> = per_axis
+                .iter()
+                .zip(a.shape())
+                .map(|(&(b, _), &n)| SliceArg::Range {
+                    start: Some(b as isize),
+                    stop: Some((b + n) as isize),
+                    step: 1,
+                })
+                .collect();
+            return Ok(vec![("pad", p.slice(inner))]);
+        }
         m => return Err(format!("harness: unknown pad mode {m}")),
     };
     Ok(vec![("pad", numcrane::pad(a, width, mode))])

@@ -94,3 +94,21 @@ def family(g):
     add("float64.3x4.w3pairs", x, [[1, 1], [1, 1], [1, 1]], "reflect")
     add("float64.3x4.w3pairs", x, [[1, 1], [1, 1], [1, 1]], "constant")
     add("float64.3x4.values3pairs", x, 1, "constant", constant_values=[[1, 1], [1, 1], [1, 1]])
+    # mode 'empty': the padding holds any values, so a case checks the result's shape or the
+    # unpadded region only (arg "check")
+    def empty_cases(name, x, width):
+        full = [(int(width), int(width))] * x.ndim if isinstance(width, int) else None
+        pairs = full or [tuple(p) for p in width]
+        inner = tuple(slice(b, b + n) for (b, _), n in zip(pairs, x.shape))
+        w = width if isinstance(width, int) else [list(p) for p in width]
+        for check in ["shape", "interior"]:
+            g.add(f"pad.empty.{name}.{check}", "pad", "pad", [x],
+                  lambda a, check=check: (np.array(np.pad(a, w, "empty").shape, dtype=np.int64)
+                                          if check == "shape"
+                                          else np.pad(a, w, "empty")[inner]),
+                  args={"pad_width": w, "mode": "empty", "check": check})
+    for dt in ["int16", "float32", "bool", "uint64"]:
+        empty_cases(f"{dt}.3x4.w2", make((3, 4), dt), 2)
+        empty_cases(f"{dt}.3x4.wpairs", make((3, 4), dt), [[1, 0], [0, 3]])
+    empty_cases("float64.0x3.wax1", np.zeros((0, 3)), [[2, 0], [1, 2]])
+    empty_cases("int8.5.w3", make((5,), "int8"), 3)

@@ -133,12 +133,25 @@ pub fn bincount(x: &Array, weights: Option<&Array>, minlength: usize) -> Array {
 
 /// The bins of [`histogram`]: a number of equal-width bins over the range, or the edges
 /// themselves (one-dimensional, non-decreasing; the rightmost included).
+///
+/// A string is NumPy's bin-width estimator (`bins="auto"`): `"auto"`, `"fd"`, `"doane"`,
+/// `"scott"`, `"stone"`, `"rice"`, `"sturges"` or `"sqrt"`; the number of equal-width bins is
+/// then computed from the data (within `range`, when given), as NumPy's
+/// `histogram_bin_edges` does.
 #[derive(Clone)]
 pub enum Bins {
     /// `bins` equal-width bins (NumPy's `bins=int`; must be positive).
     Count(usize),
     /// The bin edges (NumPy's `bins=array`).
     Edges(Array),
+    /// Equal-width bins, as many as NumPy's estimator of this name picks (`bins="auto"`).
+    Estimator(String),
+}
+
+impl From<&str> for Bins {
+    fn from(name: &str) -> Bins {
+        Bins::Estimator(name.to_string())
+    }
 }
 
 impl From<usize> for Bins {
@@ -330,8 +343,8 @@ fn given_edges(op: &'static str, e: &Array, loc: SourceLocation) -> Result<()> {
 }
 
 /// NumPy's `histogram_bin_edges(a, bins, range)`: the edges [`histogram`] uses, a float array
-/// of `bins + 1` values for a count (float32 for float32 data, else float64), or the given
-/// edges themselves.
+/// of `bins + 1` values for a count or an estimator's name (`"auto"`, `"fd"`, ...: see
+/// [`Bins`]; float32 for float32 data, else float64), or the given edges themselves.
 ///
 /// ```
 /// use numcrane::{array, histogram_bin_edges};
@@ -339,6 +352,10 @@ fn given_edges(op: &'static str, e: &Array, loc: SourceLocation) -> Result<()> {
 /// assert_eq!(e, vec![1.0, 2.0, 3.0, 4.0]);
 /// let e = histogram_bin_edges(&array([1.0]), 2, Some((0.0, 1.0))).to_vec::<f64>().unwrap();
 /// assert_eq!(e, vec![0.0, 0.5, 1.0]);
+/// // NumPy's estimators: Sturges' width is 7 / (log2(8) + 1), so 4 bins
+/// let x = array([0, 1, 2, 3, 4, 5, 6, 7]);
+/// let e = histogram_bin_edges(&x, "sturges", None).to_vec::<f64>().unwrap();
+/// assert_eq!(e, vec![0.0, 1.75, 3.5, 5.25, 7.0]);
 /// ```
 #[track_caller]
 pub fn histogram_bin_edges(a: &Array, bins: impl Into<Bins>, range: Option<(f64, f64)>) -> Array {
@@ -376,7 +393,152 @@ fn edges_of(
             Ok(()) => e.clone(),
             Err(err) => failed(err, e.dtype(), e.shape().to_vec(), loc),
         },
+        Bins::Estimator(name) => match estimated_bins(op, a, name, range, loc) {
+            Ok(n) => edges_of(op, a, &Bins::Count(n), range, loc),
+            Err(err) => {
+                let dt = if a.dtype() == DType::F32 {
+                    DType::F32
+                } else {
+                    DType::F64
+                };
+                failed(err, dt, vec![0], loc)
+            }
+        },
     }
+}
+
+/// The number of equal-width bins NumPy's estimator `name` picks for `a` (flattened, trimmed
+/// to `range`), as `numpy.lib._histograms_impl._get_bin_edges` computes it: a bin width from
+/// the estimator, then `ceil((last_edge - first_edge) / width)`, with a width below 1 raised
+/// to 1 for integer data and 1 bin for a zero width or no data.
+///
+/// Statistics are computed in float64 from the data; NumPy computes those of float32 data in
+/// float32, so a width falling within rounding of a bin boundary can give one bin more or
+/// less there.
+fn estimated_bins(
+    op: &'static str,
+    a: &Array,
+    name: &str,
+    range: Option<(f64, f64)>,
+    loc: SourceLocation,
+) -> Result<usize> {
+    const NAMES: [&str; 8] = [
+        "auto", "fd", "doane", "scott", "stone", "rice", "sturges", "sqrt",
+    ];
+    if !NAMES.contains(&name) {
+        return Err(Error::invalid(
+            op,
+            format!(
+                "'{name}' is not a valid estimator for `bins` (one of {})",
+                NAMES.join(", ")
+            ),
+            loc,
+        ));
+    }
+    // The outer edges (and their checks) as for a bin count: the first and last of one bin.
+    let (outer, _) = uniform_edges(op, a, 1, range, loc)?;
+    let (first, last) = (outer[0], outer[1]);
+    let f32_data = a.dtype() == DType::F32;
+    let int_data = !a.dtype().is_float();
+    let mut x = host::<f64>(&a.ravel(), loc)?;
+    if range.is_some() {
+        x.retain(|&v| v >= first && v <= last);
+    }
+    if x.is_empty() {
+        return Ok(1);
+    }
+    // Differences in NumPy's precision: float32 data subtract in float32 (the outer edges
+    // too, unless they are a Python-float `range`), integers exactly.
+    let sub_in = |f32_sub: bool| {
+        move |hi: f64, lo: f64| {
+            if f32_sub {
+                f64::from(hi as f32 - lo as f32)
+            } else {
+                hi - lo
+            }
+        }
+    };
+    let sub = sub_in(f32_data);
+    let sub_edges = sub_in(f32_data && range.is_none());
+    let n = x.len() as f64;
+    let (lo, hi) = x
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
+            (l.min(v), h.max(v))
+        });
+    let ptp = sub(hi, lo);
+    let mean = x.iter().sum::<f64>() / n;
+    let std = (x.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n).sqrt();
+    let sqrt_w = || ptp / n.sqrt();
+    let sturges_w = || ptp / (n.log2() + 1.0);
+    let fd_w = || {
+        let q = |p: f64| {
+            let mut s = x.clone();
+            s.sort_by(f64::total_cmp);
+            // NumPy's 'linear' percentile
+            let h = (n - 1.0) * p;
+            let (i, f) = (h.floor() as usize, h - h.floor());
+            let below = s[i];
+            let above = s[(i + 1).min(s.len() - 1)];
+            below + (above - below) * f
+        };
+        2.0 * (q(0.75) - q(0.25)) * n.powf(-1.0 / 3.0)
+    };
+    let width = match name {
+        "sqrt" => sqrt_w(),
+        "sturges" => sturges_w(),
+        "rice" => ptp / (2.0 * n.powf(1.0 / 3.0)),
+        "scott" => (24.0 * std::f64::consts::PI.sqrt() / n).powf(1.0 / 3.0) * std,
+        "fd" => fd_w(),
+        "auto" => fd_w().max(sqrt_w() / 2.0).min(sturges_w()),
+        "doane" if x.len() > 2 && std > 0.0 => {
+            let sg1 = (6.0 * (n - 2.0) / ((n + 1.0) * (n + 3.0))).sqrt();
+            let g1 = x.iter().map(|v| ((v - mean) / std).powi(3)).sum::<f64>() / n;
+            ptp / (1.0 + n.log2() + (1.0 + g1.abs() / sg1).log2())
+        }
+        "doane" => 0.0,
+        _ => stone_width(&x, ptp, first, last),
+    };
+    if width == 0.0 {
+        return Ok(1);
+    }
+    let width = if int_data && width < 1.0 { 1.0 } else { width };
+    let bins = (sub_edges(last, first) / width).ceil();
+    if !(bins.is_finite() && bins >= 1.0 && bins < (1u64 << 40) as f64) {
+        return Err(Error::Value {
+            op,
+            message: format!("the {name} estimator gives no usable number of bins ({bins})"),
+            location: loc,
+        });
+    }
+    Ok(bins as usize)
+}
+
+/// NumPy's "stone" width: the bin count in `1..=max(100, sqrt(n))` minimising the
+/// cross-validated integrated squared error estimate (the first minimum), as `ptp / count`.
+fn stone_width(x: &[f64], ptp: f64, first: f64, last: f64) -> f64 {
+    let n = x.len();
+    if n <= 1 || ptp == 0.0 {
+        return 0.0;
+    }
+    let upper = 100usize.max((n as f64).sqrt() as usize);
+    let mut best = (f64::INFINITY, 1usize);
+    for bins in 1..=upper {
+        let edges = linspace(first, last, bins);
+        let (counts, _) = count_bins(x, &edges, None);
+        let sq: f64 = counts
+            .iter()
+            .map(|&c| {
+                let p = c as f64 / n as f64;
+                p * p
+            })
+            .sum();
+        let j = (2.0 - (n as f64 + 1.0) * sq) / (ptp / bins as f64);
+        if j < best.0 {
+            best = (j, bins);
+        }
+    }
+    ptp / best.1 as f64
 }
 
 /// The weights of a histogram in float64 or int64 (by their dtype's kind), or None.
@@ -482,7 +644,19 @@ pub fn histogram(
 ) -> (Array, Array) {
     let loc = SourceLocation::caller();
     let bins = bins.into();
-    let edges = edges_of("histogram", a, &bins, range, loc);
+    let edges = match (&bins, weights) {
+        (Bins::Estimator(_), Some(_)) => failed(
+            Error::invalid(
+                "histogram",
+                "automated estimation of the number of bins is not supported for weighted data",
+                loc,
+            ),
+            DType::F64,
+            vec![0],
+            loc,
+        ),
+        _ => edges_of("histogram", a, &bins, range, loc),
+    };
     let hist_dtype = match (density, weights) {
         (true, _) => DType::F64,
         (false, Some(w)) => w.dtype(),

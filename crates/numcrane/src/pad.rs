@@ -132,6 +132,9 @@ pub enum PadMode {
     ReflectOdd,
     /// 'symmetric' with reflect_type 'odd'.
     SymmetricOdd,
+    /// 'empty': NumPy leaves the padding uninitialised (any values); numcrane fills it with
+    /// zeros, so the result is defined. Like 'constant', it can extend an empty axis.
+    Empty,
 }
 
 impl PadMode {
@@ -159,6 +162,7 @@ impl PadMode {
             PadMode::Wrap => "wrap",
             PadMode::ReflectOdd => "reflect",
             PadMode::SymmetricOdd => "symmetric",
+            PadMode::Empty => "empty",
         }
     }
 }
@@ -175,9 +179,9 @@ impl Default for PadMode {
 /// (before, after) pair (`(1, 3)`) or a list of pairs, one per axis (`[(1, 0), (0, 2)]`).
 /// The result has `a`'s dtype; a 0-d `a` comes back unchanged. A new array (a copy).
 ///
-/// Modes other than constant cannot extend an axis of length 0 (an error, as NumPy). Not
-/// supported: NumPy's 'empty' mode (use constant), a callable mode, and `reflect_type='odd'`
-/// of a bool array.
+/// Modes other than constant and empty cannot extend an axis of length 0 (an error, as
+/// NumPy). `PadMode::Empty` fills the padding with zeros (NumPy leaves it uninitialised).
+/// Not supported: a callable mode, and `reflect_type='odd'` of a bool array.
 ///
 /// ```
 /// use numcrane::{array, pad, PadMode};
@@ -219,7 +223,7 @@ fn pad_at(
             .ok_or_else(|| bad(format!("pad_width {widths:?} is too large")))?;
     }
     build::check_size("pad", &shape, loc)?;
-    if !matches!(mode, PadMode::Constant(_)) && a.size() == 0 {
+    if !matches!(mode, PadMode::Constant(_) | PadMode::Empty) && a.size() == 0 {
         // NumPy: only 'constant' (and 'empty') can extend an empty axis
         if let Some(d) = (0..nd).find(|&d| a.shape()[d] == 0 && widths[d] != (0, 0)) {
             return Err(bad(format!(
@@ -242,6 +246,12 @@ fn pad_at(
             let values = per_axis_values(v, "constant_values")?;
             for d in 0..nd {
                 x = pad_constant(&x, d, widths[d], values[d], loc);
+            }
+        }
+        // Any values are allowed in the padding: zeros are the cheapest defined ones.
+        PadMode::Empty => {
+            for (d, &w) in widths.iter().enumerate() {
+                x = pad_constant(&x, d, w, (0.0, 0.0), loc);
             }
         }
         PadMode::LinearRamp(v) => {
