@@ -800,6 +800,7 @@ mod tests {
             reduce_kept: None,
             out_offset: 0,
             name: "t",
+            gathers: Vec::new(),
         };
         let l = range_launch(&full, 1, 1).unwrap();
         // Range 1 is row 1 of axis 0: elements x[.., .., 1], 12 of them.
