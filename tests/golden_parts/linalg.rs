@@ -139,6 +139,7 @@ pub fn build(case: &Case, inputs: &[Array]) -> Harness<Variants> {
             let offset = int_of(arg(case, "offset")?)? as isize;
             vec![("linalg::trace", linalg::trace(a, offset))]
         }
+        "cross" => vec![("cross", linalg::cross(a, input(inputs, 1)?))],
         f => return Err(format!("harness: unknown numpy.linalg function {f}")),
     })
 }

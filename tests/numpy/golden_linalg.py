@@ -1,7 +1,7 @@
 """Golden family `nplinalg` (kind; the products keep kind `linalg`): numpy.linalg for real
 inputs. det, slogdet, inv, solve, cholesky, eigvalsh / eigh (eigenvalues), svd / svdvals
 (singular values), qr (|r| and |q|, unique up to signs), pinv, lstsq (x, residuals, rank, s),
-matrix_rank, matrix_power, norm, cond, multi_dot and linalg.trace, over float64, float32 and
+matrix_rank, matrix_power, norm, cond, multi_dot, linalg.trace and linalg.cross, over float64, float32 and
 integer inputs, stacks of matrices, 1x1 and 0-size matrices, and the errors NumPy raises
 (singular, not square, not positive definite, too few dimensions). Factors that are unique only
 up to sign (eigenvectors, singular vectors) are checked by property tests in
@@ -269,8 +269,24 @@ def family(g):
         add(f"int.{off}", "trace", [t], lambda a, o=off: np.linalg.trace(a, offset=o), offset=off)
     add("f32", "trace", [general((4, 4), "float32")], lambda a: np.linalg.trace(a), offset=0)
     add("1d", "trace", [np.ones(3)], lambda a: np.linalg.trace(a), offset=0)
+    cross_cases(g)
 
 
 def _lstsq(a, b, rcond):
     r = np.linalg.lstsq(a, b, rcond=rcond)
     return type("L", (), {"x": r[0], "residuals": r[1], "rank": r[2], "s": r[3]})
+
+
+def cross_cases(g):
+    """np.linalg.cross: 3-vectors, broadcasting, integer and float, wrong lengths."""
+    rng = np.random.default_rng(SEED + 82)
+    pairs = [((3,), (3,)), ((4, 3), (3,)), ((2, 1, 3), (5, 3)), ((0, 3), (3,))]
+    for dt in ["float64", "float32", "int64"]:
+        for sa, sb in pairs:
+            a = rng.integers(-9, 10, sa).astype(dt)
+            b = rng.integers(-9, 10, sb).astype(dt)
+            if dt.startswith("float"):
+                a, b = a + rng.random(sa).astype(dt), b + rng.random(sb).astype(dt)
+            g.add(f"nplinalg.cross.{dt}.{tag(sa)}.{tag(sb)}", "nplinalg", "cross", [a, b],
+                  np.linalg.cross)
+    g.add("nplinalg.cross.two", "nplinalg", "cross", [np.ones(2), np.ones(3)], np.linalg.cross)

@@ -19,6 +19,7 @@ use crate::{build, matmul, Array};
 use numcrane_graph::error::{ShapeDisplay, SourceLocation};
 use numcrane_graph::{DType, Error, Result};
 use numcrane_linalg as kern;
+use rayon::prelude::*;
 
 /// A stack of matrices read to the host as float64: `batch` leading dimensions, each matrix
 /// `m x n` row-major, one after the other in `data`.
@@ -140,6 +141,21 @@ fn single(r: Result<Array>, dtype: DType, shape: &[usize], loc: SourceLocation) 
     r.unwrap_or_else(|e| failed(e, dtype, shape.to_vec(), loc))
 }
 
+/// `f(i)` for every matrix `i` of a stack: in parallel over the matrices when there are
+/// several (faer itself runs sequentially here), in order. Any failure fails the whole call;
+/// the message names the input shape, not the matrix, so which one rayon reports first does
+/// not change it.
+fn per_matrix<T: Send>(
+    count: usize,
+    f: impl Fn(usize) -> kern::Result<T> + Sync + Send,
+) -> kern::Result<Vec<T>> {
+    if count > 1 {
+        (0..count).into_par_iter().map(f).collect()
+    } else {
+        (0..count).map(f).collect()
+    }
+}
+
 /// The determinant of each square matrix of `a` (`np.linalg.det`): shape `a.shape[:-2]`,
 /// computed from the LU factorisation with partial pivoting (0 for a singular matrix, 1 for a
 /// 0x0 one).
@@ -156,12 +172,11 @@ pub fn det(a: &Array) -> Array {
     let r = (|| {
         stacked_square("det", a, loc)?;
         let st = read(a, loc)?;
-        let mut out = Vec::with_capacity(st.count());
-        for i in 0..st.count() {
-            let (sign, diag) = kern::lu_diagonal(st.mat(i), st.n)
-                .map_err(|f| failure("det", f, a.shape(), loc))?;
-            out.push(sign * diag.iter().product::<f64>());
-        }
+        let out = per_matrix(st.count(), |i| {
+            kern::lu_diagonal(st.mat(i), st.n)
+                .map(|(sign, diag)| sign * diag.iter().product::<f64>())
+        })
+        .map_err(|f| failure("det", f, a.shape(), loc))?;
         Ok(emit(out, st.batch.clone(), dtype, loc))
     })();
     single(r, dtype, a.shape(), loc)
@@ -238,10 +253,9 @@ pub fn inv(a: &Array) -> Array {
     let r = (|| {
         stacked_square("inv", a, loc)?;
         let st = read(a, loc)?;
-        let mut out = Vec::with_capacity(st.data.len());
-        for i in 0..st.count() {
-            out.extend(kern::inv(st.mat(i), st.n).map_err(|f| failure("inv", f, a.shape(), loc))?);
-        }
+        let out = per_matrix(st.count(), |i| kern::inv(st.mat(i), st.n))
+            .map_err(|f| failure("inv", f, a.shape(), loc))?
+            .concat();
         Ok(emit(out, a.shape().to_vec(), dtype, loc))
     })();
     single(r, dtype, a.shape(), loc)
@@ -302,13 +316,9 @@ pub fn solve(a: &Array, b: &Array) -> Array {
         };
         let b3 = build::broadcast(&b2, &with([m, k]), loc);
         let (sa, sb) = (read(&a3, loc)?, read(&b3, loc)?);
-        let mut out = Vec::with_capacity(sb.data.len());
-        for i in 0..sa.count() {
-            out.extend(
-                kern::solve(sa.mat(i), m, sb.mat(i), k)
-                    .map_err(|f| failure("solve", f, a.shape(), loc))?,
-            );
-        }
+        let out = per_matrix(sa.count(), |i| kern::solve(sa.mat(i), m, sb.mat(i), k))
+            .map_err(|f| failure("solve", f, a.shape(), loc))?
+            .concat();
         let shape = if vector {
             batch.iter().copied().chain([m]).collect()
         } else {
@@ -335,13 +345,9 @@ pub fn cholesky(a: &Array, upper: bool) -> Array {
     let r = (|| {
         stacked_square("cholesky", a, loc)?;
         let st = read(a, loc)?;
-        let mut out = Vec::with_capacity(st.data.len());
-        for i in 0..st.count() {
-            out.extend(
-                kern::cholesky(st.mat(i), st.n, upper)
-                    .map_err(|f| failure("cholesky", f, a.shape(), loc))?,
-            );
-        }
+        let out = per_matrix(st.count(), |i| kern::cholesky(st.mat(i), st.n, upper))
+            .map_err(|f| failure("cholesky", f, a.shape(), loc))?
+            .concat();
         Ok(emit(out, a.shape().to_vec(), dtype, loc))
     })();
     single(r, dtype, a.shape(), loc)
@@ -374,10 +380,12 @@ fn eigh_impl(a: &Array, uplo: Uplo, vectors: bool, op: &'static str) -> Vec<Arra
     let r = (|| {
         stacked_square(op, a, loc)?;
         let st = read(a, loc)?;
+        let parts = per_matrix(st.count(), |i| {
+            kern::eigh(st.mat(i), st.n, uplo == Uplo::L, vectors)
+        })
+        .map_err(|f| failure(op, f, a.shape(), loc))?;
         let (mut w, mut v) = (Vec::new(), Vec::new());
-        for i in 0..st.count() {
-            let (wi, vi) = kern::eigh(st.mat(i), st.n, uplo == Uplo::L, vectors)
-                .map_err(|f| failure(op, f, a.shape(), loc))?;
+        for (wi, vi) in parts {
             w.extend(wi);
             v.extend(vi);
         }
@@ -452,10 +460,12 @@ pub fn svd(a: &Array, full_matrices: bool) -> Svd {
         let st = read(a, loc)?;
         let (m, n) = (st.m, st.n);
         let k = m.min(n);
+        let parts = per_matrix(st.count(), |i| {
+            kern::svd(st.mat(i), m, n, full_matrices, true)
+        })
+        .map_err(|f| failure("svd", f, a.shape(), loc))?;
         let (mut u, mut s, mut vh) = (Vec::new(), Vec::new(), Vec::new());
-        for i in 0..st.count() {
-            let d = kern::svd(st.mat(i), m, n, full_matrices, true)
-                .map_err(|f| failure("svd", f, a.shape(), loc))?;
+        for d in parts {
             u.extend(d.u);
             s.extend(d.s);
             vh.extend(d.vh);
@@ -479,14 +489,11 @@ pub fn svd(a: &Array, full_matrices: bool) -> Svd {
 fn singular_values(op: &'static str, a: &Array, loc: SourceLocation) -> Result<(Stack, Vec<f64>)> {
     stacked_2d(op, a, loc)?;
     let st = read(a, loc)?;
-    let mut s = Vec::new();
-    for i in 0..st.count() {
-        s.extend(
-            kern::svd(st.mat(i), st.m, st.n, false, false)
-                .map_err(|f| failure(op, f, a.shape(), loc))?
-                .s,
-        );
-    }
+    let s = per_matrix(st.count(), |i| {
+        kern::svd(st.mat(i), st.m, st.n, false, false).map(|d| d.s)
+    })
+    .map_err(|f| failure(op, f, a.shape(), loc))?
+    .concat();
     Ok((st, s))
 }
 
@@ -553,10 +560,10 @@ pub fn qr(a: &Array, mode: QrMode) -> Qr {
         let st = read(a, loc)?;
         let (m, n) = (st.m, st.n);
         let k = m.min(n);
+        let parts = per_matrix(st.count(), |i| kern::qr(st.mat(i), m, n, complete, want_q))
+            .map_err(|f| failure("qr", f, a.shape(), loc))?;
         let (mut qs, mut rs) = (Vec::new(), Vec::new());
-        for i in 0..st.count() {
-            let (q, r) = kern::qr(st.mat(i), m, n, complete, want_q)
-                .map_err(|f| failure("qr", f, a.shape(), loc))?;
+        for (q, r) in parts {
             qs.extend(q);
             rs.extend(r);
         }
@@ -1273,4 +1280,48 @@ pub fn trace(x: &Array, offset: isize) -> Array {
         return failed(e, x.dtype(), vec![], loc);
     }
     x.trace_with(offset, -2, -1)
+}
+
+/// `np.linalg.cross(a, b)`: the cross product of 3-element vectors along the last axis
+/// (the other dimensions broadcast), in NumPy's order of operations
+/// (`a1*b2 - a2*b1`, `a2*b0 - a0*b2`, `a0*b1 - a1*b0`), so results are bit-identical.
+///
+/// ```
+/// use numcrane::{array, linalg};
+/// let c = linalg::cross(&array([1.0, 0.0, 0.0]), &array([0.0, 1.0, 0.0]));
+/// assert_eq!(c.to_vec::<f64>().unwrap(), vec![0.0, 0.0, 1.0]);
+/// ```
+#[track_caller]
+pub fn cross(a: &Array, b: &Array) -> Array {
+    let loc = SourceLocation::caller();
+    let three = |x: &Array| x.ndim() >= 1 && x.shape()[x.ndim() - 1] == 3;
+    if !three(a) || !three(b) {
+        let dtype = a.dtype().promote(b.dtype());
+        return failed(
+            Error::invalid(
+                "cross",
+                format!(
+                    "Both input arrays must be (arrays of) 3-dimensional vectors, but they are \
+                     {} and {} dimensional instead (shapes {} and {})",
+                    a.shape().last().copied().unwrap_or(0),
+                    b.shape().last().copied().unwrap_or(0),
+                    ShapeDisplay::from(a.shape()),
+                    ShapeDisplay::from(b.shape())
+                ),
+                loc,
+            ),
+            dtype,
+            vec![],
+            loc,
+        );
+    }
+    let part = |x: &Array, i: isize| {
+        x.slice_at(&[crate::SliceArg::Ellipsis, crate::SliceArg::Index(i)], loc)
+    };
+    let (a0, a1, a2) = (part(a, 0), part(a, 1), part(a, 2));
+    let (b0, b1, b2) = (part(b, 0), part(b, 1), part(b, 2));
+    let c0 = &a1 * &b2 - &a2 * &b1;
+    let c1 = &a2 * &b0 - &a0 * &b2;
+    let c2 = &a0 * &b1 - &a1 * &b0;
+    crate::stack(&[&c0, &c1, &c2], -1)
 }
