@@ -172,8 +172,22 @@ def main():
         for dt in (np.float64, np.float32):
             rec(f"R normal {names[dt]}", "numpy", lambda: rng.standard_normal(n, dtype=dt))
 
+    def linalg():
+        # the matrix of benches/side_by_side.rs's linalg_matrix: symmetric positive definite
+        for k in (256, 1024):
+            i = np.arange(k)
+            a = 1.0 / (1.0 + np.abs(i[:, None] - i[None, :])) + k * np.eye(k)
+            b = np.ones(k)
+            rec(f"L inv {k}", "numpy", lambda: np.linalg.inv(a))
+            rec(f"L solve {k}", "numpy", lambda: np.linalg.solve(a, b))
+            rec(f"L det {k}", "numpy", lambda: np.linalg.det(a))
+            rec(f"L eigh {k}", "numpy", lambda: np.linalg.eigh(a))
+            rec(f"L svd {k}", "numpy", lambda: np.linalg.svd(a))
+            rec(f"L qr {k}", "numpy", lambda: np.linalg.qr(a))
+            rec(f"L cholesky {k}", "numpy", lambda: np.linalg.cholesky(a))
+
     for group, run in (("W1", w1), ("W2", w2), ("W3", w3), ("W4", w4), ("W5", w5), ("W8", w8),
-                       ("S", sorting), ("R", random_draws)):
+                       ("S", sorting), ("R", random_draws), ("L", linalg)):
         if wants(group):
             run()
 

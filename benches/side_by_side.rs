@@ -1,7 +1,7 @@
 //! The numcrane side of `bash benches/side_by_side.sh`: medians of the JIT backend and the
 //! reference evaluator on the workloads of ../shared/baselines (W1, W2, W3, W4, W5, W8) at
 //! their sizes, issue 6's sorting and selection workloads (group S) and issue 7's random draws
-//! (group R), plus a STREAM-style triad measured in the same process as the bandwidth floor.
+//! (group R) and issue 8's linear algebra (group L), plus a STREAM-style triad measured in the same process as the bandwidth floor.
 //!
 //! It measures its own medians (no criterion) and prints tab-separated lines that
 //! `benches/side_by_side_table.py` joins with NumPy's (`benches/numpy_side_by_side.py`):
@@ -23,7 +23,7 @@
 //!   inputs are built by writing 5 to /proc/self/clear_refs).
 //!
 //! `--budget SECONDS` (default 1.0): the time each measurement aims to spend after warm-up.
-//! `--only W1,W8`: only those workload groups (W1..W8, S, R; the triad always runs).
+//! `--only W1,W8`: only those workload groups (W1..W8, S, R, L; the triad always runs).
 //! `--eval-cap SECONDS` (default 2.0): the reference evaluator is skipped for a workload whose
 //! warm-up call takes longer.
 //!
@@ -356,6 +356,9 @@ fn run_all(h: &Harness) {
     if h.wants("R") {
         run_random_group(h);
     }
+    if h.wants("L") {
+        run_linalg_group(h);
+    }
     eprintln!("numcrane side: STREAM triad again");
     run_triad("end");
     eprintln!(
@@ -394,6 +397,70 @@ fn random_input(n: usize, dtype: DType, salt: u64, modulo: u64) -> Array {
             Array::from_vec(bits.map(|b| (b % m) as i64).collect(), shape)
         }
         other => panic!("random_input: no {other:?}"),
+    }
+}
+
+/// The matrix of group L: `A[i, j] = 1 / (1 + |i - j|) + n * (i == j)`, symmetric and
+/// strictly diagonally dominant, so positive definite (every function of the group accepts
+/// it); `benches/numpy_side_by_side.py` builds the same one.
+fn linalg_matrix(n: usize) -> Array {
+    let mut v = Vec::with_capacity(n * n);
+    for i in 0..n {
+        for j in 0..n {
+            let d = 1.0 / (1.0 + i.abs_diff(j) as f64);
+            v.push(if i == j { d + n as f64 } else { d });
+        }
+    }
+    Array::from_vec(v, [n, n])
+}
+
+/// A group L workload: name, description, the call.
+type LinalgCase<'a> = (&'static str, &'static str, Box<dyn Fn() -> Array + 'a>);
+
+/// Issue 8's workloads: inv, solve (one vector), det, eigh, svd, qr and cholesky of one
+/// float64 matrix of 256 and 1024. Ids start with `L`. Each call factorises at call time
+/// (the functions evaluate their input and return realized arrays).
+fn run_linalg_group(h: &Harness) {
+    use numcrane::linalg;
+    for n in [256usize, 1024] {
+        let a = linalg_matrix(n);
+        let b = Array::from_vec(vec![1.0f64; n], [n]);
+        let size = format!("{n} x {n}");
+        let cases: [LinalgCase; 7] = [
+            ("inv", "L `linalg.inv(a)`", Box::new(|| linalg::inv(&a))),
+            (
+                "solve",
+                "L `linalg.solve(a, b)`, b a vector",
+                Box::new(|| linalg::solve(&a, &b)),
+            ),
+            ("det", "L `linalg.det(a)`", Box::new(|| linalg::det(&a))),
+            (
+                "eigh",
+                "L `linalg.eigh(a)` (values and vectors)",
+                Box::new(|| linalg::eigh(&a, linalg::Uplo::L).eigenvectors),
+            ),
+            (
+                "svd",
+                "L `linalg.svd(a)` (full_matrices=True)",
+                Box::new(|| linalg::svd(&a, true).vh),
+            ),
+            (
+                "qr",
+                "L `linalg.qr(a)` (reduced)",
+                Box::new(|| linalg::qr(&a, linalg::QrMode::Reduced).r),
+            ),
+            (
+                "cholesky",
+                "L `linalg.cholesky(a)`",
+                Box::new(|| linalg::cholesky(&a, false)),
+            ),
+        ];
+        for (name, workload, f) in &cases {
+            let id = format!("L {name} {n}");
+            eprintln!("numcrane side: {id}");
+            h.row(&id, workload, &size, DType::F64, 0);
+            h.jit(&id, 1, f);
+        }
     }
 }
 

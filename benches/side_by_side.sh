@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # numcrane (JIT and reference evaluator), NumPy and numexpr on the workloads of
-# ../shared/baselines (W1, W2, W3, W4, W5, W8) and issue 6's sort/selection group S, one after the other in one command, with a
+# ../shared/baselines (W1, W2, W3, W4, W5, W8), issue 6's sort/selection group S, issue 7's
+# random draws R and issue 8's linear algebra L, one after the other in one command, with a
 # STREAM-style triad measured in the same run as the bandwidth floor; prints one markdown table
 # of medians and ratios, then JIT compile times and the peak memory of W1.
 #
 #   bash benches/side_by_side.sh            # about 2-3 minutes after the build on 2 cores
 #   SIDE_BY_SIDE_BUDGET=0.3 bash benches/side_by_side.sh   # quicker, noisier
 #   SIDE_BY_SIDE_STAT=min bash benches/side_by_side.sh      # fastest call instead of the median
-#   SIDE_BY_SIDE_ONLY=W1,W8 bash benches/side_by_side.sh    # only those workload groups (W1..W8, S, R)
+#   SIDE_BY_SIDE_ONLY=W1,W8 bash benches/side_by_side.sh    # only those workload groups (W1..W8, S, R, L)
 #
 # Needs python3; NumPy (and optionally numexpr) for the NumPy columns:
 #   python3 -m pip install numpy numexpr

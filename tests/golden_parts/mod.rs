@@ -12,6 +12,7 @@ use super::{Array, Case, Harness, Variants};
 
 pub mod indexing;
 pub mod intmatmul;
+pub mod linalg;
 
 /// Maps a case of a kind that tests/golden.rs does not handle itself.
 pub fn build(kind: &str, case: &Case, inputs: &[Array]) -> Harness<Variants> {
@@ -22,6 +23,7 @@ pub fn build(kind: &str, case: &Case, inputs: &[Array]) -> Harness<Variants> {
         "quantile" => quantile::build(case, inputs),
         "pad" => pad::build(case, inputs),
         "histbins" => histbins::build(case, inputs),
+        "nplinalg" => linalg::build(case, inputs),
         _ => Err(format!("harness: unknown kind {kind}")),
     }
 }

@@ -184,6 +184,18 @@ pub enum Error {
         /// where the node was built
         location: SourceLocation,
     },
+    /// A linear-algebra failure that depends on the values, NumPy's `LinAlgError`: a singular
+    /// matrix, one that is not positive definite, a solver that did not converge, or an array
+    /// with the wrong number of dimensions or a non-square matrix where one is needed.
+    #[error("{op}: LinAlgError: {message} (at {location})")]
+    LinAlg {
+        /// the operation
+        op: &'static str,
+        /// what is wrong, with the shapes involved
+        message: String,
+        /// where the node was built
+        location: SourceLocation,
+    },
     /// An allocation the system refused.
     #[error("out of memory: could not allocate {bytes} bytes for {op}")]
     OutOfMemory {
@@ -216,6 +228,7 @@ impl Error {
             | Error::WrongElementType { op, .. }
             | Error::InvalidArgument { op, .. }
             | Error::Value { op, .. }
+            | Error::LinAlg { op, .. }
             | Error::OutOfMemory { op, .. }
             | Error::Internal { op, .. } => op,
         }
@@ -224,6 +237,15 @@ impl Error {
     /// Shorthand for `Error::InvalidArgument`.
     pub fn invalid(op: &'static str, message: impl Into<String>, location: SourceLocation) -> Self {
         Error::InvalidArgument {
+            op,
+            message: message.into(),
+            location,
+        }
+    }
+
+    /// Shorthand for `Error::LinAlg`.
+    pub fn linalg(op: &'static str, message: impl Into<String>, location: SourceLocation) -> Self {
+        Error::LinAlg {
             op,
             message: message.into(),
             location,

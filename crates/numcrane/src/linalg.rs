@@ -1,5 +1,9 @@
-//! Matrix products with NumPy's semantics: `matmul`, `dot`, `vdot`, `inner`, `outer`,
-//! `tensordot`, `kron`, `trace`.
+//! Matrix products, and the `numpy.linalg` namespace (`numcrane::linalg::inv`, ...).
+//!
+//! Products with NumPy's semantics: `matmul`, `dot`, `vdot`, `inner`, `outer`, `tensordot`,
+//! `kron`, `trace` (these are also at the crate root, as in NumPy's main namespace). The
+//! decompositions and solvers of `numpy.linalg` (`det`, `inv`, `solve`, `svd`, `eigh`, `qr`,
+//! `cholesky`, `norm`, ...) live in `linalg_decomp.rs` and are re-exported here.
 //!
 //! `matmul` builds one `Op::MatMul` node over stacks of matrices: 1-D operands are promoted to
 //! a row (left) or a column (right) and the added dimension is removed from the result, batch
@@ -13,6 +17,12 @@ use crate::Array;
 use numcrane_graph::error::SourceLocation;
 use numcrane_graph::layout::broadcast_shapes;
 use numcrane_graph::{Error, Op};
+
+pub use crate::linalg_decomp::{
+    cholesky, cond, cross, det, eigh, eigvalsh, inv, lstsq, matrix_power, matrix_rank, multi_dot,
+    norm, pinv, pinv_rcond, qr, slogdet, solve, svd, svdvals, trace, Eigh, Lstsq, NormAxes,
+    NormOrd, Qr, QrMode, RankTol, Slogdet, Svd, Uplo,
+};
 
 /// The matrix product of `a` and `b`, as NumPy's `np.matmul` / `a @ b`.
 ///

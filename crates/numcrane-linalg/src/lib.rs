@@ -1,0 +1,333 @@
+//! numcrane's dense factorisations of one matrix, through `faer`: LU (det, slogdet, inv,
+//! solve), Cholesky, the symmetric eigendecomposition, the SVD and QR.
+//!
+//! Every function takes one matrix as a contiguous row-major `f64` slice (the layout numcrane
+//! realizes arrays in) and returns row-major `Vec<f64>`s; batching over stacks of matrices,
+//! dtypes and error messages live in `numcrane::linalg` (crates/numcrane/src/linalg_decomp.rs).
+//! Computing in float64 whatever the input dtype keeps one code path; float32 results are
+//! rounded once at the end, which is at least as accurate as NumPy's single-precision LAPACK.
+//!
+//! faer asserts on shapes it does not accept; the callers check shapes first, and each faer
+//! call also runs under `catch_unwind` so that a panic inside it can only become a
+//! [`Fail::Internal`], never unwind through numcrane.
+
+use faer::linalg::solvers::{DenseSolveCore, Solve};
+use faer::{MatRef, Side};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// Why a factorisation gave no result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fail {
+    /// An exactly zero pivot in LU (LAPACK's `info > 0` of `getrf`): NumPy's "Singular matrix".
+    Singular,
+    /// Cholesky met a non-positive pivot: NumPy's "Matrix is not positive definite".
+    NotPositiveDefinite,
+    /// An iterative eigen or singular value solver did not converge.
+    NoConvergence,
+    /// faer panicked (a bug: the caller should have rejected the input).
+    Internal(String),
+}
+
+/// Result of this crate's functions.
+pub type Result<T> = std::result::Result<T, Fail>;
+
+/// Runs a faer computation, turning a panic into [`Fail::Internal`].
+fn guarded<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic without a message".into());
+            Err(Fail::Internal(msg))
+        }
+    }
+}
+
+/// A view of the row-major `m x n` matrix in `a` (the caller guarantees `a.len() == m * n`).
+fn view(a: &[f64], m: usize, n: usize) -> MatRef<'_, f64> {
+    MatRef::from_row_major_slice(a, m, n)
+}
+
+/// A faer matrix (or view) copied out row-major.
+fn rows(x: MatRef<'_, f64>) -> Vec<f64> {
+    let (m, n) = (x.nrows(), x.ncols());
+    let mut out = Vec::with_capacity(m * n);
+    for i in 0..m {
+        for j in 0..n {
+            out.push(x[(i, j)]);
+        }
+    }
+    out
+}
+
+/// The `n x n` identity, row-major.
+fn identity(n: usize) -> Vec<f64> {
+    let mut out = vec![0.0; n * n];
+    for i in 0..n {
+        out[i * n + i] = 1.0;
+    }
+    out
+}
+
+/// The sign of a permutation given as the image of each index (+1 even, -1 odd): counts the
+/// cycles, as `n - cycles` transpositions make it up.
+fn permutation_sign(p: &[usize]) -> f64 {
+    let mut seen = vec![false; p.len()];
+    let mut transpositions = 0usize;
+    for start in 0..p.len() {
+        let mut len = 0usize;
+        let mut i = start;
+        while !seen[i] {
+            seen[i] = true;
+            i = p[i];
+            len += 1;
+        }
+        transpositions += len.saturating_sub(1);
+    }
+    if transpositions.is_multiple_of(2) {
+        1.0
+    } else {
+        -1.0
+    }
+}
+
+/// The LU factorisation of a square `n x n` matrix with partial pivoting, as the sign of the
+/// row permutation and the diagonal of `U`: `det = sign * prod(diag)`.
+pub fn lu_diagonal(a: &[f64], n: usize) -> Result<(f64, Vec<f64>)> {
+    if n == 0 {
+        return Ok((1.0, Vec::new()));
+    }
+    guarded(|| {
+        let lu = view(a, n, n).partial_piv_lu();
+        let u = lu.U();
+        let diag = (0..n).map(|i| u[(i, i)]).collect();
+        let (forward, _) = lu.P().arrays();
+        Ok((permutation_sign(forward), diag))
+    })
+}
+
+/// Whether the LU factors of `a` have an exactly zero pivot (LAPACK `getrf`'s singular test).
+fn singular(lu: &faer::linalg::solvers::PartialPivLu<f64>, n: usize) -> bool {
+    let u = lu.U();
+    (0..n).any(|i| u[(i, i)] == 0.0)
+}
+
+/// The inverse of the square `n x n` matrix `a`, or [`Fail::Singular`].
+pub fn inv(a: &[f64], n: usize) -> Result<Vec<f64>> {
+    if n == 0 {
+        return Ok(Default::default());
+    }
+    guarded(|| {
+        let lu = view(a, n, n).partial_piv_lu();
+        if singular(&lu, n) {
+            return Err(Fail::Singular);
+        }
+        Ok(rows(lu.inverse().as_ref()))
+    })
+}
+
+/// The solution `x` (`n x k`) of `a x = b` for square `a` (`n x n`) and `b` (`n x k`).
+pub fn solve(a: &[f64], n: usize, b: &[f64], k: usize) -> Result<Vec<f64>> {
+    if n == 0 || k == 0 {
+        return Ok(vec![0.0; n * k]);
+    }
+    guarded(|| {
+        let lu = view(a, n, n).partial_piv_lu();
+        if singular(&lu, n) {
+            return Err(Fail::Singular);
+        }
+        Ok(rows(lu.solve(view(b, n, k)).as_ref()))
+    })
+}
+
+/// The Cholesky factor of the `n x n` matrix `a`: lower `L` with `a = L L^T` read from the
+/// lower triangle, or (with `upper`) upper `U = L^T` with `a = U^T U` read from the upper one.
+pub fn cholesky(a: &[f64], n: usize, upper: bool) -> Result<Vec<f64>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    guarded(|| {
+        let side = if upper { Side::Upper } else { Side::Lower };
+        let llt = view(a, n, n)
+            .llt(side)
+            .map_err(|_| Fail::NotPositiveDefinite)?;
+        let l = llt.L();
+        Ok(if upper { rows(l.transpose()) } else { rows(l) })
+    })
+}
+
+/// The eigenvalues (ascending) of the symmetric `n x n` matrix `a` seen through one triangle
+/// (`lower`: NumPy's `UPLO='L'`), and with `vectors` the eigenvectors as columns, row-major.
+pub fn eigh(a: &[f64], n: usize, lower: bool, vectors: bool) -> Result<(Vec<f64>, Vec<f64>)> {
+    if n == 0 {
+        // faer's tridiagonalisation does not take an empty matrix
+        return Ok((Vec::new(), Vec::new()));
+    }
+    guarded(|| {
+        let side = if lower { Side::Lower } else { Side::Upper };
+        // faer reads one triangle only; zeroing nothing is needed.
+        if !vectors {
+            let mut w = view(a, n, n)
+                .self_adjoint_eigenvalues(side)
+                .map_err(|_| Fail::NoConvergence)?;
+            w.sort_by(f64::total_cmp);
+            return Ok((w, Vec::new()));
+        }
+        let evd = view(a, n, n)
+            .self_adjoint_eigen(side)
+            .map_err(|_| Fail::NoConvergence)?;
+        let s = evd.S().column_vector();
+        let u = evd.U();
+        // faer returns them ascending already; sort anyway (stable, by value) so the order
+        // never depends on that detail.
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&i, &j| s[i].total_cmp(&s[j]));
+        let w = order.iter().map(|&i| s[i]).collect();
+        let mut v = Vec::with_capacity(n * n);
+        for r in 0..n {
+            for &c in &order {
+                v.push(u[(r, c)]);
+            }
+        }
+        Ok((w, v))
+    })
+}
+
+/// An SVD `a = U diag(s) Vh` of an `m x n` matrix, row-major; `s` descending.
+pub struct Svd {
+    /// `m x m` (full) or `m x min(m, n)`; empty when not asked for
+    pub u: Vec<f64>,
+    /// the `min(m, n)` singular values, descending
+    pub s: Vec<f64>,
+    /// `n x n` (full) or `min(m, n) x n`; empty when not asked for
+    pub vh: Vec<f64>,
+}
+
+/// The singular value decomposition of the `m x n` matrix `a`: with `uv` false only `s`;
+/// `full` gives square `U` and `Vh`, otherwise the reduced ones.
+pub fn svd(a: &[f64], m: usize, n: usize, full: bool, uv: bool) -> Result<Svd> {
+    let k = m.min(n);
+    if k == 0 {
+        // no singular values; the singular vectors of an empty matrix are the identity
+        let (u, vh) = match (uv, full) {
+            (false, _) => (Vec::new(), Vec::new()),
+            (true, true) => (identity(m), identity(n)),
+            (true, false) => (Vec::new(), Vec::new()),
+        };
+        return Ok(Svd {
+            u,
+            s: Vec::new(),
+            vh,
+        });
+    }
+    guarded(|| {
+        if !uv {
+            let mut s = view(a, m, n)
+                .singular_values()
+                .map_err(|_| Fail::NoConvergence)?;
+            s.sort_by(|x, y| y.total_cmp(x));
+            return Ok(Svd {
+                u: Vec::new(),
+                s,
+                vh: Vec::new(),
+            });
+        }
+        let d = if full {
+            view(a, m, n).svd()
+        } else {
+            view(a, m, n).thin_svd()
+        }
+        .map_err(|_| Fail::NoConvergence)?;
+        let sv = d.S().column_vector();
+        let (u, v) = (d.U(), d.V());
+        // descending order, as LAPACK's gesdd gives (faer's is descending too; this makes
+        // it a guarantee rather than an assumption). The columns past k keep their places.
+        let mut order: Vec<usize> = (0..k).collect();
+        order.sort_by(|&i, &j| sv[j].total_cmp(&sv[i]));
+        let s = order.iter().map(|&i| sv[i]).collect();
+        let ucols: Vec<usize> = order.iter().copied().chain(k..u.ncols()).collect();
+        let vcols: Vec<usize> = order.iter().copied().chain(k..v.ncols()).collect();
+        let mut uo = Vec::with_capacity(m * ucols.len());
+        for r in 0..m {
+            for &c in &ucols {
+                uo.push(u[(r, c)]);
+            }
+        }
+        // Vh = V^T: row i of Vh is column i of V
+        let mut vh = Vec::with_capacity(vcols.len() * n);
+        for &c in &vcols {
+            for r in 0..n {
+                vh.push(v[(r, c)]);
+            }
+        }
+        Ok(Svd { u: uo, s, vh })
+    })
+}
+
+/// The QR factorisation of an `m x n` matrix, row-major: `q` is `m x m` (complete) or
+/// `m x min(m, n)` (reduced), `r` the matching `m x n` or `min(m, n) x n` upper triangle.
+/// With `want_q` false `q` is empty.
+pub fn qr(
+    a: &[f64],
+    m: usize,
+    n: usize,
+    complete: bool,
+    want_q: bool,
+) -> Result<(Vec<f64>, Vec<f64>)> {
+    guarded(|| {
+        let k = m.min(n);
+        if k == 0 {
+            // nothing to factor: Q is the identity (complete) or m x 0, R all zeros
+            let rrows = if complete { m } else { 0 };
+            let q = match (want_q, complete) {
+                (true, true) => identity(m),
+                _ => Vec::new(),
+            };
+            return Ok((q, vec![0.0; rrows * n]));
+        }
+        let f = view(a, m, n).qr();
+        // the upper trapezoid, padded with zero rows to m x n for the complete mode
+        let mut r = rows(f.thin_R());
+        if complete {
+            r.resize(m * n, 0.0);
+        }
+        let q = match (want_q, complete) {
+            (false, _) => Vec::new(),
+            (true, true) => rows(f.compute_Q().as_ref()),
+            (true, false) => rows(f.compute_thin_Q().as_ref()),
+        };
+        Ok((q, r))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permutation_signs() {
+        assert_eq!(permutation_sign(&[0, 1, 2]), 1.0);
+        assert_eq!(permutation_sign(&[1, 0, 2]), -1.0);
+        assert_eq!(permutation_sign(&[1, 2, 0]), 1.0);
+        assert_eq!(permutation_sign(&[]), 1.0);
+    }
+
+    #[test]
+    fn determinant_of_a_permuted_triangle() {
+        // rows swapped: det [[0, 2], [3, 1]] = -6
+        let (sign, d) = lu_diagonal(&[0.0, 2.0, 3.0, 1.0], 2).unwrap();
+        assert_eq!(sign * d.iter().product::<f64>(), -6.0);
+    }
+
+    #[test]
+    fn singular_and_not_positive_definite() {
+        assert_eq!(inv(&[1.0, 2.0, 2.0, 4.0], 2), Err(Fail::Singular));
+        assert_eq!(
+            cholesky(&[1.0, 2.0, 2.0, 1.0], 2, false),
+            Err(Fail::NotPositiveDefinite)
+        );
+    }
+}
