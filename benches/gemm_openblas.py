@@ -3,7 +3,7 @@ crates/numcrane-kernels/benches/gemm.rs: prints `n type threads GFLOP/s` lines.
 
 The thread count is OpenBLAS's, fixed when NumPy loads: run once per count with
 OPENBLAS_NUM_THREADS set (benches/gemm_side_by_side.sh does). Samples are timed like the Rust
-bench: repeat each product until a sample lasts >= 30 ms, take 9 samples up to n = 512, 5 at
+bench: 0.3 s of warm-up, then repeat each product until a sample lasts >= 30 ms, take 9 samples up to n = 512, 5 at
 1024, 3 at 2048, report the median as 2 n^3 / t.
 """
 
@@ -25,6 +25,11 @@ def gflops(n, dtype):
     b = rng.standard_normal((n, n)).astype(dtype)
     c = np.empty((n, n), dtype)
     np.matmul(a, b, out=c)
+    # Warm up for 0.3 s first (OpenBLAS's threads and the clock settle, as the Rust bench's
+    # interleaved rounds and the side-by-side harness's warm-up let them).
+    end = time.perf_counter() + 0.3
+    while time.perf_counter() < end:
+        np.matmul(a, b, out=c)
     reps = 1
     while True:
         t = time.perf_counter()
