@@ -120,3 +120,21 @@ fn the_readme_opens_with_the_quickstart_example() {
         "README's first example and examples/quickstart.rs differ"
     );
 }
+
+#[path = "../examples/linear_regression.rs"]
+mod linear_regression;
+
+#[test]
+fn linear_regression_recovers_slope_and_intercept_three_ways() {
+    let f = linear_regression::run(20_000, 2000).unwrap();
+    linear_regression::check(&f, 0.05);
+}
+
+#[path = "../examples/pca.rs"]
+mod pca;
+
+#[test]
+fn pca_by_svd_and_by_eigh_agree() {
+    let c = pca::run(50_000).unwrap();
+    pca::check(&c, 0.05);
+}
