@@ -138,3 +138,26 @@ fn pca_by_svd_and_by_eigh_agree() {
     let c = pca::run(50_000).unwrap();
     pca::check(&c, 0.05);
 }
+
+#[path = "../examples/data_cleaning.rs"]
+mod data_cleaning;
+
+#[test]
+fn data_cleaning_finds_what_was_planted() {
+    let dir = std::env::temp_dir().join(format!("numcrane_data_cleaning_{}", std::process::id()));
+    let c = data_cleaning::run(2_000, &dir).unwrap();
+    data_cleaning::check(&c).unwrap();
+    assert!(c.planted_outliers > 0 && c.planted_missing > 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[path = "../examples/make_dataset.rs"]
+mod make_dataset;
+
+#[test]
+fn the_dataset_round_trips_through_npz() {
+    let dir = std::env::temp_dir().join(format!("numcrane_make_dataset_{}", std::process::id()));
+    let d = make_dataset::run(1000, &dir).unwrap();
+    make_dataset::check(&d).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
