@@ -5,6 +5,7 @@
 //!
 //! Run with `cargo run --release --example monte_carlo` (tests/examples.rs runs it small).
 
+use numcrane::linalg::cholesky;
 use numcrane::random::default_rng;
 use numcrane::{array, bincount, matmul, percentile, s, DType};
 
@@ -84,9 +85,10 @@ pub fn run(n: usize) -> numcrane::Result<Estimates> {
             cov[i][j] = corr[i][j] * vols[i] * vols[j];
         }
     }
-    let l = cholesky3(&cov);
+    // NumPy: L = np.linalg.cholesky(cov)
+    let l = cholesky(&array(cov), false);
     let weights = [0.5, 0.3, 0.2];
-    let returns = matmul(&rng.standard_normal([n, 3]), &array(l).transpose()) + array(means);
+    let returns = matmul(&rng.standard_normal([n, 3]), &l.transpose()) + array(means);
     let portfolio = matmul(&returns, &array(weights));
     let var95 = -percentile(&portfolio, 5.0, ..).item::<f64>()?;
     let w_mu: f64 = weights.iter().zip(&means).map(|(w, m)| w * m).sum();
@@ -108,22 +110,6 @@ pub fn run(n: usize) -> numcrane::Result<Estimates> {
         (0.05f64 * 0.95 / n as f64).sqrt() / density,
     ));
     Ok(Estimates { rows })
-}
-
-/// The lower Cholesky factor of a 3x3 symmetric positive definite matrix.
-fn cholesky3(a: &[[f64; 3]; 3]) -> [[f64; 3]; 3] {
-    let mut l = [[0.0; 3]; 3];
-    for i in 0..3 {
-        for j in 0..=i {
-            let dot: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
-            l[i][j] = if i == j {
-                (a[i][i] - dot).sqrt()
-            } else {
-                (a[i][j] - dot) / l[j][j]
-            };
-        }
-    }
-    l
 }
 
 /// Checks every estimate within `sigmas` standard errors of its exact value.
