@@ -88,7 +88,7 @@ pub fn run(rows: usize, dir: &Path) -> numcrane::Result<Cleaned> {
 
     // Fill each gap with its column's median (np.where(np.isnan(x), np.nanmedian(x, 0), x)).
     let medians = nanmedian(&features, 0);
-    let filled = numcrane::where_(&features.isnan(), &medians, &features).eval()?;
+    let filled = numcrane::where_(features.isnan(), &medians, &features).eval()?;
 
     // Drop rows with a value further than 8 MADs from its column's median.
     let median = nanmedian(&filled, 0);
@@ -134,7 +134,7 @@ pub fn check(c: &Cleaned) -> numcrane::Result<()> {
     let (ntr, nte) = (c.train.shape()[0], c.test.shape()[0]);
     assert_eq!(ntr + nte, c.rows_read - c.dropped);
     assert_eq!(ntr, (ntr + nte) * 4 / 5);
-    assert_eq!(c.train.isnan().any(..).item::<bool>()?, false);
+    assert!(!c.train.isnan().any(..).item::<bool>()?);
     // The standardised training features have mean 0 and standard deviation 1.
     let f = c.train.slice(numcrane::s![.., ..3]);
     for m in f.mean(0).to_vec::<f64>()? {
