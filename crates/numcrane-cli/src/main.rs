@@ -208,7 +208,7 @@ fn code_text(listings: &[numcrane::KernelListing], ir: bool, asm: bool) -> Strin
         if listings.len() == 1 { "" } else { "s" }
     );
     if listings.is_empty() {
-        out.push_str("  (no kernel: every step runs on the reference evaluator)\n");
+        out.push_str("  (no kernel: every step runs as a step of its own, natively or on the reference evaluator)\n");
     }
     for (i, k) in listings.iter().enumerate() {
         out.push_str(&format!("== {i}: {}\n", k.heading()));

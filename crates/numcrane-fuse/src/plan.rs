@@ -596,27 +596,35 @@ fn same_op(a: &Op, b: &Op) -> bool {
 }
 
 fn single_reason(node: &Node, fusable: &dyn Fn(&Node) -> bool) -> &'static str {
+    // Each reason says where the step runs: natively with the JIT backend's runner, or on the
+    // reference evaluator (every runner's fallback).
     match node.op() {
-        Op::View(ViewOp::Reshape(_)) | Op::View(_) => "view (zero-copy)",
+        Op::View(ViewOp::Reshape(_)) | Op::View(_) => "view (zero-copy, nothing computed)",
         Op::Full(_) => "constant",
-        Op::Reduce { .. } if node.error().is_none() => "no generated code for this reduction",
-        Op::ArgReduce { .. } | Op::Scan { .. } => "argmin/argmax/scan (not fused yet)",
-        Op::Arange { .. } | Op::Pad { .. } => "arange/pad (not fused yet)",
-        Op::Concat { .. } => "concatenate (not fused yet)",
+        Op::Reduce { .. } if node.error().is_none() => {
+            "no generated code for this reduction (the reference evaluator)"
+        }
+        Op::ArgReduce { .. } | Op::Scan { .. } => {
+            "argmin/argmax/scan (not fused yet: the reference evaluator)"
+        }
+        Op::Arange { .. } | Op::Pad { .. } => "arange/pad (not fused yet: the reference evaluator)",
+        Op::Concat { .. } => "concatenate (the reference evaluator: concatenation fusion is off)",
         Op::Sort { .. } | Op::ArgSort { .. } => {
-            "sort/argsort (a native radix sort with the JIT backend, else the evaluator)"
+            "sort/argsort (a native radix sort with the JIT backend, else the reference evaluator)"
         }
         Op::Select { .. } => {
-            "select (a native introselect with the JIT backend, else the evaluator)"
+            "select (a native introselect with the JIT backend, else the reference evaluator)"
         }
         Op::Partition { .. } => {
             "partition (introselect per lane, parallel over lanes with the JIT backend)"
         }
-        Op::Gather { .. } | Op::Scatter { .. } => "gather/scatter (evaluator)",
-        Op::MatMul => "matmul (a native GEMM with the JIT backend, else the evaluator)",
-        _ if node.error().is_some() => "poisoned",
-        _ if !fusable(node) => "no generated code for this op/dtype yet",
-        _ => "not fusable",
+        Op::Gather { .. } | Op::Scatter { .. } => {
+            "gather/scatter (native with the JIT backend, else the reference evaluator)"
+        }
+        Op::MatMul => "matmul (a native GEMM with the JIT backend, else the reference evaluator)",
+        _ if node.error().is_some() => "poisoned (its error is reported)",
+        _ if !fusable(node) => "no generated code for this op/dtype yet (the reference evaluator)",
+        _ => "not fusable (the reference evaluator)",
     }
 }
 
@@ -781,7 +789,7 @@ impl Plan {
                         .unwrap_or_default();
                     writeln!(
                         out,
-                        "{i}: {}{name} {:?} on the reference evaluator: {reason}",
+                        "{i}: {}{name} {:?} as a step of its own: {reason}",
                         node.op().name(),
                         node.shape()
                     )
