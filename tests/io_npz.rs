@@ -164,8 +164,8 @@ fn malformed_archives_are_errors() {
     std::fs::remove_file(&bad_member).unwrap();
 }
 
-/// True when python3 with NumPy can run here (CI does not install NumPy: the NumPy-written
-/// fixtures cover the reading direction there).
+/// True when python3 with NumPy can run here (.ci/run installs NumPy when pip can; without it
+/// the NumPy-written fixtures still cover the reading direction).
 pub fn have_numpy() -> bool {
     Command::new("python3")
         .args(["-c", "import numpy"])
