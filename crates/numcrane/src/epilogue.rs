@@ -14,13 +14,13 @@
 //! whole launch (each row call reads a part of it). Checked mode (`NUMCRANE_CHECKED=1`) does not
 //! fuse: the product and the kernel then run separately, the kernel with its accesses checked.
 
-use crate::intrinsics::{batch_parallel, stack_offset, SendPtr};
+use crate::intrinsics::{batch_parallel, stack_operands, SendPtr};
 use numcrane_fuse::kernel::InnerClass;
 use numcrane_fuse::{EpilogueResult, TileEpilogue};
 use numcrane_graph::{Buffer, DType, Element, Error, Layout, Node, Realized, Result};
 use numcrane_jit::{Checks, CompiledKernel};
+use numcrane_kernels::MatMut;
 use numcrane_kernels::{gemm_with_epilogue, EpilogueBlock, GemmOptions, GemmScalar};
-use numcrane_kernels::{MatMut, MatRef};
 use rayon::prelude::*;
 use std::cell::Cell;
 use std::sync::Arc;
@@ -230,13 +230,7 @@ fn fused<T: GemmScalar + Element>(
     let count = size.checked_div(tile).unwrap_or(0);
     let c_base = SendPtr(c_base);
     let one = |t: usize, parallel: bool| -> Result<()> {
-        let (oa, ob) = (stack_offset(al, batch, t), stack_offset(bl, batch, t));
-        let (Some(oa), Some(ob)) = (oa, ob) else {
-            return Err(internal("an operand starts before its buffer"));
-        };
-        let (sa, sb) = (&al.strides[nd - 2..], &bl.strides[nd - 2..]);
-        let av = MatRef::from_slice(ad, oa, m, k, sa[0], sa[1]).map_err(internal)?;
-        let bv = MatRef::from_slice(bd, ob, k, n, sb[0], sb[1]).map_err(internal)?;
+        let (av, bv) = stack_operands((ad, al), (bd, bl), t)?;
         // SAFETY: matrix t of the stack is elements t * tile .. (t + 1) * tile of C's
         // buffer (`product`, or `out` in place: both `size` elements of T, t < count =
         // size / tile), row-major with rows of n: valid, distinct locations that only this

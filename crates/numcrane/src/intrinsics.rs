@@ -87,16 +87,28 @@ pub(crate) fn batch_parallel(count: usize, m: usize, n: usize, k: usize) -> bool
 /// Multiply-adds of a product small enough to run whole on one thread within a stack.
 const SMALL_PRODUCT: usize = 128 * 128 * 128;
 
-/// Where matrix `t` of a stack (its batch index unravelled over `batch`) starts in the
-/// operand's buffer, None if before it.
-pub(crate) fn stack_offset(layout: &Layout, batch: &[usize], t: usize) -> Option<usize> {
-    let (mut rest, mut off) = (t, layout.offset as isize);
-    for d in (0..batch.len()).rev() {
-        let i = (rest % batch[d]) as isize;
-        rest /= batch[d];
-        off += i * layout.strides[d];
-    }
-    usize::try_from(off).ok()
+/// The operands of matrix `t` of a stack `a @ b` (`[batch..., m, k]` and `[batch..., k, n]`,
+/// read through their layouts): each start moved along the batch strides by `t` unravelled.
+pub(crate) fn stack_operands<'a, T>(
+    (a, al): (&'a [T], &Layout),
+    (b, bl): (&'a [T], &Layout),
+    t: usize,
+) -> Result<(MatRef<'a, T>, MatRef<'a, T>)> {
+    let nd = al.shape.len();
+    let start = |l: &Layout| {
+        let (mut rest, mut off) = (t, l.offset as isize);
+        for d in (0..nd - 2).rev() {
+            let i = (rest % l.shape[d]) as isize;
+            rest /= l.shape[d];
+            off += i * l.strides[d];
+        }
+        usize::try_from(off).map_err(|_| internal("an operand starts before its buffer"))
+    };
+    let (m, k, n) = (al.shape[nd - 2], al.shape[nd - 1], bl.shape[nd - 1]);
+    let (sa, sb) = (&al.strides[nd - 2..], &bl.strides[nd - 2..]);
+    let av = MatRef::from_slice(a, start(al)?, m, k, sa[0], sa[1]).map_err(internal)?;
+    let bv = MatRef::from_slice(b, start(bl)?, k, n, sb[0], sb[1]).map_err(internal)?;
+    Ok((av, bv))
 }
 
 /// A raw pointer handed to the threads of a stack's GEMMs (each writes its own matrix).
@@ -137,7 +149,6 @@ fn matmul<T: GemmScalar + Element>(node: &Node, a: &Realized, b: &Realized) -> R
     // zeroing pass over a result that is overwritten anyway.
     let mut out = unsafe { Buffer::for_overwrite(T::DTYPE, layout.size(), "matmul")? };
     let (ad, bd) = (a.buffer.as_slice::<T>()?, b.buffer.as_slice::<T>()?);
-    let batch = &shape[..nd - 2];
     let tile = m * n;
     if out.dtype() != T::DTYPE || out.len() != layout.size() {
         return Err(internal("the product buffer has another dtype or size"));
@@ -146,13 +157,7 @@ fn matmul<T: GemmScalar + Element>(node: &Node, a: &Realized, b: &Realized) -> R
     let row_stride = isize::try_from(n).map_err(internal)?;
     let count = layout.size().checked_div(tile).unwrap_or(0);
     let one = |t: usize, parallel: bool| -> Result<()> {
-        let (oa, ob) = (stack_offset(al, batch, t), stack_offset(bl, batch, t));
-        let (Some(oa), Some(ob)) = (oa, ob) else {
-            return Err(internal("an operand starts before its buffer"));
-        };
-        let (sa, sb) = (&al.strides[nd - 2..], &bl.strides[nd - 2..]);
-        let av = MatRef::from_slice(ad, oa, m, k, sa[0], sa[1]).map_err(internal)?;
-        let bv = MatRef::from_slice(bd, ob, k, n, sb[0], sb[1]).map_err(internal)?;
+        let (av, bv) = stack_operands((ad, al), (bd, bl), t)?;
         // SAFETY: matrix t of the stack is elements t * tile .. (t + 1) * tile of `out` (t <
         // count = size / tile, checked size and dtype above), row-major with rows of n: valid,
         // distinct locations that nothing else accesses while this GEMM runs (`out` is ours
