@@ -24,6 +24,7 @@
 
 use crate::kernel::{ElementwiseKernel, Launch};
 use crate::plan::{Epilogue, Group, Step};
+use crate::prologue::Scales;
 use numcrane_graph::{Buffer, DType, NodeRef, Op, Realized};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -50,6 +51,9 @@ pub struct TileEpilogue<'a> {
     pub product_input: usize,
     /// Whether the product must be returned too (it is a root).
     pub keep_product: bool,
+    /// How each operand is read: scaled while packed (see [`crate::prologue`]). A runner that
+    /// cannot apply them returns None.
+    pub scales: Scales,
 }
 
 /// What a runner's fused product returns: the kernel's result (contiguous, the product's
@@ -224,6 +228,7 @@ mod tests {
             fuse: true,
             epilogue: true,
             concat: true,
+            prologue: true,
         }
     }
 

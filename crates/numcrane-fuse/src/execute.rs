@@ -15,6 +15,7 @@ use crate::kernel::{ElementwiseKernel, Launch};
 use crate::lower::{lower, lower_tiles, Lowered};
 use crate::plan::{Epilogue, Group, Plan, Step};
 use crate::program::{Program, ProgramStep};
+use crate::prologue::{Prologue, Scales};
 use crate::rows::{split_rows, RowChain, RowSchedule, RowSource, RowStep};
 use numcrane_graph::eval::compute;
 use numcrane_graph::{Buffer, Error, Layout, Node, NodeRef, OutSlot, Realized, Result};
@@ -54,6 +55,18 @@ pub trait Runner: Sync {
         _operands: &[&Realized],
         _epilogue: &TileEpilogue<'_>,
     ) -> Option<Result<EpilogueResult>> {
+        None
+    }
+
+    /// Computes the matrix product `matmul` of `operands`, each read scaled as `scales` says
+    /// while the GEMM packs it (see [`crate::prologue`]), or None when the runner cannot (the
+    /// executor then materialises the scaled operands first). The default: None.
+    fn matmul_prologue(
+        &self,
+        _matmul: &Node,
+        _operands: &[&Realized],
+        _scales: &Scales,
+    ) -> Option<Result<Realized>> {
         None
     }
 }
@@ -162,10 +175,29 @@ impl Recording {
         });
     }
 
-    fn epilogue(&mut self, root: &NodeRef, product: &Epilogue, tiles: TileLowering) {
+    fn scaled(&mut self, node: &NodeRef, operands: &[NodeRef], scales: Scales) {
+        let node = self.positions(std::iter::once(node.id()));
+        let operands = self.positions(operands.iter().map(|i| i.id()));
+        if let [node] = node[..] {
+            self.program.steps.push(ProgramStep::Scaled {
+                node,
+                operands,
+                scales,
+            });
+        }
+    }
+
+    fn epilogue(
+        &mut self,
+        root: &NodeRef,
+        product: &Epilogue,
+        operands: &[NodeRef],
+        tiles: TileLowering,
+        scales: Scales,
+    ) {
         let node = self.positions(std::iter::once(root.id()));
         let matmul = self.positions(std::iter::once(product.matmul.id()));
-        let operands = self.positions(product.matmul.inputs().iter().map(|i| tiles.operand(i)));
+        let operands = self.positions(operands.iter().map(|i| i.id()));
         let sources = self.positions(tiles.lowered.sources.iter().copied());
         if let (&[node], &[matmul]) = (&node[..], &matmul[..]) {
             self.program.steps.push(ProgramStep::Epilogue {
@@ -177,6 +209,7 @@ impl Recording {
                 launch: tiles.lowered.launch,
                 product_input: tiles.product_input,
                 sources,
+                scales,
             });
         }
     }
@@ -239,11 +272,11 @@ fn execute_inner(
                     .iter()
                     .filter(|b| b.id() != p.matmul.id())
                     .cloned()
-                    .chain(p.matmul.inputs().iter().map(|i| plan.resolve(i)))
+                    .chain(plan.operand_nodes(&p.matmul))
                     .collect(),
                 None => g.boundaries.clone(),
             },
-            Step::Single { node, .. } => node.inputs().iter().map(|i| plan.resolve(i)).collect(),
+            Step::Single { node, .. } => plan.operand_nodes(node),
             Step::Concat(c) => c.reads(),
         })
         .collect();
@@ -302,19 +335,41 @@ fn execute_inner(
         }
         let (step, inputs) = (&plan.steps[at], &step_inputs[at]);
         let (node, value) = match step {
-            Step::Single { node, .. } => {
-                if let Some(rec) = rec.as_deref_mut() {
-                    rec.single(node, inputs);
+            Step::Single { node, .. } => match plan.prologues.get(&node.id()) {
+                Some(prologues) => {
+                    let value = scaled_product(
+                        plan,
+                        node,
+                        prologues,
+                        inputs,
+                        &mut values,
+                        run,
+                        rec.as_deref_mut(),
+                    )?;
+                    (node, value)
                 }
-                (node, single(node, inputs, &values, run)?)
-            }
+                None => {
+                    if let Some(rec) = rec.as_deref_mut() {
+                        rec.single(node, inputs);
+                    }
+                    (node, single(node, inputs, &values, run)?)
+                }
+            },
             Step::Concat(c) => (&c.node, concat_step(c, &values, run, rec.as_deref_mut())?),
             Step::Fused(g) if g.product.is_some() => {
                 let p = g
                     .product
                     .as_ref()
                     .ok_or_else(|| Error::internal("execute", "no product"))?;
-                let value = epilogue_step(g, p, &mut values, run, rec.as_deref_mut())?;
+                let prologues = plan.prologues.get(&p.matmul.id()).map(|v| &v[..]);
+                let value = epilogue_step(
+                    g,
+                    p,
+                    (plan, prologues.unwrap_or_default()),
+                    &mut values,
+                    run,
+                    rec.as_deref_mut(),
+                )?;
                 (&g.root, value)
             }
             Step::Fused(g) => {
@@ -345,6 +400,68 @@ fn lookup(node: &NodeRef, values: &HashMap<u64, Realized>) -> Result<Realized> {
         .cloned()
         .or_else(|| values.get(&node.id()).cloned())
         .ok_or_else(|| Error::internal("execute", format!("input {} not computed", node.id())))
+}
+
+/// A matrix product with scaled operands (see [`crate::prologue`]): the runner scales them
+/// while packing, or the kernels that materialise them run first and then the plain product.
+fn scaled_product(
+    plan: &Plan,
+    node: &NodeRef,
+    prologues: &[Prologue],
+    inputs: &[NodeRef],
+    values: &mut HashMap<u64, Realized>,
+    run: KernelRunner<'_>,
+    rec: Option<&mut Recording>,
+) -> Result<Realized> {
+    let args: Vec<Realized> = inputs
+        .iter()
+        .map(|i| lookup(i, values))
+        .collect::<Result<_>>()?;
+    let refs: Vec<&Realized> = args.iter().collect();
+    let scales = crate::prologue::scales(prologues);
+    if let Some(Ok(value)) = run.matmul_prologue(node, &refs, &scales) {
+        if let Some(rec) = rec {
+            rec.scaled(node, inputs, scales);
+        }
+        return Ok(value);
+    }
+    let (operands, rec) = materialise(plan, node, prologues, values, rec)?;
+    let refs: Vec<&Realized> = operands.iter().collect();
+    let value = compute_single(node, &refs, run)?;
+    if let Some(rec) = rec {
+        let plain: Vec<NodeRef> = node.inputs().iter().map(|i| plan.resolve(i)).collect();
+        rec.single(node, &plain);
+    }
+    Ok(value)
+}
+
+/// The plain operands of the product `m` whose scaled operands the runner could not take:
+/// each scaled one computed by the reference evaluator (see `crate::prologue::materialised`).
+/// Such a step is not replayed.
+fn materialise<'r>(
+    plan: &Plan,
+    m: &NodeRef,
+    prologues: &[Prologue],
+    values: &HashMap<u64, Realized>,
+    rec: Option<&'r mut Recording>,
+) -> Result<(Vec<Realized>, Option<&'r mut Recording>)> {
+    let mut rec = rec;
+    if let Some(r) = rec.as_deref_mut() {
+        r.replayable = false;
+    }
+    let operands = m
+        .inputs()
+        .iter()
+        .enumerate()
+        .map(|(k, i)| match prologues.iter().find(|p| p.operand == k) {
+            Some(p) => {
+                let x = lookup(&p.source, values)?;
+                crate::prologue::materialised(&x, p.scale, m.location())
+            }
+            None => lookup(&plan.resolve(i), values),
+        })
+        .collect::<Result<_>>()?;
+    Ok((operands, rec))
 }
 
 fn single(
@@ -457,14 +574,6 @@ pub(crate) struct TileLowering {
     pub lowered: Lowered,
     /// Which kernel input is the product.
     pub product_input: usize,
-    /// The group's common subexpressions (to name the product's operands as the plan does).
-    aliases: crate::plan::Aliases,
-}
-
-impl TileLowering {
-    fn operand(&self, input: &NodeRef) -> u64 {
-        self.aliases.get(&input.id()).unwrap_or(input).id()
-    }
 }
 
 /// A buffer with no elements standing for a product not computed yet (the runner reads the
@@ -503,7 +612,6 @@ fn lower_epilogue(
     fits.then(|| TileLowering {
         lowered,
         product_input: k,
-        aliases: group.aliases.clone(),
     })
 }
 
@@ -540,6 +648,7 @@ pub(crate) fn check_epilogue_result(
 fn epilogue_step(
     group: &Group,
     product: &Epilogue,
+    (plan, prologues): (&Plan, &[Prologue]),
     values: &mut HashMap<u64, Realized>,
     run: KernelRunner<'_>,
     rec: Option<&mut Recording>,
@@ -547,7 +656,8 @@ fn epilogue_step(
     let m = &product.matmul;
     // Inputs are read before checking `realized`: a product realized meanwhile by another
     // thread evaluating an overlapping graph has dropped them, and is then read as data.
-    let inputs: Vec<NodeRef> = m.inputs().iter().map(|i| group.resolve(i)).collect();
+    // Scaled operands are read unscaled (see `crate::prologue`).
+    let inputs: Vec<NodeRef> = plan.operand_nodes(m);
     if let Some(r) = m.realized().cloned() {
         values.insert(m.id(), r);
         let (out, _) = fused(group, values, run)?;
@@ -561,6 +671,7 @@ fn epilogue_step(
         .map(|i| lookup(i, values))
         .collect::<Result<_>>()?;
     let refs: Vec<&Realized> = operands.iter().collect();
+    let scales = crate::prologue::scales(prologues);
     if let Some(tiles) = lower_epilogue(group, m, values) {
         let buffers: Vec<&Buffer> = tiles.lowered.buffers.iter().map(|b| b.as_ref()).collect();
         let epilogue = TileEpilogue {
@@ -569,6 +680,7 @@ fn epilogue_step(
             inputs: &buffers,
             product_input: tiles.product_input,
             keep_product: product.keep,
+            scales,
         };
         if let Some(Ok(result)) = run.matmul_epilogue(m, &refs, &epilogue) {
             check_epilogue_result(&group.root, m, product.keep, &result)?;
@@ -576,12 +688,18 @@ fn epilogue_step(
                 values.insert(m.id(), p);
             }
             if let Some(rec) = rec {
-                rec.epilogue(&group.root, product, tiles);
+                rec.epilogue(&group.root, product, &inputs, tiles, scales);
             }
             return Ok(result.out);
         }
     }
-    // Unfused: the product, then the kernel reading it.
+    // Unfused: the product (its scaled operands materialised first), then the kernel reading
+    // it.
+    let (operands, rec) = match prologues.is_empty() {
+        true => (operands, rec),
+        false => materialise(plan, m, prologues, values, rec)?,
+    };
+    let refs: Vec<&Realized> = operands.iter().collect();
     let value = compute_single(m, &refs, run)?;
     values.insert(m.id(), value);
     let (out, lowered) = fused(group, values, run)?;
@@ -589,7 +707,8 @@ fn epilogue_step(
         values.remove(&m.id());
     }
     if let Some(rec) = rec {
-        rec.single(m, &inputs);
+        let plain: Vec<NodeRef> = m.inputs().iter().map(|i| plan.resolve(i)).collect();
+        rec.single(m, &plain);
         rec.fused(&group.root, lowered);
     }
     Ok(out)

@@ -12,6 +12,8 @@
 //!   loop as indexed loads.
 //! - [`epilogue`]: the element-wise kernel consuming a matrix product, attached to the
 //!   product's GEMM and run on each output tile while it is in cache.
+//! - [`prologue`]: an operand of a matrix product scaled by a constant, read scaled while the
+//!   GEMM packs it instead of materialised first.
 //! - [`concat`]: a concatenation whose parts' kernels write straight into its output, and
 //!   whose other parts are copied natively.
 //! - [`rows`]: consecutive kernels that work row by row run together on blocks of rows
@@ -31,6 +33,7 @@ pub mod kernel;
 pub mod lower;
 pub mod plan;
 pub mod program;
+pub mod prologue;
 pub mod rows;
 
 pub use concat::{ConcatPart, ConcatStep};
@@ -42,4 +45,5 @@ pub use kernel::{
 pub use lower::{lower, lower_tiles, LowerError, Lowered};
 pub use plan::{plan, plan_with, Boundary, Epilogue, Group, Plan, PlanOptions, Step};
 pub use program::{run_cached, run_cached_with, Programs};
+pub use prologue::{Prologue, Scale, Scales};
 pub use rows::RowChain;

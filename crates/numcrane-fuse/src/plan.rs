@@ -10,6 +10,7 @@
 
 use crate::concat::ConcatStep;
 use crate::kernel::scalar_bits;
+use crate::prologue::Prologues;
 use crate::rows::{find_row_chains, RowChain};
 use numcrane_graph::node::topo_order;
 use numcrane_graph::{Node, NodeRef, Op, Scalar, ViewOp};
@@ -120,12 +121,35 @@ pub struct Plan {
     /// Element-wise ops of constants computed inside kernels: lowering computes each once
     /// (constant folding) instead of per element.
     pub folded: Vec<NodeRef>,
+    /// Matrix products' operands read scaled while packed, by product (see
+    /// [`crate::prologue`]): the kernels that would have materialised them are not steps.
+    pub prologues: Prologues,
 }
 
 impl Plan {
     /// `node`, or the earlier node computing the same thing.
     pub fn resolve(&self, node: &NodeRef) -> NodeRef {
         resolve(&self.aliases, node)
+    }
+
+    /// What the matrix product `m` reads: its operands, each replaced by the unscaled source
+    /// when it is read scaled while packed (see [`crate::prologue`]).
+    pub fn operand_nodes(&self, m: &NodeRef) -> Vec<NodeRef> {
+        let prologues = self.prologues.get(&m.id());
+        m.inputs()
+            .iter()
+            .enumerate()
+            .map(
+                |(k, i)| match prologues.and_then(|ps| ps.iter().find(|p| p.operand == k)) {
+                    Some(p) => p.source.clone(),
+                    None => self.resolve(i),
+                },
+            )
+            .collect()
+    }
+
+    fn operands(&self, m: &NodeRef) -> Vec<u64> {
+        self.operand_nodes(m).iter().map(|n| n.id()).collect()
     }
 }
 
@@ -171,6 +195,10 @@ pub struct PlanOptions {
     /// Write the fused kernels computing a concatenation's parts straight into its output
     /// (see [`crate::concat`]). Default: on unless `NUMCRANE_CONCAT=0`.
     pub concat: bool,
+    /// Let float32/float64 matrix products read an operand scaled by a constant while packing
+    /// it instead of materialising `s * X` (see [`crate::prologue`]). Default: on unless
+    /// `NUMCRANE_PROLOGUE=0`.
+    pub prologue: bool,
 }
 
 impl Default for PlanOptions {
@@ -179,6 +207,7 @@ impl Default for PlanOptions {
             fuse: true,
             epilogue: crate::epilogue::enabled(),
             concat: crate::concat::enabled(),
+            prologue: crate::prologue::enabled(),
         }
     }
 }
@@ -395,6 +424,11 @@ pub fn plan_with(
     if options.fuse && options.epilogue {
         crate::epilogue::attach(&mut steps, &aliases, &root_ids);
     }
+    let prologues = if options.fuse && options.prologue {
+        crate::prologue::attach(&mut steps, &aliases, &root_ids)
+    } else {
+        Prologues::default()
+    };
     if options.fuse && options.concat {
         crate::concat::attach(&mut steps, &aliases, &root_ids);
     }
@@ -414,6 +448,7 @@ pub fn plan_with(
         aliases,
         row_chains,
         folded,
+        prologues,
     }
 }
 
@@ -595,7 +630,7 @@ fn same_op(a: &Op, b: &Op) -> bool {
     }
 }
 
-fn single_reason(node: &Node, fusable: &dyn Fn(&Node) -> bool) -> &'static str {
+pub(crate) fn single_reason(node: &Node, fusable: &dyn Fn(&Node) -> bool) -> &'static str {
     // Each reason says where the step runs: natively with the JIT backend's runner, or on the
     // reference evaluator (every runner's fallback).
     match node.op() {
@@ -701,12 +736,7 @@ impl Plan {
                 .iter()
                 .filter(|b| Some(b.id()) != product.map(|m| m.id()))
                 .map(|b| b.id())
-                .chain(product.into_iter().flat_map(|m| {
-                    m.inputs()
-                        .iter()
-                        .map(|i| self.resolve(i).id())
-                        .collect::<Vec<_>>()
-                }))
+                .chain(product.into_iter().flat_map(|m| self.operands(m)))
                 .collect();
             let detail = match (
                 names(&mut computed.iter().copied()),
@@ -731,6 +761,10 @@ impl Plan {
                 Some(p) if p.keep => ", the product also kept (a root)",
                 _ => "",
             };
+            let prologue = product
+                .and_then(|m| self.prologues.get(&m.id()))
+                .map(|p| crate::prologue::describe(p))
+                .unwrap_or_default();
             let recomputed = if g.recomputed.is_empty() {
                 String::new()
             } else {
@@ -745,7 +779,7 @@ impl Plan {
                 format!("materialized because {:?}", g.why)
             };
             format!(
-                "{head} {:?} {} ops{recomputed}, {} inputs, {why}{kept}{detail}",
+                "{head} {:?} {} ops{recomputed}, {} inputs, {why}{kept}{prologue}{detail}",
                 g.root.shape(),
                 computed.len(),
                 read.len(),
@@ -787,9 +821,14 @@ impl Plan {
                     let name = label(node.id())
                         .map(|l| format!(" {l}"))
                         .unwrap_or_default();
+                    let prologue = self
+                        .prologues
+                        .get(&node.id())
+                        .map(|p| crate::prologue::describe(p))
+                        .unwrap_or_default();
                     writeln!(
                         out,
-                        "{i}: {}{name} {:?} as a step of its own: {reason}",
+                        "{i}: {}{name} {:?} as a step of its own: {reason}{prologue}",
                         node.op().name(),
                         node.shape()
                     )

@@ -18,6 +18,7 @@ use crate::execute::{
 };
 use crate::kernel::{scalar_bits, ElementwiseKernel, Launch};
 use crate::plan::{plan_with, PlanOptions};
+use crate::prologue::Scales;
 use crate::rows::RowSchedule;
 use numcrane_graph::node::topo_order;
 use numcrane_graph::{Buffer, Error, Layout, Node, NodeRef, Op, Realized, Result, Scalar, ViewOp};
@@ -34,6 +35,13 @@ pub const CAPACITY: usize = 256;
 pub(crate) enum ProgramStep {
     /// `compute(node)` on the reference evaluator, from the values at `inputs`.
     Single { node: usize, inputs: Vec<usize> },
+    /// A matrix product reading the values at `operands` scaled as `scales` says while packed
+    /// (see [`crate::prologue`]).
+    Scaled {
+        node: usize,
+        operands: Vec<usize>,
+        scales: Scales,
+    },
     /// A kernel run writing the value of `node`, reading the values at `sources`.
     Fused {
         node: usize,
@@ -54,6 +62,7 @@ pub(crate) enum ProgramStep {
         launch: Launch,
         product_input: usize,
         sources: Vec<usize>,
+        scales: Scales,
     },
     /// A fused concatenation writing the value of `node` along `axis`, each part run as
     /// recorded (see [`crate::concat`]).
@@ -89,6 +98,7 @@ impl Program {
         for (i, step) in self.steps.iter().enumerate() {
             let inputs: Vec<usize> = match step {
                 ProgramStep::Single { inputs, .. } => inputs.clone(),
+                ProgramStep::Scaled { operands, .. } => operands.clone(),
                 ProgramStep::Fused { sources, .. } => sources.clone(),
                 ProgramStep::Rows { outside, .. } => outside.clone(),
                 ProgramStep::Concat { parts, .. } => {
@@ -265,6 +275,7 @@ fn replay(
                 launch,
                 product_input,
                 sources,
+                scales,
             } => {
                 let m = &order[*matmul];
                 let args: Vec<Realized> = operands
@@ -288,6 +299,7 @@ fn replay(
                     inputs: &inputs,
                     product_input: *product_input,
                     keep_product: *keep,
+                    scales: *scales,
                 };
                 let result = run.matmul_epilogue(m, &refs, &epilogue).ok_or_else(|| {
                     Error::internal("replay", "the runner has no fused product")
@@ -306,6 +318,23 @@ fn replay(
                     *node,
                     run_concat(n, *axis, parts, &buffer_of, &value_of, run)?,
                 )
+            }
+            ProgramStep::Scaled {
+                node,
+                operands,
+                scales,
+            } => {
+                let args: Vec<Realized> = operands
+                    .iter()
+                    .map(|&i| value(&values, i))
+                    .collect::<Result<_>>()?;
+                let refs: Vec<&Realized> = args.iter().collect();
+                let result = run
+                    .matmul_prologue(&order[*node], &refs, scales)
+                    .ok_or_else(|| {
+                        Error::internal("replay", "the runner has no scaled product")
+                    })??;
+                (*node, result)
             }
             ProgramStep::Single { node, inputs } => {
                 let args: Vec<Realized> = inputs

@@ -166,6 +166,8 @@ fn checked<T: GemmScalar>(
         c: c.ptr,
         rs_c: c.rs,
         cs_c: c.cs,
+        scale_a: a.scale,
+        scale_b: b.scale,
     };
     // SAFETY: the views were validated at construction (every element in bounds of its
     // slice, C non-overlapping); A and B are shared borrows and C an exclusive one, so C
@@ -218,6 +220,8 @@ pub unsafe fn gemm_raw<T: GemmScalar>(
         c,
         rs_c,
         cs_c,
+        scale_a: None,
+        scale_b: None,
     };
     // SAFETY: forwarded contract.
     unsafe { run(&GemmOptions::default(), p, None) }
@@ -260,6 +264,8 @@ pub unsafe fn gemm_raw_with_epilogue<T: GemmScalar>(
         c,
         rs_c,
         cs_c,
+        scale_a: None,
+        scale_b: None,
     };
     // SAFETY: forwarded contract.
     unsafe { run(opts, p, Some(epilogue)) }
@@ -316,7 +322,11 @@ unsafe fn run<T: GemmScalar>(
     } else {
         1
     };
+    // A scaled operand is scaled while packing, so it takes the packed path (which gives the
+    // direct path's bits: see `small`).
+    let scaled = p.scale_a.is_some() || p.scale_b.is_some();
     if opts.small == SmallPath::Auto
+        && !scaled
         && small::eligible(&p, blocking.kc)
         && (threads == 1 || work <= small::ALWAYS_WORK)
     {

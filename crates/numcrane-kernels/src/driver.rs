@@ -24,6 +24,7 @@ use crate::epilogue::EpiCtx;
 use crate::microkernel::MicroKernel;
 use crate::pack::{pack_a, pack_b};
 use crate::scalar::GemmScalar;
+use crate::scale::OperandScale;
 use crate::threading::{split, Part};
 use rayon::prelude::*;
 
@@ -45,6 +46,9 @@ pub(crate) struct Problem<T> {
     pub c: *mut T,
     pub rs_c: isize,
     pub cs_c: isize,
+    /// Scaling of A's / B's elements, applied while packing (see [`crate::scale`]).
+    pub scale_a: Option<OperandScale<T>>,
+    pub scale_b: Option<OperandScale<T>>,
 }
 
 // SAFETY: a Problem is shared between the rayon tasks of one call. They only read A and B
@@ -68,6 +72,8 @@ impl<T> Problem<T> {
             cs_b: self.rs_a,
             rs_c: self.cs_c,
             cs_c: self.rs_c,
+            scale_a: self.scale_b,
+            scale_b: self.scale_a,
             ..self
         }
     }
@@ -138,14 +144,14 @@ unsafe fn gemm_serial<T: GemmScalar>(
                         p.b.wrapping_offset(pc as isize * p.rs_b + jc as isize * p.cs_b);
                     // SAFETY: bbuf holds kc_max * nc_max >= kcur * ceil(ncur / nr) * nr
                     // elements; B's kcur x ncur block at (pc, jc) is readable.
-                    unsafe { pack_b(bbuf, bsrc, p.rs_b, p.cs_b, kcur, ncur, nr) };
+                    unsafe { pack_b(bbuf, bsrc, p.rs_b, p.cs_b, kcur, ncur, nr, p.scale_b) };
                     for ic in (0..p.m).step_by(blk.mc) {
                         let mcur = blk.mc.min(p.m - ic);
                         let asrc =
                             p.a.wrapping_offset(ic as isize * p.rs_a + pc as isize * p.cs_a);
                         // SAFETY: abuf holds mc_max * kc_max >= ceil(mcur / mr) * mr * kcur
                         // elements; A's mcur x kcur block at (ic, pc) is readable.
-                        unsafe { pack_a(abuf, asrc, p.rs_a, p.cs_a, mcur, kcur, mr) };
+                        unsafe { pack_a(abuf, asrc, p.rs_a, p.cs_a, mcur, kcur, mr, p.scale_a) };
                         for (q, jr) in (0..ncur).step_by(nr).enumerate() {
                             let nn = nr.min(ncur - jr);
                             let bpanel = bbuf.wrapping_add(q * nr * kcur);

@@ -11,6 +11,8 @@
 //!   intrinsics chosen at run time, and a portable one written as plain loops;
 //! - `threading` splits the output into one rectangle per rayon thread (each output element
 //!   is computed by one thread in a fixed order, so results do not depend on the thread count);
+//! - `scale` scales an operand while it is packed (`(s * A) @ B` without materialising
+//!   `s * A`: [`MatRef::scaled`]);
 //! - `small` is the direct path without packing for small products;
 //! - `epilogue` runs a caller's element-wise function on each block of C as soon as it is
 //!   final ([`gemm_with_epilogue`], [`BiasActivation`]);
@@ -58,6 +60,7 @@ mod mat;
 mod microkernel;
 mod pack;
 mod scalar;
+mod scale;
 mod select;
 mod small;
 mod sort;
@@ -76,6 +79,7 @@ pub use intgemm::{int_gemm, int_gemm_with, IntGemmScalar, INT_BLOCKING};
 pub use mat::{MatMut, MatRef};
 pub use microkernel::{selected_kernel, KernelKind};
 pub use scalar::GemmScalar;
+pub use scale::OperandScale;
 pub use select::{select_axis, SelectError};
 pub use sort::{
     argsort_axis, argsort_axis_with, sort_axis, sort_axis_with, SortError, SortOptions, SortScalar,

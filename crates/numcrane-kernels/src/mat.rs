@@ -7,6 +7,7 @@
 //! inputs).
 
 use crate::error::GemmError;
+use crate::scale::OperandScale;
 use std::marker::PhantomData;
 
 /// Smallest and largest element offset (relative to element (0, 0)) that a view addresses, or
@@ -83,6 +84,8 @@ pub struct MatRef<'a, T> {
     pub(crate) cols: usize,
     pub(crate) rs: isize,
     pub(crate) cs: isize,
+    /// Applied to each element as it is read (see [`MatRef::scaled`]).
+    pub(crate) scale: Option<OperandScale<T>>,
     _marker: PhantomData<&'a [T]>,
 }
 
@@ -111,6 +114,7 @@ impl<'a, T> MatRef<'a, T> {
             cols,
             rs,
             cs,
+            scale: None,
             _marker: PhantomData,
         })
     }
@@ -145,6 +149,7 @@ impl<'a, T> MatRef<'a, T> {
             cols,
             rs,
             cs,
+            scale: None,
             _marker: PhantomData,
         }
     }
@@ -158,6 +163,26 @@ impl<'a, T> MatRef<'a, T> {
             cs: self.rs,
             ..self
         }
+    }
+
+    /// The same view read scaled: each element `x` is used as `x * s` ([`OperandScale::Mul`])
+    /// or `x / s` ([`OperandScale::Div`]), applied while the GEMM packs the operand, so
+    /// `(s * A) @ B` never materialises `s * A`. The product has the same bits as scaling
+    /// first (the same multiply or divide per element, then the same GEMM). Replaces any
+    /// earlier scale; the transposed view keeps it.
+    pub fn scaled(self, s: OperandScale<T>) -> Self {
+        MatRef {
+            scale: Some(s),
+            ..self
+        }
+    }
+
+    /// The scale the GEMM applies to this view's elements, if any.
+    pub fn scale(&self) -> Option<OperandScale<T>>
+    where
+        T: Copy,
+    {
+        self.scale
     }
 
     /// Number of rows.

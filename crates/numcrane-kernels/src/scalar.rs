@@ -6,7 +6,7 @@
 use crate::config::Blocking;
 use crate::microkernel::{self, DirectKernel, KernelKind, MicroKernel};
 use std::fmt::Debug;
-use std::ops::{Add, Mul};
+use std::ops::{Add, Div, Mul};
 
 mod sealed {
     pub trait Sealed {}
@@ -26,6 +26,7 @@ pub trait GemmScalar:
     + Default
     + Add<Output = Self>
     + Mul<Output = Self>
+    + Div<Output = Self>
     + 'static
 {
     /// Additive identity.

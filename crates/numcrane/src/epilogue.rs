@@ -230,7 +230,7 @@ fn fused<T: GemmScalar + Element>(
     let count = size.checked_div(tile).unwrap_or(0);
     let c_base = SendPtr(c_base);
     let one = |t: usize, parallel: bool| -> Result<()> {
-        let (av, bv) = stack_operands((ad, al), (bd, bl), t)?;
+        let (av, bv) = stack_operands((ad, al), (bd, bl), t, &ep.scales)?;
         // SAFETY: matrix t of the stack is elements t * tile .. (t + 1) * tile of C's
         // buffer (`product`, or `out` in place: both `size` elements of T, t < count =
         // size / tile), row-major with rows of n: valid, distinct locations that only this

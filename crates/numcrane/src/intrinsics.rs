@@ -8,9 +8,11 @@
 //! backend's runner: compiled kernels through
 //! `numcrane_jit::run_into`, intrinsics here.
 
-use numcrane_fuse::{ElementwiseKernel, EpilogueResult, Launch, Runner, TileEpilogue};
+use numcrane_fuse::{
+    ElementwiseKernel, EpilogueResult, Launch, Runner, Scale, Scales, TileEpilogue,
+};
 use numcrane_graph::{Buffer, DType, Element, Error, Layout, Node, Op, OutSlot, Realized, Result};
-use numcrane_kernels::{gemm_with, GemmOptions, GemmScalar, MatMut, MatRef};
+use numcrane_kernels::{gemm_with, GemmOptions, GemmScalar, MatMut, MatRef, OperandScale};
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -30,8 +32,8 @@ impl Runner for NativeRunner {
 
     fn intrinsic(&self, node: &Node, inputs: &[&Realized]) -> Option<Result<Realized>> {
         match (node.op(), node.dtype(), inputs) {
-            (Op::MatMul, DType::F32, [a, b]) => Some(matmul::<f32>(node, a, b)),
-            (Op::MatMul, DType::F64, [a, b]) => Some(matmul::<f64>(node, a, b)),
+            (Op::MatMul, DType::F32, [a, b]) => Some(matmul::<f32>(node, a, b, &[None, None])),
+            (Op::MatMul, DType::F64, [a, b]) => Some(matmul::<f64>(node, a, b, &[None, None])),
             (Op::MatMul, dtype, [a, b]) => crate::intrinsics_int::matmul_int(dtype, node, a, b),
             (Op::Sort { axis }, _, [x]) => Some(crate::intrinsics_sort::sort(node, *axis, x)),
             (Op::ArgSort { axis }, _, [x]) => Some(crate::intrinsics_sort::argsort(node, *axis, x)),
@@ -68,6 +70,19 @@ impl Runner for NativeRunner {
     ) -> Option<Result<EpilogueResult>> {
         crate::epilogue::matmul_epilogue(matmul, operands, epilogue)
     }
+
+    fn matmul_prologue(
+        &self,
+        node: &Node,
+        operands: &[&Realized],
+        scales: &Scales,
+    ) -> Option<Result<Realized>> {
+        match (node.op(), node.dtype(), operands) {
+            (Op::MatMul, DType::F32, [a, b]) => Some(matmul::<f32>(node, a, b, scales)),
+            (Op::MatMul, DType::F64, [a, b]) => Some(matmul::<f64>(node, a, b, scales)),
+            _ => None,
+        }
+    }
 }
 
 fn internal(detail: impl std::fmt::Display) -> Error {
@@ -87,12 +102,26 @@ pub(crate) fn batch_parallel(count: usize, m: usize, n: usize, k: usize) -> bool
 /// Multiply-adds of a product small enough to run whole on one thread within a stack.
 const SMALL_PRODUCT: usize = 128 * 128 * 128;
 
+/// The GEMM's form of a plan's operand scale (see `numcrane_fuse::prologue`); an error if the
+/// factor is not of the product's dtype.
+pub(crate) fn operand_scale<T: Element>(scale: &Option<Scale>) -> Result<Option<OperandScale<T>>> {
+    let Some(s) = scale else { return Ok(None) };
+    let factor = T::from_scalar(s.factor)
+        .ok_or_else(|| internal("an operand scale of another dtype than the product"))?;
+    Ok(Some(match s.divide {
+        true => OperandScale::Div(factor),
+        false => OperandScale::Mul(factor),
+    }))
+}
+
 /// The operands of matrix `t` of a stack `a @ b` (`[batch..., m, k]` and `[batch..., k, n]`,
-/// read through their layouts): each start moved along the batch strides by `t` unravelled.
-pub(crate) fn stack_operands<'a, T>(
+/// read through their layouts): each start moved along the batch strides by `t` unravelled,
+/// each read scaled by its `scales` entry while packed.
+pub(crate) fn stack_operands<'a, T: Element>(
     (a, al): (&'a [T], &Layout),
     (b, bl): (&'a [T], &Layout),
     t: usize,
+    scales: &Scales,
 ) -> Result<(MatRef<'a, T>, MatRef<'a, T>)> {
     let nd = al.shape.len();
     let start = |l: &Layout| {
@@ -106,8 +135,14 @@ pub(crate) fn stack_operands<'a, T>(
     };
     let (m, k, n) = (al.shape[nd - 2], al.shape[nd - 1], bl.shape[nd - 1]);
     let (sa, sb) = (&al.strides[nd - 2..], &bl.strides[nd - 2..]);
-    let av = MatRef::from_slice(a, start(al)?, m, k, sa[0], sa[1]).map_err(internal)?;
-    let bv = MatRef::from_slice(b, start(bl)?, k, n, sb[0], sb[1]).map_err(internal)?;
+    let mut av = MatRef::from_slice(a, start(al)?, m, k, sa[0], sa[1]).map_err(internal)?;
+    let mut bv = MatRef::from_slice(b, start(bl)?, k, n, sb[0], sb[1]).map_err(internal)?;
+    if let Some(s) = operand_scale::<T>(&scales[0])? {
+        av = av.scaled(s);
+    }
+    if let Some(s) = operand_scale::<T>(&scales[1])? {
+        bv = bv.scaled(s);
+    }
     Ok((av, bv))
 }
 
@@ -133,7 +168,13 @@ unsafe impl<T> Sync for SendPtr<T> {}
 /// matrix of the batch, into a fresh contiguous `[batch..., m, n]`. A stack of small matrices
 /// runs its GEMMs in parallel, each on one thread (see [`batch_parallel`]); the bits are the
 /// same either way (numcrane-kernels' GEMM gives the same bits on any number of threads).
-fn matmul<T: GemmScalar + Element>(node: &Node, a: &Realized, b: &Realized) -> Result<Realized> {
+/// Operands with a `scales` entry are read scaled while packed (the plan's prologue).
+fn matmul<T: GemmScalar + Element>(
+    node: &Node,
+    a: &Realized,
+    b: &Realized,
+    scales: &Scales,
+) -> Result<Realized> {
     let shape = node.shape();
     let nd = shape.len();
     let (al, bl) = (&a.layout, &b.layout);
@@ -157,7 +198,7 @@ fn matmul<T: GemmScalar + Element>(node: &Node, a: &Realized, b: &Realized) -> R
     let row_stride = isize::try_from(n).map_err(internal)?;
     let count = layout.size().checked_div(tile).unwrap_or(0);
     let one = |t: usize, parallel: bool| -> Result<()> {
-        let (av, bv) = stack_operands((ad, al), (bd, bl), t)?;
+        let (av, bv) = stack_operands((ad, al), (bd, bl), t, scales)?;
         // SAFETY: matrix t of the stack is elements t * tile .. (t + 1) * tile of `out` (t <
         // count = size / tile, checked size and dtype above), row-major with rows of n: valid,
         // distinct locations that nothing else accesses while this GEMM runs (`out` is ours
