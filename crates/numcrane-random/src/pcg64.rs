@@ -10,6 +10,17 @@ use crate::seed_seq::SeedSequence;
 const MULTIPLIER: u128 = 0x2360_ed05_1fc6_5da4_4385_df64_9fcc_f645;
 
 /// NumPy's `np.random.PCG64`.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane_random::Pcg64;
+/// let mut a = Pcg64::new(42);
+/// let mut b = a.clone();
+/// assert_eq!(a.next_u64(), b.next_u64());
+/// let x = a.next_double();
+/// assert!((0.0..1.0).contains(&x));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pcg64 {
     state: u128,
@@ -19,6 +30,18 @@ pub struct Pcg64 {
 }
 
 /// The state as NumPy's `bit_generator.state` dict shows it.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane_random::Pcg64;
+/// let mut g = Pcg64::new(1);
+/// g.next_u32();
+/// // After one 32-bit draw, the other half of the 64-bit output waits in the state.
+/// let s = g.state();
+/// assert!(s.has_uint32);
+/// assert_eq!(s.inc % 2, 1);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Pcg64State {
     /// `state["state"]["state"]`.
@@ -33,6 +56,14 @@ pub struct Pcg64State {
 
 impl Pcg64 {
     /// `PCG64(seed_seq)`: state and stream from `generate_state(4, uint64)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane_random::{Pcg64, SeedSequence};
+    /// let seq = SeedSequence::new(42);
+    /// assert_eq!(Pcg64::from_seed_sequence(&seq), Pcg64::new(42));
+    /// ```
     pub fn from_seed_sequence(seq: &SeedSequence) -> Pcg64 {
         let w = seq.generate_state_u64(4);
         let initstate = (u128::from(w[0]) << 64) | u128::from(w[1]);
@@ -51,12 +82,31 @@ impl Pcg64 {
     }
 
     /// `PCG64(seed)` for an integer seed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane_random::Pcg64;
+    /// let (mut a, mut b) = (Pcg64::new(5), Pcg64::new(6));
+    /// assert_ne!(a.next_u64(), b.next_u64());
+    /// ```
     pub fn new(seed: u128) -> Pcg64 {
         Pcg64::from_seed_sequence(&SeedSequence::new(seed))
     }
 
     /// A generator in exactly the given state (NumPy's `bit_generator.state = ...`); the
     /// increment is forced odd as NumPy's LCG requires.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane_random::Pcg64;
+    /// let mut g = Pcg64::new(9);
+    /// let saved = g.state();
+    /// let first = g.next_u64();
+    /// // Restoring the state replays the stream.
+    /// assert_eq!(Pcg64::from_state(saved).next_u64(), first);
+    /// ```
     pub fn from_state(s: Pcg64State) -> Pcg64 {
         Pcg64 {
             state: s.state,
@@ -67,6 +117,17 @@ impl Pcg64 {
     }
 
     /// The current state.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane_random::Pcg64;
+    /// let mut g = Pcg64::new(3);
+    /// let before = g.state();
+    /// g.next_u64();
+    /// assert_ne!(g.state().state, before.state);
+    /// assert_eq!(g.state().inc, before.inc);
+    /// ```
     pub fn state(&self) -> Pcg64State {
         Pcg64State {
             state: self.state,
@@ -81,6 +142,16 @@ impl Pcg64 {
     }
 
     /// The next 64 random bits (`random_raw`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane_random::Pcg64;
+    /// let mut g = Pcg64::new(0);
+    /// let draws: Vec<u64> = (0..4).map(|_| g.next_u64()).collect();
+    /// let mut again = Pcg64::new(0);
+    /// assert!(draws.iter().all(|&d| d == again.next_u64()));
+    /// ```
     #[inline]
     pub fn next_u64(&mut self) -> u64 {
         self.step();
@@ -90,6 +161,17 @@ impl Pcg64 {
 
     /// The next 32 random bits: the low half of a fresh 64-bit draw, or the high half kept
     /// from the previous one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane_random::Pcg64;
+    /// let word = Pcg64::new(4).next_u64();
+    /// let mut g = Pcg64::new(4);
+    /// // Low half first, then the high half of the same 64-bit output.
+    /// assert_eq!(g.next_u32(), word as u32);
+    /// assert_eq!(g.next_u32(), (word >> 32) as u32);
+    /// ```
     #[inline]
     pub fn next_u32(&mut self) -> u32 {
         if self.has_uint32 {
@@ -103,12 +185,30 @@ impl Pcg64 {
     }
 
     /// A double in [0, 1) from the top 53 bits of a 64-bit draw.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane_random::Pcg64;
+    /// let word = Pcg64::new(8).next_u64();
+    /// let x = Pcg64::new(8).next_double();
+    /// assert_eq!(x, (word >> 11) as f64 / 9_007_199_254_740_992.0);
+    /// assert!((0.0..1.0).contains(&x));
+    /// ```
     #[inline]
     pub fn next_double(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 * (1.0 / 9_007_199_254_740_992.0)
     }
 
     /// A float in [0, 1) from the top 24 bits of a 32-bit draw.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane_random::Pcg64;
+    /// let x = Pcg64::new(8).next_float();
+    /// assert!((0.0..1.0).contains(&x));
+    /// ```
     #[inline]
     pub fn next_float(&mut self) -> f32 {
         (self.next_u32() >> 8) as f32 * (1.0 / 16_777_216.0)
@@ -116,6 +216,19 @@ impl Pcg64 {
 
     /// Moves the stream `delta` steps ahead as if that many 64-bit draws were made, in
     /// O(log delta) (NumPy's `PCG64.advance`, which also drops the buffered 32-bit half).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane_random::Pcg64;
+    /// let mut skipped = Pcg64::new(11);
+    /// skipped.advance(3);
+    /// let mut stepped = Pcg64::new(11);
+    /// for _ in 0..3 {
+    ///     stepped.next_u64();
+    /// }
+    /// assert_eq!(skipped.next_u64(), stepped.next_u64());
+    /// ```
     pub fn advance(&mut self, delta: u128) {
         self.skip(delta);
         self.has_uint32 = false;

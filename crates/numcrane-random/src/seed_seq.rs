@@ -15,6 +15,17 @@ const XSHIFT: u32 = 16;
 const POOL_SIZE: usize = 4;
 
 /// NumPy's `np.random.SeedSequence(entropy, spawn_key=...)`.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane_random::{Pcg64, SeedSequence};
+/// let seq = SeedSequence::new(2024);
+/// // generate_state is deterministic: the same words every call.
+/// assert_eq!(seq.generate_state_u64(4), seq.generate_state_u64(4));
+/// let mut rng = Pcg64::from_seed_sequence(&seq);
+/// assert!((0.0..1.0).contains(&rng.next_double()));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SeedSequence {
     entropy: Vec<u32>,
@@ -53,12 +64,30 @@ fn mix(x: u32, y: u32) -> u32 {
 impl SeedSequence {
     /// From entropy given as 32-bit words, least significant first (NumPy splits a Python
     /// integer this way; the integer 0 is the one word `[0]`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane_random::SeedSequence;
+    /// // The integer 2**32 + 5 is the words [5, 1], least significant first.
+    /// assert_eq!(SeedSequence::from_words(&[5, 1]), SeedSequence::new((1 << 32) + 5));
+    /// ```
     pub fn from_words(entropy: &[u32]) -> SeedSequence {
         SeedSequence::with_spawn_key(entropy, &[])
     }
 
     /// `SeedSequence(entropy, spawn_key=spawn_key)`: the key's words follow the entropy,
     /// which is first padded with zeros to the pool size (`get_assembled_entropy`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane_random::SeedSequence;
+    /// let mut parent = SeedSequence::new(7);
+    /// let child = parent.spawn(1).remove(0);
+    /// // A child is the parent's entropy with spawn key [0].
+    /// assert_eq!(child, SeedSequence::with_spawn_key(&[7], &[0]));
+    /// ```
     pub fn with_spawn_key(entropy_words: &[u32], spawn_key: &[u64]) -> SeedSequence {
         let mut entropy = entropy_words.to_vec();
         if !spawn_key.is_empty() && entropy.len() < POOL_SIZE {
@@ -75,6 +104,19 @@ impl SeedSequence {
 
     /// `n` children (NumPy's `spawn`): the same entropy with this sequence's spawn key
     /// extended by the child's number; later calls continue the numbering.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane_random::SeedSequence;
+    /// let mut seq = SeedSequence::new(1);
+    /// let first = seq.spawn(2);
+    /// let later = seq.spawn(1);
+    /// assert_ne!(first[0].generate_state_u32(2), first[1].generate_state_u32(2));
+    /// // Numbering continues: the third child is new too.
+    /// assert_ne!(later[0], first[0]);
+    /// assert_ne!(later[0], first[1]);
+    /// ```
     pub fn spawn(&mut self, n: usize) -> Vec<SeedSequence> {
         let children = (0..n as u64)
             .map(|i| {
@@ -119,6 +161,14 @@ impl SeedSequence {
     }
 
     /// `SeedSequence(seed)` for a non-negative integer seed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane_random::SeedSequence;
+    /// assert_eq!(SeedSequence::new(3).pool(), SeedSequence::new(3).pool());
+    /// assert_ne!(SeedSequence::new(3).pool(), SeedSequence::new(4).pool());
+    /// ```
     pub fn new(seed: u128) -> SeedSequence {
         // 0 is one zero word, otherwise no leading zero words.
         SeedSequence::from_words(&int_words(seed))
@@ -126,17 +176,43 @@ impl SeedSequence {
 
     /// `SeedSequence([a, b, ...])` for a sequence of non-negative integers (NumPy's
     /// `default_rng([a, b, ...])`): each integer's 32-bit words, in order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane_random::SeedSequence;
+    /// let seq = SeedSequence::from_ints(&[1, 2, 3]);
+    /// assert_eq!(seq, SeedSequence::from_words(&[1, 2, 3]));
+    /// ```
     pub fn from_ints(entropy: &[u128]) -> SeedSequence {
         let words: Vec<u32> = entropy.iter().flat_map(|&n| int_words(n)).collect();
         SeedSequence::from_words(&words)
     }
 
     /// The mixed pool (NumPy's `SeedSequence.pool`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane_random::SeedSequence;
+    /// let pool = SeedSequence::new(0).pool();
+    /// assert_eq!(pool.len(), 4);
+    /// ```
     pub fn pool(&self) -> [u32; POOL_SIZE] {
         self.pool
     }
 
     /// `generate_state(n_words, np.uint32)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane_random::SeedSequence;
+    /// let words = SeedSequence::new(42).generate_state_u32(8);
+    /// assert_eq!(words.len(), 8);
+    /// // Asking for fewer words gives a prefix of the same stream.
+    /// assert_eq!(SeedSequence::new(42).generate_state_u32(3), words[..3].to_vec());
+    /// ```
     pub fn generate_state_u32(&self, n_words: usize) -> Vec<u32> {
         let mut hash_const = INIT_B;
         (0..n_words)
@@ -151,6 +227,15 @@ impl SeedSequence {
 
     /// `generate_state(n_words, np.uint64)`: pairs of 32-bit words, the first the low half
     /// (NumPy views the uint32 array as little-endian uint64).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane_random::SeedSequence;
+    /// let seq = SeedSequence::new(42);
+    /// let (w32, w64) = (seq.generate_state_u32(4), seq.generate_state_u64(2));
+    /// assert_eq!(w64[0], u64::from(w32[0]) | (u64::from(w32[1]) << 32));
+    /// ```
     pub fn generate_state_u64(&self, n_words: usize) -> Vec<u64> {
         self.generate_state_u32(2 * n_words)
             .chunks_exact(2)

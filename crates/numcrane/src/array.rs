@@ -24,8 +24,30 @@ pub struct Array {
 }
 
 /// Something that names a shape: `[2, 3]`, `&[2, 3]`, `vec![2, 3]`, `5` (1-d) or `[]` (0-d).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{zeros, DType};
+/// // Any of these name the shape [2, 3].
+/// assert_eq!(zeros([2, 3], DType::F64).shape(), &[2, 3]);
+/// assert_eq!(zeros(vec![2, 3], DType::F64).shape(), &[2, 3]);
+/// assert_eq!(zeros(&[2usize, 3][..], DType::F64).shape(), &[2, 3]);
+/// // A number is 1-d, `[]` is 0-d.
+/// assert_eq!(zeros(4, DType::I32).shape(), &[4]);
+/// assert_eq!(zeros([], DType::I32).ndim(), 0);
+/// ```
 pub trait IntoShape {
     /// The dimensions.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::IntoShape;
+    /// assert_eq!([2usize, 3].into_shape(), vec![2, 3]);
+    /// assert_eq!(5usize.into_shape(), vec![5]);
+    /// assert_eq!(Vec::<usize>::new().into_shape(), Vec::<usize>::new());
+    /// ```
     fn into_shape(self) -> Vec<usize>;
 }
 
@@ -105,6 +127,15 @@ impl Array {
     }
 
     /// A 0-d array holding one value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{Array, DType};
+    /// let s = Array::scalar(2.5f32);
+    /// assert_eq!((s.ndim(), s.dtype()), (0, DType::F32));
+    /// assert_eq!(s.item::<f32>().unwrap(), 2.5);
+    /// ```
     #[track_caller]
     pub fn scalar<T: Element>(value: T) -> Array {
         Array::from_vec(vec![value], [])
@@ -117,37 +148,96 @@ impl Array {
     }
 
     /// The dimensions.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[1, 2, 3], [4, 5, 6]]);
+    /// assert_eq!(a.shape(), &[2, 3]);
+    /// assert_eq!(a.sum(0).shape(), &[3]);
+    /// ```
     pub fn shape(&self) -> &[usize] {
         self.node.shape()
     }
 
     /// Number of dimensions.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{array, Array};
+    /// assert_eq!(array([[1.0, 2.0], [3.0, 4.0]]).ndim(), 2);
+    /// assert_eq!(Array::scalar(1.0).ndim(), 0);
+    /// ```
     pub fn ndim(&self) -> usize {
         self.shape().len()
     }
 
     /// Number of elements.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// assert_eq!(array([[1, 2, 3], [4, 5, 6]]).size(), 6);
+    /// ```
     pub fn size(&self) -> usize {
         // Saturates for the shape of a node poisoned for being too big.
         numcrane_graph::layout::size_of(self.shape())
     }
 
     /// The element type.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{array, DType};
+    /// assert_eq!(array([1.0f32, 2.0]).dtype(), DType::F32);
+    /// // Integer inputs of a true division give float64, as in NumPy.
+    /// assert_eq!((array([1i32, 2]) / 2).dtype(), DType::F64);
+    /// ```
     pub fn dtype(&self) -> DType {
         self.node.dtype()
     }
 
     /// Bytes per element.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{array, DType};
+    /// assert_eq!(array([1.0f32]).itemsize(), 4);
+    /// assert_eq!(array([1u8]).astype(DType::I64).itemsize(), 8);
+    /// ```
     pub fn itemsize(&self) -> usize {
         self.dtype().itemsize()
     }
 
     /// Bytes the elements take (`size * itemsize`), as NumPy's `nbytes`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{zeros, DType};
+    /// assert_eq!(zeros([3, 4], DType::F64).nbytes(), 96);
+    /// ```
     pub fn nbytes(&self) -> usize {
         self.size().saturating_mul(self.itemsize())
     }
 
     /// Strides in bytes of a realized array (None before evaluation), as NumPy's `strides`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[1i32, 2, 3], [4, 5, 6]]);
+    /// assert_eq!(a.eval().unwrap().strides(), Some(vec![12, 4]));
+    /// // A lazy result has no memory yet; evaluated, it has.
+    /// let t = a.T();
+    /// assert_eq!(t.eval().unwrap().strides().map(|s| s.len()), Some(2));
+    /// ```
     pub fn strides(&self) -> Option<Vec<isize>> {
         let r = self.node.realized()?;
         let item = self.itemsize() as isize;
@@ -155,12 +245,33 @@ impl Array {
     }
 
     /// True once the data has been computed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([1.0, 2.0]);
+    /// let b = &a * 2.0;
+    /// assert!(!b.is_realized());
+    /// let b = b.eval().unwrap();
+    /// assert!(b.is_realized());
+    /// ```
     pub fn is_realized(&self) -> bool {
         self.node.realized().is_some()
     }
 
     /// The error this array was built with, if any (the one `eval` would return), without
     /// evaluating anything.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let bad = array([1.0, 2.0]) + array([1.0, 2.0, 3.0]);
+    /// let err = bad.error().expect("shapes [2] and [3] do not broadcast");
+    /// assert!(err.to_string().contains("add"));
+    /// assert!((array([1.0]) + 1.0).error().is_none());
+    /// ```
     pub fn error(&self) -> Option<&Error> {
         self.node.error()
     }
@@ -169,6 +280,17 @@ impl Array {
     ///
     /// Errors made while building the expression (incompatible shapes, bad axes, ...) come out
     /// here, naming the operation and the line that built it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let x = array([1.0, 2.0, 3.0]);
+    /// let y = (&x * &x).sum(..).eval().unwrap();
+    /// assert_eq!(y.item::<f64>().unwrap(), 14.0);
+    /// // A shape error made while building comes out of eval.
+    /// assert!((x + array([1.0, 2.0])).eval().is_err());
+    /// ```
     pub fn eval(&self) -> Result<Array> {
         backend::realize(std::slice::from_ref(&self.node))?;
         Ok(self.clone())
@@ -176,6 +298,16 @@ impl Array {
 
     /// Computes the array with a chosen backend (see [`Backend`](crate::Backend)); `eval` uses
     /// the default one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{array, Backend};
+    /// let y = array([1.0, 2.0]) * 3.0;
+    /// let a = y.eval_with(Backend::Eval).unwrap();
+    /// let b = y.eval_with(Backend::Jit).unwrap();
+    /// assert_eq!(a.to_vec::<f64>().unwrap(), b.to_vec::<f64>().unwrap());
+    /// ```
     pub fn eval_with(&self, backend: crate::Backend) -> Result<Array> {
         backend::realize_with(std::slice::from_ref(&self.node), backend)?;
         Ok(self.clone())
@@ -198,6 +330,15 @@ impl Array {
 
     /// The fusion plan for this array as text: one line per kernel or evaluator step, with the
     /// reason each kernel ends where it does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let x = array([1.0f32, 2.0, 3.0]);
+    /// let plan = (&x * 2.0 + 1.0).explain_plan();
+    /// assert!(plan.contains("kernel"));
+    /// ```
     pub fn explain_plan(&self) -> String {
         backend::plan_text(std::slice::from_ref(&self.node)).0
     }
@@ -219,6 +360,17 @@ impl Array {
 
     /// The elements in row-major order, evaluating first if needed. `T` must be the dtype's
     /// Rust type (use `astype` to convert).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{array, DType};
+    /// let a = array([[1, 2], [3, 4]]);
+    /// assert_eq!(a.T().to_vec::<i32>().unwrap(), vec![1, 3, 2, 4]);
+    /// // The type must be the dtype's: convert with astype first.
+    /// assert!(a.to_vec::<f64>().is_err());
+    /// assert_eq!(a.astype(DType::F64).to_vec::<f64>().unwrap(), vec![1.0, 2.0, 3.0, 4.0]);
+    /// ```
     #[track_caller]
     pub fn to_vec<T: Element>(&self) -> Result<Vec<T>> {
         self.check_type::<T>("to_vec")?;
@@ -226,6 +378,15 @@ impl Array {
     }
 
     /// The single element of a one-element array (any shape), evaluating first if needed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let total = array([[1, 2], [3, 4]]).sum(..);
+    /// assert_eq!(total.item::<i64>().unwrap(), 10);
+    /// assert!(array([1, 2]).item::<i32>().is_err());
+    /// ```
     #[track_caller]
     pub fn item<T: Element>(&self) -> Result<T> {
         self.check_type::<T>("item")?;
@@ -248,6 +409,15 @@ impl Array {
     }
 
     /// An iterator over the elements in row-major order (evaluates first if needed).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([1.0, 2.0, 3.0]);
+    /// let doubled: Vec<f64> = a.iter::<f64>().unwrap().map(|v| v * 2.0).collect();
+    /// assert_eq!(doubled, vec![2.0, 4.0, 6.0]);
+    /// ```
     #[track_caller]
     pub fn iter<T: Element>(&self) -> Result<std::vec::IntoIter<T>> {
         Ok(self.to_vec::<T>()?.into_iter())
@@ -255,6 +425,16 @@ impl Array {
 
     /// The elements of a realized, row-major contiguous array without copying.
     /// Errors if the array is not realized, not contiguous, or `T` is not its dtype.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = (array([1.0, 2.0]) + 1.0).eval().unwrap();
+    /// assert_eq!(a.as_slice::<f64>().unwrap(), &[2.0, 3.0]);
+    /// // Not yet evaluated: no slice to borrow.
+    /// assert!((array([1.0]) * 2.0).as_slice::<f64>().is_err());
+    /// ```
     #[track_caller]
     pub fn as_slice<T: Element>(&self) -> Result<&[T]> {
         let loc = SourceLocation::caller();
@@ -291,6 +471,16 @@ impl Array {
     }
 
     /// The elements as native-endian bytes in row-major order (evaluates first if needed).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let bytes = array([1u16, 258]).contiguous_bytes().unwrap();
+    /// let mut expected = 1u16.to_ne_bytes().to_vec();
+    /// expected.extend(258u16.to_ne_bytes());
+    /// assert_eq!(bytes, expected);
+    /// ```
     pub fn contiguous_bytes(&self) -> Result<Vec<u8>> {
         fn bytes_of<T: Element>(r: &Realized) -> Result<Vec<u8>> {
             let values = numcrane_graph::eval::values::<T>(r)?;
@@ -325,6 +515,18 @@ impl Array {
 }
 
 /// Evaluates several arrays together, sharing the work on their common inputs.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, eval_all};
+/// let x = array([1.0, 2.0, 3.0]);
+/// let centered = &x - x.mean(0);
+/// let (lo, hi) = (centered.min(0), centered.max(0));
+/// eval_all(&[&lo, &hi]).unwrap();
+/// assert!(lo.is_realized() && hi.is_realized());
+/// assert_eq!((lo.item::<f64>().unwrap(), hi.item::<f64>().unwrap()), (-1.0, 1.0));
+/// ```
 pub fn eval_all(arrays: &[&Array]) -> Result<()> {
     let nodes: Vec<NodeRef> = arrays.iter().map(|a| a.node.clone()).collect();
     backend::realize(&nodes)

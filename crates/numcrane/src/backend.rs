@@ -17,6 +17,16 @@ use numcrane_graph::{Buffer, Error, Node, NodeRef, OutSlot, Result};
 use std::sync::{LazyLock, Mutex, OnceLock};
 
 /// A way of evaluating graphs.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, Backend};
+/// let y = array([1.0, 4.0]).sqrt();
+/// for backend in [Backend::Jit, Backend::Eval, Backend::Interpret, Backend::Unfused] {
+///     assert_eq!(y.eval_with(backend).unwrap().to_vec::<f64>().unwrap(), vec![1.0, 2.0]);
+/// }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     /// Fusion plan, kernels compiled to native code (the default).
@@ -32,6 +42,16 @@ pub enum Backend {
 
 impl Backend {
     /// The backend named by `NUMCRANE_BACKEND`, or the default.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{array, Backend};
+    /// // Jit unless NUMCRANE_BACKEND names another one.
+    /// let backend = Backend::from_env();
+    /// let y = (array([1, 2]) * 2).eval_with(backend).unwrap();
+    /// assert_eq!(y.to_vec::<i32>().unwrap(), vec![2, 4]);
+    /// ```
     pub fn from_env() -> Backend {
         static CHOSEN: OnceLock<Backend> = OnceLock::new();
         *CHOSEN.get_or_init(|| match std::env::var("NUMCRANE_BACKEND").as_deref() {

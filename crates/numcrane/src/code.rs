@@ -19,6 +19,17 @@ use std::sync::Mutex;
 
 /// One kernel an array's evaluation runs, with its generated code (see
 /// [`Array::kernel_listings`]).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::array;
+/// let x = array([1.0f64, 2.0, 3.0, 4.0]);
+/// let kernels = (&x * 2.0 + 1.0).kernel_listings().unwrap();
+/// let k = &kernels[0];
+/// assert_eq!((k.name, k.shape.as_slice(), k.launches), ("add", &[4][..], 1));
+/// assert!(!k.ir.is_empty());
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct KernelListing {
@@ -56,6 +67,16 @@ pub struct KernelListing {
 impl KernelListing {
     /// One line naming the kernel, e.g. `kernel add float32[1000, 3] (plan step 2), 1 launch
     /// of [3000], 3 inputs, 12 values, vector loop (4-byte lanes)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let x = array([1.0f32, 2.0, 3.0]);
+    /// let kernels = (&x * 2.0f32).kernel_listings().unwrap();
+    /// let heading = kernels[0].heading();
+    /// assert!(heading.starts_with("kernel multiply float32[3]"), "{heading}");
+    /// ```
     pub fn heading(&self) -> String {
         let mut s = format!("kernel {} {}{:?}", self.name, self.dtype, self.shape);
         match self.step {

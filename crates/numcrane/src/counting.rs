@@ -138,6 +138,20 @@ pub fn bincount(x: &Array, weights: Option<&Array>, minlength: usize) -> Array {
 /// `"scott"`, `"stone"`, `"rice"`, `"sturges"` or `"sqrt"`; the number of equal-width bins is
 /// then computed from the data (within `range`, when given), as NumPy's
 /// `histogram_bin_edges` does.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, histogram_bin_edges};
+/// let a = array([0.0, 1.0, 2.0, 3.0, 4.0]);
+/// // A count: equal-width bins over the data's range.
+/// assert_eq!(histogram_bin_edges(&a, 4, None).to_vec::<f64>().unwrap(), vec![0.0, 1.0, 2.0, 3.0, 4.0]);
+/// // The edges themselves.
+/// let edges = array([0.0, 2.5, 4.0]);
+/// assert_eq!(histogram_bin_edges(&a, &edges, None).to_vec::<f64>().unwrap(), vec![0.0, 2.5, 4.0]);
+/// // An estimator's name picks the count from the data ("sturges": log2(5) + 1 -> 4 bins).
+/// assert_eq!(histogram_bin_edges(&a, "sturges", None).size(), 5);
+/// ```
 #[derive(Clone)]
 pub enum Bins {
     /// `bins` equal-width bins (NumPy's `bins=int`; must be positive).

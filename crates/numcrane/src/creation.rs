@@ -15,12 +15,42 @@ use numcrane_graph::layout::checked_size;
 use numcrane_graph::{BinaryOp, DType, Element, Error, Op, Scalar, ViewOp};
 
 /// Nested Rust data that forms a rectangular array: scalars, `[T; N]`, `Vec<T>`, `&[T]`, nested.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, NestedData};
+/// let rows = vec![vec![1, 2, 3], vec![4, 5, 6]];
+/// assert_eq!(rows.data_shape(), vec![2, 3]);
+/// assert_eq!(array(rows).shape(), &[2, 3]);
+/// // A ragged nest is an error when evaluated.
+/// assert!(array(vec![vec![1, 2], vec![3]]).eval().is_err());
+/// ```
 pub trait NestedData {
     /// The element type.
     type Elem: Element;
     /// The shape of this value (from the first element at each level).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::NestedData;
+    /// assert_eq!([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]].data_shape(), vec![3, 2]);
+    /// assert_eq!(7i32.data_shape(), Vec::<usize>::new());
+    /// ```
     fn data_shape(&self) -> Vec<usize>;
     /// Appends the elements in row-major order; false if some level is ragged.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::NestedData;
+    /// let mut out = Vec::new();
+    /// assert!([[1, 2], [3, 4]].flatten_into(&[2, 2], &mut out));
+    /// assert_eq!(out, vec![1, 2, 3, 4]);
+    /// let mut out = Vec::new();
+    /// assert!(!vec![vec![1, 2], vec![3]].flatten_into(&[2, 2], &mut out));
+    /// ```
     fn flatten_into(&self, shape: &[usize], out: &mut Vec<Self::Elem>) -> bool;
 }
 
@@ -107,6 +137,15 @@ pub fn array<D: NestedData>(data: D) -> Array {
 }
 
 /// `np.asarray`: the array itself (arrays are immutable, so no copy is ever needed).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, asarray};
+/// let a = array([1, 2, 3]);
+/// let b = asarray(&a);
+/// assert_eq!(b.to_vec::<i32>().unwrap(), vec![1, 2, 3]);
+/// ```
 pub fn asarray(a: &Array) -> Array {
     a.clone()
 }
@@ -119,6 +158,15 @@ fn full_at(op: &'static str, shape: Vec<usize>, value: Scalar, loc: SourceLocati
 }
 
 /// An array of zeros.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{zeros, DType};
+/// let z = zeros([2, 3], DType::F32);
+/// assert_eq!((z.shape(), z.dtype()), (&[2usize, 3][..], DType::F32));
+/// assert_eq!(z.to_vec::<f32>().unwrap(), vec![0.0; 6]);
+/// ```
 #[track_caller]
 pub fn zeros(shape: impl IntoShape, dtype: DType) -> Array {
     full_at(
@@ -130,6 +178,14 @@ pub fn zeros(shape: impl IntoShape, dtype: DType) -> Array {
 }
 
 /// An array of ones.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{ones, DType};
+/// let o = ones(3, DType::I64);
+/// assert_eq!(o.to_vec::<i64>().unwrap(), vec![1, 1, 1]);
+/// ```
 #[track_caller]
 pub fn ones(shape: impl IntoShape, dtype: DType) -> Array {
     full_at(
@@ -141,6 +197,15 @@ pub fn ones(shape: impl IntoShape, dtype: DType) -> Array {
 }
 
 /// NumPy's `empty`: numcrane has no uninitialised arrays, so this is `zeros`.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{empty, DType};
+/// let e = empty([2, 2], DType::F64);
+/// assert_eq!(e.shape(), &[2, 2]);
+/// assert_eq!(e.to_vec::<f64>().unwrap(), vec![0.0; 4]);
+/// ```
 #[track_caller]
 pub fn empty(shape: impl IntoShape, dtype: DType) -> Array {
     full_at(
@@ -152,6 +217,15 @@ pub fn empty(shape: impl IntoShape, dtype: DType) -> Array {
 }
 
 /// An array with every element `value`; the dtype is `value`'s Rust type.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{full, DType};
+/// let f = full([2, 2], 7u8);
+/// assert_eq!(f.dtype(), DType::U8);
+/// assert_eq!(f.to_vec::<u8>().unwrap(), vec![7; 4]);
+/// ```
 #[track_caller]
 pub fn full<T: Element>(shape: impl IntoShape, value: T) -> Array {
     full_at(
@@ -163,24 +237,59 @@ pub fn full<T: Element>(shape: impl IntoShape, value: T) -> Array {
 }
 
 /// Zeros with the shape and dtype of `a`.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, zeros_like, DType};
+/// let z = zeros_like(&array([[1.5f32, 2.5]]));
+/// assert_eq!((z.shape(), z.dtype()), (&[1usize, 2][..], DType::F32));
+/// assert_eq!(z.to_vec::<f32>().unwrap(), vec![0.0, 0.0]);
+/// ```
 #[track_caller]
 pub fn zeros_like(a: &Array) -> Array {
     zeros(a.shape(), a.dtype())
 }
 
 /// Ones with the shape and dtype of `a`.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, ones_like};
+/// let o = ones_like(&array([4, 5, 6]));
+/// assert_eq!(o.to_vec::<i32>().unwrap(), vec![1, 1, 1]);
+/// ```
 #[track_caller]
 pub fn ones_like(a: &Array) -> Array {
     ones(a.shape(), a.dtype())
 }
 
 /// `empty` with the shape and dtype of `a` (zeros).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, empty_like};
+/// let e = empty_like(&array([[1.0, 2.0]]));
+/// assert_eq!(e.shape(), &[1, 2]);
+/// assert_eq!(e.to_vec::<f64>().unwrap(), vec![0.0, 0.0]);
+/// ```
 #[track_caller]
 pub fn empty_like(a: &Array) -> Array {
     zeros(a.shape(), a.dtype())
 }
 
 /// `value` (cast to `a`'s dtype) with the shape of `a`.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, full_like};
+/// // 2.7 is cast to the int32 dtype of the model array.
+/// let f = full_like(&array([1, 2, 3]), 2.7);
+/// assert_eq!(f.to_vec::<i32>().unwrap(), vec![2, 2, 2]);
+/// ```
 #[track_caller]
 pub fn full_like<T: Element>(a: &Array, value: T) -> Array {
     full_at(
@@ -250,6 +359,13 @@ fn arange_at(start: Scalar, stop: Scalar, step: Scalar, loc: SourceLocation) -> 
 }
 
 /// `num` evenly spaced float64 values from `start` to `stop` inclusive (NumPy's `linspace`).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::linspace;
+/// assert_eq!(linspace(0.0, 1.0, 5).to_vec::<f64>().unwrap(), vec![0.0, 0.25, 0.5, 0.75, 1.0]);
+/// ```
 #[track_caller]
 pub fn linspace(start: f64, stop: f64, num: usize) -> Array {
     linspace_at(start, stop, num, true, SourceLocation::caller()).0
@@ -257,6 +373,15 @@ pub fn linspace(start: f64, stop: f64, num: usize) -> Array {
 
 /// `linspace` with `endpoint` (false: `stop` excluded); also returns the step (NumPy's
 /// `retstep=True`; NaN when there is no step).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::linspace_with;
+/// let (x, step) = linspace_with(0.0, 1.0, 4, false);
+/// assert_eq!(x.to_vec::<f64>().unwrap(), vec![0.0, 0.25, 0.5, 0.75]);
+/// assert_eq!(step, 0.25);
+/// ```
 #[track_caller]
 pub fn linspace_with(start: f64, stop: f64, num: usize, endpoint: bool) -> (Array, f64) {
     linspace_at(start, stop, num, endpoint, SourceLocation::caller())
@@ -306,18 +431,48 @@ fn linspace_at(
 }
 
 /// `10 ** linspace(start, stop, num)` (NumPy's `logspace` with base 10).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::logspace;
+/// let y = logspace(0.0, 3.0, 4).to_vec::<f64>().unwrap();
+/// for (v, e) in y.iter().zip([1.0, 10.0, 100.0, 1000.0]) {
+///     assert!((v - e).abs() < 1e-9 * e);
+/// }
+/// ```
 #[track_caller]
 pub fn logspace(start: f64, stop: f64, num: usize) -> Array {
     logspace_at(start, stop, num, true, 10.0, SourceLocation::caller())
 }
 
 /// `base ** linspace(start, stop, num)`.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::logspace_base;
+/// let y = logspace_base(0.0, 4.0, 5, 2.0).to_vec::<f64>().unwrap();
+/// for (v, e) in y.iter().zip([1.0, 2.0, 4.0, 8.0, 16.0]) {
+///     assert!((v - e).abs() < 1e-12 * e);
+/// }
+/// ```
 #[track_caller]
 pub fn logspace_base(start: f64, stop: f64, num: usize, base: f64) -> Array {
     logspace_at(start, stop, num, true, base, SourceLocation::caller())
 }
 
 /// `base ** linspace(start, stop, num, endpoint)` (NumPy's `logspace` with every option).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::logspace_with;
+/// let y = logspace_with(0.0, 3.0, 3, false, 10.0).to_vec::<f64>().unwrap();
+/// for (v, e) in y.iter().zip([1.0, 10.0, 100.0]) {
+///     assert!((v - e).abs() < 1e-9 * e);
+/// }
+/// ```
 #[track_caller]
 pub fn logspace_with(start: f64, stop: f64, num: usize, endpoint: bool, base: f64) -> Array {
     logspace_at(start, stop, num, endpoint, base, SourceLocation::caller())
@@ -342,12 +497,33 @@ fn logspace_at(
 
 /// `num` float64 values evenly spaced on a log scale from `start` to `stop` inclusive
 /// (NumPy's `geomspace`); both ends must be nonzero and of the same sign.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::geomspace;
+/// let y = geomspace(1.0, 1000.0, 4).to_vec::<f64>().unwrap();
+/// for (v, e) in y.iter().zip([1.0, 10.0, 100.0, 1000.0]) {
+///     assert!((v - e).abs() < 1e-9 * e);
+/// }
+/// assert!(geomspace(0.0, 1.0, 3).eval().is_err());
+/// ```
 #[track_caller]
 pub fn geomspace(start: f64, stop: f64, num: usize) -> Array {
     geomspace_at(start, stop, num, true, SourceLocation::caller())
 }
 
 /// `geomspace` with `endpoint` (false: `stop` excluded).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::geomspace_with;
+/// let y = geomspace_with(1.0, 16.0, 4, false).to_vec::<f64>().unwrap();
+/// for (v, e) in y.iter().zip([1.0, 2.0, 4.0, 8.0]) {
+///     assert!((v - e).abs() < 1e-12 * e);
+/// }
+/// ```
 #[track_caller]
 pub fn geomspace_with(start: f64, stop: f64, num: usize, endpoint: bool) -> Array {
     geomspace_at(start, stop, num, endpoint, SourceLocation::caller())
@@ -443,18 +619,43 @@ fn diagonal_offsets(n: usize, m: usize, loc: SourceLocation) -> Array {
 }
 
 /// The `n x n` identity matrix.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{identity, DType};
+/// let i = identity(2, DType::I32);
+/// assert_eq!(i.to_vec::<i32>().unwrap(), vec![1, 0, 0, 1]);
+/// ```
 #[track_caller]
 pub fn identity(n: usize, dtype: DType) -> Array {
     eye_at(n, n, 0, dtype, SourceLocation::caller())
 }
 
 /// The `n x n` identity matrix (NumPy's `eye(n)`).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{eye, DType};
+/// let i = eye(3, DType::F64);
+/// assert_eq!(i.shape(), &[3, 3]);
+/// assert_eq!(i.trace().item::<f64>().unwrap(), 3.0);
+/// ```
 #[track_caller]
 pub fn eye(n: usize, dtype: DType) -> Array {
     eye_at(n, n, 0, dtype, SourceLocation::caller())
 }
 
 /// An `n x m` matrix with ones on the `k`-th diagonal (NumPy's `eye(n, m, k)`).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{eye_k, DType};
+/// let e = eye_k(2, 3, 1, DType::I32);
+/// assert_eq!(e.to_vec::<i32>().unwrap(), vec![0, 1, 0, 0, 0, 1]);
+/// ```
 #[track_caller]
 pub fn eye_k(n: usize, m: usize, k: isize, dtype: DType) -> Array {
     eye_at(n, m, k, dtype, SourceLocation::caller())
@@ -465,6 +666,14 @@ fn eye_at(n: usize, m: usize, k: isize, dtype: DType, loc: SourceLocation) -> Ar
 }
 
 /// An `n x m` matrix with ones at and below the `k`-th diagonal (NumPy's `tri`).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{tri, DType};
+/// let t = tri(3, 3, 0, DType::I32);
+/// assert_eq!(t.to_vec::<i32>().unwrap(), vec![1, 0, 0, 1, 1, 0, 1, 1, 1]);
+/// ```
 #[track_caller]
 pub fn tri(n: usize, m: usize, k: isize, dtype: DType) -> Array {
     let loc = SourceLocation::caller();
@@ -485,6 +694,15 @@ fn diagonal_mask(n: usize, m: usize, cmp: BinaryOp, k: isize, loc: SourceLocatio
 
 /// Lower triangle of the last two axes: elements with `col - row <= k` kept, others zero
 /// (a 1-d input of length n gives an n x n matrix, as in NumPy).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, tril};
+/// let m = array([[1, 2, 3], [4, 5, 6], [7, 8, 9]]);
+/// assert_eq!(tril(&m, 0).to_vec::<i32>().unwrap(), vec![1, 0, 0, 4, 5, 0, 7, 8, 9]);
+/// assert_eq!(tril(&m, -1).to_vec::<i32>().unwrap(), vec![0, 0, 0, 4, 0, 0, 7, 8, 0]);
+/// ```
 #[track_caller]
 pub fn tril(m: &Array, k: isize) -> Array {
     triangle(m, k, BinaryOp::Le, "tril", SourceLocation::caller())
@@ -492,6 +710,15 @@ pub fn tril(m: &Array, k: isize) -> Array {
 
 /// Upper triangle of the last two axes: elements with `col - row >= k` kept, others zero
 /// (a 1-d input of length n gives an n x n matrix, as in NumPy).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, triu};
+/// let m = array([[1, 2, 3], [4, 5, 6], [7, 8, 9]]);
+/// assert_eq!(triu(&m, 0).to_vec::<i32>().unwrap(), vec![1, 2, 3, 0, 5, 6, 0, 0, 9]);
+/// assert_eq!(triu(&m, 1).to_vec::<i32>().unwrap(), vec![0, 2, 3, 0, 0, 6, 0, 0, 0]);
+/// ```
 #[track_caller]
 pub fn triu(m: &Array, k: isize) -> Array {
     triangle(m, k, BinaryOp::Ge, "triu", SourceLocation::caller())
@@ -519,6 +746,17 @@ fn triangle(m: &Array, k: isize, cmp: BinaryOp, op: &'static str, loc: SourceLoc
 
 /// NumPy's `diag`: a 1-d `v` gives a square matrix with `v` on the `k`-th diagonal; a 2-d `v`
 /// gives its `k`-th diagonal (a view).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, diag};
+/// let d = diag(&array([1, 2]), 0);
+/// assert_eq!(d.to_vec::<i32>().unwrap(), vec![1, 0, 0, 2]);
+/// let m = array([[1, 2, 3], [4, 5, 6], [7, 8, 9]]);
+/// assert_eq!(diag(&m, 0).to_vec::<i32>().unwrap(), vec![1, 5, 9]);
+/// assert_eq!(diag(&m, 1).to_vec::<i32>().unwrap(), vec![2, 6]);
+/// ```
 #[track_caller]
 pub fn diag(v: &Array, k: isize) -> Array {
     let loc = SourceLocation::caller();
@@ -609,6 +847,15 @@ fn pad(
 }
 
 /// Grid indexing for [`meshgrid`].
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, meshgrid, Indexing};
+/// let (x, y) = (array([1, 2, 3]), array([10, 20]));
+/// assert_eq!(meshgrid(&[&x, &y], Indexing::Xy)[0].shape(), &[2, 3]);
+/// assert_eq!(meshgrid(&[&x, &y], Indexing::Ij)[0].shape(), &[3, 2]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Indexing {
     /// Cartesian (NumPy's default): the first two output axes are swapped.
@@ -619,6 +866,15 @@ pub enum Indexing {
 
 /// Coordinate matrices from coordinate vectors (each input is flattened); the results are
 /// broadcast views.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, meshgrid, Indexing};
+/// let g = meshgrid(&[&array([1, 2, 3]), &array([10, 20])], Indexing::Xy);
+/// assert_eq!(g[0].to_vec::<i32>().unwrap(), vec![1, 2, 3, 1, 2, 3]);
+/// assert_eq!(g[1].to_vec::<i32>().unwrap(), vec![10, 10, 10, 20, 20, 20]);
+/// ```
 #[track_caller]
 pub fn meshgrid(xs: &[&Array], indexing: Indexing) -> Vec<Array> {
     meshgrid_at(xs, indexing, SourceLocation::caller())

@@ -48,6 +48,18 @@ use std::sync::Arc;
 
 /// One entry of an advanced index: a basic [`SliceArg`] or an index array (integers: fancy
 /// indexing; bool: a mask over as many axes as it has).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, ix, IndexArg};
+/// let a = array([[1, 2, 3], [4, 5, 6]]);
+/// let rows = array([1i64, 0]);
+/// // A range and an index array: what ix! builds.
+/// let args: Vec<IndexArg> = vec![(&rows).into(), (1..).into()];
+/// assert_eq!(a.index(args).to_vec::<i32>().unwrap(), vec![5, 6, 2, 3]);
+/// assert_eq!(a.index(ix![&rows, 1..]).to_vec::<i32>().unwrap(), vec![5, 6, 2, 3]);
+/// ```
 #[derive(Clone, Debug)]
 pub enum IndexArg {
     /// An integer, range, `NewAxis` or `Ellipsis`.
@@ -58,6 +70,15 @@ pub enum IndexArg {
 
 impl IndexArg {
     /// This entry with a step (only meaningful for ranges).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{array, IndexArg};
+    /// let a = array([0, 1, 2, 3, 4, 5]);
+    /// let every_other = IndexArg::from(..).step_by(2);
+    /// assert_eq!(a.index(vec![every_other]).to_vec::<i32>().unwrap(), vec![0, 2, 4]);
+    /// ```
     pub fn step_by(self, step: impl IntoStep) -> IndexArg {
         match self {
             IndexArg::Basic(b) => IndexArg::Basic(b.step_by(step)),
@@ -105,6 +126,17 @@ macro_rules! ix {
 }
 
 /// What `take` and `choose` do with an index outside the axis (NumPy's `mode`).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, take, TakeMode};
+/// let a = array([10, 20, 30]);
+/// let idx = array([0i64, 4, -1]);
+/// assert_eq!(take(&a, &idx, None, TakeMode::Wrap).to_vec::<i32>().unwrap(), vec![10, 20, 30]);
+/// assert_eq!(take(&a, &idx, None, TakeMode::Clip).to_vec::<i32>().unwrap(), vec![10, 30, 10]);
+/// assert!(take(&a, &idx, None, TakeMode::Raise).eval().is_err());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TakeMode {
     /// An error (the default).
@@ -669,6 +701,19 @@ fn update_parts(
 /// `multiply`, `min` and `max` are NumPy's `np.add.at(a, index, v)` etc.: repeated positions
 /// accumulate every value. Values are cast to the array's dtype and broadcast to the indexed
 /// shape.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, ix};
+/// let hist = array([0, 0, 0, 0]);
+/// let samples = array([1i64, 3, 1, 1]);
+/// // np.add.at(hist, samples, 1): every repeated position counts.
+/// let counted = hist.at(ix![&samples]).add(1);
+/// assert_eq!(counted.to_vec::<i32>().unwrap(), vec![0, 3, 0, 1]);
+/// // The original is unchanged.
+/// assert_eq!(hist.to_vec::<i32>().unwrap(), vec![0, 0, 0, 0]);
+/// ```
 #[derive(Clone, Debug)]
 pub struct At {
     array: Array,

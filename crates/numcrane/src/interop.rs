@@ -116,6 +116,16 @@ impl Array {
 }
 
 /// A realized array's memory as C sees it: see [`Array::raw_view`].
+///
+/// # Examples
+///
+/// ```
+/// let a = numcrane::array([[1i32, 2, 3], [4, 5, 6]]).eval().unwrap();
+/// let v = a.raw_view().unwrap();
+/// assert_eq!((v.shape.clone(), v.strides.clone()), (vec![2, 3], vec![12, 4]));
+/// assert_eq!(v.dtype, numcrane::DType::I32);
+/// assert!(!v.writable);
+/// ```
 #[derive(Clone, Debug)]
 pub struct RawView<'a> {
     /// The first element (index `[0, 0, ...]`); elements are at `ptr + sum(i_k * strides[k])`.
@@ -216,6 +226,15 @@ mod nd {
         }
 
         /// Copies into an owned `ndarray::ArrayD` (row-major). Needs the `ndarray` feature.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// let a = numcrane::array([[1.0, 2.0], [3.0, 4.0]]).transpose();
+        /// let nd = a.to_ndarray::<f64>().unwrap();
+        /// assert_eq!(nd.shape(), &[2, 2]);
+        /// assert_eq!(nd.iter().copied().collect::<Vec<_>>(), vec![1.0, 3.0, 2.0, 4.0]);
+        /// ```
         #[track_caller]
         pub fn to_ndarray<T: Element>(&self) -> Result<ArrayD<T>> {
             let data = self.to_vec::<T>()?;

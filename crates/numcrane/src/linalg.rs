@@ -107,6 +107,16 @@ pub fn matmul(a: &Array, b: &Array) -> Array {
 /// NumPy's `np.dot`: for 1-D and 2-D operands the matrix product, for N-D ones a sum over
 /// the last axis of `a` and the second-to-last of `b` (the last of `b` when it is 1-D); a
 /// scalar operand multiplies.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, dot};
+/// let a = array([[1.0, 2.0], [3.0, 4.0]]);
+/// let v = array([1.0, 1.0]);
+/// assert_eq!(dot(&a, &v).to_vec::<f64>().unwrap(), vec![3.0, 7.0]);
+/// assert_eq!(dot(&v, &v).item::<f64>().unwrap(), 2.0);
+/// ```
 #[track_caller]
 pub fn dot(a: &Array, b: &Array) -> Array {
     if a.ndim() == 0 || b.ndim() == 0 {
@@ -119,6 +129,15 @@ pub fn dot(a: &Array, b: &Array) -> Array {
 }
 
 /// NumPy's `np.vdot` for real arrays: the dot product of the flattened operands.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, vdot};
+/// let a = array([[1.0, 2.0], [3.0, 4.0]]);
+/// // Both are flattened: 1*1 + 2*2 + 3*3 + 4*4.
+/// assert_eq!(vdot(&a, &a).item::<f64>().unwrap(), 30.0);
+/// ```
 #[track_caller]
 pub fn vdot(a: &Array, b: &Array) -> Array {
     let loc = SourceLocation::caller();
@@ -147,6 +166,15 @@ pub fn vdot(a: &Array, b: &Array) -> Array {
 }
 
 /// NumPy's `np.inner`: a sum over the last axes of `a` and `b`; a scalar operand multiplies.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, inner};
+/// let a = array([[1, 2], [3, 4]]);
+/// let b = array([10, 1]);
+/// assert_eq!(inner(&a, &b).to_vec::<i32>().unwrap(), vec![12, 34]);
+/// ```
 #[track_caller]
 pub fn inner(a: &Array, b: &Array) -> Array {
     if a.ndim() == 0 || b.ndim() == 0 {
@@ -156,6 +184,15 @@ pub fn inner(a: &Array, b: &Array) -> Array {
 }
 
 /// NumPy's `np.outer`: `out[i, j] = a.ravel()[i] * b.ravel()[j]`.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, outer};
+/// let o = outer(&array([1, 2, 3]), &array([1, 10]));
+/// assert_eq!(o.shape(), &[3, 2]);
+/// assert_eq!(o.to_vec::<i32>().unwrap(), vec![1, 10, 2, 20, 3, 30]);
+/// ```
 #[track_caller]
 pub fn outer(a: &Array, b: &Array) -> Array {
     let a = a.ravel();
@@ -166,6 +203,19 @@ pub fn outer(a: &Array, b: &Array) -> Array {
 
 /// NumPy's `np.tensordot(a, b, axes=n)`: a sum over the last `n` axes of `a` and the first
 /// `n` of `b`.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{arange, ones, tensordot, DType};
+/// let a = arange(0.0, 24.0, 1.0).reshape([2, 3, 4]);
+/// let b = ones([3, 4, 5], DType::F64);
+/// let c = tensordot(&a, &b, 2);
+/// assert_eq!(c.shape(), &[2, 5]);
+/// // Row 0 sums 0..12, row 1 sums 12..24.
+/// assert_eq!(c.to_vec::<f64>().unwrap()[0], 66.0);
+/// assert_eq!(c.to_vec::<f64>().unwrap()[5], 210.0);
+/// ```
 #[track_caller]
 pub fn tensordot(a: &Array, b: &Array, n: usize) -> Array {
     let an = a.ndim() as isize;
@@ -178,6 +228,18 @@ pub fn tensordot(a: &Array, b: &Array, n: usize) -> Array {
 /// NumPy's `np.tensordot(a, b, axes=(a_axes, b_axes))`: a sum over `a_axes` of `a` paired
 /// with `b_axes` of `b` (negative axes count from the end); the result has `a`'s other axes,
 /// then `b`'s. Lowered to one matrix product of `a` and `b` seen as matrices.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{arange, ones, tensordot_axes, DType};
+/// let a = arange(0.0, 6.0, 1.0).reshape([2, 3]);
+/// let b = ones([3, 4], DType::F64);
+/// // Sum over a's axis 1 and b's axis 0: the matrix product.
+/// let c = tensordot_axes(&a, &b, &[1], &[0]);
+/// assert_eq!(c.shape(), &[2, 4]);
+/// assert_eq!(c.to_vec::<f64>().unwrap(), vec![3.0, 3.0, 3.0, 3.0, 12.0, 12.0, 12.0, 12.0]);
+/// ```
 #[track_caller]
 pub fn tensordot_axes(a: &Array, b: &Array, a_axes: &[isize], b_axes: &[isize]) -> Array {
     let loc = SourceLocation::caller();
@@ -240,6 +302,15 @@ pub fn tensordot_axes(a: &Array, b: &Array, a_axes: &[isize], b_axes: &[isize]) 
 
 /// NumPy's `np.kron`: the Kronecker product (blocks `a[i, j] * b`), for operands of any
 /// number of dimensions (the one with fewer gets leading 1s).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, kron};
+/// let k = kron(&array([[1, 2]]), &array([[1, 1], [1, 1]]));
+/// assert_eq!(k.shape(), &[2, 4]);
+/// assert_eq!(k.to_vec::<i32>().unwrap(), vec![1, 1, 2, 2, 1, 1, 2, 2]);
+/// ```
 #[track_caller]
 pub fn kron(a: &Array, b: &Array) -> Array {
     let loc = SourceLocation::caller();
@@ -260,12 +331,29 @@ pub fn kron(a: &Array, b: &Array) -> Array {
 
 impl Array {
     /// `self @ other`: see [`matmul`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[1.0, 2.0], [3.0, 4.0]]);
+    /// let i = array([[1.0, 0.0], [0.0, 1.0]]);
+    /// assert_eq!(a.matmul(&i).to_vec::<f64>().unwrap(), vec![1.0, 2.0, 3.0, 4.0]);
+    /// ```
     #[track_caller]
     pub fn matmul(&self, other: &Array) -> Array {
         matmul(self, other)
     }
 
     /// `np.dot(self, other)`: see [`dot`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([1.0, 2.0, 3.0]);
+    /// assert_eq!(a.dot(&a).item::<f64>().unwrap(), 14.0);
+    /// ```
     #[track_caller]
     pub fn dot(&self, other: &Array) -> Array {
         dot(self, other)
@@ -273,6 +361,13 @@ impl Array {
 
     /// The sum of the main diagonal (of the first two axes), as NumPy's `a.trace()`: ints
     /// sum in int64 (uint64 for unsigned), bools count.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// assert_eq!(array([[1, 2], [3, 4]]).trace().item::<i64>().unwrap(), 5);
+    /// ```
     #[track_caller]
     pub fn trace(&self) -> Array {
         self.trace_with(0, 0, 1)
@@ -280,6 +375,15 @@ impl Array {
 
     /// NumPy's `a.trace(offset, axis1, axis2)`: the sum of the diagonal `offset` of the
     /// plane `axis1`, `axis2`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[1, 2, 3], [4, 5, 6], [7, 8, 9]]);
+    /// assert_eq!(a.trace_with(1, 0, 1).item::<i64>().unwrap(), 8);
+    /// assert_eq!(a.trace_with(-1, 0, 1).item::<i64>().unwrap(), 12);
+    /// ```
     #[track_caller]
     pub fn trace_with(&self, offset: isize, axis1: isize, axis2: isize) -> Array {
         self.diagonal_axes(offset, axis1, axis2).sum(-1)

@@ -184,6 +184,17 @@ pub fn det(a: &Array) -> Array {
 
 /// The sign and the natural log of the absolute value of the determinant, as NumPy 2's
 /// `SlogdetResult`.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, linalg};
+/// // det = 1e-400 underflows a float64; its log does not.
+/// let a = array([[1e-200, 0.0], [0.0, 1e-200]]);
+/// let r = linalg::slogdet(&a);
+/// assert_eq!(r.sign.item::<f64>().unwrap(), 1.0);
+/// assert!((r.logabsdet.item::<f64>().unwrap() + 400.0 * 10f64.ln()).abs() < 1e-9);
+/// ```
 #[derive(Clone, Debug)]
 pub struct Slogdet {
     /// 1, -1, or 0 for a singular matrix
@@ -354,6 +365,18 @@ pub fn cholesky(a: &Array, upper: bool) -> Array {
 }
 
 /// Which triangle of a symmetric matrix `eigh` and `eigvalsh` read (NumPy's `UPLO`).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, linalg};
+/// use numcrane::linalg::Uplo;
+/// // Only one triangle is read: the other may hold anything.
+/// let a = array([[2.0, 99.0], [1.0, 2.0]]);
+/// let lower = linalg::eigvalsh(&a, Uplo::L).to_vec::<f64>().unwrap();
+/// assert!((lower[0] - 1.0).abs() < 1e-12 && (lower[1] - 3.0).abs() < 1e-12);
+/// assert_eq!(Uplo::default(), Uplo::L);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Uplo {
     /// the lower triangle (`UPLO='L'`, NumPy's default)
@@ -365,6 +388,20 @@ pub enum Uplo {
 
 /// The eigenvalues (ascending) and eigenvectors (the columns) of symmetric matrices, as NumPy
 /// 2's `EighResult`.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, linalg, matmul};
+/// let a = array([[2.0, 1.0], [1.0, 2.0]]);
+/// let r = linalg::eigh(&a, linalg::Uplo::L);
+/// // a @ v == v * w, column by column.
+/// let av = matmul(&a, &r.eigenvectors).to_vec::<f64>().unwrap();
+/// let vw = (&r.eigenvectors * &r.eigenvalues).to_vec::<f64>().unwrap();
+/// for (x, y) in av.iter().zip(&vw) {
+///     assert!((x - y).abs() < 1e-12);
+/// }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Eigh {
     /// `(..., M)`, ascending
@@ -433,6 +470,20 @@ pub fn eigvalsh(a: &Array, uplo: Uplo) -> Array {
 }
 
 /// The singular value decomposition `a = u @ (s[..., None] * vh)`, as NumPy 2's `SVDResult`.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, linalg, matmul};
+/// let a = array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]);
+/// let d = linalg::svd(&a, false);
+/// assert_eq!((d.u.shape(), d.s.shape(), d.vh.shape()), (&[3usize, 2][..], &[2usize][..], &[2usize, 2][..]));
+/// // u @ (s[:, None] * vh) rebuilds a.
+/// let back = matmul(&d.u, &(&d.s.expand_dims(1) * &d.vh)).to_vec::<f64>().unwrap();
+/// for (x, y) in back.iter().zip([1.0, 2.0, 3.0, 4.0, 5.0, 6.0]) {
+///     assert!((x - y).abs() < 1e-12);
+/// }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Svd {
     /// `(..., M, M)` (full) or `(..., M, K)`, `K = min(M, N)`
@@ -517,6 +568,19 @@ pub fn svdvals(a: &Array) -> Array {
 }
 
 /// The `mode` of [`qr`].
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, linalg};
+/// use numcrane::linalg::QrMode;
+/// let a = array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]);
+/// assert_eq!(linalg::qr(&a, QrMode::Reduced).q.unwrap().shape(), &[3, 2]);
+/// assert_eq!(linalg::qr(&a, QrMode::Complete).q.unwrap().shape(), &[3, 3]);
+/// let r_only = linalg::qr(&a, QrMode::R);
+/// assert!(r_only.q.is_none());
+/// assert_eq!(r_only.r.shape(), &[2, 2]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum QrMode {
     /// `q` `(..., M, K)` and `r` `(..., K, N)`, `K = min(M, N)` (NumPy's default)
@@ -529,6 +593,18 @@ pub enum QrMode {
 }
 
 /// The QR factorisation, as NumPy 2's `QRResult` (`q` is `None` for [`QrMode::R`]).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, linalg};
+/// let a = array([[3.0, 1.0], [4.0, 2.0]]);
+/// let f = linalg::qr(&a, linalg::QrMode::Reduced);
+/// // r is upper triangular, |r[0, 0]| is the norm of a's first column.
+/// let r = f.r.to_vec::<f64>().unwrap();
+/// assert!(r[2].abs() < 1e-12);
+/// assert!((r[0].abs() - 5.0).abs() < 1e-12);
+/// ```
 #[derive(Clone, Debug)]
 pub struct Qr {
     /// the orthonormal factor
@@ -645,6 +721,19 @@ pub fn pinv_rcond(a: &Array, rcond: f64) -> Array {
 }
 
 /// The result of [`lstsq`], NumPy's `(x, residuals, rank, s)`.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, linalg};
+/// // Fit y = c0 + c1 x to three points that are not on one line.
+/// let a = array([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]]);
+/// let r = linalg::lstsq(&a, &array([0.0, 1.0, 1.0]), None);
+/// assert_eq!(r.x.shape(), &[2]);
+/// assert_eq!(r.residuals.shape(), &[1]);
+/// assert!(r.residuals.item::<f64>().unwrap() > 0.0);
+/// assert_eq!(r.s.shape(), &[2]);
+/// ```
 #[derive(Clone, Debug)]
 pub struct Lstsq {
     /// the least-squares solution, `(N,)` or `(N, K)`
@@ -759,6 +848,17 @@ pub fn lstsq(a: &Array, b: &Array, rcond: Option<f64>) -> Lstsq {
 }
 
 /// The tolerance of [`matrix_rank`].
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, linalg};
+/// use numcrane::linalg::RankTol;
+/// let a = array([[1.0, 0.0], [0.0, 1e-6]]);
+/// assert_eq!(linalg::matrix_rank(&a, RankTol::Default).item::<i64>().unwrap(), 2);
+/// assert_eq!(linalg::matrix_rank(&a, RankTol::Tol(1e-3)).item::<i64>().unwrap(), 1);
+/// assert_eq!(linalg::matrix_rank(&a, RankTol::Rtol(1e-3)).item::<i64>().unwrap(), 1);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
 pub enum RankTol {
     /// NumPy's default: `S.max() * max(M, N) * eps` (eps of the result dtype)
@@ -868,6 +968,19 @@ pub fn matrix_power(a: &Array, n: i64) -> Array {
 }
 
 /// The `ord` of [`norm`] and [`cond`].
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, linalg};
+/// use numcrane::linalg::{NormAxes, NormOrd};
+/// let v = array([3.0, -4.0]);
+/// let n = |ord: NormOrd| linalg::norm(&v, ord, NormAxes::All, false).item::<f64>().unwrap();
+/// assert_eq!(n(NormOrd::Default), 5.0);
+/// assert_eq!(n(NormOrd::P(1.0)), 7.0);
+/// assert_eq!(n(NormOrd::Inf), 4.0);
+/// assert_eq!(n(NormOrd::NegInf), 3.0);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
 pub enum NormOrd {
     /// `ord=None`: the 2-norm of vectors, Frobenius of matrices
@@ -887,6 +1000,18 @@ pub enum NormOrd {
 }
 
 /// Which axes [`norm`] runs over.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, linalg};
+/// use numcrane::linalg::{NormAxes, NormOrd};
+/// let x = array([[3.0, 4.0], [6.0, 8.0]]);
+/// let rows = linalg::norm(&x, NormOrd::Default, NormAxes::Vector(-1), false);
+/// assert_eq!(rows.to_vec::<f64>().unwrap(), vec![5.0, 10.0]);
+/// let fro = linalg::norm(&x, NormOrd::Fro, NormAxes::Matrix(0, 1), false);
+/// assert!((fro.item::<f64>().unwrap() - 125f64.sqrt()).abs() < 1e-12);
+/// ```
 #[derive(Clone, Debug, PartialEq, Default)]
 pub enum NormAxes {
     /// `axis=None`: the whole array (a vector norm of 1-D input, a matrix norm of 2-D input)

@@ -143,6 +143,14 @@ pub fn concatenate(arrays: &[&Array], axis: isize) -> Array {
 
 /// NumPy's `np.concatenate(arrays, axis=None)`: every array flattened (any shape, 0-d
 /// included), then joined into one 1-D array of the promoted dtype. A copy.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, concatenate_flat};
+/// let j = concatenate_flat(&[&array([[1, 2], [3, 4]]), &array([5, 6])]);
+/// assert_eq!(j.to_vec::<i32>().unwrap(), vec![1, 2, 3, 4, 5, 6]);
+/// ```
 #[track_caller]
 pub fn concatenate_flat(arrays: &[&Array]) -> Array {
     let loc = SourceLocation::caller();
@@ -231,12 +239,29 @@ fn joined_at_least(
 
 /// NumPy's `np.vstack`: arrays joined along the first axis after 1-D `[n]` arrays become rows
 /// `[1, n]` (and 0-d ones `[1, 1]`). A copy.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, vstack};
+/// let v = vstack(&[&array([1, 2]), &array([[3, 4], [5, 6]])]);
+/// assert_eq!(v.shape(), &[3, 2]);
+/// assert_eq!(v.to_vec::<i32>().unwrap(), vec![1, 2, 3, 4, 5, 6]);
+/// ```
 #[track_caller]
 pub fn vstack(arrays: &[&Array]) -> Array {
     joined_at_least("vstack", arrays, 2, 0, SourceLocation::caller())
 }
 
 /// NumPy's `np.row_stack`, the same as [`vstack`].
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, row_stack};
+/// let v = row_stack(&[&array([1, 2]), &array([3, 4])]);
+/// assert_eq!(v.shape(), &[2, 2]);
+/// ```
 #[track_caller]
 pub fn row_stack(arrays: &[&Array]) -> Array {
     joined_at_least("row_stack", arrays, 2, 0, SourceLocation::caller())
@@ -244,6 +269,15 @@ pub fn row_stack(arrays: &[&Array]) -> Array {
 
 /// NumPy's `np.hstack`: 1-D arrays (0-d ones become `[1]`) joined end to end, others along
 /// their second axis. A copy.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, hstack};
+/// assert_eq!(hstack(&[&array([1, 2]), &array([3])]).to_vec::<i32>().unwrap(), vec![1, 2, 3]);
+/// let h = hstack(&[&array([[1], [2]]), &array([[3, 4], [5, 6]])]);
+/// assert_eq!(h.to_vec::<i32>().unwrap(), vec![1, 3, 4, 2, 5, 6]);
+/// ```
 #[track_caller]
 pub fn hstack(arrays: &[&Array]) -> Array {
     let axis = match arrays.first() {
@@ -255,6 +289,15 @@ pub fn hstack(arrays: &[&Array]) -> Array {
 
 /// NumPy's `np.dstack`: arrays joined along the third axis after `[n]` becomes `[1, n, 1]`
 /// and `[m, n]` becomes `[m, n, 1]`. A copy.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, dstack};
+/// let d = dstack(&[&array([1, 2]), &array([3, 4])]);
+/// assert_eq!(d.shape(), &[1, 2, 2]);
+/// assert_eq!(d.to_vec::<i32>().unwrap(), vec![1, 3, 2, 4]);
+/// ```
 #[track_caller]
 pub fn dstack(arrays: &[&Array]) -> Array {
     joined_at_least("dstack", arrays, 3, 2, SourceLocation::caller())
@@ -262,6 +305,15 @@ pub fn dstack(arrays: &[&Array]) -> Array {
 
 /// NumPy's `np.column_stack`: 1-D arrays become columns `[n, 1]` (0-d ones `[1, 1]`), then
 /// everything is joined along the second axis. A copy.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, column_stack};
+/// let c = column_stack(&[&array([1, 2, 3]), &array([4, 5, 6])]);
+/// assert_eq!(c.shape(), &[3, 2]);
+/// assert_eq!(c.to_vec::<i32>().unwrap(), vec![1, 4, 2, 5, 3, 6]);
+/// ```
 #[track_caller]
 pub fn column_stack(arrays: &[&Array]) -> Array {
     let loc = SourceLocation::caller();
@@ -280,6 +332,17 @@ pub fn column_stack(arrays: &[&Array]) -> Array {
 /// How to split an array: into a number of equal sections, or at a list of indices
 /// (NumPy's `indices_or_sections`). Integers convert to `Sections`, lists, arrays and vectors
 /// of integers to `Indices`.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{arange, split, SplitSpec};
+/// let a = arange(0, 6, 1);
+/// assert_eq!(split(&a, 3, 0).len(), 3);
+/// let parts = split(&a, SplitSpec::Indices(vec![1, 4]), 0);
+/// assert_eq!(parts[1].to_vec::<i32>().unwrap(), vec![1, 2, 3]);
+/// assert_eq!(SplitSpec::from([1, 4]), SplitSpec::Indices(vec![1, 4]));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SplitSpec {
     /// This many pieces.
@@ -456,6 +519,17 @@ pub fn split(a: &Array, indices_or_sections: impl Into<SplitSpec>, axis: isize) 
 
 /// NumPy's `np.array_split`: as [`split`], but `k` sections of a length `n` that `k` does not
 /// divide are allowed: the first `n % k` pieces get one element more. Views.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{arange, array_split};
+/// // 7 elements in 3 pieces: the first gets the extra one.
+/// let parts = array_split(&arange(0, 7, 1), 3, 0);
+/// let lens: Vec<usize> = parts.iter().map(|p| p.size()).collect();
+/// assert_eq!(lens, vec![3, 2, 2]);
+/// assert_eq!(parts[2].to_vec::<i32>().unwrap(), vec![5, 6]);
+/// ```
 #[track_caller]
 pub fn array_split(
     a: &Array,
@@ -475,6 +549,15 @@ pub fn array_split(
 
 /// NumPy's `np.vsplit`: [`split`] along the first axis of an array of at least two
 /// dimensions. Views.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{arange, vsplit};
+/// let a = arange(0, 8, 1).reshape([4, 2]);
+/// let halves = vsplit(&a, 2);
+/// assert_eq!(halves[1].to_vec::<i32>().unwrap(), vec![4, 5, 6, 7]);
+/// ```
 #[track_caller]
 pub fn vsplit(a: &Array, indices_or_sections: impl Into<SplitSpec>) -> Vec<Array> {
     let loc = SourceLocation::caller();
@@ -482,6 +565,15 @@ pub fn vsplit(a: &Array, indices_or_sections: impl Into<SplitSpec>) -> Vec<Array
 }
 
 /// NumPy's `np.hsplit`: [`split`] along the second axis (the first of a 1-D array). Views.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{arange, hsplit};
+/// let a = arange(0, 8, 1).reshape([2, 4]);
+/// let halves = hsplit(&a, 2);
+/// assert_eq!(halves[0].to_vec::<i32>().unwrap(), vec![0, 1, 4, 5]);
+/// ```
 #[track_caller]
 pub fn hsplit(a: &Array, indices_or_sections: impl Into<SplitSpec>) -> Vec<Array> {
     let loc = SourceLocation::caller();
@@ -491,6 +583,16 @@ pub fn hsplit(a: &Array, indices_or_sections: impl Into<SplitSpec>) -> Vec<Array
 
 /// NumPy's `np.dsplit`: [`split`] along the third axis of an array of at least three
 /// dimensions. Views.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{arange, dsplit};
+/// let a = arange(0, 8, 1).reshape([1, 2, 4]);
+/// let parts = dsplit(&a, [1]);
+/// assert_eq!(parts[0].shape(), &[1, 2, 1]);
+/// assert_eq!(parts[1].to_vec::<i32>().unwrap(), vec![1, 2, 3, 5, 6, 7]);
+/// ```
 #[track_caller]
 pub fn dsplit(a: &Array, indices_or_sections: impl Into<SplitSpec>) -> Vec<Array> {
     let loc = SourceLocation::caller();
@@ -569,6 +671,16 @@ pub fn tile(a: &Array, reps: &[usize]) -> Array {
 /// Repetition counts for [`repeat`]: one count for every element, or one per element along
 /// the axis. Integers convert to `Each`, lists, arrays and vectors to `PerElement`. Negative
 /// counts are an error when the array is evaluated (as NumPy raises).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, repeat, Repeats};
+/// let a = array([1, 2, 3]);
+/// assert_eq!(repeat(&a, 2, None).to_vec::<i32>().unwrap(), vec![1, 1, 2, 2, 3, 3]);
+/// let per = repeat(&a, Repeats::PerElement(vec![0, 1, 2]), None);
+/// assert_eq!(per.to_vec::<i32>().unwrap(), vec![2, 3, 3]);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Repeats {
     /// Every element this many times.
@@ -755,6 +867,15 @@ pub fn roll(a: &Array, shift: isize, axis: Option<isize>) -> Array {
 
 /// NumPy's `np.roll(a, shifts, axes)` with one shift per axis (the same axis may appear more
 /// than once: its shifts add up). A copy.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{arange, roll_axes};
+/// let a = arange(0, 6, 1).reshape([2, 3]);
+/// let r = roll_axes(&a, &[1, 1], &[0, 1]);
+/// assert_eq!(r.to_vec::<i32>().unwrap(), vec![5, 3, 4, 2, 0, 1]);
+/// ```
 #[track_caller]
 pub fn roll_axes(a: &Array, shifts: &[isize], axes: &[isize]) -> Array {
     let loc = SourceLocation::caller();
@@ -862,6 +983,14 @@ fn flip_at(a: &Array, axis: usize, loc: SourceLocation) -> Array {
 
 /// NumPy's `np.fliplr`: the columns (axis 1) in reverse order; `a` needs at least two
 /// dimensions. A view.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, fliplr};
+/// let a = array([[1, 2, 3], [4, 5, 6]]);
+/// assert_eq!(fliplr(&a).to_vec::<i32>().unwrap(), vec![3, 2, 1, 6, 5, 4]);
+/// ```
 #[track_caller]
 pub fn fliplr(a: &Array) -> Array {
     let loc = SourceLocation::caller();
@@ -878,6 +1007,14 @@ pub fn fliplr(a: &Array) -> Array {
 
 /// NumPy's `np.flipud`: the rows (axis 0) in reverse order; `a` needs at least one
 /// dimension. A view.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, flipud};
+/// let a = array([[1, 2, 3], [4, 5, 6]]);
+/// assert_eq!(flipud(&a).to_vec::<i32>().unwrap(), vec![4, 5, 6, 1, 2, 3]);
+/// ```
 #[track_caller]
 pub fn flipud(a: &Array) -> Array {
     let loc = SourceLocation::caller();

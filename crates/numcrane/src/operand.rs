@@ -18,8 +18,31 @@ pub enum Operand {
 
 /// Anything usable as an operand of an element-wise function: `Array`, `&Array`, or a Rust
 /// scalar (`bool`, integers, floats).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, multiply, Array, IntoOperand};
+/// // A helper that, like numcrane's own functions, takes arrays and scalars alike.
+/// fn scale(x: &Array, factor: impl IntoOperand) -> Array {
+///     multiply(x, factor)
+/// }
+/// let x = array([1.0f32, 2.0]);
+/// assert_eq!(scale(&x, 3.0).to_vec::<f32>().unwrap(), vec![3.0, 6.0]);
+/// assert_eq!(scale(&x, &x).to_vec::<f32>().unwrap(), vec![1.0, 4.0]);
+/// ```
 pub trait IntoOperand {
     /// Converts to an operand.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{add, array, IntoOperand};
+    /// let x = array([1i8, 2]);
+    /// // A Rust integer is a weak scalar: the int8 array stays int8.
+    /// let y = add(&x, 1i32.into_operand());
+    /// assert_eq!(y.to_vec::<i8>().unwrap(), vec![2, 3]);
+    /// ```
     fn into_operand(self) -> Operand;
 }
 

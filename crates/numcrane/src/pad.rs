@@ -32,6 +32,16 @@ use numcrane_graph::{BinaryOp, DType, Error, Op, Scalar, UnaryOp};
 
 /// NumPy's "one value, one (before, after) pair, or one pair per axis" argument of `pad`
 /// (`pad_width`, `stat_length`, `constant_values`, `end_values`).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, pad, PadMode, Pairs};
+/// let a = array([[1, 2], [3, 4]]);
+/// assert_eq!(pad(&a, Pairs::All(1), PadMode::Edge).shape(), &[4, 4]);
+/// assert_eq!(pad(&a, Pairs::Pair(0, 1), PadMode::Edge).shape(), &[3, 3]);
+/// assert_eq!(pad(&a, Pairs::PerAxis(vec![(1, 0), (0, 2)]), PadMode::Edge).shape(), &[3, 4]);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum Pairs<T> {
     /// The same value before and after every axis (NumPy's `n`).
@@ -44,9 +54,27 @@ pub enum Pairs<T> {
 }
 
 /// How many elements `pad` adds before and after each axis (NumPy's `pad_width`).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, pad, PadMode, PadWidth};
+/// let width: PadWidth = (2, 1).into();
+/// let p = pad(&array([5, 6]), width, PadMode::constant(0.0));
+/// assert_eq!(p.to_vec::<i32>().unwrap(), vec![0, 0, 5, 6, 0]);
+/// ```
 pub type PadWidth = Pairs<usize>;
 
 /// Values given per side and axis (`constant_values`, `end_values`).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, pad, PadMode, PadValues};
+/// let values: PadValues = (-1.0, 9.0).into();
+/// let p = pad(&array([5.0, 6.0]), 1, PadMode::Constant(values));
+/// assert_eq!(p.to_vec::<f64>().unwrap(), vec![-1.0, 5.0, 6.0, 9.0]);
+/// ```
 pub type PadValues = Pairs<f64>;
 
 impl From<usize> for Pairs<usize> {
@@ -103,6 +131,19 @@ impl<T: Clone + std::fmt::Debug> Pairs<T> {
 }
 
 /// NumPy's `mode=` of [`pad`], with the mode's own keyword arguments.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, pad, PadMode};
+/// let a = array([1, 2, 3]);
+/// let with = |mode: PadMode| pad(&a, 2, mode).to_vec::<i32>().unwrap();
+/// assert_eq!(with(PadMode::Edge), vec![1, 1, 1, 2, 3, 3, 3]);
+/// assert_eq!(with(PadMode::Reflect), vec![3, 2, 1, 2, 3, 2, 1]);
+/// assert_eq!(with(PadMode::Symmetric), vec![2, 1, 1, 2, 3, 3, 2]);
+/// assert_eq!(with(PadMode::Wrap), vec![2, 3, 1, 2, 3, 1, 2]);
+/// assert_eq!(with(PadMode::Maximum(None)), vec![3, 3, 1, 2, 3, 3, 3]);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum PadMode {
     /// 'constant' with `constant_values` (cast to the array's dtype as NumPy's assignment
@@ -139,11 +180,27 @@ pub enum PadMode {
 
 impl PadMode {
     /// 'constant' with `constant_values` (one value, a pair, or pairs per axis).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{array, pad, PadMode};
+    /// let p = pad(&array([[1, 2]]), 1, PadMode::constant(7.0));
+    /// assert_eq!(p.to_vec::<i32>().unwrap(), vec![7, 7, 7, 7, 7, 1, 2, 7, 7, 7, 7, 7]);
+    /// ```
     pub fn constant(values: impl Into<PadValues>) -> PadMode {
         PadMode::Constant(values.into())
     }
 
     /// 'linear_ramp' with `end_values` (one value, a pair, or pairs per axis).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{array, pad, PadMode};
+    /// let p = pad(&array([5.0, 5.0]), (2, 0), PadMode::linear_ramp(1.0));
+    /// assert_eq!(p.to_vec::<f64>().unwrap(), vec![1.0, 3.0, 5.0, 5.0]);
+    /// ```
     pub fn linear_ramp(end_values: impl Into<PadValues>) -> PadMode {
         PadMode::LinearRamp(end_values.into())
     }

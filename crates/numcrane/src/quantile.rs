@@ -46,6 +46,18 @@ use numcrane_graph::{BinaryOp, DType, Error, Op, UnaryOp};
 /// The quantiles asked of [`percentile`] / [`quantile`] and their variants: one value (the
 /// result has the reduced shape) or a list (the result gains a leading axis of the list's
 /// length, as NumPy).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, quantile};
+/// let a = array([1.0, 2.0, 3.0, 4.0, 5.0]);
+/// // One quantile: the reduced shape.
+/// assert_eq!(quantile(&a, 0.5, ..).item::<f64>().unwrap(), 3.0);
+/// // A list: a leading axis of the list's length.
+/// let q = quantile(&a, [0.0, 0.25, 1.0], ..);
+/// assert_eq!(q.to_vec::<f64>().unwrap(), vec![1.0, 2.0, 5.0]);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Quantiles {
     values: Vec<f64>,
@@ -90,6 +102,18 @@ impl<const N: usize> From<[f64; N]> for Quantiles {
 
 /// NumPy's `method=` of `quantile` / `percentile` / `nanquantile` / `nanpercentile`: the nine
 /// sample-quantile definitions of Hyndman and Fan (1996) and NumPy's four others.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, quantile_with, QuantileMethod};
+/// let a = array([1.0, 2.0, 3.0, 4.0]);
+/// let q = |m: QuantileMethod| quantile_with(&a, 0.5, .., m).item::<f64>().unwrap();
+/// assert_eq!(q(QuantileMethod::Linear), 2.5);
+/// assert_eq!(q(QuantileMethod::Lower), 2.0);
+/// assert_eq!(q(QuantileMethod::Higher), 3.0);
+/// assert_eq!(q(QuantileMethod::InvertedCdf), 2.0);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum QuantileMethod {
     /// 'inverted_cdf' (H&F 1): the first element whose empirical CDF reaches `q`.
@@ -123,6 +147,15 @@ pub enum QuantileMethod {
 
 impl QuantileMethod {
     /// All 13 methods, in NumPy's order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::QuantileMethod;
+    /// assert_eq!(QuantileMethod::ALL.len(), 13);
+    /// assert_eq!(QuantileMethod::ALL[0].name(), "inverted_cdf");
+    /// assert!(QuantileMethod::ALL.contains(&QuantileMethod::Linear));
+    /// ```
     pub const ALL: [QuantileMethod; 13] = [
         QuantileMethod::InvertedCdf,
         QuantileMethod::AveragedInvertedCdf,
@@ -140,6 +173,14 @@ impl QuantileMethod {
     ];
 
     /// NumPy's name of the method (`"median_unbiased"`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::QuantileMethod;
+    /// assert_eq!(QuantileMethod::MedianUnbiased.name(), "median_unbiased");
+    /// assert_eq!(QuantileMethod::Linear.name(), "linear");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             QuantileMethod::InvertedCdf => "inverted_cdf",
@@ -159,12 +200,28 @@ impl QuantileMethod {
     }
 
     /// The method NumPy calls `name`, if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::QuantileMethod;
+    /// assert_eq!(QuantileMethod::from_name("hazen"), Some(QuantileMethod::Hazen));
+    /// assert_eq!(QuantileMethod::from_name("bogus"), None);
+    /// ```
     pub fn from_name(name: &str) -> Option<QuantileMethod> {
         QuantileMethod::ALL.into_iter().find(|m| m.name() == name)
     }
 
     /// Whether the answer is one of the lane's elements (no interpolation): NumPy `take`s it,
     /// so the result keeps the input's dtype.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::QuantileMethod;
+    /// assert!(QuantileMethod::Nearest.is_discrete());
+    /// assert!(!QuantileMethod::Linear.is_discrete());
+    /// ```
     pub fn is_discrete(self) -> bool {
         matches!(
             self,
@@ -191,8 +248,29 @@ impl QuantileMethod {
 
 /// A method given as a [`QuantileMethod`] or by NumPy's name (`"hazen"`); an unknown name makes
 /// the result an error naming the valid ones.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, percentile_with, QuantileMethod};
+/// let a = array([10, 20, 30, 40]);
+/// // By NumPy's name or by value; a discrete method keeps the int32 dtype.
+/// let by_name = percentile_with(&a, 50.0, .., "lower");
+/// let by_value = percentile_with(&a, 50.0, .., QuantileMethod::Lower);
+/// assert_eq!(by_name.item::<i32>().unwrap(), 20);
+/// assert_eq!(by_value.item::<i32>().unwrap(), 20);
+/// assert!(percentile_with(&a, 50.0, .., "bogus").eval().is_err());
+/// ```
 pub trait IntoQuantileMethod {
     /// The method, or the unknown name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{IntoQuantileMethod, QuantileMethod};
+    /// assert_eq!("weibull".into_method(), Ok(QuantileMethod::Weibull));
+    /// assert_eq!("bogus".into_method(), Err("bogus".to_string()));
+    /// ```
     fn into_method(self) -> Result<QuantileMethod, String>;
 }
 

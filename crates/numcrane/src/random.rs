@@ -27,6 +27,17 @@ pub use numcrane_random::{Mt19937, Pcg64, Pcg64State, SeedSequence};
 use std::sync::Arc;
 
 /// NumPy's `np.random.default_rng(seed)`: a generator over PCG64 seeded through SeedSequence.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::random::default_rng;
+/// let a = default_rng(42).random(3).to_vec::<f64>().unwrap();
+/// let b = default_rng(42).random(3).to_vec::<f64>().unwrap();
+/// // The same seed gives the same stream (NumPy's, for NumPy's seed).
+/// assert_eq!(a, b);
+/// assert!(a.iter().all(|v| (0.0..1.0).contains(v)));
+/// ```
 pub fn default_rng(seed: u128) -> Generator {
     Generator {
         inner: numcrane_random::Generator::seeded(seed),
@@ -35,6 +46,17 @@ pub fn default_rng(seed: u128) -> Generator {
 
 /// NumPy's `np.random.Generator` (over PCG64). Methods take `size` as a shape (`[]` for the
 /// 0-d array NumPy's `size=None` corresponds to) and return realized arrays.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::random::default_rng;
+/// let mut rng = default_rng(7);
+/// let first = rng.random([2, 2]).to_vec::<f64>().unwrap();
+/// let second = rng.random([2, 2]).to_vec::<f64>().unwrap();
+/// // Each call advances the generator, as NumPy's does.
+/// assert_ne!(first, second);
+/// ```
 #[derive(Clone, Debug)]
 pub struct Generator {
     inner: numcrane_random::Generator,
@@ -160,8 +182,8 @@ fn take(a: &Array, axis: usize, idx: &[i64], idx_shape: &[usize], loc: SourceLoc
 /// Generates the `*_array` methods: a distribution whose parameters are arrays that broadcast
 /// together (and against `size`), NumPy's `normal(loc=array, ...)`.
 macro_rules! array_distribution {
-    ($(#[$doc:meta] $name:ident => $inner:ident ( $($p:ident),* ) -> $t:ty;)*) => { $(
-        #[$doc]
+    ($($(#[$doc:meta])* $name:ident => $inner:ident ( $($p:ident),* ) -> $t:ty;)*) => { $(
+        $(#[$doc])*
         #[track_caller]
         pub fn $name(&mut self, $($p: &Array,)* size: Option<Vec<usize>>) -> Array {
             let loc = SourceLocation::caller();
@@ -181,8 +203,8 @@ macro_rules! array_distribution {
 
 /// Generates the methods that are a distribution with float parameters giving f64 or i64.
 macro_rules! distribution {
-    ($(#[$doc:meta] $name:ident ( $($p:ident),* ) -> $t:ty;)*) => { $(
-        #[$doc]
+    ($($(#[$doc:meta])* $name:ident ( $($p:ident),* ) -> $t:ty;)*) => { $(
+        $(#[$doc])*
         #[track_caller]
         pub fn $name(&mut self, $($p: f64,)* size: impl IntoShape) -> Array {
             let loc = SourceLocation::caller();
@@ -197,6 +219,16 @@ macro_rules! distribution {
 
 impl Generator {
     /// A generator over a given PCG64 (`np.random.Generator(np.random.PCG64(...))`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::{default_rng, Generator, Pcg64, SeedSequence};
+    /// let seq = SeedSequence::new(42);
+    /// let mut rng = Generator::new(Pcg64::from_seed_sequence(&seq));
+    /// let expected = default_rng(42).integers(0, 100, 5).to_vec::<i64>().unwrap();
+    /// assert_eq!(rng.integers(0, 100, 5).to_vec::<i64>().unwrap(), expected);
+    /// ```
     pub fn new(bit_generator: Pcg64) -> Generator {
         Generator {
             inner: numcrane_random::Generator::new(bit_generator),
@@ -205,6 +237,15 @@ impl Generator {
 
     /// `Generator(PCG64(seed_seq))` for any `SeedSequence`, e.g. NumPy's
     /// `default_rng([1, 2, 3])` is `Generator::from_seed_sequence(SeedSequence::from_ints(&[1, 2, 3]))`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::{Generator, SeedSequence};
+    /// let mut a = Generator::from_seed_sequence(SeedSequence::from_ints(&[1, 2, 3]));
+    /// let mut b = Generator::from_seed_sequence(SeedSequence::from_ints(&[1, 2, 3]));
+    /// assert_eq!(a.random(4).to_vec::<f64>().unwrap(), b.random(4).to_vec::<f64>().unwrap());
+    /// ```
     pub fn from_seed_sequence(seq: SeedSequence) -> Generator {
         Generator {
             inner: numcrane_random::Generator::from_seed_sequence(seq),
@@ -215,6 +256,19 @@ impl Generator {
     /// (NumPy's recommended way to get streams for parallel work); the same children as
     /// NumPy's for the same seed. A generator made with [`Generator::new`] from a bare
     /// PCG64 has no sequence and gives an error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::{default_rng, Generator, Pcg64};
+    /// let mut rng = default_rng(12345);
+    /// let mut children = rng.spawn(2).unwrap();
+    /// let x = children[0].random(3).to_vec::<f64>().unwrap();
+    /// let y = children[1].random(3).to_vec::<f64>().unwrap();
+    /// assert_ne!(x, y);
+    /// // A generator over a bare PCG64 has no seed sequence to spawn from.
+    /// assert!(Generator::new(Pcg64::new(1)).spawn(2).is_err());
+    /// ```
     #[track_caller]
     pub fn spawn(&mut self, n: usize) -> crate::Result<Vec<Generator>> {
         match self.inner.spawn(n) {
@@ -228,22 +282,62 @@ impl Generator {
 
     /// The bit generator (NumPy's `Generator.bit_generator`): its `state()` is NumPy's
     /// `bit_generator.state`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::default_rng;
+    /// let mut rng = default_rng(3);
+    /// let before = rng.bit_generator().state();
+    /// rng.random(1);
+    /// assert_ne!(rng.bit_generator().state(), before);
+    /// ```
     pub fn bit_generator(&self) -> &Pcg64 {
         self.inner.bit_generator()
     }
 
     /// The bit generator, to draw raw bits (`random_raw`) or `advance` it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::default_rng;
+    /// let (mut a, mut b) = (default_rng(5), default_rng(5));
+    /// // Skipping two 64-bit draws by hand equals drawing two doubles.
+    /// a.bit_generator_mut().advance(2);
+    /// b.random(2);
+    /// assert_eq!(a.random(3).to_vec::<f64>().unwrap(), b.random(3).to_vec::<f64>().unwrap());
+    /// ```
     pub fn bit_generator_mut(&mut self) -> &mut Pcg64 {
         self.inner.bit_generator_mut()
     }
 
     /// `random(size)`: float64 in [0, 1).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::default_rng;
+    /// let x = default_rng(0).random([3, 4]);
+    /// assert_eq!(x.shape(), &[3, 4]);
+    /// assert!(x.to_vec::<f64>().unwrap().iter().all(|v| (0.0..1.0).contains(v)));
+    /// ```
     #[track_caller]
     pub fn random(&mut self, size: impl IntoShape) -> Array {
         self.random_dtype(size, DType::F64)
     }
 
     /// `random(size, dtype)` for float64 or float32 (NumPy's only two).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::default_rng;
+    /// use numcrane::DType;
+    /// let x = default_rng(0).random_dtype(5, DType::F32);
+    /// assert_eq!(x.dtype(), DType::F32);
+    /// assert!(x.to_vec::<f32>().unwrap().iter().all(|v| (0.0..1.0).contains(v)));
+    /// ```
     #[track_caller]
     pub fn random_dtype(&mut self, size: impl IntoShape, dtype: DType) -> Array {
         let loc = SourceLocation::caller();
@@ -266,6 +360,15 @@ impl Generator {
     }
 
     /// `integers(low, high, size)`: int64 in `[low, high)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::default_rng;
+    /// // NumPy: np.random.default_rng(42).integers(0, 10, 4) -> array([0, 7, 6, 4])
+    /// let dice = default_rng(42).integers(1, 7, 100).to_vec::<i64>().unwrap();
+    /// assert!(dice.iter().all(|v| (1..7).contains(v)));
+    /// ```
     #[track_caller]
     pub fn integers(&mut self, low: i64, high: i64, size: impl IntoShape) -> Array {
         self.integers_dtype(low, high, size, DType::I64, false)
@@ -273,6 +376,18 @@ impl Generator {
 
     /// `integers(low, high, size, dtype, endpoint)` for any integer dtype or bool (uint64
     /// bounds are limited to i64's range); `endpoint` includes `high`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::default_rng;
+    /// use numcrane::DType;
+    /// let x = default_rng(1).integers_dtype(0, 255, 50, DType::U8, true);
+    /// assert_eq!(x.dtype(), DType::U8);
+    /// assert_eq!(x.size(), 50);
+    /// let coins = default_rng(1).integers_dtype(0, 1, 8, DType::Bool, true);
+    /// assert_eq!(coins.dtype(), DType::Bool);
+    /// ```
     #[track_caller]
     pub fn integers_dtype(
         &mut self,
@@ -330,6 +445,14 @@ impl Generator {
     }
 
     /// `uniform(low, high, size)`: float64 in `[low, high)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::default_rng;
+    /// let x = default_rng(2).uniform(-1.0, 1.0, 1000).to_vec::<f64>().unwrap();
+    /// assert!(x.iter().all(|v| (-1.0..1.0).contains(v)));
+    /// ```
     #[track_caller]
     pub fn uniform(&mut self, low: f64, high: f64, size: impl IntoShape) -> Array {
         let loc = SourceLocation::caller();
@@ -341,12 +464,30 @@ impl Generator {
     }
 
     /// `standard_normal(size)`: float64 from NumPy's ziggurat.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::default_rng;
+    /// let x = default_rng(3).standard_normal(10_000);
+    /// let (m, s) = (x.mean(..).item::<f64>().unwrap(), x.std(..).item::<f64>().unwrap());
+    /// assert!(m.abs() < 0.05 && (s - 1.0).abs() < 0.05);
+    /// ```
     #[track_caller]
     pub fn standard_normal(&mut self, size: impl IntoShape) -> Array {
         self.standard_normal_dtype(size, DType::F64)
     }
 
     /// `standard_normal(size, dtype)` for float64 or float32 (float32 has its own ziggurat).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::default_rng;
+    /// use numcrane::DType;
+    /// let x = default_rng(3).standard_normal_dtype([2, 3], DType::F32);
+    /// assert_eq!((x.shape(), x.dtype()), (&[2usize, 3][..], DType::F32));
+    /// ```
     #[track_caller]
     pub fn standard_normal_dtype(&mut self, size: impl IntoShape, dtype: DType) -> Array {
         let loc = SourceLocation::caller();
@@ -374,12 +515,31 @@ impl Generator {
     }
 
     /// `standard_exponential(size)`: float64 from NumPy's exponential ziggurat.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::default_rng;
+    /// let x = default_rng(4).standard_exponential(10_000);
+    /// assert!(x.min(..).item::<f64>().unwrap() >= 0.0);
+    /// assert!((x.mean(..).item::<f64>().unwrap() - 1.0).abs() < 0.05);
+    /// ```
     #[track_caller]
     pub fn standard_exponential(&mut self, size: impl IntoShape) -> Array {
         self.standard_exponential_dtype(size, DType::F64)
     }
 
     /// `standard_exponential(size, dtype)` for float64 or float32.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::default_rng;
+    /// use numcrane::DType;
+    /// let x = default_rng(4).standard_exponential_dtype(100, DType::F32);
+    /// assert_eq!(x.dtype(), DType::F32);
+    /// assert!(x.min(..).item::<f32>().unwrap() >= 0.0);
+    /// ```
     #[track_caller]
     pub fn standard_exponential_dtype(&mut self, size: impl IntoShape, dtype: DType) -> Array {
         let loc = SourceLocation::caller();
@@ -402,58 +562,286 @@ impl Generator {
 
     distribution! {
         /// `normal(loc, scale, size)`; `scale < 0` is an error.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::random::default_rng;
+        /// let mut rng = default_rng(5);
+        /// let x = rng.normal(10.0, 2.0, 10_000);
+        /// assert!((x.mean(..).item::<f64>().unwrap() - 10.0).abs() < 0.1);
+        /// assert!(rng.normal(0.0, -1.0, 3).eval().is_err());
+        /// ```
         normal(mean, scale) -> f64;
         /// `lognormal(mean, sigma, size)`: `exp` of a normal; `sigma < 0` is an error.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(6).lognormal(0.0, 0.5, 1000);
+        /// assert!(x.min(..).item::<f64>().unwrap() > 0.0);
+        /// // Its log is normal(0, 0.5).
+        /// assert!(x.log().mean(..).item::<f64>().unwrap().abs() < 0.1);
+        /// ```
         lognormal(mean, sigma) -> f64;
         /// `exponential(scale, size)`; `scale < 0` is an error.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(7).exponential(3.0, 10_000);
+        /// assert!((x.mean(..).item::<f64>().unwrap() - 3.0).abs() < 0.15);
+        /// ```
         exponential(scale) -> f64;
         /// `gamma(shape, scale, size)`.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::random::default_rng;
+        /// // Mean shape * scale = 6.
+        /// let x = default_rng(8).gamma(2.0, 3.0, 10_000);
+        /// assert!((x.mean(..).item::<f64>().unwrap() - 6.0).abs() < 0.2);
+        /// ```
         gamma(shape, scale) -> f64;
         /// `beta(a, b, size)`; `a` and `b` must be positive.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(9).beta(2.0, 2.0, 1000).to_vec::<f64>().unwrap();
+        /// assert!(x.iter().all(|v| (0.0..=1.0).contains(v)));
+        /// assert!(default_rng(9).beta(0.0, 1.0, 1).eval().is_err());
+        /// ```
         beta(a, b) -> f64;
         /// `laplace(loc, scale, size)`.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(10).laplace(1.0, 0.5, 10_000);
+        /// assert!((x.mean(..).item::<f64>().unwrap() - 1.0).abs() < 0.05);
+        /// ```
         laplace(mean, scale) -> f64;
         /// `standard_t(df, size)`; `df` must be positive.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(11).standard_t(10.0, 10_000);
+        /// assert!(x.mean(..).item::<f64>().unwrap().abs() < 0.1);
+        /// ```
         standard_t(df) -> f64;
         /// `poisson(lam, size)`: int64.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::random::default_rng;
+        /// use numcrane::DType;
+        /// let x = default_rng(12).poisson(4.0, 10_000);
+        /// assert_eq!(x.dtype(), DType::I64);
+        /// assert!((x.mean(..).item::<f64>().unwrap() - 4.0).abs() < 0.1);
+        /// ```
         poisson(lam) -> i64;
         /// `chisquare(df, size)`; `df` must be positive.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(13).chisquare(3.0, 10_000);
+        /// assert!((x.mean(..).item::<f64>().unwrap() - 3.0).abs() < 0.15);
+        /// ```
         chisquare(df) -> f64;
         /// `f(dfnum, dfden, size)`: the F distribution.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::random::default_rng;
+        /// // Mean dfden / (dfden - 2) = 1.25 for dfden = 10.
+        /// let x = default_rng(14).f(5.0, 10.0, 20_000);
+        /// assert!((x.mean(..).item::<f64>().unwrap() - 1.25).abs() < 0.1);
+        /// ```
         f(dfnum, dfden) -> f64;
         /// `pareto(a, size)`: NumPy's Pareto II (Lomax); `a` must be positive.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(15).pareto(3.0, 1000);
+        /// assert!(x.min(..).item::<f64>().unwrap() >= 0.0);
+        /// ```
         pareto(a) -> f64;
         /// `weibull(a, size)`; `a < 0` is an error.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::random::default_rng;
+        /// // Shape 1 is the standard exponential: mean 1.
+        /// let x = default_rng(16).weibull(1.0, 10_000);
+        /// assert!((x.mean(..).item::<f64>().unwrap() - 1.0).abs() < 0.05);
+        /// ```
         weibull(a) -> f64;
         /// `power(a, size)`; `a` must be positive.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(17).power(2.0, 1000).to_vec::<f64>().unwrap();
+        /// assert!(x.iter().all(|v| (0.0..=1.0).contains(v)));
+        /// ```
         power(a) -> f64;
         /// `rayleigh(scale, size)`.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(18).rayleigh(1.0, 10_000);
+        /// // Mean sigma * sqrt(pi / 2).
+        /// let expected = (std::f64::consts::PI / 2.0).sqrt();
+        /// assert!((x.mean(..).item::<f64>().unwrap() - expected).abs() < 0.05);
+        /// ```
         rayleigh(scale) -> f64;
         /// `gumbel(loc, scale, size)`.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::random::default_rng;
+        /// // Mean loc + scale * 0.5772 (Euler's constant).
+        /// let x = default_rng(19).gumbel(0.0, 1.0, 10_000);
+        /// assert!((x.mean(..).item::<f64>().unwrap() - 0.5772).abs() < 0.05);
+        /// ```
         gumbel(mean, scale) -> f64;
         /// `logistic(loc, scale, size)`.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(20).logistic(2.0, 1.0, 10_000);
+        /// assert!((x.mean(..).item::<f64>().unwrap() - 2.0).abs() < 0.1);
+        /// ```
         logistic(mean, scale) -> f64;
         /// `triangular(left, mode, right, size)`.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(21).triangular(0.0, 1.0, 4.0, 1000).to_vec::<f64>().unwrap();
+        /// assert!(x.iter().all(|v| (0.0..=4.0).contains(v)));
+        /// ```
         triangular(left, mode, right) -> f64;
         /// `wald(mean, scale, size)`: the inverse Gaussian.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(22).wald(2.0, 5.0, 10_000);
+        /// assert!(x.min(..).item::<f64>().unwrap() > 0.0);
+        /// assert!((x.mean(..).item::<f64>().unwrap() - 2.0).abs() < 0.1);
+        /// ```
         wald(mean, scale) -> f64;
         /// `geometric(p, size)`: int64 trials to the first success.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::random::default_rng;
+        /// // Trials to the first success: at least 1, mean 1 / p.
+        /// let x = default_rng(23).geometric(0.25, 10_000);
+        /// assert!(x.min(..).item::<i64>().unwrap() >= 1);
+        /// assert!((x.mean(..).item::<f64>().unwrap() - 4.0).abs() < 0.2);
+        /// ```
         geometric(p) -> i64;
         /// `negative_binomial(n, p, size)`: int64 failures before `n` successes.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::random::default_rng;
+        /// // Mean n (1 - p) / p = 3.
+        /// let x = default_rng(24).negative_binomial(3.0, 0.5, 10_000);
+        /// assert!((x.mean(..).item::<f64>().unwrap() - 3.0).abs() < 0.15);
+        /// ```
         negative_binomial(n, p) -> i64;
         /// `noncentral_chisquare(df, nonc, size)`.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::random::default_rng;
+        /// // Mean df + nonc.
+        /// let x = default_rng(25).noncentral_chisquare(3.0, 2.0, 10_000);
+        /// assert!((x.mean(..).item::<f64>().unwrap() - 5.0).abs() < 0.2);
+        /// ```
         noncentral_chisquare(df, nonc) -> f64;
         /// `noncentral_f(dfnum, dfden, nonc, size)`.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(26).noncentral_f(3.0, 20.0, 3.0, 1000);
+        /// assert!(x.min(..).item::<f64>().unwrap() >= 0.0);
+        /// ```
         noncentral_f(dfnum, dfden, nonc) -> f64;
         /// `vonmises(mu, kappa, size)`: angles in [-pi, pi].
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::random::default_rng;
+        /// use std::f64::consts::PI;
+        /// let x = default_rng(27).vonmises(0.0, 4.0, 1000).to_vec::<f64>().unwrap();
+        /// assert!(x.iter().all(|v| (-PI..=PI).contains(v)));
+        /// ```
         vonmises(mu, kappa) -> f64;
         /// `logseries(p, size)`: int64, `0 <= p < 1`.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(28).logseries(0.6, 1000);
+        /// assert!(x.min(..).item::<i64>().unwrap() >= 1);
+        /// ```
         logseries(p) -> i64;
         /// `zipf(a, size)`: int64, `a > 1`.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(29).zipf(2.0, 1000);
+        /// assert!(x.min(..).item::<i64>().unwrap() >= 1);
+        /// assert!(default_rng(29).zipf(1.0, 1).eval().is_err());
+        /// ```
         zipf(a) -> i64;
     }
 
     /// `standard_gamma(shape, size)`; `shape < 0` is an error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::default_rng;
+    /// let x = default_rng(30).standard_gamma(2.0, 10_000);
+    /// assert!((x.mean(..).item::<f64>().unwrap() - 2.0).abs() < 0.1);
+    /// ```
     #[track_caller]
     pub fn standard_gamma(&mut self, shape: f64, size: impl IntoShape) -> Array {
         self.standard_gamma_dtype(shape, size, DType::F64)
@@ -461,6 +849,16 @@ impl Generator {
 
     /// `standard_gamma(shape, size, dtype)` for float64 or float32 (float32 computes in float
     /// over the float ziggurats, as NumPy's).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::default_rng;
+    /// use numcrane::DType;
+    /// let x = default_rng(30).standard_gamma_dtype(2.0, 100, DType::F32);
+    /// assert_eq!(x.dtype(), DType::F32);
+    /// assert!(x.min(..).item::<f32>().unwrap() >= 0.0);
+    /// ```
     #[track_caller]
     pub fn standard_gamma_dtype(
         &mut self,
@@ -482,6 +880,15 @@ impl Generator {
     }
 
     /// `standard_cauchy(size)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::default_rng;
+    /// let x = default_rng(31).standard_cauchy(1001);
+    /// // The Cauchy distribution has no mean, but its median is 0.
+    /// assert!(x.median(..).item::<f64>().unwrap().abs() < 0.2);
+    /// ```
     #[track_caller]
     pub fn standard_cauchy(&mut self, size: impl IntoShape) -> Array {
         let loc = SourceLocation::caller();
@@ -493,6 +900,15 @@ impl Generator {
     }
 
     /// `binomial(n, p, size)`: int64 counts of successes in `n` trials.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::default_rng;
+    /// let x = default_rng(32).binomial(10, 0.3, 10_000);
+    /// assert!(x.max(..).item::<i64>().unwrap() <= 10);
+    /// assert!((x.mean(..).item::<f64>().unwrap() - 3.0).abs() < 0.1);
+    /// ```
     #[track_caller]
     pub fn binomial(&mut self, n: i64, p: f64, size: impl IntoShape) -> Array {
         let loc = SourceLocation::caller();
@@ -505,46 +921,238 @@ impl Generator {
 
     array_distribution! {
         /// `uniform(low, high, size)` with array parameters (`None` size: their broadcast shape).
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::array;
+        /// use numcrane::random::default_rng;
+        /// let low = array([0.0, 10.0]);
+        /// let high = array([1.0, 20.0]);
+        /// let x = default_rng(33).uniform_array(&low, &high, Some(vec![100, 2]));
+        /// let cols = x.min(0).to_vec::<f64>().unwrap();
+        /// assert!(cols[0] >= 0.0 && cols[1] >= 10.0);
+        /// ```
         uniform_array => uniform(low, high) -> f64;
         /// `normal(loc, scale, size)` with array parameters.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::array;
+        /// use numcrane::random::default_rng;
+        /// // One draw per mean, each with scale 0.1: the broadcast shape [3].
+        /// let x = default_rng(34).normal_array(&array([0.0, 100.0, -100.0]), &array([0.1]), None);
+        /// let v = x.to_vec::<f64>().unwrap();
+        /// assert!((v[1] - 100.0).abs() < 1.0 && (v[2] + 100.0).abs() < 1.0);
+        /// ```
         normal_array => normal(mean, scale) -> f64;
         /// `lognormal(mean, sigma, size)` with array parameters.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::array;
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(35).lognormal_array(&array([0.0, 1.0]), &array([0.5, 0.5]), None);
+        /// assert_eq!(x.shape(), &[2]);
+        /// assert!(x.min(..).item::<f64>().unwrap() > 0.0);
+        /// ```
         lognormal_array => lognormal(mean, sigma) -> f64;
         /// `exponential(scale, size)` with an array parameter.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::array;
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(36).exponential_array(&array([1.0, 5.0]), Some(vec![3, 2]));
+        /// assert_eq!(x.shape(), &[3, 2]);
+        /// ```
         exponential_array => exponential(scale) -> f64;
         /// `standard_gamma(shape, size)` with an array parameter.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::array;
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(37).standard_gamma_array(&array([[0.5], [4.0]]), Some(vec![2, 5]));
+        /// assert_eq!(x.shape(), &[2, 5]);
+        /// ```
         standard_gamma_array => standard_gamma(shape) -> f64;
         /// `gamma(shape, scale, size)` with array parameters.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::array;
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(38).gamma_array(&array([1.0, 2.0]), &array([2.0]), None);
+        /// assert_eq!(x.shape(), &[2]);
+        /// ```
         gamma_array => gamma(shape, scale) -> f64;
         /// `beta(a, b, size)` with array parameters.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::array;
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(39).beta_array(&array([1.0, 2.0]), &array([3.0, 1.0]), None);
+        /// assert!(x.to_vec::<f64>().unwrap().iter().all(|v| (0.0..=1.0).contains(v)));
+        /// ```
         beta_array => beta(a, b) -> f64;
         /// `laplace(loc, scale, size)` with array parameters.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::array;
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(40).laplace_array(&array([0.0, 5.0]), &array([1.0, 1.0]), Some(vec![4, 2]));
+        /// assert_eq!(x.shape(), &[4, 2]);
+        /// ```
         laplace_array => laplace(mean, scale) -> f64;
         /// `standard_t(df, size)` with an array parameter.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::array;
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(41).standard_t_array(&array([1.0, 5.0, 30.0]), None);
+        /// assert_eq!(x.shape(), &[3]);
+        /// ```
         standard_t_array => standard_t(df) -> f64;
         /// `chisquare(df, size)` with an array parameter.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::array;
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(42).chisquare_array(&array([1.0, 4.0]), None);
+        /// assert!(x.min(..).item::<f64>().unwrap() >= 0.0);
+        /// ```
         chisquare_array => chisquare(df) -> f64;
         /// `poisson(lam, size)` with an array parameter (int64).
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::array;
+        /// use numcrane::random::default_rng;
+        /// use numcrane::DType;
+        /// let x = default_rng(43).poisson_array(&array([0.0, 3.0]), None);
+        /// assert_eq!(x.dtype(), DType::I64);
+        /// // Rate 0 always gives 0.
+        /// assert_eq!(x.to_vec::<i64>().unwrap()[0], 0);
+        /// ```
         poisson_array => poisson(lam) -> i64;
         /// `gumbel(loc, scale, size)` with array parameters.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::array;
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(44).gumbel_array(&array([0.0, 10.0]), &array([1.0]), None);
+        /// assert_eq!(x.shape(), &[2]);
+        /// ```
         gumbel_array => gumbel(mean, scale) -> f64;
         /// `logistic(loc, scale, size)` with array parameters.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::array;
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(45).logistic_array(&array([0.0]), &array([1.0, 2.0]), None);
+        /// assert_eq!(x.shape(), &[2]);
+        /// ```
         logistic_array => logistic(mean, scale) -> f64;
         /// `weibull(a, size)` with an array parameter.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::array;
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(46).weibull_array(&array([0.5, 1.0, 2.0]), None);
+        /// assert!(x.min(..).item::<f64>().unwrap() >= 0.0);
+        /// ```
         weibull_array => weibull(a) -> f64;
         /// `rayleigh(scale, size)` with an array parameter.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::array;
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(47).rayleigh_array(&array([1.0, 2.0]), Some(vec![5, 2]));
+        /// assert!(x.min(..).item::<f64>().unwrap() >= 0.0);
+        /// ```
         rayleigh_array => rayleigh(scale) -> f64;
         /// `wald(mean, scale, size)` with array parameters.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::array;
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(48).wald_array(&array([1.0, 2.0]), &array([1.0]), None);
+        /// assert!(x.min(..).item::<f64>().unwrap() > 0.0);
+        /// ```
         wald_array => wald(mean, scale) -> f64;
         /// `triangular(left, mode, right, size)` with array parameters.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::array;
+        /// use numcrane::random::default_rng;
+        /// let (left, mode, right) = (array([0.0, 10.0]), array([0.5, 11.0]), array([1.0, 12.0]));
+        /// let x = default_rng(49).triangular_array(&left, &mode, &right, None).to_vec::<f64>().unwrap();
+        /// assert!((0.0..=1.0).contains(&x[0]) && (10.0..=12.0).contains(&x[1]));
+        /// ```
         triangular_array => triangular(left, mode, right) -> f64;
         /// `vonmises(mu, kappa, size)` with array parameters.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::array;
+        /// use numcrane::random::default_rng;
+        /// let x = default_rng(50).vonmises_array(&array([0.0, 1.0]), &array([2.0]), None);
+        /// assert_eq!(x.shape(), &[2]);
+        /// ```
         vonmises_array => vonmises(mu, kappa) -> f64;
         /// `geometric(p, size)` with an array parameter (int64).
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use numcrane::array;
+        /// use numcrane::random::default_rng;
+        /// // p = 1 succeeds on the first trial.
+        /// let x = default_rng(51).geometric_array(&array([1.0, 0.5]), None);
+        /// assert_eq!(x.to_vec::<i64>().unwrap()[0], 1);
+        /// ```
         geometric_array => geometric(p) -> i64;
     }
 
     /// `binomial(n, p, size)` with array parameters (`n` an integer array, int64 result).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// use numcrane::random::default_rng;
+    /// let x = default_rng(52).binomial_array(&array([10i64, 0]), &array([0.5, 0.5]), None);
+    /// let v = x.to_vec::<i64>().unwrap();
+    /// assert!((0..=10).contains(&v[0]) && v[1] == 0);
+    /// ```
     #[track_caller]
     pub fn binomial_array(&mut self, n: &Array, p: &Array, size: Option<Vec<usize>>) -> Array {
         let loc = SourceLocation::caller();
@@ -556,6 +1164,16 @@ impl Generator {
 
     /// `hypergeometric(ngood, nbad, nsample, size)`: int64 counts of good items in samples
     /// drawn without replacement.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::default_rng;
+    /// // 5 draws from an urn of 7 good and 3 bad items: at least 2 good ones.
+    /// let x = default_rng(53).hypergeometric(7, 3, 5, 100);
+    /// assert!(x.min(..).item::<i64>().unwrap() >= 2);
+    /// assert!(x.max(..).item::<i64>().unwrap() <= 5);
+    /// ```
     #[track_caller]
     pub fn hypergeometric(
         &mut self,
@@ -577,6 +1195,17 @@ impl Generator {
     }
 
     /// `dirichlet(alpha, size)`: float64 of shape `size + [alpha.len()]`, rows summing to 1.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::default_rng;
+    /// let x = default_rng(54).dirichlet(&[1.0, 2.0, 3.0], 4);
+    /// assert_eq!(x.shape(), &[4, 3]);
+    /// for s in x.sum(1).to_vec::<f64>().unwrap() {
+    ///     assert!((s - 1.0).abs() < 1e-12);
+    /// }
+    /// ```
     #[track_caller]
     pub fn dirichlet(&mut self, alpha: &[f64], size: impl IntoShape) -> Array {
         let loc = SourceLocation::caller();
@@ -593,6 +1222,15 @@ impl Generator {
     }
 
     /// `multinomial(n, pvals, size)`: int64 of shape `size + [pvals.len()]`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::default_rng;
+    /// let x = default_rng(55).multinomial(20, &[0.2, 0.3, 0.5], 4);
+    /// assert_eq!(x.shape(), &[4, 3]);
+    /// assert_eq!(x.sum(1).to_vec::<i64>().unwrap(), vec![20; 4]);
+    /// ```
     #[track_caller]
     pub fn multinomial(&mut self, n: i64, pvals: &[f64], size: impl IntoShape) -> Array {
         let loc = SourceLocation::caller();
@@ -610,6 +1248,20 @@ impl Generator {
 
     /// `choice(a, size, replace, p)` for an integer `a`: int64 samples of `arange(a)`, with
     /// probabilities `p` if given (which must sum to 1).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::default_rng;
+    /// let mut rng = default_rng(56);
+    /// let x = rng.choice(10, 5, false, None).to_vec::<i64>().unwrap();
+    /// let mut sorted = x.clone();
+    /// sorted.sort();
+    /// sorted.dedup();
+    /// assert_eq!(sorted.len(), 5, "without replacement, no repeats");
+    /// let biased = rng.choice(3, 100, true, Some(&[0.0, 0.0, 1.0]));
+    /// assert_eq!(biased.to_vec::<i64>().unwrap(), vec![2; 100]);
+    /// ```
     #[track_caller]
     pub fn choice(
         &mut self,
@@ -634,6 +1286,19 @@ impl Generator {
     /// `choice(a, size, replace, p)` for an array: items of `a` along its first axis (the
     /// result's shape is `size + a.shape[1:]`). A 0-d `a` is an error (NumPy reads a 0-d
     /// integer array as the integer form; use [`Generator::choice`] for that).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// use numcrane::random::default_rng;
+    /// let rows = array([[1, 2], [3, 4], [5, 6]]);
+    /// let picked = default_rng(57).choice_array(&rows, 4, true, None);
+    /// assert_eq!(picked.shape(), &[4, 2]);
+    /// // Each picked row is a row of `rows`: its second element is its first plus one.
+    /// let v = picked.to_vec::<i32>().unwrap();
+    /// assert!(v.chunks(2).all(|r| r[1] == r[0] + 1));
+    /// ```
     #[track_caller]
     pub fn choice_array(
         &mut self,
@@ -660,6 +1325,18 @@ impl Generator {
 
     /// NumPy's full `choice(a, size, replace, p, axis, shuffle)` for an array: items of `a`
     /// along `axis` (which `size` replaces in the result's shape).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// use numcrane::random::default_rng;
+    /// let cols = array([[1, 2, 3], [10, 20, 30]]);
+    /// let picked = default_rng(58).choice_array_axis(&cols, 2, false, None, 1, true);
+    /// assert_eq!(picked.shape(), &[2, 2]);
+    /// let v = picked.to_vec::<i32>().unwrap();
+    /// assert!(v[2] == 10 * v[0] && v[3] == 10 * v[1]);
+    /// ```
     #[track_caller]
     pub fn choice_array_axis(
         &mut self,
@@ -694,6 +1371,15 @@ impl Generator {
     }
 
     /// `permutation(n)`: a shuffled `arange(n)` (int64).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::default_rng;
+    /// let mut p = default_rng(59).permutation(6).to_vec::<i64>().unwrap();
+    /// p.sort();
+    /// assert_eq!(p, vec![0, 1, 2, 3, 4, 5]);
+    /// ```
     #[track_caller]
     pub fn permutation(&mut self, n: usize) -> Array {
         let loc = SourceLocation::caller();
@@ -701,6 +1387,18 @@ impl Generator {
     }
 
     /// `permutation(x, axis)`: `x` with its items along `axis` shuffled.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// use numcrane::random::default_rng;
+    /// let x = array([[1, 1], [2, 2], [3, 3]]);
+    /// let p = default_rng(60).permutation_array(&x, 0);
+    /// // Rows move as wholes.
+    /// assert_eq!(p.sum(..).item::<i64>().unwrap(), 12);
+    /// assert!(p.to_vec::<i32>().unwrap().chunks(2).all(|r| r[0] == r[1]));
+    /// ```
     #[track_caller]
     pub fn permutation_array(&mut self, x: &Array, axis: isize) -> Array {
         self.shuffled("permutation", x, axis, SourceLocation::caller())
@@ -708,6 +1406,17 @@ impl Generator {
 
     /// NumPy's in-place `shuffle(x, axis)`, returning the shuffled array (numcrane arrays are
     /// immutable). It draws as NumPy's does, so it gives what `x` holds after NumPy's call.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::arange;
+    /// use numcrane::random::default_rng;
+    /// let x = arange(0i64, 10, 1);
+    /// let mut s = default_rng(61).shuffle(&x, 0).to_vec::<i64>().unwrap();
+    /// s.sort();
+    /// assert_eq!(s, x.to_vec::<i64>().unwrap());
+    /// ```
     #[track_caller]
     pub fn shuffle(&mut self, x: &Array, axis: isize) -> Array {
         self.shuffled("shuffle", x, axis, SourceLocation::caller())
@@ -715,6 +1424,17 @@ impl Generator {
 
     /// `permuted(x, axis)`: every 1-d slice along `axis` shuffled independently (slices taken
     /// in C order of the other axes); `None` shuffles all elements as one flat sequence.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// use numcrane::random::default_rng;
+    /// let x = array([[1, 2, 3], [4, 5, 6]]);
+    /// let p = default_rng(62).permuted(&x, Some(1));
+    /// // Each row keeps its own elements.
+    /// assert_eq!(p.sum(1).to_vec::<i64>().unwrap(), vec![6, 15]);
+    /// ```
     #[track_caller]
     pub fn permuted(&mut self, x: &Array, axis: Option<isize>) -> Array {
         let loc = SourceLocation::caller();
@@ -840,6 +1560,17 @@ impl Generator {
 /// NumPy's legacy `np.random.RandomState(seed)` over MT19937, with its frozen streams:
 /// `np.random.seed(s); np.random.rand(3)` is `RandomState::new(s).rand(3)`. New code should
 /// use [`default_rng`]; this is for reproducing results of code written against the legacy API.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::random::RandomState;
+/// let mut rs = RandomState::new(0);
+/// let x = rs.rand([2, 3]);
+/// assert_eq!(x.shape(), &[2, 3]);
+/// // NumPy: np.random.seed(0); np.random.rand() -> 0.5488135039273248
+/// assert_eq!(RandomState::new(0).rand([]).item::<f64>().unwrap(), 0.5488135039273248);
+/// ```
 #[derive(Clone, Debug)]
 pub struct RandomState {
     inner: numcrane_random::RandomState,
@@ -847,6 +1578,15 @@ pub struct RandomState {
 
 impl RandomState {
     /// `np.random.RandomState(seed)` (NumPy accepts seeds in `0..2**32`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::RandomState;
+    /// let a = RandomState::new(123).randn(4).to_vec::<f64>().unwrap();
+    /// let b = RandomState::new(123).randn(4).to_vec::<f64>().unwrap();
+    /// assert_eq!(a, b);
+    /// ```
     pub fn new(seed: u32) -> RandomState {
         RandomState {
             inner: numcrane_random::RandomState::new(seed),
@@ -854,17 +1594,45 @@ impl RandomState {
     }
 
     /// `seed(seed)`: restarts the stream and forgets the cached normal.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::RandomState;
+    /// let mut rs = RandomState::new(1);
+    /// let first = rs.rand(3).to_vec::<f64>().unwrap();
+    /// rs.seed(1);
+    /// assert_eq!(rs.rand(3).to_vec::<f64>().unwrap(), first);
+    /// ```
     pub fn seed(&mut self, seed: u32) {
         self.inner.seed(seed);
     }
 
     /// `rand(*shape)`: float64 in [0, 1).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::RandomState;
+    /// let x = RandomState::new(2).rand([4, 2]);
+    /// assert_eq!(x.shape(), &[4, 2]);
+    /// assert!(x.to_vec::<f64>().unwrap().iter().all(|v| (0.0..1.0).contains(v)));
+    /// ```
     #[track_caller]
     pub fn rand(&mut self, shape: impl IntoShape) -> Array {
         self.random_sample(shape)
     }
 
     /// `random_sample(size)`: float64 in [0, 1).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::RandomState;
+    /// let a = RandomState::new(3).random_sample(5).to_vec::<f64>().unwrap();
+    /// // The same stream as rand.
+    /// assert_eq!(a, RandomState::new(3).rand(5).to_vec::<f64>().unwrap());
+    /// ```
     #[track_caller]
     pub fn random_sample(&mut self, size: impl IntoShape) -> Array {
         let loc = SourceLocation::caller();
@@ -876,12 +1644,28 @@ impl RandomState {
     }
 
     /// `randn(*shape)`: standard normals by the polar method (one value cached between calls).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::RandomState;
+    /// let x = RandomState::new(4).randn(10_000);
+    /// assert!(x.mean(..).item::<f64>().unwrap().abs() < 0.05);
+    /// ```
     #[track_caller]
     pub fn randn(&mut self, shape: impl IntoShape) -> Array {
         self.standard_normal(shape)
     }
 
     /// `standard_normal(size)`, the same stream as `randn`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::RandomState;
+    /// let a = RandomState::new(5).standard_normal(3).to_vec::<f64>().unwrap();
+    /// assert_eq!(a, RandomState::new(5).randn(3).to_vec::<f64>().unwrap());
+    /// ```
     #[track_caller]
     pub fn standard_normal(&mut self, size: impl IntoShape) -> Array {
         let loc = SourceLocation::caller();
@@ -893,6 +1677,14 @@ impl RandomState {
     }
 
     /// `normal(loc, scale, size)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::RandomState;
+    /// let x = RandomState::new(6).normal(50.0, 5.0, 10_000);
+    /// assert!((x.mean(..).item::<f64>().unwrap() - 50.0).abs() < 0.3);
+    /// ```
     #[track_caller]
     pub fn normal(&mut self, mean: f64, scale: f64, size: impl IntoShape) -> Array {
         let loc = SourceLocation::caller();
@@ -904,6 +1696,14 @@ impl RandomState {
     }
 
     /// `uniform(low, high, size)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::RandomState;
+    /// let x = RandomState::new(7).uniform(2.0, 3.0, 100).to_vec::<f64>().unwrap();
+    /// assert!(x.iter().all(|v| (2.0..3.0).contains(v)));
+    /// ```
     #[track_caller]
     pub fn uniform(&mut self, low: f64, high: f64, size: impl IntoShape) -> Array {
         let loc = SourceLocation::caller();
@@ -915,6 +1715,14 @@ impl RandomState {
     }
 
     /// `randint(low, high, size)`: int64 in `[low, high)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::random::RandomState;
+    /// let x = RandomState::new(8).randint(-5, 5, 100).to_vec::<i64>().unwrap();
+    /// assert!(x.iter().all(|v| (-5..5).contains(v)));
+    /// ```
     #[track_caller]
     pub fn randint(&mut self, low: i64, high: i64, size: impl IntoShape) -> Array {
         let loc = SourceLocation::caller();

@@ -17,6 +17,17 @@ use numcrane_graph::{
 use std::ops::RangeFull;
 
 /// Which axes a reduction runs over, and whether they are kept with length 1.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, Axes};
+/// let a = array([[1, 2], [3, 4]]);
+/// assert_eq!(a.sum(Axes::all()).item::<i64>().unwrap(), 10);
+/// assert_eq!(a.sum(0).to_vec::<i64>().unwrap(), vec![4, 6]);
+/// assert_eq!(a.sum([0, 1]).item::<i64>().unwrap(), 10);
+/// assert_eq!(a.sum(Axes::from(1).keepdims()).shape(), &[2, 1]);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Axes {
     axes: Option<Vec<isize>>,
@@ -25,6 +36,14 @@ pub struct Axes {
 
 impl Axes {
     /// All axes (NumPy's `axis=None`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{array, Axes};
+    /// let a = array([[1.0, 2.0], [3.0, 4.0]]);
+    /// assert_eq!(a.mean(Axes::all()).item::<f64>().unwrap(), 2.5);
+    /// ```
     pub fn all() -> Axes {
         Axes {
             axes: None,
@@ -33,6 +52,17 @@ impl Axes {
     }
 
     /// Keeps reduced axes as length 1 (NumPy's `keepdims=True`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{array, Axes};
+    /// let a = array([[1.0, 2.0], [3.0, 4.0]]);
+    /// let m = a.mean(Axes::from(1).keepdims());
+    /// assert_eq!(m.shape(), &[2, 1]);
+    /// // Kept axes broadcast back against the input.
+    /// assert_eq!((&a - m).to_vec::<f64>().unwrap(), vec![-0.5, 0.5, -0.5, 0.5]);
+    /// ```
     pub fn keepdims(mut self) -> Axes {
         self.keepdims = true;
         self
@@ -40,6 +70,16 @@ impl Axes {
 }
 
 /// `axes` with `keepdims=True`: `x.sum(keepdims(0))`.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, keepdims};
+/// let a = array([[1, 2], [3, 4]]);
+/// let s = a.sum(keepdims(0));
+/// assert_eq!(s.shape(), &[1, 2]);
+/// assert_eq!(s.to_vec::<i64>().unwrap(), vec![4, 6]);
+/// ```
 pub fn keepdims(axes: impl Into<Axes>) -> Axes {
     axes.into().keepdims()
 }
@@ -204,6 +244,15 @@ impl Array {
     }
 
     /// Product over `axes`, with the accumulator dtypes of `sum`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[1, 2], [3, 4]]);
+    /// assert_eq!(a.prod(..).item::<i64>().unwrap(), 24);
+    /// assert_eq!(a.prod(1).to_vec::<i64>().unwrap(), vec![2, 12]);
+    /// ```
     #[track_caller]
     pub fn prod(&self, axes: impl Into<Axes>) -> Array {
         let loc = SourceLocation::caller();
@@ -212,18 +261,46 @@ impl Array {
     }
 
     /// Maximum over `axes`, propagating NaN; an error for zero elements.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[1.0, 5.0], [3.0, 2.0]]);
+    /// assert_eq!(a.max(..).item::<f64>().unwrap(), 5.0);
+    /// assert_eq!(a.max(0).to_vec::<f64>().unwrap(), vec![3.0, 5.0]);
+    /// assert!(array([1.0, f64::NAN]).max(..).item::<f64>().unwrap().is_nan());
+    /// ```
     #[track_caller]
     pub fn max(&self, axes: impl Into<Axes>) -> Array {
         reduce_node(ReduceOp::Max, self, axes.into(), SourceLocation::caller())
     }
 
     /// Minimum over `axes`, propagating NaN; an error for zero elements.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[1.0, 5.0], [3.0, 2.0]]);
+    /// assert_eq!(a.min(..).item::<f64>().unwrap(), 1.0);
+    /// assert_eq!(a.min(1).to_vec::<f64>().unwrap(), vec![1.0, 2.0]);
+    /// ```
     #[track_caller]
     pub fn min(&self, axes: impl Into<Axes>) -> Array {
         reduce_node(ReduceOp::Min, self, axes.into(), SourceLocation::caller())
     }
 
     /// True where any element over `axes` is nonzero.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[0, 0], [0, 3]]);
+    /// assert_eq!(a.any(1).to_vec::<bool>().unwrap(), vec![false, true]);
+    /// assert!(a.any(..).item::<bool>().unwrap());
+    /// ```
     #[track_caller]
     pub fn any(&self, axes: impl Into<Axes>) -> Array {
         let loc = SourceLocation::caller();
@@ -236,6 +313,15 @@ impl Array {
     }
 
     /// True where all elements over `axes` are nonzero.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[1, 2], [0, 3]]);
+    /// assert_eq!(a.all(1).to_vec::<bool>().unwrap(), vec![true, false]);
+    /// assert!(!a.all(..).item::<bool>().unwrap());
+    /// ```
     #[track_caller]
     pub fn all(&self, axes: impl Into<Axes>) -> Array {
         let loc = SourceLocation::caller();
@@ -249,6 +335,15 @@ impl Array {
 
     /// Arithmetic mean over `axes`: float64 for integer inputs, the input's dtype for floats.
     /// The mean of zero elements is NaN.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[1, 2], [3, 4]]);
+    /// assert_eq!(a.mean(..).item::<f64>().unwrap(), 2.5);
+    /// assert_eq!(a.mean(0).to_vec::<f64>().unwrap(), vec![2.0, 3.0]);
+    /// ```
     #[track_caller]
     pub fn mean(&self, axes: impl Into<Axes>) -> Array {
         self.mean_at(axes.into(), SourceLocation::caller())
@@ -296,18 +391,43 @@ impl Array {
     }
 
     /// Variance over `axes` with `ddof = 0` (NumPy's default).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([1.0, 2.0, 3.0, 4.0]);
+    /// assert_eq!(a.var(..).item::<f64>().unwrap(), 1.25);
+    /// ```
     #[track_caller]
     pub fn var(&self, axes: impl Into<Axes>) -> Array {
         self.var_at("var", axes.into(), 0.0, SourceLocation::caller())
     }
 
     /// Variance over `axes`, dividing by `n - ddof` (`ddof = 1` gives the sample variance).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([1.0, 2.0, 3.0, 4.0]);
+    /// let v = a.var_ddof(.., 1.0).item::<f64>().unwrap();
+    /// assert!((v - 5.0 / 3.0).abs() < 1e-12);
+    /// ```
     #[track_caller]
     pub fn var_ddof(&self, axes: impl Into<Axes>, ddof: f64) -> Array {
         self.var_at("var", axes.into(), ddof, SourceLocation::caller())
     }
 
     /// Standard deviation over `axes` with `ddof = 0`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]);
+    /// assert_eq!(a.std(..).item::<f64>().unwrap(), 2.0);
+    /// ```
     #[track_caller]
     pub fn std(&self, axes: impl Into<Axes>) -> Array {
         let loc = SourceLocation::caller();
@@ -319,6 +439,15 @@ impl Array {
     }
 
     /// Standard deviation over `axes`, dividing by `n - ddof`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([1.0, 3.0]);
+    /// let s = a.std_ddof(.., 1.0).item::<f64>().unwrap();
+    /// assert!((s - 2f64.sqrt()).abs() < 1e-12);
+    /// ```
     #[track_caller]
     pub fn std_ddof(&self, axes: impl Into<Axes>, ddof: f64) -> Array {
         let loc = SourceLocation::caller();
@@ -350,6 +479,15 @@ impl Array {
 
     /// Index of the maximum along one axis (`..` for the flattened array); the first one on
     /// ties, the first NaN if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[1, 9, 3], [7, 2, 7]]);
+    /// assert_eq!(a.argmax(..).item::<i64>().unwrap(), 1);
+    /// assert_eq!(a.argmax(1).to_vec::<i64>().unwrap(), vec![1, 0]);
+    /// ```
     #[track_caller]
     pub fn argmax(&self, axis: impl Into<Axes>) -> Array {
         self.arg_reduce(ArgReduceOp::ArgMax, axis.into(), SourceLocation::caller())
@@ -357,6 +495,15 @@ impl Array {
 
     /// Index of the minimum along one axis (`..` for the flattened array); the first one on
     /// ties, the first NaN if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[4, 1, 3], [0, 2, 0]]);
+    /// assert_eq!(a.argmin(..).item::<i64>().unwrap(), 3);
+    /// assert_eq!(a.argmin(0).to_vec::<i64>().unwrap(), vec![1, 0, 1]);
+    /// ```
     #[track_caller]
     pub fn argmin(&self, axis: impl Into<Axes>) -> Array {
         self.arg_reduce(ArgReduceOp::ArgMin, axis.into(), SourceLocation::caller())
@@ -415,12 +562,29 @@ impl Array {
     }
 
     /// Cumulative sum along one axis (`..` for the flattened array), with `sum`'s dtypes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[1, 2], [3, 4]]);
+    /// assert_eq!(a.cumsum(..).to_vec::<i64>().unwrap(), vec![1, 3, 6, 10]);
+    /// assert_eq!(a.cumsum(0).to_vec::<i64>().unwrap(), vec![1, 2, 4, 6]);
+    /// ```
     #[track_caller]
     pub fn cumsum(&self, axis: impl Into<Axes>) -> Array {
         self.scan(ScanOp::CumSum, axis.into(), SourceLocation::caller())
     }
 
     /// Cumulative product along one axis (`..` for the flattened array), with `sum`'s dtypes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([1.0, 2.0, 3.0, 4.0]);
+    /// assert_eq!(a.cumprod(0).to_vec::<f64>().unwrap(), vec![1.0, 2.0, 6.0, 24.0]);
+    /// ```
     #[track_caller]
     pub fn cumprod(&self, axis: impl Into<Axes>) -> Array {
         self.scan(ScanOp::CumProd, axis.into(), SourceLocation::caller())

@@ -145,6 +145,16 @@ pub(crate) fn one_d(op: &'static str, what: &str, a: &Array, loc: SourceLocation
 }
 
 /// Which of several equal positions [`searchsorted`] returns.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, searchsorted, Side};
+/// let a = array([1, 2, 2, 3]);
+/// let v = array([2]);
+/// assert_eq!(searchsorted(&a, &v, Side::Left, None).to_vec::<i64>().unwrap(), vec![1]);
+/// assert_eq!(searchsorted(&a, &v, Side::Right, None).to_vec::<i64>().unwrap(), vec![3]);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Side {
     /// The first suitable position: `a[i-1] < v <= a[i]` (NumPy's `side="left"`).
@@ -257,6 +267,15 @@ pub fn searchsorted(a: &Array, v: &Array, side: Side, sorter: Option<&Array>) ->
 
 impl Array {
     /// NumPy's `a.searchsorted(v, side)`: see [`searchsorted`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{array, Side};
+    /// let edges = array([0.0, 10.0, 20.0]);
+    /// let at = edges.searchsorted(&array([-5.0, 10.0, 15.0, 25.0]), Side::Left);
+    /// assert_eq!(at.to_vec::<i64>().unwrap(), vec![0, 1, 2, 3]);
+    /// ```
     #[track_caller]
     pub fn searchsorted(&self, v: &Array, side: Side) -> Array {
         // #[track_caller] passes the user's line through to the function
@@ -375,6 +394,20 @@ mod tests {
 
 /// The `kth` argument of [`partition`] / [`argpartition`]: one position or several (negative
 /// ones count from the end of the lane).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, partition, Kth};
+/// let a = array([7, 1, 5, 3, 9]);
+/// // Position 2 holds what a sorted array would, smaller ones before it, larger after.
+/// let p = partition(&a, 2, None).to_vec::<i32>().unwrap();
+/// assert_eq!(p[2], 5);
+/// assert!(p[..2].iter().all(|&v| v < 5) && p[3..].iter().all(|&v| v > 5));
+/// // Several positions at once; negative ones count from the end.
+/// let p = partition(&a, Kth::from([0, -1]), None).to_vec::<i32>().unwrap();
+/// assert_eq!((p[0], p[4]), (1, 9));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Kth(Vec<isize>);
 

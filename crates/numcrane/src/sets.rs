@@ -209,6 +209,17 @@ fn group_rows<T: Key>(v: &[T], n: usize, m: usize) -> Grouped {
 
 /// Everything NumPy's `unique` can return; `unique(a, return_index=True, return_inverse=True,
 /// return_counts=True)` returns these four in this order, and `unique_all` names them so.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, unique_all};
+/// let u = unique_all(&array([3, 1, 3, 2, 1, 3]));
+/// assert_eq!(u.values.to_vec::<i32>().unwrap(), vec![1, 2, 3]);
+/// assert_eq!(u.indices.to_vec::<i64>().unwrap(), vec![1, 3, 0]);
+/// assert_eq!(u.inverse_indices.to_vec::<i64>().unwrap(), vec![2, 0, 2, 1, 0, 2]);
+/// assert_eq!(u.counts.to_vec::<i64>().unwrap(), vec![2, 1, 3]);
+/// ```
 #[derive(Clone)]
 pub struct UniqueAll {
     /// The sorted distinct values (along an axis: the distinct sub-arrays).

@@ -12,6 +12,16 @@ use numcrane_graph::{Error, Op, ViewOp};
 use std::ops::{Range, RangeFrom, RangeFull, RangeInclusive, RangeTo, RangeToInclusive};
 
 /// One entry of a multi-axis index.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{arange, SliceArg};
+/// let a = arange(0, 12, 1).reshape([3, 4]);
+/// // a[1, ::2] written out; s![1, ..;2] builds the same list.
+/// let args = vec![SliceArg::Index(1), SliceArg::Range { start: None, stop: None, step: 2 }];
+/// assert_eq!(a.slice(args).to_vec::<i32>().unwrap(), vec![4, 6]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SliceArg {
     /// One position; the axis disappears. Negative counts from the end.
@@ -32,16 +42,54 @@ pub enum SliceArg {
 }
 
 /// Marker for a new length-1 axis in `s![..]`.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, s, NewAxis};
+/// let a = array([1, 2, 3]);
+/// assert_eq!(a.slice(s![NewAxis, ..]).shape(), &[1, 3]);
+/// assert_eq!(a.slice(s![.., NewAxis]).shape(), &[3, 1]);
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct NewAxis;
 
 /// Marker for `...` in `s![..]`.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{arange, s, Ellipsis};
+/// let a = arange(0, 24, 1).reshape([2, 3, 4]);
+/// // a[..., 0]: the first element of every last-axis lane.
+/// let first = a.slice(s![Ellipsis, 0]);
+/// assert_eq!(first.shape(), &[2, 3]);
+/// assert_eq!(first.to_vec::<i32>().unwrap(), vec![0, 4, 8, 12, 16, 20]);
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Ellipsis;
 
 /// A Rust integer usable as a slice step; converted without wrapping.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{arange, s};
+/// let a = arange(0, 10, 1);
+/// // The step after `;` may be any Rust integer type.
+/// assert_eq!(a.slice(s![..;3usize]).to_vec::<i32>().unwrap(), vec![0, 3, 6, 9]);
+/// assert_eq!(a.slice(s![..;-4i64]).to_vec::<i32>().unwrap(), vec![9, 5, 1]);
+/// ```
 pub trait IntoStep {
     /// The step as `isize` (saturating).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::IntoStep;
+    /// assert_eq!(3i64.into_step(), 3);
+    /// assert_eq!(usize::MAX.into_step(), isize::MAX);
+    /// ```
     fn into_step(self) -> isize;
 }
 
@@ -56,6 +104,15 @@ into_step!(i32, i64, isize, usize);
 
 impl SliceArg {
     /// This entry with a step (only meaningful for ranges; an index ignores it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{arange, SliceArg};
+    /// let a = arange(0, 10, 1);
+    /// let reversed = SliceArg::from(..).step_by(-1);
+    /// assert_eq!(a.slice(vec![reversed]).to_vec::<i32>().unwrap(), vec![9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+    /// ```
     pub fn step_by(self, step: impl IntoStep) -> SliceArg {
         match self {
             SliceArg::Range { start, stop, .. } => SliceArg::Range {
@@ -203,6 +260,17 @@ impl Array {
     /// The result is a view.
     ///
     /// Integer arrays and boolean masks are [`Array::index`] with [`ix!`](crate::ix).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{arange, s};
+    /// let a = arange(0, 12, 1).reshape([3, 4]);
+    /// let block = a.slice(s![1.., 1..3]);
+    /// assert_eq!(block.shape(), &[2, 2]);
+    /// assert_eq!(block.to_vec::<i32>().unwrap(), vec![5, 6, 9, 10]);
+    /// assert_eq!(a.slice(s![-1, ..;2]).to_vec::<i32>().unwrap(), vec![8, 10]);
+    /// ```
     #[track_caller]
     pub fn slice(&self, args: Vec<SliceArg>) -> Array {
         self.slice_at(&args, SourceLocation::caller())

@@ -93,6 +93,15 @@ pub fn argsort(a: &Array, axis: Option<isize>) -> Array {
 impl Array {
     /// NumPy's `a.sort(axis)`, except that NumPy sorts in place and this returns a new sorted
     /// array (`self` is unchanged): see [`sort`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[3, 1, 2], [9, 7, 8]]);
+    /// assert_eq!(a.sort_axis(-1).to_vec::<i32>().unwrap(), vec![1, 2, 3, 7, 8, 9]);
+    /// assert_eq!(array([[3, 1], [2, 4]]).sort_axis(0).to_vec::<i32>().unwrap(), vec![2, 1, 3, 4]);
+    /// ```
     #[track_caller]
     pub fn sort_axis(&self, axis: isize) -> Array {
         let loc = SourceLocation::caller();
@@ -107,6 +116,14 @@ impl Array {
     }
 
     /// NumPy's `a.argsort(axis)`: see [`argsort`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[30, 10, 20]]);
+    /// assert_eq!(a.argsort_axis(1).to_vec::<i64>().unwrap(), vec![1, 2, 0]);
+    /// ```
     #[track_caller]
     pub fn argsort_axis(&self, axis: isize) -> Array {
         let loc = SourceLocation::caller();
@@ -349,6 +366,15 @@ pub fn nanmedian(a: &Array, axes: impl Into<Axes>) -> Array {
 
 impl Array {
     /// NumPy's `a.median(axis)`-style spelling of [`median`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[1.0, 9.0, 3.0], [4.0, 5.0, 6.0]]);
+    /// assert_eq!(a.median(..).item::<f64>().unwrap(), 4.5);
+    /// assert_eq!(a.median(1).to_vec::<f64>().unwrap(), vec![3.0, 5.0]);
+    /// ```
     #[track_caller]
     pub fn median(&self, axes: impl Into<Axes>) -> Array {
         median(self, axes)

@@ -59,6 +59,15 @@ pub fn nansum(x: &Array, axes: impl Into<Axes>) -> Array {
 }
 
 /// NumPy's `nanprod`: the product over `axes` treating NaN as one.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, nanprod};
+/// let a = array([[2.0, f64::NAN], [3.0, 4.0]]);
+/// assert_eq!(nanprod(&a, ..).item::<f64>().unwrap(), 24.0);
+/// assert_eq!(nanprod(&a, 1).to_vec::<f64>().unwrap(), vec![2.0, 12.0]);
+/// ```
 #[track_caller]
 pub fn nanprod(x: &Array, axes: impl Into<Axes>) -> Array {
     let loc = SourceLocation::caller();
@@ -70,6 +79,15 @@ pub fn nanprod(x: &Array, axes: impl Into<Axes>) -> Array {
 
 /// NumPy's `nanmean`: the mean of the non-NaN elements over `axes` (NaN for an all-NaN or
 /// empty slice); integers as `mean` (float64).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, nanmean};
+/// let a = array([[1.0, f64::NAN], [3.0, 5.0]]);
+/// assert_eq!(nanmean(&a, ..).item::<f64>().unwrap(), 3.0);
+/// assert_eq!(nanmean(&a, 1).to_vec::<f64>().unwrap(), vec![1.0, 4.0]);
+/// ```
 #[track_caller]
 pub fn nanmean(x: &Array, axes: impl Into<Axes>) -> Array {
     nanmean_at(x, axes.into(), SourceLocation::caller())
@@ -86,12 +104,29 @@ fn nanmean_at(x: &Array, axes: Axes, loc: SourceLocation) -> Array {
 
 /// NumPy's `nanvar` with `ddof`: the variance of the non-NaN elements over `axes`, dividing
 /// by `count - ddof` (NaN where that is not positive); integers as `var_ddof`.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, nanvar};
+/// let a = array([1.0, f64::NAN, 3.0]);
+/// assert_eq!(nanvar(&a, .., 0.0).item::<f64>().unwrap(), 1.0);
+/// assert_eq!(nanvar(&a, .., 1.0).item::<f64>().unwrap(), 2.0);
+/// ```
 #[track_caller]
 pub fn nanvar(x: &Array, axes: impl Into<Axes>, ddof: f64) -> Array {
     nanvar_at(x, axes.into(), ddof, SourceLocation::caller())
 }
 
 /// NumPy's `nanstd` with `ddof`: the square root of [`nanvar`].
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, nanstd};
+/// let a = array([1.0, f64::NAN, 3.0]);
+/// assert_eq!(nanstd(&a, .., 0.0).item::<f64>().unwrap(), 1.0);
+/// ```
 #[track_caller]
 pub fn nanstd(x: &Array, axes: impl Into<Axes>, ddof: f64) -> Array {
     let loc = SourceLocation::caller();
@@ -116,6 +151,16 @@ fn nanvar_at(x: &Array, axes: Axes, ddof: f64, loc: SourceLocation) -> Array {
 
 /// NumPy's `nanmax`: the maximum over `axes` ignoring NaN; NaN for an all-NaN slice, an
 /// error for zero elements.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, nanmax};
+/// let a = array([[1.0, f64::NAN], [f64::NAN, f64::NAN]]);
+/// let m = nanmax(&a, 1).to_vec::<f64>().unwrap();
+/// assert_eq!(m[0], 1.0);
+/// assert!(m[1].is_nan());
+/// ```
 #[track_caller]
 pub fn nanmax(x: &Array, axes: impl Into<Axes>) -> Array {
     nan_extreme(x, axes.into(), true, SourceLocation::caller())
@@ -123,6 +168,14 @@ pub fn nanmax(x: &Array, axes: impl Into<Axes>) -> Array {
 
 /// NumPy's `nanmin`: the minimum over `axes` ignoring NaN; NaN for an all-NaN slice, an
 /// error for zero elements.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, nanmin};
+/// let a = array([3.0, f64::NAN, -1.0]);
+/// assert_eq!(nanmin(&a, ..).item::<f64>().unwrap(), -1.0);
+/// ```
 #[track_caller]
 pub fn nanmin(x: &Array, axes: impl Into<Axes>) -> Array {
     nan_extreme(x, axes.into(), false, SourceLocation::caller())
@@ -149,6 +202,16 @@ fn nan_extreme(x: &Array, axes: Axes, max: bool, loc: SourceLocation) -> Array {
 /// NumPy's `nanargmax`: the index of the maximum along one axis (`..` for the flattened
 /// array) ignoring NaN. An all-NaN slice is an error when evaluated, as NumPy raises: the
 /// input is evaluated when this is called to find out.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, nanargmax};
+/// let a = array([[f64::NAN, 4.0], [2.0, 1.0]]);
+/// assert_eq!(nanargmax(&a, ..).item::<i64>().unwrap(), 1);
+/// assert_eq!(nanargmax(&a, 1).to_vec::<i64>().unwrap(), vec![1, 0]);
+/// assert!(nanargmax(&array([f64::NAN]), ..).eval().is_err());
+/// ```
 #[track_caller]
 pub fn nanargmax(x: &Array, axis: impl Into<Axes>) -> Array {
     nan_arg(
@@ -161,6 +224,15 @@ pub fn nanargmax(x: &Array, axis: impl Into<Axes>) -> Array {
 
 /// NumPy's `nanargmin`: the index of the minimum along one axis ignoring NaN; an all-NaN
 /// slice is an error (see [`nanargmax`]).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, nanargmin};
+/// let a = array([[f64::NAN, 4.0], [2.0, 1.0]]);
+/// assert_eq!(nanargmin(&a, ..).item::<i64>().unwrap(), 3);
+/// assert_eq!(nanargmin(&a, 0).to_vec::<i64>().unwrap(), vec![1, 1]);
+/// ```
 #[track_caller]
 pub fn nanargmin(x: &Array, axis: impl Into<Axes>) -> Array {
     nan_arg(
@@ -231,6 +303,15 @@ fn nan_arg(x: &Array, axes: Axes, op: ArgReduceOp, loc: SourceLocation) -> Array
 
 /// NumPy's `ptp`: `max - min` over `axes`, in the input's dtype (integers wrap, as NumPy's
 /// subtraction does; bool is an error, as in NumPy).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, ptp};
+/// let a = array([[4, 9, 2], [3, 3, 3]]);
+/// assert_eq!(ptp(&a, ..).item::<i32>().unwrap(), 7);
+/// assert_eq!(ptp(&a, 1).to_vec::<i32>().unwrap(), vec![7, 0]);
+/// ```
 #[track_caller]
 pub fn ptp(x: &Array, axes: impl Into<Axes>) -> Array {
     let loc = SourceLocation::caller();
@@ -458,6 +539,18 @@ fn cov_at(m: &Array, rowvar: bool, bias: bool, ddof: Option<f64>, loc: SourceLoc
 
 /// NumPy's `corrcoef` for 1-D and 2-D inputs: `cov / outer(std, std)` with the variables in
 /// the rows (`rowvar = true`) or the columns, clipped to [-1, 1] as NumPy does; float64.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, corrcoef};
+/// // Rows are variables: the second rises with the first, the third falls.
+/// let m = array([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [3.0, 2.0, 1.0]]);
+/// let r = corrcoef(&m, true);
+/// assert_eq!(r.shape(), &[3, 3]);
+/// let v = r.to_vec::<f64>().unwrap();
+/// assert!((v[1] - 1.0).abs() < 1e-12 && (v[2] + 1.0).abs() < 1e-12);
+/// ```
 #[track_caller]
 pub fn corrcoef(m: &Array, rowvar: bool) -> Array {
     let loc = SourceLocation::caller();
@@ -479,30 +572,70 @@ pub fn corrcoef(m: &Array, rowvar: bool) -> Array {
 
 impl Array {
     /// [`nansum`] as a method.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([1.0, f64::NAN, 2.5]);
+    /// assert_eq!(a.nansum(..).item::<f64>().unwrap(), 3.5);
+    /// ```
     #[track_caller]
     pub fn nansum(&self, axes: impl Into<Axes>) -> Array {
         nansum(self, axes)
     }
 
     /// [`nanmean`] as a method.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([1.0, f64::NAN, 2.0]);
+    /// assert_eq!(a.nanmean(..).item::<f64>().unwrap(), 1.5);
+    /// ```
     #[track_caller]
     pub fn nanmean(&self, axes: impl Into<Axes>) -> Array {
         nanmean(self, axes)
     }
 
     /// [`nanmax`] as a method.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([1.0, f64::NAN, 2.0]);
+    /// assert_eq!(a.nanmax(..).item::<f64>().unwrap(), 2.0);
+    /// ```
     #[track_caller]
     pub fn nanmax(&self, axes: impl Into<Axes>) -> Array {
         nanmax(self, axes)
     }
 
     /// [`nanmin`] as a method.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([1.0, f64::NAN, 2.0]);
+    /// assert_eq!(a.nanmin(..).item::<f64>().unwrap(), 1.0);
+    /// ```
     #[track_caller]
     pub fn nanmin(&self, axes: impl Into<Axes>) -> Array {
         nanmin(self, axes)
     }
 
     /// [`ptp`] as a method.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[1.0, 5.0], [2.0, 2.0]]);
+    /// assert_eq!(a.ptp(1).to_vec::<f64>().unwrap(), vec![4.0, 0.0]);
+    /// ```
     #[track_caller]
     pub fn ptp(&self, axes: impl Into<Axes>) -> Array {
         ptp(self, axes)

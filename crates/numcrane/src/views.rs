@@ -11,8 +11,28 @@ use numcrane_graph::{Error, Op, ViewOp};
 /// Something that names a target shape that may contain one `-1` (inferred):
 /// `[2, -1]`, `[rows, cols]` of `usize`, `&[2isize, 3][..]`, `vec![6]`, or a `&[usize]` shape
 /// such as `other.shape()`.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::arange;
+/// let a = arange(0, 6, 1);
+/// assert_eq!(a.reshape([2, -1]).shape(), &[2, 3]);
+/// assert_eq!(a.reshape([3usize, 2]).shape(), &[3, 2]);
+/// assert_eq!(a.reshape(vec![6isize]).shape(), &[6]);
+/// let b = arange(10, 16, 1);
+/// assert_eq!(b.reshape(a.reshape([2, 3]).shape()).shape(), &[2, 3]);
+/// ```
 pub trait IntoDims {
     /// The dimensions, with -1 meaning "infer".
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::IntoDims;
+    /// assert_eq!([2, -1].into_dims(), vec![2, -1]);
+    /// assert_eq!([4usize, 5].into_dims(), vec![4, 5]);
+    /// ```
     fn into_dims(self) -> Vec<isize>;
 }
 
@@ -105,6 +125,14 @@ fn infer_shape(dims: &[isize], size: usize) -> Option<Vec<usize>> {
 }
 
 /// The shape two shapes broadcast to, or None (NumPy's `broadcast_shapes` for two shapes).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::broadcast_shapes;
+/// assert_eq!(broadcast_shapes(&[3, 1], &[4]), Some(vec![3, 4]));
+/// assert_eq!(broadcast_shapes(&[2], &[3]), None);
+/// ```
 pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Option<Vec<usize>> {
     numcrane_graph::layout::broadcast_shapes(a, b)
 }
@@ -218,12 +246,29 @@ impl Array {
     }
 
     /// The flattened array (a view when the layout allows, as NumPy's `ravel`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[1, 2], [3, 4]]);
+    /// assert_eq!(a.ravel().shape(), &[4]);
+    /// assert_eq!(a.T().ravel().to_vec::<i32>().unwrap(), vec![1, 3, 2, 4]);
+    /// ```
     #[track_caller]
     pub fn ravel(&self) -> Array {
         self.reshape_at(vec![self.size()], SourceLocation::caller())
     }
 
     /// The flattened array as a copy (NumPy's `flatten`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[1, 2], [3, 4]]);
+    /// assert_eq!(a.flatten().to_vec::<i32>().unwrap(), vec![1, 2, 3, 4]);
+    /// ```
     #[track_caller]
     pub fn flatten(&self) -> Array {
         self.copy()
@@ -231,6 +276,16 @@ impl Array {
     }
 
     /// Axes reversed (NumPy's `a.T` / `transpose()`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[1, 2, 3], [4, 5, 6]]);
+    /// let t = a.transpose();
+    /// assert_eq!(t.shape(), &[3, 2]);
+    /// assert_eq!(t.to_vec::<i32>().unwrap(), vec![1, 4, 2, 5, 3, 6]);
+    /// ```
     #[track_caller]
     pub fn transpose(&self) -> Array {
         let axes: Vec<usize> = (0..self.ndim()).rev().collect();
@@ -238,6 +293,16 @@ impl Array {
     }
 
     /// Axes reversed, NumPy's `a.T`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[1.0, 2.0], [3.0, 4.0]]);
+    /// // The Gram matrix a.T @ a.
+    /// let g = a.T().matmul(&a);
+    /// assert_eq!(g.to_vec::<f64>().unwrap(), vec![10.0, 14.0, 14.0, 20.0]);
+    /// ```
     #[track_caller]
     #[allow(non_snake_case)]
     pub fn T(&self) -> Array {
@@ -246,6 +311,16 @@ impl Array {
 
     /// Axes reordered: axis `i` of the result is axis `axes[i]` (NumPy's `transpose(axes)`);
     /// negative axes count from the end.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::zeros;
+    /// use numcrane::DType;
+    /// let a = zeros([2, 3, 4], DType::F32);
+    /// assert_eq!(a.permute(&[2, 0, 1]).shape(), &[4, 2, 3]);
+    /// assert_eq!(a.permute(&[-1, 1, 0]).shape(), &[4, 3, 2]);
+    /// ```
     #[track_caller]
     pub fn permute(&self, axes: &[isize]) -> Array {
         let loc = SourceLocation::caller();
@@ -285,6 +360,16 @@ impl Array {
     }
 
     /// Exchanges two axes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[[1, 2]], [[3, 4]]]);
+    /// let s = a.swapaxes(0, 2);
+    /// assert_eq!(s.shape(), &[2, 1, 2]);
+    /// assert_eq!(s.to_vec::<i32>().unwrap(), vec![1, 3, 2, 4]);
+    /// ```
     #[track_caller]
     pub fn swapaxes(&self, a: isize, b: isize) -> Array {
         let loc = SourceLocation::caller();
@@ -303,6 +388,15 @@ impl Array {
     }
 
     /// Moves axis `source` to position `destination`, keeping the others in order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{zeros, DType};
+    /// let a = zeros([2, 3, 4], DType::F64);
+    /// assert_eq!(a.moveaxis(0, -1).shape(), &[3, 4, 2]);
+    /// assert_eq!(a.moveaxis(-1, 0).shape(), &[4, 2, 3]);
+    /// ```
     #[track_caller]
     pub fn moveaxis(&self, source: isize, destination: isize) -> Array {
         let loc = SourceLocation::caller();
@@ -321,6 +415,15 @@ impl Array {
     }
 
     /// Removes all length-1 axes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[[1], [2], [3]]]);
+    /// assert_eq!(a.shape(), &[1, 3, 1]);
+    /// assert_eq!(a.squeeze().shape(), &[3]);
+    /// ```
     #[track_caller]
     pub fn squeeze(&self) -> Array {
         let shape = self.shape().iter().copied().filter(|&d| d != 1).collect();
@@ -328,6 +431,15 @@ impl Array {
     }
 
     /// Removes the given length-1 axis (an error if its length is not 1).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[[1], [2], [3]]]);
+    /// assert_eq!(a.squeeze_axis(0).shape(), &[3, 1]);
+    /// assert!(a.squeeze_axis(1).eval().is_err());
+    /// ```
     #[track_caller]
     pub fn squeeze_axis(&self, axis: isize) -> Array {
         let loc = SourceLocation::caller();
@@ -350,6 +462,15 @@ impl Array {
     }
 
     /// Inserts a length-1 axis at position `axis` of the result (negative counts from the end).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([1, 2, 3]);
+    /// assert_eq!(a.expand_dims(0).shape(), &[1, 3]);
+    /// assert_eq!(a.expand_dims(-1).shape(), &[3, 1]);
+    /// ```
     #[track_caller]
     pub fn expand_dims(&self, axis: isize) -> Array {
         let loc = SourceLocation::caller();
@@ -364,6 +485,16 @@ impl Array {
     }
 
     /// A view repeating the array to `shape` under NumPy's broadcasting rules.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let row = array([1, 2, 3]);
+    /// let b = row.broadcast_to(&[2, 3]);
+    /// assert_eq!(b.to_vec::<i32>().unwrap(), vec![1, 2, 3, 1, 2, 3]);
+    /// assert!(row.broadcast_to(&[4]).eval().is_err());
+    /// ```
     #[track_caller]
     pub fn broadcast_to(&self, shape: &[usize]) -> Array {
         self.broadcast_to_at(shape, SourceLocation::caller())
@@ -386,6 +517,15 @@ impl Array {
     }
 
     /// The elements in reverse order along `axis`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[1, 2], [3, 4]]);
+    /// assert_eq!(a.flip(0).to_vec::<i32>().unwrap(), vec![3, 4, 1, 2]);
+    /// assert_eq!(a.flip(-1).to_vec::<i32>().unwrap(), vec![2, 1, 4, 3]);
+    /// ```
     #[track_caller]
     pub fn flip(&self, axis: isize) -> Array {
         let loc = SourceLocation::caller();
@@ -396,6 +536,14 @@ impl Array {
     }
 
     /// The elements in reverse order along every axis (NumPy's `flip(a)` without axis).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let a = array([[1, 2], [3, 4]]);
+    /// assert_eq!(a.flip_all().to_vec::<i32>().unwrap(), vec![4, 3, 2, 1]);
+    /// ```
     #[track_caller]
     pub fn flip_all(&self) -> Array {
         let axes: Vec<usize> = (0..self.ndim()).collect();
@@ -420,12 +568,33 @@ impl Array {
 
     /// The `k`-th diagonal over the first two axes, appended as the last axis of the result
     /// (NumPy's `a.diagonal(k)`; k > 0 above the main diagonal). A view.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::array;
+    /// let m = array([[1, 2, 3], [4, 5, 6]]);
+    /// assert_eq!(m.diagonal(0).to_vec::<i32>().unwrap(), vec![1, 5]);
+    /// assert_eq!(m.diagonal(1).to_vec::<i32>().unwrap(), vec![2, 6]);
+    /// assert_eq!(m.diagonal(-1).to_vec::<i32>().unwrap(), vec![4]);
+    /// ```
     #[track_caller]
     pub fn diagonal(&self, k: isize) -> Array {
         self.diagonal_at(k, 0, 1, SourceLocation::caller())
     }
 
     /// The `k`-th diagonal over `axis1` and `axis2` (NumPy's `diagonal(k, axis1, axis2)`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::arange;
+    /// // Two 2x2 matrices stacked along the last axis: shape [2, 2, 2].
+    /// let a = arange(0, 8, 1).reshape([2, 2, 2]);
+    /// let d = a.diagonal_axes(0, 1, 2);
+    /// assert_eq!(d.shape(), &[2, 2]);
+    /// assert_eq!(d.to_vec::<i32>().unwrap(), vec![0, 3, 4, 7]);
+    /// ```
     #[track_caller]
     pub fn diagonal_axes(&self, k: isize, axis1: isize, axis2: isize) -> Array {
         self.diagonal_at(k, axis1, axis2, SourceLocation::caller())
