@@ -456,6 +456,20 @@ fn text_records_errors_and_edge_cases() {
     };
     let m = invalid(loadtxt(&path, &q), "loadtxt");
     assert!(m.contains("line 2, column 1") && m.contains("'3\"'"), "{m}");
+    // Whitespace-separated quoted fields keep their spaces (np.loadtxt gives [[12, 3], [4, 5]]).
+    std::fs::write(&path, "\"1 2\" 3\n4 5\n").unwrap();
+    let ws = LoadTxt {
+        quotechar: Some('"'),
+        converters: vec![(
+            0,
+            Converter::new(|s| s.replace(' ', "").parse::<f64>().map_err(|e| e.to_string())),
+        )],
+        ..Default::default()
+    };
+    assert_eq!(
+        loadtxt(&path, &ws).unwrap().to_vec::<f64>().unwrap(),
+        vec![12.0, 3.0, 4.0, 5.0]
+    );
     std::fs::remove_file(&path).unwrap();
 }
 
