@@ -882,6 +882,34 @@ pub fn take(a: &Array, indices: &Array, axis: Option<isize>, mode: TakeMode) -> 
     take_at(a, indices, axis, mode, loc).unwrap_or_else(|e| fail(e, a, loc))
 }
 
+/// [`Array::index`] at an explicit source location (one index applied to many arrays, as
+/// the fields of a record array, keeps the user's line).
+pub(crate) fn index_or_poison(a: &Array, args: &[IndexArg], loc: SourceLocation) -> Array {
+    index_at(a, args, "index", loc).unwrap_or_else(|e| fail(e, a, loc))
+}
+
+/// [`take`] at an explicit source location.
+pub(crate) fn take_or_poison(
+    a: &Array,
+    indices: &Array,
+    axis: Option<isize>,
+    mode: TakeMode,
+    loc: SourceLocation,
+) -> Array {
+    take_at(a, indices, axis, mode, loc).unwrap_or_else(|e| fail(e, a, loc))
+}
+
+/// [`take_along_axis`] at an explicit source location.
+pub(crate) fn take_along_axis_at(
+    arr: &Array,
+    indices: &Array,
+    axis: Option<isize>,
+    loc: SourceLocation,
+) -> Array {
+    along_axis_positions("take_along_axis", arr.shape(), indices, axis, arr, loc)
+        .unwrap_or_else(|e| fail(e, arr, loc))
+}
+
 fn along_axis_positions(
     name: &'static str,
     shape: &[usize],

@@ -41,6 +41,7 @@ mod pad;
 mod print;
 mod quantile;
 pub mod random;
+mod record;
 mod reduce;
 mod search;
 mod sets;
@@ -76,6 +77,7 @@ pub use quantile::{
     percentile_weighted, percentile_with, quantile, quantile_weighted, quantile_with,
     IntoQuantileMethod, QuantileMethod, Quantiles,
 };
+pub use record::{FieldDescr, RecordArray, RecordDescr};
 pub use reduce::{keepdims, Axes};
 pub use search::{argpartition, digitize, partition, searchsorted, Kth, Side};
 pub use sets::{

@@ -97,6 +97,62 @@ fn format_typed<T: Printable>(
     })
 }
 
+/// NumPy's `str(a)` or `repr(a)` of a structured array: each record prints as a tuple of its
+/// fields, each field formatted by the format function NumPy builds from that field's shown
+/// elements (its `StructuredVoidFormat`); the repr always names the dtype. `None` when a
+/// field does not evaluate.
+pub(crate) fn format_records(rec: &crate::RecordArray, repr: bool) -> Option<String> {
+    let rec = rec.eval().ok()?;
+    let shape = rec.shape().to_vec();
+    let size = checked_size(&shape)?;
+    let summarise = size > THRESHOLD;
+    let mut columns: Vec<Vec<String>> = Vec::new();
+    for (_, a) in rec.fields() {
+        let r = a.realized().ok()?;
+        let words = numcrane_graph::with_dtype!(a.dtype(), T => {
+            read_shown::<T>(r, &shape, summarise).map(|shown| T::format_all(&shown, false))
+        })
+        .ok()?;
+        columns.push(words);
+    }
+    let count = columns.first().map_or(0, Vec::len);
+    let words: Vec<String> = (0..count)
+        .map(|i| {
+            let parts: Vec<&str> = columns
+                .iter()
+                .map(|c| c.get(i).map_or("", String::as_str))
+                .collect();
+            if parts.len() == 1 {
+                format!("({},)", parts[0])
+            } else {
+                format!("({})", parts.join(", "))
+            }
+        })
+        .collect();
+    let body = if shape.is_empty() {
+        words.first()?.clone()
+    } else if size == 0 {
+        "[]".to_string()
+    } else {
+        let (separator, prefix) = if repr { (", ", REPR_PREFIX) } else { (" ", "") };
+        let width = if repr { LINE_WIDTH - 1 } else { LINE_WIDTH };
+        let indent = " ".repeat(1 + prefix.len());
+        Nest {
+            shape: &shape,
+            words: &words,
+            next: 0,
+            summarise,
+            separator,
+        }
+        .recurse(0, &indent, width as isize)
+    };
+    Some(if repr {
+        repr_with(body, Some(rec.descr().repr()), &shape, size)
+    } else {
+        body
+    })
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reading the shown elements
 // ---------------------------------------------------------------------------------------------
@@ -269,15 +325,21 @@ const REPR_PREFIX: &str = "array(";
 
 /// NumPy's `_array_repr_implementation` around the formatted elements `body`.
 fn repr_text(body: String, dtype: DType, shape: &[usize], size: usize) -> String {
+    // float64, int64 and bool are what Python literals give, so NumPy leaves them implied.
+    let implied = matches!(dtype, DType::F64 | DType::I64 | DType::Bool);
+    let dtype_text = (!implied || size == 0).then(|| dtype.name().to_string());
+    repr_with(body, dtype_text, shape, size)
+}
+
+/// [`repr_text`] with the dtype's text given (`None`: implied, not printed).
+fn repr_with(body: String, dtype_text: Option<String>, shape: &[usize], size: usize) -> String {
     let mut extras = Vec::new();
     // The shape cannot be read off "[]" (except for shape (0,)), nor off a summary.
     if (size == 0 && shape != [0]) || size > THRESHOLD {
         extras.push(format!("shape={}", shape_tuple(shape)));
     }
-    // float64, int64 and bool are what Python literals give, so NumPy leaves them implied.
-    let implied = matches!(dtype, DType::F64 | DType::I64 | DType::Bool);
-    if !implied || size == 0 {
-        extras.push(format!("dtype={}", dtype.name()));
+    if let Some(d) = dtype_text {
+        extras.push(format!("dtype={d}"));
     }
     if extras.is_empty() {
         return format!("{REPR_PREFIX}{body})");

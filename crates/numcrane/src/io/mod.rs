@@ -8,6 +8,11 @@
 //! The other formats have a file each: [`npz`] (zip archives of `.npy` members: [`savez`],
 //! [`savez_compressed`], [`load_npz`]), [`mmap`] ([`load_npy_mmap`]: arrays that read a file's
 //! pages in place) and [`text`] ([`loadtxt`], [`genfromtxt`], [`savetxt`]).
+//!
+//! Structured dtypes read into a [`RecordArray`] (one array per field): [`load_npy_record`],
+//! [`save_npy_record`], [`load`] (either kind, as `np.load`), `.npz` members through
+//! [`Npz::get_any`] and [`savez_members`], and delimited text through [`loadtxt_record`],
+//! [`genfromtxt_record`] and [`savetxt_record`].
 
 pub mod mmap;
 pub mod npy;
@@ -15,10 +20,13 @@ pub mod npz;
 pub mod text;
 
 pub use mmap::{load_npy_mmap, MmapMode};
-pub use npz::{load_npz, savez, savez_compressed, savez_positional, Npz};
-pub use text::{genfromtxt, genfromtxt_names, loadtxt, savetxt, GenFromTxt, LoadTxt, SaveTxt};
+pub use npz::{load_npz, savez, savez_compressed, savez_members, savez_positional, Member, Npz};
+pub use text::{
+    genfromtxt, genfromtxt_names, genfromtxt_record, loadtxt, loadtxt_record, savetxt,
+    savetxt_record, Column, Converter, GenFromTxt, LoadTxt, SaveTxt,
+};
 
-use crate::Array;
+use crate::{Array, RecordArray};
 use numcrane_graph::{Error, Result, SourceLocation};
 use std::path::Path;
 use std::sync::Arc;
@@ -71,6 +79,180 @@ pub fn save_npy(path: impl AsRef<Path>, a: &Array) -> Result<()> {
     let path = path.as_ref();
     let data = a.contiguous_bytes()?;
     let bytes = npy::write_npy_bytes(a.dtype(), a.shape(), &data);
+    std::fs::write(path, bytes).map_err(|e| {
+        Error::invalid(
+            "save_npy",
+            format!("cannot write {}: {e}", path.display()),
+            location,
+        )
+    })
+}
+
+/// What [`load`] and [`Npz::get_any`] return: a plain array or a structured one, as NumPy's
+/// `np.load` returns either kind of `ndarray`.
+#[derive(Clone, Debug)]
+pub enum Loaded {
+    /// A file of a plain dtype.
+    Array(Array),
+    /// A file of a structured dtype.
+    Record(RecordArray),
+}
+
+impl Loaded {
+    /// The plain array, or `None` for a structured one.
+    pub fn into_array(self) -> Option<Array> {
+        match self {
+            Loaded::Array(a) => Some(a),
+            Loaded::Record(_) => None,
+        }
+    }
+
+    /// The structured array, or `None` for a plain one.
+    pub fn into_record(self) -> Option<RecordArray> {
+        match self {
+            Loaded::Array(_) => None,
+            Loaded::Record(r) => Some(r),
+        }
+    }
+}
+
+/// Reads a whole file, naming the path in errors.
+fn read_file(path: &Path, op: &'static str, location: SourceLocation) -> Result<Vec<u8>> {
+    std::fs::read(path)
+        .map_err(|e| Error::invalid(op, format!("cannot read {}: {e}", path.display()), location))
+}
+
+/// Prefixes format errors with the file's path.
+fn name_path(path: &Path) -> impl Fn(Error) -> Error + '_ {
+    move |e| match e {
+        Error::InvalidArgument {
+            op,
+            message,
+            location,
+        } => Error::InvalidArgument {
+            op,
+            message: format!("{}: {message}", path.display()),
+            location,
+        },
+        other => other,
+    }
+}
+
+/// Reads a `.npy` file of either a plain or a structured dtype (NumPy's `np.load` of a
+/// `.npy`).
+///
+/// ```
+/// use numcrane::io::{load, save_npy_record, Loaded};
+/// use numcrane::{array, RecordArray};
+/// let path = std::env::temp_dir().join(format!("doc-load-{}.npy", std::process::id()));
+/// let rec = RecordArray::from_fields([("a", array([1i16, 2]))]).unwrap();
+/// save_npy_record(&path, &rec).unwrap();
+/// match load(&path).unwrap() {
+///     Loaded::Record(r) => assert_eq!(r.field("a").to_vec::<i16>().unwrap(), vec![1, 2]),
+///     Loaded::Array(_) => panic!("expected a structured array"),
+/// }
+/// # std::fs::remove_file(&path).unwrap();
+/// ```
+#[track_caller]
+pub fn load(path: impl AsRef<Path>) -> Result<Loaded> {
+    let location = SourceLocation::caller();
+    let path = path.as_ref();
+    let bytes = read_file(path, "load_npy", location)?;
+    read_any(&bytes, location).map_err(name_path(path))
+}
+
+/// [`load`] of the bytes of a whole file held in memory.
+pub(crate) fn read_any(bytes: &[u8], location: SourceLocation) -> Result<Loaded> {
+    let info = npy::parse_npy_any(bytes, location)?;
+    Ok(match info.kind {
+        npy::ItemKind::Plain(..) => {
+            let (buffer, layout) = npy::read_npy_bytes(bytes)?;
+            Loaded::Array(Array::from_realized(Arc::new(buffer), layout))
+        }
+        npy::ItemKind::Record(_) => Loaded::Record(read_record_at(bytes, location)?),
+    })
+}
+
+/// Reads a `.npy` file of a structured dtype into a [`RecordArray`] (one realized array per
+/// field; a Fortran-order file gives transposed views, as [`load_npy`]). Padding bytes are
+/// skipped and remembered, so [`save_npy_record`] writes the same descr back.
+///
+/// Errors with `Error::InvalidArgument { op: "load_npy", .. }` naming the file for anything
+/// [`load_npy`] refuses, for a plain dtype, and for field types numcrane lacks (strings, raw
+/// bytes, complex), nested structures, sub-array fields and field titles.
+///
+/// ```
+/// use numcrane::io::{load_npy_record, save_npy_record};
+/// use numcrane::{array, RecordArray};
+/// let path = std::env::temp_dir().join(format!("doc-npyrec-{}.npy", std::process::id()));
+/// let rec = RecordArray::from_fields([("x", array([1.5, 2.5])), ("n", array([3i32, 4]))]).unwrap();
+/// save_npy_record(&path, &rec).unwrap();
+/// let back = load_npy_record(&path).unwrap();
+/// assert_eq!(back.dtype_descr(), "[('x', '<f8'), ('n', '<i4')]");
+/// assert_eq!(back.field("n").to_vec::<i32>().unwrap(), vec![3, 4]);
+/// # std::fs::remove_file(&path).unwrap();
+/// ```
+#[track_caller]
+pub fn load_npy_record(path: impl AsRef<Path>) -> Result<RecordArray> {
+    let location = SourceLocation::caller();
+    let path = path.as_ref();
+    let bytes = read_file(path, "load_npy", location)?;
+    read_record_at(&bytes, location).map_err(name_path(path))
+}
+
+/// [`load_npy_record`] of the bytes of a whole file held in memory.
+#[track_caller]
+pub fn read_npy_record(bytes: &[u8]) -> Result<RecordArray> {
+    read_record_at(bytes, SourceLocation::caller())
+}
+
+fn read_record_at(bytes: &[u8], location: SourceLocation) -> Result<RecordArray> {
+    let (descr, buffers) = npy::read_npy_record_bytes(bytes, location)?;
+    let fields = buffers
+        .into_iter()
+        .map(|(buffer, layout)| Array::from_realized(Arc::new(buffer), layout))
+        .collect();
+    RecordArray::with_descr(descr, fields).map_err(|m| Error::invalid("load_npy", m, location))
+}
+
+/// The bytes of a `.npy` file of a structured array (evaluating its fields).
+pub(crate) fn record_npy_bytes(
+    rec: &RecordArray,
+    op: &'static str,
+    location: SourceLocation,
+) -> Result<Vec<u8>> {
+    let arrays: Vec<&Array> = rec.fields().map(|(_, a)| a).collect();
+    crate::eval_all(&arrays)?;
+    let data = arrays
+        .iter()
+        .map(|a| a.contiguous_bytes())
+        .collect::<Result<Vec<_>>>()?;
+    npy::write_npy_record_bytes(rec.descr(), rec.shape(), &data)
+        .map_err(|m| Error::invalid(op, m, location))
+}
+
+/// Evaluates the fields of `rec` and writes it to `path` as a version 1.0 `.npy` file of its
+/// structured dtype (C order; each field in its descr's byte order, padding bytes zero), as
+/// `np.save` writes it: NumPy reads it back as an equal structured array.
+///
+/// Errors: evaluation errors of the fields as they are; a field name that cannot be written
+/// in the header (quotes, backslashes, non-ASCII) or a file that cannot be written gives
+/// `Error::InvalidArgument { op: "save_npy", .. }`.
+///
+/// ```
+/// use numcrane::io::{load_npy_record, save_npy_record};
+/// use numcrane::{array, RecordArray};
+/// let path = std::env::temp_dir().join(format!("doc-saverec-{}.npy", std::process::id()));
+/// let rec = RecordArray::from_fields([("ok", array([true, false]))]).unwrap();
+/// save_npy_record(&path, &rec).unwrap();
+/// assert_eq!(load_npy_record(&path).unwrap().names(), ["ok"]);
+/// # std::fs::remove_file(&path).unwrap();
+/// ```
+#[track_caller]
+pub fn save_npy_record(path: impl AsRef<Path>, rec: &RecordArray) -> Result<()> {
+    let location = SourceLocation::caller();
+    let path = path.as_ref();
+    let bytes = record_npy_bytes(rec, "save_npy", location).map_err(name_path(path))?;
     std::fs::write(path, bytes).map_err(|e| {
         Error::invalid(
             "save_npy",

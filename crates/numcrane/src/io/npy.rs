@@ -11,6 +11,7 @@
 //! and returns `Error::InvalidArgument { op: "load_npy", .. }` for anything malformed. The
 //! writer produces exactly the bytes `np.save` produces for a C-order little-endian array.
 
+use crate::record::{FieldDescr, RecordDescr};
 use numcrane_graph::layout::checked_size;
 use numcrane_graph::{Buffer, DType, Element, Error, Layout, Result, SourceLocation};
 
@@ -65,15 +66,86 @@ impl NpyInfo {
 }
 
 /// Parses and checks the header of a whole .npy file (every length is checked: the data
-/// after the header must be exactly what the shape and dtype need).
+/// after the header must be exactly what the shape and dtype need). A structured dtype is an
+/// error here (see [`parse_npy_any`]).
 #[track_caller]
 pub(crate) fn parse_npy(bytes: &[u8]) -> Result<NpyInfo> {
     let location = SourceLocation::caller();
+    let info = parse_npy_any(bytes, location)?;
+    match info.kind {
+        ItemKind::Plain(dtype, order) => Ok(NpyInfo {
+            dtype,
+            swap: dtype.itemsize() > 1 && order != ByteOrder::Native,
+            fortran_order: info.fortran_order,
+            shape: info.shape,
+            data_offset: info.data_offset,
+            nbytes: info.nbytes,
+        }),
+        ItemKind::Record(descr) => Err(Error::invalid(
+            OP,
+            format!(
+                "the file holds a structured dtype {}: read it with io::load_npy_record or io::load",
+                descr.descr()
+            ),
+            location,
+        )),
+    }
+}
+
+/// The element type of a file: a plain dtype or a structured one.
+#[derive(Clone, Debug)]
+pub(crate) enum ItemKind {
+    Plain(DType, ByteOrder),
+    Record(RecordDescr),
+}
+
+/// A checked header of either kind of element.
+#[derive(Clone, Debug)]
+pub(crate) struct NpyAny {
+    pub kind: ItemKind,
+    pub fortran_order: bool,
+    pub shape: Vec<usize>,
+    pub data_offset: usize,
+    pub nbytes: usize,
+}
+
+impl NpyAny {
+    /// See [`NpyInfo::layout`].
+    fn layout(&self) -> Layout {
+        NpyInfo {
+            dtype: DType::U8,
+            swap: false,
+            fortran_order: self.fortran_order,
+            shape: self.shape.clone(),
+            data_offset: self.data_offset,
+            nbytes: self.nbytes,
+        }
+        .layout()
+    }
+}
+
+/// Parses and checks the header of a whole .npy file of a plain or a structured dtype.
+pub(crate) fn parse_npy_any(bytes: &[u8], location: SourceLocation) -> Result<NpyAny> {
     let fail = |message: String| Error::invalid(OP, message, location);
 
     let header = split_header(bytes).map_err(&fail)?;
     let parsed = parse_header(header.text).map_err(&fail)?;
-    let (dtype, order) = parse_descr(&parsed.descr).map_err(&fail)?;
+    let (kind, itemsize, what) = match &parsed.descr {
+        Descr::Simple(d) => {
+            let (dtype, order) = parse_descr(d).map_err(&fail)?;
+            (
+                ItemKind::Plain(dtype, order),
+                dtype.itemsize(),
+                dtype.to_string(),
+            )
+        }
+        Descr::Fields(list) => {
+            let descr = record_descr(list).map_err(&fail)?;
+            let itemsize = descr.itemsize();
+            let what = format!("structured dtype {}", descr.descr());
+            (ItemKind::Record(descr), itemsize, what)
+        }
+    };
 
     let size = checked_size(&parsed.shape)
         .ok_or_else(|| fail(format!("shape {:?} has too many elements", parsed.shape)))?;
@@ -82,28 +154,25 @@ pub(crate) fn parse_npy(bytes: &[u8]) -> Result<NpyInfo> {
     let addressable = parsed
         .shape
         .iter()
-        .try_fold(dtype.itemsize(), |acc, &d| acc.checked_mul(d.max(1)))
+        .try_fold(itemsize, |acc, &d| acc.checked_mul(d.max(1)))
         .is_some_and(|n| n <= isize::MAX as usize);
     if !addressable {
         return Err(fail(format!(
-            "shape {:?} of {} is too large to address",
-            parsed.shape, dtype
+            "shape {:?} of {what} is too large to address",
+            parsed.shape
         )));
     }
-    let nbytes = size * dtype.itemsize();
+    let nbytes = size * itemsize;
     let data = header.data;
     if data.len() != nbytes {
         return Err(fail(format!(
-            "data size mismatch: shape {:?} of {} needs {} bytes, the file has {}",
+            "data size mismatch: shape {:?} of {what} needs {nbytes} bytes, the file has {}",
             parsed.shape,
-            dtype,
-            nbytes,
             data.len()
         )));
     }
-    Ok(NpyInfo {
-        dtype,
-        swap: dtype.itemsize() > 1 && order != ByteOrder::Native,
+    Ok(NpyAny {
+        kind,
         fortran_order: parsed.fortran_order,
         shape: parsed.shape,
         data_offset: bytes.len() - data.len(),
@@ -111,13 +180,78 @@ pub(crate) fn parse_npy(bytes: &[u8]) -> Result<NpyInfo> {
     })
 }
 
-/// Serialises a C-contiguous array as a version 1.0 .npy file, byte for byte as `np.save`
-/// writes it: little-endian elements, `fortran_order: False`, header padded to 64 bytes.
-///
-/// `data` holds the elements as native-endian bytes in row-major order and should be
-/// `size(shape) * dtype.itemsize()` bytes long; it is written as given. A header too long for
-/// version 1.0 (only possible with thousands of axes) is written as version 2.0, as NumPy does.
-pub fn write_npy_bytes(dtype: DType, shape: &[usize], data: &[u8]) -> Vec<u8> {
+/// The structured dtype of a descr list, as NumPy's `descr_to_dtype` builds it: fields one
+/// after the other, `('', '|Vn')` entries being n bytes of padding.
+fn record_descr(list: &[(String, String)]) -> Result<RecordDescr, String> {
+    let mut fields = Vec::with_capacity(list.len());
+    let mut offset = 0usize;
+    for (name, typestr) in list {
+        let void = typestr.trim_start_matches(['|', '<', '>', '=']);
+        if let Some(n) = void.strip_prefix('V') {
+            let n: usize = n
+                .parse()
+                .map_err(|_| format!("structured dtype: bad void type '{typestr}'"))?;
+            if !name.is_empty() {
+                return Err(format!(
+                    "structured dtype: field '{name}' has the raw bytes type '{typestr}', which is not supported"
+                ));
+            }
+            offset = offset
+                .checked_add(n)
+                .ok_or("structured dtype: the record size overflows usize")?;
+            continue;
+        }
+        let (dtype, _) =
+            parse_descr(typestr).map_err(|e| format!("structured dtype: field '{name}': {e}"))?;
+        let big_endian = match typestr.as_bytes().first() {
+            Some(b'>') => true,
+            Some(b'=') => cfg!(target_endian = "big"),
+            _ => false,
+        } && dtype.itemsize() > 1;
+        fields.push(FieldDescr {
+            name: name.clone(),
+            dtype,
+            offset,
+            big_endian,
+        });
+        offset = offset
+            .checked_add(dtype.itemsize())
+            .ok_or("structured dtype: the record size overflows usize")?;
+    }
+    RecordDescr::new(fields, offset).map_err(|e| format!("structured dtype: {e}"))
+}
+
+/// Parses a whole .npy file of a structured dtype into one buffer per field, each with the
+/// file's layout (see [`NpyInfo::layout`]). A plain dtype is an error.
+pub(crate) fn read_npy_record_bytes(
+    bytes: &[u8],
+    location: SourceLocation,
+) -> Result<(RecordDescr, Vec<(Buffer, Layout)>)> {
+    let info = parse_npy_any(bytes, location)?;
+    let ItemKind::Record(descr) = &info.kind else {
+        return Err(Error::invalid(
+            OP,
+            "the file holds a plain (not structured) dtype: read it with io::load_npy or io::load",
+            location,
+        ));
+    };
+    let data = bytes.get(info.data_offset..).unwrap_or_default();
+    let layout = info.layout();
+    let host_big = cfg!(target_endian = "big");
+    let mut out = Vec::with_capacity(descr.fields().len());
+    for f in descr.fields() {
+        let swap = f.dtype.itemsize() > 1 && f.big_endian != host_big;
+        let buffer = numcrane_graph::with_dtype!(f.dtype, T => {
+            fill_strided::<T>(data, descr.itemsize(), f.offset, swap)
+        })?;
+        out.push((buffer, layout.clone()));
+    }
+    Ok((descr.clone(), out))
+}
+
+/// The header dict of a file, padded as `np.save` pads it, for a descr given as its Python
+/// text. Version 1.0, or 2.0 when the header does not fit in 1.0's 65535 bytes.
+fn header_bytes(descr: &str, shape: &[usize]) -> Vec<u8> {
     let shape_repr = match shape {
         [one] => format!("({one},)"),
         dims => {
@@ -125,11 +259,8 @@ pub fn write_npy_bytes(dtype: DType, shape: &[usize], data: &[u8]) -> Vec<u8> {
             format!("({})", parts.join(", "))
         }
     };
-    let mut header = format!(
-        "{{'descr': '{}', 'fortran_order': False, 'shape': {}, }}",
-        descr_of(dtype),
-        shape_repr
-    );
+    let mut header =
+        format!("{{'descr': {descr}, 'fortran_order': False, 'shape': {shape_repr}, }}");
     // NumPy's spare room so the first axis can grow in place.
     if let Some(first) = shape.first() {
         let digits = first.to_string().len();
@@ -142,7 +273,7 @@ pub fn write_npy_bytes(dtype: DType, shape: &[usize], data: &[u8]) -> Vec<u8> {
         (hlen + padlen, padlen)
     };
     let (total, padlen) = wrap(2);
-    let mut out = Vec::with_capacity(MAGIC.len() + 6 + total + data.len());
+    let mut out = Vec::with_capacity(MAGIC.len() + 6 + total);
     out.extend_from_slice(MAGIC);
     if let Ok(total16) = u16::try_from(total) {
         out.extend_from_slice(&[1, 0]);
@@ -158,7 +289,82 @@ pub fn write_npy_bytes(dtype: DType, shape: &[usize], data: &[u8]) -> Vec<u8> {
         out.extend(std::iter::repeat_n(b' ', padlen));
     }
     out.push(b'\n');
+    out
+}
 
+/// Serialises a structured array as a version 1.0 .npy file, as `np.save` writes it: the
+/// descr list (padding included), then the records, each field in its descr's byte order.
+///
+/// `fields` holds each field's elements as native-endian bytes in row-major order, one entry
+/// per field of `descr`, each `size(shape) * itemsize` bytes long. Field names that a
+/// Python string literal would have to escape (quotes, backslashes, control or non-ASCII
+/// characters) are refused, as are fields of the wrong length.
+pub fn write_npy_record_bytes(
+    descr: &RecordDescr,
+    shape: &[usize],
+    fields: &[Vec<u8>],
+) -> Result<Vec<u8>, String> {
+    for f in descr.fields() {
+        if !f.name.chars().all(|c| c.is_ascii_graphic() || c == ' ')
+            || f.name.contains(['\'', '"', '\\'])
+        {
+            return Err(format!(
+                "field name {:?} cannot be written in a .npy header (only printable ASCII without quotes or backslashes)",
+                f.name
+            ));
+        }
+    }
+    let n = checked_size(shape).ok_or("the shape has too many elements")?;
+    if fields.len() != descr.fields().len() {
+        return Err(format!(
+            "{} fields of data for {} fields",
+            fields.len(),
+            descr.fields().len()
+        ));
+    }
+    let itemsize = descr.itemsize();
+    let total = n
+        .checked_mul(itemsize)
+        .ok_or("the data size overflows usize")?;
+    let mut out = header_bytes(&descr.descr(), shape);
+    let start = out.len();
+    out.resize(start + total, 0);
+    let records = &mut out[start..];
+    let host_big = cfg!(target_endian = "big");
+    for (f, bytes) in descr.fields().iter().zip(fields) {
+        let size = f.dtype.itemsize();
+        if bytes.len() != n * size {
+            return Err(format!(
+                "field '{}' has {} bytes of data, its shape needs {}",
+                f.name,
+                bytes.len(),
+                n * size
+            ));
+        }
+        let swap = size > 1 && f.big_endian != host_big;
+        for (record, value) in records
+            .chunks_exact_mut(itemsize)
+            .zip(bytes.chunks_exact(size))
+        {
+            let slot = &mut record[f.offset..f.offset + size];
+            slot.copy_from_slice(value);
+            if swap {
+                slot.reverse();
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Serialises a C-contiguous array as a version 1.0 .npy file, byte for byte as `np.save`
+/// writes it: little-endian elements, `fortran_order: False`, header padded to 64 bytes.
+///
+/// `data` holds the elements as native-endian bytes in row-major order and should be
+/// `size(shape) * dtype.itemsize()` bytes long; it is written as given. A header too long for
+/// version 1.0 (only possible with thousands of axes) is written as version 2.0, as NumPy does.
+pub fn write_npy_bytes(dtype: DType, shape: &[usize], data: &[u8]) -> Vec<u8> {
+    let mut out = header_bytes(&format!("'{}'", descr_of(dtype)), shape);
+    out.reserve(data.len());
     let itemsize = dtype.itemsize();
     if cfg!(target_endian = "big") && itemsize > 1 {
         for chunk in data.chunks(itemsize) {
@@ -189,7 +395,7 @@ fn descr_of(dtype: DType) -> &'static str {
 
 /// Whether the file's elements need their bytes reversed on this machine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum ByteOrder {
+pub(crate) enum ByteOrder {
     Native,
     Swapped,
 }
@@ -237,9 +443,17 @@ fn split_header(bytes: &[u8]) -> Result<Split<'_>, String> {
 /// The three entries of a header dict.
 #[derive(Debug, PartialEq)]
 struct Header {
-    descr: String,
+    descr: Descr,
     fortran_order: bool,
     shape: Vec<usize>,
+}
+
+/// The header's `descr`: a type string such as `'<f8'`, or a structured dtype's list of
+/// `(name, type string)` pairs (padding entries included).
+#[derive(Debug, PartialEq)]
+enum Descr {
+    Simple(String),
+    Fields(Vec<(String, String)>),
 }
 
 /// A cursor over the header text; every read is bounds-checked.
@@ -302,6 +516,59 @@ impl Cursor<'_> {
         }
         self.pos = start + len + 1;
         Ok(String::from_utf8_lossy(&self.text[start..start + len]).into_owned())
+    }
+
+    /// A structured dtype's descr: `[('x', '<f8'), ('', '|V4'), ('y', '<i4')]`. Field titles,
+    /// nested structures and sub-array fields are refused with a message saying so.
+    fn descr_list(&mut self) -> Result<Vec<(String, String)>, String> {
+        self.expect(b'[')?;
+        let mut fields = Vec::new();
+        loop {
+            self.skip_ws();
+            if self.peek() == Some(b']') {
+                self.pos += 1;
+                return Ok(fields);
+            }
+            self.expect(b'(')?;
+            self.skip_ws();
+            if self.peek() == Some(b'(') {
+                return Err(
+                    "structured dtype: field titles ((title, name) pairs) are not supported".into(),
+                );
+            }
+            let name = self.string()?;
+            self.expect(b',')?;
+            self.skip_ws();
+            if self.peek() == Some(b'[') {
+                return Err(format!(
+                    "structured dtype: field '{name}' is itself structured; nested fields are not supported"
+                ));
+            }
+            let typestr = self.string()?;
+            self.skip_ws();
+            if self.peek() == Some(b',') {
+                self.pos += 1;
+                self.skip_ws();
+                if self.peek() == Some(b'(') {
+                    return Err(format!(
+                        "structured dtype: field '{name}' has a sub-array shape; sub-array fields are not supported"
+                    ));
+                }
+            }
+            self.expect(b')')?;
+            fields.push((name, typestr));
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {}
+                _ => {
+                    return Err(format!(
+                        "bad header: expected ',' or ']' in the descr list at byte {}",
+                        self.pos
+                    ))
+                }
+            }
+        }
     }
 
     /// A bare word such as `True` or `False`.
@@ -391,10 +658,12 @@ fn parse_header(text: &[u8]) -> Result<Header, String> {
         c.skip_ws();
         let duplicate = match key.as_str() {
             "descr" => {
-                if c.peek() == Some(b'[') {
-                    return Err("structured dtypes (a list 'descr') are not supported".into());
-                }
-                descr.replace(c.string()?).is_some()
+                let value = if c.peek() == Some(b'[') {
+                    Descr::Fields(c.descr_list()?)
+                } else {
+                    Descr::Simple(c.string()?)
+                };
+                descr.replace(value).is_some()
             }
             "fortran_order" => {
                 let value = match c.word() {
@@ -499,6 +768,34 @@ macro_rules! from_ne_bytes {
     )* };
 }
 from_ne_bytes!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+
+/// Decodes the field at byte `offset` of every `itemsize`-byte record of `data` into a new
+/// buffer (a short last record, impossible after the size checks, is left out).
+fn fill_strided<T: FromNeBytes>(
+    data: &[u8],
+    itemsize: usize,
+    offset: usize,
+    swap: bool,
+) -> Result<Buffer> {
+    let size = std::mem::size_of::<T>();
+    let mut buffer = Buffer::zeros(T::DTYPE, data.len() / itemsize.max(1), OP)?;
+    let out = buffer.as_mut_slice::<T>()?;
+    let mut scratch = [0u8; 8];
+    for (dst, record) in out.iter_mut().zip(data.chunks_exact(itemsize.max(1))) {
+        let Some(chunk) = record.get(offset..offset + size) else {
+            continue;
+        };
+        *dst = if swap {
+            let tmp = &mut scratch[..size];
+            tmp.copy_from_slice(chunk);
+            tmp.reverse();
+            T::from_ne(tmp)
+        } else {
+            T::from_ne(chunk)
+        };
+    }
+    Ok(buffer)
+}
 
 /// Decodes `data` (a whole number of elements, checked by the caller) into a new buffer.
 fn fill<T: FromNeBytes>(data: &[u8], swap: bool) -> Result<Buffer> {

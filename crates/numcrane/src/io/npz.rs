@@ -7,8 +7,8 @@
 //! zip's directory at once and each member when asked ([`Npz::get`]), as NumPy's `NpzFile`;
 //! the zip crate checks each member's CRC as it is read, so a corrupt member is an error.
 
-use super::npy;
-use crate::Array;
+use super::{npy, Loaded};
+use crate::{Array, RecordArray};
 use numcrane_graph::{Error, Result, SourceLocation};
 use std::fs::File;
 use std::io::{BufReader, Read, Write};
@@ -98,9 +98,78 @@ pub fn savez_positional(path: impl AsRef<Path>, arrays: &[&Array], compressed: b
     )
 }
 
+/// One member to write with [`savez_members`]: a plain or a structured array.
+#[derive(Clone, Copy, Debug)]
+pub enum Member<'a> {
+    /// A plain array.
+    Array(&'a Array),
+    /// A structured array.
+    Record(&'a RecordArray),
+}
+
+impl<'a> From<&'a Array> for Member<'a> {
+    fn from(a: &'a Array) -> Self {
+        Member::Array(a)
+    }
+}
+
+impl<'a> From<&'a RecordArray> for Member<'a> {
+    fn from(r: &'a RecordArray) -> Self {
+        Member::Record(r)
+    }
+}
+
+/// As [`savez`] (or [`savez_compressed`] when `compressed`) for members that may be
+/// structured arrays: NumPy's `np.savez(path, name=array, ...)` with any dtypes.
+///
+/// ```
+/// use numcrane::io::{load_npz, savez_members, Loaded, Member};
+/// use numcrane::{array, RecordArray};
+/// let path = std::env::temp_dir().join(format!("doc-savezm-{}.npz", std::process::id()));
+/// let rec = RecordArray::from_fields([("id", array([1u32, 2])), ("w", array([0.5f32, 1.5]))]).unwrap();
+/// let plain = array([1.0, 2.0]);
+/// savez_members(&path, &[("table", Member::from(&rec)), ("x", Member::from(&plain))], false).unwrap();
+/// let npz = load_npz(&path).unwrap();
+/// let table = npz.get_record("table").unwrap();
+/// assert_eq!(table.field("w").to_vec::<f32>().unwrap(), vec![0.5, 1.5]);
+/// assert!(matches!(npz.get_any("x").unwrap(), Loaded::Array(_)));
+/// # std::fs::remove_file(&path).unwrap();
+/// ```
+#[track_caller]
+pub fn savez_members(
+    path: impl AsRef<Path>,
+    members: &[(&str, Member<'_>)],
+    compressed: bool,
+) -> Result<()> {
+    let op = if compressed {
+        "savez_compressed"
+    } else {
+        "savez"
+    };
+    write_members(
+        path.as_ref(),
+        members,
+        compressed,
+        op,
+        SourceLocation::caller(),
+    )
+}
+
 fn write(
     path: &Path,
     arrays: &[(&str, &Array)],
+    compressed: bool,
+    op: &'static str,
+    location: SourceLocation,
+) -> Result<()> {
+    let members: Vec<(&str, Member<'_>)> =
+        arrays.iter().map(|(n, a)| (*n, Member::Array(a))).collect();
+    write_members(path, &members, compressed, op, location)
+}
+
+fn write_members(
+    path: &Path,
+    arrays: &[(&str, Member<'_>)],
     compressed: bool,
     op: &'static str,
     location: SourceLocation,
@@ -116,7 +185,30 @@ fn write(
         }
     }
     // Evaluate everything before creating the file, so an error leaves no half-written one.
-    crate::eval_all(&arrays.iter().map(|(_, a)| *a).collect::<Vec<_>>())?;
+    let all: Vec<&Array> = arrays
+        .iter()
+        .flat_map(|(_, m)| match m {
+            Member::Array(a) => vec![*a],
+            Member::Record(r) => r.fields().map(|(_, a)| a).collect(),
+        })
+        .collect();
+    crate::eval_all(&all)?;
+    let mut files = Vec::with_capacity(arrays.len());
+    for (name, m) in arrays {
+        let bytes = match m {
+            Member::Array(a) => {
+                let data = a.contiguous_bytes()?;
+                npy::write_npy_bytes(a.dtype(), a.shape(), &data)
+            }
+            Member::Record(r) => super::record_npy_bytes(r, op, location).map_err(|e| match e {
+                Error::InvalidArgument { message, .. } => {
+                    fail(format!("member '{name}': {message}"))
+                }
+                other => other,
+            })?,
+        };
+        files.push((*name, bytes));
+    }
     let file = File::create(path).map_err(|e| fail(format!("cannot create: {e}")))?;
     let mut zip = ZipWriter::new(std::io::BufWriter::new(file));
     let method = if compressed {
@@ -124,9 +216,7 @@ fn write(
     } else {
         CompressionMethod::Stored
     };
-    for (name, a) in arrays {
-        let data = a.contiguous_bytes()?;
-        let bytes = npy::write_npy_bytes(a.dtype(), a.shape(), &data);
+    for (name, bytes) in files {
         let options = SimpleFileOptions::default()
             .compression_method(method)
             // Zip64 records only where the 4 GiB limit of plain zip needs them.
@@ -214,6 +304,54 @@ impl Npz {
     #[track_caller]
     pub fn get(&self, name: &str) -> Result<Array> {
         let location = SourceLocation::caller();
+        let bytes = self.member_bytes(name, location)?;
+        let (buffer, layout) =
+            npy::read_npy_bytes(&bytes).map_err(self.name_member(name, location))?;
+        Ok(Array::from_realized(Arc::new(buffer), layout))
+    }
+
+    /// Reads a member of a structured dtype (NumPy's `npz[name]` of a structured array).
+    /// Errors as [`Npz::get`], and for a member of a plain dtype.
+    #[track_caller]
+    pub fn get_record(&self, name: &str) -> Result<RecordArray> {
+        let location = SourceLocation::caller();
+        let bytes = self.member_bytes(name, location)?;
+        match super::read_any(&bytes, location).map_err(self.name_member(name, location))? {
+            Loaded::Record(r) => Ok(r),
+            Loaded::Array(_) => Err(self.name_member(name, location)(Error::invalid(
+                "load_npz",
+                "the member holds a plain (not structured) dtype: read it with Npz::get",
+                location,
+            ))),
+        }
+    }
+
+    /// Reads a member of either kind of dtype.
+    #[track_caller]
+    pub fn get_any(&self, name: &str) -> Result<Loaded> {
+        let location = SourceLocation::caller();
+        let bytes = self.member_bytes(name, location)?;
+        super::read_any(&bytes, location).map_err(self.name_member(name, location))
+    }
+
+    /// Re-labels a member's parse error as `load_npz`, naming the archive and member.
+    fn name_member<'s>(
+        &'s self,
+        name: &'s str,
+        location: SourceLocation,
+    ) -> impl Fn(Error) -> Error + 's {
+        move |e| match e {
+            Error::InvalidArgument { message, .. } => Error::invalid(
+                "load_npz",
+                format!("{}: member '{name}': {message}", self.path.display()),
+                location,
+            ),
+            other => other,
+        }
+    }
+
+    /// The uncompressed bytes of a member.
+    fn member_bytes(&self, name: &str, location: SourceLocation) -> Result<Vec<u8>> {
         let fail = |message: String| {
             Error::invalid(
                 "load_npz",
@@ -227,23 +365,16 @@ impl Npz {
                 self.names
             ))
         })?;
-        let bytes = {
-            let mut archive = self.archive.lock().unwrap_or_else(|p| p.into_inner());
-            let mut member = archive
-                .by_index(self.members[i])
-                .map_err(|e| fail(format!("cannot read: {e}")))?;
-            // The declared size is only a hint (a corrupt archive may lie): cap the reservation.
-            let mut bytes = Vec::with_capacity(member.size().min(1 << 30) as usize);
-            member
-                .read_to_end(&mut bytes)
-                .map_err(|e| fail(format!("corrupt member: {e}")))?;
-            bytes
-        };
-        let (buffer, layout) = npy::read_npy_bytes(&bytes).map_err(|e| match e {
-            Error::InvalidArgument { message, .. } => fail(message),
-            other => other,
-        })?;
-        Ok(Array::from_realized(Arc::new(buffer), layout))
+        let mut archive = self.archive.lock().unwrap_or_else(|p| p.into_inner());
+        let mut member = archive
+            .by_index(self.members[i])
+            .map_err(|e| fail(format!("cannot read: {e}")))?;
+        // The declared size is only a hint (a corrupt archive may lie): cap the reservation.
+        let mut bytes = Vec::with_capacity(member.size().min(1 << 30) as usize);
+        member
+            .read_to_end(&mut bytes)
+            .map_err(|e| fail(format!("corrupt member: {e}")))?;
+        Ok(bytes)
     }
 
     /// Every member, in file order, with its name.

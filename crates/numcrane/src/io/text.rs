@@ -16,10 +16,12 @@
 //! (NumPy's default `%.18e`), formatting numbers as Python's `%` operator does: the
 //! conversions `d i u e E f F g G s`, flags `- + space 0 #`, width and precision.
 
-use crate::Array;
+use crate::{Array, RecordArray, RecordDescr};
 use numcrane_graph::{DType, Element, Error, Result, Scalar, SourceLocation};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Options of [`loadtxt`] (NumPy's keyword arguments of the same names).
 #[derive(Clone, Debug)]
@@ -38,6 +40,14 @@ pub struct LoadTxt {
     pub max_rows: Option<usize>,
     /// The result has at least this many dimensions (0, 1 or 2).
     pub ndmin: usize,
+    /// NumPy 2's `quotechar`: a field that starts with it runs to the matching one, and may
+    /// hold the delimiter and comment markers; a doubled quote inside stands for one quote.
+    /// `None` (the default) turns quoting off.
+    pub quotechar: Option<char>,
+    /// NumPy's `converters`: a function per file column (index, negative from the end) that
+    /// turns the field's text into a number, used instead of the dtype's parser. Its value
+    /// must fit the column's dtype exactly (an integer for integer dtypes).
+    pub converters: Vec<(isize, Converter)>,
 }
 
 impl Default for LoadTxt {
@@ -50,7 +60,74 @@ impl Default for LoadTxt {
             dtype: DType::F64,
             max_rows: None,
             ndmin: 0,
+            quotechar: None,
+            converters: Vec::new(),
         }
+    }
+}
+
+/// A per-column text converter for [`LoadTxt::converters`]: the field's text (trimmed) to a
+/// number, or an error message (reported with the line and column).
+#[derive(Clone)]
+pub struct Converter(Arc<ConvertFn>);
+
+/// The closure a [`Converter`] holds.
+type ConvertFn = dyn Fn(&str) -> std::result::Result<f64, String> + Send + Sync;
+
+impl Converter {
+    /// Wraps a closure.
+    ///
+    /// ```
+    /// use numcrane::io::{loadtxt, Converter, LoadTxt};
+    /// let path = std::env::temp_dir().join(format!("doc-conv-{}.csv", std::process::id()));
+    /// std::fs::write(&path, "1,50%\n2,7.5%\n").unwrap();
+    /// let percent = Converter::new(|s| {
+    ///     let v: f64 = s.trim_end_matches('%').parse().map_err(|e| format!("{e}"))?;
+    ///     Ok(v / 100.0)
+    /// });
+    /// let opts = LoadTxt { delimiter: Some(",".into()), converters: vec![(1, percent)], ..Default::default() };
+    /// assert_eq!(loadtxt(&path, &opts).unwrap().to_vec::<f64>().unwrap(), vec![1.0, 0.5, 2.0, 0.075]);
+    /// # std::fs::remove_file(&path).unwrap();
+    /// ```
+    pub fn new(
+        f: impl Fn(&str) -> std::result::Result<f64, String> + Send + Sync + 'static,
+    ) -> Self {
+        Converter(Arc::new(f))
+    }
+}
+
+impl std::fmt::Debug for Converter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Converter(..)")
+    }
+}
+
+/// A column of the result named in a per-column option: its position among the columns read
+/// (after `usecols`; negative from the end) or its name (with `names`), as the keys of
+/// NumPy's `missing_values` and `filling_values` dicts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Column {
+    /// Position among the columns read.
+    Index(isize),
+    /// Name from the header line (or the dtype).
+    Name(String),
+}
+
+impl From<isize> for Column {
+    fn from(i: isize) -> Self {
+        Column::Index(i)
+    }
+}
+
+impl From<i32> for Column {
+    fn from(i: i32) -> Self {
+        Column::Index(i as isize)
+    }
+}
+
+impl From<&str> for Column {
+    fn from(n: &str) -> Self {
+        Column::Name(n.to_string())
     }
 }
 
@@ -75,6 +152,12 @@ pub struct GenFromTxt {
     /// The value of missing and unconvertible fields; `None` means NumPy's default (NaN for
     /// floats, -1 for integers, true for bool).
     pub filling_values: Option<f64>,
+    /// Missing markers of single columns, added to `missing_values` there (NumPy's
+    /// `missing_values={col: ...}`).
+    pub missing_values_by_column: Vec<(Column, Vec<String>)>,
+    /// Filling values of single columns, over `filling_values` there (NumPy's
+    /// `filling_values={col: ...}` or a list).
+    pub filling_values_by_column: Vec<(Column, f64)>,
     /// The dtype of the result. Default float64.
     pub dtype: DType,
     /// Read at most this many rows of data.
@@ -94,6 +177,8 @@ impl Default for GenFromTxt {
             names: false,
             missing_values: Vec::new(),
             filling_values: None,
+            missing_values_by_column: Vec::new(),
+            filling_values_by_column: Vec::new(),
             dtype: DType::F64,
             max_rows: None,
             ndmin: 0,
@@ -154,19 +239,89 @@ pub fn loadtxt(path: impl AsRef<Path>, opts: &LoadTxt) -> Result<Array> {
     let path = path.as_ref();
     let text = read_text(path, "loadtxt", location)?;
     let fail = |m: String| Error::invalid("loadtxt", format!("{}: {m}", path.display()), location);
+    let (lines, cfgs) = loadtxt_prepare(&text, opts).map_err(fail)?;
+    build(&lines, &cfgs, opts.dtype, opts.ndmin, Mode::Refuse).map_err(fail)
+}
+
+/// The data lines loadtxt reads and the configuration of each column it keeps.
+fn loadtxt_prepare<'a>(
+    text: &'a str,
+    opts: &'a LoadTxt,
+) -> std::result::Result<(Vec<Line<'a>>, Vec<ColCfg>), String> {
     let lines = data_lines(
-        &text,
+        text,
         opts.skiprows,
         &opts.comments,
         opts.delimiter.as_deref(),
+        opts.quotechar,
     );
     let mut lines: Vec<Line<'_>> = match opts.max_rows {
         Some(n) => lines.take(n).collect(),
         None => lines.collect(),
     };
-    let cols = select_columns(&mut lines, opts.usecols.as_deref(), true).map_err(fail)?;
-    let missing = Missing::Refuse;
-    build(&lines, &cols, opts.dtype, opts.ndmin, &missing).map_err(fail)
+    let cols = select_columns(&mut lines, opts.usecols.as_deref(), true)?;
+    let width = lines.first().map_or(0, |l| l.fields.len());
+    let cfgs = cols
+        .iter()
+        .map(|&c| {
+            // Converter keys are file columns, negative from the end of the first row.
+            let converter = opts
+                .converters
+                .iter()
+                .rev()
+                .find(|(k, _)| resolve_index(*k, width) == Some(c))
+                .map(|(_, f)| f.clone());
+            ColCfg {
+                col: c,
+                markers: Vec::new(),
+                fill: None,
+                converter,
+            }
+        })
+        .collect();
+    Ok((lines, cfgs))
+}
+
+/// Reads a delimited text file into a structured array, one field per column read (NumPy's
+/// `np.loadtxt(path, dtype=[(name, dtype), ...])`): `fields` gives each column's name and
+/// dtype, in the order of the columns read (after `usecols`). The result is 1-D (0-d for a
+/// single row unless `ndmin` asks for more, as NumPy). The options are [`loadtxt`]'s, whose
+/// `dtype` is ignored here.
+///
+/// Errors as [`loadtxt`], and when the number of fields differs from the number of columns.
+///
+/// ```
+/// use numcrane::io::{loadtxt_record, LoadTxt};
+/// use numcrane::DType;
+/// let path = std::env::temp_dir().join(format!("doc-loadtxtrec-{}.csv", std::process::id()));
+/// std::fs::write(&path, "1,2.5\n3,4.5\n").unwrap();
+/// let opts = LoadTxt { delimiter: Some(",".into()), ..Default::default() };
+/// let rec = loadtxt_record(&path, &opts, &[("id", DType::I64), ("w", DType::F64)]).unwrap();
+/// assert_eq!(rec.field("id").to_vec::<i64>().unwrap(), vec![1, 3]);
+/// assert_eq!(rec.field("w").to_vec::<f64>().unwrap(), vec![2.5, 4.5]);
+/// # std::fs::remove_file(&path).unwrap();
+/// ```
+#[track_caller]
+pub fn loadtxt_record(
+    path: impl AsRef<Path>,
+    opts: &LoadTxt,
+    fields: &[(&str, DType)],
+) -> Result<RecordArray> {
+    let location = SourceLocation::caller();
+    let path = path.as_ref();
+    let text = read_text(path, "loadtxt", location)?;
+    let fail = |m: String| Error::invalid("loadtxt", format!("{}: {m}", path.display()), location);
+    let (lines, cfgs) = loadtxt_prepare(&text, opts).map_err(fail)?;
+    if !lines.is_empty() && fields.len() != cfgs.len() {
+        return Err(fail(format!(
+            "the dtype has {} fields but {} columns are read",
+            fields.len(),
+            cfgs.len()
+        )));
+    }
+    let names: Vec<String> = fields.iter().map(|(n, _)| n.to_string()).collect();
+    let dtypes: Vec<DType> = fields.iter().map(|(_, d)| *d).collect();
+    build_record(&lines, &cfgs, &names, &dtypes, opts.ndmin, Mode::Refuse).map_err(fail)
 }
 
 /// Reads a delimited text file of numbers, filling missing and malformed fields (NumPy's
@@ -214,11 +369,26 @@ fn genfromtxt_at(
     let text = read_text(path, "genfromtxt", location)?;
     let fail =
         |m: String| Error::invalid("genfromtxt", format!("{}: {m}", path.display()), location);
+    let (names, lines, cfgs) = genfromtxt_prepare(&text, opts).map_err(fail)?;
+    let array = build(&lines, &cfgs, opts.dtype, opts.ndmin, Mode::Fill).map_err(fail)?;
+    Ok((names, array))
+}
+
+/// The header names (empty without `names`), the data lines and each column's configuration.
+type Prepared<'a> = (Vec<String>, Vec<Line<'a>>, Vec<ColCfg>);
+
+/// The header names (empty without `names`), the data lines and each column's configuration
+/// for genfromtxt.
+fn genfromtxt_prepare<'a>(
+    text: &'a str,
+    opts: &'a GenFromTxt,
+) -> std::result::Result<Prepared<'a>, String> {
     let mut lines: Vec<Line<'_>> = data_lines(
-        &text,
+        text,
         opts.skip_header,
         &opts.comments,
         opts.delimiter.as_deref(),
+        None,
     )
     .collect();
     let mut names = Vec::new();
@@ -240,7 +410,7 @@ fn genfromtxt_at(
             .find(|(_, l)| !l.trim().is_empty());
         if let Some((offset, header)) = header {
             let header_line = opts.skip_header + offset + 1;
-            names = split_fields(header, opts.delimiter.as_deref())
+            names = split_fields(header, opts.delimiter.as_deref(), None)
                 .into_iter()
                 .map(|n| n.trim().replace(' ', "_"))
                 .collect();
@@ -252,19 +422,240 @@ fn genfromtxt_at(
     if let Some(n) = opts.max_rows {
         lines.truncate(n);
     }
-    let cols = select_columns(&mut lines, opts.usecols.as_deref(), false).map_err(fail)?;
+    let cols = select_columns(&mut lines, opts.usecols.as_deref(), false)?;
     if opts.names && !names.is_empty() {
         names = cols
             .iter()
             .map(|&c| names.get(c).cloned().unwrap_or_else(|| format!("f{c}")))
             .collect();
     }
-    let missing = Missing::Fill {
-        markers: &opts.missing_values,
-        value: opts.filling_values,
+    let n = cols.len();
+    let matches = |key: &Column, j: usize| match key {
+        Column::Index(i) => resolve_index(*i, n) == Some(j),
+        Column::Name(name) => names.get(j) == Some(name),
     };
-    let array = build(&lines, &cols, opts.dtype, opts.ndmin, &missing).map_err(fail)?;
-    Ok((names, array))
+    let cfgs = cols
+        .iter()
+        .enumerate()
+        .map(|(j, &c)| {
+            let mut markers = opts.missing_values.clone();
+            for (key, m) in &opts.missing_values_by_column {
+                if matches(key, j) {
+                    markers.extend(m.iter().cloned());
+                }
+            }
+            let fill = opts
+                .filling_values_by_column
+                .iter()
+                .rev()
+                .find(|(key, _)| matches(key, j))
+                .map(|(_, v)| *v)
+                .or(opts.filling_values);
+            ColCfg {
+                col: c,
+                markers,
+                fill,
+                converter: None,
+            }
+        })
+        .collect();
+    Ok((names, lines, cfgs))
+}
+
+/// Reads a delimited text file into a structured array, one field per column read (NumPy's
+/// `np.genfromtxt` with a structured `dtype`, or `dtype=None`).
+///
+/// `fields: Some(list)` gives each column's name and dtype; `None` infers each column's dtype
+/// as NumPy's `dtype=None` does from its non-missing fields: bool if all are `True`/`False`
+/// (any case), else int64 if all are integers, else float64 if all are numbers (an all-missing
+/// column is bool). Text columns are not supported: an error names the column and the first
+/// field that is not a number. Names come from the header line with `opts.names` (over the
+/// list's), else from the list, else `f0`, `f1`, ... Missing and malformed fields are filled
+/// as [`genfromtxt`] fills them (per column with `missing_values_by_column` and
+/// `filling_values_by_column`); a missing bool is false, as NumPy. The result is 1-D (0-d for
+/// a single row unless `ndmin` asks for more).
+///
+/// ```
+/// use numcrane::io::{genfromtxt_record, GenFromTxt};
+/// use numcrane::DType;
+/// let path = std::env::temp_dir().join(format!("doc-gfrec-{}.csv", std::process::id()));
+/// std::fs::write(&path, "id,score,ok\n1,2.5,True\n2,,false\n").unwrap();
+/// let opts = GenFromTxt { delimiter: Some(",".into()), names: true, ..Default::default() };
+/// let rec = genfromtxt_record(&path, &opts, None).unwrap();
+/// assert_eq!(rec.names(), ["id", "score", "ok"]);
+/// assert_eq!(rec.field("id").dtype(), DType::I64);
+/// assert!(rec.field("score").to_vec::<f64>().unwrap()[1].is_nan());
+/// assert_eq!(rec.field("ok").to_vec::<bool>().unwrap(), vec![true, false]);
+/// # std::fs::remove_file(&path).unwrap();
+/// ```
+#[track_caller]
+pub fn genfromtxt_record(
+    path: impl AsRef<Path>,
+    opts: &GenFromTxt,
+    fields: Option<&[(&str, DType)]>,
+) -> Result<RecordArray> {
+    let location = SourceLocation::caller();
+    let path = path.as_ref();
+    let text = read_text(path, "genfromtxt", location)?;
+    let fail =
+        |m: String| Error::invalid("genfromtxt", format!("{}: {m}", path.display()), location);
+    let (header, lines, mut cfgs) = genfromtxt_prepare(&text, opts).map_err(fail)?;
+    if let Some(list) = fields {
+        if !lines.is_empty() && list.len() != cfgs.len() {
+            return Err(fail(format!(
+                "the dtype has {} fields but {} columns are read",
+                list.len(),
+                cfgs.len()
+            )));
+        }
+    }
+    let n = fields.map_or(cfgs.len(), <[_]>::len);
+    let names: Vec<String> = (0..n)
+        .map(|j| {
+            header
+                .get(j)
+                .cloned()
+                .or_else(|| fields.map(|l| l[j].0.to_string()))
+                .unwrap_or_else(|| format!("f{j}"))
+        })
+        .collect();
+    let dtypes: Vec<DType> = match fields {
+        Some(list) => list.iter().map(|(_, d)| *d).collect(),
+        None => cfgs
+            .iter()
+            .zip(&names)
+            .enumerate()
+            .map(|(j, (cfg, name))| infer_dtype(&lines, cfg, j, name))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(fail)?,
+    };
+    for (cfg, d) in cfgs.iter_mut().zip(&dtypes) {
+        // NumPy fills a missing bool with False (its bool converter's default).
+        if *d == DType::Bool && cfg.fill.is_none() {
+            cfg.fill = Some(0.0);
+        }
+    }
+    build_record(&lines, &cfgs, &names, &dtypes, opts.ndmin, Mode::Fill).map_err(fail)
+}
+
+/// NumPy's `dtype=None` guess for one column from its non-missing fields.
+fn infer_dtype(
+    lines: &[Line<'_>],
+    cfg: &ColCfg,
+    j: usize,
+    name: &str,
+) -> std::result::Result<DType, String> {
+    let (mut saw_bool, mut saw_number, mut all_int) = (false, false, true);
+    for line in lines {
+        let field = line.fields.get(cfg.col).map_or("", |f| f.trim());
+        if field.is_empty() || cfg.markers.iter().any(|m| m == field) {
+            continue;
+        }
+        if field.eq_ignore_ascii_case("true") || field.eq_ignore_ascii_case("false") {
+            saw_bool = true;
+        } else {
+            saw_number = true;
+            all_int &= field.parse::<i64>().is_ok();
+        }
+        // Text, or bools mixed with numbers: NumPy falls back to a string dtype.
+        let text = !all_int && field.parse::<f64>().is_err() && !saw_bool;
+        if text || (saw_bool && saw_number) {
+            return Err(format!(
+                "line {}, column {} ('{name}'): '{field}' is not a number{}; text fields are not \
+                 supported (NumPy would give this column a string dtype)",
+                line.number,
+                j + 1,
+                if text {
+                    ""
+                } else {
+                    " like the rest of the column"
+                }
+            ));
+        }
+    }
+    Ok(if !saw_number {
+        DType::Bool
+    } else if all_int {
+        DType::I64
+    } else {
+        DType::F64
+    })
+}
+
+/// A structured array of the columns `cfgs`, field `j` named `names[j]` of dtype `dtypes[j]`.
+fn build_record(
+    lines: &[Line<'_>],
+    cfgs: &[ColCfg],
+    names: &[String],
+    dtypes: &[DType],
+    ndmin: usize,
+    mode: Mode,
+) -> std::result::Result<RecordArray, String> {
+    if ndmin > 2 {
+        return Err(format!("ndmin must be 0, 1 or 2, got {ndmin}"));
+    }
+    let shape = numpy_shape(&[lines.len(), 1], lines.is_empty(), ndmin);
+    let mut arrays = Vec::with_capacity(dtypes.len());
+    for (j, &dtype) in dtypes.iter().enumerate() {
+        // No lines (an empty file) read no columns: each field is then empty.
+        let cfg = cfgs.get(j).cloned().unwrap_or(ColCfg {
+            col: j,
+            markers: Vec::new(),
+            fill: None,
+            converter: None,
+        });
+        let array = numcrane_graph::with_dtype!(dtype, T => {
+            Array::from_vec(column::<T>(lines, &cfg, mode, dtype)?, shape.clone())
+        });
+        arrays.push(array);
+    }
+    let descr = RecordDescr::packed(names.iter().map(String::as_str).zip(dtypes.iter().copied()));
+    let descr = RecordDescr::new(descr.fields().to_vec(), descr.itemsize())?;
+    RecordArray::with_descr(descr, arrays)
+}
+
+/// Writes a structured array as delimited text, one record per line and one column per
+/// field (NumPy's `np.savetxt` of a 1-D structured array). `opts.fmt` is one format for every
+/// field or one conversion per field, as in [`savetxt`].
+///
+/// Errors as [`savetxt`], and for a structured array that is not 1-D.
+///
+/// ```
+/// use numcrane::io::{savetxt_record, SaveTxt};
+/// use numcrane::{array, RecordArray};
+/// let path = std::env::temp_dir().join(format!("doc-savetxtrec-{}.csv", std::process::id()));
+/// let rec = RecordArray::from_fields([("id", array([1i64, 2])), ("w", array([0.5, 1.25]))]).unwrap();
+/// let opts = SaveTxt { fmt: "%d,%.2f".into(), header: "id,w".into(), ..Default::default() };
+/// savetxt_record(&path, &rec, &opts).unwrap();
+/// assert_eq!(std::fs::read_to_string(&path).unwrap(), "# id,w\n1,0.50\n2,1.25\n");
+/// # std::fs::remove_file(&path).unwrap();
+/// ```
+#[track_caller]
+pub fn savetxt_record(path: impl AsRef<Path>, rec: &RecordArray, opts: &SaveTxt) -> Result<()> {
+    let location = SourceLocation::caller();
+    let path = path.as_ref();
+    let fail = |m: String| Error::invalid("savetxt", format!("{}: {m}", path.display()), location);
+    let rows = match rec.shape() {
+        [n] => *n,
+        s => {
+            return Err(fail(format!(
+                "expected a 1-D structured array, got {}-D (shape {s:?})",
+                s.len()
+            )))
+        }
+    };
+    let rec = rec.eval()?;
+    let columns: Vec<Vec<Value>> = rec
+        .fields()
+        .map(|(_, a)| {
+            Ok(numcrane_graph::with_dtype!(a.dtype(), T => a.to_vec::<T>()?.into_iter().map(value_of).collect()))
+        })
+        .collect::<Result<_>>()?;
+    let cols = columns.len();
+    let values: Vec<Value> = (0..rows)
+        .flat_map(|r| columns.iter().map(move |c| c[r]))
+        .collect();
+    write_table(path, &values, rows, cols, opts, &fail)
 }
 
 /// Writes a 1-D or 2-D array as delimited text (NumPy's `np.savetxt`).
@@ -297,11 +688,24 @@ pub fn savetxt(path: impl AsRef<Path>, a: &Array, opts: &SaveTxt) -> Result<()> 
             )))
         }
     };
-    let row_format = Format::parse(&opts.fmt).map_err(&fail)?;
+    let values: Vec<Value> = numcrane_graph::with_dtype!(a.dtype(), T => a.to_vec::<T>()?.into_iter().map(value_of).collect());
+    write_table(path, &values, rows, cols, opts, &fail)
+}
+
+/// Formats `rows x cols` values (row-major) with `opts` and writes them to `path`.
+fn write_table(
+    path: &Path,
+    values: &[Value],
+    rows: usize,
+    cols: usize,
+    opts: &SaveTxt,
+    fail: &dyn Fn(String) -> Error,
+) -> Result<()> {
+    let row_format = Format::parse(&opts.fmt).map_err(fail)?;
     let row_format = match row_format.specs() {
         1 => {
             let one = vec![opts.fmt.as_str(); cols].join(&opts.delimiter);
-            Format::parse(&one).map_err(&fail)?
+            Format::parse(&one).map_err(fail)?
         }
         n if n == cols => row_format,
         n => {
@@ -311,7 +715,6 @@ pub fn savetxt(path: impl AsRef<Path>, a: &Array, opts: &SaveTxt) -> Result<()> 
             )))
         }
     };
-    let values: Vec<Value> = numcrane_graph::with_dtype!(a.dtype(), T => a.to_vec::<T>()?.into_iter().map(value_of).collect());
     let mut out = String::new();
     let commented = |text: &str| {
         format!(
@@ -350,10 +753,11 @@ fn read_text(path: &Path, op: &'static str, location: SourceLocation) -> Result<
     })
 }
 
-/// One line of data: its 1-based number in the file and its fields.
+/// One line of data: its 1-based number in the file and its fields (borrowed from the text,
+/// or unquoted copies with `quotechar`).
 struct Line<'a> {
     number: usize,
-    fields: Vec<&'a str>,
+    fields: Vec<Cow<'a, str>>,
 }
 
 /// The data lines after `skip` lines: comments cut, blank lines dropped, fields split (with
@@ -363,32 +767,123 @@ fn data_lines<'a>(
     skip: usize,
     comments: &'a [String],
     delimiter: Option<&'a str>,
+    quote: Option<char>,
 ) -> impl Iterator<Item = Line<'a>> + 'a {
     text.lines()
         .enumerate()
         .skip(skip)
         .filter_map(move |(i, line)| {
-            let cut = comments
-                .iter()
-                .filter(|c| !c.is_empty())
-                .filter_map(|c| line.find(c.as_str()))
-                .min()
-                .unwrap_or(line.len());
-            let line = &line[..cut];
+            let line = &line[..comment_start(line, comments, quote)];
             if line.trim().is_empty() {
                 return None;
             }
             Some(Line {
                 number: i + 1,
-                fields: split_fields(line, delimiter),
+                fields: split_fields(line, delimiter, quote),
             })
         })
 }
 
-fn split_fields<'a>(line: &'a str, delimiter: Option<&str>) -> Vec<&'a str> {
-    match delimiter {
-        Some(d) if !d.is_empty() => line.split(d).collect(),
-        _ => line.split_whitespace().collect(),
+/// Where the first comment marker starts (the line's length if none); with `quote`, markers
+/// inside quoted fields do not count.
+fn comment_start(line: &str, comments: &[String], quote: Option<char>) -> usize {
+    let markers = comments.iter().filter(|c| !c.is_empty());
+    let Some(q) = quote else {
+        return markers
+            .filter_map(|c| line.find(c.as_str()))
+            .min()
+            .unwrap_or(line.len());
+    };
+    let mut quoted = false;
+    for (i, ch) in line.char_indices() {
+        if ch == q {
+            // A doubled quote inside a quoted field toggles twice: it stays quoted.
+            quoted = !quoted;
+        } else if !quoted
+            && comments
+                .iter()
+                .any(|c| !c.is_empty() && line[i..].starts_with(c.as_str()))
+        {
+            return i;
+        }
+    }
+    line.len()
+}
+
+fn split_fields<'a>(
+    line: &'a str,
+    delimiter: Option<&str>,
+    quote: Option<char>,
+) -> Vec<Cow<'a, str>> {
+    let delimiter = delimiter.filter(|d| !d.is_empty());
+    let Some(q) = quote else {
+        return match delimiter {
+            Some(d) => line.split(d).map(Cow::Borrowed).collect(),
+            None => line.split_whitespace().map(Cow::Borrowed).collect(),
+        };
+    };
+    // NumPy 2's quoting: a quote opens a quoted part only at the start of a field (after
+    // leading whitespace); inside it, a doubled quote is one quote and the closing quote
+    // ends it. An unclosed quote runs to the end of the line.
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut was_quoted = false;
+    let mut rest = line;
+    while let Some(ch) = rest.chars().next() {
+        let width = ch.len_utf8();
+        if quoted {
+            if ch == q {
+                if rest[width..].starts_with(q) {
+                    field.push(q);
+                    rest = &rest[2 * width..];
+                    continue;
+                }
+                quoted = false;
+            } else {
+                field.push(ch);
+            }
+            rest = &rest[width..];
+            continue;
+        }
+        match delimiter {
+            Some(d) if rest.starts_with(d) => {
+                fields.push(Cow::Owned(std::mem::take(&mut field)));
+                was_quoted = false;
+                rest = &rest[d.len()..];
+                continue;
+            }
+            None if ch.is_whitespace() => {
+                if !field.is_empty() || was_quoted {
+                    fields.push(Cow::Owned(std::mem::take(&mut field)));
+                }
+                was_quoted = false;
+                rest = &rest[width..];
+                continue;
+            }
+            _ => {}
+        }
+        if ch == q && field.trim().is_empty() && !was_quoted {
+            field.clear();
+            quoted = true;
+            was_quoted = true;
+        } else {
+            field.push(ch);
+        }
+        rest = &rest[width..];
+    }
+    if delimiter.is_some() || !field.is_empty() || was_quoted {
+        fields.push(Cow::Owned(field));
+    }
+    fields
+}
+
+/// `i` as a position in `0..n`, negative counting from the end.
+fn resolve_index(i: isize, n: usize) -> Option<usize> {
+    if i < 0 {
+        n.checked_sub(i.unsigned_abs())
+    } else {
+        Some(i as usize).filter(|&i| i < n)
     }
 }
 
@@ -453,58 +948,114 @@ fn select_columns(
 }
 
 /// What to do with a field that is empty, a missing marker or not a number.
-enum Missing<'a> {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
     /// loadtxt: an error naming the line and column.
     Refuse,
-    /// genfromtxt: the filling value.
-    Fill {
-        markers: &'a [String],
-        value: Option<f64>,
-    },
+    /// genfromtxt: the column's filling value.
+    Fill,
+}
+
+/// How one column of the result is read.
+#[derive(Clone, Debug)]
+struct ColCfg {
+    /// The 0-based column of the file.
+    col: usize,
+    /// Texts meaning "missing" besides the empty field (genfromtxt).
+    markers: Vec<String>,
+    /// The filling value; `None` is the dtype's default.
+    fill: Option<f64>,
+    /// Used instead of the dtype's parser.
+    converter: Option<Converter>,
 }
 
 /// Rows parsed per parallel task.
 const CHUNK_ROWS: usize = 4096;
 
+/// One field of `line` in column `cfg` as a `T`.
+fn cell<T: TextElement>(
+    line: &Line<'_>,
+    cfg: &ColCfg,
+    mode: Mode,
+    dtype: DType,
+) -> std::result::Result<T, String> {
+    let field = line.fields.get(cfg.col).map_or("", |f| f.trim());
+    let missing = mode == Mode::Fill && cfg.markers.iter().any(|m| m == field);
+    let parsed = if missing {
+        None
+    } else if let Some(conv) = &cfg.converter {
+        let v = (conv.0)(field).map_err(|m| {
+            format!(
+                "line {}, column {}: the converter failed on '{field}': {m}",
+                line.number,
+                cfg.col + 1
+            )
+        })?;
+        Some(T::from_f64(v).ok_or_else(|| {
+            format!(
+                "line {}, column {}: the converter gave {v} for '{field}', which is not a {dtype}",
+                line.number,
+                cfg.col + 1
+            )
+        })?)
+    } else {
+        T::parse_field(field)
+    };
+    match (parsed, mode) {
+        (Some(v), _) => Ok(v),
+        (None, Mode::Fill) => Ok(T::fill(cfg.fill)),
+        (None, Mode::Refuse) => Err(format!(
+            "line {}, column {}: could not convert '{field}' to {dtype}",
+            line.number,
+            cfg.col + 1
+        )),
+    }
+}
+
+/// One column of every line, converted in parallel chunks; the first error in file order
+/// wins.
+fn column<T: TextElement>(
+    lines: &[Line<'_>],
+    cfg: &ColCfg,
+    mode: Mode,
+    dtype: DType,
+) -> std::result::Result<Vec<T>, String> {
+    let chunks: Vec<std::result::Result<Vec<T>, String>> = lines
+        .par_chunks(CHUNK_ROWS)
+        .map(|chunk| {
+            chunk
+                .iter()
+                .map(|l| cell::<T>(l, cfg, mode, dtype))
+                .collect()
+        })
+        .collect();
+    let mut data = Vec::with_capacity(lines.len());
+    for chunk in chunks {
+        data.extend(chunk?);
+    }
+    Ok(data)
+}
+
 fn build(
     lines: &[Line<'_>],
-    cols: &[usize],
+    cfgs: &[ColCfg],
     dtype: DType,
     ndmin: usize,
-    missing: &Missing<'_>,
+    mode: Mode,
 ) -> std::result::Result<Array, String> {
     if ndmin > 2 {
         return Err(format!("ndmin must be 0, 1 or 2, got {ndmin}"));
     }
-    let dims = [lines.len(), cols.len()];
+    let dims = [lines.len(), cfgs.len()];
     numcrane_graph::with_dtype!(dtype, T => {
-        let fill: Option<T> = match missing {
-            Missing::Refuse => None,
-            Missing::Fill { value, .. } => Some(T::fill(*value)),
-        };
         // Each chunk converts its rows; the first error in file order wins.
         let chunks: Vec<std::result::Result<Vec<T>, String>> = lines
             .par_chunks(CHUNK_ROWS)
             .map(|chunk| {
-                let mut out = Vec::with_capacity(chunk.len() * cols.len());
+                let mut out = Vec::with_capacity(chunk.len() * cfgs.len());
                 for line in chunk {
-                    for &c in cols {
-                        let field = line.fields.get(c).copied().unwrap_or("").trim();
-                        let parsed = match missing {
-                            Missing::Fill { markers, .. } if markers.iter().any(|m| m == field) => None,
-                            _ => T::parse_field(field),
-                        };
-                        match (parsed, fill) {
-                            (Some(v), _) => out.push(v),
-                            (None, Some(f)) => out.push(f),
-                            (None, None) => {
-                                return Err(format!(
-                                    "line {}, column {}: could not convert '{field}' to {dtype}",
-                                    line.number,
-                                    c + 1
-                                ))
-                            }
-                        }
+                    for cfg in cfgs {
+                        out.push(cell::<T>(line, cfg, mode, dtype)?);
                     }
                 }
                 Ok(out)
@@ -538,18 +1089,26 @@ fn numpy_shape(dims: &[usize; 2], empty: bool, ndmin: usize) -> Vec<usize> {
 trait TextElement: Element {
     fn parse_field(s: &str) -> Option<Self>;
     fn fill(value: Option<f64>) -> Self;
+    /// A converter's value as an element, when the dtype holds it exactly.
+    fn from_f64(v: f64) -> Option<Self>;
 }
 
 impl TextElement for bool {
     fn parse_field(s: &str) -> Option<Self> {
-        match s {
-            "True" | "true" | "TRUE" => Some(true),
-            "False" | "false" | "FALSE" => Some(false),
-            _ => s.parse::<i64>().ok().map(|v| v != 0),
+        // Any case, as NumPy's `str2bool` (which upper-cases the text first).
+        if s.eq_ignore_ascii_case("true") {
+            Some(true)
+        } else if s.eq_ignore_ascii_case("false") {
+            Some(false)
+        } else {
+            s.parse::<i64>().ok().map(|v| v != 0)
         }
     }
     fn fill(value: Option<f64>) -> Self {
         value.is_none_or(|v| v != 0.0)
+    }
+    fn from_f64(v: f64) -> Option<Self> {
+        (!v.is_nan()).then_some(v != 0.0)
     }
 }
 
@@ -562,6 +1121,12 @@ macro_rules! text_int {
             fn fill(value: Option<f64>) -> Self {
                 // `as` saturates: a filling value outside the type's range clamps to it.
                 value.map_or((-1i8) as $t, |v| v as $t)
+            }
+            fn from_f64(v: f64) -> Option<Self> {
+                // Exactly representable: integral and inside the type's range.
+                // `MAX as f64 + 1.0` is the first value past the range (2^k, rounded up).
+                let inside = v >= <$t>::MIN as f64 && v < <$t>::MAX as f64 + 1.0;
+                (v.fract() == 0.0 && inside).then_some(v as $t)
             }
         }
     )* };
@@ -576,6 +1141,9 @@ macro_rules! text_float {
             }
             fn fill(value: Option<f64>) -> Self {
                 value.map_or(<$t>::NAN, |v| v as $t)
+            }
+            fn from_f64(v: f64) -> Option<Self> {
+                Some(v as $t)
             }
         }
     )* };
