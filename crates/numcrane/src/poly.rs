@@ -218,7 +218,7 @@ pub fn polyder(p: &[f64], m: usize) -> Vec<f64> {
 /// used for every integration; otherwise it needs at least `m` values (NumPy's error).
 ///
 /// ```
-/// assert_eq!(numcrane::poly::polyint(&[3.0, 2.0], 1, &[5.0]).unwrap(), vec![1.0, 1.0, 5.0]);
+/// assert_eq!(numcrane::poly::polyint(&[3.0, 2.0], 1, &[5.0]).unwrap(), vec![1.5, 2.0, 5.0]);
 /// ```
 #[track_caller]
 pub fn polyint(p: &[f64], m: usize, k: &[f64]) -> Result<Vec<f64>> {
