@@ -3,8 +3,10 @@
 //! tests/golden.rs. Each file has `pub fn build(case, inputs) -> Harness<Variants>`; they use the
 //! harness helpers of tests/golden.rs through `super::super`.
 
+pub mod fft;
 pub mod histbins;
 pub mod pad;
+pub mod poly;
 pub mod quantile;
 pub mod sets;
 
@@ -24,6 +26,8 @@ pub fn build(kind: &str, case: &Case, inputs: &[Array]) -> Harness<Variants> {
         "pad" => pad::build(case, inputs),
         "histbins" => histbins::build(case, inputs),
         "nplinalg" => linalg::build(case, inputs),
+        "fft" => fft::build(case, inputs),
+        "poly" => poly::build(case, inputs),
         _ => Err(format!("harness: unknown kind {kind}")),
     }
 }

@@ -1,5 +1,5 @@
 //! numcrane's dense factorisations of one matrix, through `faer`: LU (det, slogdet, inv,
-//! solve), Cholesky, the symmetric eigendecomposition, the SVD and QR.
+//! solve), Cholesky, the symmetric and the general eigendecomposition, the SVD and QR.
 //!
 //! Every function takes one matrix as a contiguous row-major `f64` slice (the layout numcrane
 //! realizes arrays in) and returns row-major `Vec<f64>`s; batching over stacks of matrices,
@@ -13,6 +13,7 @@
 
 use faer::linalg::solvers::{DenseSolveCore, Solve};
 use faer::{MatRef, Side};
+pub use num_complex::Complex;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Why a factorisation gave no result.
@@ -24,6 +25,9 @@ pub enum Fail {
     NotPositiveDefinite,
     /// An iterative eigen or singular value solver did not converge.
     NoConvergence,
+    /// A NaN or infinity in the input of a function that rejects them (`eig`, `eigvals`:
+    /// NumPy's "Array must not contain infs or NaNs").
+    NonFinite,
     /// faer panicked (a bug: the caller should have rejected the input).
     Internal(String),
 }
@@ -301,6 +305,122 @@ pub fn qr(
         };
         Ok((q, r))
     })
+}
+
+/// Makes each eigenvector (a column of `u`, `n` long) unit 2-norm with its largest-modulus
+/// component (the first of equal ones) real and positive, and returns the columns one after
+/// another (column-major).
+///
+/// LAPACK's `geev`, which NumPy calls, also makes each vector unit 2-norm and its largest
+/// component real, but leaves that component's sign (and for a real eigenvalue the vector's
+/// sign) to the algorithm; numcrane fixes it positive, so vectors equal NumPy's up to a factor
+/// of -1 (real eigenvalue) or a unit complex phase that makes the same component real.
+fn normalized_columns(u: MatRef<'_, Complex<f64>>, n: usize) -> Vec<Complex<f64>> {
+    let mut out = Vec::with_capacity(n * n);
+    for j in 0..n {
+        let col: Vec<Complex<f64>> = (0..n).map(|i| u[(i, j)]).collect();
+        let norm = col.iter().map(|c| c.norm_sqr()).sum::<f64>().sqrt();
+        let big = col
+            .iter()
+            .enumerate()
+            .fold((0, -1.0), |(bi, bm), (i, c)| {
+                if c.norm_sqr() > bm {
+                    (i, c.norm_sqr())
+                } else {
+                    (bi, bm)
+                }
+            })
+            .0;
+        // conj(c) / |c| rotates the largest component onto the positive real axis; a real
+        // component gives a real factor, so a real vector stays exactly real.
+        let c = col[big];
+        let phase = if c.norm() > 0.0 && norm > 0.0 {
+            c.conj() / (c.norm() * norm)
+        } else {
+            Complex::new(1.0, 0.0)
+        };
+        out.extend(col.iter().map(|&v| {
+            let mut w = v * phase;
+            if c.im == 0.0 && v.im == 0.0 {
+                w.im = 0.0; // keep real vectors free of -0.0 / rounding residue in im
+            }
+            w
+        }));
+        if let Some(w) = out.get_mut(j * n + big) {
+            w.im = 0.0;
+        }
+    }
+    out
+}
+
+fn check_finite(a: &[f64]) -> Result<()> {
+    if a.iter().all(|v| v.is_finite()) {
+        Ok(())
+    } else {
+        Err(Fail::NonFinite)
+    }
+}
+
+/// [`eig`]'s result: the eigenvalues and the column-major eigenvectors.
+pub type Eigenpairs = (Vec<Complex<f64>>, Vec<Complex<f64>>);
+
+/// NumPy's `eig` of the general (non-symmetric) row-major `n x n` matrix `a`: its eigenvalues,
+/// complex (a real matrix has conjugate pairs), in the order the Schur form gives them (as
+/// LAPACK, NumPy does not sort them either, but the two orders may differ), and its right
+/// eigenvectors, the `j`-th at `vectors[j * n..(j + 1) * n]` (column-major: `vectors` is the
+/// column-major `n x n` matrix NumPy returns as `v`, so `v[:, j]` pairs with `values[j]`).
+/// Each vector has unit 2-norm and its largest-modulus component real and positive (see the
+/// phase note of `normalized_columns`).
+///
+/// NumPy returns real arrays when every eigenvalue is real ([`all_real`]); float32 input is
+/// computed here in float64 (NumPy uses single-precision LAPACK and returns complex64).
+///
+/// ```
+/// // A rotation by 90 degrees: eigenvalues +-i.
+/// let (w, v) = numcrane_linalg::eig(&[0.0, -1.0, 1.0, 0.0], 2).unwrap();
+/// let mut ims: Vec<f64> = w.iter().map(|c| c.im).collect();
+/// ims.sort_by(f64::total_cmp);
+/// assert!((ims[0] + 1.0).abs() < 1e-15 && (ims[1] - 1.0).abs() < 1e-15);
+/// assert_eq!(v.len(), 4);
+/// ```
+pub fn eig(a: &[f64], n: usize) -> Result<Eigenpairs> {
+    check_finite(a)?;
+    if n == 0 {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    guarded(|| {
+        let e = view(a, n, n).eigen().map_err(|_| Fail::NoConvergence)?;
+        let s = e.S().column_vector();
+        let w = (0..n).map(|i| s[i]).collect();
+        Ok((w, normalized_columns(e.U(), n)))
+    })
+}
+
+/// NumPy's `eigvals`: the eigenvalues of the general row-major `n x n` matrix `a`, as [`eig`]
+/// gives them (no vectors computed).
+///
+/// ```
+/// let w = numcrane_linalg::eigvals(&[2.0, 0.0, 0.0, 3.0], 2).unwrap();
+/// assert!(numcrane_linalg::all_real(&w));
+/// ```
+pub fn eigvals(a: &[f64], n: usize) -> Result<Vec<Complex<f64>>> {
+    check_finite(a)?;
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    guarded(|| view(a, n, n).eigenvalues().map_err(|_| Fail::NoConvergence))
+}
+
+/// NumPy's rule for `eig` / `eigvals` of real input: the result is cast to the real type when
+/// every eigenvalue's imaginary part is exactly zero (the eigenvectors too, then).
+///
+/// ```
+/// use numcrane_linalg::{all_real, Complex};
+/// assert!(all_real(&[Complex::new(1.0, 0.0)]));
+/// assert!(!all_real(&[Complex::new(1.0, 1e-300)]));
+/// ```
+pub fn all_real(values: &[Complex<f64>]) -> bool {
+    values.iter().all(|c| c.im == 0.0)
 }
 
 #[cfg(test)]

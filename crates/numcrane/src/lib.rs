@@ -23,6 +23,7 @@ mod dot;
 mod einsum;
 mod epilogue;
 mod explain;
+pub mod fft;
 mod indexing;
 mod interop;
 mod intrinsics;
@@ -38,6 +39,7 @@ mod manip;
 mod operand;
 mod ops;
 mod pad;
+pub mod poly;
 mod print;
 mod quantile;
 pub mod random;
@@ -72,6 +74,10 @@ pub use manip::{
 pub use numcrane_graph::{DType, Element, Error, Kind, Result, Scalar};
 pub use operand::IntoOperand;
 pub use pad::{pad, PadMode, PadValues, PadWidth, Pairs};
+// NumPy's polynomial functions live at the top level of `np` too.
+pub use poly::{
+    polyadd, polyder, polydiv, polyfit, polyint, polymul, polysub, polyval, roots, Poly1d,
+};
 pub use quantile::{
     nanpercentile, nanpercentile_with, nanquantile, nanquantile_with, percentile,
     percentile_weighted, percentile_with, quantile, quantile_weighted, quantile_with,

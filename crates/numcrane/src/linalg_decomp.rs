@@ -106,6 +106,7 @@ fn failure(op: &'static str, f: kern::Fail, shape: &[usize], loc: SourceLocation
         kern::Fail::NotPositiveDefinite => "Matrix is not positive definite",
         kern::Fail::NoConvergence if op.starts_with("eig") => "Eigenvalues did not converge",
         kern::Fail::NoConvergence => "SVD did not converge",
+        kern::Fail::NonFinite => "Array must not contain infs or NaNs",
         kern::Fail::Internal(m) => return Error::internal(op, m),
     };
     Error::linalg(op, format!("{what} (input shape {shape})"), loc)
