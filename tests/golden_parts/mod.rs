@@ -3,6 +3,7 @@
 //! tests/golden.rs. Each file has `pub fn build(case, inputs) -> Harness<Variants>`; they use the
 //! harness helpers of tests/golden.rs through `super::super`.
 
+pub mod complex;
 pub mod histbins;
 pub mod pad;
 pub mod quantile;
@@ -23,6 +24,7 @@ pub fn build(kind: &str, case: &Case, inputs: &[Array]) -> Harness<Variants> {
         "quantile" => quantile::build(case, inputs),
         "pad" => pad::build(case, inputs),
         "histbins" => histbins::build(case, inputs),
+        "complex" => complex::build(case, inputs),
         "nplinalg" => linalg::build(case, inputs),
         _ => Err(format!("harness: unknown kind {kind}")),
     }

@@ -311,7 +311,8 @@ pub fn savetxt(path: impl AsRef<Path>, a: &Array, opts: &SaveTxt) -> Result<()> 
             )))
         }
     };
-    let values: Vec<Value> = numcrane_graph::with_dtype!(a.dtype(), T => a.to_vec::<T>()?.into_iter().map(value_of).collect());
+    let values: Vec<Value> = numcrane_graph::with_real_dtype!(a.dtype(), T => a.to_vec::<T>()?.into_iter().map(value_of).collect(),
+        complex => return Err(fail(format!("dtype {} is not supported by savetxt", a.dtype()))));
     let mut out = String::new();
     let commented = |text: &str| {
         format!(
@@ -477,7 +478,7 @@ fn build(
         return Err(format!("ndmin must be 0, 1 or 2, got {ndmin}"));
     }
     let dims = [lines.len(), cols.len()];
-    numcrane_graph::with_dtype!(dtype, T => {
+    numcrane_graph::with_real_dtype!(dtype, T => {
         let fill: Option<T> = match missing {
             Missing::Refuse => None,
             Missing::Fill { value, .. } => Some(T::fill(*value)),
@@ -515,7 +516,7 @@ fn build(
             data.extend(chunk?);
         }
         Ok(Array::from_vec(data, numpy_shape(&dims, lines.is_empty(), ndmin)))
-    })
+    }, complex => Err(format!("dtype {dtype} is not supported by loadtxt")))
 }
 
 /// NumPy's result shape for `rows x cols` values: squeeze length-1 axes when there are more
@@ -602,6 +603,9 @@ fn value_of<T: Element>(v: T) -> Value {
         Scalar::U64(v) => Value::Int(v.into()),
         Scalar::F32(v) => Value::Float(v.into()),
         Scalar::F64(v) => Value::Float(v),
+        // (savetxt rejects complex arrays before formatting.)
+        Scalar::C64(v) => Value::Float(v.re.into()),
+        Scalar::C128(v) => Value::Float(v.re),
     }
 }
 
