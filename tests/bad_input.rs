@@ -1518,6 +1518,8 @@ fn numcrane_read_any(a: &Array) {
         DType::U64 => read!(u64),
         DType::F32 => read!(f32),
         DType::F64 => read!(f64),
+        DType::C64 => read!(numcrane::Complex32),
+        DType::C128 => read!(numcrane::Complex64),
     }
     let _ = a.contiguous_bytes();
 }

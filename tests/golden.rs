@@ -680,6 +680,25 @@ fn values(a: &Array) -> Harness<Values> {
         DType::U64 => ints::<u64>(a),
         DType::F32 => floats::<f32>(a),
         DType::F64 => floats::<f64>(a),
+        // Complex: the real and imaginary parts interleaved, each compared as a float.
+        DType::C64 => {
+            let v = a
+                .to_vec::<numcrane::Complex32>()
+                .map_err(|e| e.to_string())?;
+            Ok(Values::Float(
+                v.into_iter()
+                    .flat_map(|z| [f64::from(z.re), f64::from(z.im)])
+                    .collect(),
+            ))
+        }
+        DType::C128 => {
+            let v = a
+                .to_vec::<numcrane::Complex64>()
+                .map_err(|e| e.to_string())?;
+            Ok(Values::Float(
+                v.into_iter().flat_map(|z| [z.re, z.im]).collect(),
+            ))
+        }
     }
 }
 

@@ -286,6 +286,7 @@ fn bits(a: &Array) -> Vec<u64> {
             .iter()
             .map(|&v| u64::from(v as u32))
             .collect(),
+        DType::C64 | DType::C128 => unreachable!("no random draw is complex"),
     }
 }
 
@@ -309,6 +310,8 @@ fn numpy_dtype(d: DType) -> &'static str {
         DType::U16 => "uint16",
         DType::U8 => "uint8",
         DType::Bool => "bool",
+        DType::C64 => "complex64",
+        DType::C128 => "complex128",
     }
 }
 

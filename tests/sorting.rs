@@ -459,6 +459,20 @@ fn random_values(dtype: DType, n: usize, seed: u64) -> Array {
         DType::U64 => Array::from_vec(bits.iter().map(|&b| int(b)).collect(), n),
         DType::F32 => Array::from_vec(bits.iter().map(|&b| f32_of(b)).collect(), n),
         DType::F64 => Array::from_vec(bits.iter().map(|&b| f64_of(b)).collect(), n),
+        // Parts from two draws, so equal real parts (ordered by the imaginary ones) and NaN
+        // in either part both occur.
+        DType::C64 => Array::from_vec(
+            bits.iter()
+                .map(|&b| numcrane::Complex32::new(f32_of(b), f32_of(b.rotate_left(29))))
+                .collect(),
+            n,
+        ),
+        DType::C128 => Array::from_vec(
+            bits.iter()
+                .map(|&b| numcrane::Complex64::new(f64_of(b), f64_of(b.rotate_left(29))))
+                .collect(),
+            n,
+        ),
     }
 }
 

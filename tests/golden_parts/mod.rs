@@ -4,6 +4,7 @@
 //! harness helpers of tests/golden.rs through `super::super`.
 
 pub mod fft;
+pub mod complex;
 pub mod histbins;
 pub mod pad;
 pub mod poly;
@@ -25,6 +26,7 @@ pub fn build(kind: &str, case: &Case, inputs: &[Array]) -> Harness<Variants> {
         "quantile" => quantile::build(case, inputs),
         "pad" => pad::build(case, inputs),
         "histbins" => histbins::build(case, inputs),
+        "complex" => complex::build(case, inputs),
         "nplinalg" => linalg::build(case, inputs),
         "fft" => fft::build(case, inputs),
         "poly" => poly::build(case, inputs),

@@ -39,6 +39,8 @@ def value_text(x, dtype):
         return "1" if x else "0"
     if dtype.kind in "iu":
         return str(int(x))
+    if dtype.kind == "c":
+        return f"{float(x.real)!r},{float(x.imag)!r}"
     return repr(float(x))
 
 
@@ -151,6 +153,23 @@ add("float64_sci_shortest_tie", np.array([115.856964111328125, 1e-7]))
 add("float32_repr_dtype_wraps", np.linspace(0, 1, 9, dtype=np.float32))
 add("float32_repr_dtype_wraps2", (np.arange(11) / 3).astype(np.float32))
 add("float64_one_wide_column", np.array([[1.0], [123456.5], [-0.25]]))
+
+
+# --- complex ----------------------------------------------------------------------------------
+for dt in ["complex64", "complex128"]:
+    add(f"{dt}_small", np.array([1 + 2j, 3 - 4j], dtype=dt))
+    add(f"{dt}_mixed", np.array([1.5 + 2j, -0.25j, 0j], dtype=dt))
+    add(f"{dt}_neg_zero", np.array([complex(-0.0, -0.0), 1j], dtype=dt))
+    add(f"{dt}_2d", np.array([[1 + 2j, 3.25 - 4j], [0, 1j]], dtype=dt))
+    add(f"{dt}_special", np.array([complex(np.nan, np.inf), complex(-np.inf, np.nan), 1 + 1j],
+                                  dtype=dt))
+    add(f"{dt}_sci", np.array([1e10 + 1j, 1e-5 - 2j], dtype=dt))
+    add(f"{dt}_0d", np.array(1 + 2j, dtype=dt))
+    add(f"{dt}_0d_imag", np.array(-2.5j, dtype=dt))
+    add(f"{dt}_0d_nan", np.array(complex(np.nan, -np.inf), dtype=dt))
+    add(f"{dt}_empty", np.zeros(0, dtype=dt))
+    add(f"{dt}_long", (np.arange(40) * (0.5 - 1.25j)).astype(dt))
+    add(f"{dt}_summarised", (np.arange(2000) * (1 + 1j)).astype(dt))
 
 
 def main():

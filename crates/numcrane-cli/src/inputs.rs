@@ -127,6 +127,18 @@ pub fn generate(name: &str, dtype: DType, shape: &[usize]) -> Result<Array, Stri
         DType::U64 => Array::from_vec((0..size).map(unsigned).collect(), shape),
         DType::F32 => Array::from_vec((0..size).map(|i| float(i) as f32).collect(), shape),
         DType::F64 => Array::from_vec((0..size).map(float).collect(), shape),
+        DType::C64 => Array::from_vec(
+            (0..size)
+                .map(|i| numcrane::Complex32::new(float(i) as f32, float(i + size) as f32))
+                .collect(),
+            shape,
+        ),
+        DType::C128 => Array::from_vec(
+            (0..size)
+                .map(|i| numcrane::Complex64::new(float(i), float(i + size)))
+                .collect(),
+            shape,
+        ),
     };
     match a.error() {
         Some(e) => Err(crate::diagnostic::library_message(e)),

@@ -175,7 +175,8 @@ impl Reduction {
 fn extreme(dtype: DType, low: bool) -> Scalar {
     let pick = |lo: Scalar, hi: Scalar| if low { lo } else { hi };
     match dtype {
-        DType::F32 | DType::F64 => {
+        // (Complex values are never folded in kernels; the cast keeps this total.)
+        DType::F32 | DType::F64 | DType::C64 | DType::C128 => {
             pick(Scalar::F64(f64::NEG_INFINITY), Scalar::F64(f64::INFINITY)).cast(dtype)
         }
         DType::I8 => pick(Scalar::I8(i8::MIN), Scalar::I8(i8::MAX)),

@@ -253,7 +253,10 @@ pub fn plan_with(
     let constant = constant_nodes(&order, &inputs);
     // Constant expressions cost nothing per element once folded.
     let computes = |n: &Node| computes(n) && !constant.contains(&n.id());
-    let computable = |n: &Node| n.realized().is_none() && n.error().is_none() && supported(n);
+    // No backend generates code for complex values yet: such nodes are steps of their own.
+    let computable = |n: &Node| {
+        n.realized().is_none() && n.error().is_none() && !involves_complex(n) && supported(n)
+    };
     let fusable = |n: &Node| computable(n) && fusable_op(n.op());
 
     // Users before inputs: a node not absorbed by a consumer's kernel by the time it is
@@ -630,9 +633,17 @@ fn same_op(a: &Op, b: &Op) -> bool {
     }
 }
 
+/// True when the node's value or one of its inputs has a complex dtype.
+pub fn involves_complex(node: &Node) -> bool {
+    node.dtype().is_complex() || node.inputs().iter().any(|i| i.dtype().is_complex())
+}
+
 pub(crate) fn single_reason(node: &Node, fusable: &dyn Fn(&Node) -> bool) -> &'static str {
     // Each reason says where the step runs: natively with the JIT backend's runner, or on the
     // reference evaluator (every runner's fallback).
+    if node.error().is_none() && involves_complex(node) && !matches!(node.op(), Op::View(_)) {
+        return "complex dtype: runs on the reference evaluator";
+    }
     match node.op() {
         Op::View(ViewOp::Reshape(_)) | Op::View(_) => "view (zero-copy, nothing computed)",
         Op::Full(_) => "constant",

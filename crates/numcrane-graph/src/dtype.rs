@@ -33,6 +33,10 @@ pub enum DType {
     F32,
     /// `float64`
     F64,
+    /// `complex64`: two `float32` (real, imaginary), interleaved
+    C64,
+    /// `complex128`: two `float64` (real, imaginary), interleaved
+    C128,
 }
 
 /// The broad family of a dtype, as NumPy's `dtype.kind`.
@@ -46,6 +50,8 @@ pub enum Kind {
     Signed,
     /// floating point (`'f'`)
     Float,
+    /// complex floating point (`'c'`)
+    Complex,
 }
 
 /// The kind of a weak (Rust literal / Python-style) scalar under NEP 50.
@@ -57,11 +63,13 @@ pub enum WeakKind {
     Int,
     /// any Rust float value
     Float,
+    /// any complex value (`Complex<f32>` or `Complex<f64>`, Python's `complex`)
+    Complex,
 }
 
 impl DType {
     /// Every dtype, in the order NumPy's promotion tables list them.
-    pub const ALL: [DType; 11] = [
+    pub const ALL: [DType; 13] = [
         DType::Bool,
         DType::I8,
         DType::I16,
@@ -73,6 +81,8 @@ impl DType {
         DType::U64,
         DType::F32,
         DType::F64,
+        DType::C64,
+        DType::C128,
     ];
 
     /// Size of one element in bytes.
@@ -81,7 +91,8 @@ impl DType {
             DType::Bool | DType::I8 | DType::U8 => 1,
             DType::I16 | DType::U16 => 2,
             DType::I32 | DType::U32 | DType::F32 => 4,
-            DType::I64 | DType::U64 | DType::F64 => 8,
+            DType::I64 | DType::U64 | DType::F64 | DType::C64 => 8,
+            DType::C128 => 16,
         }
     }
 
@@ -99,6 +110,8 @@ impl DType {
             DType::U64 => "uint64",
             DType::F32 => "float32",
             DType::F64 => "float64",
+            DType::C64 => "complex64",
+            DType::C128 => "complex128",
         }
     }
 
@@ -116,6 +129,8 @@ impl DType {
             "uint64" | "u64" => DType::U64,
             "float32" | "f32" => DType::F32,
             "float64" | "f64" | "float" => DType::F64,
+            "complex64" | "c64" => DType::C64,
+            "complex128" | "c128" | "complex" => DType::C128,
             _ => return None,
         })
     }
@@ -127,6 +142,37 @@ impl DType {
             DType::I8 | DType::I16 | DType::I32 | DType::I64 => Kind::Signed,
             DType::U8 | DType::U16 | DType::U32 | DType::U64 => Kind::Unsigned,
             DType::F32 | DType::F64 => Kind::Float,
+            DType::C64 | DType::C128 => Kind::Complex,
+        }
+    }
+
+    /// True for complex64 and complex128.
+    pub const fn is_complex(self) -> bool {
+        matches!(self.kind(), Kind::Complex)
+    }
+
+    /// True for floats and complex (NumPy's `np.inexact`).
+    pub const fn is_inexact(self) -> bool {
+        matches!(self.kind(), Kind::Float | Kind::Complex)
+    }
+
+    /// The dtype of one part of a complex dtype (complex64 -> float32, complex128 -> float64):
+    /// what `abs`, `real`, `imag`, `angle` and `var` return. Other dtypes are returned as they are.
+    pub const fn real_dtype(self) -> DType {
+        match self {
+            DType::C64 => DType::F32,
+            DType::C128 => DType::F64,
+            other => other,
+        }
+    }
+
+    /// The complex dtype whose parts have the float dtype this one promotes to: float32 (and
+    /// complex64) -> complex64, anything else -> complex128 (bool and integers, as NumPy's
+    /// `result_type(x, 1j)`).
+    pub const fn complex_dtype(self) -> DType {
+        match self {
+            DType::F32 | DType::C64 => DType::C64,
+            _ => DType::C128,
         }
     }
 
@@ -177,6 +223,12 @@ impl DType {
             return self;
         }
         match (self.kind(), other.kind()) {
+            // A complex's parts promote as floats do: complex64 + int32 is complex128 because
+            // float32 + int32 is float64.
+            (Complex, _) | (_, Complex) => self
+                .real_dtype()
+                .promote(other.real_dtype())
+                .complex_dtype(),
             (Bool, _) => other,
             (_, Bool) => self,
             (Float, Float) => self.max_by_size(other),
@@ -200,6 +252,8 @@ impl DType {
     /// (NEP 50: the scalar's value never widens the array's dtype, only its kind can).
     pub fn promote_weak(self, kind: WeakKind) -> DType {
         match (self.kind(), kind) {
+            (Kind::Complex, _) => self,
+            (_, WeakKind::Complex) => self.complex_dtype(),
             (_, WeakKind::Bool) => self,
             (Kind::Bool, WeakKind::Int) => DType::I64,
             (_, WeakKind::Int) => self,
@@ -213,7 +267,7 @@ impl DType {
     /// have; numcrane uses float32 there (documented in docs/numpy-to-numcrane.md).
     pub fn float_for_inexact(self) -> DType {
         match self {
-            DType::F32 | DType::F64 => self,
+            DType::F32 | DType::F64 | DType::C64 | DType::C128 => self,
             DType::Bool | DType::I8 | DType::U8 | DType::I16 | DType::U16 => DType::F32,
             _ => DType::F64,
         }
@@ -225,7 +279,7 @@ impl DType {
         match self.kind() {
             Kind::Bool | Kind::Signed => DType::I64,
             Kind::Unsigned => DType::U64,
-            Kind::Float => self,
+            Kind::Float | Kind::Complex => self,
         }
     }
 
@@ -242,7 +296,7 @@ impl DType {
             DType::U16 => (0, u16::MAX as i128),
             DType::U32 => (0, u32::MAX as i128),
             DType::U64 => (0, u64::MAX as i128),
-            DType::F32 | DType::F64 => return None,
+            DType::F32 | DType::F64 | DType::C64 | DType::C128 => return None,
         })
     }
 }
@@ -292,6 +346,38 @@ mod tests {
                 assert_eq!(a.promote(b), b.promote(a), "{a} {b}");
             }
         }
+    }
+
+    #[test]
+    fn complex_promotion_matches_numpy() {
+        use DType::*;
+        // np.promote_types(np.complex64, x) for every real dtype (NumPy 2).
+        for (x, want) in [
+            (Bool, C64),
+            (I8, C64),
+            (I16, C64),
+            (I32, C128),
+            (I64, C128),
+            (U8, C64),
+            (U16, C64),
+            (U32, C128),
+            (U64, C128),
+            (F32, C64),
+            (F64, C128),
+            (C64, C64),
+            (C128, C128),
+        ] {
+            assert_eq!(C64.promote(x), want, "complex64 with {x}");
+            assert_eq!(C128.promote(x), C128, "complex128 with {x}");
+        }
+        assert_eq!(F32.promote_weak(WeakKind::Complex), C64);
+        assert_eq!(F64.promote_weak(WeakKind::Complex), C128);
+        assert_eq!(I8.promote_weak(WeakKind::Complex), C128);
+        assert_eq!(Bool.promote_weak(WeakKind::Complex), C128);
+        assert_eq!(C64.promote_weak(WeakKind::Float), C64);
+        assert_eq!(C64.promote_weak(WeakKind::Complex), C64);
+        assert_eq!(C64.real_dtype(), F32);
+        assert_eq!(C128.itemsize(), 16);
     }
 
     #[test]

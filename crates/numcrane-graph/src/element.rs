@@ -3,18 +3,26 @@
 //! `Element` ties each Rust primitive to its `DType`; `Scalar` is one value of any dtype, used
 //! for constants in the graph and for `item()`. `CastTo` is the element conversion NumPy's
 //! `astype` performs (C casts: wrap for integers, truncate toward zero for float to int,
-//! nonzero test for bool), written once for all 121 dtype pairs.
+//! nonzero test for bool; complex to real keeps the real part, as NumPy's `astype` does after
+//! its ComplexWarning), written once for all 169 dtype pairs.
+//!
+//! Complex elements are `num_complex::Complex<f32>` / `Complex<f64>` (`repr(C)`, real then
+//! imaginary part, as NumPy stores them). They have no `PartialOrd`, so `Element` does not
+//! require it: code that compares elements asks for [`RealElement`] (every element type but
+//! the complex ones) or orders through [`Element::lex_lt`], NumPy's complex order.
 
 use crate::dtype::{DType, WeakKind};
+pub use num_complex::{Complex32, Complex64};
 use std::fmt;
 
 mod sealed {
     pub trait Sealed {}
 }
 
-/// A Rust type that can be an array element: bool, i8..i64, u8..u64, f32, f64.
+/// A Rust type that can be an array element: bool, i8..i64, u8..u64, f32, f64, and the
+/// complex `Complex32` / `Complex64`.
 pub trait Element:
-    Copy + Send + Sync + fmt::Debug + fmt::Display + PartialOrd + Default + 'static + sealed::Sealed
+    Copy + Send + Sync + fmt::Debug + fmt::Display + PartialEq + Default + 'static + sealed::Sealed
 {
     /// The dtype of arrays of this element.
     const DTYPE: DType;
@@ -24,7 +32,13 @@ pub trait Element:
     fn from_scalar(s: Scalar) -> Option<Self>;
     /// The kind this value has as a weak scalar (NEP 50).
     const WEAK: WeakKind;
+    /// NumPy's sort order, NaN last: `<` for real types; for complex, lexicographic on
+    /// (real, imaginary) with any value holding a NaN after every value without one.
+    fn lex_lt(self, other: Self) -> bool;
 }
+
+/// An element type with a total-enough order (`PartialOrd`): every element type but complex.
+pub trait RealElement: Element + PartialOrd {}
 
 macro_rules! impl_element {
     ($t:ty, $dt:ident, $weak:ident) => {
@@ -41,8 +55,56 @@ macro_rules! impl_element {
                     _ => None,
                 }
             }
+            #[inline(always)]
+            #[allow(clippy::eq_op)]
+            fn lex_lt(self, other: Self) -> bool {
+                // NaN (the only value unequal to itself) after everything else.
+                self < other || (other != other && self == self)
+            }
+        }
+        impl RealElement for $t {}
+    };
+}
+
+macro_rules! impl_complex_element {
+    ($t:ty, $dt:ident) => {
+        impl sealed::Sealed for $t {}
+        impl Element for $t {
+            const DTYPE: DType = DType::$dt;
+            const WEAK: WeakKind = WeakKind::Complex;
+            fn to_scalar(self) -> Scalar {
+                Scalar::$dt(self)
+            }
+            fn from_scalar(s: Scalar) -> Option<Self> {
+                match s {
+                    Scalar::$dt(v) => Some(v),
+                    _ => None,
+                }
+            }
+            #[inline]
+            fn lex_lt(self, other: Self) -> bool {
+                complex_lt(self.re, self.im, other.re, other.im)
+            }
         }
     };
+}
+impl_complex_element!(Complex32, C64);
+impl_complex_element!(Complex64, C128);
+
+/// NumPy's complex order (`npy_sort`'s CLT): lexicographic on (re, im), where a NaN in either
+/// part sorts after everything without one; among NaN-holding values, by which parts are NaN.
+#[inline]
+#[allow(clippy::eq_op)]
+pub fn complex_lt<F: PartialOrd + Copy>(ar: F, ai: F, br: F, bi: F) -> bool {
+    if ar < br {
+        ai == ai || bi != bi
+    } else if ar > br {
+        bi != bi && ai == ai
+    } else if ar == br || (ar != ar && br != br) {
+        ai < bi || (bi != bi && ai == ai)
+    } else {
+        br != br
+    }
 }
 
 impl_element!(bool, Bool, Bool);
@@ -96,6 +158,50 @@ impl CastTo<bool> for bool {
     }
 }
 
+macro_rules! cast_complex {
+    ($($c:ident : $f:ty),*) => { $(
+        cast_complex!(@real $c : $f; i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+        impl CastTo<$c> for bool {
+            #[inline(always)]
+            fn cast(self) -> $c { $c::new(self as u8 as $f, 0.0) }
+        }
+        // NumPy's nonzero test: true unless both parts are zero (NaN parts are nonzero).
+        impl CastTo<bool> for $c {
+            #[inline(always)]
+            #[allow(clippy::float_cmp)]
+            fn cast(self) -> bool { self.re != 0.0 || self.im != 0.0 }
+        }
+        impl CastTo<Complex32> for $c {
+            #[inline(always)]
+            fn cast(self) -> Complex32 { Complex32::new(self.re as f32, self.im as f32) }
+        }
+        impl CastTo<Complex64> for $c {
+            #[inline(always)]
+            fn cast(self) -> Complex64 { Complex64::new(self.re as f64, self.im as f64) }
+        }
+    )* };
+    (@real $c:ident : $f:ty; $($t:ty),*) => { $(
+        impl CastTo<$c> for $t {
+            #[inline(always)]
+            fn cast(self) -> $c { $c::new(self as $f, 0.0) }
+        }
+        // Complex to real drops the imaginary part (NumPy warns, then does the same). A
+        // negative real part wraps into unsigned types through int64, as NumPy's C cast does
+        // on x86-64 (`-3.75 -> 253` for uint8), where Rust's `as` would saturate at 0.
+        impl CastTo<$t> for $c {
+            #[inline(always)]
+            fn cast(self) -> $t {
+                if <$t as Element>::DTYPE.is_unsigned_int() && self.re < 0.0 {
+                    (self.re as i64) as $t
+                } else {
+                    self.re as $t
+                }
+            }
+        }
+    )* };
+}
+cast_complex!(Complex32: f32, Complex64: f64);
+
 /// Runs `$body` with the type alias `$T` bound to the Rust type of the dtype `$dt`.
 #[macro_export]
 macro_rules! with_dtype {
@@ -145,6 +251,70 @@ macro_rules! with_dtype {
                 type $T = f64;
                 $body
             }
+            $crate::DType::C64 => {
+                type $T = $crate::element::Complex32;
+                $body
+            }
+            $crate::DType::C128 => {
+                type $T = $crate::element::Complex64;
+                $body
+            }
+        }
+    };
+}
+
+/// Runs `$body` with the type alias `$T` bound to the Rust type of the dtype `$dt` when it is
+/// not complex (so `$T: RealElement`, ordered); for complex64/complex128 it evaluates
+/// `$complex` instead (typically an error naming the op and the dtype).
+#[macro_export]
+macro_rules! with_real_dtype {
+    ($dt:expr, $T:ident => $body:expr, complex => $complex:expr) => {
+        match $dt {
+            $crate::DType::Bool => {
+                type $T = bool;
+                $body
+            }
+            $crate::DType::I8 => {
+                type $T = i8;
+                $body
+            }
+            $crate::DType::I16 => {
+                type $T = i16;
+                $body
+            }
+            $crate::DType::I32 => {
+                type $T = i32;
+                $body
+            }
+            $crate::DType::I64 => {
+                type $T = i64;
+                $body
+            }
+            $crate::DType::U8 => {
+                type $T = u8;
+                $body
+            }
+            $crate::DType::U16 => {
+                type $T = u16;
+                $body
+            }
+            $crate::DType::U32 => {
+                type $T = u32;
+                $body
+            }
+            $crate::DType::U64 => {
+                type $T = u64;
+                $body
+            }
+            $crate::DType::F32 => {
+                type $T = f32;
+                $body
+            }
+            $crate::DType::F64 => {
+                type $T = f64;
+                $body
+            }
+            $crate::DType::C64 | $crate::DType::C128 => $complex,
         }
     };
 }
@@ -164,6 +334,8 @@ pub enum Scalar {
     U64(u64),
     F32(f32),
     F64(f64),
+    C64(Complex32),
+    C128(Complex64),
 }
 
 /// Runs `$body` with `$v` bound to the value inside the scalar `$s`.
@@ -181,6 +353,8 @@ macro_rules! with_scalar {
             Scalar::U64($v) => $body,
             Scalar::F32($v) => $body,
             Scalar::F64($v) => $body,
+            Scalar::C64($v) => $body,
+            Scalar::C128($v) => $body,
         }
     };
 }
@@ -196,7 +370,13 @@ impl Scalar {
         with_scalar!(self, v => with_dtype!(to, U => CastTo::<U>::cast(v).to_scalar()))
     }
 
-    /// The value as f64 (exact for everything but large 64-bit integers).
+    /// The value as a complex128 (real values get a zero imaginary part).
+    pub fn as_c128(self) -> Complex64 {
+        with_scalar!(self, v => CastTo::<Complex64>::cast(v))
+    }
+
+    /// The value as f64 (exact for everything but large 64-bit integers; the real part of a
+    /// complex).
     pub fn as_f64(self) -> f64 {
         with_scalar!(self, v => CastTo::<f64>::cast(v))
     }
@@ -213,7 +393,7 @@ impl Scalar {
             Scalar::U16(v) => Some(v as i128),
             Scalar::U32(v) => Some(v as i128),
             Scalar::U64(v) => Some(v as i128),
-            Scalar::F32(_) | Scalar::F64(_) => None,
+            Scalar::F32(_) | Scalar::F64(_) | Scalar::C64(_) | Scalar::C128(_) => None,
         }
     }
 
@@ -234,7 +414,12 @@ fn element_dtype<T: Element>(_: T) -> DType {
 
 impl fmt::Display for Scalar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        with_scalar!(*self, v => fmt::Display::fmt(&v, f))
+        match *self {
+            // Python's spelling, `(1+2j)`, for error messages.
+            Scalar::C64(v) => write!(f, "({}{:+}j)", v.re, v.im),
+            Scalar::C128(v) => write!(f, "({}{:+}j)", v.re, v.im),
+            _ => with_scalar!(*self, v => fmt::Display::fmt(&v, f)),
+        }
     }
 }
 
@@ -249,6 +434,44 @@ mod tests {
         assert_eq!(Scalar::F64(f64::NAN).cast(DType::Bool), Scalar::Bool(true));
         assert_eq!(Scalar::Bool(true).cast(DType::F32), Scalar::F32(1.0));
         assert_eq!(Scalar::I8(-1).cast(DType::U64), Scalar::U64(u64::MAX));
+    }
+
+    #[test]
+    fn complex_casts_follow_numpy() {
+        let z = Complex64::new(-2.7, 3.0);
+        assert_eq!(Scalar::C128(z).cast(DType::I16), Scalar::I16(-2));
+        assert_eq!(Scalar::C128(z).cast(DType::F32), Scalar::F32(-2.7));
+        assert_eq!(
+            Scalar::C128(Complex64::new(0.0, 1.0)).cast(DType::Bool),
+            Scalar::Bool(true)
+        );
+        assert_eq!(
+            Scalar::C64(Complex32::new(0.0, -0.0)).cast(DType::Bool),
+            Scalar::Bool(false)
+        );
+        assert_eq!(
+            Scalar::I32(3).cast(DType::C64),
+            Scalar::C64(Complex32::new(3.0, 0.0))
+        );
+        assert_eq!(
+            Scalar::C128(z).cast(DType::C64),
+            Scalar::C64(Complex32::new(-2.7, 3.0))
+        );
+    }
+
+    #[test]
+    fn complex_order_is_lexicographic_with_nan_last() {
+        let c = Complex64::new;
+        let nan = f64::NAN;
+        assert!(c(1.0, 5.0).lex_lt(c(2.0, 0.0)));
+        assert!(c(1.0, 0.0).lex_lt(c(1.0, 1.0)));
+        assert!(!c(1.0, 1.0).lex_lt(c(1.0, 1.0)));
+        assert!(c(9.0, 9.0).lex_lt(c(nan, 0.0)));
+        assert!(c(9.0, 9.0).lex_lt(c(0.0, nan)));
+        assert!(!c(nan, 0.0).lex_lt(c(9.0, 9.0)));
+        // NumPy: [nan+0j, 0+nanj, nan+nanj] sorts to [0+nanj, nan+0j, nan+nanj].
+        assert!(c(0.0, nan).lex_lt(c(nan, 0.0)));
+        assert!(c(nan, 0.0).lex_lt(c(nan, nan)));
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub mod trace;
 
 pub use buffer::{Buffer, OutSlot};
 pub use dtype::{DType, Kind, WeakKind};
-pub use element::{CastTo, Element, Scalar};
+pub use element::{CastTo, Complex32, Complex64, Element, RealElement, Scalar};
 pub use error::{Error, Result, ShapeDisplay, SourceLocation};
 pub use layout::Layout;
 pub use node::{Node, NodeRef, Realized};

@@ -58,6 +58,14 @@ pub enum UnaryOp {
     IsInf,
     /// any dtype -> bool
     IsFinite,
+    /// complex conjugate (complex only: the builder returns real inputs unchanged)
+    Conj,
+    /// complex -> its real dtype: the argument `atan2(im, re)` (`np.angle`)
+    Angle,
+    /// complex -> its real dtype: the real part
+    Real,
+    /// complex -> its real dtype: the imaginary part
+    Imag,
 }
 
 impl UnaryOp {
@@ -102,6 +110,10 @@ impl UnaryOp {
             IsNan => "isnan",
             IsInf => "isinf",
             IsFinite => "isfinite",
+            Conj => "conjugate",
+            Angle => "angle",
+            Real => "real",
+            Imag => "imag",
         }
     }
 
@@ -132,6 +144,15 @@ impl UnaryOp {
                 | Arctanh
                 | Deg2rad
                 | Rad2deg
+        )
+    }
+
+    /// True for ops that turn a complex input into its real dtype (`absolute`, `angle`,
+    /// `real`, `imag`).
+    pub fn complex_to_real(self) -> bool {
+        matches!(
+            self,
+            UnaryOp::Abs | UnaryOp::Angle | UnaryOp::Real | UnaryOp::Imag
         )
     }
 
@@ -630,6 +651,7 @@ impl Op {
 pub fn result_dtype(op: &Op, input: DType) -> DType {
     match op {
         Op::Unary(u) if u.returns_bool() => DType::Bool,
+        Op::Unary(u) if u.complex_to_real() => input.real_dtype(),
         Op::Binary(b) if b.returns_bool() => DType::Bool,
         Op::ArgReduce { .. } => DType::I64,
         _ => input,

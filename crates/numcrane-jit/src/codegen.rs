@@ -80,6 +80,10 @@ fn internal(message: impl Into<String>) -> Error {
 /// integer `power` (the evaluator reports negative exponents as an error, which a kernel cannot
 /// return). Every supported op matches the evaluator bit for bit (NaN payloads aside).
 pub fn supports(kind: &InstrKind, dtype: DType, arg_dtype: Option<DType>) -> bool {
+    // No lowering of complex values yet: such nodes run on the reference evaluator.
+    if dtype.is_complex() || arg_dtype.is_some_and(DType::is_complex) {
+        return false;
+    }
     match kind {
         InstrKind::Load { .. } | InstrKind::Where { .. } | InstrKind::Gather { .. } => true,
         InstrKind::Const(s) => s.dtype() == dtype,
@@ -1211,8 +1215,10 @@ fn scalar_type(dt: DType) -> Type {
         DType::I16 | DType::U16 => types::I16,
         DType::I32 | DType::U32 => types::I32,
         DType::I64 | DType::U64 => types::I64,
-        DType::F32 => types::F32,
-        DType::F64 => types::F64,
+        // Complex kernels are rejected by `check_kernel` before code is generated; the part
+        // type keeps this total.
+        DType::F32 | DType::C64 => types::F32,
+        DType::F64 | DType::C128 => types::F64,
     }
 }
 
@@ -1376,6 +1382,9 @@ impl Gen<'_> {
             Scalar::U16(v) => self.int_const(b, mode, DType::U16, u64::from(v)),
             Scalar::U32(v) => self.int_const(b, mode, DType::U32, u64::from(v)),
             Scalar::U64(v) => self.int_const(b, mode, DType::U64, v),
+            // Unreachable (see `scalar_type`): the real part.
+            Scalar::C64(v) => self.float_bits(b, mode, DType::F32, u64::from(v.re.to_bits())),
+            Scalar::C128(v) => self.float_bits(b, mode, DType::F64, v.re.to_bits()),
         }
     }
 

@@ -80,6 +80,7 @@ fn default_dtype(kind: WeakKind) -> DType {
         WeakKind::Bool => DType::Bool,
         WeakKind::Int => DType::I64,
         WeakKind::Float => DType::F64,
+        WeakKind::Complex => DType::C128,
     }
 }
 
@@ -89,6 +90,8 @@ fn weak_kind(s: Scalar) -> WeakKind {
         WeakKind::Bool
     } else if dt.is_float() {
         WeakKind::Float
+    } else if dt.is_complex() {
+        WeakKind::Complex
     } else {
         WeakKind::Int
     }
@@ -143,8 +146,34 @@ fn out_of_range_comparison<'a>(
 /// The dtype a binary op computes in, given the promoted dtype of its operands.
 fn binary_compute_dtype(op: BinaryOp, common: DType) -> Result<DType, String> {
     use BinaryOp::*;
+    if common.is_complex()
+        && !matches!(
+            op,
+            Add | Sub
+                | Mul
+                | Div
+                | Pow
+                | Maximum
+                | Minimum
+                | Fmax
+                | Fmin
+                | LogicalAnd
+                | LogicalOr
+                | LogicalXor
+                | Eq
+                | Ne
+                | Lt
+                | Le
+                | Gt
+                | Ge
+        )
+    {
+        // NumPy defines no complex loop for these (floor_divide, remainder, arctan2, the
+        // bitwise ops...): "ufunc 'remainder' not supported for the input types".
+        return Err(String::new());
+    }
     if op == Div {
-        return Ok(if common.is_float() {
+        return Ok(if common.is_inexact() {
             common
         } else {
             DType::F64
@@ -184,7 +213,7 @@ fn operand_to_array(
         Operand::Weak(s) => {
             // Logical ops test truth; float computations hold any Rust integer; integer
             // computations need the value to fit the array's dtype (NumPy 2 raises otherwise).
-            let value = if compute.is_bool() || compute.is_float() {
+            let value = if compute.is_bool() || compute.is_inexact() {
                 s.cast(compute)
             } else {
                 s.weak_to(common)
@@ -302,7 +331,21 @@ pub(crate) fn binary(op: BinaryOp, a: Operand, b: Operand, loc: SourceLocation) 
 /// The dtype a unary op computes in for input dtype `dt`, or the detail of why it can't.
 fn unary_compute_dtype(op: UnaryOp, dt: DType) -> Result<DType, String> {
     use UnaryOp::*;
-    if op.is_float_only() || (op == Rint && !dt.is_float()) {
+    if dt.is_complex() {
+        // The functions NumPy has complex loops for; the others (floor, cbrt, invert...) are
+        // "not supported for the input types".
+        return match op {
+            Cbrt | Floor | Ceil | Trunc | Deg2rad | Rad2deg | Invert => Err(String::new()),
+            Not => Ok(DType::Bool),
+            _ => Ok(dt),
+        };
+    }
+    if matches!(op, Conj | Angle | Real | Imag) {
+        // Only complex inputs reach these nodes: `conj`, `angle`, `real` and `imag` of real
+        // arrays are built from other ops (ufunc.rs).
+        return Err("; only complex inputs".into());
+    }
+    if op.is_float_only() || (op == Rint && !dt.is_inexact()) {
         return Ok(dt.float_for_inexact());
     }
     match (op, dt.kind()) {
@@ -326,6 +369,8 @@ pub(crate) fn unary(op: UnaryOp, x: &Array, loc: SourceLocation) -> Array {
             let input = cast(x, compute, loc);
             let out = if op.returns_bool() {
                 DType::Bool
+            } else if op.complex_to_real() {
+                compute.real_dtype()
             } else {
                 compute
             };

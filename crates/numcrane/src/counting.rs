@@ -703,7 +703,8 @@ pub fn histogram(
         // the data compare with the edges in their promoted dtype (NumPy's searchsorted)
         let dt = a.dtype().promote(edges.dtype());
         let flat = a.ravel();
-        let (ints, floats) = numcrane_graph::with_dtype!(dt, T => histogram_typed::<T>(&flat, &edges, w.as_ref(), loc))?;
+        let (ints, floats) = numcrane_graph::with_real_dtype!(dt, T => histogram_typed::<T>(&flat, &edges, w.as_ref(), loc),
+            complex => Err(Error::dtype("histogram", dt, loc)))?;
         if density {
             // NumPy: n / np.array(np.diff(bin_edges), float) / n.sum(), with n and the edge
             // differences in their own dtypes (float32 rounds both)

@@ -67,6 +67,7 @@ macro_rules! nested_scalar {
     )* };
 }
 nested_scalar!(bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+nested_scalar!(numcrane_graph::Complex32, numcrane_graph::Complex64);
 
 fn slice_shape<A: NestedData>(items: &[A]) -> Vec<usize> {
     let mut shape = vec![items.len()];

@@ -31,6 +31,11 @@ impl Runner for NativeRunner {
     }
 
     fn intrinsic(&self, node: &Node, inputs: &[&Realized]) -> Option<Result<Realized>> {
+        // The native kernels (GEMM, radix sort, introselect, gathers) are written for real
+        // dtypes: complex values run on the reference evaluator.
+        if node.dtype().is_complex() || inputs.iter().any(|r| r.buffer.dtype().is_complex()) {
+            return None;
+        }
         match (node.op(), node.dtype(), inputs) {
             (Op::MatMul, DType::F32, [a, b]) => Some(matmul::<f32>(node, a, b, &[None, None])),
             (Op::MatMul, DType::F64, [a, b]) => Some(matmul::<f64>(node, a, b, &[None, None])),

@@ -28,7 +28,7 @@ pub(crate) fn matmul_int(
         DType::U16 => matmul::<u16>(node, a, b),
         DType::U32 => matmul::<u32>(node, a, b),
         DType::U64 => matmul::<u64>(node, a, b),
-        DType::F32 | DType::F64 => return None,
+        DType::F32 | DType::F64 | DType::C64 | DType::C128 => return None,
     })
 }
 

@@ -7,7 +7,7 @@
 //! the kernel then sees `[outer, len, inner]` with lanes along the middle axis.
 
 use numcrane_graph::eval::{select_dims, values};
-use numcrane_graph::{with_dtype, Buffer, Element, Error, Layout, Node, Realized, Result};
+use numcrane_graph::{Buffer, Element, Error, Layout, Node, Realized, Result};
 use numcrane_kernels::{select_axis, SortScalar};
 use std::sync::Arc;
 
@@ -19,7 +19,8 @@ pub(crate) fn select(
     x: &Realized,
 ) -> Result<Realized> {
     let dims = select_dims(node, axis, positions, x)?;
-    with_dtype!(node.dtype(), T => select_typed::<T>(node, dims, positions, x))
+    numcrane_graph::with_real_dtype!(node.dtype(), T => select_typed::<T>(node, dims, positions, x),
+        complex => Err(Error::dtype("select", node.dtype(), node.location())))
 }
 
 fn select_typed<T: Element + SortScalar>(

@@ -6,7 +6,7 @@
 //! kernel then sees `[outer, len, inner]` with lanes along the middle axis.
 
 use numcrane_graph::eval::values;
-use numcrane_graph::{with_dtype, Buffer, DType, Element, Error, Layout, Node, Realized, Result};
+use numcrane_graph::{Buffer, DType, Element, Error, Layout, Node, Realized, Result};
 use numcrane_kernels::{argsort_axis, sort_axis, SortScalar};
 use std::sync::Arc;
 
@@ -32,7 +32,8 @@ pub(crate) fn sort(node: &Node, axis: usize, x: &Realized) -> Result<Realized> {
             "the result dtype differs from the input's",
         ));
     }
-    with_dtype!(node.dtype(), T => sort_typed::<T>(node, d, x))
+    numcrane_graph::with_real_dtype!(node.dtype(), T => sort_typed::<T>(node, d, x),
+        complex => Err(Error::dtype("sort", node.dtype(), node.location())))
 }
 
 fn sort_typed<T: Element + SortScalar>(
@@ -59,7 +60,8 @@ pub(crate) fn argsort(node: &Node, axis: usize, x: &Realized) -> Result<Realized
     if node.dtype() != DType::I64 {
         return Err(Error::internal("argsort", "the result must be int64"));
     }
-    with_dtype!(x.buffer.dtype(), T => argsort_typed::<T>(node, d, x))
+    numcrane_graph::with_real_dtype!(x.buffer.dtype(), T => argsort_typed::<T>(node, d, x),
+        complex => Err(Error::dtype("argsort", x.buffer.dtype(), node.location())))
 }
 
 fn argsort_typed<T: Element + SortScalar>(

@@ -71,7 +71,7 @@ pub use manip::{
     hsplit, hstack, repeat, roll, roll_axes, rot90, row_stack, split, stack, tile, vsplit, vstack,
     Repeats, SplitSpec,
 };
-pub use numcrane_graph::{DType, Element, Error, Kind, Result, Scalar};
+pub use numcrane_graph::{Complex32, Complex64, DType, Element, Error, Kind, Result, Scalar};
 pub use operand::IntoOperand;
 pub use pad::{pad, PadMode, PadValues, PadWidth, Pairs};
 // NumPy's polynomial functions live at the top level of `np` too.

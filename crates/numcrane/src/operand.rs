@@ -17,7 +17,7 @@ pub enum Operand {
 }
 
 /// Anything usable as an operand of an element-wise function: `Array`, `&Array`, or a Rust
-/// scalar (`bool`, integers, floats).
+/// scalar (`bool`, integers, floats, `Complex32` / `Complex64`).
 ///
 /// # Examples
 ///
@@ -74,6 +74,9 @@ macro_rules! weak_scalar {
     )* };
 }
 weak_scalar!(bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+// A complex value is a weak complex scalar (Python's `complex`): it keeps a complex array's
+// dtype and makes a float32 array complex64, anything else complex128.
+weak_scalar!(numcrane_graph::Complex32, numcrane_graph::Complex64);
 
 impl IntoOperand for isize {
     fn into_operand(self) -> Operand {

@@ -28,7 +28,7 @@ macro_rules! binary_operator {
                 build::binary($op, self.into_operand(), rhs.into_operand(), SourceLocation::caller())
             }
         }
-        binary_operator!(@scalars $trait, $method, $op; bool, i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64);
+        binary_operator!(@scalars $trait, $method, $op; bool, i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64, numcrane_graph::Complex32, numcrane_graph::Complex64);
     };
     (@scalars $trait:ident, $method:ident, $op:expr; $($t:ty),*) => { $(
         impl ops::$trait<Array> for $t {

@@ -326,7 +326,7 @@ const REPR_PREFIX: &str = "array(";
 /// NumPy's `_array_repr_implementation` around the formatted elements `body`.
 fn repr_text(body: String, dtype: DType, shape: &[usize], size: usize) -> String {
     // float64, int64 and bool are what Python literals give, so NumPy leaves them implied.
-    let implied = matches!(dtype, DType::F64 | DType::I64 | DType::Bool);
+    let implied = matches!(dtype, DType::F64 | DType::I64 | DType::Bool | DType::C128);
     let dtype_text = (!implied || size == 0).then(|| dtype.name().to_string());
     repr_with(body, dtype_text, shape, size)
 }
@@ -483,6 +483,56 @@ macro_rules! print_float {
 }
 print_float!(f32, 1e6, 1e6);
 print_float!(f64, 1e8, 1e16);
+
+/// NumPy's `ComplexFloatingFormat`: the real parts get one `FloatingFormat`, the imaginary
+/// parts another with `sign='+'`, and the `j` goes before the imaginary part's padding
+/// (`[ 1.5+2.j   -0. -0.25j]`).
+fn format_complex<T: PrintFloat>(re: &[T], im: &[T]) -> Vec<String> {
+    let real_format = FloatFormat::with_sign(re, false);
+    let imag_format = FloatFormat::with_sign(im, true);
+    re.iter()
+        .zip(im)
+        .map(|(&r, &i)| {
+            let mut i = imag_format.format(i);
+            let end = i.trim_end().len();
+            i.insert(end, 'j');
+            real_format.format(r) + &i
+        })
+        .collect()
+}
+
+/// NumPy's `str()` of a complex scalar: `(1+2j)`, `2j` when the real part is +0, parts in the
+/// float scalar's shortest form without a trailing `.0`.
+fn complex_scalar_str<T: PrintFloat>(re: T, im: T) -> String {
+    let part = |x: T| {
+        let s = float_scalar_str(x);
+        s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+    };
+    let imag = part(im);
+    if re.as_f64() == 0.0 && !re.negative() {
+        return format!("{imag}j");
+    }
+    // NaN prints "+nan" whatever its sign bit, as NumPy.
+    let sign = if im.negative() && !im.nan() { "" } else { "+" };
+    format!("({}{sign}{imag}j)", part(re))
+}
+
+macro_rules! print_complex {
+    ($c:ty) => {
+        impl Printable for $c {
+            fn scalar_str(self) -> String {
+                complex_scalar_str(self.re, self.im)
+            }
+            fn format_all(shown: &[$c], _zero_d: bool) -> Vec<String> {
+                let re: Vec<_> = shown.iter().map(|z| z.re).collect();
+                let im: Vec<_> = shown.iter().map(|z| z.im).collect();
+                format_complex(&re, &im)
+            }
+        }
+    };
+}
+print_complex!(numcrane_graph::Complex32);
+print_complex!(numcrane_graph::Complex64);
 
 /// A non-negative decimal number: `digits` (ASCII, no leading zeros, no trailing zeros, `"0"`
 /// for zero) with the first digit in the `10^exp` place.
@@ -660,10 +710,17 @@ struct FloatFormat {
     pad_left: usize,
     /// Width of what follows the point.
     pad_right: usize,
+    /// NumPy's `sign='+'` (imaginary parts): non-negative values print a `+`.
+    plus: bool,
 }
 
 impl FloatFormat {
     fn new<T: PrintFloat>(data: &[T]) -> FloatFormat {
+        FloatFormat::with_sign(data, false)
+    }
+
+    /// The format for `data`, with a `+` before non-negative values when `plus`.
+    fn with_sign<T: PrintFloat>(data: &[T], plus: bool) -> FloatFormat {
         let finite: Vec<T> = data.iter().copied().filter(|x| x.finite()).collect();
         let mut format = FloatFormat {
             scientific: uses_scientific(&finite),
@@ -671,9 +728,10 @@ impl FloatFormat {
             exp_size: 0,
             pad_left: 0,
             pad_right: 0,
+            plus,
         };
         for &x in &finite {
-            let sign_len = usize::from(x.negative());
+            let sign_len = usize::from(x.negative() || plus);
             if format.scientific {
                 let d = scientific_digits(x);
                 format.precision = format.precision.max(d.mantissa_fraction_len());
@@ -693,9 +751,11 @@ impl FloatFormat {
         }
         if finite.len() != data.len() {
             // Room for "nan", "inf" or "-inf" in the integer part plus the rest of the width.
-            let neg_inf = data
-                .iter()
-                .any(|&x| !x.finite() && !x.nan() && x.negative());
+            // With `sign='+'` every infinity takes a sign's column.
+            let neg_inf = plus
+                || data
+                    .iter()
+                    .any(|&x| !x.finite() && !x.nan() && x.negative());
             let rest = format.pad_right + 1;
             format.pad_left = format
                 .pad_left
@@ -708,14 +768,19 @@ impl FloatFormat {
     /// One element, padded to the common width.
     fn format<T: PrintFloat>(&self, x: T) -> String {
         let width = self.pad_left + self.pad_right + 1;
+        let plus = if self.plus { "+" } else { "" };
         if x.nan() {
-            return format!("{:>width$}", "nan");
+            return format!("{:>width$}", format!("{plus}nan"));
         }
         if !x.finite() {
-            let text = if x.negative() { "-inf" } else { "inf" };
+            let text = if x.negative() {
+                "-inf".to_string()
+            } else {
+                format!("{plus}inf")
+            };
             return format!("{text:>width$}");
         }
-        let sign = if x.negative() { "-" } else { "" };
+        let sign = if x.negative() { "-" } else { plus };
         let pad_left = self.pad_left;
         if self.scientific {
             // Every element gets exactly `precision` mantissa digits: Dragon4 keeps printing
@@ -891,6 +956,19 @@ mod tests {
         fn parse_value(s: &str) -> f32 {
             // The golden file holds the exact f32 value as a Python float.
             f64::parse_value(s) as f32
+        }
+    }
+    // Complex values are written as `re,im`.
+    impl ParseValue for numcrane_graph::Complex32 {
+        fn parse_value(s: &str) -> Self {
+            let (re, im) = s.split_once(',').expect("re,im");
+            Self::new(f32::parse_value(re), f32::parse_value(im))
+        }
+    }
+    impl ParseValue for numcrane_graph::Complex64 {
+        fn parse_value(s: &str) -> Self {
+            let (re, im) = s.split_once(',').expect("re,im");
+            Self::new(f64::parse_value(re), f64::parse_value(im))
         }
     }
 

@@ -176,6 +176,8 @@ fn take(a: &Array, axis: usize, idx: &[i64], idx_shape: &[usize], loc: SourceLoc
         DType::U64 => take_typed::<u64>(a, axis, idx, idx_shape, loc),
         DType::F32 => take_typed::<f32>(a, axis, idx, idx_shape, loc),
         DType::F64 => take_typed::<f64>(a, axis, idx, idx_shape, loc),
+        DType::C64 => take_typed::<numcrane_graph::Complex32>(a, axis, idx, idx_shape, loc),
+        DType::C128 => take_typed::<numcrane_graph::Complex64>(a, axis, idx, idx_shape, loc),
     }
 }
 

@@ -213,6 +213,8 @@ pub(crate) fn typestr(dtype: DType, big_endian: bool) -> String {
         DType::U64 => "u8",
         DType::F32 => "f4",
         DType::F64 => "f8",
+        DType::C64 => "c8",
+        DType::C128 => "c16",
     };
     let order = if dtype.itemsize() == 1 {
         '|'

@@ -371,7 +371,7 @@ impl Array {
         axes: &Axes,
         loc: SourceLocation,
     ) -> Result<(Array, usize), Array> {
-        let dt = if self.dtype().is_float() {
+        let dt = if self.dtype().is_inexact() {
             self.dtype()
         } else {
             DType::F64
@@ -466,12 +466,27 @@ impl Array {
         };
         let mean = x.mean_at(axes.clone().keepdims(), loc);
         let d = build::binary(BinaryOp::Sub, Operand::Array(x), Operand::Array(mean), loc);
-        let sq = build::binary(
-            BinaryOp::Mul,
-            Operand::Array(d.clone()),
-            Operand::Array(d),
-            loc,
-        );
+        let square = |v: Array| {
+            build::binary(
+                BinaryOp::Mul,
+                Operand::Array(v.clone()),
+                Operand::Array(v),
+                loc,
+            )
+        };
+        // Complex: `|d|^2 = re^2 + im^2` (NumPy's `(d * conj(d)).real`), a real result.
+        let sq = if d.dtype().is_complex() {
+            let re = build::unary(UnaryOp::Real, &d, loc);
+            let im = build::unary(UnaryOp::Imag, &d, loc);
+            build::binary(
+                BinaryOp::Add,
+                Operand::Array(square(re)),
+                Operand::Array(square(im)),
+                loc,
+            )
+        } else {
+            square(d)
+        };
         let total = reduce_node(ReduceOp::Sum, &sq, axes, loc);
         let denom = (count as f64 - ddof).max(0.0);
         build::binary(BinaryOp::Div, Operand::Array(total), weak(denom), loc)

@@ -260,7 +260,8 @@ pub fn searchsorted(a: &Array, v: &Array, side: Side, sorter: Option<&Array>) ->
             .map(|s| sorter_positions(s, a.size(), loc))
             .transpose()?;
         let dt = a.dtype().promote(v.dtype());
-        numcrane_graph::with_dtype!(dt, T => searchsorted_typed::<T>(a, v, side, order.as_deref(), loc))
+        numcrane_graph::with_real_dtype!(dt, T => searchsorted_typed::<T>(a, v, side, order.as_deref(), loc),
+            complex => Err(Error::dtype("searchsorted", dt, loc)))
     };
     finish(run(), v.shape().to_vec(), loc)
 }
@@ -364,7 +365,8 @@ pub fn digitize(x: &Array, bins: &Array, right: bool) -> Array {
     let run = || -> Result<Vec<i64>> {
         one_d("digitize", "bins", bins, loc)?;
         let dt = x.dtype().promote(bins.dtype());
-        numcrane_graph::with_dtype!(dt, T => digitize_typed::<T>(x, bins, right, loc))
+        numcrane_graph::with_real_dtype!(dt, T => digitize_typed::<T>(x, bins, right, loc),
+            complex => Err(Error::dtype("digitize", dt, loc)))
     };
     finish(run(), x.shape().to_vec(), loc)
 }

@@ -262,6 +262,64 @@ fn unique_flat<T: Key>(a: &Array, equal_nan: bool, loc: SourceLocation) -> Resul
     })
 }
 
+/// `unique` of a complex array: a stable sort in NumPy's complex order (lexicographic, NaNs
+/// last), then runs of equal values; with `equal_nan` every value holding a NaN is one group
+/// (NumPy's `searchsorted(isnan(aux), True)`), else each is its own.
+fn unique_complex(a: &Array, equal_nan: bool, loc: SourceLocation) -> Result<UniqueAll> {
+    match a.dtype() {
+        DType::C64 => unique_sorted::<numcrane_graph::Complex32>(a, equal_nan, loc),
+        _ => unique_sorted::<numcrane_graph::Complex64>(a, equal_nan, loc),
+    }
+}
+
+#[allow(clippy::eq_op)]
+fn unique_sorted<T: numcrane_graph::Element>(
+    a: &Array,
+    equal_nan: bool,
+    loc: SourceLocation,
+) -> Result<UniqueAll> {
+    let v = host::<T>(a, loc)?;
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    order.sort_by(|&i, &j| {
+        if v[i].lex_lt(v[j]) {
+            Ordering::Less
+        } else if v[j].lex_lt(v[i]) {
+            Ordering::Greater
+        } else {
+            Ordering::Equal
+        }
+    });
+    let mut first: Vec<usize> = Vec::new();
+    let mut counts: Vec<i64> = Vec::new();
+    let mut inverse = vec![0i64; v.len()];
+    for (pos, &i) in order.iter().enumerate() {
+        let x = v[i];
+        // A value unequal to itself holds a NaN.
+        let new_group = match pos.checked_sub(1).map(|p| v[order[p]]) {
+            None => true,
+            Some(prev) if x != x => !(equal_nan && prev != prev),
+            Some(prev) => prev != x,
+        };
+        if new_group {
+            first.push(i);
+            counts.push(0);
+        }
+        if let Some(c) = counts.last_mut() {
+            *c += 1;
+        }
+        inverse[i] = first.len() as i64 - 1;
+    }
+    let k = first.len();
+    let values: Vec<T> = first.iter().map(|&i| v[i]).collect();
+    let first: Vec<i64> = first.iter().map(|&i| i as i64).collect();
+    Ok(UniqueAll {
+        values: leaf(values, vec![k], loc),
+        indices: leaf(first, vec![k], loc),
+        inverse_indices: leaf(inverse, a.shape().to_vec(), loc),
+        counts: leaf(counts, vec![k], loc),
+    })
+}
+
 fn unique_along<T: Key>(a: &Array, axis: usize, loc: SourceLocation) -> Result<UniqueAll> {
     // NumPy: move the axis first, view the rest of each sub-array as one row
     let moved = a.moveaxis(axis as isize, 0);
@@ -292,11 +350,13 @@ fn unique_impl(a: &Array, axis: Option<isize>, equal_nan: bool, loc: SourceLocat
     let run = || -> Result<UniqueAll> {
         match axis {
             None => {
-                numcrane_graph::with_dtype!(a.dtype(), T => unique_flat::<T>(a, equal_nan, loc))
+                numcrane_graph::with_real_dtype!(a.dtype(), T => unique_flat::<T>(a, equal_nan, loc),
+                    complex => unique_complex(a, equal_nan, loc))
             }
             Some(ax) => {
                 let ax = crate::build::axis("unique", ax, a.ndim(), loc)?;
-                numcrane_graph::with_dtype!(a.dtype(), T => unique_along::<T>(a, ax, loc))
+                numcrane_graph::with_real_dtype!(a.dtype(), T => unique_along::<T>(a, ax, loc),
+                    complex => Err(Error::dtype("unique", a.dtype(), loc)))
             }
         }
     };
@@ -478,11 +538,11 @@ fn intersect_impl(
     loc: SourceLocation,
 ) -> (Array, Array, Array) {
     let dt = common(a, b);
-    let r = numcrane_graph::with_dtype!(dt, T => intersect_typed::<T>(a, b, assume_unique, loc)
+    let r = numcrane_graph::with_real_dtype!(dt, T => intersect_typed::<T>(a, b, assume_unique, loc)
     .map(|(v, ia, ib)| {
         let n = v.len();
         (leaf(v, vec![n], loc), leaf(ia, vec![n], loc), leaf(ib, vec![n], loc))
-    }));
+    }), complex => Err(Error::dtype("intersect1d", dt, loc)));
     r.unwrap_or_else(|e| {
         let f = |dt| failed(e.clone(), dt, vec![0], loc);
         (f(dt), f(DType::I64), f(DType::I64))
@@ -532,7 +592,7 @@ pub fn intersect1d_indices(a: &Array, b: &Array, assume_unique: bool) -> (Array,
 pub fn union1d(a: &Array, b: &Array) -> Array {
     let loc = SourceLocation::caller();
     let dt = common(a, b);
-    numcrane_graph::with_dtype!(dt, T => {
+    numcrane_graph::with_real_dtype!(dt, T => {
         let r = (|| -> Result<Vec<T>> {
             let mut v = host::<T>(a, loc)?;
             v.extend(host::<T>(b, loc)?);
@@ -540,7 +600,7 @@ pub fn union1d(a: &Array, b: &Array) -> Array {
         })();
         let n = r.as_ref().map_or(0, Vec::len);
         finish(r, vec![n], loc)
-    })
+    }, complex => failed(Error::dtype("union1d", dt, loc), dt, vec![0], loc))
 }
 
 /// Membership of each element of `x` in `test` (both `T`), by value with `==` (NaN never).
@@ -587,8 +647,8 @@ pub fn isin(element: &Array, test_elements: &Array, assume_unique: bool, invert:
     let loc = SourceLocation::caller();
     let _ = assume_unique;
     let dt = common(element, test_elements);
-    let r =
-        numcrane_graph::with_dtype!(dt, T => isin_typed::<T>(element, test_elements, invert, loc));
+    let r = numcrane_graph::with_real_dtype!(dt, T => isin_typed::<T>(element, test_elements, invert, loc),
+        complex => Err(Error::dtype("isin", dt, loc)));
     finish(r, element.shape().to_vec(), loc)
 }
 
@@ -602,10 +662,10 @@ fn setdiff_typed<T: Key>(
     let x = if assume_unique { x } else { unique_vec(&x).0 };
     let dt = common(a, b);
     // membership is tested in the promoted dtype, the result keeps a's
-    let keep = numcrane_graph::with_dtype!(dt, U => {
+    let keep = numcrane_graph::with_real_dtype!(dt, U => {
         let xs = host::<U>(&leaf(x.clone(), vec![x.len()], loc), loc)?;
         member(&xs, &host::<U>(b, loc)?, true)
-    });
+    }, complex => return Err(Error::dtype("setdiff1d", dt, loc)));
     Ok(x.into_iter()
         .zip(keep)
         .filter_map(|(v, k)| k.then_some(v))
@@ -624,11 +684,11 @@ fn setdiff_typed<T: Key>(
 #[track_caller]
 pub fn setdiff1d(a: &Array, b: &Array, assume_unique: bool) -> Array {
     let loc = SourceLocation::caller();
-    numcrane_graph::with_dtype!(a.dtype(), T => {
+    numcrane_graph::with_real_dtype!(a.dtype(), T => {
         let r = setdiff_typed::<T>(a, b, assume_unique, loc);
         let n = r.as_ref().map_or(0, Vec::len);
         finish(r, vec![n], loc)
-    })
+    }, complex => failed(Error::dtype("setdiff1d", a.dtype(), loc), a.dtype(), vec![0], loc))
 }
 
 fn setxor_typed<T: Key>(
@@ -665,11 +725,11 @@ fn setxor_typed<T: Key>(
 pub fn setxor1d(a: &Array, b: &Array, assume_unique: bool) -> Array {
     let loc = SourceLocation::caller();
     let dt = common(a, b);
-    numcrane_graph::with_dtype!(dt, T => {
+    numcrane_graph::with_real_dtype!(dt, T => {
         let r = setxor_typed::<T>(a, b, assume_unique, loc);
         let n = r.as_ref().map_or(0, Vec::len);
         finish(r, vec![n], loc)
-    })
+    }, complex => failed(Error::dtype("setxor1d", dt, loc), dt, vec![0], loc))
 }
 
 #[cfg(test)]

@@ -1136,31 +1136,41 @@ pub fn nan_to_num(x: &Array) -> Array {
     )
 }
 
-/// The real part (the array itself for real dtypes).
+/// The real part: float32 for complex64, float64 for complex128, the array itself for real
+/// dtypes (NumPy's `np.real`).
 ///
 /// # Examples
 ///
 /// ```
-/// use numcrane::{array, real};
-/// let x = array([1.5, -2.0]);
-/// assert_eq!(real(&x).to_vec::<f64>().unwrap(), vec![1.5, -2.0]);
+/// use numcrane::{array, real, Complex64};
+/// let z = array([Complex64::new(1.0, 2.0), Complex64::new(3.0, -4.0)]);
+/// assert_eq!(real(&z).to_vec::<f64>().unwrap(), vec![1.0, 3.0]);
 /// ```
+#[track_caller]
 pub fn real(x: &Array) -> Array {
-    x.clone()
+    if x.dtype().is_complex() {
+        build::unary(UnaryOp::Real, x, SourceLocation::caller())
+    } else {
+        x.clone()
+    }
 }
 
-/// The imaginary part (zeros for real dtypes).
+/// The imaginary part: float32 for complex64, float64 for complex128, zeros for real dtypes
+/// (NumPy's `np.imag`).
 ///
 /// # Examples
 ///
 /// ```
-/// use numcrane::{array, imag};
-/// let x = array([1.5, -2.0]);
-/// assert_eq!(imag(&x).to_vec::<f64>().unwrap(), vec![0.0, 0.0]);
+/// use numcrane::{array, imag, Complex64};
+/// let z = array([Complex64::new(1.0, 2.0), Complex64::new(3.0, -4.0)]);
+/// assert_eq!(imag(&z).to_vec::<f64>().unwrap(), vec![2.0, -4.0]);
 /// ```
 #[track_caller]
 pub fn imag(x: &Array) -> Array {
     let loc = SourceLocation::caller();
+    if x.dtype().is_complex() {
+        return build::unary(UnaryOp::Imag, x, loc);
+    }
     let zero = Scalar::Bool(false).cast(x.dtype());
     match x.error() {
         Some(e) => build::poison(
@@ -1177,35 +1187,152 @@ pub fn imag(x: &Array) -> Array {
 
 /// The complex conjugate (the array itself for real dtypes).
 ///
-/// # Examples
-///
 /// ```
-/// use numcrane::{array, conj};
-/// let x = array([1.5, -2.0]);
-/// assert_eq!(conj(&x).to_vec::<f64>().unwrap(), vec![1.5, -2.0]);
+/// use numcrane::{array, conj, Complex64};
+/// let z = array([Complex64::new(1.0, 2.0)]);
+/// assert_eq!(conj(&z).to_vec::<Complex64>().unwrap(), vec![Complex64::new(1.0, -2.0)]);
 /// ```
+#[track_caller]
 pub fn conj(x: &Array) -> Array {
-    x.clone()
+    if x.dtype().is_complex() {
+        build::unary(UnaryOp::Conj, x, SourceLocation::caller())
+    } else {
+        x.clone()
+    }
 }
 
-/// The angle of each element in radians: 0 for non-negative reals, pi for negative ones.
+/// The complex conjugate (NumPy's long name of [`conj`]).
 ///
 /// # Examples
 ///
 /// ```
-/// use numcrane::{angle, array};
-/// let a = angle(&array([2.0, -3.0, 0.0])).to_vec::<f64>().unwrap();
-/// assert_eq!((a[0], a[2]), (0.0, 0.0));
-/// assert!((a[1] - std::f64::consts::PI).abs() < 1e-15);
+/// use numcrane::{array, conjugate, Complex32};
+/// let z = array([Complex32::new(0.5, -1.0)]);
+/// assert_eq!(conjugate(&z).to_vec::<Complex32>().unwrap(), vec![Complex32::new(0.5, 1.0)]);
+/// ```
+#[track_caller]
+pub fn conjugate(x: &Array) -> Array {
+    conj(x)
+}
+
+/// The angle of each element in radians, `atan2(imag, real)`: 0 for non-negative reals, pi
+/// for negative ones; float32 for complex64, float64 for complex128.
+///
+/// ```
+/// use numcrane::{angle, array, Complex64};
+/// let z = array([Complex64::new(0.0, 1.0)]);
+/// let a = angle(&z).to_vec::<f64>().unwrap();
+/// assert!((a[0] - std::f64::consts::FRAC_PI_2).abs() < 1e-15);
 /// ```
 #[track_caller]
 pub fn angle(x: &Array) -> Array {
+    if x.dtype().is_complex() {
+        return build::unary(UnaryOp::Angle, x, SourceLocation::caller());
+    }
     build::binary(
         BinaryOp::Arctan2,
         Operand::Weak(Scalar::F64(0.0)),
         Operand::Array(x.clone()),
         SourceLocation::caller(),
     )
+}
+
+/// True where an element has a nonzero imaginary part (all false for real dtypes; NumPy's
+/// `np.iscomplex`).
+///
+/// ```
+/// use numcrane::{array, iscomplex, Complex64};
+/// let z = array([Complex64::new(1.0, 0.0), Complex64::new(1.0, 2.0)]);
+/// assert_eq!(iscomplex(&z).to_vec::<bool>().unwrap(), vec![false, true]);
+/// ```
+#[track_caller]
+pub fn iscomplex(x: &Array) -> Array {
+    let loc = SourceLocation::caller();
+    build::binary(
+        BinaryOp::Ne,
+        Operand::Array(imag(x)),
+        Operand::Weak(Scalar::Bool(false)),
+        loc,
+    )
+}
+
+/// True where an element has a zero imaginary part (all true for real dtypes; NumPy's
+/// `np.isreal`).
+///
+/// ```
+/// use numcrane::{array, isreal, Complex64};
+/// let z = array([Complex64::new(1.0, 0.0), Complex64::new(1.0, 2.0)]);
+/// assert_eq!(isreal(&z).to_vec::<bool>().unwrap(), vec![true, false]);
+/// ```
+#[track_caller]
+pub fn isreal(x: &Array) -> Array {
+    let loc = SourceLocation::caller();
+    build::binary(
+        BinaryOp::Eq,
+        Operand::Array(imag(x)),
+        Operand::Weak(Scalar::Bool(false)),
+        loc,
+    )
+}
+
+/// True when the array's dtype is complex (NumPy's `np.iscomplexobj`).
+///
+/// ```
+/// use numcrane::{array, iscomplexobj, Complex64};
+/// assert!(iscomplexobj(&array([Complex64::new(1.0, 0.0)])));
+/// assert!(!iscomplexobj(&array([1.0])));
+/// ```
+pub fn iscomplexobj(x: &Array) -> bool {
+    x.dtype().is_complex()
+}
+
+/// True when the array's dtype is not complex (NumPy's `np.isrealobj`).
+///
+/// ```
+/// use numcrane::{array, isrealobj, Complex64};
+/// assert!(isrealobj(&array([1.0])));
+/// assert!(!isrealobj(&array([Complex64::new(1.0, 0.0)])));
+/// ```
+pub fn isrealobj(x: &Array) -> bool {
+    !x.dtype().is_complex()
+}
+
+impl Array {
+    /// The real part ([`real`]).
+    ///
+    /// ```
+    /// use numcrane::{array, Complex64};
+    /// let z = array([Complex64::new(1.0, 2.0)]);
+    /// assert_eq!(z.real().to_vec::<f64>().unwrap(), vec![1.0]);
+    /// ```
+    #[track_caller]
+    pub fn real(&self) -> Array {
+        real(self)
+    }
+
+    /// The imaginary part ([`imag`]).
+    ///
+    /// ```
+    /// use numcrane::{array, Complex64};
+    /// let z = array([Complex64::new(1.0, 2.0)]);
+    /// assert_eq!(z.imag().to_vec::<f64>().unwrap(), vec![2.0]);
+    /// ```
+    #[track_caller]
+    pub fn imag(&self) -> Array {
+        imag(self)
+    }
+
+    /// The complex conjugate ([`conj`]).
+    ///
+    /// ```
+    /// use numcrane::{array, Complex64};
+    /// let z = array([Complex64::new(1.0, 2.0)]);
+    /// assert_eq!(z.conj().to_vec::<Complex64>().unwrap(), vec![Complex64::new(1.0, -2.0)]);
+    /// ```
+    #[track_caller]
+    pub fn conj(&self) -> Array {
+        conj(self)
+    }
 }
 
 impl Array {

@@ -1,10 +1,12 @@
 //! Element-wise ops: cast, unary, binary, where. Inputs have the node's shape (the builder
 //! broadcast them) and the op's computation dtype (the builder cast them).
 
+use super::complex::ComplexNum;
 use super::scalar::Num;
 use super::{realized_from, values};
 use crate::dtype::DType;
 use crate::element::{CastTo, Element};
+use crate::element::{Complex32, Complex64};
 use crate::error::{Error, Result};
 use crate::node::{Node, Realized};
 use crate::op::{BinaryOp, UnaryOp};
@@ -31,6 +33,12 @@ fn cast_typed<S: Element + CastTo<D>, D: Element>(node: &Node, x: &Realized) -> 
 
 pub(super) fn unary(node: &Node, op: UnaryOp, x: &Realized) -> Result<Realized> {
     let dtype = x.buffer.dtype();
+    if op.complex_to_real() && dtype.is_complex() {
+        return match dtype {
+            DType::C64 => complex_to_real::<Complex32>(node, op, x),
+            _ => complex_to_real::<Complex64>(node, op, x),
+        };
+    }
     with_dtype!(dtype, T => {
         if op.returns_bool() && op != UnaryOp::Not {
             let f = T::predicate(op).ok_or_else(|| unsupported(node, dtype))?;
@@ -40,6 +48,11 @@ pub(super) fn unary(node: &Node, op: UnaryOp, x: &Realized) -> Result<Realized> 
             map1::<T, T>(node, x, f)
         }
     })
+}
+
+fn complex_to_real<T: ComplexNum>(node: &Node, op: UnaryOp, x: &Realized) -> Result<Realized> {
+    let f = T::to_real(op).ok_or_else(|| unsupported(node, T::DTYPE))?;
+    map1::<T, T::Part>(node, x, f)
 }
 
 fn map1<T: Element, U: Element>(node: &Node, x: &Realized, f: fn(T) -> U) -> Result<Realized> {
@@ -60,12 +73,7 @@ pub(super) fn binary(node: &Node, op: BinaryOp, a: &Realized, b: &Realized) -> R
 fn binary_typed<T: Num>(node: &Node, op: BinaryOp, a: &Realized, b: &Realized) -> Result<Realized> {
     use BinaryOp::*;
     let f: fn(T, T) -> bool = match op {
-        Eq => |x, y| x == y,
-        Ne => |x, y| x != y,
-        Lt => |x, y| x < y,
-        Le => |x, y| x <= y,
-        Gt => |x, y| x > y,
-        Ge => |x, y| x >= y,
+        Eq | Ne | Lt | Le | Gt | Ge => T::compare(op).ok_or_else(|| unsupported(node, T::DTYPE))?,
         LogicalAnd | LogicalOr | LogicalXor if T::DTYPE == DType::Bool => {
             // Inputs are bool (the builder casts them); reuse bool's own functions.
             let g = T::binary(op).ok_or_else(|| unsupported(node, T::DTYPE))?;
@@ -84,7 +92,7 @@ fn binary_typed<T: Num>(node: &Node, op: BinaryOp, a: &Realized, b: &Realized) -
 
 fn check_no_negative_exponent<T: Num>(node: &Node, b: &Realized) -> Result<()> {
     let zero = T::zero();
-    if values::<T>(b)?.iter().any(|&v| v < zero) {
+    if values::<T>(b)?.iter().any(|&v| v.lex_lt(zero)) {
         return Err(Error::Value {
             op: "power",
             message: "Integers to negative integer powers are not allowed".into(),

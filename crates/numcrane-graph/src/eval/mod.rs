@@ -8,6 +8,7 @@
 //! intermediate results only until their last consumer has run, and stores the roots' results
 //! in their nodes.
 
+pub mod complex;
 mod concat;
 mod elementwise;
 mod gather;

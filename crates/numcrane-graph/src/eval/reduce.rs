@@ -7,7 +7,7 @@
 use super::scalar::Num;
 use super::{realized_from, values};
 use crate::buffer::Buffer;
-use crate::element::CastTo;
+use crate::element::{CastTo, Complex32, Complex64};
 use crate::error::{Error, Result};
 use crate::layout::Layout;
 use crate::node::{Node, Realized};
@@ -70,6 +70,35 @@ macro_rules! int_total {
     } )* };
 }
 int_total!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+/// Pairwise sum of complex values, each part in f64 (as `pairwise_sum`).
+fn pairwise_sum_complex<T: Copy + CastTo<Complex64>>(xs: &[T]) -> Complex64 {
+    if xs.len() <= 8 {
+        return xs.iter().fold(Complex64::new(0.0, 0.0), |acc, &v| {
+            let v: Complex64 = v.cast();
+            Complex64::new(acc.re + v.re, acc.im + v.im)
+        });
+    }
+    let mid = xs.len() / 2;
+    pairwise_sum_complex(&xs[..mid]) + pairwise_sum_complex(&xs[mid..])
+}
+
+macro_rules! complex_total {
+    ($($t:ty),*) => { $( impl Total for $t {
+        fn total(xs: &[$t]) -> $t { pairwise_sum_complex(xs).cast() }
+        fn column_totals(data: &[$t], k: usize) -> Vec<$t> {
+            let mut acc = vec![Complex64::new(0.0, 0.0); k];
+            for row in data.chunks_exact(k) {
+                for (a, &v) in acc.iter_mut().zip(row) {
+                    let v: Complex64 = v.cast();
+                    *a = Complex64::new(a.re + v.re, a.im + v.im);
+                }
+            }
+            acc.into_iter().map(CastTo::cast).collect()
+        }
+    } )* };
+}
+complex_total!(Complex32, Complex64);
 
 impl Total for bool {
     fn total(xs: &[bool]) -> bool {
@@ -210,10 +239,12 @@ fn arg_reduce_typed<T: Num>(
     x: &Realized,
 ) -> Result<Realized> {
     let data = values::<T>(x)?;
-    let better: fn(T, T) -> bool = match op {
-        ArgReduceOp::ArgMax => |v, best| v > best,
-        ArgReduceOp::ArgMin => |v, best| v < best,
-    };
+    // Complex compares lexicographically (NumPy's CGT / CLT).
+    let better = T::compare(match op {
+        ArgReduceOp::ArgMax => BinaryOp::Gt,
+        ArgReduceOp::ArgMin => BinaryOp::Lt,
+    })
+    .ok_or_else(|| Error::dtype(op.name(), T::DTYPE, node.location()))?;
     realized_from::<i64>(node, |out| {
         for (i, o) in out.iter_mut().enumerate() {
             let run = &data[i * inner..(i + 1) * inner];

@@ -20,8 +20,29 @@ pub trait Num: Element {
     fn zero() -> Self;
     /// Multiplicative identity.
     fn one() -> Self;
-    /// True for NaN.
+    /// True for NaN (for complex: a NaN in either part).
     fn is_nan(self) -> bool;
+    /// The function for a comparison (`Eq`..`Ge`; complex compares lexicographically).
+    fn compare(op: BinaryOp) -> Option<fn(Self, Self) -> bool>;
+}
+
+/// The comparisons of an ordered Rust type, for `Num::compare`.
+macro_rules! real_compare {
+    ($t:ty) => {
+        #[allow(clippy::float_cmp)]
+        fn compare(op: BinaryOp) -> Option<fn($t, $t) -> bool> {
+            use BinaryOp::*;
+            Some(match op {
+                Eq => |x, y| x == y,
+                Ne => |x, y| x != y,
+                Lt => |x, y| x < y,
+                Le => |x, y| x <= y,
+                Gt => |x, y| x > y,
+                Ge => |x, y| x >= y,
+                _ => return None,
+            })
+        }
+    };
 }
 
 /// NumPy's `npy_divmod` for floats, `(floor quotient, Python-style remainder)`, computed in
@@ -107,7 +128,9 @@ macro_rules! float_num {
                     Rint => |x| x.round_ties_even(),
                     Deg2rad => |x| x * (std::$t::consts::PI / 180.0),
                     Rad2deg => |x| x * (180.0 / std::$t::consts::PI),
-                    Not | Invert | IsNan | IsInf | IsFinite => return None,
+                    Not | Invert | IsNan | IsInf | IsFinite | Conj | Angle | Real | Imag => {
+                        return None
+                    }
                 })
             }
 
@@ -177,6 +200,7 @@ macro_rules! float_num {
             fn is_nan(self) -> bool {
                 self.is_nan()
             }
+            real_compare!($t);
         }
     };
 }
@@ -304,6 +328,7 @@ macro_rules! int_num {
             fn is_nan(self) -> bool {
                 false
             }
+            real_compare!($t);
         }
     };
 }
@@ -354,6 +379,7 @@ impl Num for bool {
     fn is_nan(self) -> bool {
         false
     }
+    real_compare!(bool);
 }
 
 /// Beyond this, `asinh(x)` and `acosh(x)` are `ln(2|x|)` to within f64 precision (the next

@@ -14,12 +14,15 @@ use crate::with_dtype;
 use std::cmp::Ordering;
 
 /// A total order on elements: the usual one, with NaN (the only value not equal to itself)
-/// after everything else and equal to other NaNs.
-#[allow(clippy::eq_op)]
+/// after everything else and equal to other NaNs; complex values lexicographically, NaNs last
+/// as NumPy's sorts place them ([`Element::lex_lt`]).
 pub(super) fn total<T: Element>(a: &T, b: &T) -> Ordering {
-    match a.partial_cmp(b) {
-        Some(o) => o,
-        None => (a != a).cmp(&(b != b)),
+    if a.lex_lt(*b) {
+        Ordering::Less
+    } else if b.lex_lt(*a) {
+        Ordering::Greater
+    } else {
+        Ordering::Equal
     }
 }
 

@@ -390,6 +390,8 @@ fn descr_of(dtype: DType) -> &'static str {
         DType::U64 => "<u8",
         DType::F32 => "<f4",
         DType::F64 => "<f8",
+        DType::C64 => "<c8",
+        DType::C128 => "<c16",
     }
 }
 
@@ -726,10 +728,12 @@ fn parse_descr(descr: &str) -> Result<(DType, ByteOrder), String> {
         "u8" => DType::U64,
         "f4" => DType::F32,
         "f8" => DType::F64,
+        "c8" => DType::C64,
+        "c16" => DType::C128,
         _ => {
             return Err(format!(
                 "unsupported dtype '{descr}' (numcrane reads bool, int8..int64, uint8..uint64, \
-                 float32 and float64)"
+                 float32, float64, complex64 and complex128)"
             ))
         }
     };
@@ -743,6 +747,9 @@ fn parse_descr(descr: &str) -> Result<(DType, ByteOrder), String> {
 
 /// Element types that can be decoded from their native-endian bytes.
 trait FromNeBytes: Element {
+    /// How many numbers one element holds (2 for complex: real and imaginary part, each
+    /// byte-swapped on its own in a file of the other byte order).
+    const PARTS: usize = 1;
     /// Decodes one element from exactly `size_of::<Self>()` bytes.
     fn from_ne(bytes: &[u8]) -> Self;
 }
@@ -797,17 +804,33 @@ fn fill_strided<T: FromNeBytes>(
     Ok(buffer)
 }
 
+macro_rules! complex_from_ne_bytes {
+    ($($c:ident : $t:ty),*) => { $(
+        impl FromNeBytes for numcrane_graph::$c {
+            const PARTS: usize = 2;
+            fn from_ne(bytes: &[u8]) -> Self {
+                let half = std::mem::size_of::<$t>();
+                let part = |i: usize| <$t>::from_ne(bytes.get(i * half..(i + 1) * half).unwrap_or(&[]));
+                numcrane_graph::$c::new(part(0), part(1))
+            }
+        }
+    )* };
+}
+complex_from_ne_bytes!(Complex32: f32, Complex64: f64);
+
 /// Decodes `data` (a whole number of elements, checked by the caller) into a new buffer.
 fn fill<T: FromNeBytes>(data: &[u8], swap: bool) -> Result<Buffer> {
     let itemsize = std::mem::size_of::<T>();
     let mut buffer = Buffer::zeros(T::DTYPE, data.len() / itemsize, OP)?;
     let out = buffer.as_mut_slice::<T>()?;
-    let mut scratch = [0u8; 8];
+    let mut scratch = [0u8; 16];
     for (dst, chunk) in out.iter_mut().zip(data.chunks_exact(itemsize)) {
         *dst = if swap {
             let tmp = &mut scratch[..itemsize];
             tmp.copy_from_slice(chunk);
-            tmp.reverse();
+            for part in tmp.chunks_exact_mut(itemsize / T::PARTS) {
+                part.reverse();
+            }
             T::from_ne(tmp)
         } else {
             T::from_ne(chunk)
@@ -840,6 +863,16 @@ mod tests {
         } )* };
     }
     to_ne!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+    impl ToNe for numcrane_graph::Complex32 {
+        fn to_ne(&self) -> Vec<u8> {
+            [self.re.to_ne_bytes(), self.im.to_ne_bytes()].concat()
+        }
+    }
+    impl ToNe for numcrane_graph::Complex64 {
+        fn to_ne(&self) -> Vec<u8> {
+            [self.re.to_ne_bytes(), self.im.to_ne_bytes()].concat()
+        }
+    }
 
     /// Builds a file by hand from a header text and data bytes, as version (major, 0).
     fn file(major: u8, header: &str, data: &[u8]) -> Vec<u8> {
@@ -901,6 +934,21 @@ mod tests {
             &[3, 2],
         );
         roundtrip(&[42.0f64], &[]);
+        roundtrip(
+            &[
+                numcrane_graph::Complex32::new(1.5, -2.0),
+                numcrane_graph::Complex32::new(f32::NAN, f32::INFINITY),
+            ],
+            &[2],
+        );
+        roundtrip(
+            &[
+                numcrane_graph::Complex64::new(-0.0, 5e-324),
+                numcrane_graph::Complex64::new(1e300, -1.0),
+                numcrane_graph::Complex64::new(0.25, 0.5),
+            ],
+            &[3, 1],
+        );
         roundtrip::<f32>(&[], &[0]);
         roundtrip::<i32>(&[], &[3, 0, 2]);
     }
@@ -953,6 +1001,28 @@ mod tests {
         let header = "{'descr': '>f8', 'fortran_order': False, 'shape': (2,), }";
         let (v, _) = read_values::<f64>(&file(1, header, &data));
         assert_eq!(v, vec![1.5, f64::NEG_INFINITY]);
+
+        // Complex: each part byte-swapped on its own, real part first (NumPy's '>c16').
+        let data: Vec<u8> = [1.5f64, -2.25, 3.0, f64::INFINITY]
+            .iter()
+            .flat_map(|v| v.to_be_bytes())
+            .collect();
+        let header = "{'descr': '>c16', 'fortran_order': False, 'shape': (2,), }";
+        let (v, _) = read_values::<numcrane_graph::Complex64>(&file(1, header, &data));
+        assert_eq!(
+            v,
+            vec![
+                numcrane_graph::Complex64::new(1.5, -2.25),
+                numcrane_graph::Complex64::new(3.0, f64::INFINITY)
+            ]
+        );
+        let data: Vec<u8> = [0.5f32, -1.0]
+            .iter()
+            .flat_map(|v| v.to_be_bytes())
+            .collect();
+        let header = "{'descr': '>c8', 'fortran_order': False, 'shape': (1,), }";
+        let (v, _) = read_values::<numcrane_graph::Complex32>(&file(1, header, &data));
+        assert_eq!(v, vec![numcrane_graph::Complex32::new(0.5, -1.0)]);
 
         let data: Vec<u8> = [7u16, 65000].iter().flat_map(|v| v.to_le_bytes()).collect();
         let header = "{'descr': '<u2', 'fortran_order': False, 'shape': (2,), }";
@@ -1055,7 +1125,7 @@ mod tests {
                 .contains("unsupported dtype '<f2'")
         );
         assert!(
-            bad("{'descr': '<c8', 'fortran_order': False, 'shape': (2,)}")
+            bad("{'descr': '<c32', 'fortran_order': False, 'shape': (2,)}")
                 .contains("unsupported dtype")
         );
         assert!(

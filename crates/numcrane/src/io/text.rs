@@ -604,9 +604,9 @@ fn build_record(
             fill: None,
             converter: None,
         });
-        let array = numcrane_graph::with_dtype!(dtype, T => {
+        let array = numcrane_graph::with_real_dtype!(dtype, T => {
             Array::from_vec(column::<T>(lines, &cfg, mode, dtype)?, shape.clone())
-        });
+        }, complex => return Err(format!("dtype {dtype} is not supported by loadtxt")));
         arrays.push(array);
     }
     let descr = RecordDescr::packed(names.iter().map(String::as_str).zip(dtypes.iter().copied()));
@@ -648,7 +648,8 @@ pub fn savetxt_record(path: impl AsRef<Path>, rec: &RecordArray, opts: &SaveTxt)
     let columns: Vec<Vec<Value>> = rec
         .fields()
         .map(|(_, a)| {
-            Ok(numcrane_graph::with_dtype!(a.dtype(), T => a.to_vec::<T>()?.into_iter().map(value_of).collect()))
+            numcrane_graph::with_real_dtype!(a.dtype(), T => Ok(a.to_vec::<T>()?.into_iter().map(value_of).collect()),
+                complex => Err(fail(format!("dtype {} is not supported by savetxt", a.dtype()))))
         })
         .collect::<Result<_>>()?;
     let cols = columns.len();
@@ -688,7 +689,8 @@ pub fn savetxt(path: impl AsRef<Path>, a: &Array, opts: &SaveTxt) -> Result<()> 
             )))
         }
     };
-    let values: Vec<Value> = numcrane_graph::with_dtype!(a.dtype(), T => a.to_vec::<T>()?.into_iter().map(value_of).collect());
+    let values: Vec<Value> = numcrane_graph::with_real_dtype!(a.dtype(), T => a.to_vec::<T>()?.into_iter().map(value_of).collect(),
+        complex => return Err(fail(format!("dtype {} is not supported by savetxt", a.dtype()))));
     write_table(path, &values, rows, cols, opts, &fail)
 }
 
@@ -1047,7 +1049,7 @@ fn build(
         return Err(format!("ndmin must be 0, 1 or 2, got {ndmin}"));
     }
     let dims = [lines.len(), cfgs.len()];
-    numcrane_graph::with_dtype!(dtype, T => {
+    numcrane_graph::with_real_dtype!(dtype, T => {
         // Each chunk converts its rows; the first error in file order wins.
         let chunks: Vec<std::result::Result<Vec<T>, String>> = lines
             .par_chunks(CHUNK_ROWS)
@@ -1066,7 +1068,7 @@ fn build(
             data.extend(chunk?);
         }
         Ok(Array::from_vec(data, numpy_shape(&dims, lines.is_empty(), ndmin)))
-    })
+    }, complex => Err(format!("dtype {dtype} is not supported by loadtxt")))
 }
 
 /// NumPy's result shape for `rows x cols` values: squeeze length-1 axes when there are more
@@ -1170,6 +1172,9 @@ fn value_of<T: Element>(v: T) -> Value {
         Scalar::U64(v) => Value::Int(v.into()),
         Scalar::F32(v) => Value::Float(v.into()),
         Scalar::F64(v) => Value::Float(v),
+        // (savetxt rejects complex arrays before formatting.)
+        Scalar::C64(v) => Value::Float(v.re.into()),
+        Scalar::C128(v) => Value::Float(v.re),
     }
 }
 
