@@ -429,6 +429,13 @@ pub fn cases() -> Vec<Case> {
         // ----------------------------------------------------------------- huge allocations
         // The error names the step that asked for the memory: `copy` is a cast to the same
         // dtype (`astype`), `ones` a `full`.
+        // NumPy: np.zeros((2**40, 2**20)) raises MemoryError.
+        err!(
+            "zeros_2_40_by_2_20",
+            "OutOfMemory",
+            "full",
+            zeros([1usize << 40, 1 << 20], DType::F64).eval()
+        ),
         err!(
             "zeros_2_40_by_2_20_copy",
             "OutOfMemory",
