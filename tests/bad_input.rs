@@ -1523,3 +1523,24 @@ fn numcrane_read_any(a: &Array) {
     }
     let _ = a.contiguous_bytes();
 }
+
+// ------------------------------------------------------------------------------------------
+// The table-driven catalogue (tests/bad_input/catalogue.rs)
+// ------------------------------------------------------------------------------------------
+
+#[path = "bad_input/catalogue.rs"]
+mod catalogue;
+
+/// Every case of the catalogue gives its expected error or NumPy's value, and none panics;
+/// the failures are listed by case name.
+#[test]
+fn catalogue() {
+    let (count, failures) = catalogue::run_all();
+    assert!(count >= 100, "the catalogue has {count} cases");
+    assert!(
+        failures.is_empty(),
+        "{} of {count} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

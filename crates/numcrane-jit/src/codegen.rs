@@ -958,8 +958,18 @@ impl CompiledKernel {
     }
 }
 
+/// Compiled kernels alive now (each owns its code memory): a kernel the cache evicts must
+/// free its code once no caller holds it, which tests observe through this count (issue 11).
+static LIVE_KERNELS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many compiled kernels (and so blocks of generated code) are alive in this process.
+pub fn live_kernels() -> usize {
+    LIVE_KERNELS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 impl Drop for CompiledKernel {
     fn drop(&mut self) {
+        LIVE_KERNELS.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
         let module = match self.module.get_mut() {
             Ok(m) => m.take(),
             Err(poisoned) => poisoned.into_inner().take(),
@@ -1064,6 +1074,7 @@ fn compile_inner(
     // SAFETY: `code` is the finalized address of the function `build` compiled in mode
     // `checks` in `module`, which the returned struct keeps alive as long as the pointer.
     let func = unsafe { kernel_fn(code, checks, is_column_fold(kernel)) };
+    LIVE_KERNELS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     Ok(CompiledKernel {
         func,
         module: Mutex::new(Some(module)),

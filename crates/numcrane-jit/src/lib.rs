@@ -34,7 +34,7 @@ mod vecmath;
 
 pub use cache::{compile_count, get_or_compile, get_or_compile_with};
 pub use codegen::{
-    check_kernel, listing, listing_with, supports, supports_node, Bounds, Checks, CompiledKernel,
-    Listing, OutOfBounds,
+    check_kernel, listing, listing_with, live_kernels, supports, supports_node, Bounds, Checks,
+    CompiledKernel, Listing, OutOfBounds,
 };
 pub use runtime::{run, run_into, run_into_with, run_with};

@@ -172,6 +172,14 @@ pub fn jit_compile_count() -> usize {
     numcrane_jit::compile_count()
 }
 
+/// How many JIT-compiled kernels are alive (cached or still held by a caller): evicted
+/// kernels free their code, so this stays near the cache's bound however many are compiled
+/// (for the hardening tests, issue 11).
+#[doc(hidden)]
+pub fn jit_live_kernels() -> usize {
+    numcrane_jit::live_kernels()
+}
+
 /// How many row-fused schedules (see `numcrane_fuse::rows`) the calling thread has run (for
 /// tests telling a row schedule from its step-by-step fallback).
 #[doc(hidden)]

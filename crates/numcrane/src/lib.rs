@@ -54,7 +54,9 @@ mod ufunc;
 mod views;
 
 pub use array::{eval_all, Array, IntoShape};
-pub use backend::{jit_compile_count, jit_plan_replays, row_schedule_runs, Backend};
+pub use backend::{
+    jit_compile_count, jit_live_kernels, jit_plan_replays, row_schedule_runs, Backend,
+};
 pub use code::KernelListing;
 pub use counting::{bincount, histogram, histogram_bin_edges, Bins};
 pub use creation::*;

@@ -37,6 +37,8 @@ fn filled(x: &Array, fill: f64, loc: SourceLocation) -> Option<(Array, Array)> {
 }
 
 /// The number of non-NaN elements over `axes`, in `dtype`.
+// track_caller: the reductions called inside take the user's line, not this file's (issue 11).
+#[track_caller]
 fn count_valid(mask: &Array, axes: Axes, dtype: DType, loc: SourceLocation) -> Array {
     let valid = build::unary(UnaryOp::Not, mask, loc);
     build::cast(&valid.sum(axes), dtype, loc)
@@ -93,6 +95,8 @@ pub fn nanmean(x: &Array, axes: impl Into<Axes>) -> Array {
     nanmean_at(x, axes.into(), SourceLocation::caller())
 }
 
+// track_caller: the reductions called inside take the user's line, not this file's (issue 11).
+#[track_caller]
 fn nanmean_at(x: &Array, axes: Axes, loc: SourceLocation) -> Array {
     let Some((y, mask)) = filled(x, 0.0, loc) else {
         return x.mean(axes);
@@ -133,6 +137,8 @@ pub fn nanstd(x: &Array, axes: impl Into<Axes>, ddof: f64) -> Array {
     build::unary(UnaryOp::Sqrt, &nanvar_at(x, axes.into(), ddof, loc), loc)
 }
 
+// track_caller: the reductions called inside take the user's line, not this file's (issue 11).
+#[track_caller]
 fn nanvar_at(x: &Array, axes: Axes, ddof: f64, loc: SourceLocation) -> Array {
     let Some((_, mask)) = filled(x, 0.0, loc) else {
         return x.var_ddof(axes, ddof);
@@ -181,6 +187,8 @@ pub fn nanmin(x: &Array, axes: impl Into<Axes>) -> Array {
     nan_extreme(x, axes.into(), false, SourceLocation::caller())
 }
 
+// track_caller: the reductions called inside take the user's line, not this file's (issue 11).
+#[track_caller]
 fn nan_extreme(x: &Array, axes: Axes, max: bool, loc: SourceLocation) -> Array {
     let fill = if max {
         f64::NEG_INFINITY
