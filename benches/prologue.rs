@@ -30,7 +30,12 @@ fn time(label: &str, f: impl Fn() -> Array) {
         })
         .collect();
     samples.sort_by(f64::total_cmp);
-    println!("{label}\t{:.6}\t{:.6}\t{}", samples[samples.len() / 2], samples[0], samples.len());
+    println!(
+        "{label}\t{:.6}\t{:.6}\t{}",
+        samples[samples.len() / 2],
+        samples[0],
+        samples.len()
+    );
 }
 
 fn main() {
@@ -40,5 +45,7 @@ fn main() {
     let b = matrix(1, n, 0.3).reshape([n]);
     assert_eq!(x.dtype(), DType::F32);
     time("scaled_matmul", || matmul(&(0.5 * &x), &w));
-    time("scaled_dense", || maximum(&(matmul(&(0.5 * &x), &w) + &b), 0.0));
+    time("scaled_dense", || {
+        maximum(&(matmul(&(0.5 * &x), &w) + &b), 0.0)
+    });
 }

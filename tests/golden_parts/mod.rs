@@ -3,8 +3,8 @@
 //! tests/golden.rs. Each file has `pub fn build(case, inputs) -> Harness<Variants>`; they use the
 //! harness helpers of tests/golden.rs through `super::super`.
 
-pub mod fft;
 pub mod complex;
+pub mod fft;
 pub mod histbins;
 pub mod pad;
 pub mod poly;

@@ -470,6 +470,22 @@ impl Array {
             .ok_or_else(|| Error::internal("as_slice", "layout outside its buffer"))
     }
 
+    /// Calls `f` with the elements' bytes in row-major order (native byte order), evaluating
+    /// first if needed: the realized buffer itself when it is C-contiguous, else a copy.
+    pub(crate) fn with_contiguous_bytes<R>(&self, f: impl FnOnce(&[u8]) -> R) -> Result<R> {
+        fn run<T: Element, R>(r: &Realized, f: impl FnOnce(&[u8]) -> R) -> Result<R> {
+            let values = numcrane_graph::eval::values::<T>(r)?;
+            let n = std::mem::size_of_val(values.as_ref());
+            // SAFETY: `values` is a slice of plain elements (integers, floats, bool bytes,
+            // pairs of floats) without padding; viewing its memory as `n` initialised bytes is
+            // valid while it lives, which outlasts `f`.
+            let bytes = unsafe { std::slice::from_raw_parts(values.as_ptr() as *const u8, n) };
+            Ok(f(bytes))
+        }
+        let r = self.realized()?;
+        numcrane_graph::with_dtype!(self.dtype(), T => run::<T, R>(r, f))
+    }
+
     /// The elements as native-endian bytes in row-major order (evaluates first if needed).
     ///
     /// # Examples

@@ -35,19 +35,27 @@ use std::sync::Arc;
 ///
 /// Errors with `Error::InvalidArgument { op: "load_npy", .. }` when the file cannot be read or
 /// is not a valid `.npy` file of a dtype numcrane has.
+///
+/// ```
+/// use numcrane::io::{load_npy, save_npy};
+/// let path = std::env::temp_dir().join(format!("doc-load-{}.npy", std::process::id()));
+/// save_npy(&path, &numcrane::array([[1.0, 2.0], [3.0, 4.0]])).unwrap();
+/// assert_eq!(load_npy(&path).unwrap().to_vec::<f64>().unwrap(), vec![1.0, 2.0, 3.0, 4.0]);
+/// # std::fs::remove_file(&path).unwrap();
+/// ```
 #[track_caller]
 pub fn load_npy(path: impl AsRef<Path>) -> Result<Array> {
     let location = SourceLocation::caller();
     let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|e| {
+    let cannot = |e: std::io::Error| {
         Error::invalid(
             "load_npy",
             format!("cannot read {}: {e}", path.display()),
             location,
         )
-    })?;
-    read_npy(&bytes).map_err(|e| match e {
-        // Name the file in format errors too: the message alone does not say which one.
+    };
+    // Name the file in format errors too: the message alone does not say which one.
+    let named = |e: Error| match e {
         Error::InvalidArgument {
             op,
             message,
@@ -58,7 +66,67 @@ pub fn load_npy(path: impl AsRef<Path>) -> Result<Array> {
             location,
         },
         other => other,
-    })
+    };
+    if let Some(array) = load_npy_direct(path, location).map_err(named)? {
+        return Ok(array);
+    }
+    let bytes = std::fs::read(path).map_err(cannot)?;
+    read_npy(&bytes).map_err(named)
+}
+
+/// The common case of [`load_npy`] without a copy of the file in memory: a plain dtype in
+/// this machine's byte order (not bool, whose bytes are checked), whose header fits in the
+/// first 64 KiB. The elements are read straight into the array's buffer, as NumPy's
+/// `fromfile` does. `Ok(None)`: another kind of file, read whole by the caller.
+fn load_npy_direct(path: &Path, location: SourceLocation) -> Result<Option<Array>> {
+    use std::io::Read;
+    const PREFIX: usize = 1 << 16;
+    let cannot = |e: std::io::Error| {
+        Error::invalid(
+            "load_npy",
+            format!("cannot read {}: {e}", path.display()),
+            location,
+        )
+    };
+    let mut file = std::fs::File::open(path).map_err(cannot)?;
+    let file_len = file.metadata().map_err(cannot)?.len();
+    let Ok(file_len) = usize::try_from(file_len) else {
+        return Ok(None);
+    };
+    let mut prefix = vec![0u8; file_len.min(PREFIX)];
+    file.read_exact(&mut prefix).map_err(cannot)?;
+    let Ok(info) = npy::parse_npy_prefix(&prefix, file_len, location) else {
+        return Ok(None);
+    };
+    let npy::ItemKind::Plain(dtype, order) = info.kind else {
+        return Ok(None);
+    };
+    let swap = dtype.itemsize() > 1 && order != npy::ByteOrder::Native;
+    if swap || dtype == numcrane_graph::DType::Bool {
+        return Ok(None);
+    }
+    let len = info.nbytes / dtype.itemsize();
+    // Zeroed memory (fresh pages for large buffers: no zeroing pass), overwritten below.
+    let mut buffer = numcrane_graph::Buffer::zeros(dtype, len, "load_npy")?;
+    // SAFETY: the buffer is ours alone, writable, and holds `len * itemsize = nbytes`
+    // initialised (zero) bytes; the slice is dropped before the buffer is shared.
+    let out = unsafe { std::slice::from_raw_parts_mut(buffer.as_mut_ptr(), info.nbytes) };
+    let in_prefix = prefix
+        .len()
+        .saturating_sub(info.data_offset)
+        .min(info.nbytes);
+    out[..in_prefix].copy_from_slice(&prefix[info.data_offset..info.data_offset + in_prefix]);
+    file.read_exact(&mut out[in_prefix..]).map_err(cannot)?;
+    let layout = npy::NpyInfo {
+        dtype,
+        swap,
+        fortran_order: info.fortran_order,
+        shape: info.shape,
+        data_offset: info.data_offset,
+        nbytes: info.nbytes,
+    }
+    .layout();
+    Ok(Some(Array::from_realized(Arc::new(buffer), layout)))
 }
 
 /// Parses the bytes of a whole `.npy` file held in memory (see [`load_npy`]).
@@ -69,23 +137,36 @@ pub fn read_npy(bytes: &[u8]) -> Result<Array> {
 }
 
 /// Evaluates `a` and writes it to `path` as a version 1.0 `.npy` file (C order,
-/// little-endian), replacing any existing file.
+/// little-endian), replacing any existing file. A C-contiguous result is written from its
+/// buffer as it is (no copy).
 ///
 /// Errors from evaluating `a` are returned as they are; failing to write gives
 /// `Error::InvalidArgument { op: "save_npy", .. }` naming the path.
 #[track_caller]
 pub fn save_npy(path: impl AsRef<Path>, a: &Array) -> Result<()> {
+    use std::io::Write;
     let location = SourceLocation::caller();
     let path = path.as_ref();
-    let data = a.contiguous_bytes()?;
-    let bytes = npy::write_npy_bytes(a.dtype(), a.shape(), &data);
-    std::fs::write(path, bytes).map_err(|e| {
+    let cannot = |e: std::io::Error| {
         Error::invalid(
             "save_npy",
             format!("cannot write {}: {e}", path.display()),
             location,
         )
-    })
+    };
+    let header = npy::npy_header(a.dtype(), a.shape());
+    let write = |data: &[u8]| -> Result<()> {
+        let mut file = std::fs::File::create(path).map_err(cannot)?;
+        file.write_all(&header).map_err(cannot)?;
+        if cfg!(target_endian = "big") && a.dtype().itemsize() > 1 {
+            let bytes = npy::write_npy_bytes(a.dtype(), a.shape(), data);
+            file.write_all(&bytes[header.len()..]).map_err(cannot)?;
+        } else {
+            file.write_all(data).map_err(cannot)?;
+        }
+        Ok(())
+    };
+    a.with_contiguous_bytes(write)?
 }
 
 /// What [`load`] and [`Npz::get_any`] return: a plain array or a structured one, as NumPy's

@@ -126,6 +126,16 @@ impl NpyAny {
 
 /// Parses and checks the header of a whole .npy file of a plain or a structured dtype.
 pub(crate) fn parse_npy_any(bytes: &[u8], location: SourceLocation) -> Result<NpyAny> {
+    parse_npy_prefix(bytes, bytes.len(), location)
+}
+
+/// [`parse_npy_any`] from the first bytes of a file of `file_len` bytes (at least its whole
+/// header): the data's length is checked against what the file holds after the header.
+pub(crate) fn parse_npy_prefix(
+    bytes: &[u8],
+    file_len: usize,
+    location: SourceLocation,
+) -> Result<NpyAny> {
     let fail = |message: String| Error::invalid(OP, message, location);
 
     let header = split_header(bytes).map_err(&fail)?;
@@ -163,19 +173,19 @@ pub(crate) fn parse_npy_any(bytes: &[u8], location: SourceLocation) -> Result<Np
         )));
     }
     let nbytes = size * itemsize;
-    let data = header.data;
-    if data.len() != nbytes {
+    let data_offset = bytes.len() - header.data.len();
+    let data_len = file_len.saturating_sub(data_offset);
+    if data_len != nbytes {
         return Err(fail(format!(
-            "data size mismatch: shape {:?} of {what} needs {nbytes} bytes, the file has {}",
+            "data size mismatch: shape {:?} of {what} needs {nbytes} bytes, the file has {data_len}",
             parsed.shape,
-            data.len()
         )));
     }
     Ok(NpyAny {
         kind,
         fortran_order: parsed.fortran_order,
         shape: parsed.shape,
-        data_offset: bytes.len() - data.len(),
+        data_offset,
         nbytes,
     })
 }
@@ -363,7 +373,7 @@ pub fn write_npy_record_bytes(
 /// `size(shape) * dtype.itemsize()` bytes long; it is written as given. A header too long for
 /// version 1.0 (only possible with thousands of axes) is written as version 2.0, as NumPy does.
 pub fn write_npy_bytes(dtype: DType, shape: &[usize], data: &[u8]) -> Vec<u8> {
-    let mut out = header_bytes(&format!("'{}'", descr_of(dtype)), shape);
+    let mut out = npy_header(dtype, shape);
     out.reserve(data.len());
     let itemsize = dtype.itemsize();
     if cfg!(target_endian = "big") && itemsize > 1 {
@@ -374,6 +384,11 @@ pub fn write_npy_bytes(dtype: DType, shape: &[usize], data: &[u8]) -> Vec<u8> {
         out.extend_from_slice(data);
     }
     out
+}
+
+/// The bytes before the data of a version 1.0 `.npy` file of a C-order little-endian array.
+pub(crate) fn npy_header(dtype: DType, shape: &[usize]) -> Vec<u8> {
+    header_bytes(&format!("'{}'", descr_of(dtype)), shape)
 }
 
 /// NumPy's `dtype.str` for the little-endian version of a dtype.
