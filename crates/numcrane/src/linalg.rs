@@ -19,9 +19,9 @@ use numcrane_graph::layout::broadcast_shapes;
 use numcrane_graph::{Error, Op};
 
 pub use crate::linalg_decomp::{
-    cholesky, cond, cross, det, eigh, eigvalsh, inv, lstsq, matrix_power, matrix_rank, multi_dot,
-    norm, pinv, pinv_rcond, qr, slogdet, solve, svd, svdvals, trace, Eigh, Lstsq, NormAxes,
-    NormOrd, Qr, QrMode, RankTol, Slogdet, Svd, Uplo,
+    cholesky, cond, cross, det, eig, eigh, eigvals, eigvalsh, inv, lstsq, matrix_power,
+    matrix_rank, multi_dot, norm, pinv, pinv_rcond, qr, slogdet, solve, svd, svdvals, trace, Eig,
+    Eigh, Lstsq, NormAxes, NormOrd, Qr, QrMode, RankTol, Slogdet, Svd, Uplo,
 };
 
 /// The matrix product of `a` and `b`, as NumPy's `np.matmul` / `a @ b`.

@@ -470,6 +470,121 @@ pub fn eigvalsh(a: &Array, uplo: Uplo) -> Array {
     v.pop().unwrap_or_else(|| a.clone())
 }
 
+/// The eigenvalues and right eigenvectors of general square matrices, as NumPy 2's
+/// `EigResult`.
+#[derive(Clone, Debug)]
+pub struct Eig {
+    /// `(..., M)`
+    pub eigenvalues: Array,
+    /// `(..., M, M)`: column `j` pairs with eigenvalue `j`
+    pub eigenvectors: Array,
+}
+
+/// `eig` / `eigvals` of a real stack: complex results (complex64 for float32 input, else
+/// complex128), or real ones when every eigenvalue of the stack is real (NumPy's rule).
+fn eig_impl(a: &Array, vectors: bool, op: &'static str) -> Vec<Array> {
+    let loc = SourceLocation::caller();
+    let single = a.dtype() == DType::F32;
+    let complex = if single { DType::C64 } else { DType::C128 };
+    let r = (|| {
+        stacked_square(op, a, loc)?;
+        if a.dtype().is_complex() {
+            return Err(Error::invalid(
+                op,
+                format!("complex input ({}) is not supported yet", a.dtype()),
+                loc,
+            ));
+        }
+        let st = read(a, loc)?;
+        let n = st.n;
+        let parts = per_matrix(st.count(), |i| match vectors {
+            true => kern::eig(st.mat(i), n),
+            false => kern::eigvals(st.mat(i), n).map(|w| (w, Vec::new())),
+        })
+        .map_err(|f| failure(op, f, a.shape(), loc))?;
+        let (mut w, mut v) = (Vec::new(), Vec::new());
+        for (wi, vi) in parts {
+            w.extend(wi);
+            // The kernel's vectors are column-major: NumPy's v[i, j] is component i of
+            // eigenvector j.
+            for i in 0..n {
+                v.extend((0..n).filter_map(|j| vi.get(j * n + i).copied()));
+            }
+        }
+        let real = kern::all_real(&w);
+        let emit_c = |values: Vec<kern::Complex<f64>>, shape: Vec<usize>| -> Array {
+            match (real, single) {
+                (true, _) => emit(
+                    values.iter().map(|c| c.re).collect(),
+                    shape,
+                    result_dtype(a.dtype()),
+                    loc,
+                ),
+                (false, true) => leaf(
+                    values
+                        .iter()
+                        .map(|c| numcrane_graph::Complex32::new(c.re as f32, c.im as f32))
+                        .collect(),
+                    shape,
+                    loc,
+                ),
+                (false, false) => leaf(values, shape, loc),
+            }
+        };
+        let mut out = vec![emit_c(w, st.shape(&[n]))];
+        if vectors {
+            out.push(emit_c(v, a.shape().to_vec()));
+        }
+        Ok(out)
+    })();
+    arrays(r, 1 + usize::from(vectors), complex, a.shape(), loc)
+}
+
+/// `np.linalg.eig(a)`: the eigenvalues and right eigenvectors of general square matrices
+/// (stacked over leading dimensions), `a @ v[:, j] = w[j] * v[:, j]`. Complex (complex64 for
+/// float32 input, complex128 otherwise) unless every eigenvalue is real, then real, as NumPy.
+/// Each eigenvector has unit norm with its largest component real and positive (NumPy's
+/// LAPACK leaves that component's sign open, so vectors may differ from NumPy's by a sign or
+/// phase); eigenvalues come in the Schur form's order, which may differ from NumPy's.
+///
+/// ```
+/// use numcrane::{array, linalg, Complex64};
+/// // A rotation by 90 degrees: eigenvalues +i and -i.
+/// let r = linalg::eig(&array([[0.0, -1.0], [1.0, 0.0]]));
+/// let mut w = r.eigenvalues.to_vec::<Complex64>().unwrap();
+/// w.sort_by(|a, b| a.im.total_cmp(&b.im));
+/// assert!((w[0] - Complex64::new(0.0, -1.0)).norm() < 1e-12);
+/// assert!((w[1] - Complex64::new(0.0, 1.0)).norm() < 1e-12);
+/// // A triangular matrix has real eigenvalues: a real result.
+/// let r = linalg::eig(&array([[2.0, 1.0], [0.0, 3.0]]));
+/// assert_eq!(r.eigenvalues.dtype(), numcrane::DType::F64);
+/// ```
+#[track_caller]
+pub fn eig(a: &Array) -> Eig {
+    let mut v = eig_impl(a, true, "eig");
+    let eigenvectors = v.pop().unwrap_or_else(|| a.clone());
+    let eigenvalues = v.pop().unwrap_or_else(|| a.clone());
+    Eig {
+        eigenvalues,
+        eigenvectors,
+    }
+}
+
+/// `np.linalg.eigvals(a)`: the eigenvalues of general square matrices (see [`eig`]).
+///
+/// ```
+/// use numcrane::{array, linalg};
+/// let w = linalg::eigvals(&array([[2.0, 0.0], [0.0, -1.0]]));
+/// let mut w = w.to_vec::<f64>().unwrap();
+/// w.sort_by(f64::total_cmp);
+/// assert_eq!(w, vec![-1.0, 2.0]);
+/// ```
+#[track_caller]
+pub fn eigvals(a: &Array) -> Array {
+    let mut v = eig_impl(a, false, "eigvals");
+    v.pop().unwrap_or_else(|| a.clone())
+}
+
 /// The singular value decomposition `a = u @ (s[..., None] * vh)`, as NumPy 2's `SVDResult`.
 ///
 /// # Examples

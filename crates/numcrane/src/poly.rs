@@ -247,6 +247,43 @@ pub fn polyint(p: &[f64], m: usize, k: &[f64]) -> Result<Vec<f64>> {
     Ok(p)
 }
 
+/// NumPy's `np.roots(p)` on an array of coefficients (1-D): the roots as an array, complex128
+/// unless every root is real, then float64, as NumPy returns them (see [`roots`]). Evaluates
+/// `p`; an error (a 2-D `p`, non-finite coefficients) is an error array.
+///
+/// ```
+/// use numcrane::{array, Complex64, DType};
+/// let r = numcrane::poly::roots_array(&array([1.0, 0.0, 1.0])); // x^2 + 1
+/// assert_eq!(r.dtype(), DType::C128);
+/// let mut im: Vec<f64> = r.to_vec::<Complex64>().unwrap().iter().map(|z| z.im).collect();
+/// im.sort_by(f64::total_cmp);
+/// assert_eq!(im, vec![-1.0, 1.0]);
+/// let r = numcrane::poly::roots_array(&array([1.0, -3.0, 2.0]));
+/// assert_eq!(r.dtype(), DType::F64);
+/// ```
+#[track_caller]
+pub fn roots_array(p: &Array) -> Array {
+    let loc = SourceLocation::caller();
+    let result = (|| {
+        if p.ndim() != 1 {
+            return Err(Error::invalid(
+                "roots",
+                format!("Input must be a rank-1 array (got {} dimensions)", p.ndim()),
+                loc,
+            ));
+        }
+        let coeffs = p.astype(DType::F64).to_vec::<f64>()?;
+        let r = roots(&coeffs)?;
+        let n = r.len();
+        Ok(if numcrane_linalg::all_real(&r) {
+            Array::from_vec(r.iter().map(|z| z.re).collect::<Vec<f64>>(), [n])
+        } else {
+            Array::from_vec(r, [n])
+        })
+    })();
+    result.unwrap_or_else(|e| build::poison(e, Op::Leaf, &[p], DType::C128, vec![0], loc))
+}
+
 /// NumPy's `np.roots(p)`: the roots of the polynomial with coefficients `p`, as the
 /// eigenvalues of its companion matrix after dropping leading zeros (they do not change the
 /// polynomial) and trailing zeros (each is a root at 0, appended at the end). All-zero or
