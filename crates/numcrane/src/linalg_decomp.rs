@@ -472,6 +472,18 @@ pub fn eigvalsh(a: &Array, uplo: Uplo) -> Array {
 
 /// The eigenvalues and right eigenvectors of general square matrices, as NumPy 2's
 /// `EigResult`.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, linalg, matmul};
+/// let a = array([[2.0, 0.0], [0.0, 3.0]]);
+/// let r = linalg::eig(&a);
+/// // a @ v == v * w, column by column.
+/// let av = matmul(&a, &r.eigenvectors).to_vec::<f64>().unwrap();
+/// let vw = (&r.eigenvectors * &r.eigenvalues).to_vec::<f64>().unwrap();
+/// assert!(av.iter().zip(&vw).all(|(x, y)| (x - y).abs() < 1e-12));
+/// ```
 #[derive(Clone, Debug)]
 pub struct Eig {
     /// `(..., M)`
