@@ -367,6 +367,15 @@ pub struct Poly1d {
 
 impl Poly1d {
     /// `np.poly1d(c)`: leading zeros trimmed (`np.trim_zeros(c, 'f')`); none left is `[0.]`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::poly::Poly1d;
+    /// let p = Poly1d::new(&[0.0, 0.0, 1.0, -3.0, 2.0]);
+    /// assert_eq!(p.coeffs(), &[1.0, -3.0, 2.0]);
+    /// assert_eq!(Poly1d::new(&[0.0, 0.0]).coeffs(), &[0.0]);
+    /// ```
     pub fn new(c: &[f64]) -> Poly1d {
         let start = c.iter().position(|&v| v != 0.0).unwrap_or(c.len());
         let coeffs = if start == c.len() {
@@ -378,27 +387,70 @@ impl Poly1d {
     }
 
     /// `np.poly1d(r, r=True)`: the monic polynomial with these (real) roots.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::poly::Poly1d;
+    /// let p = Poly1d::from_roots(&[1.0, 2.0]);
+    /// assert_eq!(p.coeffs(), &[1.0, -3.0, 2.0]);
+    /// ```
     pub fn from_roots(r: &[f64]) -> Poly1d {
         Poly1d::new(&poly_from_roots(r))
     }
 
     /// The coefficients, highest power first (NumPy's `.coeffs` / `.c`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::poly::Poly1d;
+    /// let p = Poly1d::new(&[2.0, 0.0, -1.0]);
+    /// assert_eq!(p.coeffs(), &[2.0, 0.0, -1.0]);
+    /// ```
     pub fn coeffs(&self) -> &[f64] {
         &self.coeffs
     }
 
     /// The degree (NumPy's `.order`): the number of coefficients less one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::poly::Poly1d;
+    /// assert_eq!(Poly1d::new(&[1.0, -3.0, 2.0]).order(), 2);
+    /// assert_eq!(Poly1d::new(&[5.0]).order(), 0);
+    /// ```
     pub fn order(&self) -> usize {
         self.coeffs.len() - 1
     }
 
     /// The value at `x` (`p(x)` on a Python float), by Horner's scheme as `np.polyval`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::poly::Poly1d;
+    /// let p = Poly1d::new(&[1.0, -3.0, 2.0]);
+    /// assert_eq!(p.eval(3.0), 2.0);
+    /// assert_eq!(p.eval(1.0), 0.0);
+    /// ```
     pub fn eval(&self, x: f64) -> f64 {
         self.coeffs.iter().fold(0.0, |y, &c| y * x + c)
     }
 
     /// The values at every element of `x` (`p(x)` on an array): `np.polyval` with the
     /// coefficients a float64 array, so the result is at least float64. Lazy.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{array, poly::Poly1d, DType};
+    /// let p = Poly1d::new(&[1.0, 0.0, -1.0]);
+    /// let y = p.eval_array(&array([1.0f32, 2.0, 3.0]));
+    /// assert_eq!(y.dtype(), DType::F64);
+    /// assert_eq!(y.to_vec::<f64>().unwrap(), vec![0.0, 3.0, 8.0]);
+    /// ```
     #[track_caller]
     pub fn eval_array(&self, x: &Array) -> Array {
         let mut y = zeros_like(x);
@@ -409,17 +461,45 @@ impl Poly1d {
     }
 
     /// The roots (`.roots` / `.r`), complex, as [`roots`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::poly::Poly1d;
+    /// let r = Poly1d::new(&[1.0, -3.0, 2.0]).roots().unwrap();
+    /// let mut re: Vec<f64> = r.iter().map(|z| z.re).collect();
+    /// re.sort_by(f64::total_cmp);
+    /// assert!((re[0] - 1.0).abs() < 1e-12 && (re[1] - 2.0).abs() < 1e-12);
+    /// assert!(r.iter().all(|z| z.im == 0.0));
+    /// ```
     #[track_caller]
     pub fn roots(&self) -> Result<Vec<Complex<f64>>> {
         roots(&self.coeffs)
     }
 
     /// The `m`-th derivative (`.deriv(m)`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::poly::Poly1d;
+    /// let p = Poly1d::new(&[1.0, 1.0, 1.0, 1.0]);
+    /// assert_eq!(p.deriv(1).coeffs(), &[3.0, 2.0, 1.0]);
+    /// assert_eq!(p.deriv(2).coeffs(), &[6.0, 2.0]);
+    /// ```
     pub fn deriv(&self, m: usize) -> Poly1d {
         Poly1d::new(&polyder(&self.coeffs, m))
     }
 
     /// The `m`-th antiderivative with constants `k` (`.integ(m, k)`; see [`polyint`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::poly::Poly1d;
+    /// let p = Poly1d::new(&[3.0, 2.0]);
+    /// assert_eq!(p.integ(1, &[5.0]).unwrap().coeffs(), &[1.5, 2.0, 5.0]);
+    /// ```
     #[track_caller]
     pub fn integ(&self, m: usize, k: &[f64]) -> Result<Poly1d> {
         Ok(Poly1d::new(&polyint(&self.coeffs, m, k)?))
@@ -427,6 +507,16 @@ impl Poly1d {
 
     /// Quotient and remainder of `self / other` (NumPy's `p / q` on two `poly1d`s, or
     /// `np.polydiv`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::poly::Poly1d;
+    /// // (x^2 + 1) / (x - 1) = x + 1, remainder 2
+    /// let (q, r) = Poly1d::new(&[1.0, 0.0, 1.0]).div(&Poly1d::new(&[1.0, -1.0])).unwrap();
+    /// assert_eq!(q.coeffs(), &[1.0, 1.0]);
+    /// assert_eq!(r.coeffs(), &[2.0]);
+    /// ```
     #[track_caller]
     pub fn div(&self, other: &Poly1d) -> Result<(Poly1d, Poly1d)> {
         let (q, r) = polydiv(&self.coeffs, &other.coeffs)?;
@@ -434,6 +524,15 @@ impl Poly1d {
     }
 
     /// `self ** n` by repeated multiplication, as NumPy.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::poly::Poly1d;
+    /// let p = Poly1d::new(&[1.0, 1.0]);
+    /// assert_eq!(p.pow(2).coeffs(), &[1.0, 2.0, 1.0]);
+    /// assert_eq!(p.pow(0).coeffs(), &[1.0]);
+    /// ```
     pub fn pow(&self, n: u32) -> Poly1d {
         let mut out = vec![1.0];
         for _ in 0..n {
@@ -509,6 +608,18 @@ impl fmt::Display for Poly1d {
 }
 
 /// How [`polyfit`] reports the covariance of the coefficients (NumPy's `cov` argument).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, poly};
+/// assert_eq!(poly::Cov::default(), poly::Cov::No);
+/// let x = array([0.0, 1.0, 2.0, 3.0]);
+/// let y = array([1.0, 3.0, 5.0, 8.0]);
+/// let fit = poly::polyfit(&x, &y, 1, None, None, poly::Cov::Unscaled);
+/// assert_eq!(fit.cov.unwrap().shape(), &[2, 2]);
+/// assert!(poly::polyfit(&x, &y, 1, None, None, poly::Cov::No).cov.is_none());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Cov {
     /// `cov=False`: none.
@@ -524,6 +635,20 @@ pub enum Cov {
 /// `residuals, rank, singular_values, rcond`. Every array is float64 (NumPy's `vander`
 /// promotes with int, so even a float32 fit is float64) and evaluates to the error when the
 /// fit failed.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, poly};
+/// let x = array([0.0, 1.0, 2.0, 3.0]);
+/// let y = array([1.0, 3.0, 5.0, 8.0]);
+/// let fit = poly::polyfit(&x, &y, 1, None, None, poly::Cov::No);
+/// assert_eq!(fit.coeffs.shape(), &[2]);
+/// assert_eq!(fit.rank, 2);
+/// assert_eq!(fit.residuals.shape(), &[1]);
+/// assert_eq!(fit.singular_values.shape(), &[2]);
+/// assert!(fit.cov.is_none());
+/// ```
 #[derive(Clone, Debug)]
 pub struct PolyFit {
     /// the coefficients, highest power first: `(deg + 1,)`, or `(deg + 1, K)` for a 2-D `y`

@@ -22,6 +22,16 @@ use std::fmt;
 
 /// One field of a structured dtype: its name, element dtype, byte offset in a record and the
 /// byte order it has in files (`np.dtype.descr`'s `<`, `>` or `|`).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{DType, FieldDescr, RecordDescr};
+/// let f = FieldDescr { name: "a".into(), dtype: DType::F32, offset: 0, big_endian: true };
+/// let d = RecordDescr::new(vec![f], 4).unwrap();
+/// assert_eq!(d.fields()[0].name, "a");
+/// assert_eq!(d.descr(), "[('a', '>f4')]");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldDescr {
     /// The field's name.
@@ -36,6 +46,15 @@ pub struct FieldDescr {
 
 /// NumPy's structured dtype as `np.save` describes it: the fields in offset order and the
 /// size of a record (larger than the sum of the fields when an aligned dtype pads them).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{DType, RecordDescr};
+/// let d = RecordDescr::packed([("x", DType::I8), ("y", DType::F64)]);
+/// assert_eq!(d.itemsize(), 9);
+/// assert_eq!(d.repr(), "[('x', 'i1'), ('y', '<f8')]");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecordDescr {
     fields: Vec<FieldDescr>,
@@ -116,11 +135,29 @@ impl RecordDescr {
     }
 
     /// The fields in offset order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{DType, RecordDescr};
+    /// let d = RecordDescr::packed([("a", DType::I32), ("b", DType::F64)]);
+    /// let f = d.fields();
+    /// assert_eq!(f.len(), 2);
+    /// assert_eq!((f[1].name.as_str(), f[1].dtype, f[1].offset), ("b", DType::F64, 4));
+    /// ```
     pub fn fields(&self) -> &[FieldDescr] {
         &self.fields
     }
 
     /// The size of one record in bytes (NumPy's `dtype.itemsize`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{DType, RecordDescr};
+    /// let d = RecordDescr::packed([("a", DType::I32), ("b", DType::F64)]);
+    /// assert_eq!(d.itemsize(), 12);
+    /// ```
     pub fn itemsize(&self) -> usize {
         self.itemsize
     }
@@ -128,6 +165,14 @@ impl RecordDescr {
     /// The descr `np.save` writes in a `.npy` header (NumPy's `dtype.descr`): a list of
     /// `(name, typestr)` pairs with `('', '|Vn')` entries for padding bytes, e.g.
     /// `[('x', '|i1'), ('', '|V7'), ('y', '<f8')]`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{DType, RecordDescr};
+    /// let d = RecordDescr::packed([("a", DType::U8), ("b", DType::F64)]);
+    /// assert_eq!(d.descr(), "[('a', '|u1'), ('b', '<f8')]");
+    /// ```
     pub fn descr(&self) -> String {
         let mut parts = Vec::with_capacity(self.fields.len() * 2);
         let mut at = 0;
@@ -150,6 +195,20 @@ impl RecordDescr {
 
     /// NumPy's `repr` of the dtype, as it ends a structured array's repr:
     /// `[('x', 'i1'), ('y', '<f8')]` for a packed dtype, the dict form for a padded one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{DType, FieldDescr, RecordDescr};
+    /// let d = RecordDescr::packed([("x", DType::I8), ("y", DType::F64)]);
+    /// assert_eq!(d.repr(), "[('x', 'i1'), ('y', '<f8')]");
+    /// let field = |name: &str, dtype, offset| FieldDescr { name: name.into(), dtype, offset, big_endian: false };
+    /// let aligned = RecordDescr::new(vec![field("a", DType::I8, 0), field("b", DType::F64, 8)], 16).unwrap();
+    /// assert_eq!(
+    ///     aligned.repr(),
+    ///     "{'names': ['a', 'b'], 'formats': ['i1', '<f8'], 'offsets': [0, 8], 'itemsize': 16}"
+    /// );
+    /// ```
     pub fn repr(&self) -> String {
         let short = |f: &FieldDescr| {
             let s = typestr(f.dtype, f.big_endian);
@@ -335,53 +394,139 @@ impl RecordArray {
     }
 
     /// The field names in dtype order (NumPy's `a.dtype.names`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{array, RecordArray};
+    /// let rec = RecordArray::from_fields([("id", array([1i64, 2])), ("w", array([0.5, 1.25]))]).unwrap();
+    /// assert_eq!(rec.names(), ["id", "w"]);
+    /// ```
     pub fn names(&self) -> Vec<&str> {
         self.descr.fields.iter().map(|f| f.name.as_str()).collect()
     }
 
     /// The shape of the array of records.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{array, RecordArray};
+    /// let rec = RecordArray::from_fields([("id", array([1i64, 2])), ("w", array([0.5, 1.25]))]).unwrap();
+    /// assert_eq!(rec.shape(), &[2]);
+    /// ```
     pub fn shape(&self) -> &[usize] {
         &self.shape
     }
 
     /// The number of dimensions.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{array, RecordArray};
+    /// let rec = RecordArray::from_fields([("id", array([1i64, 2])), ("w", array([0.5, 1.25]))]).unwrap();
+    /// assert_eq!(rec.ndim(), 1);
+    /// ```
     pub fn ndim(&self) -> usize {
         self.shape.len()
     }
 
     /// The number of records.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{array, RecordArray};
+    /// let rec = RecordArray::from_fields([("id", array([1i64, 2])), ("w", array([0.5, 1.25]))]).unwrap();
+    /// assert_eq!(rec.size(), 2);
+    /// ```
     pub fn size(&self) -> usize {
         self.shape.iter().product()
     }
 
     /// The length of the first axis (Python's `len(a)`; 0 for a 0-d array, which NumPy
     /// refuses).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{array, RecordArray};
+    /// let rec = RecordArray::from_fields([("id", array([1i64, 2])), ("w", array([0.5, 1.25]))]).unwrap();
+    /// assert_eq!(rec.len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.shape.first().copied().unwrap_or(0)
     }
 
     /// True when the first axis has length 0.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{array, s, RecordArray};
+    /// let rec = RecordArray::from_fields([("id", array([1i64, 2])), ("w", array([0.5, 1.25]))]).unwrap();
+    /// assert!(!rec.is_empty());
+    /// assert!(rec.slice(s![2..]).is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// The structured dtype (names, dtypes, offsets, record size).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{array, RecordArray};
+    /// let rec = RecordArray::from_fields([("id", array([1i64, 2])), ("w", array([0.5, 1.25]))]).unwrap();
+    /// let d = rec.descr();
+    /// assert_eq!(d.itemsize(), 16);
+    /// assert_eq!(d.fields()[1].offset, 8);
+    /// ```
     pub fn descr(&self) -> &RecordDescr {
         &self.descr
     }
 
     /// The dtype's descr as `np.save` writes it, e.g. `[('x', '<f8'), ('y', '<i4')]`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{array, RecordArray};
+    /// let rec = RecordArray::from_fields([("id", array([1i64, 2])), ("w", array([0.5, 1.25]))]).unwrap();
+    /// assert_eq!(rec.dtype_descr(), "[('id', '<i8'), ('w', '<f8')]");
+    /// ```
     pub fn dtype_descr(&self) -> String {
         self.descr.descr()
     }
 
     /// The field's array, or `None` when there is no such field.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{array, RecordArray};
+    /// let rec = RecordArray::from_fields([("id", array([1i64, 2])), ("w", array([0.5, 1.25]))]).unwrap();
+    /// assert_eq!(rec.get("w").unwrap().to_vec::<f64>().unwrap(), vec![0.5, 1.25]);
+    /// assert!(rec.get("z").is_none());
+    /// ```
     pub fn get(&self, name: &str) -> Option<&Array> {
         let i = self.descr.fields.iter().position(|f| f.name == name)?;
         self.fields.get(i)
     }
 
     /// Every field with its name, in dtype order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{array, RecordArray};
+    /// let rec = RecordArray::from_fields([("id", array([1i64, 2])), ("w", array([0.5, 1.25]))]).unwrap();
+    /// let names: Vec<&str> = rec.fields().map(|(name, _)| name).collect();
+    /// assert_eq!(names, ["id", "w"]);
+    /// assert!(rec.fields().all(|(_, a)| a.shape() == [2]));
+    /// ```
     pub fn fields(&self) -> impl Iterator<Item = (&str, &Array)> {
         self.descr
             .fields
@@ -436,6 +581,17 @@ impl RecordArray {
 
     /// Evaluates every field (in one pass, sharing their common work) and returns the
     /// structured array of the realized fields.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use numcrane::{array, RecordArray};
+    /// let t = array([1.0, 2.0]);
+    /// let rec = RecordArray::from_fields([("t", t.clone()), ("t2", &t + &t)]).unwrap();
+    /// let done = rec.eval().unwrap();
+    /// assert_eq!(done.field("t2").to_vec::<f64>().unwrap(), vec![2.0, 4.0]);
+    /// assert_eq!(done.names(), rec.names());
+    /// ```
     #[track_caller]
     pub fn eval(&self) -> Result<RecordArray> {
         let arrays: Vec<&Array> = self.fields.iter().collect();
