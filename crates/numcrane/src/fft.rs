@@ -186,6 +186,30 @@ fn apply<I: Element, O: Element>(
     Ok(Array::from_vec(out.data, out.shape))
 }
 
+/// The dtypes a transform reads its input in: (single precision, double precision).
+const COMPLEX_IN: (DType, DType) = (DType::C64, DType::C128);
+const REAL_IN: (DType, DType) = (DType::F32, DType::F64);
+
+/// Runs a transform on `x` converted to `input`'s single-precision dtype (for float32 or
+/// complex64 input: NumPy 2 keeps single precision) with `single_`, else to its
+/// double-precision one with `double_`; an error array on failure. The typed wrappers below
+/// fix the element types, so that callers' closures need no annotations.
+fn transform<A: Element, B: Element, C: Element, D: Element>(
+    op: &'static str,
+    x: &Array,
+    loc: SourceLocation,
+    input: (DType, DType),
+    single_: impl FnOnce(Strided<'_, A>) -> numcrane_fft::Result<Output<B>>,
+    double_: impl FnOnce(Strided<'_, C>) -> numcrane_fft::Result<Output<D>>,
+) -> Array {
+    let result = if single(x) {
+        apply(op, &x.astype(input.0), loc, single_)
+    } else {
+        apply(op, &x.astype(input.1), loc, double_)
+    };
+    result.unwrap_or_else(|e| failed(op, e, x, loc))
+}
+
 /// A complex-to-complex transform of `x` in NumPy's precision.
 fn complex_transform(
     op: &'static str,
@@ -194,12 +218,7 @@ fn complex_transform(
     f32_: impl FnOnce(Strided<'_, Complex<f32>>) -> numcrane_fft::Result<Output<Complex<f32>>>,
     f64_: impl FnOnce(Strided<'_, Complex<f64>>) -> numcrane_fft::Result<Output<Complex<f64>>>,
 ) -> Array {
-    let result = if single(x) {
-        apply(op, &x.astype(DType::C64), loc, f32_)
-    } else {
-        apply(op, &x.astype(DType::C128), loc, f64_)
-    };
-    result.unwrap_or_else(|e| failed(op, e, x, loc))
+    transform(op, x, loc, COMPLEX_IN, f32_, f64_)
 }
 
 /// A real-to-complex transform of `x` (its real part) in NumPy's precision.
@@ -210,12 +229,7 @@ fn real_to_complex(
     f32_: impl FnOnce(Strided<'_, f32>) -> numcrane_fft::Result<Output<Complex<f32>>>,
     f64_: impl FnOnce(Strided<'_, f64>) -> numcrane_fft::Result<Output<Complex<f64>>>,
 ) -> Array {
-    let result = if single(x) {
-        apply(op, &x.astype(DType::F32), loc, f32_)
-    } else {
-        apply(op, &x.astype(DType::F64), loc, f64_)
-    };
-    result.unwrap_or_else(|e| failed(op, e, x, loc))
+    transform(op, x, loc, REAL_IN, f32_, f64_)
 }
 
 /// A complex-to-real transform of `x` in NumPy's precision.
@@ -226,12 +240,7 @@ fn complex_to_real(
     f32_: impl FnOnce(Strided<'_, Complex<f32>>) -> numcrane_fft::Result<Output<f32>>,
     f64_: impl FnOnce(Strided<'_, Complex<f64>>) -> numcrane_fft::Result<Output<f64>>,
 ) -> Array {
-    let result = if single(x) {
-        apply(op, &x.astype(DType::C64), loc, f32_)
-    } else {
-        apply(op, &x.astype(DType::C128), loc, f64_)
-    };
-    result.unwrap_or_else(|e| failed(op, e, x, loc))
+    transform(op, x, loc, COMPLEX_IN, f32_, f64_)
 }
 
 /// NumPy's `np.fft.fft(x, n, axis, norm)`: the discrete Fourier transform along `axis`
