@@ -47,31 +47,14 @@ use std::sync::Arc;
 pub fn load_npy(path: impl AsRef<Path>) -> Result<Array> {
     let location = SourceLocation::caller();
     let path = path.as_ref();
-    let cannot = |e: std::io::Error| {
-        Error::invalid(
-            "load_npy",
-            format!("cannot read {}: {e}", path.display()),
-            location,
-        )
-    };
-    // Name the file in format errors too: the message alone does not say which one.
-    let named = |e: Error| match e {
-        Error::InvalidArgument {
-            op,
-            message,
-            location,
-        } => Error::InvalidArgument {
-            op,
-            message: format!("{}: {message}", path.display()),
-            location,
-        },
-        other => other,
-    };
-    if let Some(array) = load_npy_direct(path, location).map_err(named)? {
+    // (The direct path's errors name the file already; format errors come from the whole-file
+    // path below.)
+    if let Some(array) = load_npy_direct(path, location)? {
         return Ok(array);
     }
-    let bytes = std::fs::read(path).map_err(cannot)?;
-    read_npy(&bytes).map_err(named)
+    let bytes = read_file(path, "load_npy", location)?;
+    // Name the file in format errors too: the message alone does not say which one.
+    read_npy(&bytes).map_err(name_path(path))
 }
 
 /// The common case of [`load_npy`] without a copy of the file in memory: a plain dtype in
