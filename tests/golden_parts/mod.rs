@@ -3,6 +3,7 @@
 //! tests/golden.rs. Each file has `pub fn build(case, inputs) -> Harness<Variants>`; they use the
 //! harness helpers of tests/golden.rs through `super::super`.
 
+pub mod clinalg;
 pub mod complex;
 pub mod fft;
 pub mod histbins;
@@ -28,6 +29,7 @@ pub fn build(kind: &str, case: &Case, inputs: &[Array]) -> Harness<Variants> {
         "histbins" => histbins::build(case, inputs),
         "complex" => complex::build(case, inputs),
         "nplinalg" => linalg::build(case, inputs),
+        "clinalg" => clinalg::build(case, inputs),
         "fft" => fft::build(case, inputs),
         "poly" => poly::build(case, inputs),
         _ => Err(format!("harness: unknown kind {kind}")),

@@ -2,7 +2,8 @@
 //! solve), Cholesky, the symmetric and the general eigendecomposition, the SVD and QR.
 //!
 //! Every function takes one matrix as a contiguous row-major `f64` slice (the layout numcrane
-//! realizes arrays in) and returns row-major `Vec<f64>`s; batching over stacks of matrices,
+//! realizes arrays in) and returns row-major `Vec<f64>`s (the `_c` functions of `complex.rs`
+//! do the same with `Complex<f64>`); batching over stacks of matrices,
 //! dtypes and error messages live in `numcrane::linalg` (crates/numcrane/src/linalg_decomp.rs).
 //! Computing in float64 whatever the input dtype keeps one code path; float32 results are
 //! rounded once at the end, which is at least as accurate as NumPy's single-precision LAPACK.
@@ -15,6 +16,11 @@ use faer::linalg::solvers::{DenseSolveCore, Solve};
 use faer::{MatRef, Side};
 pub use num_complex::Complex;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+
+mod complex;
+pub use complex::{
+    cholesky_c, eig_c, eigh_c, eigvals_c, inv_c, lu_diagonal_c, qr_c, solve_c, svd_c, SvdC, C64,
+};
 
 /// Why a factorisation gave no result.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,12 +57,13 @@ fn guarded<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
 }
 
 /// A view of the row-major `m x n` matrix in `a` (the caller guarantees `a.len() == m * n`).
-fn view(a: &[f64], m: usize, n: usize) -> MatRef<'_, f64> {
+/// Generic so that the complex functions (`c64` elements) share it.
+fn view<T>(a: &[T], m: usize, n: usize) -> MatRef<'_, T> {
     MatRef::from_row_major_slice(a, m, n)
 }
 
 /// A faer matrix (or view) copied out row-major.
-fn rows(x: MatRef<'_, f64>) -> Vec<f64> {
+fn rows<T: Copy>(x: MatRef<'_, T>) -> Vec<T> {
     let (m, n) = (x.nrows(), x.ncols());
     let mut out = Vec::with_capacity(m * n);
     for i in 0..m {
@@ -355,6 +362,15 @@ fn normalized_columns(u: MatRef<'_, Complex<f64>>, n: usize) -> Vec<Complex<f64>
 
 fn check_finite(a: &[f64]) -> Result<()> {
     if a.iter().all(|v| v.is_finite()) {
+        Ok(())
+    } else {
+        Err(Fail::NonFinite)
+    }
+}
+
+/// [`check_finite`] for complex input: both parts finite.
+fn check_finite_c(a: &[Complex<f64>]) -> Result<()> {
+    if a.iter().all(|v| v.re.is_finite() && v.im.is_finite()) {
         Ok(())
     } else {
         Err(Fail::NonFinite)

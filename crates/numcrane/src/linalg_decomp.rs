@@ -1,4 +1,4 @@
-//! `numpy.linalg` for real arrays: `det`, `slogdet`, `inv`, `solve`, `cholesky`, `eigh`,
+//! `numpy.linalg` for real and complex arrays: `det`, `slogdet`, `inv`, `solve`, `cholesky`, `eigh`,
 //! `eigvalsh`, `svd`, `svdvals`, `qr`, `pinv`, `lstsq`, `matrix_rank`, `matrix_power`,
 //! `norm`, `cond`, `multi_dot` and `trace`, re-exported as `numcrane::linalg::*`.
 //!
@@ -13,28 +13,35 @@
 //! so float32 results are NumPy's up to the rounding of the final cast. Products of
 //! the factors (`pinv`, `matrix_power`, `multi_dot`) go through numcrane's `matmul`, so
 //! `matrix_power` of an integer matrix stays integer as in NumPy.
+//!
+//! Complex input (complex64, complex128, or a complex operand of `solve` / `lstsq`) takes the
+//! `_c` twins of the factorisations, which compute in complex128 (NumPy's `cdouble`) and round
+//! complex64 results once at the end, as for float32. Results that are real in NumPy (singular
+//! values, the eigenvalues of `eigh`, `slogdet`'s `logabsdet`, norms, condition numbers) have
+//! the real dtype of the complex one (`DType::real_dtype`).
 
 use crate::search::{failed, host, leaf};
 use crate::{build, matmul, Array};
 use numcrane_graph::error::{ShapeDisplay, SourceLocation};
 use numcrane_graph::{DType, Error, Result};
 use numcrane_linalg as kern;
+use numcrane_linalg::C64;
 use rayon::prelude::*;
 
-/// A stack of matrices read to the host as float64: `batch` leading dimensions, each matrix
-/// `m x n` row-major, one after the other in `data`.
-struct Stack {
+/// A stack of matrices read to the host as float64 (or complex128: `Stack<C64>`): `batch`
+/// leading dimensions, each matrix `m x n` row-major, one after the other in `data`.
+struct Stack<T = f64> {
     batch: Vec<usize>,
     m: usize,
     n: usize,
-    data: Vec<f64>,
+    data: Vec<T>,
 }
 
-impl Stack {
+impl<T> Stack<T> {
     fn count(&self) -> usize {
         self.batch.iter().product()
     }
-    fn mat(&self, i: usize) -> &[f64] {
+    fn mat(&self, i: usize) -> &[T] {
         let len = self.m * self.n;
         &self.data[i * len..(i + 1) * len]
     }
@@ -44,12 +51,12 @@ impl Stack {
     }
 }
 
-/// NumPy's result dtype: float32 stays float32, everything else computes and returns float64.
+/// NumPy's result dtype: float32, complex64 and complex128 stay, everything else computes and
+/// returns float64.
 fn result_dtype(d: DType) -> DType {
-    if d == DType::F32 {
-        DType::F32
-    } else {
-        DType::F64
+    match d {
+        DType::F32 | DType::C64 | DType::C128 => d,
+        _ => DType::F64,
     }
 }
 
@@ -98,6 +105,18 @@ fn read(a: &Array, loc: SourceLocation) -> Result<Stack> {
     })
 }
 
+/// Evaluates `a` (at least 2-D, any dtype) into a complex128 [`Stack`].
+fn read_c(a: &Array, loc: SourceLocation) -> Result<Stack<C64>> {
+    let s = a.shape();
+    let nd = s.len();
+    Ok(Stack {
+        batch: s[..nd - 2].to_vec(),
+        m: s[nd - 2],
+        n: s[nd - 1],
+        data: host::<C64>(a, loc)?,
+    })
+}
+
 /// The numcrane error for a failed factorisation of the matrix stack of shape `shape`.
 fn failure(op: &'static str, f: kern::Fail, shape: &[usize], loc: SourceLocation) -> Error {
     let shape = ShapeDisplay::from(shape);
@@ -118,6 +137,37 @@ fn emit(values: Vec<f64>, shape: Vec<usize>, dtype: DType, loc: SourceLocation) 
         leaf(values.iter().map(|&x| x as f32).collect(), shape, loc)
     } else {
         leaf(values, shape, loc)
+    }
+}
+
+/// A realized array of complex `values` in `dtype` (complex64 or complex128), rounding once
+/// for complex64.
+fn emit_c(values: Vec<C64>, shape: Vec<usize>, dtype: DType, loc: SourceLocation) -> Array {
+    if dtype == DType::C64 {
+        let v = values
+            .iter()
+            .map(|c| numcrane_graph::Complex32::new(c.re as f32, c.im as f32))
+            .collect();
+        leaf(v, shape, loc)
+    } else {
+        leaf(values, shape, loc)
+    }
+}
+
+/// [`arrays`] where the outputs have different dtypes (a complex result with real parts):
+/// on error, one array per entry of `dtypes` that returns it.
+fn arrays_dt(
+    r: Result<Vec<Array>>,
+    dtypes: &[DType],
+    shape: &[usize],
+    loc: SourceLocation,
+) -> Vec<Array> {
+    match r {
+        Ok(v) => v,
+        Err(e) => dtypes
+            .iter()
+            .map(|&d| failed(e.clone(), d, shape.to_vec(), loc))
+            .collect(),
     }
 }
 
@@ -172,6 +222,15 @@ pub fn det(a: &Array) -> Array {
     let dtype = result_dtype(a.dtype());
     let r = (|| {
         stacked_square("det", a, loc)?;
+        if dtype.is_complex() {
+            let st = read_c(a, loc)?;
+            let out = per_matrix(st.count(), |i| {
+                kern::lu_diagonal_c(st.mat(i), st.n)
+                    .map(|(sign, diag)| diag.iter().product::<C64>() * sign)
+            })
+            .map_err(|f| failure("det", f, a.shape(), loc))?;
+            return Ok(emit_c(out, st.batch.clone(), dtype, loc));
+        }
         let st = read(a, loc)?;
         let out = per_matrix(st.count(), |i| {
             kern::lu_diagonal(st.mat(i), st.n)
@@ -198,7 +257,7 @@ pub fn det(a: &Array) -> Array {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Slogdet {
-    /// 1, -1, or 0 for a singular matrix
+    /// 1, -1, or 0 for a singular matrix; for complex input `det / |det|` (complex) or 0
     pub sign: Array,
     /// `log|det|`, `-inf` for a singular matrix
     pub logabsdet: Array,
@@ -219,6 +278,9 @@ pub fn slogdet(a: &Array) -> Slogdet {
     let dtype = result_dtype(a.dtype());
     let r = (|| {
         stacked_square("slogdet", a, loc)?;
+        if dtype.is_complex() {
+            return slogdet_c(a, dtype, loc);
+        }
         let st = read(a, loc)?;
         let (mut signs, mut logs) = (Vec::new(), Vec::new());
         for i in 0..st.count() {
@@ -244,10 +306,37 @@ pub fn slogdet(a: &Array) -> Slogdet {
             emit(logs, st.batch.clone(), dtype, loc),
         ])
     })();
-    let mut v = arrays(r, 2, dtype, a.shape(), loc);
+    let mut v = arrays_dt(r, &[dtype, dtype.real_dtype()], a.shape(), loc);
     let logabsdet = v.pop().unwrap_or_else(|| a.clone());
     let sign = v.pop().unwrap_or_else(|| a.clone());
     Slogdet { sign, logabsdet }
+}
+
+/// [`slogdet`] of a complex stack (NumPy's `umath_linalg` loop): the sign is the product of
+/// the permutation's sign and each pivot over its modulus, `logabsdet` the sum of the pivots'
+/// log-moduli (real); a zero pivot gives sign 0 and `-inf`.
+fn slogdet_c(a: &Array, dtype: DType, loc: SourceLocation) -> Result<Vec<Array>> {
+    let st = read_c(a, loc)?;
+    let parts = per_matrix(st.count(), |i| {
+        let (sign, diag) = kern::lu_diagonal_c(st.mat(i), st.n)?;
+        let mut sign = C64::new(sign, 0.0);
+        let mut log = 0.0;
+        for d in diag {
+            let m = d.norm();
+            if m == 0.0 {
+                return Ok((C64::new(0.0, 0.0), f64::NEG_INFINITY));
+            }
+            sign *= d / m;
+            log += m.ln();
+        }
+        Ok((sign, log))
+    })
+    .map_err(|f| failure("slogdet", f, a.shape(), loc))?;
+    let (signs, logs): (Vec<C64>, Vec<f64>) = parts.into_iter().unzip();
+    Ok(vec![
+        emit_c(signs, st.batch.clone(), dtype, loc),
+        emit(logs, st.batch.clone(), dtype.real_dtype(), loc),
+    ])
 }
 
 /// The inverse of each square matrix of `a` (`np.linalg.inv`); a singular matrix gives a
@@ -264,6 +353,13 @@ pub fn inv(a: &Array) -> Array {
     let dtype = result_dtype(a.dtype());
     let r = (|| {
         stacked_square("inv", a, loc)?;
+        if dtype.is_complex() {
+            let st = read_c(a, loc)?;
+            let out = per_matrix(st.count(), |i| kern::inv_c(st.mat(i), st.n))
+                .map_err(|f| failure("inv", f, a.shape(), loc))?
+                .concat();
+            return Ok(emit_c(out, a.shape().to_vec(), dtype, loc));
+        }
         let st = read(a, loc)?;
         let out = per_matrix(st.count(), |i| kern::inv(st.mat(i), st.n))
             .map_err(|f| failure("inv", f, a.shape(), loc))?
@@ -327,15 +423,23 @@ pub fn solve(a: &Array, b: &Array) -> Array {
             b.clone()
         };
         let b3 = build::broadcast(&b2, &with([m, k]), loc);
-        let (sa, sb) = (read(&a3, loc)?, read(&b3, loc)?);
-        let out = per_matrix(sa.count(), |i| kern::solve(sa.mat(i), m, sb.mat(i), k))
-            .map_err(|f| failure("solve", f, a.shape(), loc))?
-            .concat();
         let shape = if vector {
             batch.iter().copied().chain([m]).collect()
         } else {
             with([m, k])
         };
+        if dtype.is_complex() {
+            // either operand complex: both go to complex128, as NumPy's `_commonType`
+            let (sa, sb) = (read_c(&a3, loc)?, read_c(&b3, loc)?);
+            let out = per_matrix(sa.count(), |i| kern::solve_c(sa.mat(i), m, sb.mat(i), k))
+                .map_err(|f| failure("solve", f, a.shape(), loc))?
+                .concat();
+            return Ok(emit_c(out, shape, dtype, loc));
+        }
+        let (sa, sb) = (read(&a3, loc)?, read(&b3, loc)?);
+        let out = per_matrix(sa.count(), |i| kern::solve(sa.mat(i), m, sb.mat(i), k))
+            .map_err(|f| failure("solve", f, a.shape(), loc))?
+            .concat();
         Ok(emit(out, shape, dtype, loc))
     })();
     single(r, dtype, b.shape(), loc)
@@ -356,6 +460,13 @@ pub fn cholesky(a: &Array, upper: bool) -> Array {
     let dtype = result_dtype(a.dtype());
     let r = (|| {
         stacked_square("cholesky", a, loc)?;
+        if dtype.is_complex() {
+            let st = read_c(a, loc)?;
+            let out = per_matrix(st.count(), |i| kern::cholesky_c(st.mat(i), st.n, upper))
+                .map_err(|f| failure("cholesky", f, a.shape(), loc))?
+                .concat();
+            return Ok(emit_c(out, a.shape().to_vec(), dtype, loc));
+        }
         let st = read(a, loc)?;
         let out = per_matrix(st.count(), |i| kern::cholesky(st.mat(i), st.n, upper))
             .map_err(|f| failure("cholesky", f, a.shape(), loc))?
@@ -417,6 +528,24 @@ fn eigh_impl(a: &Array, uplo: Uplo, vectors: bool, op: &'static str) -> Vec<Arra
     let dtype = result_dtype(a.dtype());
     let r = (|| {
         stacked_square(op, a, loc)?;
+        if dtype.is_complex() {
+            // Hermitian: real eigenvalues, complex eigenvectors
+            let st = read_c(a, loc)?;
+            let parts = per_matrix(st.count(), |i| {
+                kern::eigh_c(st.mat(i), st.n, uplo == Uplo::L, vectors)
+            })
+            .map_err(|f| failure(op, f, a.shape(), loc))?;
+            let (mut w, mut v) = (Vec::new(), Vec::new());
+            for (wi, vi) in parts {
+                w.extend(wi);
+                v.extend(vi);
+            }
+            let mut out = vec![emit(w, st.shape(&[st.n]), dtype.real_dtype(), loc)];
+            if vectors {
+                out.push(emit_c(v, a.shape().to_vec(), dtype, loc));
+            }
+            return Ok(out);
+        }
         let st = read(a, loc)?;
         let parts = per_matrix(st.count(), |i| {
             kern::eigh(st.mat(i), st.n, uplo == Uplo::L, vectors)
@@ -433,7 +562,8 @@ fn eigh_impl(a: &Array, uplo: Uplo, vectors: bool, op: &'static str) -> Vec<Arra
         }
         Ok(out)
     })();
-    arrays(r, 1 + usize::from(vectors), dtype, a.shape(), loc)
+    let dtypes = [dtype.real_dtype(), dtype];
+    arrays_dt(r, &dtypes[..1 + usize::from(vectors)], a.shape(), loc)
 }
 
 /// `np.linalg.eigh(a, UPLO)`: the eigendecomposition of symmetric matrices, reading only the
@@ -493,27 +623,36 @@ pub struct Eig {
 }
 
 /// `eig` / `eigvals` of a real stack: complex results (complex64 for float32 input, else
-/// complex128), or real ones when every eigenvalue of the stack is real (NumPy's rule).
+/// complex128), or real ones when every eigenvalue of the stack is real (NumPy's rule); complex
+/// input always gives complex results.
+#[track_caller]
 fn eig_impl(a: &Array, vectors: bool, op: &'static str) -> Vec<Array> {
     let loc = SourceLocation::caller();
-    let single = a.dtype() == DType::F32;
+    let single = matches!(a.dtype(), DType::F32 | DType::C64);
     let complex = if single { DType::C64 } else { DType::C128 };
     let r = (|| {
         stacked_square(op, a, loc)?;
-        if a.dtype().is_complex() {
-            return Err(Error::invalid(
-                op,
-                format!("complex input ({}) is not supported yet", a.dtype()),
-                loc,
-            ));
+        let st_c;
+        let st;
+        let n;
+        let parts = if a.dtype().is_complex() {
+            st_c = read_c(a, loc)?;
+            n = st_c.n;
+            per_matrix(st_c.count(), |i| match vectors {
+                true => kern::eig_c(st_c.mat(i), n),
+                false => kern::eigvals_c(st_c.mat(i), n).map(|w| (w, Vec::new())),
+            })
+        } else {
+            st = read(a, loc)?;
+            n = st.n;
+            per_matrix(st.count(), |i| match vectors {
+                true => kern::eig(st.mat(i), n),
+                false => kern::eigvals(st.mat(i), n).map(|w| (w, Vec::new())),
+            })
         }
-        let st = read(a, loc)?;
-        let n = st.n;
-        let parts = per_matrix(st.count(), |i| match vectors {
-            true => kern::eig(st.mat(i), n),
-            false => kern::eigvals(st.mat(i), n).map(|w| (w, Vec::new())),
-        })
         .map_err(|f| failure(op, f, a.shape(), loc))?;
+        let batch = &a.shape()[..a.ndim() - 2];
+        let wshape: Vec<usize> = batch.iter().copied().chain([n]).collect();
         let (mut w, mut v) = (Vec::new(), Vec::new());
         for (wi, vi) in parts {
             w.extend(wi);
@@ -523,7 +662,8 @@ fn eig_impl(a: &Array, vectors: bool, op: &'static str) -> Vec<Array> {
                 v.extend((0..n).filter_map(|j| vi.get(j * n + i).copied()));
             }
         }
-        let real = kern::all_real(&w);
+        // complex input gives complex results even when every eigenvalue is real
+        let real = !a.dtype().is_complex() && kern::all_real(&w);
         let emit_c = |values: Vec<kern::Complex<f64>>, shape: Vec<usize>| -> Array {
             match (real, single) {
                 (true, _) => emit(
@@ -543,7 +683,7 @@ fn eig_impl(a: &Array, vectors: bool, op: &'static str) -> Vec<Array> {
                 (false, false) => leaf(values, shape, loc),
             }
         };
-        let mut out = vec![emit_c(w, st.shape(&[n]))];
+        let mut out = vec![emit_c(w, wshape)];
         if vectors {
             out.push(emit_c(v, a.shape().to_vec()));
         }
@@ -554,7 +694,8 @@ fn eig_impl(a: &Array, vectors: bool, op: &'static str) -> Vec<Array> {
 
 /// `np.linalg.eig(a)`: the eigenvalues and right eigenvectors of general square matrices
 /// (stacked over leading dimensions), `a @ v[:, j] = w[j] * v[:, j]`. Complex (complex64 for
-/// float32 input, complex128 otherwise) unless every eigenvalue is real, then real, as NumPy.
+/// float32 and complex64 input, complex128 otherwise) unless the input is real and every
+/// eigenvalue is real, then real, as NumPy.
 /// Each eigenvector has unit norm with its largest component real and positive (NumPy's
 /// LAPACK leaves that component's sign open, so vectors may differ from NumPy's by a sign or
 /// phase); eigenvalues come in the Schur form's order, which may differ from NumPy's.
@@ -636,6 +777,9 @@ pub fn svd(a: &Array, full_matrices: bool) -> Svd {
     let dtype = result_dtype(a.dtype());
     let r = (|| {
         stacked_2d("svd", a, loc)?;
+        if dtype.is_complex() {
+            return svd_c(a, full_matrices, dtype, loc);
+        }
         let st = read(a, loc)?;
         let (m, n) = (st.m, st.n);
         let k = m.min(n);
@@ -656,17 +800,57 @@ pub fn svd(a: &Array, full_matrices: bool) -> Svd {
             emit(vh, st.shape(&[vr, n]), dtype, loc),
         ])
     })();
-    let mut v = arrays(r, 3, dtype, a.shape(), loc);
+    let mut v = arrays_dt(r, &[dtype, dtype.real_dtype(), dtype], a.shape(), loc);
     let vh = v.pop().unwrap_or_else(|| a.clone());
     let s = v.pop().unwrap_or_else(|| a.clone());
     let u = v.pop().unwrap_or_else(|| a.clone());
     Svd { u, s, vh }
 }
 
+/// [`svd`] of a complex stack: complex `u` and `vh` (`vh` the conjugate transpose of `V`),
+/// real `s`.
+fn svd_c(a: &Array, full_matrices: bool, dtype: DType, loc: SourceLocation) -> Result<Vec<Array>> {
+    let st = read_c(a, loc)?;
+    let (m, n) = (st.m, st.n);
+    let k = m.min(n);
+    let parts = per_matrix(st.count(), |i| {
+        kern::svd_c(st.mat(i), m, n, full_matrices, true)
+    })
+    .map_err(|f| failure("svd", f, a.shape(), loc))?;
+    let (mut u, mut s, mut vh) = (Vec::new(), Vec::new(), Vec::new());
+    for d in parts {
+        u.extend(d.u);
+        s.extend(d.s);
+        vh.extend(d.vh);
+    }
+    let (uc, vr) = if full_matrices { (m, n) } else { (k, k) };
+    Ok(vec![
+        emit_c(u, st.shape(&[m, uc]), dtype, loc),
+        emit(s, st.shape(&[k]), dtype.real_dtype(), loc),
+        emit_c(vh, st.shape(&[vr, n]), dtype, loc),
+    ])
+}
+
 /// The singular values of each matrix, descending, as float64 (host side, for the functions
 /// built on them).
 fn singular_values(op: &'static str, a: &Array, loc: SourceLocation) -> Result<(Stack, Vec<f64>)> {
     stacked_2d(op, a, loc)?;
+    if a.dtype().is_complex() {
+        let st = read_c(a, loc)?;
+        let s = per_matrix(st.count(), |i| {
+            kern::svd_c(st.mat(i), st.m, st.n, false, false).map(|d| d.s)
+        })
+        .map_err(|f| failure(op, f, a.shape(), loc))?
+        .concat();
+        // only the shape of the stack is used from here on
+        let shape = Stack {
+            batch: st.batch,
+            m: st.m,
+            n: st.n,
+            data: Vec::new(),
+        };
+        return Ok((shape, s));
+    }
     let st = read(a, loc)?;
     let s = per_matrix(st.count(), |i| {
         kern::svd(st.mat(i), st.m, st.n, false, false).map(|d| d.s)
@@ -687,7 +871,7 @@ fn singular_values(op: &'static str, a: &Array, loc: SourceLocation) -> Result<(
 #[track_caller]
 pub fn svdvals(a: &Array) -> Array {
     let loc = SourceLocation::caller();
-    let dtype = result_dtype(a.dtype());
+    let dtype = result_dtype(a.dtype()).real_dtype();
     let r = singular_values("svdvals", a, loc).map(|(st, s)| {
         let k = st.m.min(st.n);
         emit(s, st.shape(&[k]), dtype, loc)
@@ -761,6 +945,26 @@ pub fn qr(a: &Array, mode: QrMode) -> Qr {
     let complete = mode == QrMode::Complete;
     let r = (|| {
         stacked_2d("qr", a, loc)?;
+        if dtype.is_complex() {
+            let st = read_c(a, loc)?;
+            let (m, n) = (st.m, st.n);
+            let k = m.min(n);
+            let parts = per_matrix(st.count(), |i| {
+                kern::qr_c(st.mat(i), m, n, complete, want_q)
+            })
+            .map_err(|f| failure("qr", f, a.shape(), loc))?;
+            let (mut qs, mut rs) = (Vec::new(), Vec::new());
+            for (q, r) in parts {
+                qs.extend(q);
+                rs.extend(r);
+            }
+            let (qc, rr) = if complete { (m, m) } else { (k, k) };
+            let mut out = vec![emit_c(rs, st.shape(&[rr, n]), dtype, loc)];
+            if want_q {
+                out.push(emit_c(qs, st.shape(&[m, qc]), dtype, loc));
+            }
+            return Ok(out);
+        }
         let st = read(a, loc)?;
         let (m, n) = (st.m, st.n);
         let k = m.min(n);
@@ -799,7 +1003,8 @@ pub fn pinv(a: &Array) -> Array {
 
 /// `np.linalg.pinv(a, rcond)` (also NumPy 2's `rtol=`; `rtol=None` is
 /// `rcond = max(M, N) * eps`): singular values at most `rcond * max(s)` count as zero. The
-/// result is `vh.T @ (s⁺[..., None] * u.T)`, the product run by numcrane's matmul.
+/// result is `vh.T @ (s⁺[..., None] * u.T)` of the SVD of `conj(a)` (NumPy's formula: for
+/// complex input the conjugate transpose of `V s⁺ U^H`), the product run by numcrane's matmul.
 ///
 /// ```
 /// use numcrane::{array, linalg};
@@ -822,7 +1027,8 @@ pub fn pinv_rcond(a: &Array, rcond: f64) -> Array {
         // NumPy returns an empty (..., N, M) array of a's own dtype
         return crate::zeros(tshape, a.dtype());
     }
-    let d = svd(a, false);
+    // NumPy takes the SVD of conj(a) (the identity for real input)
+    let d = svd(&crate::conj(a), false);
     if let Some(e) = d.s.error() {
         return failed(e.clone(), dtype, tshape, loc);
     }
@@ -837,7 +1043,7 @@ pub fn pinv_rcond(a: &Array, rcond: f64) -> Array {
         }
         let mut shape = d.s.shape().to_vec();
         shape.push(1);
-        Ok(emit(out, shape, dtype, loc))
+        Ok(emit(out, shape, dtype.real_dtype(), loc))
     })();
     let sinv = match sinv {
         Ok(s) => s,
@@ -919,6 +1125,9 @@ pub fn lstsq(a: &Array, b: &Array, rcond: Option<f64>) -> Lstsq {
                 loc,
             ));
         }
+        if dtype.is_complex() {
+            return lstsq_c(a, b, (m, n, k), vector, rcond, dtype, loc);
+        }
         let av = host::<f64>(a, loc)?;
         let bv = host::<f64>(b, loc)?;
         let rcond = rcond.unwrap_or(f64::EPSILON * m.max(n) as f64);
@@ -962,7 +1171,8 @@ pub fn lstsq(a: &Array, b: &Array, rcond: Option<f64>) -> Lstsq {
             emit(d.s, vec![p], dtype, loc),
         ])
     })();
-    let mut v = arrays(r, 4, dtype, b.shape(), loc);
+    let real = dtype.real_dtype();
+    let mut v = arrays_dt(r, &[dtype, real, DType::I32, real], b.shape(), loc);
     let s = v.pop().unwrap_or_else(|| a.clone());
     let rank = v.pop().unwrap_or_else(|| a.clone());
     let residuals = v.pop().unwrap_or_else(|| a.clone());
@@ -973,6 +1183,63 @@ pub fn lstsq(a: &Array, b: &Array, rcond: Option<f64>) -> Lstsq {
         rank,
         s,
     }
+}
+
+/// [`lstsq`] with a complex operand (`(m, n, k)`: `a` is `m x n`, `b` has `k` columns):
+/// `x = V diag(s⁺) U^H b` in complex128; the residuals `sum |b - a x|^2` and `s` are real.
+fn lstsq_c(
+    a: &Array,
+    b: &Array,
+    (m, n, k): (usize, usize, usize),
+    vector: bool,
+    rcond: Option<f64>,
+    dtype: DType,
+    loc: SourceLocation,
+) -> Result<Vec<Array>> {
+    let av = host::<C64>(a, loc)?;
+    let bv = host::<C64>(b, loc)?;
+    let rcond = rcond.unwrap_or(f64::EPSILON * m.max(n) as f64);
+    let d = kern::svd_c(&av, m, n, false, true).map_err(|f| failure("lstsq", f, a.shape(), loc))?;
+    let p = m.min(n);
+    let smax = d.s.first().copied().unwrap_or(0.0);
+    let cutoff = rcond * smax;
+    let rank = d.s.iter().filter(|&&x| x > cutoff).count();
+    let zero = C64::new(0.0, 0.0);
+    // x = Vh^H diag(s⁺) U^H b; U is m x p, vh is p x n
+    let mut x = vec![zero; n * k];
+    for j in 0..k {
+        for (i, &si) in d.s.iter().enumerate().take(rank) {
+            let c: C64 = (0..m)
+                .map(|r| d.u[r * p + i].conj() * bv[r * k + j])
+                .sum::<C64>()
+                / si;
+            for col in 0..n {
+                x[col * k + j] += d.vh[i * n + col].conj() * c;
+            }
+        }
+    }
+    let residuals: Vec<f64> = if rank == n && m > n {
+        (0..k)
+            .map(|j| {
+                (0..m)
+                    .map(|r| {
+                        let ax: C64 = (0..n).map(|c| av[r * n + c] * x[c * k + j]).sum();
+                        (bv[r * k + j] - ax).norm_sqr()
+                    })
+                    .sum()
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let rlen = residuals.len();
+    let xshape = if vector { vec![n] } else { vec![n, k] };
+    Ok(vec![
+        emit_c(x, xshape, dtype, loc),
+        emit(residuals, vec![rlen], dtype.real_dtype(), loc),
+        leaf(vec![rank as i32], vec![], loc),
+        emit(d.s, vec![p], dtype.real_dtype(), loc),
+    ])
 }
 
 /// The tolerance of [`matrix_rank`].
@@ -1013,7 +1280,7 @@ pub fn matrix_rank(a: &Array, tol: RankTol) -> Array {
     if a.ndim() < 2 {
         return build::cast(&build::cast(a, DType::Bool, loc).any(..), DType::I64, loc);
     }
-    let eps = if result_dtype(a.dtype()) == DType::F32 {
+    let eps = if result_dtype(a.dtype()).real_dtype() == DType::F32 {
         f64::from(f32::EPSILON)
     } else {
         f64::EPSILON
@@ -1189,8 +1456,28 @@ fn matrix_norm(
     })
 }
 
-/// `x` (float64) with the axes `axes` moved to the end, row-major: the groups to reduce.
-fn move_last(x: &[f64], shape: &[usize], axes: &[usize]) -> Vec<f64> {
+/// [`matrix_norm`] of a complex matrix: the singular-value orders (`'nuc'`, 2, -2) from its
+/// complex SVD, the others from the moduli `|a|` (NumPy's sums of `abs(x)`).
+fn matrix_norm_c(
+    a: &[C64],
+    m: usize,
+    n: usize,
+    ord: NormOrd,
+) -> std::result::Result<f64, kern::Fail> {
+    if matches!(ord, NormOrd::Nuc | NormOrd::P(2.0) | NormOrd::P(-2.0)) {
+        let s = kern::svd_c(a, m, n, false, false)?.s;
+        return Ok(match ord {
+            NormOrd::Nuc => s.iter().sum(),
+            NormOrd::P(2.0) => s.first().copied().unwrap_or(f64::NAN),
+            _ => s.last().copied().unwrap_or(f64::NAN),
+        });
+    }
+    let abs: Vec<f64> = a.iter().map(|z| z.norm()).collect();
+    matrix_norm(&abs, m, n, ord)
+}
+
+/// `x` with the axes `axes` moved to the end, row-major: the groups to reduce.
+fn move_last<T: Copy>(x: &[T], shape: &[usize], axes: &[usize]) -> Vec<T> {
     let nd = shape.len();
     let order: Vec<usize> = (0..nd)
         .filter(|d| !axes.contains(d))
@@ -1220,7 +1507,8 @@ fn move_last(x: &[f64], shape: &[usize], axes: &[usize]) -> Vec<f64> {
 
 /// `np.linalg.norm(x, ord, axis, keepdims)`: vector norms (any `p`, `inf`, `-inf`, 0) and
 /// matrix norms (`'fro'`, `'nuc'`, `inf`, `-inf`, 1, -1, 2, -2) over the chosen axes, in
-/// float64 (float32 for float32 input).
+/// float64 (float32 for float32 and complex64 input). Complex input: vector norms of the moduli
+/// `|z|`, matrix norms from `|z|` or (`'nuc'`, 2, -2) the complex singular values.
 ///
 /// ```
 /// use numcrane::{array, linalg};
@@ -1233,7 +1521,7 @@ fn move_last(x: &[f64], shape: &[usize], axes: &[usize]) -> Vec<f64> {
 #[track_caller]
 pub fn norm(x: &Array, ord: NormOrd, axis: NormAxes, keepdims: bool) -> Array {
     let loc = SourceLocation::caller();
-    let dtype = result_dtype(x.dtype());
+    let dtype = result_dtype(x.dtype()).real_dtype();
     let r = (|| -> Result<Array> {
         let nd = x.ndim();
         let shape = x.shape().to_vec();
@@ -1271,9 +1559,17 @@ pub fn norm(x: &Array, ord: NormOrd, axis: NormAxes, keepdims: bool) -> Array {
                 }
             }
         }
-        let data = host::<f64>(x, loc)?;
         let group: usize = axes.iter().map(|&d| shape[d]).product();
-        let moved = move_last(&data, &shape, &axes);
+        // complex input: the groups themselves (for the SVD orders) and their moduli
+        let complex = if x.dtype().is_complex() {
+            Some(move_last(&host::<C64>(x, loc)?, &shape, &axes))
+        } else {
+            None
+        };
+        let moved = match &complex {
+            Some(c) => c.iter().map(|z| z.norm()).collect(),
+            None => move_last(&host::<f64>(x, loc)?, &shape, &axes),
+        };
         let outer: usize = shape
             .iter()
             .enumerate()
@@ -1296,7 +1592,11 @@ pub fn norm(x: &Array, ord: NormOrd, axis: NormAxes, keepdims: bool) -> Array {
                         }
                     }
                 } else {
-                    matrix_norm(v, m, n, ord).map_err(|f| failure("norm", f, x.shape(), loc))?
+                    match &complex {
+                        Some(c) => matrix_norm_c(&c[g * group..(g + 1) * group], m, n, ord),
+                        None => matrix_norm(v, m, n, ord),
+                    }
+                    .map_err(|f| failure("norm", f, x.shape(), loc))?
                 }
             } else {
                 if v.is_empty() && matches!(ord, NormOrd::Inf | NormOrd::NegInf) {
@@ -1341,7 +1641,7 @@ pub fn norm(x: &Array, ord: NormOrd, axis: NormAxes, keepdims: bool) -> Array {
 #[track_caller]
 pub fn cond(x: &Array, p: NormOrd) -> Array {
     let loc = SourceLocation::caller();
-    let dtype = result_dtype(x.dtype());
+    let dtype = result_dtype(x.dtype()).real_dtype();
     let r = (|| -> Result<Array> {
         stacked_2d("cond", x, loc)?;
         let nd = x.ndim();
@@ -1365,20 +1665,50 @@ pub fn cond(x: &Array, p: NormOrd) -> Array {
                 }
             }
         }
-        let st = read(x, loc)?;
+        // complex input: the complex matrices for the SVD, the inverse and the norms, and
+        // their moduli in `st` (for the NaN test)
+        let stc = if x.dtype().is_complex() {
+            Some(read_c(x, loc)?)
+        } else {
+            None
+        };
+        let st = match &stc {
+            Some(c) => Stack {
+                batch: c.batch.clone(),
+                m: c.m,
+                n: c.n,
+                data: c.data.iter().map(|z| z.norm()).collect(),
+            },
+            None => read(x, loc)?,
+        };
         let mut out = Vec::with_capacity(st.count());
         for i in 0..st.count() {
             let a = st.mat(i);
             let mut c = if sv {
-                let s = kern::svd(a, st.m, st.n, false, false)
-                    .map_err(|f| failure("cond", f, x.shape(), loc))?
-                    .s;
+                let s = match &stc {
+                    Some(c) => kern::svd_c(c.mat(i), st.m, st.n, false, false).map(|d| d.s),
+                    None => kern::svd(a, st.m, st.n, false, false).map(|d| d.s),
+                }
+                .map_err(|f| failure("cond", f, x.shape(), loc))?;
                 let (first, last) = (s[0], s[s.len() - 1]);
                 if p == NormOrd::P(-2.0) {
                     last / first
                 } else {
                     first / last
                 }
+            } else if let Some(cs) = &stc {
+                // complex: 'nuc' needs the complex SVD of a and of its inverse (NaN when
+                // singular, as NumPy's inv gufunc leaves it)
+                let ca = cs.mat(i);
+                let ai = match kern::inv_c(ca, st.n) {
+                    Ok(ai) => ai,
+                    Err(kern::Fail::Singular) => vec![C64::new(f64::NAN, f64::NAN); ca.len()],
+                    Err(f) => return Err(failure("cond", f, x.shape(), loc)),
+                };
+                let nrm = |v: &[C64]| {
+                    matrix_norm_c(v, st.n, st.n, p).map_err(|f| failure("cond", f, x.shape(), loc))
+                };
+                nrm(ca)? * nrm(&ai)?
             } else {
                 let ai = match kern::inv(a, st.n) {
                     Ok(ai) => ai,
