@@ -4,6 +4,7 @@
 //! harness helpers of tests/golden.rs through `super::super`.
 
 pub mod complex;
+pub mod complex2;
 pub mod fft;
 pub mod histbins;
 pub mod pad;
@@ -27,6 +28,7 @@ pub fn build(kind: &str, case: &Case, inputs: &[Array]) -> Harness<Variants> {
         "pad" => pad::build(case, inputs),
         "histbins" => histbins::build(case, inputs),
         "complex" => complex::build(case, inputs),
+        "complex2" => complex2::build(case, inputs),
         "nplinalg" => linalg::build(case, inputs),
         "fft" => fft::build(case, inputs),
         "poly" => poly::build(case, inputs),
