@@ -342,3 +342,46 @@ fn loadtxt_reads_numpy_complex_text() {
         );
     }
 }
+
+#[test]
+fn genfromtxt_fills_missing_complex_with_nan() {
+    use numcrane::io::{genfromtxt, GenFromTxt};
+    let f = Temp::new("genfromtxt");
+    std::fs::write(&f.0, "1+2j,(3-4j)\n,2j\n").unwrap();
+    let opts = GenFromTxt {
+        dtype: DType::C128,
+        delimiter: Some(",".into()),
+        ..Default::default()
+    };
+    let z = genfromtxt(&f.0, &opts).unwrap();
+    assert_eq!(z.shape(), &[2, 2]);
+    let v = z.to_vec::<Complex64>().unwrap();
+    // np.genfromtxt(..., dtype=complex): a missing field is nan+0j
+    assert_eq!(v[0], c(1.0, 2.0));
+    assert_eq!(v[1], c(3.0, -4.0));
+    assert!(v[2].re.is_nan() && v[2].im == 0.0);
+    assert_eq!(v[3], c(0.0, 2.0));
+}
+
+#[test]
+fn counting_refuses_complex_instead_of_dropping_imaginary_parts() {
+    use numcrane::{bincount, histogram};
+    let z = array([c(1.0, 1.0), c(0.0, 0.0)]);
+    // NumPy: TypeError, cannot cast complex128 to int64 / float64 safely
+    let err = bincount(&z, None, 0).eval().unwrap_err();
+    assert!(err.to_string().contains("bincount"), "{err}");
+    let err = bincount(&array([0i64, 1]), Some(&z), 0).eval().unwrap_err();
+    assert!(
+        err.to_string().contains("cannot be cast to float64"),
+        "{err}"
+    );
+    let (h, _) = histogram(
+        &array([0.5, 1.5]),
+        numcrane::Bins::Edges(array([0.0, 1.0, 2.0])),
+        None,
+        false,
+        Some(&z),
+    );
+    let err = h.eval().unwrap_err();
+    assert!(err.to_string().contains("complex weights"), "{err}");
+}
