@@ -11,7 +11,9 @@
 //! nothing panics.
 //!
 //! Comparisons use NumPy's sort order: NaN after every other value (so searching NaN finds
-//! the first NaN of a NaN-last sorted array), -0.0 equal to 0.0. Both inputs are compared in
+//! the first NaN of a NaN-last sorted array), -0.0 equal to 0.0; complex values compare
+//! lexicographically (real part, then imaginary), those holding a NaN last, as NumPy sorts
+//! them. `digitize` refuses complex, as NumPy. Both inputs are compared in
 //! their promoted dtype (`int8` haystack, `float64` needles: both as float64), as NumPy does.
 
 use crate::build;

@@ -12,7 +12,8 @@
 //! `assume_unique` behave as in NumPy. An input that fails to evaluate, or a bad argument,
 //! gives arrays whose `eval` returns that error (never a panic).
 //!
-//! Values compare in NumPy's sort order: NaN last, -0.0 equal to 0.0. With `equal_nan` (the
+//! Values compare in NumPy's sort order: NaN last, -0.0 equal to 0.0, complex values
+//! lexicographically with those holding a NaN last. With `equal_nan` (the
 //! default of `unique`) all NaN are one value; the NumPy 2 `unique_*` functions and the
 //! equality tests of the set operations treat every NaN as distinct, as NumPy does.
 

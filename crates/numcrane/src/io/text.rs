@@ -6,7 +6,9 @@
 //! of the file, and the first one in file order is the one reported. Numbers are parsed with
 //! the standard library's correctly rounded parsers (`str::parse`), which accept what NumPy's
 //! own parser accepts for the common cases (`1.5`, `-2e-3`, `inf`, `nan`), surrounding
-//! whitespace trimmed.
+//! whitespace trimmed. Complex fields follow NumPy's loadtxt parser: `1.5`, `2j`, `1+2j`,
+//! `1-2j`, `inf+nanj`, optionally in parentheses (parts parsed as float64, rounded once for
+//! complex64).
 //!
 //! [`loadtxt`] refuses missing or malformed values; [`genfromtxt`] turns them into a filling
 //! value (NaN for floats, -1 for integers, as NumPy). Both shape the result as NumPy does:
@@ -14,7 +16,8 @@
 //!
 //! [`savetxt`] writes 1-D (one value per line) and 2-D arrays with a printf-style format
 //! (NumPy's default `%.18e`), formatting numbers as Python's `%` operator does: the
-//! conversions `d i u e E f F g G s`, flags `- + space 0 #`, width and precision.
+//! conversions `d i u e E f F g G s`, flags `- + space 0 #`, width and precision. Complex
+//! arrays are written as NumPy writes them (` (re+imj)` per value, see [`savetxt`]).
 
 use crate::{Array, RecordArray, RecordDescr};
 use numcrane_graph::{DType, Element, Error, Result, Scalar, SourceLocation};
