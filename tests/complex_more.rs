@@ -385,3 +385,40 @@ fn counting_refuses_complex_instead_of_dropping_imaginary_parts() {
     let err = h.eval().unwrap_err();
     assert!(err.to_string().contains("complex weights"), "{err}");
 }
+
+#[test]
+fn genfromtxt_reads_complex_as_python_does() {
+    use numcrane::io::{genfromtxt, GenFromTxt};
+    let f = Temp::new("genfromtxt-python");
+    // Python's complex(): these read, "1+-2j" and "1 + 2j" do not (nan+0j, as NumPy fills)
+    std::fs::write(
+        &f.0,
+        "j,-j,1+j,1_0j,( 1+2j ),1e+2+3J,1+2e-3j,+1.5,1+-2j,1 + 2j,1__0j\n",
+    )
+    .unwrap();
+    let opts = GenFromTxt {
+        dtype: DType::C128,
+        delimiter: Some(",".into()),
+        ..Default::default()
+    };
+    let v = genfromtxt(&f.0, &opts)
+        .unwrap()
+        .to_vec::<Complex64>()
+        .unwrap();
+    assert_eq!(
+        &v[..8],
+        &[
+            c(0.0, 1.0),
+            c(0.0, -1.0),
+            c(1.0, 1.0),
+            c(0.0, 10.0),
+            c(1.0, 2.0),
+            c(100.0, 3.0),
+            c(1.0, 0.002),
+            c(1.5, 0.0)
+        ]
+    );
+    for z in &v[8..] {
+        assert!(z.re.is_nan() && z.im == 0.0, "{z}");
+    }
+}

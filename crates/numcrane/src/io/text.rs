@@ -1035,6 +1035,8 @@ fn cell<T: TextElement>(
                 cfg.col + 1
             )
         })?)
+    } else if mode == Mode::Fill {
+        T::parse_python(field)
     } else {
         T::parse_field(field)
     };
@@ -1166,6 +1168,59 @@ fn float_prefix(s: &str) -> usize {
     i
 }
 
+/// Python's `float(s)` for one part of a complex: the standard parser, with `_` allowed
+/// between two digits.
+fn python_float(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    let ok = b.iter().enumerate().all(|(i, &c)| {
+        c != b'_'
+            || (i > 0
+                && b[i - 1].is_ascii_digit()
+                && b.get(i + 1).is_some_and(|n| n.is_ascii_digit()))
+    });
+    if !ok {
+        return None;
+    }
+    s.replace('_', "").parse().ok()
+}
+
+/// Python's `complex(s)`, genfromtxt's complex converter: `1`, `2j`, `j`, `-J`, `1+2j`,
+/// `1e+2-3J`, `inf+nanj`, optionally in parentheses; unlike loadtxt, no `1+-2j` and no
+/// spaces around the sign.
+fn python_complex(s: &str) -> Option<(f64, f64)> {
+    let s = s.trim();
+    let s = match s.strip_prefix('(') {
+        Some(inner) => inner.strip_suffix(')')?.trim(),
+        None => s,
+    };
+    let Some(body) = s.strip_suffix(['j', 'J']) else {
+        return Some((python_float(s)?, 0.0));
+    };
+    // `1`, `+`, `-` alone before the unit are 1, 1, -1
+    let imag = |t: &str| match t {
+        "" | "+" => Some(1.0),
+        "-" => Some(-1.0),
+        _ => python_float(t),
+    };
+    let b = body.as_bytes();
+    // the sign that starts the imaginary part: the last one that is neither the first
+    // character nor an exponent's
+    let split = (1..b.len())
+        .rev()
+        .find(|&i| matches!(b[i], b'+' | b'-') && !matches!(b[i - 1], b'e' | b'E'));
+    match split {
+        Some(i) => {
+            let im = &body[i..];
+            // Python refuses a second sign: "1+-2j"
+            if matches!(im.as_bytes().get(1), Some(b'+' | b'-')) {
+                return None;
+            }
+            Some((python_float(&body[..i])?, imag(im)?))
+        }
+        None => Some((0.0, imag(body)?)),
+    }
+}
+
 /// NumPy's loadtxt complex parser (`to_complex_int`): `1.5`, `2j`, `1+2j`, `1-2j`, `inf+nanj`,
 /// each optionally in parentheses with spaces inside, `j` the imaginary unit.
 fn parse_complex(s: &str) -> Option<(f64, f64)> {
@@ -1221,6 +1276,11 @@ fn numpy_shape(dims: &[usize; 2], empty: bool, ndmin: usize) -> Vec<usize> {
 /// Parsing one field as an element, and NumPy's default filling value.
 trait TextElement: Element {
     fn parse_field(s: &str) -> Option<Self>;
+    /// genfromtxt's parser: Python's constructor of the type, where it differs from
+    /// loadtxt's (complex only).
+    fn parse_python(s: &str) -> Option<Self> {
+        Self::parse_field(s)
+    }
     fn fill(value: Option<f64>) -> Self;
     /// A converter's value as an element, when the dtype holds it exactly.
     fn from_f64(v: f64) -> Option<Self>;
@@ -1289,6 +1349,9 @@ macro_rules! text_complex {
             fn parse_field(s: &str) -> Option<Self> {
                 // parsed in double, then each part rounded (NumPy's `npy_to_cfloat`)
                 parse_complex(s).map(|(re, im)| <$t>::new(re as $f, im as $f))
+            }
+            fn parse_python(s: &str) -> Option<Self> {
+                python_complex(s).map(|(re, im)| <$t>::new(re as $f, im as $f))
             }
             fn fill(value: Option<f64>) -> Self {
                 // genfromtxt's complex default is nan+0j
