@@ -5,6 +5,7 @@
 
 pub mod clinalg;
 pub mod complex;
+pub mod complex2;
 pub mod fft;
 pub mod histbins;
 pub mod pad;
@@ -28,6 +29,7 @@ pub fn build(kind: &str, case: &Case, inputs: &[Array]) -> Harness<Variants> {
         "pad" => pad::build(case, inputs),
         "histbins" => histbins::build(case, inputs),
         "complex" => complex::build(case, inputs),
+        "complex2" => complex2::build(case, inputs),
         "nplinalg" => linalg::build(case, inputs),
         "clinalg" => clinalg::build(case, inputs),
         "fft" => fft::build(case, inputs),

@@ -54,9 +54,10 @@ TOLERANCES = {
     TRANSCENDENTAL: {"float32": (2e-6, 1e-6), "float64": (1e-13, 1e-15)},
     REDUCTION: {"float32": (1e-5, 1e-5), "float64": (1e-12, 1e-12)},
     CREATION: {"float32": (1e-6, 1e-6), "float64": (1e-14, 1e-14)},
-    # complex power: NumPy's complex64 cpowf = cexpf(b * clogf(a)) rounds in float32, with an
-    # error relative to |result| on each part (golden_complex.py)
-    "cpow": {"float32": (1e-4, 2e-4), "float64": (1e-13, 1e-15)},
+    # complex power: numcrane computes complex64 in float32 as NumPy does (integral exponents
+    # by repeated squaring match exactly); the general case exp(b * log(a)) differs from
+    # NumPy's cpowf by at most 7.7e-6 relative on the goldens (golden_complex.py)
+    "cpow": {"float32": (1e-5, 2e-6), "float64": (1e-13, 1e-15)},
 }
 
 

@@ -34,7 +34,8 @@ fn zeros<T: Clone + Default>(op: &'static str, n: usize) -> Result<Vec<T>> {
 /// The values of a `bincount` input: one-dimensional, integer or bool, none negative.
 fn bin_indices(x: &Array, loc: SourceLocation) -> Result<Vec<usize>> {
     one_d("bincount", "x", x, loc)?;
-    if x.dtype().is_float() {
+    // complex values would lose their imaginary part in the cast: NumPy refuses them too
+    if x.dtype().is_float() || x.dtype().is_complex() {
         return Err(Error::DTypeNotSupported {
             op: "bincount",
             dtype: x.dtype(),
@@ -120,6 +121,15 @@ pub fn bincount(x: &Array, weights: Option<&Array>, minlength: usize) -> Array {
                         ),
                         loc,
                     ));
+                }
+                if w.dtype().is_complex() {
+                    // NumPy casts the weights to double 'safe'ly: a TypeError for complex
+                    return Err(Error::DTypeNotSupported {
+                        op: "bincount",
+                        dtype: w.dtype(),
+                        detail: "; the weights cannot be cast to float64".into(),
+                        location: loc,
+                    });
                 }
                 let w = host::<f64>(w, loc)?;
                 let mut out = zeros::<f64>("bincount", len)?;
@@ -696,6 +706,16 @@ pub fn histogram(
             }
             Some(w) if w.dtype() == DType::Bool => {
                 return Err(Error::dtype("histogram", DType::Bool, loc));
+            }
+            // NumPy sums complex weights into a complex histogram; numcrane's histogram has
+            // real counts only, and the integer path below would drop the imaginary parts.
+            Some(w) if w.dtype().is_complex() => {
+                return Err(Error::DTypeNotSupported {
+                    op: "histogram",
+                    dtype: w.dtype(),
+                    detail: "; complex weights are not supported yet".into(),
+                    location: loc,
+                });
             }
             Some(w) if w.dtype().is_float() => Some(Weights::Float(host::<f64>(w, loc)?)),
             Some(w) => Some(Weights::Int(host::<i64>(w, loc)?)),

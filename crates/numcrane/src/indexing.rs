@@ -1350,6 +1350,11 @@ pub fn choose(a: &Array, choices: &[&Array], mode: TakeMode) -> Array {
 /// NumPy); integers and bools pass through. [`nan_to_num`](crate::nan_to_num) is this with
 /// every default.
 ///
+/// A complex array has NaN and infinities replaced in its real and imaginary parts
+/// separately, with the same three values cast to the part dtype (as NumPy's `copyto`: 1e300
+/// is inf for complex64). The graph has no op that assembles a complex value from two parts
+/// exactly, so a complex `x` is evaluated when this is called.
+///
 /// ```
 /// use numcrane::{array, nan_to_num_with};
 /// let x = array([f64::NAN, f64::INFINITY, -f64::INFINITY, 1.5]);
@@ -1362,6 +1367,9 @@ pub fn nan_to_num_with(x: &Array, nan: f64, posinf: Option<f64>, neginf: Option<
     let (big, small) = match x.dtype() {
         DType::F32 => (f32::MAX as f64, f32::MIN as f64),
         DType::F64 => (f64::MAX, f64::MIN),
+        DType::C64 | DType::C128 => {
+            return crate::ufunc::nan_to_num_complex(x, nan, posinf, neginf, loc)
+        }
         _ => return x.clone(),
     };
     let dt = x.dtype();

@@ -128,15 +128,19 @@ pub fn dot(a: &Array, b: &Array) -> Array {
     tensordot_axes(a, b, &[-1], &[-2])
 }
 
-/// NumPy's `np.vdot` for real arrays: the dot product of the flattened operands.
+/// NumPy's `np.vdot`: the dot product of the flattened operands, the first one conjugated
+/// when it is complex (`sum(conj(a) * b)`).
 ///
 /// # Examples
 ///
 /// ```
-/// use numcrane::{array, vdot};
+/// use numcrane::{array, vdot, Complex64};
 /// let a = array([[1.0, 2.0], [3.0, 4.0]]);
 /// // Both are flattened: 1*1 + 2*2 + 3*3 + 4*4.
 /// assert_eq!(vdot(&a, &a).item::<f64>().unwrap(), 30.0);
+/// // conj(1+2j) * (1+2j) = |1+2j|^2
+/// let z = array([Complex64::new(1.0, 2.0)]);
+/// assert_eq!(vdot(&z, &z).item::<Complex64>().unwrap(), Complex64::new(5.0, 0.0));
 /// ```
 #[track_caller]
 pub fn vdot(a: &Array, b: &Array) -> Array {
@@ -162,7 +166,8 @@ pub fn vdot(a: &Array, b: &Array) -> Array {
             loc,
         );
     }
-    matmul(&a.ravel(), &b.ravel())
+    // conj is the array itself for real dtypes
+    matmul(&crate::conj(a).ravel(), &b.ravel())
 }
 
 /// NumPy's `np.inner`: a sum over the last axes of `a` and `b`; a scalar operand multiplies.

@@ -11,7 +11,9 @@
 //! nothing panics.
 //!
 //! Comparisons use NumPy's sort order: NaN after every other value (so searching NaN finds
-//! the first NaN of a NaN-last sorted array), -0.0 equal to 0.0. Both inputs are compared in
+//! the first NaN of a NaN-last sorted array), -0.0 equal to 0.0; complex values compare
+//! lexicographically (real part, then imaginary), those holding a NaN last, as NumPy sorts
+//! them. `digitize` refuses complex, as NumPy. Both inputs are compared in
 //! their promoted dtype (`int8` haystack, `float64` needles: both as float64), as NumPy does.
 
 use crate::build;
@@ -27,19 +29,25 @@ pub(crate) const PARALLEL_MIN: usize = 1 << 16;
 
 /// An element type with NumPy's sort order and a hashable canonical form.
 pub(crate) trait Key: Element {
-    /// NumPy's sort order: NaN last (all NaN equal), -0.0 equal to 0.0.
+    /// A hashable form of the value: one `u64` for real types, two for complex ones.
+    type Bits: std::hash::Hash + Eq + Copy + Send + Sync;
+    /// NumPy's sort order: NaN last (all NaN equal for real types; complex values holding a
+    /// NaN order among themselves as NumPy's complex sort places them), -0.0 equal to 0.0.
     fn cmp_total(self, other: Self) -> Ordering;
-    /// True for a float NaN.
+    /// True for a float NaN (for complex: a NaN in either part).
     fn nan(self) -> bool;
     /// A bit pattern equal for equal values (-0.0 and 0.0 alike); not used for NaN.
-    fn bits(self) -> u64;
-    /// The value as float64 (NumPy's `double` view of bins and ranges).
+    fn bits(self) -> Self::Bits;
+    /// The value as float64 (NumPy's `double` view of bins and ranges). Complex values give
+    /// their real part: the callers (`digitize`, the histograms) reject complex first, as
+    /// NumPy does.
     fn to_f64(self) -> f64;
 }
 
 macro_rules! key_int {
     ($($t:ty),*) => { $(
         impl Key for $t {
+            type Bits = u64;
             fn cmp_total(self, other: Self) -> Ordering {
                 self.cmp(&other)
             }
@@ -58,6 +66,7 @@ macro_rules! key_int {
 key_int!(i8, i16, i32, i64, u8, u16, u32, u64);
 
 impl Key for bool {
+    type Bits = u64;
     fn cmp_total(self, other: Self) -> Ordering {
         self.cmp(&other)
     }
@@ -75,6 +84,7 @@ impl Key for bool {
 macro_rules! key_float {
     ($($t:ty),*) => { $(
         impl Key for $t {
+            type Bits = u64;
             fn cmp_total(self, other: Self) -> Ordering {
                 self.partial_cmp(&other)
                     .unwrap_or_else(|| self.is_nan().cmp(&other.is_nan()))
@@ -93,6 +103,34 @@ macro_rules! key_float {
     )* };
 }
 key_float!(f32, f64);
+
+macro_rules! key_complex {
+    ($($t:ty),*) => { $(
+        impl Key for $t {
+            type Bits = (u64, u64);
+            fn cmp_total(self, other: Self) -> Ordering {
+                // NumPy's complex sort order (lexicographic, NaN-holding values last).
+                if self.lex_lt(other) {
+                    Ordering::Less
+                } else if other.lex_lt(self) {
+                    Ordering::Greater
+                } else {
+                    Ordering::Equal
+                }
+            }
+            fn nan(self) -> bool {
+                self.re.is_nan() || self.im.is_nan()
+            }
+            fn bits(self) -> (u64, u64) {
+                (self.re.bits(), self.im.bits())
+            }
+            fn to_f64(self) -> f64 {
+                self.re.to_f64()
+            }
+        }
+    )* };
+}
+key_complex!(numcrane_graph::Complex32, numcrane_graph::Complex64);
 
 /// The elements of `a` converted to `T` (which names `a`'s promoted dtype), evaluating `a`.
 pub(crate) fn host<T: Element>(a: &Array, loc: SourceLocation) -> Result<Vec<T>> {
@@ -260,8 +298,7 @@ pub fn searchsorted(a: &Array, v: &Array, side: Side, sorter: Option<&Array>) ->
             .map(|s| sorter_positions(s, a.size(), loc))
             .transpose()?;
         let dt = a.dtype().promote(v.dtype());
-        numcrane_graph::with_real_dtype!(dt, T => searchsorted_typed::<T>(a, v, side, order.as_deref(), loc),
-            complex => Err(Error::dtype("searchsorted", dt, loc)))
+        numcrane_graph::with_dtype!(dt, T => searchsorted_typed::<T>(a, v, side, order.as_deref(), loc))
     };
     finish(run(), v.shape().to_vec(), loc)
 }
@@ -366,7 +403,17 @@ pub fn digitize(x: &Array, bins: &Array, right: bool) -> Array {
         one_d("digitize", "bins", bins, loc)?;
         let dt = x.dtype().promote(bins.dtype());
         numcrane_graph::with_real_dtype!(dt, T => digitize_typed::<T>(x, bins, right, loc),
-            complex => Err(Error::dtype("digitize", dt, loc)))
+        complex => Err(Error::DTypeNotSupported {
+            op: "digitize",
+            dtype: dt,
+            // NumPy's two TypeErrors: its own check of x, then the cast of bins to double.
+            detail: if x.dtype().is_complex() {
+                "; x may not be complex".into()
+            } else {
+                format!("; bins of dtype {} cannot be cast to float64", bins.dtype())
+            },
+            location: loc,
+        }))
     };
     finish(run(), x.shape().to_vec(), loc)
 }

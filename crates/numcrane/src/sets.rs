@@ -12,7 +12,8 @@
 //! `assume_unique` behave as in NumPy. An input that fails to evaluate, or a bad argument,
 //! gives arrays whose `eval` returns that error (never a panic).
 //!
-//! Values compare in NumPy's sort order: NaN last, -0.0 equal to 0.0. With `equal_nan` (the
+//! Values compare in NumPy's sort order: NaN last, -0.0 equal to 0.0, complex values
+//! lexicographically with those holding a NaN last. With `equal_nan` (the
 //! default of `unique`) all NaN are one value; the NumPy 2 `unique_*` functions and the
 //! equality tests of the set operations treat every NaN as distinct, as NumPy does.
 
@@ -61,16 +62,16 @@ struct Grouped {
 
 /// The groups of one chunk: per group its key (None for NaN), first position (in the whole
 /// list) and count; per element its group's local id.
-struct Local {
-    keys: Vec<Option<u64>>,
+struct Local<B> {
+    keys: Vec<Option<B>>,
     first: Vec<usize>,
     counts: Vec<i64>,
     of: Vec<u32>,
 }
 
 /// Groups the chunk `s` that starts at position `offset` of the list.
-fn local_groups<T: Key>(s: &[T], offset: usize, equal_nan: bool) -> Local {
-    let mut ids: HashMap<u64, u32, KeyBuild> = HashMap::default();
+fn local_groups<T: Key>(s: &[T], offset: usize, equal_nan: bool) -> Local<T::Bits> {
+    let mut ids: HashMap<T::Bits, u32, KeyBuild> = HashMap::default();
     let mut nan_id = None;
     let mut l = Local {
         keys: Vec::new(),
@@ -108,7 +109,7 @@ const GROUP_CHUNK: usize = 1 << 18;
 /// parallel over fixed chunks whose groups are then merged in order, so group ids follow
 /// first appearance exactly as one sequential pass would give them.
 fn group<T: Key>(v: &[T], equal_nan: bool) -> Grouped {
-    let locals: Vec<Local> = if v.len() >= PARALLEL_MIN {
+    let locals: Vec<Local<T::Bits>> = if v.len() >= PARALLEL_MIN {
         v.par_chunks(GROUP_CHUNK)
             .enumerate()
             .map(|(c, s)| local_groups(s, c * GROUP_CHUNK, equal_nan))
@@ -117,7 +118,7 @@ fn group<T: Key>(v: &[T], equal_nan: bool) -> Grouped {
         vec![local_groups(v, 0, equal_nan)]
     };
     // merge: each chunk's local ids to global ids, in chunk order
-    let mut ids: HashMap<u64, usize, KeyBuild> = HashMap::default();
+    let mut ids: HashMap<T::Bits, usize, KeyBuild> = HashMap::default();
     let mut nan_id: Option<usize> = None;
     let mut first: Vec<usize> = Vec::new();
     let mut counts: Vec<i64> = Vec::new();
@@ -355,8 +356,7 @@ fn unique_impl(a: &Array, axis: Option<isize>, equal_nan: bool, loc: SourceLocat
             }
             Some(ax) => {
                 let ax = crate::build::axis("unique", ax, a.ndim(), loc)?;
-                numcrane_graph::with_real_dtype!(a.dtype(), T => unique_along::<T>(a, ax, loc),
-                    complex => Err(Error::dtype("unique", a.dtype(), loc)))
+                numcrane_graph::with_dtype!(a.dtype(), T => unique_along::<T>(a, ax, loc))
             }
         }
     };
@@ -379,7 +379,19 @@ fn unique_impl(a: &Array, axis: Option<isize>, equal_nan: bool, loc: SourceLocat
 /// ```
 #[track_caller]
 pub fn unique(a: &Array) -> Array {
-    unique_impl(a, None, true, SourceLocation::caller()).values
+    let loc = SourceLocation::caller();
+    if a.dtype().is_complex() {
+        // NumPy's values-only unique is its hash path: all values holding a NaN are one, kept
+        // as the first of them in input order (with return_index & co. NumPy sorts, and the
+        // group keeps the first in sort order: `unique_with`). `union1d`, `setdiff1d` and
+        // `setxor1d` use this one, through `unique_vec`.
+        let r = match a.dtype() {
+            DType::C64 => unique_flat::<numcrane_graph::Complex32>(a, true, loc),
+            _ => unique_flat::<numcrane_graph::Complex64>(a, true, loc),
+        };
+        return r.map_or_else(|e| failed(e, a.dtype(), vec![0], loc), |u| u.values);
+    }
+    unique_impl(a, None, true, loc).values
 }
 
 /// NumPy's `unique(a, return_index=True, return_inverse=True, return_counts=True, axis,
@@ -538,11 +550,11 @@ fn intersect_impl(
     loc: SourceLocation,
 ) -> (Array, Array, Array) {
     let dt = common(a, b);
-    let r = numcrane_graph::with_real_dtype!(dt, T => intersect_typed::<T>(a, b, assume_unique, loc)
+    let r = numcrane_graph::with_dtype!(dt, T => intersect_typed::<T>(a, b, assume_unique, loc)
     .map(|(v, ia, ib)| {
         let n = v.len();
         (leaf(v, vec![n], loc), leaf(ia, vec![n], loc), leaf(ib, vec![n], loc))
-    }), complex => Err(Error::dtype("intersect1d", dt, loc)));
+    }));
     r.unwrap_or_else(|e| {
         let f = |dt| failed(e.clone(), dt, vec![0], loc);
         (f(dt), f(DType::I64), f(DType::I64))
@@ -592,7 +604,7 @@ pub fn intersect1d_indices(a: &Array, b: &Array, assume_unique: bool) -> (Array,
 pub fn union1d(a: &Array, b: &Array) -> Array {
     let loc = SourceLocation::caller();
     let dt = common(a, b);
-    numcrane_graph::with_real_dtype!(dt, T => {
+    numcrane_graph::with_dtype!(dt, T => {
         let r = (|| -> Result<Vec<T>> {
             let mut v = host::<T>(a, loc)?;
             v.extend(host::<T>(b, loc)?);
@@ -600,12 +612,13 @@ pub fn union1d(a: &Array, b: &Array) -> Array {
         })();
         let n = r.as_ref().map_or(0, Vec::len);
         finish(r, vec![n], loc)
-    }, complex => failed(Error::dtype("union1d", dt, loc), dt, vec![0], loc))
+    })
 }
 
 /// Membership of each element of `x` in `test` (both `T`), by value with `==` (NaN never).
 fn member<T: Key>(x: &[T], test: &[T], invert: bool) -> Vec<bool> {
-    let set: HashSet<u64, KeyBuild> = test.iter().filter(|t| !t.nan()).map(|t| t.bits()).collect();
+    let set: HashSet<T::Bits, KeyBuild> =
+        test.iter().filter(|t| !t.nan()).map(|t| t.bits()).collect();
     let one = |e: &T| (!e.nan() && set.contains(&e.bits())) != invert;
     if x.len() >= PARALLEL_MIN {
         x.par_iter().map(one).collect()
@@ -647,8 +660,8 @@ pub fn isin(element: &Array, test_elements: &Array, assume_unique: bool, invert:
     let loc = SourceLocation::caller();
     let _ = assume_unique;
     let dt = common(element, test_elements);
-    let r = numcrane_graph::with_real_dtype!(dt, T => isin_typed::<T>(element, test_elements, invert, loc),
-        complex => Err(Error::dtype("isin", dt, loc)));
+    let r =
+        numcrane_graph::with_dtype!(dt, T => isin_typed::<T>(element, test_elements, invert, loc));
     finish(r, element.shape().to_vec(), loc)
 }
 
@@ -662,10 +675,10 @@ fn setdiff_typed<T: Key>(
     let x = if assume_unique { x } else { unique_vec(&x).0 };
     let dt = common(a, b);
     // membership is tested in the promoted dtype, the result keeps a's
-    let keep = numcrane_graph::with_real_dtype!(dt, U => {
+    let keep = numcrane_graph::with_dtype!(dt, U => {
         let xs = host::<U>(&leaf(x.clone(), vec![x.len()], loc), loc)?;
         member(&xs, &host::<U>(b, loc)?, true)
-    }, complex => return Err(Error::dtype("setdiff1d", dt, loc)));
+    });
     Ok(x.into_iter()
         .zip(keep)
         .filter_map(|(v, k)| k.then_some(v))
@@ -684,11 +697,11 @@ fn setdiff_typed<T: Key>(
 #[track_caller]
 pub fn setdiff1d(a: &Array, b: &Array, assume_unique: bool) -> Array {
     let loc = SourceLocation::caller();
-    numcrane_graph::with_real_dtype!(a.dtype(), T => {
+    numcrane_graph::with_dtype!(a.dtype(), T => {
         let r = setdiff_typed::<T>(a, b, assume_unique, loc);
         let n = r.as_ref().map_or(0, Vec::len);
         finish(r, vec![n], loc)
-    }, complex => failed(Error::dtype("setdiff1d", a.dtype(), loc), a.dtype(), vec![0], loc))
+    })
 }
 
 fn setxor_typed<T: Key>(
@@ -725,11 +738,11 @@ fn setxor_typed<T: Key>(
 pub fn setxor1d(a: &Array, b: &Array, assume_unique: bool) -> Array {
     let loc = SourceLocation::caller();
     let dt = common(a, b);
-    numcrane_graph::with_real_dtype!(dt, T => {
+    numcrane_graph::with_dtype!(dt, T => {
         let r = setxor_typed::<T>(a, b, assume_unique, loc);
         let n = r.as_ref().map_or(0, Vec::len);
         finish(r, vec![n], loc)
-    }, complex => failed(Error::dtype("setxor1d", dt, loc), dt, vec![0], loc))
+    })
 }
 
 #[cfg(test)]

@@ -1090,6 +1090,8 @@ pub fn round(x: &Array, decimals: i32) -> Array {
 }
 
 /// Replaces NaN with 0 and infinities with the largest finite values (NumPy's defaults).
+/// Complex arrays have their real and imaginary parts replaced separately (the float32 limits
+/// for complex64), and are evaluated when called (see [`nan_to_num_with`](crate::nan_to_num_with)).
 ///
 /// # Examples
 ///
@@ -1105,6 +1107,7 @@ pub fn nan_to_num(x: &Array) -> Array {
     let (big, small) = match x.dtype() {
         DType::F32 => (Scalar::F32(f32::MAX), Scalar::F32(f32::MIN)),
         DType::F64 => (Scalar::F64(f64::MAX), Scalar::F64(f64::MIN)),
+        DType::C64 | DType::C128 => return nan_to_num_complex(x, 0.0, None, None, loc),
         _ => return x.clone(),
     };
     let a = Operand::Array(x.clone());
@@ -1134,6 +1137,103 @@ pub fn nan_to_num(x: &Array) -> Array {
         Operand::Array(y),
         loc,
     )
+}
+
+/// NumPy's `nan_to_num` of a complex array: NaN, +inf and -inf are replaced in the real and
+/// imaginary parts separately, each with the same `nan` / `posinf` / `neginf` (None: the part
+/// dtype's largest / most negative finite value); the values are cast to the part dtype first,
+/// as NumPy's `copyto` does (so 1e300 becomes inf for complex64).
+///
+/// Evaluates `x` when called: the graph has no op that assembles a complex value from two
+/// real parts, and arithmetic on `re + im * 1j` would turn an infinite part into NaN and lose
+/// the sign of zero parts. An `x` that fails to evaluate gives an array returning its error.
+pub(crate) fn nan_to_num_complex(
+    x: &Array,
+    nan: f64,
+    posinf: Option<f64>,
+    neginf: Option<f64>,
+    loc: SourceLocation,
+) -> Array {
+    use crate::search::{finish, host};
+    use numcrane_graph::{Complex32, Complex64};
+    macro_rules! parts {
+        ($c:ty, $f:ty) => {{
+            let nan = nan as $f;
+            let pos = posinf.map_or(<$f>::MAX, |v| v as $f);
+            let neg = neginf.map_or(<$f>::MIN, |v| v as $f);
+            let fix = |v: $f| {
+                if v.is_nan() {
+                    nan
+                } else if v == <$f>::INFINITY {
+                    pos
+                } else if v == <$f>::NEG_INFINITY {
+                    neg
+                } else {
+                    v
+                }
+            };
+            let r = host::<$c>(x, loc).map(|v| {
+                v.into_iter()
+                    .map(|z| <$c>::new(fix(z.re), fix(z.im)))
+                    .collect::<Vec<_>>()
+            });
+            finish(r, x.shape().to_vec(), loc)
+        }};
+    }
+    match x.dtype() {
+        DType::C64 => parts!(Complex32, f32),
+        _ => parts!(Complex64, f64),
+    }
+}
+
+/// NumPy's `real_if_close(a, tol)`: the real part of a complex `a` when every imaginary part
+/// is smaller in magnitude than `tol`, else `a` unchanged (its dtype kept); real dtypes pass
+/// through. A `tol` above 1 counts machine epsilons of the part dtype (NumPy's default is
+/// 100: `100 * f64::EPSILON` for complex128, `100 * f32::EPSILON` for complex64); one of at
+/// most 1 is an absolute bound. The comparison is made in the part dtype, as NumPy's; a NaN
+/// imaginary part is never close.
+///
+/// The result dtype depends on the data, so a complex `a` is evaluated when called; one that
+/// fails to evaluate gives an array returning its error.
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{array, real_if_close, Complex64, DType};
+/// let z = array([Complex64::new(2.0, 1e-15), Complex64::new(-1.0, 0.0)]);
+/// let r = real_if_close(&z, 100.0);
+/// assert_eq!(r.dtype(), DType::F64);
+/// assert_eq!(r.to_vec::<f64>().unwrap(), vec![2.0, -1.0]);
+/// let far = array([Complex64::new(2.0, 1e-3)]);
+/// assert_eq!(real_if_close(&far, 100.0).dtype(), DType::C128);
+/// ```
+#[track_caller]
+pub fn real_if_close(a: &Array, tol: f64) -> Array {
+    use crate::search::{failed, host, leaf};
+    use numcrane_graph::{Complex32, Complex64};
+    let loc = SourceLocation::caller();
+    macro_rules! close {
+        ($c:ty, $f:ty) => {{
+            let tol = if tol > 1.0 {
+                <$f>::EPSILON * tol as $f
+            } else {
+                tol as $f
+            };
+            match host::<$c>(a, loc) {
+                Ok(v) if v.iter().all(|z| z.im.abs() < tol) => {
+                    let re: Vec<$f> = v.iter().map(|z| z.re).collect();
+                    leaf(re, a.shape().to_vec(), loc)
+                }
+                Ok(v) => leaf(v, a.shape().to_vec(), loc),
+                Err(e) => failed(e, a.dtype(), a.shape().to_vec(), loc),
+            }
+        }};
+    }
+    match a.dtype() {
+        DType::C64 => close!(Complex32, f32),
+        DType::C128 => close!(Complex64, f64),
+        _ => a.clone(),
+    }
 }
 
 /// The real part: float32 for complex64, float64 for complex128, the array itself for real
@@ -1226,14 +1326,46 @@ pub fn conjugate(x: &Array) -> Array {
 /// ```
 #[track_caller]
 pub fn angle(x: &Array) -> Array {
-    if x.dtype().is_complex() {
-        return build::unary(UnaryOp::Angle, x, SourceLocation::caller());
+    angle_at(x, false, SourceLocation::caller())
+}
+
+/// NumPy's `angle(z, deg)`: [`angle`] in radians, or in degrees with `deg = true` (the
+/// radians times `180 / pi`, multiplied in the result dtype as NumPy does, so complex64 gives
+/// float32 degrees).
+///
+/// # Examples
+///
+/// ```
+/// use numcrane::{angle_with, array, Complex64};
+/// let z = array([Complex64::new(1.0, 1.0), Complex64::new(-1.0, 0.0)]);
+/// let d = angle_with(&z, true).to_vec::<f64>().unwrap();
+/// assert!((d[0] - 45.0).abs() < 1e-12 && (d[1] - 180.0).abs() < 1e-12);
+/// ```
+#[track_caller]
+pub fn angle_with(x: &Array, deg: bool) -> Array {
+    angle_at(x, deg, SourceLocation::caller())
+}
+
+fn angle_at(x: &Array, deg: bool, loc: SourceLocation) -> Array {
+    let rad = if x.dtype().is_complex() {
+        build::unary(UnaryOp::Angle, x, loc)
+    } else {
+        build::binary(
+            BinaryOp::Arctan2,
+            Operand::Weak(Scalar::F64(0.0)),
+            Operand::Array(x.clone()),
+            loc,
+        )
+    };
+    if !deg {
+        return rad;
     }
+    // NumPy: `a *= 180 / pi`, a Python float (weak) against the float result.
     build::binary(
-        BinaryOp::Arctan2,
-        Operand::Weak(Scalar::F64(0.0)),
-        Operand::Array(x.clone()),
-        SourceLocation::caller(),
+        BinaryOp::Mul,
+        Operand::Array(rad),
+        Operand::Weak(Scalar::F64(180.0 / std::f64::consts::PI)),
+        loc,
     )
 }
 

@@ -6,7 +6,9 @@
 //! of the file, and the first one in file order is the one reported. Numbers are parsed with
 //! the standard library's correctly rounded parsers (`str::parse`), which accept what NumPy's
 //! own parser accepts for the common cases (`1.5`, `-2e-3`, `inf`, `nan`), surrounding
-//! whitespace trimmed.
+//! whitespace trimmed. Complex fields follow NumPy's loadtxt parser: `1.5`, `2j`, `1+2j`,
+//! `1-2j`, `inf+nanj`, optionally in parentheses (parts parsed as float64, rounded once for
+//! complex64).
 //!
 //! [`loadtxt`] refuses missing or malformed values; [`genfromtxt`] turns them into a filling
 //! value (NaN for floats, -1 for integers, as NumPy). Both shape the result as NumPy does:
@@ -14,7 +16,8 @@
 //!
 //! [`savetxt`] writes 1-D (one value per line) and 2-D arrays with a printf-style format
 //! (NumPy's default `%.18e`), formatting numbers as Python's `%` operator does: the
-//! conversions `d i u e E f F g G s`, flags `- + space 0 #`, width and precision.
+//! conversions `d i u e E f F g G s`, flags `- + space 0 #`, width and precision. Complex
+//! arrays are written as NumPy writes them (` (re+imj)` per value, see [`savetxt`]).
 
 use crate::{Array, RecordArray, RecordDescr};
 use numcrane_graph::{DType, Element, Error, Result, Scalar, SourceLocation};
@@ -656,7 +659,7 @@ pub fn savetxt_record(path: impl AsRef<Path>, rec: &RecordArray, opts: &SaveTxt)
     let values: Vec<Value> = (0..rows)
         .flat_map(|r| columns.iter().map(move |c| c[r]))
         .collect();
-    write_table(path, &values, rows, cols, opts, &fail)
+    write_table(path, &values, rows, cols, false, opts, &fail)
 }
 
 /// Writes a 1-D or 2-D array as delimited text (NumPy's `np.savetxt`).
@@ -665,6 +668,10 @@ pub fn savetxt_record(path: impl AsRef<Path>, rec: &RecordArray, opts: &SaveTxt)
 /// of dimensions, a format with an unsupported conversion or a number of conversions that is
 /// neither 1 nor the number of columns, an integer conversion of NaN or infinity, or a file
 /// that cannot be written. Evaluation errors of `a` are returned as they are.
+///
+/// Complex arrays are written as NumPy writes them: a format with one conversion becomes
+/// ` (%f+%fj)` for each value (`fmt` applied to the real and the imaginary part), a format with
+/// two conversions per column is used as it is, and every `+-` in a row becomes `-`.
 ///
 /// ```
 /// use numcrane::io::{savetxt, SaveTxt};
@@ -689,27 +696,45 @@ pub fn savetxt(path: impl AsRef<Path>, a: &Array, opts: &SaveTxt) -> Result<()> 
             )))
         }
     };
+    let complex = a.dtype().is_complex();
     let values: Vec<Value> = numcrane_graph::with_real_dtype!(a.dtype(), T => a.to_vec::<T>()?.into_iter().map(value_of).collect(),
-        complex => return Err(fail(format!("dtype {} is not supported by savetxt", a.dtype()))));
-    write_table(path, &values, rows, cols, opts, &fail)
+        // the real and the imaginary part of each value, as two values (complex64 parts
+        // widen exactly, as NumPy's formatting of `number.real` does)
+        complex => a
+            .astype(DType::C128)
+            .to_vec::<numcrane_graph::Complex64>()?
+            .into_iter()
+            .flat_map(|z| [Value::Float(z.re), Value::Float(z.im)])
+            .collect());
+    write_table(path, &values, rows, cols, complex, opts, &fail)
 }
 
-/// Formats `rows x cols` values (row-major) with `opts` and writes them to `path`.
+/// Formats `rows x cols` values (row-major) with `opts` and writes them to `path`. With
+/// `complex`, `values` holds two parts per value (NumPy's complex `savetxt`).
 fn write_table(
     path: &Path,
     values: &[Value],
     rows: usize,
     cols: usize,
+    complex: bool,
     opts: &SaveTxt,
     fail: &dyn Fn(String) -> Error,
 ) -> Result<()> {
     let row_format = Format::parse(&opts.fmt).map_err(fail)?;
+    // NumPy: one conversion is repeated per column (as ` (%f+%fj)` for complex); otherwise
+    // the format needs one conversion per column (two for complex).
+    let per_value = if complex { 2 } else { 1 };
     let row_format = match row_format.specs() {
         1 => {
-            let one = vec![opts.fmt.as_str(); cols].join(&opts.delimiter);
+            let each = if complex {
+                format!(" ({0}+{0}j)", opts.fmt)
+            } else {
+                opts.fmt.clone()
+            };
+            let one = vec![each.as_str(); cols].join(&opts.delimiter);
             Format::parse(&one).map_err(fail)?
         }
-        n if n == cols => row_format,
+        n if n == cols * per_value => row_format,
         n => {
             return Err(fail(format!(
                 "fmt '{}' has {n} conversions for {cols} columns",
@@ -729,11 +754,21 @@ fn write_table(
     if !opts.header.is_empty() {
         out.push_str(&commented(&opts.header));
     }
+    let width = cols * per_value;
     for r in 0..rows {
-        let row = values.get(r * cols..(r + 1) * cols).unwrap_or_default();
-        row_format
-            .write(row, &mut out)
-            .map_err(|m| fail(format!("row {r}: {m}")))?;
+        let row = values.get(r * width..(r + 1) * width).unwrap_or_default();
+        if complex {
+            // NumPy writes `s.replace('+-', '-')` for complex rows
+            let mut line = String::new();
+            row_format
+                .write(row, &mut line)
+                .map_err(|m| fail(format!("row {r}: {m}")))?;
+            out.push_str(&line.replace("+-", "-"));
+        } else {
+            row_format
+                .write(row, &mut out)
+                .map_err(|m| fail(format!("row {r}: {m}")))?;
+        }
         out.push_str(&opts.newline);
     }
     if !opts.footer.is_empty() {
@@ -1000,6 +1035,8 @@ fn cell<T: TextElement>(
                 cfg.col + 1
             )
         })?)
+    } else if mode == Mode::Fill {
+        T::parse_python(field)
     } else {
         T::parse_field(field)
     };
@@ -1068,7 +1105,156 @@ fn build(
             data.extend(chunk?);
         }
         Ok(Array::from_vec(data, numpy_shape(&dims, lines.is_empty(), ndmin)))
-    }, complex => Err(format!("dtype {dtype} is not supported by loadtxt")))
+    }, complex => match dtype {
+        DType::C64 => complex_build::<numcrane_graph::Complex32>(lines, cfgs, dims, ndmin, mode, dtype),
+        _ => complex_build::<numcrane_graph::Complex64>(lines, cfgs, dims, ndmin, mode, dtype),
+    })
+}
+
+/// `build` for a complex dtype (`with_real_dtype!` gives real types only; the conversion is
+/// the same, through `TextElement`).
+fn complex_build<T: TextElement>(
+    lines: &[Line<'_>],
+    cfgs: &[ColCfg],
+    dims: [usize; 2],
+    ndmin: usize,
+    mode: Mode,
+    dtype: DType,
+) -> std::result::Result<Array, String> {
+    let mut data: Vec<T> = Vec::with_capacity(dims[0] * dims[1]);
+    for line in lines {
+        for cfg in cfgs {
+            data.push(cell::<T>(line, cfg, mode, dtype)?);
+        }
+    }
+    Ok(Array::from_vec(
+        data,
+        numpy_shape(&dims, lines.is_empty(), ndmin),
+    ))
+}
+
+/// The end of the longest prefix of `s` that reads as a float in Python's syntax (an optional
+/// sign, then digits with an optional point and exponent, or `inf` / `infinity` / `nan` in any
+/// case), as `PyOS_string_to_double` finds it; 0 when none does.
+fn float_prefix(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    let rest = &s[i..];
+    for word in ["infinity", "inf", "nan"] {
+        if rest.len() >= word.len() && rest[..word.len()].eq_ignore_ascii_case(word) {
+            return i + word.len();
+        }
+    }
+    let digits = |from: usize| b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let int = digits(i);
+    i += int;
+    let mut frac = 0;
+    if b.get(i) == Some(&b'.') {
+        frac = digits(i + 1);
+        if int + frac > 0 {
+            i += 1 + frac;
+        }
+    }
+    if int + frac == 0 {
+        return 0;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        let sign = usize::from(matches!(b.get(i + 1), Some(b'+' | b'-')));
+        let exp = digits(i + 1 + sign);
+        if exp > 0 {
+            i += 1 + sign + exp;
+        }
+    }
+    i
+}
+
+/// Python's `float(s)` for one part of a complex: the standard parser, with `_` allowed
+/// between two digits.
+fn python_float(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    let ok = b.iter().enumerate().all(|(i, &c)| {
+        c != b'_'
+            || (i > 0
+                && b[i - 1].is_ascii_digit()
+                && b.get(i + 1).is_some_and(|n| n.is_ascii_digit()))
+    });
+    if !ok {
+        return None;
+    }
+    s.replace('_', "").parse().ok()
+}
+
+/// Python's `complex(s)`, genfromtxt's complex converter: `1`, `2j`, `j`, `-J`, `1+2j`,
+/// `1e+2-3J`, `inf+nanj`, optionally in parentheses; unlike loadtxt, no `1+-2j` and no
+/// spaces around the sign.
+fn python_complex(s: &str) -> Option<(f64, f64)> {
+    let s = s.trim();
+    let s = match s.strip_prefix('(') {
+        Some(inner) => inner.strip_suffix(')')?.trim(),
+        None => s,
+    };
+    let Some(body) = s.strip_suffix(['j', 'J']) else {
+        return Some((python_float(s)?, 0.0));
+    };
+    // `1`, `+`, `-` alone before the unit are 1, 1, -1
+    let imag = |t: &str| match t {
+        "" | "+" => Some(1.0),
+        "-" => Some(-1.0),
+        _ => python_float(t),
+    };
+    let b = body.as_bytes();
+    // the sign that starts the imaginary part: the last one that is neither the first
+    // character nor an exponent's
+    let split = (1..b.len())
+        .rev()
+        .find(|&i| matches!(b[i], b'+' | b'-') && !matches!(b[i - 1], b'e' | b'E'));
+    match split {
+        Some(i) => {
+            let im = &body[i..];
+            // Python refuses a second sign: "1+-2j"
+            if matches!(im.as_bytes().get(1), Some(b'+' | b'-')) {
+                return None;
+            }
+            Some((python_float(&body[..i])?, imag(im)?))
+        }
+        None => Some((0.0, imag(body)?)),
+    }
+}
+
+/// NumPy's loadtxt complex parser (`to_complex_int`): `1.5`, `2j`, `1+2j`, `1-2j`, `inf+nanj`,
+/// each optionally in parentheses with spaces inside, `j` the imaginary unit.
+fn parse_complex(s: &str) -> Option<(f64, f64)> {
+    let s = s.trim();
+    let (s, parens) = match s.strip_prefix('(') {
+        Some(inner) => (inner.trim_start(), true),
+        None => (s, false),
+    };
+    let re_end = float_prefix(s);
+    if re_end == 0 {
+        return None;
+    }
+    let first: f64 = s[..re_end].parse().ok()?;
+    let mut rest = &s[re_end..];
+    let (re, im) = if let Some(r) = rest.strip_prefix('j') {
+        rest = r;
+        (0.0, first)
+    } else if rest.starts_with(['+', '-']) {
+        // NumPy skips a '+' so that "1+-2j" reads as 1-2j
+        let t = rest.strip_prefix('+').unwrap_or(rest);
+        let im_end = float_prefix(t);
+        if im_end == 0 {
+            return None;
+        }
+        let im: f64 = t[..im_end].parse().ok()?;
+        rest = t[im_end..].strip_prefix('j')?;
+        (first, im)
+    } else {
+        (first, 0.0)
+    };
+    if parens {
+        rest = rest.trim_start().strip_prefix(')')?;
+    }
+    rest.trim().is_empty().then_some((re, im))
 }
 
 /// NumPy's result shape for `rows x cols` values: squeeze length-1 axes when there are more
@@ -1090,6 +1276,11 @@ fn numpy_shape(dims: &[usize; 2], empty: bool, ndmin: usize) -> Vec<usize> {
 /// Parsing one field as an element, and NumPy's default filling value.
 trait TextElement: Element {
     fn parse_field(s: &str) -> Option<Self>;
+    /// genfromtxt's parser: Python's constructor of the type, where it differs from
+    /// loadtxt's (complex only).
+    fn parse_python(s: &str) -> Option<Self> {
+        Self::parse_field(s)
+    }
     fn fill(value: Option<f64>) -> Self;
     /// A converter's value as an element, when the dtype holds it exactly.
     fn from_f64(v: f64) -> Option<Self>;
@@ -1151,6 +1342,28 @@ macro_rules! text_float {
     )* };
 }
 text_float!(f32, f64);
+
+macro_rules! text_complex {
+    ($($t:ty: $f:ty),*) => { $(
+        impl TextElement for $t {
+            fn parse_field(s: &str) -> Option<Self> {
+                // parsed in double, then each part rounded (NumPy's `npy_to_cfloat`)
+                parse_complex(s).map(|(re, im)| <$t>::new(re as $f, im as $f))
+            }
+            fn parse_python(s: &str) -> Option<Self> {
+                python_complex(s).map(|(re, im)| <$t>::new(re as $f, im as $f))
+            }
+            fn fill(value: Option<f64>) -> Self {
+                // genfromtxt's complex default is nan+0j
+                <$t>::new(value.map_or(<$f>::NAN, |v| v as $f), 0.0)
+            }
+            fn from_f64(v: f64) -> Option<Self> {
+                Some(<$t>::new(v as $f, 0.0))
+            }
+        }
+    )* };
+}
+text_complex!(numcrane_graph::Complex32: f32, numcrane_graph::Complex64: f64);
 
 /// A value to format: integers exactly, floats as themselves.
 #[derive(Clone, Copy, Debug)]
