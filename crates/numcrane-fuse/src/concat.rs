@@ -37,7 +37,9 @@ use crate::execute::KernelRunner;
 use crate::kernel::{ElementwiseKernel, InnerClass, InputSpec, Instr, InstrKind, Launch};
 use crate::lower::collapse;
 use crate::plan::{Group, Step};
-use numcrane_graph::{Buffer, Error, Layout, Node, NodeRef, Op, OutSlot, Realized, Result, ViewOp};
+use numcrane_graph::{
+    Buffer, DType, Error, Layout, Node, NodeRef, Op, OutSlot, Realized, Result, ViewOp,
+};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
@@ -378,9 +380,13 @@ pub(crate) fn kernel_part<K>(
 }
 
 /// A kernel reading one input through `layout` (a strided realized part) and storing it: a
-/// cast to its own dtype, which every runner computes as the identity.
+/// cast to its own dtype, which every runner computes as the identity. A complex part is read
+/// as its two parts (two inputs over the buffer, see `crate::complex`) and stored as a pair.
 pub(crate) fn copy_kernel(buffer: &Buffer, layout: &Layout) -> (ElementwiseKernel, Launch) {
     let dtype = buffer.dtype();
+    if let Some(copy) = complex_copy_kernel(dtype, layout) {
+        return copy;
+    }
     let kernel = ElementwiseKernel {
         instrs: vec![
             Instr {
@@ -408,6 +414,58 @@ pub(crate) fn copy_kernel(buffer: &Buffer, layout: &Layout) -> (ElementwiseKerne
         gathers: Vec::new(),
     };
     (kernel, launch)
+}
+
+/// [`copy_kernel`] for a complex `dtype`: the real and imaginary parts read through `layout`
+/// counted in parts, packed into the output. None for other dtypes, or when the layout in
+/// parts overflows (the part is then copied by a kernel the runner refuses, and computed on
+/// the evaluator).
+fn complex_copy_kernel(dtype: DType, layout: &Layout) -> Option<(ElementwiseKernel, Launch)> {
+    if !dtype.is_complex() {
+        return None;
+    }
+    let part = dtype.real_dtype();
+    let strides = layout
+        .strides
+        .iter()
+        .map(|s| s.checked_mul(2))
+        .collect::<Option<Vec<isize>>>()?;
+    let offset = layout.offset.checked_mul(2)?;
+    let parts = [offset, offset.checked_add(1)?].map(|offset| Layout {
+        shape: layout.shape.clone(),
+        strides: strides.clone(),
+        offset,
+    });
+    let load = |input| Instr {
+        kind: InstrKind::Load { input },
+        dtype: part,
+    };
+    let spec = InputSpec {
+        dtype: part,
+        inner: InnerClass::Strided,
+    };
+    let kernel = ElementwiseKernel {
+        instrs: vec![
+            load(0),
+            load(1),
+            Instr {
+                kind: InstrKind::Complex { re: 0, im: 1 },
+                dtype,
+            },
+        ],
+        output: 2,
+        inputs: vec![spec, spec],
+        reduce: None,
+    };
+    let launch = Launch {
+        shape: layout.shape.clone(),
+        layouts: parts.to_vec(),
+        reduce_kept: None,
+        out_offset: 0,
+        name: "copy",
+        gathers: Vec::new(),
+    };
+    Some((kernel, launch))
 }
 
 /// Sets each kernel input's inner class to that of its layout in `launch`.
@@ -698,7 +756,7 @@ mod tests {
     use super::*;
     use crate::plan::{plan_with, PlanOptions};
     use numcrane_graph::error::SourceLocation;
-    use numcrane_graph::{DType, UnaryOp};
+    use numcrane_graph::UnaryOp;
 
     fn leaf(shape: &[usize]) -> NodeRef {
         let n: usize = shape.iter().product();
@@ -815,5 +873,22 @@ mod tests {
             .unwrap()
             .to_vec();
         assert_eq!(offsets, expected);
+    }
+
+    #[test]
+    fn complex_parts_are_copied_as_pairs_of_parts() {
+        use numcrane_graph::Complex64;
+        let values: Vec<Complex64> = (0..12)
+            .map(|k| Complex64::new(k as f64, -(k as f64) - 0.5))
+            .collect();
+        let buffer = Buffer::from_vec(values.clone());
+        // The transposed [4, 3] view of a [3, 4] array.
+        let layout = Layout::contiguous(&[3, 4]).permute(&[1, 0]);
+        let (kernel, launch) = copy_kernel(&buffer, &layout);
+        assert_eq!(kernel.inputs.len(), 2);
+        let mut out = Buffer::zeros(DType::C128, 12, "test").unwrap();
+        crate::interpret::interpret(&kernel, &launch, &[&buffer, &buffer], out.slot()).unwrap();
+        let want: Vec<Complex64> = layout.offsets().map(|o| values[o]).collect();
+        assert_eq!(out.as_slice::<Complex64>().unwrap(), &want[..]);
     }
 }

@@ -118,9 +118,12 @@ pub(crate) fn attach(steps: &mut Vec<Step>, aliases: &HashMap<u64, NodeRef>, roo
             g.root.op(),
             Op::Cast | Op::Unary(_) | Op::Binary(_) | Op::Where
         );
-        // A kernel with fused gathers runs as a launch of its own (see `crate::gather`).
+        // A kernel with fused gathers runs as a launch of its own (see `crate::gather`); so
+        // does one with a complex result (tiles are written as elements of the product's
+        // real dtype).
         if !elementwise
             || !g.gathers.is_empty()
+            || g.root.dtype().is_complex()
             || g.root.shape() != m.shape()
             || g.product.is_some()
             || !reads_elementwise(g, &m)

@@ -852,7 +852,9 @@ fn concat_step(
                     })
                 } else {
                     let (kernel, launch) = copy_kernel(&v.buffer, &v.layout);
-                    kernel_part(kernel, launch, vec![id], step.axis, outer, width)
+                    // (A complex part is read as two inputs over its buffer.)
+                    let sources = vec![id; kernel.inputs.len()];
+                    kernel_part(kernel, launch, sources, step.axis, outer, width)
                 }
             }
         };

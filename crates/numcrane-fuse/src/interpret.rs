@@ -8,12 +8,14 @@
 //! output only through its raw pointer (it may be uninitialised recycled memory).
 
 use crate::kernel::{
-    resolve_index, ElementwiseKernel, GatherAxis, InstrKind, Launch, ReduceInner, Reduction,
+    component_len, resolve_index, ElementwiseKernel, GatherAxis, InstrKind, Launch, ReduceInner,
+    Reduction,
 };
+use numcrane_graph::element::{Complex32, Complex64};
 use numcrane_graph::error::SourceLocation;
 use numcrane_graph::eval::{compute, values};
 use numcrane_graph::{
-    with_dtype, Buffer, Error, IndexMode, Layout, Node, Op, OutSlot, Realized, Result,
+    with_dtype, Buffer, DType, Error, IndexMode, Layout, Node, Op, OutSlot, Realized, Result,
 };
 use std::sync::Arc;
 
@@ -48,7 +50,7 @@ pub fn interpret(
                     .layouts
                     .get(*input)
                     .ok_or_else(|| Error::internal("interpret", "missing layout"))?;
-                gather(buffer, layout)?
+                gather(buffer, layout, instr.dtype)?
             }
             InstrKind::Const(s) => compute(&node(Op::Full(*s)), &[])?,
             InstrKind::Cast { value } => compute(&node(Op::Cast), &[col(*value)?])?,
@@ -87,6 +89,7 @@ pub fn interpret(
                     .ok_or_else(|| Error::internal("interpret", "missing layout"))?;
                 indexed_gather(buffer, layout, axes, &index_columns, *mode)?
             }
+            InstrKind::Complex { re, im } => pack_complex(col(*re)?, col(*im)?, instr.dtype)?,
         };
         columns.push(column);
     }
@@ -149,17 +152,62 @@ fn fold(r: &Reduction, launch: &Launch, values: Realized, loc: SourceLocation) -
     compute(&Node::new(op, vec![], dtype, shape, loc), &[&values])
 }
 
-/// The elements of `buffer` read through `layout`, as a contiguous 1-d column.
-fn gather(buffer: &Buffer, layout: &Layout) -> Result<Realized> {
+/// The elements of `buffer` read through `layout` as `dtype`, as a contiguous 1-d column: a
+/// complex buffer read as float is read as its interleaved parts (`layout` counts parts).
+fn gather(buffer: &Buffer, layout: &Layout, dtype: DType) -> Result<Realized> {
     let (lo, hi) = layout.extent();
-    if lo < 0 || hi as usize > buffer.len() {
+    let len = component_len(buffer.dtype(), buffer.len(), dtype)
+        .ok_or_else(|| Error::internal("interpret", "a load of another dtype than its input"))?;
+    if lo < 0 || hi as usize > len {
         return Err(Error::internal("interpret", "layout outside its buffer"));
     }
-    with_dtype!(buffer.dtype(), T => {
-        let data = buffer.as_slice::<T>()?;
+    with_dtype!(dtype, T => {
+        let data: &[T] = if buffer.dtype() == dtype {
+            buffer.as_slice::<T>()?
+        } else {
+            // SAFETY: the buffer is complex with parts of `T` (checked by `component_len`):
+            // `num_complex`'s types are `repr(C)` pairs of their part, so its memory holds
+            // `2 * buffer.len()` initialised, aligned `T`s, borrowed for `buffer`'s lifetime.
+            unsafe { std::slice::from_raw_parts(buffer.as_ptr() as *const T, len) }
+        };
         let column: Vec<T> = layout.offsets().map(|o| data[o]).collect();
         let n = column.len();
         Ok(Realized { buffer: Arc::new(Buffer::from_slice(&column)?), layout: Layout::contiguous(&[n]) })
+    })
+}
+
+/// The complex column of dtype `dtype` whose parts are the columns `re` and `im`.
+fn pack_complex(re: &Realized, im: &Realized, dtype: DType) -> Result<Realized> {
+    let column = match dtype {
+        DType::C64 => {
+            let (re, im) = (values::<f32>(re)?, values::<f32>(im)?);
+            let v: Vec<Complex32> = re
+                .iter()
+                .zip(im.iter())
+                .map(|(&r, &i)| Complex32::new(r, i))
+                .collect();
+            Buffer::from_vec(v)
+        }
+        DType::C128 => {
+            let (re, im) = (values::<f64>(re)?, values::<f64>(im)?);
+            let v: Vec<Complex64> = re
+                .iter()
+                .zip(im.iter())
+                .map(|(&r, &i)| Complex64::new(r, i))
+                .collect();
+            Buffer::from_vec(v)
+        }
+        _ => {
+            return Err(Error::internal(
+                "interpret",
+                "a complex value of a real dtype",
+            ))
+        }
+    };
+    let n = column.len();
+    Ok(Realized {
+        buffer: Arc::new(column),
+        layout: Layout::contiguous(&[n]),
     })
 }
 

@@ -85,6 +85,17 @@ pub enum InstrKind {
         /// what an index outside its axis does
         mode: IndexMode,
     },
+    /// A complex value (complex64 from float32 parts, complex128 from float64 ones) made of
+    /// its real and imaginary parts: only ever the kernel's output, stored as the interleaved
+    /// pair NumPy's complex layout is. Complex arithmetic itself is lowered to real
+    /// instructions on the parts (see `crate::complex`), and a complex input is read as two
+    /// real inputs over the same buffer (see [`component_len`]).
+    Complex {
+        /// the real part
+        re: ValueId,
+        /// the imaginary part
+        im: ValueId,
+    },
 }
 
 /// An instruction with the dtype of its result.
@@ -228,6 +239,7 @@ impl ElementwiseKernel {
                     indices,
                     mode,
                 } => (input, indices, mode).hash(&mut h),
+                InstrKind::Complex { re, im } => (re, im).hash(&mut h),
             }
         }
         h.finish()
@@ -291,12 +303,46 @@ impl Launch {
     }
 }
 
-/// The bits of a scalar's value (floats by their IEEE bits, integers two's complement).
-pub fn scalar_bits(s: Scalar) -> u64 {
+/// How many elements of `spec` dtype a kernel input reads from `buffer`: its length when the
+/// dtypes agree; twice it when the buffer is complex and `spec` its parts' float dtype (a
+/// complex input is read as its interleaved parts: layouts over it count parts, an element's
+/// real part at `2 * i`, its imaginary part at `2 * i + 1`); None for any other pair.
+///
+/// ```
+/// use numcrane_fuse::kernel::component_len;
+/// use numcrane_graph::DType;
+/// assert_eq!(component_len(DType::C64, 3, DType::F32), Some(6));
+/// assert_eq!(component_len(DType::F64, 3, DType::F64), Some(3));
+/// assert_eq!(component_len(DType::C128, 3, DType::F32), None);
+/// ```
+pub fn component_len(buffer: DType, len: usize, spec: DType) -> Option<usize> {
+    if buffer == spec {
+        Some(len)
+    } else if buffer.is_complex() && buffer.real_dtype() == spec {
+        len.checked_mul(2)
+    } else {
+        None
+    }
+}
+
+/// The bits of a scalar's value (floats by their IEEE bits, integers two's complement,
+/// complex values by both parts' bits: the real part's above the imaginary part's), exact:
+/// equal bits are the same value of a dtype.
+///
+/// ```
+/// use numcrane_fuse::kernel::scalar_bits;
+/// use numcrane_graph::{Complex64, Scalar};
+/// let z = |re, im| scalar_bits(Scalar::C128(Complex64::new(re, im)));
+/// assert_ne!(z(1.0, 2.0), z(1.0, 3.0));
+/// assert_ne!(z(0.0, 0.0), z(-0.0, 0.0));
+/// ```
+pub fn scalar_bits(s: Scalar) -> u128 {
     match s {
-        Scalar::F32(v) => u64::from(v.to_bits()),
-        Scalar::F64(v) => v.to_bits(),
-        other => other.as_i128().map_or(0, |v| v as u64),
+        Scalar::F32(v) => u128::from(v.to_bits()),
+        Scalar::F64(v) => u128::from(v.to_bits()),
+        Scalar::C64(z) => u128::from(z.re.to_bits()) << 64 | u128::from(z.im.to_bits()),
+        Scalar::C128(z) => u128::from(z.re.to_bits()) << 64 | u128::from(z.im.to_bits()),
+        other => other.as_i128().map_or(0, |v| u128::from(v as u64)),
     }
 }
 

@@ -5,6 +5,7 @@
 //! - [`kernel`]: the kernel IR, pure data: the loop body in SSA form and its launch (iteration
 //!   shape and composed index maps).
 //! - [`lower`]: a planned group plus its realized inputs becomes a kernel and a launch.
+//! - [`complex`]: complex values lowered to pairs of real values (interleaved re/im).
 //! - [`interpret`]: a kernel runner built from the reference evaluator (tests, baseline).
 //! - [`execute`]: runs a plan, with fused groups through a caller-supplied kernel runner and
 //!   the rest through the reference evaluator.
@@ -24,6 +25,7 @@
 //! This crate knows nothing of Cranelift (the runner is a parameter) nor of the public API.
 #![deny(missing_docs)]
 
+pub mod complex;
 pub mod concat;
 pub mod epilogue;
 pub mod execute;

@@ -6,6 +6,7 @@
 //! one strided read, no intermediate). Constants become immediates. Finally dimensions that
 //! every index map walks contiguously are merged, so most loops run over one long row.
 
+use crate::complex::Pair;
 use crate::kernel::{
     scalar_bits, ElementwiseKernel, GatherAxis, InnerClass, InputSpec, Instr, InstrKind, Launch,
     ReduceInner, Reduction, ValueId,
@@ -33,6 +34,10 @@ pub enum LowerError {
     /// A gather inside the group that the kernel cannot express: seen through a view, inside
     /// a fold, or with operands that do not fit it (a planning bug).
     Gather,
+    /// A complex value the kernel cannot express: an op without a lowering (see
+    /// [`crate::complex::lowerable`]), a complex fold, or a layout whose strides in parts
+    /// overflow.
+    Complex,
 }
 
 /// A lowered group: the kernel, its launch, and the buffers of its inputs in `Load` order.
@@ -47,13 +52,15 @@ pub struct Lowered {
     pub sources: Vec<u64>,
 }
 
-struct Builder<'a> {
-    group: &'a Group,
+pub(crate) struct Builder<'a> {
+    pub(crate) group: &'a Group,
     values: &'a dyn Fn(u64) -> Option<Realized>,
-    instrs: Vec<Instr>,
+    pub(crate) instrs: Vec<Instr>,
     inputs: Vec<(Arc<Buffer>, Layout)>,
     sources: Vec<u64>,
     memo: HashMap<(u64, Vec<ViewOp>), ValueId>,
+    /// The parts of complex values (see [`crate::complex`]), like `memo`.
+    pub(crate) complex_memo: HashMap<(u64, Vec<ViewOp>), Pair>,
     /// Per gather instruction, in order: its indexed axes (see `Launch::gathers`).
     gathers: Vec<Vec<GatherAxis>>,
 }
@@ -103,9 +110,19 @@ fn lower_with(
         inputs: Vec::new(),
         sources: Vec::new(),
         memo: HashMap::default(),
+        complex_memo: HashMap::default(),
         gathers: Vec::new(),
     };
-    let output = b.value(&value_node, &[])?;
+    let output = if value_node.dtype().is_complex() {
+        // A complex result: its parts, stored interleaved.
+        if reduction.is_some() {
+            return Err(LowerError::Complex);
+        }
+        let Pair { re, im } = b.complex_value(&value_node, &[])?;
+        b.push(InstrKind::Complex { re, im }, value_node.dtype())
+    } else {
+        b.value(&value_node, &[])?
+    };
     let shape = value_node.shape().to_vec();
     let mut layouts: Vec<Layout> = b.inputs.iter().map(|(_, l)| l.clone()).collect();
     let (shape, layouts, reduce, reduce_kept) = match reduction {
@@ -141,7 +158,8 @@ fn lower_with(
         .iter()
         .zip(&layouts)
         .map(|((buf, _), l)| InputSpec {
-            dtype: buf.dtype(),
+            // A complex buffer is only ever read as its parts (see `crate::complex`).
+            dtype: buf.dtype().real_dtype(),
             inner: inner_class(l),
         })
         .collect();
@@ -202,7 +220,7 @@ fn kept_dims_first(shape: Vec<usize>, layouts: Vec<Layout>) -> (Vec<usize>, Vec<
 impl Builder<'_> {
     /// Appends an instruction, or returns the identical one already computed (value
     /// numbering: `exp(x) + exp(x)` built as two nodes computes `exp(x)` once).
-    fn push(&mut self, kind: InstrKind, dtype: numcrane_graph::DType) -> ValueId {
+    pub(crate) fn push(&mut self, kind: InstrKind, dtype: numcrane_graph::DType) -> ValueId {
         // Constant folding: an op of constants is computed once, here, not per element.
         let kind = match fold_constants(&self.instrs, &kind, dtype) {
             Some(value) => InstrKind::Const(value),
@@ -217,17 +235,27 @@ impl Builder<'_> {
     }
 
     /// The value of `node` seen through `views` (outermost first).
-    fn value(&mut self, node: &NodeRef, views: &[ViewOp]) -> Result<ValueId, LowerError> {
+    pub(crate) fn value(
+        &mut self,
+        node: &NodeRef,
+        views: &[ViewOp],
+    ) -> Result<ValueId, LowerError> {
         let node = &self.group.resolve(node);
         let key = (node.id(), views.to_vec());
         if let Some(&v) = self.memo.get(&key) {
             return Ok(v);
+        }
+        // Complex values are pairs of real ones (`complex_value`).
+        if node.dtype().is_complex() {
+            return Err(LowerError::Complex);
         }
         // Inputs are read before checking `realized`: a node realized meanwhile by another
         // thread has dropped its inputs, and then it is read as data instead.
         let inputs = node.inputs();
         let v = if !self.group.members.contains(&node.id()) || node.realized().is_some() {
             self.load(node, views)?
+        } else if let Some(v) = self.real_of_complex(node, views)? {
+            v
         } else {
             let input = |i: usize| {
                 inputs
@@ -282,7 +310,7 @@ impl Builder<'_> {
     }
 
     /// The realized value of a boundary node.
-    fn realized(&self, node: &NodeRef) -> Result<Realized, LowerError> {
+    pub(crate) fn realized(&self, node: &NodeRef) -> Result<Realized, LowerError> {
         node.realized()
             .cloned()
             .or_else(|| (self.values)(node.id()))
@@ -385,15 +413,37 @@ impl Builder<'_> {
     /// A boundary read through `views`: compose the views (innermost first) with its layout.
     fn load(&mut self, node: &NodeRef, views: &[ViewOp]) -> Result<ValueId, LowerError> {
         let realized = self.realized(node)?;
+        let layout = self.composed(&realized, views)?;
+        Ok(self.load_layout(node, &realized, layout))
+    }
+
+    /// The layout of `realized` seen through `views` (innermost first).
+    pub(crate) fn composed(
+        &self,
+        realized: &Realized,
+        views: &[ViewOp],
+    ) -> Result<Layout, LowerError> {
         let mut layout = realized.layout.clone();
         for v in views.iter().rev() {
             layout = v.apply(&layout).ok_or(LowerError::ReshapeNeedsCopy)?;
         }
-        Ok(self.load_layout(node, &realized, layout))
+        Ok(layout)
     }
 
     /// A boundary read through `layout` (over the loop's shape); identical reads are shared.
     fn load_layout(&mut self, node: &NodeRef, realized: &Realized, layout: Layout) -> ValueId {
+        self.load_part(node, realized, layout, node.dtype())
+    }
+
+    /// A read of `realized`'s buffer through `layout` as elements of `dtype`: the node's own
+    /// dtype, or for a complex node its parts' (`layout` then counts parts).
+    pub(crate) fn load_part(
+        &mut self,
+        node: &NodeRef,
+        realized: &Realized,
+        layout: Layout,
+        dtype: DType,
+    ) -> ValueId {
         let same =
             |(b, l): &(Arc<Buffer>, Layout)| Arc::ptr_eq(b, &realized.buffer) && *l == layout;
         let input = match self.inputs.iter().position(same) {
@@ -404,7 +454,7 @@ impl Builder<'_> {
                 self.inputs.len() - 1
             }
         };
-        self.push(InstrKind::Load { input }, node.dtype())
+        self.push(InstrKind::Load { input }, dtype)
     }
 }
 
@@ -421,7 +471,10 @@ fn fold_constants(instrs: &[Instr], kind: &InstrKind, dtype: DType) -> Option<Sc
             then,
             otherwise,
         } => (Op::Where, vec![cond, then, otherwise]),
-        InstrKind::Load { .. } | InstrKind::Const(_) | InstrKind::Gather { .. } => return None,
+        InstrKind::Load { .. }
+        | InstrKind::Const(_)
+        | InstrKind::Gather { .. }
+        | InstrKind::Complex { .. } => return None,
     };
     let location = SourceLocation::caller();
     let args: Vec<Realized> = operands

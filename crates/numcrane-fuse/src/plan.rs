@@ -253,9 +253,10 @@ pub fn plan_with(
     let constant = constant_nodes(&order, &inputs);
     // Constant expressions cost nothing per element once folded.
     let computes = |n: &Node| computes(n) && !constant.contains(&n.id());
-    // No backend generates code for complex values yet: such nodes are steps of their own.
+    // Complex values are lowered to pairs of real ones for the ops `complex::lowerable`
+    // names; other complex nodes are steps of their own.
     let computable = |n: &Node| {
-        n.realized().is_none() && n.error().is_none() && !involves_complex(n) && supported(n)
+        n.realized().is_none() && n.error().is_none() && !unlowered_complex(n) && supported(n)
     };
     let fusable = |n: &Node| computable(n) && fusable_op(n.op());
 
@@ -638,11 +639,17 @@ pub fn involves_complex(node: &Node) -> bool {
     node.dtype().is_complex() || node.inputs().iter().any(|i| i.dtype().is_complex())
 }
 
+/// True when the node involves a complex dtype with an op that kernels do not compute (see
+/// [`crate::complex::lowerable`]): it runs on the reference evaluator.
+pub fn unlowered_complex(node: &Node) -> bool {
+    involves_complex(node) && !crate::complex::lowerable(node)
+}
+
 pub(crate) fn single_reason(node: &Node, fusable: &dyn Fn(&Node) -> bool) -> &'static str {
     // Each reason says where the step runs: natively with the JIT backend's runner, or on the
     // reference evaluator (every runner's fallback).
-    if node.error().is_none() && involves_complex(node) && !matches!(node.op(), Op::View(_)) {
-        return "complex dtype: runs on the reference evaluator";
+    if node.error().is_none() && unlowered_complex(node) && !matches!(node.op(), Op::View(_)) {
+        return "complex dtype: runs on the reference evaluator (an op kernels do not lower)";
     }
     match node.op() {
         Op::View(ViewOp::Reshape(_)) | Op::View(_) => "view (zero-copy, nothing computed)",

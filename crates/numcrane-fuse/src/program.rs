@@ -470,7 +470,8 @@ fn push_dims(sig: &mut Vec<u64>, dims: &[usize]) {
 }
 
 fn push_scalar(sig: &mut Vec<u64>, s: &Scalar) {
-    sig.extend([s.dtype() as u64, scalar_bits(*s)]);
+    let bits = scalar_bits(*s);
+    sig.extend([s.dtype() as u64, bits as u64, (bits >> 64) as u64]);
 }
 
 /// An exact encoding of an op (scalars by their bits).

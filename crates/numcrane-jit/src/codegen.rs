@@ -80,11 +80,16 @@ fn internal(message: impl Into<String>) -> Error {
 /// integer `power` (the evaluator reports negative exponents as an error, which a kernel cannot
 /// return). Every supported op matches the evaluator bit for bit (NaN payloads aside).
 pub fn supports(kind: &InstrKind, dtype: DType, arg_dtype: Option<DType>) -> bool {
-    // No lowering of complex values yet: such nodes run on the reference evaluator.
+    // Complex values are pairs of real ones (`numcrane_fuse::complex`); only the output
+    // packs a pair, stored interleaved.
+    if let InstrKind::Complex { .. } = kind {
+        return dtype.is_complex() && arg_dtype == Some(dtype.real_dtype());
+    }
     if dtype.is_complex() || arg_dtype.is_some_and(DType::is_complex) {
         return false;
     }
     match kind {
+        InstrKind::Complex { .. } => false,
         InstrKind::Load { .. } | InstrKind::Where { .. } | InstrKind::Gather { .. } => true,
         InstrKind::Const(s) => s.dtype() == dtype,
         InstrKind::Cast { .. } => arg_dtype.is_some(),
@@ -138,6 +143,11 @@ pub fn inline_math_binary(op: BinaryOp, dtype: DType) -> bool {
 /// compute this node inside a fused loop. Views (index maps, no code) and constants of the
 /// node's dtype are supported; element-wise ops as `supports` says; every other op is not.
 pub fn supports_node(node: &Node) -> bool {
+    // Complex nodes are lowered to real instructions the JIT compiles (see
+    // `numcrane_fuse::complex`), or not at all.
+    if numcrane_fuse::plan::involves_complex(node) {
+        return numcrane_fuse::complex::lowerable(node);
+    }
     let first_input = || node.inputs().first().map(|i| i.dtype());
     match node.op() {
         Op::View(_) => true,
@@ -218,6 +228,16 @@ fn arg_dtype(kernel: &ElementwiseKernel, i: usize) -> Result<Option<DType>> {
                 )));
             }
             Some(l)
+        }
+        InstrKind::Complex { re, im } => {
+            let (r, m) = (operand(*re)?, operand(*im)?);
+            if r != m || i != kernel.output || kernel.reduce.is_some() {
+                return Err(internal(format!(
+                    "kernel value {i} packs parts of dtypes {r:?} and {m:?} (only an \
+                     element-wise kernel's output packs a complex value)"
+                )));
+            }
+            Some(r)
         }
         InstrKind::Where {
             cond,
@@ -320,6 +340,10 @@ fn live_values(kernel: &ElementwiseKernel) -> Vec<bool> {
                 for &v in indices {
                     live[v] = true;
                 }
+            }
+            InstrKind::Complex { re, im } => {
+                live[re] = true;
+                live[im] = true;
             }
         }
     }
@@ -429,6 +453,8 @@ pub fn vector_width(kernel: &ElementwiseKernel) -> Option<u32> {
             InstrKind::Const(_) | InstrKind::Where { .. } => true,
             // Indexed loads run in the scalar loop (one load per element anyway).
             InstrKind::Gather { .. } => false,
+            // A complex output is stored part by part from the scalar loop.
+            InstrKind::Complex { .. } => false,
             InstrKind::Cast { value } => vector_cast_ok(dtype_of(*value), instr.dtype),
             InstrKind::Unary { op, value } => vector_unary_ok(*op, dtype_of(*value), width),
             InstrKind::Binary { op, lhs, .. } => vector_binary_ok(*op, dtype_of(*lhs), width),
@@ -537,6 +563,10 @@ fn contractions(
                 for &v in indices {
                     uses[v] += 1;
                 }
+            }
+            &InstrKind::Complex { re, im } => {
+                uses[re] += 1;
+                uses[im] += 1;
             }
             InstrKind::Load { .. } | InstrKind::Const(_) => {}
         }
@@ -1762,11 +1792,13 @@ impl Gen<'_> {
                 Source::Unused => Loaded::None,
             })
             .collect();
-        let v = self.body(b, Mode::Scalar, &loads)?;
+        let vals = self.body_values(b, Mode::Scalar, &loads)?;
         let optr = b.use_var(out_var);
         match fold {
-            None => self.store(b, Mode::Scalar, out_dt, v, optr, 0),
+            None => self.store_output(b, &vals, optr)?,
             Some((_, combine)) => {
+                let v =
+                    vals[kernel.output].ok_or_else(|| internal("kernel output not computed"))?;
                 let acc = b.use_var(acc_var);
                 let acc = self.binary(b, Mode::Scalar, combine, out_dt, acc, v)?;
                 b.def_var(acc_var, acc);
@@ -2187,6 +2219,18 @@ impl Gen<'_> {
 
     /// The loop body for one element (scalar mode) or one vector: every live value in order.
     fn body(&self, b: &mut FunctionBuilder, mode: Mode, loads: &[Loaded]) -> Result<Value> {
+        let vals = self.body_values(b, mode, loads)?;
+        vals[self.kernel.output].ok_or_else(|| internal("kernel output not computed"))
+    }
+
+    /// The kernel's values for one element (or vector), by instruction (None where not
+    /// computed: dead, or absorbed by a contraction).
+    fn body_values(
+        &self,
+        b: &mut FunctionBuilder,
+        mode: Mode,
+        loads: &[Loaded],
+    ) -> Result<Vec<Option<Value>>> {
         let kernel = self.kernel;
         let mut vals: Vec<Option<Value>> = vec![None; kernel.instrs.len()];
         for (i, instr) in kernel.instrs.iter().enumerate() {
@@ -2256,10 +2300,40 @@ impl Gen<'_> {
                         .collect::<Result<Vec<_>>>()?;
                     self.gather(b, dt, *input, p, off, *index_mode, &index_values, axes)
                 }
+                // Stands for the pair; `store_output` stores both parts.
+                InstrKind::Complex { re, .. } => {
+                    self.scalar_only(mode, "a complex output")?;
+                    val(*re)?
+                }
             };
             vals[i] = Some(v);
         }
-        vals[kernel.output].ok_or_else(|| internal("kernel output not computed"))
+        Ok(vals)
+    }
+
+    /// Stores the output of one element from `vals` at `p` (scalar loop, element-wise): a
+    /// complex output as its real then imaginary part, interleaved.
+    fn store_output(
+        &self,
+        b: &mut FunctionBuilder,
+        vals: &[Option<Value>],
+        p: Value,
+    ) -> Result<()> {
+        let kernel = self.kernel;
+        let out = &kernel.instrs[kernel.output];
+        let val = |v: ValueId| vals[v].ok_or_else(|| internal("kernel output not computed"));
+        match out.kind {
+            InstrKind::Complex { re, im } => {
+                let part = out.dtype.real_dtype();
+                // One check of the whole element (the output's bounds count complex
+                // elements), then its two parts.
+                self.check(b, Mode::Scalar, self.out_slot(), p, 0);
+                b.ins().store(self.mem, val(re)?, p, 0);
+                b.ins().store(self.mem, val(im)?, p, part.itemsize() as i32);
+            }
+            _ => self.store(b, Mode::Scalar, out.dtype, val(kernel.output)?, p, 0),
+        }
+        Ok(())
     }
 
     /// One element of a gather (scalar loop): each index resolved into its axis by `mode`,

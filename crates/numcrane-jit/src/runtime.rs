@@ -15,7 +15,7 @@
 use crate::cache;
 use crate::codegen::{Bounds, Checks, CompiledKernel, OutOfBounds};
 use crate::reduction;
-use numcrane_fuse::kernel::{ElementwiseKernel, InnerClass, Launch, ReduceInner};
+use numcrane_fuse::kernel::{component_len, ElementwiseKernel, InnerClass, Launch, ReduceInner};
 use numcrane_graph::{Buffer, Error, Layout, OutSlot, Result};
 use rayon::prelude::*;
 use smallvec::SmallVec;
@@ -66,13 +66,14 @@ fn check_input(
     validation: Validation,
 ) -> Result<()> {
     let spec = kernel.inputs[k];
-    if buffer.dtype() != spec.dtype {
+    // A complex buffer is read as its interleaved parts (`numcrane_fuse::complex`).
+    let Some(len) = component_len(buffer.dtype(), buffer.len(), spec.dtype) else {
         return Err(internal(format!(
             "input {k} is a {:?} buffer but the kernel reads {:?}",
             buffer.dtype(),
             spec.dtype
         )));
-    }
+    };
     if layout.shape != launch.shape || layout.strides.len() != layout.shape.len() {
         return Err(internal(format!(
             "input {k} has layout shape {:?} / strides {:?} for launch shape {:?}",
@@ -84,10 +85,9 @@ fn check_input(
     }
     let (lo, hi) = checked_extent(layout)
         .ok_or_else(|| internal(format!("input {k}: layout offsets overflow")))?;
-    if lo < 0 || hi as usize > buffer.len() {
+    if lo < 0 || hi as usize > len {
         return Err(internal(format!(
-            "input {k}: layout reaches elements {lo}..{hi} of a buffer of {}",
-            buffer.len()
+            "input {k}: layout reaches elements {lo}..{hi} of a buffer of {len}"
         )));
     }
     let inner_len = launch.shape.last().copied().unwrap_or(1);
@@ -113,7 +113,8 @@ fn check_input(
 /// for a validated launch; for an unvalidated one it keeps the bounds inside memory the buffer
 /// owns).
 fn input_bounds(kernel: &ElementwiseKernel, launch: &Launch, k: usize, buffer: &Buffer) -> Bounds {
-    let len = buffer.len() as isize;
+    // In elements as the kernel reads them (a complex buffer's parts).
+    let len = (buffer.len() * element_count(buffer.dtype())) as isize;
     let layout = &launch.layouts[k];
     let gathered = kernel
         .gathers()
@@ -126,7 +127,7 @@ fn input_bounds(kernel: &ElementwiseKernel, launch: &Launch, k: usize, buffer: &
     let (lo, hi) = extent.unwrap_or((0, len));
     let lo = lo.clamp(0, len);
     let hi = hi.clamp(lo, len);
-    let isz = buffer.dtype().itemsize();
+    let isz = buffer.dtype().real_dtype().itemsize();
     Bounds::of_bytes(
         buffer.as_ptr().wrapping_add(lo as usize * isz),
         (hi - lo) as usize * isz,
@@ -417,12 +418,23 @@ pub(crate) fn call_strides(launch: &Launch) -> PerInput<isize> {
     strides
 }
 
-/// Per input buffer, its element size in bytes.
+/// Per input buffer, the size in bytes of the elements kernels read: a complex buffer is
+/// only ever read as its parts (`numcrane_fuse::complex`), layouts then counting parts.
 pub(crate) fn itemsizes(inputs: &[&Buffer]) -> PerInput<isize> {
     inputs
         .iter()
-        .map(|b| b.dtype().itemsize() as isize)
+        .map(|b| b.dtype().real_dtype().itemsize() as isize)
         .collect()
+}
+
+/// How many elements kernels read per element of a `dtype` buffer: 2 for complex (its
+/// parts), else 1.
+fn element_count(dtype: numcrane_graph::DType) -> usize {
+    if dtype.is_complex() {
+        2
+    } else {
+        1
+    }
 }
 
 /// Fewest elements worth a task of their own.

@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use numcrane_graph::eval::{evaluate, values};
 use numcrane_graph::{
-    with_dtype, BinaryOp, Buffer, DType, Element, Layout, Node, NodeRef, Op, Scalar,
+    with_dtype, BinaryOp, Buffer, Complex64, DType, Element, Layout, Node, NodeRef, Op, Scalar,
     SourceLocation, UnaryOp, ViewOp,
 };
 use numcrane_jit::Checks;
@@ -215,4 +215,75 @@ fn bool_output_and_comparisons() {
         );
         g.bin(BinaryOp::LogicalXor, &lt, &g.un(UnaryOp::Not, &ge))
     });
+}
+
+/// Complex arithmetic lowered to pairs of real values (`numcrane_fuse::complex`), with
+/// transposed, broadcast and reversed-slice inputs, a real input cast to complex, a complex
+/// comparison feeding a select, constants, and real results of complex values: every planned
+/// kernel runs (the strict runner of `compare`), unchecked and checked, with the evaluator's
+/// bits.
+#[test]
+fn complex_values_run_as_pairs_of_parts() {
+    let parts = [
+        0.0,
+        -0.0,
+        1.5,
+        -3.25,
+        1e300,
+        f64::INFINITY,
+        f64::NAN,
+        5e-324,
+        2.0,
+        -0.5,
+    ];
+    let values = |seed: usize, n: usize| -> Vec<Scalar> {
+        (0..n)
+            .map(|k| {
+                let re = parts[(k * 3 + seed) % parts.len()];
+                let im = parts[(k * 7 + seed * 5 + 1) % parts.len()];
+                Scalar::C128(Complex64::new(re, im))
+            })
+            .collect()
+    };
+    let mut rng = Rng(31);
+    let (r, c) = (4, 7);
+    for dt in [DType::C64, DType::C128] {
+        let buffer = |seed: usize, n: usize| Arc::new(buffer_of(dt, &values(seed, n)));
+        let (a, t, row, e) = (
+            buffer(0, r * c),
+            buffer(1, r * c),
+            buffer(2, c),
+            buffer(3, 2 * r * c),
+        );
+        let x = data(&mut rng, dt.real_dtype(), r * c);
+        // `-(where(a == d, x, ((a * d) / row + conj(e))^2) - (0.5 - 2j))`, one kernel.
+        let complex = |g: &G| {
+            let a = g.leaf(&a, &[r, c]);
+            let d = g.view(ViewOp::Permute(vec![1, 0]), &g.leaf(&t, &[c, r]), &[r, c]);
+            let cb = g.view(ViewOp::Broadcast(vec![r, c]), &g.leaf(&row, &[c]), &[r, c]);
+            let e = g.view(
+                ViewOp::Slice(vec![(2 * r - 1, -2, r), (0, 1, c)]),
+                &g.leaf(&e, &[2 * r, c]),
+                &[r, c],
+            );
+            let x = g.cast(&g.leaf(&x, &[r, c]), dt);
+            let q = g.bin(BinaryOp::Div, &g.bin(BinaryOp::Mul, &a, &d), &cb);
+            let s = g.bin(BinaryOp::Add, &q, &g.un(UnaryOp::Conj, &e));
+            let w = g.select(&g.bin(BinaryOp::Eq, &a, &d), &x, &g.un(UnaryOp::Square, &s));
+            let k = g.full(Scalar::C128(Complex64::new(0.5, -2.0)).cast(dt), &[r, c]);
+            g.un(UnaryOp::Neg, &g.bin(BinaryOp::Sub, &w, &k))
+        };
+        assert_eq!(compare(&complex), 1, "{dt:?}");
+        // Real results: each part (doubled), and casts to bool, int32 and float32.
+        for op in [UnaryOp::Real, UnaryOp::Imag] {
+            let part = |g: &G| {
+                let p = g.node(Op::Unary(op), vec![complex(g)], dt.real_dtype(), &[r, c]);
+                g.bin(BinaryOp::Add, &p, &p)
+            };
+            assert_eq!(compare(&part), 1, "{op:?}");
+        }
+        for to in [DType::Bool, DType::I32, DType::F32] {
+            assert_eq!(compare(&|g| g.cast(&complex(g), to)), 1, "{to:?}");
+        }
+    }
 }

@@ -71,8 +71,9 @@ fn oracle_defines_binary(op: BinaryOp, arg: DType) -> bool {
     with_dtype!(arg, T => <T as Num>::binary(op).is_some())
 }
 
-/// The dtypes the JIT lowers: all but complex, which `supports` refuses (complex nodes run on
-/// the reference evaluator; see `complex_is_never_lowered`).
+/// The dtypes the JIT lowers: all but complex, which `supports` refuses in every instruction
+/// but the output's pack of two parts (complex values are lowered to real instructions by
+/// `numcrane_fuse::complex`; see `complex_is_never_lowered`).
 fn real_dtypes() -> impl Iterator<Item = DType> {
     DType::ALL.into_iter().filter(|d| !d.is_complex())
 }
@@ -99,6 +100,11 @@ fn complex_is_never_lowered() {
             DType::F64,
             Some(dt)
         ));
+        // The pack of a complex output from its parts, of the parts' dtype only.
+        let pack = InstrKind::Complex { re: 0, im: 1 };
+        assert!(supports(&pack, dt, Some(dt.real_dtype())));
+        assert!(!supports(&pack, dt, Some(dt)));
+        assert!(!supports(&pack, DType::F64, Some(DType::F64)));
     }
 }
 

@@ -220,6 +220,13 @@ pub fn same(a: Scalar, b: Scalar) -> bool {
         (Scalar::F64(x), Scalar::F64(y)) => {
             (x.is_nan() && y.is_nan()) || x.to_bits() == y.to_bits()
         }
+        // Complex: each part by the float rule.
+        (Scalar::C64(x), Scalar::C64(y)) => {
+            same(Scalar::F32(x.re), Scalar::F32(y.re)) && same(Scalar::F32(x.im), Scalar::F32(y.im))
+        }
+        (Scalar::C128(x), Scalar::C128(y)) => {
+            same(Scalar::F64(x.re), Scalar::F64(y.re)) && same(Scalar::F64(x.im), Scalar::F64(y.im))
+        }
         _ => a == b,
     }
 }
@@ -344,6 +351,8 @@ pub fn oracle(kernel: &ElementwiseKernel, launch: &Launch, inputs: &[Input]) -> 
             InstrKind::Load { input } => Arc::clone(&leaves[*input]),
             // Hand-made kernels have no gathers (tests/gather.rs covers them).
             InstrKind::Gather { .. } => panic!("the oracle does not take gathers"),
+            // Complex outputs come from lowering (tests/fused.rs covers them).
+            InstrKind::Complex { .. } => panic!("the oracle does not take complex outputs"),
             InstrKind::Const(s) => Node::new(Op::Full(*s), vec![], ins.dtype, shape.clone(), loc),
             InstrKind::Cast { value } => Node::new(
                 Op::Cast,
