@@ -261,9 +261,12 @@ proptest! {
         let dtype = if case.complex128 { DType::C128 } else { DType::C64 };
         let l = leaves(&case);
         let root = || build(&case.expr, &l, dtype);
-        // Every op of these expressions is lowered: no complex step left on the evaluator.
-        let plan = root().explain_plan();
-        prop_assert!(!plan.contains("complex dtype"), "{}", plan);
+        // Every op of these expressions but the products is lowered: without one, no complex
+        // step is left on the evaluator.
+        if !has_product(&case.expr) {
+            let plan = root().explain_plan();
+            prop_assert!(!plan.contains("complex dtype"), "{}", plan);
+        }
         same_on_every_backend(&root);
         // Real results of complex values: comparisons, parts, casts.
         same_on_every_backend(&|| equal(root(), &l.plain));
@@ -276,19 +279,33 @@ proptest! {
     }
 }
 
+/// Whether `e` multiplies complex values (`multiply` runs on the evaluator: NumPy's loop uses a
+/// fused multiply-add, which kernels do not have yet).
+fn has_product(e: &Expr) -> bool {
+    use Expr::*;
+    match e {
+        Mul(..) | MulScalar(..) | MulReal(..) => true,
+        Leaf(_) => false,
+        Neg(x) | Conj(x) | Square(x) | AddScalar(x, ..) | RoundTrip(x) | Parts(x) => has_product(x),
+        Add(x, y) | Sub(x, y) | Div(x, y) => has_product(x) || has_product(y),
+        WhereEq(x, y, z) => has_product(x) || has_product(y) || has_product(z),
+    }
+}
+
 /// A chain of complex arithmetic is one kernel, and the plan says so.
 #[test]
 fn complex_arithmetic_is_one_kernel() {
     let a = complex_input(&[(2, 3), (4, 5), (6, 7)], &[40, 30], DType::C128);
     let b = complex_input(&[(5, 2), (3, 8), (1, 6)], &[40, 30], DType::C128);
     let d = complex_input(&[(7, 7), (2, 5)], &[30], DType::C128);
-    let y = || (&(&a * &b) + &d).conj();
+    let y = || (&(&a - &b).square() + &d).conj();
     let plan = y().explain_plan();
     assert_eq!(y().fused_kernel_count(), 1, "{plan}");
     assert!(plan.contains("kernel conjugate [40, 30]"), "{plan}");
     assert!(!plan.contains("complex dtype"), "{plan}");
     same_on_every_backend(&y);
-    // The kernel matches the formulas: (ac - bd) + (ad + bc) i, plus d, conjugated.
+    // The kernel matches the formulas: s = a - b, s^2 = (s.re^2 - s.im^2) + (s.re s.im +
+    // s.im s.re) i, plus d, conjugated.
     let got = y().to_vec::<Complex64>().unwrap();
     let (av, bv, dv) = (
         a.to_vec::<Complex64>().unwrap(),
@@ -297,8 +314,9 @@ fn complex_arithmetic_is_one_kernel() {
     );
     for (k, z) in got.iter().enumerate() {
         let (x, w, e) = (av[k], bv[k], dv[k % 30]);
-        let re = x.re * w.re - x.im * w.im + e.re;
-        let im = x.re * w.im + x.im * w.re + e.im;
+        let (sr, si) = (x.re - w.re, x.im - w.im);
+        let re = sr * sr - si * si + e.re;
+        let im = sr * si + si * sr + e.im;
         assert_eq!(
             (z.re.to_bits(), z.im.to_bits()),
             (re.to_bits(), (-im).to_bits())
@@ -315,7 +333,7 @@ fn unsupported_complex_ops_stay_on_the_evaluator_in_mixed_graphs() {
         .astype(DType::F32)
         .eval()
         .unwrap();
-    let y = || ((&(&a * &x) * c(0.5, -1.0)).exp() - &a).real() + &x.sqrt();
+    let y = || ((&(&a / &x) / c(0.5, -1.0)).exp() - &a).real() + &x.sqrt();
     let plan = y().explain_plan();
     assert!(
         plan.contains(
@@ -323,7 +341,7 @@ fn unsupported_complex_ops_stay_on_the_evaluator_in_mixed_graphs() {
         ),
         "{plan}"
     );
-    // Before exp: one kernel for the products; after it: the difference, its real part and
+    // Before exp: one kernel for the quotients; after it: the difference, its real part and
     // the real sum (with the square root) in one more.
     assert_eq!(y().fused_kernel_count(), 2, "{plan}");
     let fused = y()
@@ -344,7 +362,7 @@ fn unsupported_complex_ops_stay_on_the_evaluator_in_mixed_graphs() {
         );
     }
     // Without the real sqrt, bits.
-    same_on_every_backend(&|| ((&(&a * &x) * c(0.5, -1.0)).exp() - &a).real());
+    same_on_every_backend(&|| ((&(&a / &x) / c(0.5, -1.0)).exp() - &a).real());
 }
 
 /// NumPy's special values: division by zero, inf * 0, NaN parts, overflow in Smith's scaling.

@@ -9,13 +9,14 @@
 //! interpreter need nothing else.
 //!
 //! Each op is expanded with exactly the reference evaluator's formulas
-//! (`numcrane_graph::eval::complex`), so kernels match it bit for bit: products and quotients
-//! of complex64 values are computed in float64 and rounded to float32 once per part, as the
-//! evaluator does; sums, differences, negation and conjugation are exact in the parts'
-//! dtype. Smith's division becomes selects between its branches (every branch is computed,
-//! each only from floating-point operations, which never trap). Ops without a lowering here
-//! (exp, log, sqrt, power, abs, the orderings, reductions, ...) keep their nodes on the
-//! reference evaluator: see [`lowerable`].
+//! (`numcrane_graph::eval::complex`), so kernels match it bit for bit: everything is computed
+//! in the parts' dtype (complex64 in float32, as NumPy and the evaluator do). Smith's
+//! division becomes selects between its branches (every branch is computed, each only from
+//! floating-point operations, which never trap). Ops without a lowering here keep their
+//! nodes on the reference evaluator (see [`lowerable`]): `multiply`, because NumPy's loop
+//! (and so the evaluator) fuses one product of each part into a fused multiply-add, which
+//! the kernel IR has no instruction for yet; exp, log, sqrt, power, abs, the orderings,
+//! reductions, ...
 
 use crate::kernel::{InstrKind, ValueId};
 use crate::lower::{Builder, LowerError};
@@ -24,7 +25,8 @@ use numcrane_graph::{BinaryOp, DType, Node, NodeRef, Op, Scalar, UnaryOp, ViewOp
 /// Whether a node whose value or an input is complex is computed inside kernels (see the
 /// module documentation): views, constants, casts (to and from complex, except to unsigned
 /// integers, whose wrap of negative real parts is the evaluator's own), `negative`, `conj`,
-/// `square`, `real`, `imag`, `+ - * /`, `==`, `!=` and `where`.
+/// `square`, `real`, `imag`, `+ - /`, `==`, `!=` and `where` (not `*`: see the module
+/// documentation).
 pub fn lowerable(node: &Node) -> bool {
     let inputs = node.inputs();
     let dtype = node.dtype();
@@ -42,7 +44,7 @@ pub fn lowerable(node: &Node) -> bool {
         Op::Unary(UnaryOp::Real | UnaryOp::Imag) => {
             arg(0).is_some_and(|a| a.is_complex() && a.real_dtype() == dtype)
         }
-        Op::Binary(BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div) => {
+        Op::Binary(BinaryOp::Add | BinaryOp::Sub | BinaryOp::Div) => {
             dtype.is_complex() && arg(0) == Some(dtype) && arg(1) == Some(dtype)
         }
         Op::Binary(BinaryOp::Eq | BinaryOp::Ne) => {
@@ -65,8 +67,8 @@ pub(crate) struct Pair {
     pub im: ValueId,
 }
 
-// Lowering of complex nodes: `part` is always the parts' dtype of the node's complex dtype;
-// products and quotients are computed in float64 (complex64 rounded once per part after).
+// Lowering of complex nodes: `part` is always the parts' dtype of the node's complex dtype,
+// in which every operation is computed (as the evaluator does).
 impl Builder<'_> {
     fn bin(&mut self, op: BinaryOp, lhs: ValueId, rhs: ValueId, dtype: DType) -> ValueId {
         self.push(InstrKind::Binary { op, lhs, rhs }, dtype)
@@ -173,7 +175,6 @@ impl Builder<'_> {
                             re: self.bin(*op, a.re, b.re, part),
                             im: self.bin(*op, a.im, b.im, part),
                         },
-                        BinaryOp::Mul => self.mul(a, b, part),
                         BinaryOp::Div => self.div(a, b, part),
                         _ => return Err(LowerError::Complex),
                     }
@@ -246,19 +247,17 @@ impl Builder<'_> {
         Ok(Some(v))
     }
 
-    /// The evaluator's `mul`: `(ar*br - ai*bi, ar*bi + ai*br)`, complex64 in float64 and
-    /// rounded once per part.
+    /// The evaluator's plain product `(ar*br - ai*bi, ar*bi + ai*br)` in the part dtype (its
+    /// `square`; `multiply` fuses one product of each part and stays on the evaluator).
     fn mul(&mut self, a: Pair, b: Pair, part: DType) -> Pair {
-        let a = self.pair_as(a, DType::F64);
-        let b = self.pair_as(b, DType::F64);
-        let f = DType::F64;
+        let f = part;
         let rr = self.bin(BinaryOp::Mul, a.re, b.re, f);
         let ii = self.bin(BinaryOp::Mul, a.im, b.im, f);
         let ri = self.bin(BinaryOp::Mul, a.re, b.im, f);
         let ir = self.bin(BinaryOp::Mul, a.im, b.re, f);
         let re = self.bin(BinaryOp::Sub, rr, ii, f);
         let im = self.bin(BinaryOp::Add, ri, ir, f);
-        self.pair_as(Pair { re, im }, part)
+        Pair { re, im }
     }
 
     /// The evaluator's `div` (NumPy's Smith division), its three branches joined by selects:
@@ -267,9 +266,7 @@ impl Builder<'_> {
     /// else `rat = br / bi, scl = 1 / (bi + br*rat)`, `((ar*rat + ai)*scl, (ai*rat - ar)*scl)`.
     fn div(&mut self, a: Pair, b: Pair, part: DType) -> Pair {
         use BinaryOp::{Add, Div, Eq, Ge, LogicalAnd, Mul, Sub};
-        let f = DType::F64;
-        let a = self.pair_as(a, f);
-        let b = self.pair_as(b, f);
+        let f = part;
         let (ar, ai, br, bi) = (a.re, a.im, b.re, b.im);
         let abs_br = self.un(UnaryOp::Abs, br, f);
         let abs_bi = self.un(UnaryOp::Abs, bi, f);
@@ -318,7 +315,7 @@ impl Builder<'_> {
         let re = select(self, first, re, sre);
         let im = select(self, by_zero, zim, fim);
         let im = select(self, first, im, sim);
-        self.pair_as(Pair { re, im }, part)
+        Pair { re, im }
     }
 
     /// A complex boundary read through `views`: two real reads of its buffer, the real and

@@ -256,7 +256,8 @@ fn complex_values_run_as_pairs_of_parts() {
             buffer(3, 2 * r * c),
         );
         let x = data(&mut rng, dt.real_dtype(), r * c);
-        // `-(where(a == d, x, ((a * d) / row + conj(e))^2) - (0.5 - 2j))`, one kernel.
+        // `-(where(a == d, x, ((a - d) / row + conj(e))^2) - (0.5 - 2j))`, one kernel (a
+        // complex product would run on the evaluator: see numcrane_fuse::complex).
         let complex = |g: &G| {
             let a = g.leaf(&a, &[r, c]);
             let d = g.view(ViewOp::Permute(vec![1, 0]), &g.leaf(&t, &[c, r]), &[r, c]);
@@ -267,7 +268,7 @@ fn complex_values_run_as_pairs_of_parts() {
                 &[r, c],
             );
             let x = g.cast(&g.leaf(&x, &[r, c]), dt);
-            let q = g.bin(BinaryOp::Div, &g.bin(BinaryOp::Mul, &a, &d), &cb);
+            let q = g.bin(BinaryOp::Div, &g.bin(BinaryOp::Sub, &a, &d), &cb);
             let s = g.bin(BinaryOp::Add, &q, &g.un(UnaryOp::Conj, &e));
             let w = g.select(&g.bin(BinaryOp::Eq, &a, &d), &x, &g.un(UnaryOp::Square, &s));
             let k = g.full(Scalar::C128(Complex64::new(0.5, -2.0)).cast(dt), &[r, c]);
