@@ -1,5 +1,7 @@
-//! numcrane's dense factorisations of one matrix, through `faer`: LU (det, slogdet, inv,
-//! solve), Cholesky, the symmetric and the general eigendecomposition, the SVD and QR.
+//! numcrane's dense factorisations of one matrix: LU (det, slogdet, inv, solve) of real
+//! matrices by our own recursive LU over numcrane's GEMM (`lu.rs`), and through `faer`
+//! Cholesky, the symmetric and the general eigendecomposition, the SVD, QR and the complex
+//! LU.
 //!
 //! Every function takes one matrix as a contiguous row-major `f64` slice (the layout numcrane
 //! realizes arrays in) and returns row-major `Vec<f64>`s (the `_c` functions of `complex.rs`
@@ -12,12 +14,12 @@
 //! call also runs under `catch_unwind` so that a panic inside it can only become a
 //! [`Fail::Internal`], never unwind through numcrane.
 
-use faer::linalg::solvers::{DenseSolveCore, Solve};
 use faer::{MatRef, Side};
 pub use num_complex::Complex;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 mod complex;
+mod lu;
 pub use complex::{
     cholesky_c, eig_c, eigh_c, eigvals_c, inv_c, lu_diagonal_c, qr_c, solve_c, svd_c, SvdC, C64,
 };
@@ -112,18 +114,9 @@ pub fn lu_diagonal(a: &[f64], n: usize) -> Result<(f64, Vec<f64>)> {
         return Ok((1.0, Vec::new()));
     }
     guarded(|| {
-        let lu = view(a, n, n).partial_piv_lu();
-        let u = lu.U();
-        let diag = (0..n).map(|i| u[(i, i)]).collect();
-        let (forward, _) = lu.P().arrays();
-        Ok((permutation_sign(forward), diag))
+        let lu = lu::Lu::new(a, n);
+        Ok((lu.permutation_sign(), lu.diagonal()))
     })
-}
-
-/// Whether the LU factors of `a` have an exactly zero pivot (LAPACK `getrf`'s singular test).
-fn singular(lu: &faer::linalg::solvers::PartialPivLu<f64>, n: usize) -> bool {
-    let u = lu.U();
-    (0..n).any(|i| u[(i, i)] == 0.0)
 }
 
 /// The inverse of the square `n x n` matrix `a`, or [`Fail::Singular`].
@@ -132,11 +125,11 @@ pub fn inv(a: &[f64], n: usize) -> Result<Vec<f64>> {
         return Ok(Default::default());
     }
     guarded(|| {
-        let lu = view(a, n, n).partial_piv_lu();
-        if singular(&lu, n) {
+        let lu = lu::Lu::new(a, n);
+        if lu.is_singular() {
             return Err(Fail::Singular);
         }
-        Ok(rows(lu.inverse().as_ref()))
+        Ok(lu.inverse())
     })
 }
 
@@ -146,11 +139,13 @@ pub fn solve(a: &[f64], n: usize, b: &[f64], k: usize) -> Result<Vec<f64>> {
         return Ok(vec![0.0; n * k]);
     }
     guarded(|| {
-        let lu = view(a, n, n).partial_piv_lu();
-        if singular(&lu, n) {
+        let lu = lu::Lu::new(a, n);
+        if lu.is_singular() {
             return Err(Fail::Singular);
         }
-        Ok(rows(lu.solve(view(b, n, k)).as_ref()))
+        let mut x = b[..n * k].to_vec();
+        lu.solve_in_place(&mut x, k);
+        Ok(x)
     })
 }
 

@@ -1,0 +1,178 @@
+//! numcrane's own LU (`lu.rs`: det, solve, inv) against faer's LU and against the defining
+//! identities, over sizes that cross every switch in the code: the unblocked panel (16
+//! columns), the substitution base (32), the parallel threshold (blocks over 256 x 256) and the
+//! equal-work pieces of the inverse; and bit-identical results on 1, 2 and 3 threads.
+
+use numcrane_linalg::{inv, lu_diagonal, solve, Fail};
+use proptest::prelude::*;
+
+/// A pseudo-random `n x n` matrix with entries in [-1, 1) (xorshift, from `seed`).
+fn matrix(rows: usize, cols: usize, seed: u64) -> Vec<f64> {
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..rows * cols)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            (s >> 11) as f64 / (1u64 << 52) as f64 - 1.0
+        })
+        .collect()
+}
+
+/// `a (n x n) * x (n x k)`, row-major.
+fn matmul(a: &[f64], x: &[f64], n: usize, k: usize) -> Vec<f64> {
+    let mut out = vec![0.0; n * k];
+    for i in 0..n {
+        for t in 0..n {
+            let f = a[i * n + t];
+            for j in 0..k {
+                out[i * k + j] += f * x[t * k + j];
+            }
+        }
+    }
+    out
+}
+
+fn max_abs(v: &[f64]) -> f64 {
+    v.iter().fold(0.0, |m, x| m.max(x.abs()))
+}
+
+/// log |det| and the sign of det by faer's LU (the reference).
+fn faer_log_det(a: &[f64], n: usize) -> (f64, f64) {
+    let lu = faer::MatRef::from_row_major_slice(a, n, n).partial_piv_lu();
+    let u = lu.U();
+    let (forward, _) = lu.P().arrays();
+    let mut sign = permutation_parity(forward);
+    let mut log = 0.0;
+    for i in 0..n {
+        let d = u[(i, i)];
+        sign *= d.signum();
+        log += d.abs().ln();
+    }
+    (log, sign)
+}
+
+fn permutation_parity(p: &[usize]) -> f64 {
+    let mut seen = vec![false; p.len()];
+    let mut sign = 1.0;
+    for start in 0..p.len() {
+        let mut len = 0;
+        let mut i = start;
+        while !seen[i] {
+            seen[i] = true;
+            i = p[i];
+            len += 1;
+        }
+        if len % 2 == 0 && len > 0 {
+            sign = -sign;
+        }
+    }
+    sign
+}
+
+fn sizes() -> impl Strategy<Value = usize> {
+    prop_oneof![1usize..70, 120usize..140, 250usize..300]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    #[test]
+    fn determinant_matches_faer(n in sizes(), seed in any::<u64>()) {
+        let a = matrix(n, n, seed);
+        let (sign, diag) = lu_diagonal(&a, n).unwrap();
+        let ours_log: f64 = diag.iter().map(|d| d.abs().ln()).sum();
+        let ours_sign = diag.iter().fold(sign, |s, d| s * d.signum());
+        let (ref_log, ref_sign) = faer_log_det(&a, n);
+        prop_assert!((ours_log - ref_log).abs() <= 1e-10 * n as f64, "n = {}: log|det| {} vs {}", n, ours_log, ref_log);
+        prop_assert_eq!(ours_sign, ref_sign);
+    }
+
+    #[test]
+    fn solve_has_a_small_backward_error(n in sizes(), k in 1usize..40, seed in any::<u64>()) {
+        let a = matrix(n, n, seed);
+        let b = matrix(n, k, seed ^ 1);
+        let x = solve(&a, n, &b, k).unwrap();
+        let r: Vec<f64> = matmul(&a, &x, n, k).iter().zip(&b).map(|(ax, b)| ax - b).collect();
+        // normwise backward error |Ax - b| / (|A| |x| n), in the max norm
+        let err = max_abs(&r) / (max_abs(&a) * max_abs(&x) * n as f64);
+        prop_assert!(err < 1e-13, "n = {}, k = {}: backward error {}", n, k, err);
+    }
+
+    #[test]
+    fn inverse_times_matrix_is_the_identity(n in sizes(), seed in any::<u64>()) {
+        let a = matrix(n, n, seed);
+        let x = inv(&a, n).unwrap();
+        let mut r = matmul(&a, &x, n, n);
+        for i in 0..n {
+            r[i * n + i] -= 1.0;
+        }
+        let err = max_abs(&r) / (max_abs(&a) * max_abs(&x) * n as f64);
+        prop_assert!(err < 1e-13, "n = {}: |A inv(A) - I| relative {}", n, err);
+    }
+}
+
+#[test]
+fn large_matrices_take_the_parallel_path_and_stay_accurate() {
+    for n in [257, 600] {
+        let a = matrix(n, n, n as u64);
+        let x = inv(&a, n).unwrap();
+        let mut r = matmul(&a, &x, n, n);
+        for i in 0..n {
+            r[i * n + i] -= 1.0;
+        }
+        let err = max_abs(&r) / (max_abs(&a) * max_abs(&x) * n as f64);
+        assert!(err < 1e-13, "n = {n}: {err}");
+        let (sign, diag) = lu_diagonal(&a, n).unwrap();
+        let log: f64 = diag.iter().map(|d| d.abs().ln()).sum();
+        let (ref_log, ref_sign) = faer_log_det(&a, n);
+        assert!((log - ref_log).abs() < 1e-9, "n = {n}: {log} vs {ref_log}");
+        assert_eq!(diag.iter().fold(sign, |s, d| s * d.signum()), ref_sign);
+    }
+}
+
+#[test]
+fn results_are_the_same_bits_on_any_number_of_threads() {
+    let n = 600;
+    let a = matrix(n, n, 42);
+    let b = matrix(n, 7, 43);
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let (sign, diag) = lu_diagonal(&a, n).unwrap();
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            (
+                sign,
+                bits(&diag),
+                bits(&inv(&a, n).unwrap()),
+                bits(&solve(&a, n, &b, 7).unwrap()),
+            )
+        })
+    };
+    let one = run(1);
+    assert_eq!(one, run(2));
+    assert_eq!(one, run(3));
+}
+
+#[test]
+fn exactly_singular_matrices_are_refused_at_every_size() {
+    for n in [5, 40, 300, 520] {
+        let mut a = matrix(n, n, 9);
+        // a zero row: exactly singular, found as an exact zero pivot
+        let zero = n - 2;
+        a[zero * n..(zero + 1) * n]
+            .iter_mut()
+            .for_each(|v| *v = 0.0);
+        assert_eq!(inv(&a, n), Err(Fail::Singular), "n = {n}");
+        assert_eq!(
+            solve(&a, n, &vec![1.0; n], 1),
+            Err(Fail::Singular),
+            "n = {n}"
+        );
+        let (_, diag) = lu_diagonal(&a, n).unwrap();
+        assert!(diag.contains(&0.0), "n = {n}: det should be exactly 0");
+    }
+}
