@@ -20,9 +20,11 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 mod complex;
 mod lu;
+mod par;
 pub use complex::{
     cholesky_c, eig_c, eigh_c, eigvals_c, inv_c, lu_diagonal_c, qr_c, solve_c, svd_c, SvdC, C64,
 };
+pub use par::{EIGH_PARALLEL_MIN_DIM, SVD_PARALLEL_MIN_DIM};
 
 /// Why a factorisation gave no result.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,6 +47,7 @@ pub type Result<T> = std::result::Result<T, Fail>;
 
 /// Runs a faer computation, turning a panic into [`Fail::Internal`].
 fn guarded<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    par::pin_global_sequential();
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r,
         Err(payload) => {
@@ -173,20 +176,16 @@ pub fn eigh(a: &[f64], n: usize, lower: bool, vectors: bool) -> Result<(Vec<f64>
         return Ok((Vec::new(), Vec::new()));
     }
     guarded(|| {
-        let side = if lower { Side::Lower } else { Side::Upper };
-        // faer reads one triangle only; zeroing nothing is needed.
-        if !vectors {
-            let mut w = view(a, n, n)
-                .self_adjoint_eigenvalues(side)
-                .map_err(|_| Fail::NoConvergence)?;
+        // faer reads the lower triangle; the upper one is the transpose's lower.
+        let m = view(a, n, n);
+        let (s, u) = par::symmetric_eigen(if lower { m } else { m.transpose() }, vectors)
+            .map_err(|_| Fail::NoConvergence)?;
+        let s = s.column_vector();
+        let Some(u) = u else {
+            let mut w: Vec<f64> = (0..n).map(|i| s[i]).collect();
             w.sort_by(f64::total_cmp);
             return Ok((w, Vec::new()));
-        }
-        let evd = view(a, n, n)
-            .self_adjoint_eigen(side)
-            .map_err(|_| Fail::NoConvergence)?;
-        let s = evd.S().column_vector();
-        let u = evd.U();
+        };
         // faer returns them ascending already; sort anyway (stable, by value) so the order
         // never depends on that detail.
         let mut order: Vec<usize> = (0..n).collect();
@@ -230,25 +229,23 @@ pub fn svd(a: &[f64], m: usize, n: usize, full: bool, uv: bool) -> Result<Svd> {
         });
     }
     guarded(|| {
-        if !uv {
-            let mut s = view(a, m, n)
-                .singular_values()
-                .map_err(|_| Fail::NoConvergence)?;
+        let vectors = match (uv, full) {
+            (false, _) => par::Vectors::None,
+            (true, false) => par::Vectors::Thin,
+            (true, true) => par::Vectors::Full,
+        };
+        let (sv, uv) =
+            par::singular_decomposition(view(a, m, n), vectors).map_err(|_| Fail::NoConvergence)?;
+        let sv = sv.column_vector();
+        let Some((u, v)) = uv else {
+            let mut s: Vec<f64> = (0..k).map(|i| sv[i]).collect();
             s.sort_by(|x, y| y.total_cmp(x));
             return Ok(Svd {
                 u: Vec::new(),
                 s,
                 vh: Vec::new(),
             });
-        }
-        let d = if full {
-            view(a, m, n).svd()
-        } else {
-            view(a, m, n).thin_svd()
-        }
-        .map_err(|_| Fail::NoConvergence)?;
-        let sv = d.S().column_vector();
-        let (u, v) = (d.U(), d.V());
+        };
         // descending order, as LAPACK's gesdd gives (faer's is descending too; this makes
         // it a guarantee rather than an assumption). The columns past k keep their places.
         let mut order: Vec<usize> = (0..k).collect();

@@ -296,6 +296,21 @@ fn equal_work_rows(n: usize) -> Vec<usize> {
     ends
 }
 
+/// The dot product of two equally long slices, with four partial sums (so that it
+/// vectorises; the order is fixed, so the result is too).
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut acc = [0.0; 4];
+    let (a4, a_rest) = a.split_at(a.len() / 4 * 4);
+    let (b4, b_rest) = b.split_at(a4.len());
+    for (x, y) in a4.chunks_exact(4).zip(b4.chunks_exact(4)) {
+        for t in 0..4 {
+            acc[t] += x[t] * y[t];
+        }
+    }
+    let tail: f64 = a_rest.iter().zip(b_rest).map(|(x, y)| x * y).sum();
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+}
+
 /// `x -= f * y`, element-wise.
 fn axpy(x: &mut [f64], f: f64, y: &[f64]) {
     for (x, &y) in x.iter_mut().zip(y) {
@@ -350,6 +365,10 @@ impl Lu {
     /// column-major `k x n`, `X^T P L U = B^T` is solved from the right.
     pub(crate) fn solve_in_place(&self, b: &mut [f64], k: usize) {
         let n = self.n;
+        if k == 1 {
+            self.solve_vector(&mut b[..n]);
+            return;
+        }
         let mut y = Block::new(b, k, n);
         let lu = BlockRef {
             ptr: self.lu.as_ptr(),
@@ -367,6 +386,25 @@ impl Lu {
             solve_right_lower_unit(lu, piece);
         });
         self.unpivot_columns(y);
+    }
+
+    /// [`Lu::solve_in_place`] for one right-hand side: `x U = b` then `x L = y` as dot
+    /// products along the contiguous columns of `U` and `L` (the blocked solves would spend
+    /// their time on bookkeeping for a single row).
+    fn solve_vector(&self, x: &mut [f64]) {
+        let n = self.n;
+        let col = |j: usize| &self.lu[j * n..(j + 1) * n];
+        for j in 0..n {
+            let c = col(j);
+            x[j] = (x[j] - dot(&c[..j], &x[..j])) / c[j];
+        }
+        for j in (0..n).rev() {
+            let c = col(j);
+            x[j] -= dot(&c[j + 1..], &x[j + 1..]);
+        }
+        for (j, &p) in self.pivots.iter().enumerate().rev() {
+            x.swap(j, p);
+        }
     }
 
     /// The inverse of `A`, row-major: [`Lu::solve_in_place`] with the identity, which starts

@@ -1,0 +1,137 @@
+//! Which parallelism faer gets for one matrix, and the faer calls that take it (the symmetric
+//! eigendecomposition and the SVD).
+//!
+//! faer's high-level solvers (`self_adjoint_eigen()`, `svd()`, ...) read one process-wide
+//! setting. numcrane decides per call instead, from the matrix's order alone, so that a result
+//! never depends on what else runs or on the thread count (faer's parallel and sequential
+//! paths give different bits for these solvers at n = 1024): matrices of order at least
+//! [`PARALLEL_MIN_DIM`] run on the rayon pool, smaller ones on the calling thread (stacks of
+//! them run in parallel over the matrices, in `numcrane::linalg`). The process-wide setting is
+//! pinned to sequential once ([`pin_global_sequential`]) for the calls still made through the
+//! high-level API (QR, Cholesky, eig, the complex functions).
+
+use faer::diag::Diag;
+use faer::dyn_stack::{MemBuffer, MemStack};
+use faer::linalg::evd::{self, ComputeEigenvectors};
+use faer::linalg::svd::{self, ComputeSvdVectors};
+use faer::{Mat, MatRef, Par};
+use std::sync::Once;
+
+/// Symmetric matrices of at least this order get their eigendecomposition on the rayon pool
+/// (measured on the 2-core machine, docs/performance.md: 1.4x faster at 1024, 1.1x at 256).
+pub const EIGH_PARALLEL_MIN_DIM: usize = 256;
+
+/// Matrices with at least this many rows and columns get their SVD on the rayon pool (1.2x
+/// faster at 1024; at 256 the hand-offs cost more than they save, 11.8 against 10.7 ms).
+pub const SVD_PARALLEL_MIN_DIM: usize = 512;
+
+/// How many parallel tasks faer splits a large decomposition into: a constant rather than the
+/// pool's thread count, because faer's results depend on the split (on 1, 2 and 3 threads
+/// `Par::rayon(0)` gave three different eigendecompositions); a pool with fewer threads runs
+/// the same tasks, in turn, to the same bits.
+const PARALLEL_TASKS: usize = 2;
+
+/// The parallelism for a decomposition of a matrix of order `dim`, parallel from `min_dim`:
+/// a function of the shape only.
+fn par_for(dim: usize, min_dim: usize) -> Par {
+    if dim >= min_dim {
+        Par::rayon(PARALLEL_TASKS)
+    } else {
+        Par::Seq
+    }
+}
+
+/// Sets faer's process-wide parallelism to sequential, once (its default with the `rayon`
+/// feature is the whole pool, which would make the high-level calls parallel on any size).
+pub(crate) fn pin_global_sequential() {
+    static PIN: Once = Once::new();
+    PIN.call_once(|| faer::set_global_parallelism(Par::Seq));
+}
+
+/// The eigenvalues of the symmetric matrix `a` (read from its lower triangle, faer's
+/// convention: pass the transpose for the upper one) and, with `vectors`, its eigenvectors as
+/// columns.
+pub(crate) fn symmetric_eigen(
+    a: MatRef<'_, f64>,
+    vectors: bool,
+) -> Result<(Diag<f64>, Option<Mat<f64>>), evd::EvdError> {
+    let n = a.nrows();
+    let par = par_for(n, EIGH_PARALLEL_MIN_DIM);
+    let compute = if vectors {
+        ComputeEigenvectors::Yes
+    } else {
+        ComputeEigenvectors::No
+    };
+    let mut u = vectors.then(|| Mat::<f64>::zeros(n, n));
+    let mut s = Diag::<f64>::zeros(n);
+    let mut mem = MemBuffer::new(evd::self_adjoint_evd_scratch::<f64>(
+        n,
+        compute,
+        par,
+        Default::default(),
+    ));
+    evd::self_adjoint_evd(
+        a,
+        s.as_mut(),
+        u.as_mut().map(|u| u.as_mut()),
+        par,
+        MemStack::new(&mut mem),
+        Default::default(),
+    )?;
+    Ok((s, u))
+}
+
+/// Which singular vectors [`singular_decomposition`] computes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Vectors {
+    None,
+    Thin,
+    Full,
+}
+
+/// The singular vectors `U` and `V` (as columns).
+pub(crate) type UV = (Mat<f64>, Mat<f64>);
+
+/// The SVD `a = U diag(S) V^T`: the singular values and the vectors asked for.
+pub(crate) fn singular_decomposition(
+    a: MatRef<'_, f64>,
+    vectors: Vectors,
+) -> Result<(Diag<f64>, Option<UV>), svd::SvdError> {
+    let (m, n) = a.shape();
+    let k = m.min(n);
+    let par = par_for(k, SVD_PARALLEL_MIN_DIM);
+    let compute = match vectors {
+        Vectors::None => ComputeSvdVectors::No,
+        Vectors::Thin => ComputeSvdVectors::Thin,
+        Vectors::Full => ComputeSvdVectors::Full,
+    };
+    let (ucols, vcols) = match vectors {
+        Vectors::Thin => (k, k),
+        _ => (m, n),
+    };
+    let mut uv = (vectors != Vectors::None)
+        .then(|| (Mat::<f64>::zeros(m, ucols), Mat::<f64>::zeros(n, vcols)));
+    let mut s = Diag::<f64>::zeros(k);
+    let mut mem = MemBuffer::new(svd::svd_scratch::<f64>(
+        m,
+        n,
+        compute,
+        compute,
+        par,
+        Default::default(),
+    ));
+    let (u, v) = match uv.as_mut() {
+        Some((u, v)) => (Some(u.as_mut()), Some(v.as_mut())),
+        None => (None, None),
+    };
+    svd::svd(
+        a,
+        s.as_mut(),
+        u,
+        v,
+        par,
+        MemStack::new(&mut mem),
+        Default::default(),
+    )?;
+    Ok((s, uv))
+}

@@ -1,0 +1,113 @@
+//! eigh and svd of matrices at and above their parallel thresholds (decomposed by faer on
+//! the rayon pool): they reconstruct their input, their vectors are orthonormal, and the result has the
+//! same bits on 1, 2 and 3 threads (the parallelism is chosen from the matrix's order alone).
+
+use numcrane_linalg::{eigh, svd, EIGH_PARALLEL_MIN_DIM, SVD_PARALLEL_MIN_DIM};
+
+/// A pseudo-random `rows x cols` matrix with entries in [-1, 1) (xorshift, from `seed`).
+fn matrix(rows: usize, cols: usize, seed: u64) -> Vec<f64> {
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..rows * cols)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            (s >> 11) as f64 / (1u64 << 52) as f64 - 1.0
+        })
+        .collect()
+}
+
+/// max |sum_t x[i][t] d[t] y[j][t] - want[i][j]| for row-major x (m x k), y (n x k).
+fn worst_reconstruction(x: &[f64], d: &[f64], y: &[f64], want: &[f64], m: usize, n: usize) -> f64 {
+    let k = d.len();
+    let mut worst: f64 = 0.0;
+    for i in 0..m {
+        for j in 0..n {
+            let s: f64 = (0..k).map(|t| x[i * k + t] * d[t] * y[j * k + t]).sum();
+            worst = worst.max((s - want[i * n + j]).abs());
+        }
+    }
+    worst
+}
+
+/// max |Q^T Q - I| for the row-major `rows x cols` matrix `q` (orthonormal columns).
+fn orthonormality_error(q: &[f64], rows: usize, cols: usize) -> f64 {
+    let mut worst: f64 = 0.0;
+    for a in 0..cols {
+        for b in 0..cols {
+            let s: f64 = (0..rows).map(|r| q[r * cols + a] * q[r * cols + b]).sum();
+            let want = if a == b { 1.0 } else { 0.0 };
+            worst = worst.max((s - want).abs());
+        }
+    }
+    worst
+}
+
+fn on_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap()
+        .install(f)
+}
+
+#[test]
+fn symmetric_eigen_decomposition_in_parallel() {
+    let n = EIGH_PARALLEL_MIN_DIM + 3;
+    let a = matrix(n, n, 5);
+    // symmetric: a + a^T
+    let sym: Vec<f64> = (0..n * n).map(|t| a[t] + a[(t % n) * n + t / n]).collect();
+    let (w, v) = eigh(&sym, n, true, true).unwrap();
+    assert!(w.windows(2).all(|p| p[0] <= p[1]), "eigenvalues ascending");
+    // A = V diag(w) V^T
+    let err = worst_reconstruction(&v, &w, &v, &sym, n, n);
+    assert!(err < 1e-11 * n as f64, "reconstruction {err}");
+    assert!(orthonormality_error(&v, n, n) < 1e-12 * n as f64);
+    // the upper triangle gives the same decomposition of a symmetric matrix
+    let (wu, _) = eigh(&sym, n, false, false).unwrap();
+    for (x, y) in w.iter().zip(&wu) {
+        assert!((x - y).abs() < 1e-10, "{x} vs {y}");
+    }
+    let bits = |threads| {
+        on_threads(threads, || {
+            let (w, v) = eigh(&sym, n, true, true).unwrap();
+            let b = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            (b(&w), b(&v))
+        })
+    };
+    let one = bits(1);
+    assert!(one == bits(2), "1 and 2 threads differ");
+    assert!(one == bits(3), "1 and 3 threads differ");
+}
+
+#[test]
+fn singular_value_decomposition_in_parallel() {
+    let (m, n) = (SVD_PARALLEL_MIN_DIM + 40, SVD_PARALLEL_MIN_DIM + 1);
+    let a = matrix(m, n, 8);
+    let d = svd(&a, m, n, false, true).unwrap();
+    let k = n;
+    assert!(
+        d.s.windows(2).all(|p| p[0] >= p[1]),
+        "singular values descending"
+    );
+    // A = U diag(s) Vh, with Vh's rows the columns of V
+    let v: Vec<f64> = (0..n * k).map(|t| d.vh[(t % k) * n + t / k]).collect();
+    let err = worst_reconstruction(&d.u, &d.s, &v, &a, m, n);
+    assert!(err < 1e-11 * m as f64, "reconstruction {err}");
+    assert!(orthonormality_error(&d.u, m, k) < 1e-12 * m as f64);
+    // values alone agree with the values of the full decomposition
+    let s_only = svd(&a, m, n, false, false).unwrap().s;
+    for (x, y) in d.s.iter().zip(&s_only) {
+        assert!((x - y).abs() < 1e-10 * d.s[0], "{x} vs {y}");
+    }
+    let bits = |threads| {
+        on_threads(threads, || {
+            let d = svd(&a, m, n, true, true).unwrap();
+            let b = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            (b(&d.u), b(&d.s), b(&d.vh))
+        })
+    };
+    let one = bits(1);
+    assert!(one == bits(2), "1 and 2 threads differ");
+    assert!(one == bits(3), "1 and 3 threads differ");
+}
