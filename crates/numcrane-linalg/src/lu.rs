@@ -202,6 +202,14 @@ impl<'a> BlockRef<'a> {
         (BlockRef { cols: k, ..self }, right)
     }
 
+    /// The four blocks of a square block split at `h`: `[[11, 12], [21, 22]]`.
+    fn quarters(self, h: usize) -> [[BlockRef<'a>; 2]; 2] {
+        let (top, bottom) = self.split_rows(h);
+        let (t11, t12) = top.split_cols(h);
+        let (t21, t22) = bottom.split_cols(h);
+        [[t11, t12], [t21, t22]]
+    }
+
     /// Column `j`, rows `from..`.
     fn col_from(&self, j: usize, from: usize) -> &'a [f64] {
         assert!(j < self.cols && from <= self.rows);
@@ -439,8 +447,7 @@ impl Lu {
             first = end;
         }
         pieces.into_par_iter().for_each(|(first, piece)| {
-            let (_, lower_right) = lu.split_rows(first);
-            let (_, u) = lower_right.split_cols(first);
+            let [_, [_, u]] = lu.quarters(first);
             let (_, trailing) = piece.split_cols(first);
             solve_right_upper(u, trailing, Some(0));
         });
@@ -557,9 +564,7 @@ fn solve_left_lower_unit(l: BlockRef<'_>, b: Block<'_>) {
         return;
     }
     let h = n / 2;
-    let (l_top, l_bottom) = l.split_rows(h);
-    let (l11, _) = l_top.split_cols(h);
-    let (l21, l22) = l_bottom.split_cols(h);
+    let [[l11, _], [l21, l22]] = l.quarters(h);
     let (mut b1, mut b2) = b.split_rows(h);
     solve_left_lower_unit(l11, b1.rb());
     gemm_sub(l21, b1.view(), &mut b2, false);
@@ -582,9 +587,7 @@ fn solve_right_upper(u: BlockRef<'_>, y: Block<'_>, identity_from: Option<usize>
         return;
     }
     let h = n / 2;
-    let (u_top, u_bottom) = u.split_rows(h);
-    let (u11, u12) = u_top.split_cols(h);
-    let (_, u22) = u_bottom.split_cols(h);
+    let [[u11, u12], [_, u22]] = u.quarters(h);
     let (mut y1, mut y2) = y.rb().split_cols(h);
     solve_right_upper(u11, y1.rb(), identity_from);
     // in identity mode X1 is zero below row c0 + h
@@ -619,9 +622,7 @@ fn solve_right_lower_unit(l: BlockRef<'_>, mut y: Block<'_>) {
         return;
     }
     let h = n / 2;
-    let (l_top, l_bottom) = l.split_rows(h);
-    let (l11, _) = l_top.split_cols(h);
-    let (l21, l22) = l_bottom.split_cols(h);
+    let [[l11, _], [l21, l22]] = l.quarters(h);
     let (mut y1, mut y2) = y.rb().split_cols(h);
     solve_right_lower_unit(l22, y2.rb());
     gemm_sub(y2.view(), l21, &mut y1, false);

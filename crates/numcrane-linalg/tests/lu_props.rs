@@ -3,21 +3,10 @@
 //! columns), the substitution base (32), the parallel threshold (blocks over 256 x 256) and the
 //! equal-work pieces of the inverse; and bit-identical results on 1, 2 and 3 threads.
 
+mod common;
+use common::{bits, matrix, max_abs, on_threads};
 use numcrane_linalg::{inv, lu_diagonal, solve, Fail};
 use proptest::prelude::*;
-
-/// A pseudo-random `n x n` matrix with entries in [-1, 1) (xorshift, from `seed`).
-fn matrix(rows: usize, cols: usize, seed: u64) -> Vec<f64> {
-    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..rows * cols)
-        .map(|_| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s >> 11) as f64 / (1u64 << 52) as f64 - 1.0
-        })
-        .collect()
-}
 
 /// `a (n x n) * x (n x k)`, row-major.
 fn matmul(a: &[f64], x: &[f64], n: usize, k: usize) -> Vec<f64> {
@@ -31,10 +20,6 @@ fn matmul(a: &[f64], x: &[f64], n: usize, k: usize) -> Vec<f64> {
         }
     }
     out
-}
-
-fn max_abs(v: &[f64]) -> f64 {
-    v.iter().fold(0.0, |m, x| m.max(x.abs()))
 }
 
 /// log |det| and the sign of det by faer's LU (the reference).
@@ -137,13 +122,8 @@ fn results_are_the_same_bits_on_any_number_of_threads() {
     let a = matrix(n, n, 42);
     let b = matrix(n, 7, 43);
     let run = |threads: usize| {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap();
-        pool.install(|| {
+        on_threads(threads, || {
             let (sign, diag) = lu_diagonal(&a, n).unwrap();
-            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
             (
                 sign,
                 bits(&diag),

@@ -2,20 +2,9 @@
 //! the rayon pool): they reconstruct their input, their vectors are orthonormal, and the result has the
 //! same bits on 1, 2 and 3 threads (the parallelism is chosen from the matrix's order alone).
 
+mod common;
+use common::{bits, matrix, on_threads};
 use numcrane_linalg::{eigh, svd, EIGH_PARALLEL_MIN_DIM, SVD_PARALLEL_MIN_DIM};
-
-/// A pseudo-random `rows x cols` matrix with entries in [-1, 1) (xorshift, from `seed`).
-fn matrix(rows: usize, cols: usize, seed: u64) -> Vec<f64> {
-    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..rows * cols)
-        .map(|_| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s >> 11) as f64 / (1u64 << 52) as f64 - 1.0
-        })
-        .collect()
-}
 
 /// max |sum_t x[i][t] d[t] y[j][t] - want[i][j]| for row-major x (m x k), y (n x k).
 fn worst_reconstruction(x: &[f64], d: &[f64], y: &[f64], want: &[f64], m: usize, n: usize) -> f64 {
@@ -43,14 +32,6 @@ fn orthonormality_error(q: &[f64], rows: usize, cols: usize) -> f64 {
     worst
 }
 
-fn on_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .unwrap()
-        .install(f)
-}
-
 #[test]
 fn symmetric_eigen_decomposition_in_parallel() {
     let n = EIGH_PARALLEL_MIN_DIM + 3;
@@ -68,16 +49,15 @@ fn symmetric_eigen_decomposition_in_parallel() {
     for (x, y) in w.iter().zip(&wu) {
         assert!((x - y).abs() < 1e-10, "{x} vs {y}");
     }
-    let bits = |threads| {
+    let run = |threads| {
         on_threads(threads, || {
             let (w, v) = eigh(&sym, n, true, true).unwrap();
-            let b = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-            (b(&w), b(&v))
+            (bits(&w), bits(&v))
         })
     };
-    let one = bits(1);
-    assert!(one == bits(2), "1 and 2 threads differ");
-    assert!(one == bits(3), "1 and 3 threads differ");
+    let one = run(1);
+    assert!(one == run(2), "1 and 2 threads differ");
+    assert!(one == run(3), "1 and 3 threads differ");
 }
 
 #[test]
@@ -100,14 +80,13 @@ fn singular_value_decomposition_in_parallel() {
     for (x, y) in d.s.iter().zip(&s_only) {
         assert!((x - y).abs() < 1e-10 * d.s[0], "{x} vs {y}");
     }
-    let bits = |threads| {
+    let run = |threads| {
         on_threads(threads, || {
             let d = svd(&a, m, n, true, true).unwrap();
-            let b = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-            (b(&d.u), b(&d.s), b(&d.vh))
+            (bits(&d.u), bits(&d.s), bits(&d.vh))
         })
     };
-    let one = bits(1);
-    assert!(one == bits(2), "1 and 2 threads differ");
-    assert!(one == bits(3), "1 and 3 threads differ");
+    let one = run(1);
+    assert!(one == run(2), "1 and 2 threads differ");
+    assert!(one == run(3), "1 and 3 threads differ");
 }
