@@ -275,12 +275,11 @@ fn for_row_chunks(y: Block<'_>, f: &(dyn Fn(usize, Block<'_>) + Sync)) {
 
 /// Runs `f` on pieces of at most [`COL_CHUNK`] columns of `y`, in parallel.
 fn for_col_chunks(y: Block<'_>, f: &(dyn Fn(Block<'_>) + Sync)) {
-    let c = COL_CHUNK;
-    if y.cols <= c {
+    if y.cols <= COL_CHUNK {
         f(y);
         return;
     }
-    let half = (y.cols / 2).div_ceil(c) * c;
+    let half = (y.cols / 2).div_ceil(COL_CHUNK) * COL_CHUNK;
     let (a, b) = y.split_cols(half);
     rayon::join(|| for_col_chunks(a, f), || for_col_chunks(b, f));
 }
@@ -344,6 +343,17 @@ impl Lu {
         Lu { lu, n, pivots }
     }
 
+    /// `L` and `U` as one block.
+    fn factors(&self) -> BlockRef<'_> {
+        BlockRef {
+            ptr: self.lu.as_ptr(),
+            rows: self.n,
+            cols: self.n,
+            ld: self.n,
+            _borrow: PhantomData,
+        }
+    }
+
     /// The diagonal of `U` (the pivots).
     pub(crate) fn diagonal(&self) -> Vec<f64> {
         (0..self.n).map(|i| self.lu[i * self.n + i]).collect()
@@ -378,15 +388,7 @@ impl Lu {
             return;
         }
         let mut y = Block::new(b, k, n);
-        let lu = BlockRef {
-            ptr: self.lu.as_ptr(),
-            rows: n,
-            cols: n,
-            ld: n,
-            _borrow: PhantomData,
-        };
-        // each row of Y is an independent right-hand side: pieces of rows run in parallel,
-        // each on one thread
+        let lu = self.factors();
         // each row of Y is an independent right-hand side: pieces of rows run in parallel,
         // each on one thread
         for_row_chunks(y.rb(), &|_, mut piece| {
@@ -428,13 +430,7 @@ impl Lu {
             x.extend((0..n).map(|j| if i == j { 1.0 } else { 0.0 }));
         }
         let mut y = Block::new(&mut x, n, n);
-        let lu = BlockRef {
-            ptr: self.lu.as_ptr(),
-            rows: n,
-            cols: n,
-            ld: n,
-            _borrow: PhantomData,
-        };
+        let lu = self.factors();
         // X U = I: row r of X = U^-1 is zero before column r, so the work per row falls
         // with r; pieces of equal work run in parallel, each on one thread
         let mut pieces = Vec::new();
