@@ -76,6 +76,25 @@ fn m23() -> Array {
     arange(0.0, 6.0, 1.0).reshape([2, 3])
 }
 
+/// The linalg cases' `n x n` matrix (the formula of numpy_values.py's `lu_matrix`): entries
+/// `((7 i + 13 j) mod 17) - 8`, plus 50 on the diagonal; optionally a zero row or one NaN.
+fn lu_matrix(n: usize, zero_row: Option<usize>, nan_at: Option<(usize, usize)>) -> Array {
+    let mut m = Vec::with_capacity(n * n);
+    for i in 0..n {
+        for j in 0..n {
+            let mut v = ((7 * i + 13 * j) % 17) as f64 - 8.0 + if i == j { 50.0 } else { 0.0 };
+            if zero_row == Some(i) {
+                v = 0.0;
+            }
+            if nan_at == Some((i, j)) {
+                v = f64::NAN;
+            }
+            m.push(v);
+        }
+    }
+    Array::from_vec(m, [n, n])
+}
+
 /// A file in the temp dir holding `bytes`, named after the case (unique per process).
 fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
     let p = std::env::temp_dir().join(format!("numcrane_bad_input_{}_{name}", std::process::id()));
@@ -791,6 +810,59 @@ pub fn cases() -> Vec<Case> {
         np!("zero_d_nansum", nc::nansum(&zero_d(), ..).eval()),
         np!("zero_d_sort_flat", nc::sort(&zero_d(), None).eval()),
         np!("zero_d_int_sum", Array::scalar(7i64).sum(..).eval()),
+        // ----------------------------------------------------------------- linalg
+        err!(
+            "inv_singular_2x2",
+            "LinAlg",
+            "inv",
+            nc::linalg::inv(&array([[1.0, 2.0], [2.0, 4.0]])).eval()
+        ),
+        err!(
+            "inv_zero_row_600",
+            "LinAlg",
+            "inv",
+            nc::linalg::inv(&lu_matrix(600, Some(300), None)).eval()
+        ),
+        err!(
+            "solve_zero_row_600",
+            "LinAlg",
+            "solve",
+            nc::linalg::solve(&lu_matrix(600, Some(300), None), &ones([600], DType::F64)).eval()
+        ),
+        err!(
+            "inv_not_square",
+            "LinAlg",
+            "inv",
+            nc::linalg::inv(&m23()).eval()
+        ),
+        np!(
+            "det_zero_row_600",
+            nc::linalg::det(&lu_matrix(600, Some(300), None)).eval()
+        ),
+        np!(
+            "slogdet_zero_row_600_sign",
+            nc::linalg::slogdet(&lu_matrix(600, Some(300), None))
+                .sign
+                .eval()
+        ),
+        np!(
+            "slogdet_zero_row_600_logabsdet",
+            nc::linalg::slogdet(&lu_matrix(600, Some(300), None))
+                .logabsdet
+                .eval()
+        ),
+        np!(
+            "det_nan_300",
+            nc::linalg::det(&lu_matrix(300, None, Some((150, 20)))).eval()
+        ),
+        np!(
+            "solve_nan_rhs_300",
+            nc::linalg::solve(
+                &lu_matrix(300, None, None),
+                &where_(&arange(0.0, 300.0, 1.0).eq(77.0), f64::NAN, 1.0)
+            )
+            .eval()
+        ),
         // ----------------------------------------------------------------- NaN and inf
         np!("nan_sum", x().sum(..).eval()),
         np!("nan_prod", x().prod(..).eval()),

@@ -20,6 +20,20 @@ S = np.array(2.5)  # 0-d float64
 R = np.zeros((0, 3))  # zero rows
 C = np.zeros((3, 0))  # zero columns
 
+
+
+def lu_matrix(n, zero_row=None, nan_at=None):
+    """The catalogue's linalg test matrix (same formula in catalogue.rs's `lu_matrix`):
+    entries ((7 i + 13 j) mod 17) - 8, plus 50 on the diagonal; optionally a zero row or a NaN."""
+    i, j = np.indices((n, n))
+    m = ((7 * i + 13 * j) % 17 - 8 + 50 * (i == j)).astype(float)
+    if zero_row is not None:
+        m[zero_row] = 0.0
+    if nan_at is not None:
+        m[nan_at] = np.nan
+    return m
+
+
 CASES = {
     # integer division and modulo by zero: 0, as NumPy (with a RuntimeWarning)
     "int64_floor_divide_by_zero": lambda: np.array([7, -7, 0]) // np.int64(0),
@@ -119,6 +133,14 @@ CASES = {
     "all_nan_nanmax": lambda: np.nanmax(np.array([np.nan, np.nan])),
     "all_nan_nanmean": lambda: np.nanmean(np.array([np.nan, np.nan])),
     "nan_min_int_cast": lambda: np.array([np.nan, 1.0]).min(),
+    # linalg on singular and NaN input, at sizes where numcrane's LU runs in parallel
+    "det_zero_row_600": lambda: np.linalg.det(lu_matrix(600, zero_row=300)),
+    "slogdet_zero_row_600_sign": lambda: np.linalg.slogdet(lu_matrix(600, zero_row=300))[0],
+    "slogdet_zero_row_600_logabsdet": lambda: np.linalg.slogdet(lu_matrix(600, zero_row=300))[1],
+    "det_nan_300": lambda: np.linalg.det(lu_matrix(300, nan_at=(150, 20))),
+    "solve_nan_rhs_300": lambda: np.linalg.solve(
+        lu_matrix(300), np.where(np.arange(300) == 77, np.nan, 1.0)
+    ),
     # file readers: an empty text file gives an empty float64 array (with a warning)
     "loadtxt_empty_file": lambda: np.loadtxt(__import__("io").StringIO("")),
     "loadtxt_only_comments": lambda: np.loadtxt(__import__("io").StringIO("# a\n# b\n")),

@@ -208,8 +208,9 @@ fn per_matrix<T: Send>(
 }
 
 /// The determinant of each square matrix of `a` (`np.linalg.det`): shape `a.shape[:-2]`,
-/// computed from the LU factorisation with partial pivoting (0 for a singular matrix, 1 for a
-/// 0x0 one).
+/// computed from the LU factorisation with partial pivoting as NumPy does, `sign *
+/// exp(logabsdet)` of [`slogdet`] (0 for a singular matrix even when the other pivots' product
+/// overflows, 1 for a 0x0 one).
 ///
 /// ```
 /// use numcrane::{array, linalg};
@@ -224,17 +225,23 @@ pub fn det(a: &Array) -> Array {
         stacked_square("det", a, loc)?;
         if dtype.is_complex() {
             let st = read_c(a, loc)?;
+            // NumPy's det_from_slogdet: sign * exp(logabsdet), so that a zero pivot gives 0
+            // even when the product of the other pivots overflows
             let out = per_matrix(st.count(), |i| {
-                kern::lu_diagonal_c(st.mat(i), st.n)
-                    .map(|(sign, diag)| diag.iter().product::<C64>() * sign)
+                kern::lu_diagonal_c(st.mat(i), st.n).map(|(sign, diag)| {
+                    let (sign, log) = slogdet_of_c(sign, &diag);
+                    sign * log.exp()
+                })
             })
             .map_err(|f| failure("det", f, a.shape(), loc))?;
             return Ok(emit_c(out, st.batch.clone(), dtype, loc));
         }
         let st = read(a, loc)?;
         let out = per_matrix(st.count(), |i| {
-            kern::lu_diagonal(st.mat(i), st.n)
-                .map(|(sign, diag)| sign * diag.iter().product::<f64>())
+            kern::lu_diagonal(st.mat(i), st.n).map(|(sign, diag)| {
+                let (sign, log) = slogdet_of(sign, &diag);
+                sign * log.exp()
+            })
         })
         .map_err(|f| failure("det", f, a.shape(), loc))?;
         Ok(emit(out, st.batch.clone(), dtype, loc))
@@ -284,20 +291,9 @@ pub fn slogdet(a: &Array) -> Slogdet {
         let st = read(a, loc)?;
         let (mut signs, mut logs) = (Vec::new(), Vec::new());
         for i in 0..st.count() {
-            let (mut sign, diag) = kern::lu_diagonal(st.mat(i), st.n)
+            let (sign, diag) = kern::lu_diagonal(st.mat(i), st.n)
                 .map_err(|f| failure("slogdet", f, a.shape(), loc))?;
-            let mut log = 0.0;
-            for d in diag {
-                if d == 0.0 {
-                    sign = 0.0;
-                    log = f64::NEG_INFINITY;
-                    break;
-                }
-                if d < 0.0 {
-                    sign = -sign;
-                }
-                log += d.abs().ln();
-            }
+            let (sign, log) = slogdet_of(sign, &diag);
             signs.push(sign);
             logs.push(log);
         }
@@ -312,6 +308,38 @@ pub fn slogdet(a: &Array) -> Slogdet {
     Slogdet { sign, logabsdet }
 }
 
+/// NumPy's `slogdet_from_factored_diagonal`: the sign and `log|det|` from the permutation's
+/// sign and the pivots; a zero pivot (LAPACK's `info > 0`) gives sign 0 and `-inf`.
+fn slogdet_of(mut sign: f64, diag: &[f64]) -> (f64, f64) {
+    let mut log = 0.0;
+    for &d in diag {
+        if d == 0.0 {
+            return (0.0, f64::NEG_INFINITY);
+        }
+        if d < 0.0 {
+            sign = -sign;
+        }
+        log += d.abs().ln();
+    }
+    (sign, log)
+}
+
+/// [`slogdet_of`] for complex pivots: the sign is the product of the permutation's sign and
+/// each pivot over its modulus, `log|det|` the sum of the pivots' log-moduli.
+fn slogdet_of_c(sign: f64, diag: &[C64]) -> (C64, f64) {
+    let mut sign = C64::new(sign, 0.0);
+    let mut log = 0.0;
+    for &d in diag {
+        let m = d.norm();
+        if m == 0.0 {
+            return (C64::new(0.0, 0.0), f64::NEG_INFINITY);
+        }
+        sign *= d / m;
+        log += m.ln();
+    }
+    (sign, log)
+}
+
 /// [`slogdet`] of a complex stack (NumPy's `umath_linalg` loop): the sign is the product of
 /// the permutation's sign and each pivot over its modulus, `logabsdet` the sum of the pivots'
 /// log-moduli (real); a zero pivot gives sign 0 and `-inf`.
@@ -319,17 +347,7 @@ fn slogdet_c(a: &Array, dtype: DType, loc: SourceLocation) -> Result<Vec<Array>>
     let st = read_c(a, loc)?;
     let parts = per_matrix(st.count(), |i| {
         let (sign, diag) = kern::lu_diagonal_c(st.mat(i), st.n)?;
-        let mut sign = C64::new(sign, 0.0);
-        let mut log = 0.0;
-        for d in diag {
-            let m = d.norm();
-            if m == 0.0 {
-                return Ok((C64::new(0.0, 0.0), f64::NEG_INFINITY));
-            }
-            sign *= d / m;
-            log += m.ln();
-        }
-        Ok((sign, log))
+        Ok(slogdet_of_c(sign, &diag))
     })
     .map_err(|f| failure("slogdet", f, a.shape(), loc))?;
     let (signs, logs): (Vec<C64>, Vec<f64>) = parts.into_iter().unzip();
