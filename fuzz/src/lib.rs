@@ -25,6 +25,7 @@ pub mod lexer;
 pub mod parser;
 
 use numcrane::{Array, Backend, DType, Error};
+use numcrane_graph::{BinaryOp, NodeRef, Op};
 
 /// Largest number of elements any node of a fuzzed graph may have: bigger graphs are
 /// skipped (they test the machine's memory, not numcrane).
@@ -144,12 +145,66 @@ fn has_single_precision(a: &Array) -> bool {
     false
 }
 
+/// Whether the graph has a floating-point `remainder`, `floor_divide` or `fmod` of values that
+/// are themselves computed (anything but leaves, constants, ranges, and views and casts of
+/// them). Those three are ill-conditioned where the quotient is large: a last-bit difference
+/// in the dividend or divisor, which the JIT's vector math and reduction order may make, moves
+/// the remainder anywhere in `[0, divisor)` and the quotient by one (found by the runs of
+/// 2026-11-29: `remainder(sum(x ** 64, 0) ** 2, sum(x ** 64, 0))` gave 4.107e30 against the
+/// evaluator's 4.454e30 from sums one ulp apart).
+fn has_inexact_divmod(a: &Array) -> bool {
+    fn exact(n: &NodeRef, memo: &mut std::collections::HashMap<u64, bool>) -> bool {
+        if let Some(&e) = memo.get(&n.id()) {
+            return e;
+        }
+        let e = match n.op() {
+            Op::Leaf | Op::Full(_) | Op::Arange { .. } => true,
+            Op::View(_) | Op::Cast => n.inputs().iter().all(|i| exact(i, memo)),
+            _ => false,
+        };
+        memo.insert(n.id(), e);
+        e
+    }
+    let mut memo = std::collections::HashMap::new();
+    let mut stack = vec![a.node().clone()];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(n) = stack.pop() {
+        if !seen.insert(n.id()) {
+            continue;
+        }
+        let divmod = matches!(
+            n.op(),
+            Op::Binary(BinaryOp::Rem | BinaryOp::FloorDiv | BinaryOp::Fmod)
+        );
+        if divmod
+            && n.inputs().first().is_some_and(|i| i.dtype().is_float())
+            && !n.inputs().iter().all(|i| exact(i, &mut memo))
+        {
+            return true;
+        }
+        stack.extend(n.inputs());
+    }
+    false
+}
+
 /// [`assert_same`]; with `single_inside`, a float64 result is compared with float32's
 /// tolerance: a float32 step inside the graph (the JIT's float32 `cos` within an ulp or two
 /// of the evaluator's, say) carries float32-sized differences into a float64 result (found by
 /// the 14-minute runs of 2026-11-28: `where(1, fmod(w.T, cos(-u)), u * (1 ^ i))`, float64
 /// from float32 and integer steps, differed by 1.2e-7).
 fn assert_close(what: &str, jit: &Array, oracle: &Array, single_inside: bool) {
+    assert_close_within(what, jit, oracle, single_inside, false)
+}
+
+/// [`assert_close`]; with `ill_conditioned` (see [`has_inexact_divmod`]) only the dtype, the
+/// shape and where the NaNs are must agree.
+fn assert_close_within(
+    what: &str,
+    jit: &Array,
+    oracle: &Array,
+    single_inside: bool,
+    ill_conditioned: bool,
+) {
     assert_eq!(jit.dtype(), oracle.dtype(), "{what}: dtype differs");
     assert_eq!(jit.shape(), oracle.shape(), "{what}: shape differs");
     let (a, b) = match (values(jit), values(oracle)) {
@@ -157,6 +212,7 @@ fn assert_close(what: &str, jit: &Array, oracle: &Array, single_inside: bool) {
         (a, b) => panic!("{what}: reading the results failed: {a:?} {b:?}"),
     };
     let tol = match jit.dtype() {
+        _ if ill_conditioned => f64::INFINITY,
         DType::F32 => 1e-4,
         DType::F64 if single_inside => 1e-4,
         DType::F64 => 1e-9,
@@ -185,10 +241,11 @@ pub fn check_against_reference(what: &str, build: impl Fn() -> Option<Array>) {
         return;
     }
     let single_inside = has_single_precision(&a);
+    let ill_conditioned = has_inexact_divmod(&a);
     let jit = a.eval_with(Backend::from_env());
     let oracle = b.eval_with(Backend::Eval);
     match (jit, oracle) {
-        (Ok(j), Ok(o)) => assert_close(what, &j, &o, single_inside),
+        (Ok(j), Ok(o)) => assert_close_within(what, &j, &o, single_inside, ill_conditioned),
         (Err(_), Err(_)) => {}
         (j, o) => panic!("{what}: one backend failed: jit {j:?}, reference {o:?}"),
     }
