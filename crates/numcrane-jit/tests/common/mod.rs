@@ -353,6 +353,8 @@ pub fn oracle(kernel: &ElementwiseKernel, launch: &Launch, inputs: &[Input]) -> 
             InstrKind::Gather { .. } => panic!("the oracle does not take gathers"),
             // Complex outputs come from lowering (tests/fused.rs covers them).
             InstrKind::Complex { .. } => panic!("the oracle does not take complex outputs"),
+            // No graph op is an fma (tests/mul_add.rs checks them against `mul_add`).
+            InstrKind::MulAdd { .. } => panic!("the oracle does not take fused multiply-adds"),
             InstrKind::Const(s) => Node::new(Op::Full(*s), vec![], ins.dtype, shape.clone(), loc),
             InstrKind::Cast { value } => Node::new(
                 Op::Cast,
@@ -533,7 +535,7 @@ fn bits(s: Scalar) -> String {
 }
 
 /// The input element read for output element `flat` (row-major in `shape`), as text.
-fn element_at(input: &Input, shape: &[usize], flat: usize) -> String {
+pub fn element_at(input: &Input, shape: &[usize], flat: usize) -> String {
     let mut rem = flat;
     let mut off = input.layout.offset as isize;
     for d in (0..shape.len()).rev() {
