@@ -563,6 +563,31 @@ fn complex_abs_special_values() {
         same_on_every_backend(&|| z.abs());
         same_on_every_backend(&|| (&z * &z).abs() + &z.abs());
     }
+    // Parts whose ratio r makes `fma(r, r, 1)` differ from `r*r + 1` (and so the magnitude
+    // from the one a product and a sum would give): found by search, at least 8 per dtype.
+    let wide: Vec<Complex64> = (1..4000)
+        .map(|k| c(1.0 + k as f64 * 1e-4, 0.3 + k as f64 * 7.77e-5))
+        .filter(|z| {
+            let r = z.im / z.re;
+            r.mul_add(r, 1.0).sqrt() * z.re != (r * r + 1.0).sqrt() * z.re
+        })
+        .take(16)
+        .collect();
+    let narrow: Vec<Complex32> = (1..4000)
+        .map(|k| Complex32::new(1.0 + k as f32 * 1e-4, 0.3 + k as f32 * 7.77e-5))
+        .filter(|z| {
+            let r = z.im / z.re;
+            r.mul_add(r, 1.0).sqrt() * z.re != (r * r + 1.0).sqrt() * z.re
+        })
+        .take(16)
+        .collect();
+    assert!(wide.len() >= 8 && narrow.len() >= 8);
+    let (n64, n32) = (wide.len(), narrow.len());
+    let z64 = Array::from_vec(wide, [n64]);
+    let z32 = Array::from_vec(narrow, [n32]);
+    same_on_every_backend(&|| z64.abs());
+    same_on_every_backend(&|| z32.abs());
+    same_on_every_backend(&|| z64.conj().abs());
     // Spot values: inf wins over NaN, NaN over finite, |3+4i| = 5.
     let got = Array::from_vec(values[..7].to_vec(), [7])
         .abs()
