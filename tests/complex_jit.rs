@@ -419,15 +419,24 @@ fn large_concatenated_and_replayed_complex_kernels() {
     same_on_every_backend(&|| &(&a * c(0.5, 1.0)) + &(&a * c(0.5, 2.0)));
 }
 
-/// Complex arithmetic consuming a real matrix product runs after the product (not as its
-/// GEMM's epilogue, whose tiles are real), with the evaluator's values (small integers: the
-/// products are exact whatever the summation order).
+/// Complex arithmetic consuming a real matrix product runs after the product when its result
+/// is complex (not as its GEMM's epilogue, whose tiles are real) and as the epilogue when it
+/// is real (`absolute`, `real`), with the evaluator's values (small integers: the products are
+/// exact whatever the summation order).
 #[test]
 fn complex_consumers_of_a_real_product() {
     let x = numcrane::arange(0.0, 48.0, 1.0).reshape([6, 8]);
     let y = (numcrane::arange(0.0, 40.0, 1.0) % 7.0).reshape([8, 5]);
     let z = complex_input(&[(2, 3), (4, 5), (6, 7)], &[6, 5], DType::C128);
     same_on_every_backend(&|| &(&numcrane::matmul(&x, &y) * c(0.5, -1.0)) / &z);
+    // Real results of complex values: the GEMM epilogue computes them per tile (complex
+    // inputs read as parts, the product's fused multiply-adds inside the tile kernel).
+    same_on_every_backend(&|| (&numcrane::matmul(&x, &y) * &z).abs());
+    same_on_every_backend(&|| (&(&numcrane::matmul(&x, &y) * &z) - &z).real());
+    let big_x = numcrane::arange(0.0, 130.0 * 70.0, 1.0).reshape([130, 70]) % 11.0;
+    let big_y = numcrane::arange(0.0, 70.0 * 90.0, 1.0).reshape([70, 90]) % 5.0;
+    let big_z = complex_input(&[(2, 3), (4, 5), (6, 7), (1, 1)], &[130, 90], DType::C128);
+    same_on_every_backend(&|| (&numcrane::matmul(&big_x, &big_y) * &big_z).abs());
 }
 
 /// `z * w + 1` of complex arrays is one kernel (the product's fused multiply-adds are kernel
