@@ -464,6 +464,18 @@ fn complex_multiply_is_fused() {
             assert!(!plan.contains("complex dtype"), "{plan}");
             same_on_every_backend(y);
         }
+        // Folds of real results of products: the multiply-adds inside a reduction kernel
+        // (extrema: a float sum's order, and so its last bit, is each backend's own).
+        let folds: [&dyn Fn() -> Array; 3] = [
+            &|| (&z * &w).abs().max(1),
+            &|| (&z * &w).real().min(0),
+            &|| (&(&z * &w) * &x).imag().max(..),
+        ];
+        for y in folds {
+            let plan = y().explain_plan();
+            assert!(!plan.contains("complex dtype"), "{plan}");
+            same_on_every_backend(y);
+        }
     }
 }
 
