@@ -4,8 +4,9 @@
 //! and broadcast views, real arrays and complex scalars mixed in, NaN / inf / signed zero /
 //! huge parts) are evaluated by the JIT, the interpreter and the unfused JIT and compared bit
 //! for bit with the reference evaluator (NaNs compared as NaN: their payload is not NumPy's
-//! contract); the plans must show the complex ops inside kernels, and ops without a lowering
-//! must still run on the evaluator inside mixed graphs.
+//! contract); the plans must show the complex ops inside kernels (products and `absolute`
+//! too: their fused multiply-adds are `InstrKind::MulAdd`), and ops without a lowering must
+//! still run on the evaluator inside mixed graphs.
 
 mod common;
 
@@ -136,6 +137,8 @@ enum Expr {
     RoundTrip(Box<Expr>),
     /// `real(z) - imag(z)` as complex again
     Parts(Box<Expr>),
+    /// `absolute(z)` as complex again
+    Abs(Box<Expr>),
 }
 
 fn expr() -> impl Strategy<Value = Expr> {
@@ -156,6 +159,7 @@ fn expr() -> impl Strategy<Value = Expr> {
             (b(), b(), b()).prop_map(|(x, y, z)| Expr::WhereEq(x, y, z)),
             b().prop_map(Expr::RoundTrip),
             b().prop_map(Expr::Parts),
+            b().prop_map(Expr::Abs),
         ]
     })
 }
@@ -193,6 +197,7 @@ fn build(e: &Expr, leaves: &Leaves, dtype: DType) -> Array {
             let x = go(x);
             (&x.real() - &x.imag()).astype(dtype)
         }
+        Expr::Abs(x) => go(x).abs().astype(dtype),
     }
 }
 
@@ -261,34 +266,19 @@ proptest! {
         let dtype = if case.complex128 { DType::C128 } else { DType::C64 };
         let l = leaves(&case);
         let root = || build(&case.expr, &l, dtype);
-        // Every op of these expressions but the products is lowered: without one, no complex
-        // step is left on the evaluator.
-        if !has_product(&case.expr) {
-            let plan = root().explain_plan();
-            prop_assert!(!plan.contains("complex dtype"), "{}", plan);
-        }
+        // Every op of these expressions is lowered: no complex step is left on the evaluator.
+        let plan = root().explain_plan();
+        prop_assert!(!plan.contains("complex dtype"), "{}", plan);
         same_on_every_backend(&root);
         // Real results of complex values: comparisons, parts, casts.
         same_on_every_backend(&|| equal(root(), &l.plain));
         same_on_every_backend(&|| not_equal(root(), l.transposed.transpose()));
         same_on_every_backend(&|| root().real());
         same_on_every_backend(&|| root().imag());
+        same_on_every_backend(&|| root().abs());
         for to in [DType::F32, DType::F64, DType::I32, DType::Bool] {
             same_on_every_backend(&|| root().astype(to));
         }
-    }
-}
-
-/// Whether `e` multiplies complex values (`multiply` runs on the evaluator: NumPy's loop uses a
-/// fused multiply-add, which kernels do not have yet).
-fn has_product(e: &Expr) -> bool {
-    use Expr::*;
-    match e {
-        Mul(..) | MulScalar(..) | MulReal(..) => true,
-        Leaf(_) => false,
-        Neg(x) | Conj(x) | Square(x) | AddScalar(x, ..) | RoundTrip(x) | Parts(x) => has_product(x),
-        Add(x, y) | Sub(x, y) | Div(x, y) => has_product(x) || has_product(y),
-        WhereEq(x, y, z) => has_product(x) || has_product(y) || has_product(z),
     }
 }
 
@@ -429,13 +419,203 @@ fn large_concatenated_and_replayed_complex_kernels() {
     same_on_every_backend(&|| &(&a * c(0.5, 1.0)) + &(&a * c(0.5, 2.0)));
 }
 
-/// Complex arithmetic consuming a real matrix product runs after the product (not as its
-/// GEMM's epilogue, whose tiles are real), with the evaluator's values (small integers: the
-/// products are exact whatever the summation order).
+/// Complex arithmetic consuming a real matrix product runs after the product when its result
+/// is complex (not as its GEMM's epilogue, whose tiles are real) and as the epilogue when it
+/// is real (`absolute`, `real`), with the evaluator's values (small integers: the products are
+/// exact whatever the summation order).
 #[test]
 fn complex_consumers_of_a_real_product() {
     let x = numcrane::arange(0.0, 48.0, 1.0).reshape([6, 8]);
     let y = (numcrane::arange(0.0, 40.0, 1.0) % 7.0).reshape([8, 5]);
     let z = complex_input(&[(2, 3), (4, 5), (6, 7)], &[6, 5], DType::C128);
     same_on_every_backend(&|| &(&numcrane::matmul(&x, &y) * c(0.5, -1.0)) / &z);
+    // Real results of complex values: the GEMM epilogue computes them per tile (complex
+    // inputs read as parts, the product's fused multiply-adds inside the tile kernel).
+    same_on_every_backend(&|| (&numcrane::matmul(&x, &y) * &z).abs());
+    same_on_every_backend(&|| (&(&numcrane::matmul(&x, &y) * &z) - &z).real());
+    let big_x = numcrane::arange(0.0, 130.0 * 70.0, 1.0).reshape([130, 70]) % 11.0;
+    let big_y = numcrane::arange(0.0, 70.0 * 90.0, 1.0).reshape([70, 90]) % 5.0;
+    let big_z = complex_input(&[(2, 3), (4, 5), (6, 7), (1, 1)], &[130, 90], DType::C128);
+    same_on_every_backend(&|| (&numcrane::matmul(&big_x, &big_y) * &big_z).abs());
+}
+
+/// `z * w + 1` of complex arrays is one kernel (the product's fused multiply-adds are kernel
+/// instructions), for both complex dtypes, with the evaluator's bits; so are products with a
+/// weak complex scalar, with a real array and `absolute` of a product.
+#[test]
+fn complex_multiply_is_fused() {
+    for dtype in [DType::C128, DType::C64] {
+        let z = complex_input(&[(2, 3), (4, 5), (6, 7)], &[40, 30], dtype);
+        let w = complex_input(&[(5, 2), (3, 8), (1, 6)], &[40, 30], dtype);
+        let x = complex_input(&[(3, 6), (5, 2)], &[40, 30], DType::C128)
+            .real()
+            .astype(dtype.real_dtype())
+            .eval()
+            .unwrap();
+        let graphs: [&dyn Fn() -> Array; 4] = [
+            &|| &(&z * &w) + c(1.0, 0.0),
+            &|| &(&z * c(0.5, -3.0)) * &w.conj(),
+            &|| &(&z * &x) - &w,
+            &|| (&(&z * &w) - &z).abs(),
+        ];
+        for y in graphs {
+            let plan = y().explain_plan();
+            assert_eq!(y().fused_kernel_count(), 1, "{plan}");
+            assert!(!plan.contains("complex dtype"), "{plan}");
+            same_on_every_backend(y);
+        }
+        // Folds of real results of products: the multiply-adds inside a reduction kernel
+        // (extrema: a float sum's order, and so its last bit, is each backend's own).
+        let folds: [&dyn Fn() -> Array; 3] = [
+            &|| (&z * &w).abs().max(1),
+            &|| (&z * &w).real().min(0),
+            &|| (&(&z * &w) * &x).imag().max(..),
+        ];
+        for y in folds {
+            let plan = y().explain_plan();
+            assert!(!plan.contains("complex dtype"), "{plan}");
+            same_on_every_backend(y);
+        }
+    }
+}
+
+/// Parts of complex products where NumPy's fused multiply-add (one rounding) and a product
+/// then a sum differ, for complex128 and complex64: `re = fma(ar, br, -(ai bi))` with
+/// `ar br` and `ai bi` close (cancellation, the fma keeps the product's low bits) and
+/// products that overflow on their own but not inside the fma.
+#[test]
+fn complex_multiply_keeps_the_single_rounding() {
+    // complex128: (1 + 2^-30)(1 - 2^-30) - 1 = -2^-60 exactly, 0 in two roundings.
+    let e = 2f64.powi(-30);
+    let pairs64 = [
+        (c(1.0 + e, 1.0), c(1.0 - e, 1.0)),
+        (c(1.0 + e, 1.0 - e), c(1.0 - e, -(1.0 + e))),
+        (c(0.1, 0.3), c(10.0, 1.0 / 3.0)),
+        (c(1.0 / 3.0, 3.0), c(3.0, 1.0 / 3.0)),
+        (c(1e308, 1e308), c(10.0, 10.0)),
+        (c(1e308, 1e300), c(10.0, -1e-300)),
+    ];
+    for (a, b) in pairs64 {
+        let want = c(
+            a.re.mul_add(b.re, -(a.im * b.im)),
+            a.re.mul_add(b.im, a.im * b.re),
+        );
+        let (x, y) = (
+            Array::from_vec(vec![a; 9], [9]),
+            Array::from_vec(vec![b; 9], [9]),
+        );
+        let got = (&x * &y).eval_with(Backend::Jit).unwrap();
+        for v in got.to_vec::<Complex64>().unwrap() {
+            assert_eq!(
+                (v.re.to_bits(), v.im.to_bits()),
+                (want.re.to_bits(), want.im.to_bits()),
+                "{a} * {b}"
+            );
+        }
+        same_on_every_backend(&|| &x * &y);
+    }
+    // The first pair's real part shows the single rounding.
+    let (a, b) = pairs64[0];
+    assert_eq!(a.re.mul_add(b.re, -(a.im * b.im)), -(2f64.powi(-60)));
+    assert_eq!(a.re * b.re - a.im * b.im, 0.0);
+    // complex64, in float32: (1 + 2^-13)(1 - 2^-13) - 1 = -2^-26.
+    let e = 2f32.powi(-13);
+    let pairs32 = [
+        (Complex32::new(1.0 + e, 1.0), Complex32::new(1.0 - e, 1.0)),
+        (Complex32::new(0.1, 0.3), Complex32::new(10.0, 1.0 / 3.0)),
+        (Complex32::new(3e38, 3e38), Complex32::new(10.0, 10.0)),
+        (Complex32::new(1e38, 1e30), Complex32::new(10.0, -1e-30)),
+    ];
+    for (a, b) in pairs32 {
+        let want = Complex32::new(
+            a.re.mul_add(b.re, -(a.im * b.im)),
+            a.re.mul_add(b.im, a.im * b.re),
+        );
+        let (x, y) = (
+            Array::from_vec(vec![a; 9], [9]),
+            Array::from_vec(vec![b; 9], [9]),
+        );
+        assert_eq!(x.dtype(), DType::C64);
+        let got = (&x * &y).eval_with(Backend::Jit).unwrap();
+        for v in got.to_vec::<Complex32>().unwrap() {
+            assert_eq!(
+                (v.re.to_bits(), v.im.to_bits()),
+                (want.re.to_bits(), want.im.to_bits()),
+                "{a} * {b}"
+            );
+        }
+        same_on_every_backend(&|| &x * &y);
+    }
+    let (a, b) = pairs32[0];
+    assert_eq!(a.re.mul_add(b.re, -(a.im * b.im)), -(2f32.powi(-26)));
+    assert_eq!(a.re * b.re - a.im * b.im, 0.0);
+}
+
+/// `absolute` of complex values with NumPy's special cases: an infinite part (even with a NaN
+/// one) is inf, a NaN part NaN, zero parts 0, huge and subnormal parts without overflow or
+/// underflow in the ratio form, for complex128 and complex64.
+#[test]
+fn complex_abs_special_values() {
+    let values = [
+        c(3.0, 4.0),
+        c(0.0, 0.0),
+        c(-0.0, -0.0),
+        c(f64::INFINITY, f64::NAN),
+        c(f64::NAN, f64::NEG_INFINITY),
+        c(f64::NAN, 0.0),
+        c(1.0, f64::NAN),
+        c(1e308, 1e308),
+        c(-1e308, 3e307),
+        c(5e-324, 5e-324),
+        c(4e-310, -1e-300),
+        c(1e-3, 1e300),
+        c(3e38, 3e38),
+        c(1e-45, -1e-45),
+        c(0.1, 0.2),
+        c(-7.25, 0.0),
+    ];
+    for dtype in [DType::C128, DType::C64] {
+        let z = Array::from_vec(values.to_vec(), [values.len()])
+            .astype(dtype)
+            .eval()
+            .unwrap();
+        let plan = z.abs().explain_plan();
+        assert!(!plan.contains("complex dtype"), "{plan}");
+        same_on_every_backend(&|| z.abs());
+        same_on_every_backend(&|| (&z * &z).abs() + &z.abs());
+    }
+    // Parts whose ratio r makes `fma(r, r, 1)` differ from `r*r + 1` (and so the magnitude
+    // from the one a product and a sum would give): found by search, at least 8 per dtype.
+    let wide: Vec<Complex64> = (1..4000)
+        .map(|k| c(1.0 + k as f64 * 1e-4, 0.3 + k as f64 * 7.77e-5))
+        .filter(|z| {
+            let r = z.im / z.re;
+            r.mul_add(r, 1.0).sqrt() * z.re != (r * r + 1.0).sqrt() * z.re
+        })
+        .take(16)
+        .collect();
+    let narrow: Vec<Complex32> = (1..4000)
+        .map(|k| Complex32::new(1.0 + k as f32 * 1e-4, 0.3 + k as f32 * 7.77e-5))
+        .filter(|z| {
+            let r = z.im / z.re;
+            r.mul_add(r, 1.0).sqrt() * z.re != (r * r + 1.0).sqrt() * z.re
+        })
+        .take(16)
+        .collect();
+    assert!(wide.len() >= 8 && narrow.len() >= 8);
+    let (n64, n32) = (wide.len(), narrow.len());
+    let z64 = Array::from_vec(wide, [n64]);
+    let z32 = Array::from_vec(narrow, [n32]);
+    same_on_every_backend(&|| z64.abs());
+    same_on_every_backend(&|| z32.abs());
+    same_on_every_backend(&|| z64.conj().abs());
+    // Spot values: inf wins over NaN, NaN over finite, |3+4i| = 5.
+    let got = Array::from_vec(values[..7].to_vec(), [7])
+        .abs()
+        .eval_with(Backend::Jit)
+        .unwrap()
+        .to_vec::<f64>()
+        .unwrap();
+    assert_eq!(&got[..5], &[5.0, 0.0, 0.0, f64::INFINITY, f64::INFINITY]);
+    assert!(got[5].is_nan() && got[6].is_nan());
 }

@@ -51,6 +51,22 @@ pub fn build(case: &Case, inputs: &[Array]) -> Harness<Variants> {
                 ("multiply(a, z)", numcrane::multiply(a, weak()?)),
             ]);
         }
+        // NumPy's complex product is not commutative in the last bit (the fma fuses the
+        // first operand's real part into both parts), so each order has cases of its own.
+        "multiply_weak_right" => {
+            let a = input(0)?;
+            return Ok(vec![
+                ("a * z", a * weak()?),
+                ("multiply(a, z)", numcrane::multiply(a, weak()?)),
+            ]);
+        }
+        "multiply_weak_left" => {
+            let a = input(0)?;
+            return Ok(vec![
+                ("z * a", weak()? * a),
+                ("multiply(z, a)", numcrane::multiply(weak()?, a)),
+            ]);
+        }
         "add_weak" => {
             let a = input(0)?;
             return Ok(vec![("a + z", a + weak()?), ("z + a", weak()? + a)]);

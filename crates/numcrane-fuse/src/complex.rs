@@ -12,11 +12,13 @@
 //! (`numcrane_graph::eval::complex`), so kernels match it bit for bit: everything is computed
 //! in the parts' dtype (complex64 in float32, as NumPy and the evaluator do). Smith's
 //! division becomes selects between its branches (every branch is computed, each only from
-//! floating-point operations, which never trap). Ops without a lowering here keep their
-//! nodes on the reference evaluator (see [`lowerable`]): `multiply`, because NumPy's loop
-//! (and so the evaluator) fuses one product of each part into a fused multiply-add, which
-//! the kernel IR has no instruction for yet; exp, log, sqrt, power, abs, the orderings,
-//! reductions, ...
+//! floating-point operations, which never trap). `multiply` is NumPy's x86-64 loop (and so the
+//! evaluator's): one product of each part fused into the other part's sum,
+//! `re = fma(ar, br, -(ai bi))`, `im = fma(ar, bi, ai br)`, through [`InstrKind::MulAdd`]
+//! (rounded once; a product and a sum would differ in the last bit, or overflow where the
+//! fma does not). `absolute` is NumPy's `cabsolute` with its special cases as selects. Ops
+//! without a lowering here keep their nodes on the reference evaluator (see [`lowerable`]):
+//! exp, log, sqrt, power, sign, the orderings, reductions, ...
 
 use crate::kernel::{InstrKind, ValueId};
 use crate::lower::{Builder, LowerError};
@@ -25,8 +27,7 @@ use numcrane_graph::{BinaryOp, DType, Node, NodeRef, Op, Scalar, UnaryOp, ViewOp
 /// Whether a node whose value or an input is complex is computed inside kernels (see the
 /// module documentation): views, constants, casts (to and from complex, except to unsigned
 /// integers, whose wrap of negative real parts is the evaluator's own), `negative`, `conj`,
-/// `square`, `real`, `imag`, `+ - /`, `==`, `!=` and `where` (not `*`: see the module
-/// documentation).
+/// `square`, `real`, `imag`, `absolute`, `+ - * /`, `==`, `!=` and `where`.
 pub fn lowerable(node: &Node) -> bool {
     let inputs = node.inputs();
     let dtype = node.dtype();
@@ -41,10 +42,10 @@ pub fn lowerable(node: &Node) -> bool {
         Op::Unary(UnaryOp::Neg | UnaryOp::Conj | UnaryOp::Square) => {
             dtype.is_complex() && arg(0) == Some(dtype)
         }
-        Op::Unary(UnaryOp::Real | UnaryOp::Imag) => {
+        Op::Unary(UnaryOp::Real | UnaryOp::Imag | UnaryOp::Abs) => {
             arg(0).is_some_and(|a| a.is_complex() && a.real_dtype() == dtype)
         }
-        Op::Binary(BinaryOp::Add | BinaryOp::Sub | BinaryOp::Div) => {
+        Op::Binary(BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div) => {
             dtype.is_complex() && arg(0) == Some(dtype) && arg(1) == Some(dtype)
         }
         Op::Binary(BinaryOp::Eq | BinaryOp::Ne) => {
@@ -175,6 +176,7 @@ impl Builder<'_> {
                             re: self.bin(*op, a.re, b.re, part),
                             im: self.bin(*op, a.im, b.im, part),
                         },
+                        BinaryOp::Mul => self.mul_fused(a, b, part),
                         BinaryOp::Div => self.div(a, b, part),
                         _ => return Err(LowerError::Complex),
                     }
@@ -205,8 +207,8 @@ impl Builder<'_> {
         Ok(pair)
     }
 
-    /// A real node computed from complex inputs (`real`, `imag`, casts to real dtypes,
-    /// `==`, `!=`), or None when `node` has no complex input.
+    /// A real node computed from complex inputs (`real`, `imag`, `absolute`, casts to real
+    /// dtypes, `==`, `!=`), or None when `node` has no complex input.
     pub(crate) fn real_of_complex(
         &mut self,
         node: &NodeRef,
@@ -222,6 +224,7 @@ impl Builder<'_> {
         let v = match node.op() {
             Op::Unary(UnaryOp::Real) => z.re,
             Op::Unary(UnaryOp::Imag) => z.im,
+            Op::Unary(UnaryOp::Abs) => self.abs(z, part),
             // NumPy's nonzero test: true unless both parts are zero (NaN parts are nonzero).
             Op::Cast if dtype == DType::Bool => {
                 let zero = self.constant(0.0, part);
@@ -248,7 +251,7 @@ impl Builder<'_> {
     }
 
     /// The evaluator's plain product `(ar*br - ai*bi, ar*bi + ai*br)` in the part dtype (its
-    /// `square`; `multiply` fuses one product of each part and stays on the evaluator).
+    /// `square`; `multiply` is [`mul_fused`](Self::mul_fused)).
     fn mul(&mut self, a: Pair, b: Pair, part: DType) -> Pair {
         let f = part;
         let rr = self.bin(BinaryOp::Mul, a.re, b.re, f);
@@ -258,6 +261,81 @@ impl Builder<'_> {
         let re = self.bin(BinaryOp::Sub, rr, ii, f);
         let im = self.bin(BinaryOp::Add, ri, ir, f);
         Pair { re, im }
+    }
+
+    /// The evaluator's `multiply` (`mul_fused`, NumPy's loop): `re = fma(ar, br, -(ai*bi))`,
+    /// `im = fma(ar, bi, ai*br)`, each fma rounded once in the part dtype.
+    fn mul_fused(&mut self, a: Pair, b: Pair, part: DType) -> Pair {
+        let f = part;
+        let ii = self.bin(BinaryOp::Mul, a.im, b.im, f);
+        let minus_ii = self.un(UnaryOp::Neg, ii, f);
+        let re = self.push(
+            InstrKind::MulAdd {
+                a: a.re,
+                b: b.re,
+                c: minus_ii,
+            },
+            f,
+        );
+        let ir = self.bin(BinaryOp::Mul, a.im, b.re, f);
+        let im = self.push(
+            InstrKind::MulAdd {
+                a: a.re,
+                b: b.im,
+                c: ir,
+            },
+            f,
+        );
+        Pair { re, im }
+    }
+
+    /// The evaluator's `cabs` (NumPy's `cabsolute`) of `z` in the part dtype, its branches
+    /// joined by selects: inf if a part is infinite, else NaN if a part is NaN, else 0 if both
+    /// are zero, else `sqrt(fma(r, r, 1)) * larger` with `r = smaller / larger` of the parts'
+    /// magnitudes.
+    fn abs(&mut self, z: Pair, part: DType) -> ValueId {
+        use BinaryOp::{Div, Eq, Ge, LogicalOr, Mul};
+        let f = part;
+        let re = self.un(UnaryOp::Abs, z.re, f);
+        let im = self.un(UnaryOp::Abs, z.im, f);
+        let zero = self.constant(0.0, f);
+        let one = self.constant(1.0, f);
+        let inf = self.constant(f64::INFINITY, f);
+        let nan = self.constant(f64::NAN, f);
+        let re_inf = self.bin(Eq, re, inf, DType::Bool);
+        let im_inf = self.bin(Eq, im, inf, DType::Bool);
+        let any_inf = self.bin(LogicalOr, re_inf, im_inf, DType::Bool);
+        let re_nan = self.un(UnaryOp::IsNan, re, DType::Bool);
+        let im_nan = self.un(UnaryOp::IsNan, im, DType::Bool);
+        let any_nan = self.bin(LogicalOr, re_nan, im_nan, DType::Bool);
+        let select = |b: &mut Self, cond: ValueId, then: ValueId, otherwise: ValueId| {
+            b.push(
+                InstrKind::Where {
+                    cond,
+                    then,
+                    otherwise,
+                },
+                f,
+            )
+        };
+        let re_first = self.bin(Ge, re, im, DType::Bool);
+        let larger = select(self, re_first, re, im);
+        let smaller = select(self, re_first, im, re);
+        let ratio = self.bin(Div, smaller, larger, f);
+        let t = self.push(
+            InstrKind::MulAdd {
+                a: ratio,
+                b: ratio,
+                c: one,
+            },
+            f,
+        );
+        let root = self.un(UnaryOp::Sqrt, t, f);
+        let finite = self.bin(Mul, root, larger, f);
+        let both_zero = self.bin(Eq, larger, zero, DType::Bool);
+        let v = select(self, both_zero, zero, finite);
+        let v = select(self, any_nan, nan, v);
+        select(self, any_inf, inf, v)
     }
 
     /// The evaluator's `div` (NumPy's Smith division), its three branches joined by selects:

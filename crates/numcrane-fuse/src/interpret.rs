@@ -58,6 +58,7 @@ pub fn interpret(
             InstrKind::Binary { op, lhs, rhs } => {
                 compute(&node(Op::Binary(*op)), &[col(*lhs)?, col(*rhs)?])?
             }
+            InstrKind::MulAdd { a, b, c } => mul_add(col(*a)?, col(*b)?, col(*c)?, instr.dtype)?,
             InstrKind::Where {
                 cond,
                 then,
@@ -173,6 +174,47 @@ fn gather(buffer: &Buffer, layout: &Layout, dtype: DType) -> Result<Realized> {
         let column: Vec<T> = layout.offsets().map(|o| data[o]).collect();
         let n = column.len();
         Ok(Realized { buffer: Arc::new(Buffer::from_slice(&column)?), layout: Layout::contiguous(&[n]) })
+    })
+}
+
+/// The column `a * b + c` of float `dtype`, each element rounded once (`mul_add`, an exact
+/// fused multiply-add on every target: the graph has no op of its own for it).
+fn mul_add(a: &Realized, b: &Realized, c: &Realized, dtype: DType) -> Result<Realized> {
+    fn column<T: numcrane_graph::element::Element>(
+        a: &Realized,
+        b: &Realized,
+        c: &Realized,
+        f: fn(T, T, T) -> T,
+    ) -> Result<Buffer> {
+        let (a, b, c) = (values::<T>(a)?, values::<T>(b)?, values::<T>(c)?);
+        if a.len() != b.len() || a.len() != c.len() {
+            return Err(Error::internal(
+                "interpret",
+                "fused multiply-add operands of different lengths",
+            ));
+        }
+        let v: Vec<T> = a
+            .iter()
+            .zip(b.iter())
+            .zip(c.iter())
+            .map(|((&x, &y), &z)| f(x, y, z))
+            .collect();
+        Ok(Buffer::from_vec(v))
+    }
+    let column = match dtype {
+        DType::F32 => column::<f32>(a, b, c, f32::mul_add)?,
+        DType::F64 => column::<f64>(a, b, c, f64::mul_add)?,
+        _ => {
+            return Err(Error::internal(
+                "interpret",
+                "a fused multiply-add of a non-float dtype",
+            ))
+        }
+    };
+    let n = column.len();
+    Ok(Realized {
+        buffer: Arc::new(column),
+        layout: Layout::contiguous(&[n]),
     })
 }
 

@@ -1,11 +1,11 @@
 //! The kernel IR: one fused element-wise loop, as data.
 //!
 //! An `ElementwiseKernel` is the structure of a loop body in SSA form: loads from input
-//! buffers, constants, casts, unary and binary ops and selects, ending in one value stored to
-//! the output, or, for a reduction, folded into it (`Reduction`). It holds no sizes, strides
-//! or pointers: those are run-time arguments, so the kernel (with the class of each input's
-//! innermost stride) is the compilation cache key and a graph of the same structure compiles
-//! once whatever the shapes.
+//! buffers, constants, casts, unary and binary ops, fused multiply-adds and selects, ending in
+//! one value stored to the output, or, for a reduction, folded into it (`Reduction`). It holds
+//! no sizes, strides or pointers: those are run-time arguments, so the kernel (with the class
+//! of each input's innermost stride) is the compilation cache key and a graph of the same
+//! structure compiles once whatever the shapes.
 //!
 //! A `Launch` is one run of a kernel: the iteration shape and, per input, the layout through
 //! which element (i0, i1, ...) of the loop reads it (already composed with every view and
@@ -58,6 +58,19 @@ pub enum InstrKind {
         lhs: ValueId,
         /// right argument
         rhs: ValueId,
+    },
+    /// `a * b + c` rounded once (a fused multiply-add, IEEE 754's `fusedMultiplyAdd`, as
+    /// `f64::mul_add` / `f32::mul_add`): float32 or float64 only, all three operands of the
+    /// instruction's dtype. No NumPy op is an fma on its own; NumPy's complex `multiply` loop
+    /// computes each part with one (see `crate::complex`), so kernels need the single
+    /// rounding, never a product and a sum.
+    MulAdd {
+        /// first factor
+        a: ValueId,
+        /// second factor
+        b: ValueId,
+        /// addend
+        c: ValueId,
     },
     /// `cond ? then : otherwise`; `cond` is bool.
     Where {
@@ -229,6 +242,7 @@ impl ElementwiseKernel {
                 InstrKind::Cast { value } => value.hash(&mut h),
                 InstrKind::Unary { op, value } => (op, value).hash(&mut h),
                 InstrKind::Binary { op, lhs, rhs } => (op, lhs, rhs).hash(&mut h),
+                InstrKind::MulAdd { a, b, c } => (a, b, c).hash(&mut h),
                 InstrKind::Where {
                     cond,
                     then,

@@ -462,7 +462,26 @@ impl Builder<'_> {
 /// (so with its exact semantics: integer division by zero, NaN rules, casts); None when an
 /// operand is not a constant or the evaluator refuses.
 fn fold_constants(instrs: &[Instr], kind: &InstrKind, dtype: DType) -> Option<Scalar> {
+    let constant = |v: ValueId| match instrs.get(v) {
+        Some(Instr {
+            kind: InstrKind::Const(c),
+            ..
+        }) => Some(*c),
+        _ => None,
+    };
     let (op, operands): (Op, Vec<ValueId>) = match *kind {
+        // No graph op is an fma: folded here, rounded once as the kernels do.
+        InstrKind::MulAdd { a, b, c } => {
+            return match (constant(a)?, constant(b)?, constant(c)?) {
+                (Scalar::F64(x), Scalar::F64(y), Scalar::F64(z)) if dtype == DType::F64 => {
+                    Some(Scalar::F64(x.mul_add(y, z)))
+                }
+                (Scalar::F32(x), Scalar::F32(y), Scalar::F32(z)) if dtype == DType::F32 => {
+                    Some(Scalar::F32(x.mul_add(y, z)))
+                }
+                _ => None,
+            }
+        }
         InstrKind::Cast { value } => (Op::Cast, vec![value]),
         InstrKind::Unary { op, value } => (Op::Unary(op), vec![value]),
         InstrKind::Binary { op, lhs, rhs } => (Op::Binary(op), vec![lhs, rhs]),

@@ -7,6 +7,9 @@
 //! same libm), at the price of a call per element: a polynomial inline version can replace a
 //! wrapper later, tested against the same oracle.
 //!
+//! Cranelift's `fma` instruction, on a CPU without FMA, calls [`fma_f64`] / [`fma_f32`] here
+//! (linked by `codegen::build`): Rust's exact `mul_add`, whatever C library the process has.
+//!
 //! The wrappers are `extern "C"` and cannot panic (a missing function gives NaN or 0 rather than
 //! unwinding), so no unwinding ever crosses generated frames.
 
@@ -74,6 +77,23 @@ extern "C" fn binary_f32<const I: usize>(a: f32, b: f32) -> f32 {
         Some(f) => f(a, b),
         None => f32::NAN,
     }
+}
+
+/// The symbol the JIT links Cranelift's float64 `fma` library call to (see `codegen::build`).
+pub(crate) const FMA_F64: &str = "numcrane_fma_f64";
+/// The symbol the JIT links Cranelift's float32 `fma` library call to.
+pub(crate) const FMA_F32: &str = "numcrane_fma_f32";
+
+/// `a * b + c` rounded once: what Cranelift's `fma` calls where the CPU has no FMA
+/// instructions. `mul_add` is an exact fused multiply-add on every target (a software one
+/// where the hardware has none), as `InstrKind::MulAdd` and the evaluator need.
+pub(crate) extern "C" fn fma_f64(a: f64, b: f64, c: f64) -> f64 {
+    a.mul_add(b, c)
+}
+
+/// [`fma_f64`] for float32.
+pub(crate) extern "C" fn fma_f32(a: f32, b: f32, c: f32) -> f32 {
+    a.mul_add(b, c)
 }
 
 /// Unsigned integer power; 8- and 16-bit operands travel as u32 (zero-extended by the caller,

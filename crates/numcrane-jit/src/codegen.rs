@@ -16,10 +16,11 @@
 //! strided input and one element width (see [`vector_width`]), get a vector loop (two vectors
 //! per iteration: F32X4, F64X2, I32X4, I8X16, ...) followed by the scalar loop as the tail.
 //! Everything else runs the scalar loop. Values of every dtype follow the reference evaluator
-//! (`numcrane_graph::eval::scalar`) bit for bit, NaN payloads aside: no fused multiply-add
-//! (unless [`fast_math`]), NaN-propagating extrema written as compares and selects, integer
-//! division guarded against zero and `MIN / -1`, float-to-int casts saturating like Rust's
-//! `as`. The exceptions are the transcendental functions (exp, log, sin, ..., `arctan2`,
+//! (`numcrane_graph::eval::scalar`) bit for bit, NaN payloads aside: no product and sum
+//! contracted into a fused multiply-add (unless [`fast_math`]; the IR's own `MulAdd` is always
+//! one: a native `fma` where the CPU has FMA, else the exact call `build` links),
+//! NaN-propagating extrema written as compares and selects, integer division guarded against
+//! zero and `MIN / -1`, float-to-int casts saturating like Rust's `as`. The exceptions are the transcendental functions (exp, log, sin, ..., `arctan2`,
 //! `power`), inline polynomial code from `vecmath.rs` within 1 ULP (float32, of the correctly
 //! rounded value) or 2 ULP (float64, of libm) of the evaluator ([`inline_math_unary`]). Float
 //! `fmod`/`floor_divide`/`remainder`, `hypot` and `logaddexp` call the oracle's own scalar
@@ -51,7 +52,7 @@ use crate::{callout, vecmath};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
 use cranelift_codegen::ir::{
-    types, AbiParam, Block, BlockArg, InstBuilder, MemFlagsData, Signature, Type, Value,
+    types, AbiParam, Block, BlockArg, InstBuilder, LibCall, MemFlagsData, Signature, Type, Value,
 };
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
@@ -91,6 +92,11 @@ pub fn supports(kind: &InstrKind, dtype: DType, arg_dtype: Option<DType>) -> boo
     match kind {
         InstrKind::Complex { .. } => false,
         InstrKind::Load { .. } | InstrKind::Where { .. } | InstrKind::Gather { .. } => true,
+        // Cranelift's `fma`, one rounding: native where the CPU has FMA, else a call to an
+        // exact fma (see `build`).
+        InstrKind::MulAdd { .. } => {
+            matches!(dtype, DType::F32 | DType::F64) && arg_dtype == Some(dtype)
+        }
         InstrKind::Const(s) => s.dtype() == dtype,
         InstrKind::Cast { .. } => arg_dtype.is_some(),
         InstrKind::Unary { op, .. } => {
@@ -229,6 +235,15 @@ fn arg_dtype(kernel: &ElementwiseKernel, i: usize) -> Result<Option<DType>> {
             }
             Some(l)
         }
+        InstrKind::MulAdd { a, b, c } => {
+            let (x, y, z) = (operand(*a)?, operand(*b)?, operand(*c)?);
+            if x != y || x != z {
+                return Err(internal(format!(
+                    "kernel value {i} is a multiply-add of dtypes ({x:?}, {y:?}, {z:?})"
+                )));
+            }
+            Some(x)
+        }
         InstrKind::Complex { re, im } => {
             let (r, m) = (operand(*re)?, operand(*im)?);
             if r != m || i != kernel.output || kernel.reduce.is_some() {
@@ -326,6 +341,11 @@ fn live_values(kernel: &ElementwiseKernel) -> Vec<bool> {
             InstrKind::Binary { lhs, rhs, .. } => {
                 live[lhs] = true;
                 live[rhs] = true;
+            }
+            InstrKind::MulAdd { a, b, c } => {
+                live[a] = true;
+                live[b] = true;
+                live[c] = true;
             }
             InstrKind::Where {
                 cond,
@@ -458,6 +478,8 @@ pub fn vector_width(kernel: &ElementwiseKernel) -> Option<u32> {
             InstrKind::Cast { value } => vector_cast_ok(dtype_of(*value), instr.dtype),
             InstrKind::Unary { op, value } => vector_unary_ok(*op, dtype_of(*value), width),
             InstrKind::Binary { op, lhs, .. } => vector_binary_ok(*op, dtype_of(*lhs), width),
+            // F32X4 / F64X2 `fma` (lane by lane through the exact fma call without FMA).
+            InstrKind::MulAdd { .. } => instr.dtype.is_float(),
         };
         if !ok {
             return None;
@@ -478,24 +500,48 @@ pub fn vector_width(kernel: &ElementwiseKernel) -> Option<u32> {
 }
 
 /// The calling convention and the ISA every kernel is compiled for: the host's, with the
-/// features cranelift-native detects (AVX, FMA, SSE4.1 for native rounding, ...).
+/// features cranelift-native detects (AVX, FMA, SSE4.1 for native rounding, ...). Code
+/// emitted as for a host without FMA (`vecmath::without_fma`, for tests) gets the same ISA
+/// with `has_fma` off, so its `fma` instructions take the exact call `build` links.
 fn isa() -> Result<OwnedTargetIsa> {
-    static ISA: OnceLock<std::result::Result<OwnedTargetIsa, String>> = OnceLock::new();
-    ISA.get_or_init(|| {
+    type Made = std::result::Result<OwnedTargetIsa, String>;
+    static NATIVE: OnceLock<Made> = OnceLock::new();
+    static NO_FMA: OnceLock<Made> = OnceLock::new();
+    let make = |fma_off: bool| -> Made {
         let mut flags = settings::builder();
-        let set = |f: &mut settings::Builder, k: &str, v: &str| {
+        let set = |f: &mut dyn Configurable, k: &str, v: &str| {
             f.set(k, v).map_err(|e| format!("setting {k}={v}: {e}"))
         };
         set(&mut flags, "opt_level", "speed")?;
         set(&mut flags, "use_colocated_libcalls", "false")?;
         set(&mut flags, "is_pic", "false")?;
-        let builder = cranelift_native::builder().map_err(|e| e.to_string())?;
+        let mut builder = cranelift_native::builder().map_err(|e| e.to_string())?;
+        if fma_off && cfg!(target_arch = "x86_64") {
+            set(&mut builder, "has_fma", "false")?;
+        }
         builder
             .finish(settings::Flags::new(flags))
             .map_err(|e| e.to_string())
-    })
-    .clone()
-    .map_err(|e| internal(format!("no Cranelift ISA for this host: {e}")))
+    };
+    let isa = if vecmath::host_fma() {
+        NATIVE.get_or_init(|| make(false))
+    } else {
+        NO_FMA.get_or_init(|| make(true))
+    };
+    isa.clone()
+        .map_err(|e| internal(format!("no Cranelift ISA for this host: {e}")))
+}
+
+/// The names Cranelift gives its library calls, with `fma` and `fmaf` (what its `fma`
+/// instruction becomes on an x86-64 CPU without FMA, per scalar or per lane) renamed to
+/// numcrane's own exact fused multiply-adds (`callout::fma_f64` / `fma_f32`, which `build`
+/// links), so the result never depends on which C library the process found.
+fn libcall_name(call: LibCall) -> String {
+    match call {
+        LibCall::FmaF64 => callout::FMA_F64.to_string(),
+        LibCall::FmaF32 => callout::FMA_F32.to_string(),
+        other => default_libcall_names()(other),
+    }
 }
 
 /// `NUMCRANE_DEBUG` (read once per process).
@@ -549,6 +595,11 @@ fn contractions(
             &InstrKind::Binary { lhs, rhs, .. } => {
                 uses[lhs] += 1;
                 uses[rhs] += 1;
+            }
+            &InstrKind::MulAdd { a, b, c } => {
+                uses[a] += 1;
+                uses[b] += 1;
+                uses[c] += 1;
             }
             &InstrKind::Where {
                 cond,
@@ -1150,7 +1201,10 @@ fn build(
     capture: Option<&mut Listing>,
 ) -> Result<Built> {
     let isa = isa()?;
-    let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
+    let mut builder = JITBuilder::with_isa(isa, Box::new(libcall_name));
+    builder.symbol(callout::FMA_F64, callout::fma_f64 as *const u8);
+    builder.symbol(callout::FMA_F32, callout::fma_f32 as *const u8);
+    let mut module = JITModule::new(builder);
     match define(&mut module, kernel, width, checks, capture) {
         Ok(code) => Ok(Built(module, code)),
         Err(e) => {
@@ -2269,6 +2323,11 @@ impl Gen<'_> {
                     let arg = kernel.instrs[*lhs].dtype;
                     self.binary(b, mode, *op, arg, val(*lhs)?, val(*rhs)?)?
                 }
+                // One rounding, scalar or vector: never a product and a sum.
+                InstrKind::MulAdd { a, b: by, c } => {
+                    let (x, y, z) = (val(*a)?, val(*by)?, val(*c)?);
+                    b.ins().fma(x, y, z)
+                }
                 InstrKind::Where {
                     cond,
                     then,
@@ -2959,4 +3018,102 @@ enum Loaded {
     Value(Value),
     /// the input is not read
     None,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use numcrane_fuse::kernel::{InputSpec, Instr};
+
+    /// `load 0 * load 1 + load 2` of float `dt`, contiguous inputs (the vector loop).
+    fn mul_add_kernel(dt: DType) -> ElementwiseKernel {
+        let instr = |kind, dtype| Instr { kind, dtype };
+        ElementwiseKernel {
+            reduce: None,
+            instrs: vec![
+                instr(InstrKind::Load { input: 0 }, dt),
+                instr(InstrKind::Load { input: 1 }, dt),
+                instr(InstrKind::Load { input: 2 }, dt),
+                instr(InstrKind::MulAdd { a: 0, b: 1, c: 2 }, dt),
+            ],
+            output: 3,
+            inputs: vec![
+                InputSpec {
+                    dtype: dt,
+                    inner: InnerClass::Contiguous,
+                };
+                3
+            ],
+        }
+    }
+
+    /// Runs the compiled `kernel` over one contiguous row of `a`, `b`, `c`.
+    fn run_row<T: Copy + Default>(kernel: &CompiledKernel, a: &[T], b: &[T], c: &[T]) -> Vec<T> {
+        let n = a.len();
+        assert!(b.len() == n && c.len() == n);
+        let mut out = vec![T::default(); n];
+        let inputs = [
+            a.as_ptr() as *const u8,
+            b.as_ptr() as *const u8,
+            c.as_ptr() as *const u8,
+        ];
+        let strides = [1isize; 3];
+        // SAFETY: the kernel has three contiguous inputs of `T` read at `j < n` elements (each
+        // slice holds `n`), and writes `n` elements of `T` to `out`, which nothing else uses.
+        unsafe {
+            kernel.call_row(
+                n,
+                out.as_mut_ptr() as *mut u8,
+                inputs.as_ptr(),
+                strides.as_ptr(),
+            )
+        };
+        out
+    }
+
+    /// Code emitted as for a CPU without FMA calls the exact fma (`callout::fma_f64` /
+    /// `fma_f32`) per scalar and per vector lane, never a multiply and an add: the results
+    /// are `mul_add`'s on values where one rounding and two differ.
+    #[test]
+    fn mul_add_without_fma_calls_the_exact_fma() {
+        vecmath::without_fma(|| {
+            for dt in [DType::F64, DType::F32] {
+                let kernel = mul_add_kernel(dt);
+                let listing = listing_with(&kernel, Checks::Off).expect("listing");
+                assert_eq!(listing.vector_width, Some(dt.itemsize() as u32));
+                // (aarch64 always has fused multiply-adds: there `without_fma` changes nothing.)
+                if cfg!(target_arch = "x86_64") {
+                    assert!(!listing.asm.contains("vfmadd"), "{}", listing.asm);
+                    assert!(listing.asm.contains("call"), "{}", listing.asm);
+                }
+                let compiled = compile(&kernel).expect("compile");
+                // 11 elements: vector iterations and a scalar tail; `(1 + e) 2^k (1 - e) - 2^k`
+                // is `-e^2 2^k` in one rounding, 0 in two.
+                let n = 11;
+                if dt == DType::F64 {
+                    let e = 2f64.powi(-30);
+                    let a: Vec<f64> = (0..n).map(|k| (1.0 + e) * 2.0_f64.powi(k as i32)).collect();
+                    let b = vec![1.0 - e; n];
+                    let c: Vec<f64> = (0..n).map(|k| -2.0_f64.powi(k as i32)).collect();
+                    let got = run_row(&compiled, &a, &b, &c);
+                    for k in 0..n {
+                        let want = a[k].mul_add(b[k], c[k]);
+                        assert_ne!(want, a[k] * b[k] + c[k]);
+                        assert_eq!(got[k].to_bits(), want.to_bits(), "element {k}");
+                    }
+                } else {
+                    let e = 2f32.powi(-13);
+                    let a: Vec<f32> = (0..n).map(|k| (1.0 + e) * 2.0_f32.powi(k as i32)).collect();
+                    let b = vec![1.0 - e; n];
+                    let c: Vec<f32> = (0..n).map(|k| -2.0_f32.powi(k as i32)).collect();
+                    let got = run_row(&compiled, &a, &b, &c);
+                    for k in 0..n {
+                        let want = a[k].mul_add(b[k], c[k]);
+                        assert_ne!(want, a[k] * b[k] + c[k]);
+                        assert_eq!(got[k].to_bits(), want.to_bits(), "element {k}");
+                    }
+                }
+            }
+        });
+    }
 }

@@ -164,7 +164,7 @@ pub(crate) fn supports_binary(op: BinaryOp, dt: DType) -> bool {
 /// on x86-64, FMA3 and AVX (cranelift-native turns on `has_fma` and `has_avx` from the same
 /// CPUID bits, and the x64 backend needs both; without them `fma` would become a libcall);
 /// always on aarch64. [`without_fma`] turns it off for the current thread.
-fn host_fma() -> bool {
+pub(crate) fn host_fma() -> bool {
     if NO_FMA.with(std::cell::Cell::get) {
         return false;
     }

@@ -1,5 +1,6 @@
 //! Property test: random small kernels (chains of supported ops over f32, f64, i32, u8 and
-//! bool, with casts, constants and where) on random layouts, against the reference evaluator.
+//! bool, with casts, constants, where and fused multiply-adds) on random layouts, against the
+//! reference evaluator (and `mul_add` for the fused multiply-adds).
 
 mod common;
 
@@ -78,6 +79,12 @@ fn build(n_inputs: usize, input_dtypes: &[u8], steps: &[(u8, u8, u8, u8)]) -> El
                 if supports(&kind, out, Some(xdt)) {
                     push(&mut k, kind, out);
                 }
+            }
+            // Half the binary steps on floats are fused multiply-adds `x * y + z`.
+            4 if xdt.is_float() && (sel / 6) % 2 == 1 => {
+                let y2 = cast_to(&mut k, y, xdt);
+                let z = cast_to(&mut k, c as usize % len, xdt);
+                push(&mut k, InstrKind::MulAdd { a: x, b: y2, c: z }, xdt);
             }
             3 | 4 => {
                 let op = BINARY[c as usize % BINARY.len()];
@@ -197,6 +204,7 @@ fn random_kernels_often_vectorise() {
     // check the scalar loop.
     let mut rng = common::Rng(99);
     let mut vectorised = 0;
+    let mut fused = 0;
     let total = 500;
     for _ in 0..total {
         let dts = [rng.below(5) as u8, rng.below(5) as u8, rng.below(5) as u8];
@@ -210,7 +218,15 @@ fn random_kernels_often_vectorise() {
         if numcrane_jit::codegen::vector_width(&k).is_some() {
             vectorised += 1;
         }
+        if k.instrs
+            .iter()
+            .any(|i| matches!(i.kind, InstrKind::MulAdd { .. }))
+        {
+            fused += 1;
+        }
     }
-    println!("{vectorised} of {total} random kernels have a vector loop");
+    println!("{vectorised} of {total} random kernels have a vector loop, {fused} an fma");
     assert!(vectorised > total / 10);
+    // ... and draw fused multiply-adds.
+    assert!(fused > total / 50);
 }

@@ -353,6 +353,39 @@ pub fn oracle(kernel: &ElementwiseKernel, launch: &Launch, inputs: &[Input]) -> 
             InstrKind::Gather { .. } => panic!("the oracle does not take gathers"),
             // Complex outputs come from lowering (tests/fused.rs covers them).
             InstrKind::Complex { .. } => panic!("the oracle does not take complex outputs"),
+            // No graph op is an fma: the operands are evaluated and combined by `mul_add`
+            // (exact) into a leaf.
+            InstrKind::MulAdd { a, b, c } => {
+                let operands = [a, b, c].map(|&v| Arc::clone(&nodes[v]));
+                evaluate(&operands).expect("oracle evaluation");
+                let column = |n: &NodeRef| -> Vec<f64> {
+                    let r = n.realized().expect("realized");
+                    match n.dtype() {
+                        DType::F32 => values::<f32>(r)
+                            .expect("values")
+                            .iter()
+                            .map(|&v| f64::from(v))
+                            .collect(),
+                        _ => values::<f64>(r).expect("values").to_vec(),
+                    }
+                };
+                let [x, y, z] = operands.each_ref().map(column);
+                let buffer = match ins.dtype {
+                    // float32 operands are exact in f64; the fma is still rounded once, to
+                    // float32, as `f32::mul_add` (computed on the f32 values).
+                    DType::F32 => {
+                        let v: Vec<f32> = (0..x.len())
+                            .map(|i| (x[i] as f32).mul_add(y[i] as f32, z[i] as f32))
+                            .collect();
+                        Buffer::from_vec(v)
+                    }
+                    _ => {
+                        let v: Vec<f64> = (0..x.len()).map(|i| x[i].mul_add(y[i], z[i])).collect();
+                        Buffer::from_vec(v)
+                    }
+                };
+                Node::leaf(Arc::new(buffer), Layout::contiguous(&shape), loc)
+            }
             InstrKind::Const(s) => Node::new(Op::Full(*s), vec![], ins.dtype, shape.clone(), loc),
             InstrKind::Cast { value } => Node::new(
                 Op::Cast,
@@ -533,7 +566,7 @@ fn bits(s: Scalar) -> String {
 }
 
 /// The input element read for output element `flat` (row-major in `shape`), as text.
-fn element_at(input: &Input, shape: &[usize], flat: usize) -> String {
+pub fn element_at(input: &Input, shape: &[usize], flat: usize) -> String {
     let mut rem = flat;
     let mut off = input.layout.offset as isize;
     for d in (0..shape.len()).rev() {
