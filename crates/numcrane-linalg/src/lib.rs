@@ -21,6 +21,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 mod complex;
 mod lu;
 mod par;
+mod scratch;
 pub use complex::{
     cholesky_c, eig_c, eigh_c, eigvals_c, inv_c, lu_diagonal_c, qr_c, solve_c, svd_c, SvdC, C64,
 };

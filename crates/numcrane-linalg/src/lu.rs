@@ -9,7 +9,8 @@
 //! factor the left half of the columns, apply its row swaps to the right half, solve for the
 //! right half's top rows (a triangular solve), subtract one GEMM from its bottom rows, factor
 //! those; the triangular solves recurse the same way into GEMMs. Below a few columns the work
-//! is plain loops over contiguous columns.
+//! is plain loops over contiguous columns. Matrices from [`TASKS_MIN_DIM`] up are factored on
+//! all threads by the blocked algorithm of [`tasks`], whose panels are factored by this one.
 //!
 //! Layout: numcrane hands over `A` row-major, which is `B = A^T` column-major. We factor `B`
 //! in place, column-major as LAPACK does (pivot searches and updates then run along contiguous
@@ -19,21 +20,26 @@
 //! pivoting on `A^T` (the largest entry of each row of `A`'s remaining part), which is as
 //! stable as LAPACK's choice on `A`.
 //!
-//! The result depends only on the input: the GEMM gives the same bits on any number of
-//! threads, and everything else runs on the calling thread.
+//! The result depends only on the input: the work is cut into pieces whose bounds depend on
+//! the matrix's order alone (never on the number of threads), and each piece runs on one
+//! thread.
 
 use numcrane_kernels::{gemm_with, GemmOptions, MatMut, MatRef, SmallPath};
 use rayon::prelude::*;
 use std::marker::PhantomData;
+
+mod tasks;
+
+use crate::scratch::Scratch;
 
 /// Panels at most this many columns wide are factored by the unblocked loop.
 /// Panels at most this many columns wide are factored by the unblocked loop.
 const LU_BASE: usize = 16;
 /// Triangles at most this big are solved by substitution, column by column.
 const TRSM_BASE: usize = 32;
-/// Blocks of more elements than this are factored with their GEMMs and triangular solves on
-/// the rayon pool; smaller ones on the calling thread.
-const PARALLEL_MIN_ELEMENTS: usize = 256 * 256;
+/// Matrices of at least this order are factored by [`tasks`] on the rayon pool, smaller ones
+/// by [`factor`] on the calling thread (at n = 144 one thread was faster, at 160 two).
+const TASKS_MIN_DIM: usize = 160;
 
 /// A mutable column-major block: `rows x cols` elements, column `j` starting `j * ld` after
 /// `ptr`. Like `&mut [f64]` it is an exclusive borrow; splitting it gives disjoint blocks.
@@ -72,6 +78,21 @@ impl<'a> Block<'a> {
             rows,
             cols,
             ld: rows,
+            _borrow: PhantomData,
+        }
+    }
+
+    /// The block of `rows x cols` elements at `ptr`, column `j` at `ptr + j * ld`.
+    ///
+    /// # Safety
+    /// Those elements are valid, and nothing else reads or writes them while the block lives.
+    unsafe fn from_raw(ptr: *mut f64, rows: usize, cols: usize, ld: usize) -> Self {
+        debug_assert!(rows <= ld || cols <= 1);
+        Block {
+            ptr,
+            rows,
+            cols,
+            ld,
             _borrow: PhantomData,
         }
     }
@@ -178,6 +199,21 @@ impl<'a> Block<'a> {
 }
 
 impl<'a> BlockRef<'a> {
+    /// The read-only block of `rows x cols` elements at `ptr`, column `j` at `ptr + j * ld`.
+    ///
+    /// # Safety
+    /// Those elements are valid, and nothing writes them while the block lives.
+    unsafe fn from_raw(ptr: *const f64, rows: usize, cols: usize, ld: usize) -> Self {
+        debug_assert!(rows <= ld || cols <= 1);
+        BlockRef {
+            ptr,
+            rows,
+            cols,
+            ld,
+            _borrow: PhantomData,
+        }
+    }
+
     /// Rows `..k` and rows `k..`.
     fn split_rows(self, k: usize) -> (BlockRef<'a>, BlockRef<'a>) {
         assert!(k <= self.rows);
@@ -231,14 +267,14 @@ impl<'a> BlockRef<'a> {
     }
 }
 
-/// `c -= a * b`, through numcrane's GEMM, on the rayon pool when `parallel` (the caller runs
-/// it on one thread when it already splits the work between threads).
-fn gemm_sub(a: BlockRef<'_>, b: BlockRef<'_>, c: &mut Block<'_>, parallel: bool) {
+/// `c -= a * b`, through numcrane's GEMM, on the calling thread (the callers split the work
+/// between threads themselves).
+fn gemm_sub(a: BlockRef<'_>, b: BlockRef<'_>, c: &mut Block<'_>) {
     if c.rows == 0 || c.cols == 0 || a.cols == 0 {
         return;
     }
     let opts = GemmOptions {
-        parallel,
+        parallel: false,
         // the direct path reads our strided blocks slower than packing them (measured)
         small: if c.rows >= 32 {
             SmallPath::Never
@@ -251,12 +287,10 @@ fn gemm_sub(a: BlockRef<'_>, b: BlockRef<'_>, c: &mut Block<'_>, parallel: bool)
         .expect("LU: the blocks' shapes agree by construction");
 }
 
-/// Rows per task when the base case of a right-side triangular solve splits its independent
-/// right-hand sides (rows of `Y`) between threads, and columns per task for the left-side
-/// solve inside the LU. Fixed, not derived from the thread count, so that the result never
-/// depends on the number of threads; the sizes are the fastest measured at n = 1024.
+/// Rows per task when a right-side triangular solve splits its independent right-hand sides
+/// (rows of `Y`) between threads. Fixed, not derived from the thread count, so that the
+/// result never depends on the number of threads; the fastest measured at n = 1024.
 const ROW_CHUNK: usize = 128;
-const COL_CHUNK: usize = 64;
 
 /// Runs `f(first_row, piece)` on pieces of at most [`ROW_CHUNK`] rows of `y` (the piece's
 /// first row is `first_row` of `y`), in parallel.
@@ -271,17 +305,6 @@ fn for_row_chunks(y: Block<'_>, f: &(dyn Fn(usize, Block<'_>) + Sync)) {
         rayon::join(|| go(first, a, f), || go(first + half, b, f));
     }
     go(0, y, f)
-}
-
-/// Runs `f` on pieces of at most [`COL_CHUNK`] columns of `y`, in parallel.
-fn for_col_chunks(y: Block<'_>, f: &(dyn Fn(Block<'_>) + Sync)) {
-    if y.cols <= COL_CHUNK {
-        f(y);
-        return;
-    }
-    let half = (y.cols / 2).div_ceil(COL_CHUNK) * COL_CHUNK;
-    let (a, b) = y.split_cols(half);
-    rayon::join(|| for_col_chunks(a, f), || for_col_chunks(b, f));
 }
 
 /// Ends of the row pieces of `X U = I` (`n` rows) with about equal work: rows `r..` of
@@ -328,7 +351,7 @@ fn axpy(x: &mut [f64], f: f64, y: &[f64]) {
 /// The LU factors of `A^T` for a square row-major `A` (see the module doc): `A^T = P L U`.
 pub(crate) struct Lu {
     /// `L` (unit lower, below the diagonal) and `U` (upper) of `A^T`, column-major `n x n`.
-    lu: Vec<f64>,
+    lu: Scratch,
     n: usize,
     /// LAPACK's `ipiv`: at step `k` rows `k` and `pivots[k]` of `A^T` were swapped.
     pivots: Vec<usize>,
@@ -337,9 +360,13 @@ pub(crate) struct Lu {
 impl Lu {
     /// Factors the row-major `n x n` matrix `a` (its transpose, column-major).
     pub(crate) fn new(a: &[f64], n: usize) -> Lu {
-        let mut lu = a[..n * n].to_vec();
+        let mut lu = Scratch::copy_of(&a[..n * n]);
         let mut pivots = vec![0; n];
-        factor(Block::new(&mut lu, n, n), &mut pivots, true);
+        if n >= TASKS_MIN_DIM {
+            tasks::factor_blocked(&mut lu, n, &mut pivots);
+        } else {
+            factor(Block::new(&mut lu, n, n), &mut pivots);
+        }
         Lu { lu, n, pivots }
     }
 
@@ -466,32 +493,25 @@ impl Lu {
 
 /// Factors the block in place (`rows >= cols`), recording in `pivots[k]` the row (of this
 /// block) swapped with row `k` at step `k`. Swaps are applied to the block's columns only;
-/// the caller applies them to the columns outside.
-fn factor(a: Block<'_>, pivots: &mut [usize], parallel: bool) {
+/// the caller applies them to the columns outside. On the calling thread.
+fn factor(a: Block<'_>, pivots: &mut [usize]) {
     let w = a.cols;
-    // below this size the threads' hand-offs cost more than they save (measured at n = 256:
-    // 0.58 ms sequential, 1.0 ms parallel)
-    let parallel = parallel && a.rows * a.cols > PARALLEL_MIN_ELEMENTS;
     if w <= LU_BASE {
         factor_panel(a, pivots);
         return;
     }
     let h = w / 2;
     let (mut left, mut right) = a.split_cols(h);
-    factor(left.rb(), &mut pivots[..h], parallel);
+    factor(left.rb(), &mut pivots[..h]);
     right.swap_rows(&pivots[..h]);
     let (l_top, l_bottom) = left.rb().split_rows(h);
     let (mut r_top, mut r_bottom) = right.split_rows(h);
     let (l11, l21) = (l_top.into_view(), l_bottom.into_view());
     // U12 = L11^-1 A12; A22 -= L21 U12
-    if parallel {
-        for_col_chunks(r_top.rb(), &|piece| solve_left_lower_unit(l11, piece));
-    } else {
-        solve_left_lower_unit(l11, r_top.rb());
-    }
-    gemm_sub(l21, r_top.view(), &mut r_bottom, parallel);
+    solve_left_lower_unit(l11, r_top.rb());
+    gemm_sub(l21, r_top.view(), &mut r_bottom);
     // the bottom-right part, then its interchanges on the left half's bottom rows
-    factor(r_bottom, &mut pivots[h..], parallel);
+    factor(r_bottom, &mut pivots[h..]);
     let (_, mut left_bottom) = left.split_rows(h);
     left_bottom.swap_rows(&pivots[h..]);
     for p in &mut pivots[h..] {
@@ -563,7 +583,7 @@ fn solve_left_lower_unit(l: BlockRef<'_>, b: Block<'_>) {
     let [[l11, _], [l21, l22]] = l.quarters(h);
     let (mut b1, mut b2) = b.split_rows(h);
     solve_left_lower_unit(l11, b1.rb());
-    gemm_sub(l21, b1.view(), &mut b2, false);
+    gemm_sub(l21, b1.view(), &mut b2);
     solve_left_lower_unit(l22, b2);
 }
 
@@ -590,7 +610,7 @@ fn solve_right_upper(u: BlockRef<'_>, y: Block<'_>, identity_from: Option<usize>
     let rows = identity_from.map_or(y1.rows, |c0| (c0 + h).min(y1.rows));
     let (x1, _) = y1.into_view().split_rows(rows);
     let (mut y2_top, _) = y2.rb().split_rows(rows);
-    gemm_sub(x1, u12, &mut y2_top, false);
+    gemm_sub(x1, u12, &mut y2_top);
     solve_right_upper(u22, y2, identity_from.map(|c0| c0 + h));
 }
 
@@ -621,7 +641,7 @@ fn solve_right_lower_unit(l: BlockRef<'_>, mut y: Block<'_>) {
     let [[l11, _], [l21, l22]] = l.quarters(h);
     let (mut y1, mut y2) = y.rb().split_cols(h);
     solve_right_lower_unit(l22, y2.rb());
-    gemm_sub(y2.view(), l21, &mut y1, false);
+    gemm_sub(y2.view(), l21, &mut y1);
     solve_right_lower_unit(l11, y1);
 }
 

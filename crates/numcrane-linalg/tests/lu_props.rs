@@ -1,7 +1,9 @@
 //! numcrane's own LU (`lu.rs`: det, solve, inv) against faer's LU and against the defining
 //! identities, over sizes that cross every switch in the code: the unblocked panel (16
-//! columns), the substitution base (32), the parallel threshold (blocks over 256 x 256) and the
-//! equal-work pieces of the inverse; and bit-identical results on 1, 2 and 3 threads.
+//! columns), the substitution base (32), the switch to the blocked algorithm on all threads
+//! (`lu/tasks.rs`, from n = 160), its two block widths (48 below n = 512, 96 from it) with
+//! whole and partial last blocks, and the equal-work pieces of the inverse; bit-identical
+//! results on 1, 2 and 3 threads; and many factorisations at once on the same pool.
 
 mod common;
 use common::{bits, matrix, max_abs, on_threads};
@@ -56,7 +58,7 @@ fn permutation_parity(p: &[usize]) -> f64 {
 }
 
 fn sizes() -> impl Strategy<Value = usize> {
-    prop_oneof![1usize..70, 120usize..140, 250usize..300]
+    prop_oneof![1usize..70, 120usize..200, 250usize..300]
 }
 
 proptest! {
@@ -98,8 +100,8 @@ proptest! {
 }
 
 #[test]
-fn large_matrices_take_the_parallel_path_and_stay_accurate() {
-    for n in [257, 600] {
+fn large_matrices_take_the_blocked_path_and_stay_accurate() {
+    for n in [257, 511, 512, 600] {
         let a = matrix(n, n, n as u64);
         let x = inv(&a, n).unwrap();
         let mut r = matmul(&a, &x, n, n);
@@ -118,23 +120,46 @@ fn large_matrices_take_the_parallel_path_and_stay_accurate() {
 
 #[test]
 fn results_are_the_same_bits_on_any_number_of_threads() {
-    let n = 600;
-    let a = matrix(n, n, 42);
-    let b = matrix(n, 7, 43);
-    let run = |threads: usize| {
-        on_threads(threads, || {
-            let (sign, diag) = lu_diagonal(&a, n).unwrap();
-            (
-                sign,
-                bits(&diag),
-                bits(&inv(&a, n).unwrap()),
-                bits(&solve(&a, n, &b, 7).unwrap()),
-            )
-        })
-    };
-    let one = run(1);
-    assert_eq!(one, run(2));
-    assert_eq!(one, run(3));
+    // both block widths, each with a partial last block
+    for n in [300, 600] {
+        let a = matrix(n, n, 42);
+        let b = matrix(n, 7, 43);
+        let run = |threads: usize| {
+            on_threads(threads, || {
+                let (sign, diag) = lu_diagonal(&a, n).unwrap();
+                (
+                    sign,
+                    bits(&diag),
+                    bits(&inv(&a, n).unwrap()),
+                    bits(&solve(&a, n, &b, 7).unwrap()),
+                )
+            })
+        };
+        let one = run(1);
+        assert_eq!(one, run(2), "n = {n}");
+        assert_eq!(one, run(3), "n = {n}");
+    }
+}
+
+#[test]
+fn many_factorisations_at_once_share_the_pool() {
+    // a stack of matrices factored in parallel, each by workers that spin while they wait:
+    // every one must finish, with the bits it has alone
+    let n = 200;
+    let mats: Vec<Vec<f64>> = (0..12).map(|s| matrix(n, n, 100 + s)).collect();
+    let alone: Vec<Vec<u64>> = mats
+        .iter()
+        .map(|a| bits(&lu_diagonal(a, n).unwrap().1))
+        .collect();
+    for threads in [2, 3] {
+        let together: Vec<Vec<u64>> = on_threads(threads, || {
+            use rayon::prelude::*;
+            mats.par_iter()
+                .map(|a| bits(&lu_diagonal(a, n).unwrap().1))
+                .collect()
+        });
+        assert_eq!(together, alone, "{threads} threads");
+    }
 }
 
 #[test]

@@ -23,21 +23,26 @@
 use crate::search::{failed, host, leaf};
 use crate::{build, matmul, Array};
 use numcrane_graph::error::{ShapeDisplay, SourceLocation};
+use numcrane_graph::Element;
 use numcrane_graph::{DType, Error, Result};
 use numcrane_linalg as kern;
 use numcrane_linalg::C64;
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 /// A stack of matrices read to the host as float64 (or complex128: `Stack<C64>`): `batch`
 /// leading dimensions, each matrix `m x n` row-major, one after the other in `data`.
-struct Stack<T = f64> {
+/// `data` borrows the array's own buffer when it already holds those values contiguously:
+/// a copy of a large matrix into fresh memory costs a page fault per 4 KiB page (4.7 ms for
+/// 8 MiB on the machine of docs/performance.md, a quarter of a 1024 x 1024 `det`).
+struct Stack<'a, T: Clone = f64> {
     batch: Vec<usize>,
     m: usize,
     n: usize,
-    data: Vec<T>,
+    data: Cow<'a, [T]>,
 }
 
-impl<T> Stack<T> {
+impl<T: Clone> Stack<'_, T> {
     fn count(&self) -> usize {
         self.batch.iter().product()
     }
@@ -94,27 +99,36 @@ fn stacked_square(op: &'static str, a: &Array, loc: SourceLocation) -> Result<()
 }
 
 /// Evaluates `a` (at least 2-D) into a float64 [`Stack`].
-fn read(a: &Array, loc: SourceLocation) -> Result<Stack> {
+fn read(a: &Array, loc: SourceLocation) -> Result<Stack<'_>> {
     let s = a.shape();
     let nd = s.len();
     Ok(Stack {
         batch: s[..nd - 2].to_vec(),
         m: s[nd - 2],
         n: s[nd - 1],
-        data: host::<f64>(a, loc)?,
+        data: host_values::<f64>(a, loc)?,
     })
 }
 
 /// Evaluates `a` (at least 2-D, any dtype) into a complex128 [`Stack`].
-fn read_c(a: &Array, loc: SourceLocation) -> Result<Stack<C64>> {
+fn read_c(a: &Array, loc: SourceLocation) -> Result<Stack<'_, C64>> {
     let s = a.shape();
     let nd = s.len();
     Ok(Stack {
         batch: s[..nd - 2].to_vec(),
         m: s[nd - 2],
         n: s[nd - 1],
-        data: host::<C64>(a, loc)?,
+        data: host_values::<C64>(a, loc)?,
     })
+}
+
+/// The elements of `a` as `T` in row-major order: its own buffer when `a` already has dtype
+/// `T` and is contiguous, else a converted copy.
+fn host_values<T: Element>(a: &Array, loc: SourceLocation) -> Result<Cow<'_, [T]>> {
+    if a.dtype() == T::DTYPE && a.error().is_none() {
+        return numcrane_graph::eval::values::<T>(a.realized()?);
+    }
+    host::<T>(a, loc).map(Cow::Owned)
 }
 
 /// The numcrane error for a failed factorisation of the matrix stack of shape `shape`.
@@ -851,7 +865,11 @@ fn svd_c(a: &Array, full_matrices: bool, dtype: DType, loc: SourceLocation) -> R
 
 /// The singular values of each matrix, descending, as float64 (host side, for the functions
 /// built on them).
-fn singular_values(op: &'static str, a: &Array, loc: SourceLocation) -> Result<(Stack, Vec<f64>)> {
+fn singular_values<'a>(
+    op: &'static str,
+    a: &'a Array,
+    loc: SourceLocation,
+) -> Result<(Stack<'a>, Vec<f64>)> {
     stacked_2d(op, a, loc)?;
     if a.dtype().is_complex() {
         let st = read_c(a, loc)?;
@@ -865,7 +883,7 @@ fn singular_values(op: &'static str, a: &Array, loc: SourceLocation) -> Result<(
             batch: st.batch,
             m: st.m,
             n: st.n,
-            data: Vec::new(),
+            data: Cow::Owned(Vec::new()),
         };
         return Ok((shape, s));
     }
@@ -1695,7 +1713,7 @@ pub fn cond(x: &Array, p: NormOrd) -> Array {
                 batch: c.batch.clone(),
                 m: c.m,
                 n: c.n,
-                data: c.data.iter().map(|z| z.norm()).collect(),
+                data: Cow::Owned(c.data.iter().map(|z| z.norm()).collect()),
             },
             None => read(x, loc)?,
         };
