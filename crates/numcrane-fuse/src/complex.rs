@@ -75,6 +75,24 @@ impl Builder<'_> {
         self.push(InstrKind::Binary { op, lhs, rhs }, dtype)
     }
 
+    /// `where(cond, then, otherwise)` of two real values of `dtype`.
+    fn select(
+        &mut self,
+        cond: ValueId,
+        then: ValueId,
+        otherwise: ValueId,
+        dtype: DType,
+    ) -> ValueId {
+        self.push(
+            InstrKind::Where {
+                cond,
+                then,
+                otherwise,
+            },
+            dtype,
+        )
+    }
+
     fn un(&mut self, op: UnaryOp, value: ValueId, dtype: DType) -> ValueId {
         self.push(InstrKind::Unary { op, value }, dtype)
     }
@@ -185,19 +203,9 @@ impl Builder<'_> {
                     let cond = self.value(&input(0)?, views)?;
                     let then = self.complex_value(&input(1)?, views)?;
                     let otherwise = self.complex_value(&input(2)?, views)?;
-                    let select = |b: &mut Self, t: ValueId, o: ValueId| {
-                        b.push(
-                            InstrKind::Where {
-                                cond,
-                                then: t,
-                                otherwise: o,
-                            },
-                            part,
-                        )
-                    };
                     Pair {
-                        re: select(self, then.re, otherwise.re),
-                        im: select(self, then.im, otherwise.im),
+                        re: self.select(cond, then.re, otherwise.re, part),
+                        im: self.select(cond, then.im, otherwise.im, part),
                     }
                 }
                 _ => return Err(LowerError::Complex),
@@ -308,19 +316,9 @@ impl Builder<'_> {
         let re_nan = self.un(UnaryOp::IsNan, re, DType::Bool);
         let im_nan = self.un(UnaryOp::IsNan, im, DType::Bool);
         let any_nan = self.bin(LogicalOr, re_nan, im_nan, DType::Bool);
-        let select = |b: &mut Self, cond: ValueId, then: ValueId, otherwise: ValueId| {
-            b.push(
-                InstrKind::Where {
-                    cond,
-                    then,
-                    otherwise,
-                },
-                f,
-            )
-        };
         let re_first = self.bin(Ge, re, im, DType::Bool);
-        let larger = select(self, re_first, re, im);
-        let smaller = select(self, re_first, im, re);
+        let larger = self.select(re_first, re, im, f);
+        let smaller = self.select(re_first, im, re, f);
         let ratio = self.bin(Div, smaller, larger, f);
         let t = self.push(
             InstrKind::MulAdd {
@@ -333,9 +331,9 @@ impl Builder<'_> {
         let root = self.un(UnaryOp::Sqrt, t, f);
         let finite = self.bin(Mul, root, larger, f);
         let both_zero = self.bin(Eq, larger, zero, DType::Bool);
-        let v = select(self, both_zero, zero, finite);
-        let v = select(self, any_nan, nan, v);
-        select(self, any_inf, inf, v)
+        let v = self.select(both_zero, zero, finite, f);
+        let v = self.select(any_nan, nan, v, f);
+        self.select(any_inf, inf, v, f)
     }
 
     /// The evaluator's `div` (NumPy's Smith division), its three branches joined by selects:
@@ -379,20 +377,10 @@ impl Builder<'_> {
         let t = self.bin(Mul, ai, rat, f);
         let t = self.bin(Sub, t, ar, f);
         let sim = self.bin(Mul, t, scl, f);
-        let select = |b: &mut Self, cond: ValueId, then: ValueId, otherwise: ValueId| {
-            b.push(
-                InstrKind::Where {
-                    cond,
-                    then,
-                    otherwise,
-                },
-                f,
-            )
-        };
-        let re = select(self, by_zero, zre, fre);
-        let re = select(self, first, re, sre);
-        let im = select(self, by_zero, zim, fim);
-        let im = select(self, first, im, sim);
+        let re = self.select(by_zero, zre, fre, f);
+        let re = self.select(first, re, sre, f);
+        let im = self.select(by_zero, zim, fim, f);
+        let im = self.select(first, im, sim, f);
         Pair { re, im }
     }
 
