@@ -25,7 +25,7 @@ mod scratch;
 pub use complex::{
     cholesky_c, eig_c, eigh_c, eigvals_c, inv_c, lu_diagonal_c, qr_c, solve_c, svd_c, SvdC, C64,
 };
-pub use par::{EIGH_PARALLEL_MIN_DIM, SVD_PARALLEL_MIN_DIM};
+pub use par::{EIGH_PARALLEL_MIN_DIM, QR_PARALLEL_MIN_DIM, SVD_PARALLEL_MIN_DIM};
 
 /// Why a factorisation gave no result.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -292,17 +292,13 @@ pub fn qr(
             };
             return Ok((q, vec![0.0; rrows * n]));
         }
-        let f = view(a, m, n).qr();
+        let (r, q) = par::householder_qr(view(a, m, n), complete, want_q);
         // the upper trapezoid, padded with zero rows to m x n for the complete mode
-        let mut r = rows(f.thin_R());
+        let mut r = rows(r.as_ref());
         if complete {
             r.resize(m * n, 0.0);
         }
-        let q = match (want_q, complete) {
-            (false, _) => Vec::new(),
-            (true, true) => rows(f.compute_Q().as_ref()),
-            (true, false) => rows(f.compute_thin_Q().as_ref()),
-        };
+        let q = q.map_or_else(Vec::new, |q| rows(q.as_ref()));
         Ok((q, r))
     })
 }

@@ -1,5 +1,5 @@
 //! Which parallelism faer gets for one matrix, and the faer calls that take it (the symmetric
-//! eigendecomposition and the SVD).
+//! eigendecomposition, the SVD and the QR factorisation).
 //!
 //! faer's high-level solvers (`self_adjoint_eigen()`, `svd()`, ...) read one process-wide
 //! setting. numcrane decides per call instead, from the matrix's order alone, so that a result
@@ -8,7 +8,7 @@
 //! [`PARALLEL_MIN_DIM`] run on the rayon pool, smaller ones on the calling thread (stacks of
 //! them run in parallel over the matrices, in `numcrane::linalg`). The process-wide setting is
 //! pinned to sequential once ([`pin_global_sequential`]) for the calls still made through the
-//! high-level API (QR, Cholesky, eig, the complex functions).
+//! high-level API (Cholesky, eig, the complex functions).
 
 use faer::diag::Diag;
 use faer::dyn_stack::{MemBuffer, MemStack};
@@ -24,6 +24,10 @@ pub const EIGH_PARALLEL_MIN_DIM: usize = 256;
 /// Matrices with at least this many rows and columns get their SVD on the rayon pool (1.2x
 /// faster at 1024; at 256 the hand-offs cost more than they save, 11.8 against 10.7 ms).
 pub const SVD_PARALLEL_MIN_DIM: usize = 512;
+
+/// Matrices with at least this many rows and columns get their QR factorisation (and `Q`) on
+/// the rayon pool.
+pub const QR_PARALLEL_MIN_DIM: usize = 256;
 
 /// How many parallel tasks faer splits a large decomposition into: a constant rather than the
 /// pool's thread count, because faer's results depend on the split (on 1, 2 and 3 threads
@@ -134,4 +138,61 @@ pub(crate) fn singular_decomposition(
         Default::default(),
     )?;
     Ok((s, uv))
+}
+
+/// The QR factorisation of `a` (`m x n`, `k = min(m, n)`) by faer's blocked Householder QR:
+/// `R`, the upper trapezoid (`k x n`), and with `want_q` the factor `Q`, `m x m` (`complete`)
+/// or `m x k`. What faer's `Qr::new`, `compute_Q` and `compute_thin_Q` do, with the
+/// parallelism chosen from the shape ([`QR_PARALLEL_MIN_DIM`]) rather than the global setting.
+pub(crate) fn householder_qr(
+    a: MatRef<'_, f64>,
+    complete: bool,
+    want_q: bool,
+) -> (Mat<f64>, Option<Mat<f64>>) {
+    use faer::linalg::householder as hh;
+    use faer::linalg::qr::no_pivoting::factor;
+    let (m, n) = a.shape();
+    let k = m.min(n);
+    let par = par_for(k, QR_PARALLEL_MIN_DIM);
+    let mut qr = a.to_owned();
+    let block = factor::recommended_block_size::<f64>(m, n);
+    let mut coeff = Mat::<f64>::zeros(block, k);
+    let mut mem = MemBuffer::new(factor::qr_in_place_scratch::<f64>(
+        m,
+        n,
+        block,
+        par,
+        Default::default(),
+    ));
+    factor::qr_in_place(
+        qr.as_mut(),
+        coeff.as_mut(),
+        par,
+        MemStack::new(&mut mem),
+        Default::default(),
+    );
+    let r = Mat::from_fn(k, n, |i, j| if i <= j { qr[(i, j)] } else { 0.0 });
+    if !want_q {
+        return (r, None);
+    }
+    // the Householder vectors: the first k columns below the diagonal, with a unit diagonal
+    let basis = Mat::from_fn(m, k, |i, j| match i.cmp(&j) {
+        std::cmp::Ordering::Greater => qr[(i, j)],
+        std::cmp::Ordering::Equal => 1.0,
+        std::cmp::Ordering::Less => 0.0,
+    });
+    let cols = if complete { m } else { k };
+    let mut q = Mat::<f64>::identity(m, cols);
+    let mut mem = MemBuffer::new(
+        hh::apply_block_householder_sequence_on_the_left_in_place_scratch::<f64>(m, block, cols),
+    );
+    hh::apply_block_householder_sequence_on_the_left_in_place_with_conj(
+        basis.as_ref(),
+        coeff.as_ref(),
+        faer::Conj::No,
+        q.as_mut(),
+        par,
+        MemStack::new(&mut mem),
+    );
+    (r, Some(q))
 }

@@ -1,10 +1,12 @@
-//! eigh and svd of matrices at and above their parallel thresholds (decomposed by faer on
+//! eigh, svd and qr of matrices at and above their parallel thresholds (decomposed by faer on
 //! the rayon pool): they reconstruct their input, their vectors are orthonormal, and the result has the
 //! same bits on 1, 2 and 3 threads (the parallelism is chosen from the matrix's order alone).
 
 mod common;
 use common::{bits, matrix, on_threads};
-use numcrane_linalg::{eigh, svd, EIGH_PARALLEL_MIN_DIM, SVD_PARALLEL_MIN_DIM};
+use numcrane_linalg::{
+    eigh, qr, svd, EIGH_PARALLEL_MIN_DIM, QR_PARALLEL_MIN_DIM, SVD_PARALLEL_MIN_DIM,
+};
 
 /// max |sum_t x[i][t] d[t] y[j][t] - want[i][j]| for row-major x (m x k), y (n x k).
 fn worst_reconstruction(x: &[f64], d: &[f64], y: &[f64], want: &[f64], m: usize, n: usize) -> f64 {
@@ -89,4 +91,51 @@ fn singular_value_decomposition_in_parallel() {
     let one = run(1);
     assert!(one == run(2), "1 and 2 threads differ");
     assert!(one == run(3), "1 and 3 threads differ");
+}
+
+/// max |(Q R)[i][j] - a[i][j]| for row-major q (m x k), r (k x n).
+fn worst_product_error(q: &[f64], r: &[f64], a: &[f64], m: usize, k: usize, n: usize) -> f64 {
+    let mut worst: f64 = 0.0;
+    for i in 0..m {
+        for j in 0..n {
+            let s: f64 = (0..k).map(|t| q[i * k + t] * r[t * n + j]).sum();
+            worst = worst.max((s - a[i * n + j]).abs());
+        }
+    }
+    worst
+}
+
+#[test]
+fn qr_factorisation_in_parallel() {
+    // tall, wide and square, all at or above the threshold
+    for (m, n) in [
+        (QR_PARALLEL_MIN_DIM + 70, QR_PARALLEL_MIN_DIM + 5),
+        (QR_PARALLEL_MIN_DIM, QR_PARALLEL_MIN_DIM + 33),
+        (QR_PARALLEL_MIN_DIM + 1, QR_PARALLEL_MIN_DIM + 1),
+    ] {
+        let a = matrix(m, n, (m * n) as u64);
+        let k = m.min(n);
+        for complete in [false, true] {
+            let (q, r) = qr(&a, m, n, complete, true).unwrap();
+            let (qcols, rrows) = if complete { (m, m) } else { (k, k) };
+            assert_eq!((q.len(), r.len()), (m * qcols, rrows * n));
+            assert!(
+                (0..rrows).all(|i| (0..n.min(i)).all(|j| r[i * n + j] == 0.0)),
+                "R upper trapezoidal"
+            );
+            // Q R = A, using Q's first rrows columns (R's rows below k are zero)
+            let err = worst_product_error(&q, &r, &a, m, qcols, n);
+            assert!(err < 1e-12 * m as f64, "{m} x {n}: |QR - A| {err}");
+            assert!(orthonormality_error(&q, m, qcols) < 1e-12 * m as f64);
+        }
+        let run = |threads| {
+            on_threads(threads, || {
+                let (q, r) = qr(&a, m, n, false, true).unwrap();
+                (bits(&q), bits(&r))
+            })
+        };
+        let one = run(1);
+        assert!(one == run(2), "{m} x {n}: 1 and 2 threads differ");
+        assert!(one == run(3), "{m} x {n}: 1 and 3 threads differ");
+    }
 }
