@@ -15,6 +15,7 @@ use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::linalg::evd::{self, ComputeEigenvectors};
 use faer::linalg::svd::{self, ComputeSvdVectors};
 use faer::{Mat, MatRef, Par};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Once;
 
 /// Symmetric matrices of at least this order get their eigendecomposition on the rayon pool
@@ -46,6 +47,49 @@ fn par_for(dim: usize, min_dim: usize) -> Par {
     }
 }
 
+/// Runs `f`, which hands its parallel parts to the rayon pool when `par` says so, with a
+/// second pool thread waiting for them by spinning rather than sleeping.
+///
+/// Why: faer's parallel decompositions hand work to the pool hundreds of times per matrix,
+/// with sequential stretches between; an idle rayon thread falls asleep after a few dozen
+/// microseconds and must then be woken, which on a busy virtual machine can take longer than
+/// the work it gets (the same cause as the LU's slow minutes, `lu/tasks.rs`). The helper is a
+/// pool job that steals and runs pending jobs (`rayon::yield_now`) until `f` is done, and
+/// yields the core to the OS scheduler when there are none (never sleeping). If no thread is
+/// free to take the helper, the caller runs it after `f`, and it returns at once. Measured on
+/// the 2-core machine: eigh 1024 105-116 ms against 122-125 without, eigh 256 3.9-4.0 against
+/// 5.5, svd 1024 287 against 347 (alternating runs, one quiet minute).
+fn with_spinning_helper<R: Send>(par: Par, f: impl FnOnce() -> R + Send) -> R {
+    if par == Par::Seq {
+        return f();
+    }
+    let done = AtomicBool::new(false);
+    /// Sets `done` even when `f` panics, so that the helper stops and the panic can leave.
+    struct Done<'a>(&'a AtomicBool);
+    impl Drop for Done<'_> {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::Release);
+        }
+    }
+    let (r, ()) = rayon::join(
+        || {
+            let _done = Done(&done);
+            f()
+        },
+        || {
+            while !done.load(Ordering::Acquire) {
+                if rayon::yield_now() != Some(rayon::Yield::Executed) {
+                    // give the core to any other runnable thread (a busy machine, or more
+                    // pool threads than cores): on an idle one this returns at once and the
+                    // core stays awake
+                    std::thread::yield_now();
+                }
+            }
+        },
+    );
+    r
+}
+
 /// Sets faer's process-wide parallelism to sequential, once (its default with the `rayon`
 /// feature is the whole pool, which would make the high-level calls parallel on any size).
 pub(crate) fn pin_global_sequential() {
@@ -75,14 +119,16 @@ pub(crate) fn symmetric_eigen(
         par,
         Default::default(),
     ));
-    evd::self_adjoint_evd(
-        a,
-        s.as_mut(),
-        u.as_mut().map(|u| u.as_mut()),
-        par,
-        MemStack::new(&mut mem),
-        Default::default(),
-    )?;
+    with_spinning_helper(par, || {
+        evd::self_adjoint_evd(
+            a,
+            s.as_mut(),
+            u.as_mut().map(|u| u.as_mut()),
+            par,
+            MemStack::new(&mut mem),
+            Default::default(),
+        )
+    })?;
     Ok((s, u))
 }
 
@@ -129,15 +175,17 @@ pub(crate) fn singular_decomposition(
         Some((u, v)) => (Some(u.as_mut()), Some(v.as_mut())),
         None => (None, None),
     };
-    svd::svd(
-        a,
-        s.as_mut(),
-        u,
-        v,
-        par,
-        MemStack::new(&mut mem),
-        Default::default(),
-    )?;
+    with_spinning_helper(par, || {
+        svd::svd(
+            a,
+            s.as_mut(),
+            u,
+            v,
+            par,
+            MemStack::new(&mut mem),
+            Default::default(),
+        )
+    })?;
     Ok((s, uv))
 }
 
@@ -165,13 +213,15 @@ pub(crate) fn householder_qr(
         par,
         Default::default(),
     ));
-    factor::qr_in_place(
-        qr.as_mut(),
-        coeff.as_mut(),
-        par,
-        MemStack::new(&mut mem),
-        Default::default(),
-    );
+    with_spinning_helper(par, || {
+        factor::qr_in_place(
+            qr.as_mut(),
+            coeff.as_mut(),
+            par,
+            MemStack::new(&mut mem),
+            Default::default(),
+        )
+    });
     let r = Mat::from_fn(k, n, |i, j| if i <= j { qr[(i, j)] } else { 0.0 });
     if !want_q {
         return (r, None);
@@ -187,13 +237,15 @@ pub(crate) fn householder_qr(
     let mut mem = MemBuffer::new(
         hh::apply_block_householder_sequence_on_the_left_in_place_scratch::<f64>(m, block, cols),
     );
-    hh::apply_block_householder_sequence_on_the_left_in_place_with_conj(
-        basis.as_ref(),
-        coeff.as_ref(),
-        faer::Conj::No,
-        q.as_mut(),
-        par,
-        MemStack::new(&mut mem),
-    );
+    with_spinning_helper(par, || {
+        hh::apply_block_householder_sequence_on_the_left_in_place_with_conj(
+            basis.as_ref(),
+            coeff.as_ref(),
+            faer::Conj::No,
+            q.as_mut(),
+            par,
+            MemStack::new(&mut mem),
+        )
+    });
     (r, Some(q))
 }
