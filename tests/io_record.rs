@@ -9,7 +9,7 @@ use numcrane::io::{
     read_npy_record, save_npy_record, savetxt_record, savez_members, Column, Converter, GenFromTxt,
     LoadTxt, Loaded, Member, SaveTxt,
 };
-use numcrane::{array, ix, s, Array, DType, Error, RecordArray};
+use numcrane::{array, ix, s, Array, Complex32, Complex64, DType, Error, RecordArray};
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -98,6 +98,27 @@ fn numpy_structured_files_load() {
     assert_eq!(be.field("x").to_vec::<f32>().unwrap(), vec![1.5, 2.25]);
     assert_eq!(be.field("y").to_vec::<i64>().unwrap(), vec![-3, 1 << 40]);
 
+    // Complex fields: each part of a big-endian one is byte-swapped on its own (a
+    // big-endian complex128 field panicked before, its 16 bytes in an 8-byte scratch).
+    let le = load_npy_record(fixture("rec_complex.npy")).unwrap();
+    let be = load_npy_record(fixture("rec_complex_be.npy")).unwrap();
+    assert_eq!(
+        le.dtype_descr(),
+        "[('a', '<f8'), ('z', '<c16'), ('w', '<c8')]"
+    );
+    assert_eq!(
+        be.dtype_descr(),
+        "[('a', '>f8'), ('z', '>c16'), ('w', '>c8')]"
+    );
+    same_records(&le, &be);
+    let z = be.field("z").to_vec::<Complex64>().unwrap();
+    assert_eq!(z[0], Complex64::new(2.0, 3.0));
+    assert!(z[1].re == f64::INFINITY && z[1].im.is_nan());
+    assert_eq!(
+        be.field("w").to_vec::<Complex32>().unwrap(),
+        vec![Complex32::new(1.0, -1.0), Complex32::new(0.0, -2.5)]
+    );
+
     // Fortran order and C order of the same 2-D records read equal.
     let f = load_npy_record(fixture("rec_fortran.npy")).unwrap();
     let c = load_npy_record(fixture("rec_2d.npy")).unwrap();
@@ -142,6 +163,8 @@ fn written_records_round_trip_with_the_same_descr() {
         "rec_packed.npy",
         "rec_aligned.npy",
         "rec_be.npy",
+        "rec_complex.npy",
+        "rec_complex_be.npy",
         "rec_2d.npy",
         "rec_fortran.npy",
     ] {
@@ -343,6 +366,15 @@ fn text_into_records_matches_numpy() {
     .unwrap();
     same_records(&typed, &expected_records("rec_lt_dtype"));
 
+    // complex fields, in NumPy's complex syntax (`2+3j`, `-5j`, `(1-2j)`, `inf-nanj`)
+    let complex = loadtxt_record(
+        fixture("rec_lt_complex.txt"),
+        &LoadTxt::default(),
+        &[("a", DType::I32), ("z", DType::C128), ("w", DType::C64)],
+    )
+    .unwrap();
+    same_records(&complex, &expected_records("rec_lt_complex"));
+
     let quoted = LoadTxt {
         delimiter: Some(",".into()),
         quotechar: Some('"'),
@@ -503,6 +535,16 @@ fn savetxt_of_records_reads_back() {
     let grid = load_npy_record(fixture("rec_2d.npy")).unwrap();
     let m = invalid(savetxt_record(&path, &grid, &opts), "savetxt");
     assert!(m.contains("1-D"), "{m}");
+    // a complex field: refused, naming it (NumPy would drop its imaginary parts)
+    let complex = load_npy_record(fixture("rec_complex.npy")).unwrap();
+    let m = invalid(
+        savetxt_record(&path, &complex, &SaveTxt::default()),
+        "savetxt",
+    );
+    assert!(
+        m.contains("field 'z' is complex128") && m.contains("real parts"),
+        "{m}"
+    );
     std::fs::remove_file(&path).unwrap();
 }
 

@@ -33,6 +33,10 @@ def main():
     )
     save("rec_aligned.npy", aligned)
     save("rec_be.npy", np.array([(1.5, -3), (2.25, 2**40)], dtype=[("x", ">f4"), ("y", ">i8")]))
+    # complex fields, both byte orders (each part swapped on its own in '>c16')
+    values = [(1.5, 2 + 3j, 1 - 1j), (-0.0, complex(np.inf, np.nan), -2.5j)]
+    save("rec_complex.npy", np.array(values, dtype=[("a", "<f8"), ("z", "<c16"), ("w", "<c8")]))
+    save("rec_complex_be.npy", np.array(values, dtype=[("a", ">f8"), ("z", ">c16"), ("w", ">c8")]))
     grid = np.zeros((2, 3), dtype=[("i", "<i2"), ("v", "<f4")])
     grid["i"] = np.arange(6).reshape(2, 3)
     grid["v"] = np.arange(6).reshape(2, 3) * 0.5
@@ -74,6 +78,11 @@ def main():
         "rec_lt_dtype",
         "# id weight\n1 2.5\n2 -0.5\n3 1e-3\n",
         np.loadtxt, dtype=[("id", "<i4"), ("weight", "<f4")],
+    )
+    text(
+        "rec_lt_complex",
+        "1 2+3j -5j\n4 1.5 (1-2j)\n-2 inf-nanj 1e3+2.5e-1j\n",
+        np.loadtxt, dtype=[("a", "<i4"), ("z", "<c16"), ("w", "<c8")],
     )
     text(
         "rec_lt_quoted",

@@ -243,7 +243,7 @@ pub(crate) fn read_any(bytes: &[u8], location: SourceLocation) -> Result<Loaded>
 ///
 /// Errors with `Error::InvalidArgument { op: "load_npy", .. }` naming the file for anything
 /// [`load_npy`] refuses, for a plain dtype, and for field types numcrane lacks (strings, raw
-/// bytes, complex), nested structures, sub-array fields and field titles.
+/// bytes), nested structures, sub-array fields and field titles.
 ///
 /// ```
 /// use numcrane::io::{load_npy_record, save_npy_record};

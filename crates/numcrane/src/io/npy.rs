@@ -352,6 +352,8 @@ pub fn write_npy_record_bytes(
             ));
         }
         let swap = size > 1 && f.big_endian != host_big;
+        // a complex value is two numbers, each byte-swapped on its own (NumPy's '>c16')
+        let part = if f.dtype.is_complex() { size / 2 } else { size };
         for (record, value) in records
             .chunks_exact_mut(itemsize)
             .zip(bytes.chunks_exact(size))
@@ -359,7 +361,7 @@ pub fn write_npy_record_bytes(
             let slot = &mut record[f.offset..f.offset + size];
             slot.copy_from_slice(value);
             if swap {
-                slot.reverse();
+                slot.chunks_exact_mut(part).for_each(<[u8]>::reverse);
             }
         }
     }
@@ -802,7 +804,8 @@ fn fill_strided<T: FromNeBytes>(
     let size = std::mem::size_of::<T>();
     let mut buffer = Buffer::zeros(T::DTYPE, data.len() / itemsize.max(1), OP)?;
     let out = buffer.as_mut_slice::<T>()?;
-    let mut scratch = [0u8; 8];
+    // 16 bytes: a complex128 field (it panicked on a big-endian one with 8)
+    let mut scratch = [0u8; 16];
     for (dst, record) in out.iter_mut().zip(data.chunks_exact(itemsize.max(1))) {
         let Some(chunk) = record.get(offset..offset + size) else {
             continue;
@@ -810,7 +813,10 @@ fn fill_strided<T: FromNeBytes>(
         *dst = if swap {
             let tmp = &mut scratch[..size];
             tmp.copy_from_slice(chunk);
-            tmp.reverse();
+            // each part of a complex value is swapped on its own, as in `fill`
+            for part in tmp.chunks_exact_mut(size / T::PARTS) {
+                part.reverse();
+            }
             T::from_ne(tmp)
         } else {
             T::from_ne(chunk)

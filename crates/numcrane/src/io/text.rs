@@ -609,7 +609,16 @@ fn build_record(
         });
         let array = numcrane_graph::with_real_dtype!(dtype, T => {
             Array::from_vec(column::<T>(lines, &cfg, mode, dtype)?, shape.clone())
-        }, complex => return Err(format!("dtype {dtype} is not supported by loadtxt")));
+        }, complex => match dtype {
+            DType::C64 => Array::from_vec(
+                column::<numcrane_graph::Complex32>(lines, &cfg, mode, dtype)?,
+                shape.clone(),
+            ),
+            _ => Array::from_vec(
+                column::<numcrane_graph::Complex64>(lines, &cfg, mode, dtype)?,
+                shape.clone(),
+            ),
+        });
         arrays.push(array);
     }
     let descr = RecordDescr::packed(names.iter().map(String::as_str).zip(dtypes.iter().copied()));
@@ -650,9 +659,15 @@ pub fn savetxt_record(path: impl AsRef<Path>, rec: &RecordArray, opts: &SaveTxt)
     let rec = rec.eval()?;
     let columns: Vec<Vec<Value>> = rec
         .fields()
-        .map(|(_, a)| {
+        .map(|(name, a)| {
+            // NumPy writes a complex field's real part only (with a ComplexWarning): refused
+            // here rather than losing the imaginary parts silently
             numcrane_graph::with_real_dtype!(a.dtype(), T => Ok(a.to_vec::<T>()?.into_iter().map(value_of).collect()),
-                complex => Err(fail(format!("dtype {} is not supported by savetxt", a.dtype()))))
+                complex => Err(fail(format!(
+                    "field '{name}' is {}: NumPy's savetxt would write only its real parts; \
+                     save the real and imaginary parts as two fields (real(), imag())",
+                    a.dtype()
+                ))))
         })
         .collect::<Result<_>>()?;
     let cols = columns.len();
